@@ -1,0 +1,6 @@
+"""``python -m docxform``: the same as the ``docxform`` console script."""
+
+from docxform.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""The library functions behind every CLI command, one per command, same names.
+
+The CLI only parses options and prints; everything it does can be done from
+Python through these functions (and the tests compare the two).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docxform.errors import DocxformError
+from docxform.framework import BUILTIN_IDS, check_definition, load_framework
+from docxform.framework.model import Framework
+from docxform.generate.form import FormOptions
+from docxform.generate.output import GeneratedForm, generate_forms, write_mapping
+from docxform.generate.output import generate_form as _generate_one
+from docxform.generate.respondents import read_respondents
+from docxform.problems import Problem
+
+
+def frameworks() -> list[dict[str, Any]]:
+    """The built-in frameworks with their counts."""
+    out = []
+    for fid in BUILTIN_IDS:
+        fw = load_framework(fid)
+        out.append({"id": fw.id, "version": fw.version, "title": fw.title, "themes": len(fw.themes),
+                    "items": len(fw.items), "item_name": fw.item_name,
+                    "prompts": sum(len(i.prompts) for i in fw.items),
+                    "rating_levels": len(fw.rating_scale.levels) if fw.rating_scale else 0,
+                    "layouts": [f.id for f in fw.forms]})
+    return out
+
+
+def show(framework: str) -> str:
+    """An outline of a framework: themes, items with their prompts, fields, layouts."""
+    fw = load_framework(framework)
+    lines = [f"{fw.title}", f"id {fw.id}, version {fw.version}; {len(fw.themes)} themes, {len(fw.items)} "
+             f"{fw.item_name}s", ""]
+    if fw.rating_scale:
+        lines.append("Rating: " + " / ".join(f"{lv.name} ({lv.key})" for lv in fw.rating_scale.levels))
+    lines.append("Fields: " + ", ".join(f"{f.label} ({f.key})" for f in fw.fields))
+    lines.append("Layouts: " + ", ".join(f.id for f in fw.forms))
+    for theme in fw.themes:
+        lines += ["", f"{theme.heading}"]
+        if theme.intro:
+            lines.append(f"  {theme.intro}")
+        for item in fw.items_in(theme.id):
+            lines.append(f"  {item.id}  {item.text}")
+            for prompt in item.prompts:
+                lines.append(f"        - {'(' + prompt.id + ') ' if prompt.id else ''}{prompt.text}")
+    return "\n".join(lines)
+
+
+def check_framework(path: str | Path) -> tuple[Framework | None, list[Problem]]:
+    """Check a user's definition file; the model when usable, and every problem found."""
+    return check_definition(path)
+
+
+def generate_form(framework: str | Framework, output: str | Path, *, layout: str | None = None,
+                  guidance: bool = False, protect: bool = False, partnership: str = "",
+                  respondents: str | Path | None = None, mapping_dir: str | Path | None = None
+                  ) -> list[GeneratedForm]:
+    """One form to ``output`` (a .docx), or one per respondent into ``output`` (a folder)."""
+    fw = framework if isinstance(framework, Framework) else load_framework(framework)
+    options = FormOptions(layout=layout, guidance_annex=guidance, protect=protect)
+    try:
+        fw.form(layout)
+    except KeyError as exc:
+        raise DocxformError(None, str(exc.args[0])) from None
+    output = Path(output)
+    if respondents is not None:
+        people = read_respondents(Path(respondents))
+        forms = generate_forms(fw, output, people, options, partnership=partnership)
+        mapping_folder = Path(mapping_dir) if mapping_dir else output
+    else:
+        if output.suffix.lower() != ".docx":
+            raise DocxformError(output, "the output of a single form must end in .docx")
+        forms = [_generate_one(fw, output, options, partnership=partnership)]
+        mapping_folder = Path(mapping_dir) if mapping_dir else output.parent
+    from docxform.generate.output import FormWriter
+
+    write_mapping(FormWriter(fw, options).mapping, mapping_folder)
+    return forms
+
+
+@dataclass
+class ParseOutcome:
+    path: str
+    result: dict[str, Any] | None
+    error: str | None
+
+
+def parse(paths: list[str | Path], *, mapping: str | None = None, framework: str | None = None,
+          jobs: int = 1) -> Iterator[ParseOutcome]:
+    """Parse returns (forms or plans); one outcome per file, errors included, in input order."""
+    args = [(str(p), mapping, framework) for p in paths]
+    if jobs > 1 and len(args) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            yield from pool.map(_parse_one, args, chunksize=max(1, len(args) // (jobs * 8)))
+    else:
+        yield from map(_parse_one, args)
+
+
+def _parse_one(arg: tuple[str, str | None, str | None]) -> ParseOutcome:
+    path, mapping, framework = arg
+    try:
+        if path.lower().endswith((".xlsx", ".xlsm", ".xls")):
+            from docxform.plan import parse_plan
+
+            fw = load_framework(framework) if framework else None
+            return ParseOutcome(path, parse_plan(Path(path), fw).to_dict(), None)
+        from docxform.parse import parse_form
+
+        return ParseOutcome(path, parse_form(path, mapping=mapping, framework=framework).to_dict(), None)
+    except DocxformError as exc:
+        return ParseOutcome(path, None, exc.describe() if exc.file else f"{path}: {exc.describe()}")
+    except RecursionError:
+        return ParseOutcome(path, None, f"{path}: XML nested too deeply; refused")
+    except MemoryError:
+        return ParseOutcome(path, None, f"{path}: too large to read")
+
+
+def load_inputs(paths: list[str | Path], *, framework: str | None = None, jobs: int = 1
+                ) -> tuple[list[dict[str, Any]], list[str]]:
+    """Returns as parse dicts: .docx files are parsed, .json files (parse output) are read."""
+    results: list[dict[str, Any]] = []
+    errors: list[str] = []
+    to_parse: list[str | Path] = []
+    for p in paths:
+        if str(p).lower().endswith(".json"):
+            try:
+                results.append(_read_json(Path(p)))
+            except DocxformError as exc:
+                errors.append(exc.describe())
+        else:
+            to_parse.append(p)
+    for outcome in parse(to_parse, framework=framework, jobs=jobs):
+        if outcome.result is not None:
+            results.append(outcome.result)
+        else:
+            errors.append(outcome.error or outcome.path)
+    return results, errors
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise DocxformError(path, "no such file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DocxformError(path, f"not a docxform JSON file ({str(exc).splitlines()[0]})") from None
+    if not isinstance(data, dict) or data.get("kind") not in ("form", "merged", "plan"):
+        raise DocxformError(path, "not a docxform JSON file (no 'kind': form, merged or plan)")
+    return data
+
+
+def expand_paths(paths: list[str]) -> list[Path]:
+    """Files as given; folders contribute their .docx/.doc/.odt/.rtf/.json files, sorted."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.iterdir() if f.suffix.lower() in (".docx", ".doc", ".odt", ".rtf", ".docm")
+                          and not f.name.startswith((".", "~$")))
+        else:
+            out.append(p)
+    return out
+
+
+def default_jobs() -> int:
+    return max(1, min(4, os.cpu_count() or 1))

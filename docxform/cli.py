@@ -1,0 +1,355 @@
+"""The ``docxform`` command: thin wrappers over :mod:`docxform.api` and friends.
+
+Exit status: 0 all well; 1 problems found (validation errors, files that
+could not be read, a bad definition); 2 usage errors (click's own);
+3 an internal error (a bug: please report it). Never a traceback unless
+DOCXFORM_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from docxform import __version__, api
+from docxform.errors import DocxformError, FrameworkError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"docxform: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="docxform")
+def cli() -> None:
+    """Self-assessment forms on a round trip through Word and Excel.
+
+    \b
+    Generate blank forms from a framework, parse the returns, validate them,
+    merge many respondents and summarise them into one workbook.
+
+    \b
+    Example (the whole survey on the bundled samples):
+      docxform collate samples/returns -o out/
+    """
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def frameworks(as_json: bool) -> None:
+    """List the built-in frameworks with their counts.
+
+    \b
+    Example:
+      docxform frameworks
+    """
+    rows = api.frameworks()
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    click.echo(f"{'id':<15} {'version':<8} {'themes':>6} {'items':>5} {'prompts':>7}  title")
+    for r in rows:
+        click.echo(f"{r['id']:<15} {r['version']:<8} {r['themes']:>6} {r['items']:>5} {r['prompts']:>7}  {r['title']}")
+
+
+@cli.command()
+@click.argument("framework")
+def show(framework: str) -> None:
+    """Outline a framework: themes, items and their prompts.
+
+    FRAMEWORK is a built-in id (sa2003, stocktake2003, hallmarks2007,
+    beacon2003) or a path to a definition file.
+
+    \b
+    Example:
+      docxform show sa2003
+    """
+    click.echo(api.show(framework))
+
+
+@cli.command("check-framework")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+def check_framework(files: tuple[str, ...], as_json: bool) -> None:
+    """Check framework definition files; say where each problem is and how to fix it.
+
+    \b
+    Example:
+      docxform check-framework my-framework.yaml
+    """
+    failed = False
+    report = []
+    for file in files:
+        try:
+            fw, problems = api.check_framework(file)
+        except DocxformError as exc:
+            fw, problems = None, []
+            click.echo(exc.describe(), err=True)
+            failed = True
+            continue
+        report.append({"file": file, "ok": fw is not None, "problems": [p.to_dict() for p in problems]})
+        for p in problems:
+            click.echo(p.describe(), err=True)
+        if fw is None:
+            failed = True
+        elif not as_json:
+            click.echo(f"{file}: ok ({fw.id} {fw.version}: {len(fw.themes)} themes, {len(fw.items)} items)")
+    if as_json:
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    sys.exit(1 if failed else 0)
+
+
+@cli.group()
+def generate() -> None:
+    """Generate blank forms (.docx) and improvement-plan workbooks (.xlsx)."""
+
+
+@generate.command("form")
+@click.argument("framework")
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="The .docx to write; with --respondents, the folder to write into.")
+@click.option("--layout", help="Form layout id (default: the framework's first).")
+@click.option("--respondents", type=click.Path(), help="CSV with name, organisation, role, email: one form each.")
+@click.option("--partnership", default="", help="Prefill the partnership name.")
+@click.option("--guidance", is_flag=True, help="Add a guidance annex: rating definitions and prompts.")
+@click.option("--protect", is_flag=True, help="Restrict editing to filling in the form.")
+@click.option("--mapping-dir", type=click.Path(), help="Where to write the mapping file (default: beside the form).")
+def generate_form(framework: str, output: str, layout: str | None, respondents: str | None, partnership: str,
+                  guidance: bool, protect: bool, mapping_dir: str | None) -> None:
+    """Generate a blank form with native form controls, and its mapping file.
+
+    \b
+    Examples:
+      docxform generate form sa2003 -o sa2003.docx --guidance
+      docxform generate form sa2003 --respondents people.csv --partnership "Salford CDRP" -o forms/
+    """
+    forms = api.generate_form(framework, output, layout=layout, guidance=guidance, protect=protect,
+                              partnership=partnership, respondents=respondents, mapping_dir=mapping_dir)
+    for form in forms:
+        click.echo(f"{form.path}\t{form.form_id}")
+
+
+@generate.command("plan")
+@click.argument("framework")
+@click.option("-o", "--output", required=True, type=click.Path(), help="The .xlsx to write.")
+@click.option("--from", "source", type=click.Path(), help="Prefill from a parsed return or merged dataset (JSON).")
+@click.option("--partnership", default="", help="Prefill the partnership name.")
+def generate_plan(framework: str, output: str, source: str | None, partnership: str) -> None:
+    """Generate an improvement-plan workbook (Annex C), optionally prefilled.
+
+    \b
+    Examples:
+      docxform generate plan sa2003 -o plan.xlsx
+      docxform generate plan sa2003 --from merged.json -o plan.xlsx
+    """
+    from docxform.framework import load_framework
+    from docxform.plan import generate_plan as write_plan
+    from docxform.plan import prefill_rows
+
+    fw = load_framework(framework)
+    rows = prefill_rows(fw, api._read_json(Path(source))) if source else None
+    write_plan(fw, Path(output), prefill=rows, partnership=partnership)
+    click.echo(str(output))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--mapping", help="A mapping file or shipped mapping id (default: found from the form).")
+@click.option("--framework", help="Framework id or definition file (default: the mapping's).")
+@click.option("-o", "--output", type=click.Path(), help="Write JSON here: a file for one input, a folder for many.")
+@click.option("-j", "--jobs", default=1, show_default=True, help="Worker processes.")
+def parse(files: tuple[str, ...], mapping: str | None, framework: str | None, output: str | None, jobs: int) -> None:
+    """Parse returned forms (.docx, .doc, .odt, .rtf) or plans (.xlsx) into JSON.
+
+    One JSON document per file: to stdout for a single file, else into the
+    folder given by -o (named after each input). Files that cannot be read
+    get a one-line error; the others are still parsed; the exit status is 1.
+
+    \b
+    Examples:
+      docxform parse return.docx
+      docxform parse returns/*.docx -o parsed/ --jobs 2
+      docxform parse salford.docx --mapping stocktake2003-salford
+    """
+    paths = api.expand_paths(list(files))
+    failed = 0
+    out_dir = Path(output) if output and (len(paths) > 1 or Path(output).is_dir()) else None
+    if out_dir:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    outcomes = api.parse(list(paths), mapping=mapping, framework=framework, jobs=jobs)
+    with _progress(outcomes, len(paths)) as bar:
+        for outcome in bar:
+            if outcome.result is None:
+                failed += 1
+                click.echo(outcome.error, err=True)
+                continue
+            text = json.dumps(outcome.result, indent=2, ensure_ascii=False)
+            if out_dir:
+                (out_dir / (Path(outcome.path).stem + ".json")).write_text(text + "\n", "utf-8")
+            elif output:
+                Path(output).write_text(text + "\n", "utf-8")
+            else:
+                click.echo(text)
+    if failed:
+        click.echo(f"docxform: {failed} of {len(paths)} file(s) could not be read", err=True)
+    sys.exit(1 if failed else 0)
+
+
+class _progress:
+    """A progress bar on a terminal; nothing when output is piped."""
+
+    def __init__(self, items: Any, length: int) -> None:
+        self.items, self.length = items, length
+        self.bar: Any = None
+
+    def __enter__(self) -> Any:
+        if sys.stderr.isatty() and self.length > 1:
+            self.bar = click.progressbar(self.items, length=self.length, label="parsing", file=sys.stderr)
+            return self.bar.__enter__()
+        return self.items
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--framework", help="The framework the returns must belong to.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--xlsx", type=click.Path(), help="Also write the report as a workbook.")
+def validate(files: tuple[str, ...], framework: str | None, as_json: bool, xlsx: str | None) -> None:
+    """Check returns against the framework's rules; exit 1 when any error is found.
+
+    \b
+    Examples:
+      docxform validate returns/
+      docxform validate returns/*.docx --json > report.json
+    """
+    from docxform.validate import validate_files
+
+    report = validate_files(api.expand_paths(list(files)), framework)
+    click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if as_json else report.to_text())
+    if xlsx:
+        report.write_workbook(Path(xlsx))
+    sys.exit(1 if report.has_errors else 0)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(), help="The merged dataset (JSON) to write.")
+@click.option("--framework", help="Framework id or definition (default: the returns').")
+@click.option("--anonymise", is_flag=True, help="Replace respondents' names with stable pseudonyms.")
+def merge(files: tuple[str, ...], output: str, framework: str | None, anonymise: bool) -> None:
+    """Merge many respondents' returns into one dataset (the survey method).
+
+    \b
+    Example:
+      docxform merge returns/ -o merged.json
+    """
+    from docxform.merge import merge_returns
+
+    returns, errors = api.load_inputs(list(api.expand_paths(list(files))), framework=framework)
+    for e in errors:
+        click.echo(e, err=True)
+    fw = _framework_of(returns, framework)
+    merged = merge_returns(returns, fw, anonymise=anonymise)
+    Path(output).write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    click.echo(f"{output}: {len(merged['respondents'])} respondents, {len(merged['items'])} items")
+    sys.exit(1 if errors else 0)
+
+
+def _framework_of(returns: list[dict[str, Any]], given: str | None) -> Any:
+    from docxform.framework import load_framework
+
+    if given:
+        return load_framework(given)
+    ids = {r["framework"]["id"] for r in returns}
+    if len(ids) != 1:
+        raise DocxformError(None, f"returns belong to {len(ids)} frameworks ({', '.join(sorted(ids)) or 'none'}); "
+                            "pass --framework")
+    return load_framework(ids.pop())
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(), help="The summary workbook (.xlsx) to write.")
+@click.option("--html", type=click.Path(), help="Also write the summary as a self-contained web page.")
+@click.option("--plan", "plans", multiple=True, type=click.Path(), help="Improvement plans (.xlsx) to add.")
+@click.option("--framework", help="Framework id or definition (default: the returns').")
+def summarise(files: tuple[str, ...], output: str, html: str | None, plans: tuple[str, ...],
+              framework: str | None) -> None:
+    """Summarise returns (or a merged dataset) into one workbook for the steering group.
+
+    \b
+    Examples:
+      docxform summarise returns/ -o summary.xlsx --html report.html
+      docxform summarise merged.json -o summary.xlsx
+    """
+    from docxform.pipeline import summarise_inputs
+
+    result = summarise_inputs(list(files), Path(output), html=Path(html) if html else None,
+                              plans=[Path(p) for p in plans], framework=framework)
+    for e in result.errors:
+        click.echo(e, err=True)
+    click.echo(f"workbook: {output}" + (f"\nreport: {html}" if html else ""))
+    sys.exit(1 if result.errors else 0)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(), help="Folder for the outputs.")
+@click.option("--framework", help="Framework id or definition (default: the returns').")
+@click.option("-j", "--jobs", default=1, show_default=True, help="Worker processes for parsing.")
+def collate(inputs: tuple[str, ...], output: str, framework: str | None, jobs: int) -> None:
+    """The whole survey: parse, validate, merge and summarise a folder of returns.
+
+    Writes parsed/*.json, validation.json, merged.json, summary.xlsx and
+    report.html into the output folder and says where they are.
+
+    \b
+    Example:
+      docxform collate samples/returns -o out/
+    """
+    from docxform.pipeline import collate as run
+
+    result = run([Path(i) for i in inputs], Path(output), framework=framework, jobs=jobs)
+    for e in result.errors:
+        click.echo(e, err=True)
+    for line in result.lines():
+        click.echo(line)
+    sys.exit(1 if result.errors or result.has_errors else 0)
+
+
+def main() -> None:
+    """Entry point: one-line errors, never a traceback (unless DOCXFORM_DEBUG=1)."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        _fail("aborted", 1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except FrameworkError as exc:
+        for p in exc.problems:
+            click.echo(p.describe(), err=True)
+        _fail(f"{exc.file}: unusable framework definition ({len(exc.problems)} problem(s))")
+    except DocxformError as exc:
+        _fail(exc.describe())
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # a bug: say so in one line
+        if os.environ.get("DOCXFORM_DEBUG"):
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (run with DOCXFORM_DEBUG=1 for details)", 3)

@@ -1,0 +1,41 @@
+"""Exceptions for "cannot go on": a file that cannot be read at all.
+
+Everything short of that is a :class:`docxform.problems.Problem`. Each error
+names the file and the cause in one line, which is what the CLI prints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docxform.problems import Problem
+
+
+class DocxformError(Exception):
+    """A file cannot be processed. ``str()`` is the one-line message."""
+
+    def __init__(self, file: str | Path | None, cause: str, *, hint: str | None = None) -> None:
+        self.file = str(file) if file is not None else None
+        self.cause = cause
+        self.hint = hint
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        text = f"{self.file}: {self.cause}" if self.file else self.cause
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class FrameworkError(DocxformError):
+    """A framework definition is unusable; ``problems`` says where and why."""
+
+    def __init__(self, file: str | Path | None, problems: list[Problem]) -> None:
+        self.problems = problems
+        count = len(problems)
+        first = problems[0].describe() if problems else "invalid definition"
+        cause = first if count == 1 else f"{count} problems in the definition; first: {first}"
+        super().__init__(None, cause)
+        self.file = str(file) if file is not None else None
+
+
+class UnsafeInputError(DocxformError):
+    """The input looks hostile or absurd (zip bomb, entity tricks, huge table)."""

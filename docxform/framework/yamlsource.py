@@ -1,0 +1,121 @@
+"""Read a YAML file into plain data plus a map from data paths to line numbers.
+
+Line numbers are what make a bad definition fixable: every problem found
+later (by the schema or the consistency checks) is reported at the line of
+the key it concerns. Duplicate keys (which PyYAML silently overwrites) and
+aliases (which can expand without bound) are reported here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from docxform.problems import Problem, problem
+
+PathKey = tuple[str | int, ...]
+MAX_DEFINITION_BYTES = 5_000_000
+
+
+@dataclass
+class YamlDocument:
+    """Parsed YAML: the data and the line of every path in it."""
+
+    data: Any
+    lines: dict[PathKey, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def line_of(self, path: PathKey) -> int | None:
+        """Line of the nearest known ancestor of ``path``."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), None)
+
+
+def format_path(path: PathKey) -> str:
+    """``('items', 3, 'theme')`` -> ``items[3].theme``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def load_yaml(text: str, file: str) -> YamlDocument:
+    """Parse YAML text; syntax errors become problems, never exceptions."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlDocument(None)
+        doc = YamlDocument(None)
+        _walk(node, (), doc, file, set())
+        if doc.problems:
+            return doc
+        doc.data = loader.construct_document(node)
+        return doc
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        what = exc.problem or str(exc)
+        return YamlDocument(None, problems=[problem(
+            "definition-syntax", f"not valid YAML: {what}", file=file, line=line,
+            hint="check the indentation and quote text that contains ': ' or starts with a special character",
+        )])
+    except yaml.YAMLError as exc:
+        return YamlDocument(None, problems=[problem("definition-syntax", f"not valid YAML: {exc}", file=file)])
+    finally:
+        loader.dispose()
+
+
+def _walk(node: yaml.Node, path: PathKey, doc: YamlDocument, file: str, seen: set[int]) -> None:
+    if id(node) in seen:
+        doc.problems.append(problem(
+            "definition-syntax", "YAML aliases (*name) are not supported", file=file,
+            line=node.start_mark.line + 1, path=format_path(path), hint="write the value out in full",
+        ))
+        return
+    seen.add(id(node))
+    doc.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        keys_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            line = key_node.start_mark.line + 1
+            if key in keys_seen:
+                doc.problems.append(problem(
+                    "duplicate-key", f"key {key!r} appears twice in the same mapping (first at line {keys_seen[key]})",
+                    file=file, line=line, path=format_path((*path, key)), hint="remove or rename one of them",
+                ))
+            keys_seen[key] = line
+            doc.lines[(*path, key)] = line
+            _walk(value_node, (*path, key), doc, file, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, child in enumerate(node.value):
+            _walk(child, (*path, index), doc, file, seen)
+
+
+def read_text(path: Path) -> str:
+    """Read a definition file as UTF-8, refusing absurd sizes."""
+    from docxform.errors import DocxformError
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_DEFINITION_BYTES:
+            raise DocxformError(path, f"definition file is {size:,} bytes; the limit is {MAX_DEFINITION_BYTES:,}")
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise DocxformError(path, "no such file") from None
+    except IsADirectoryError:
+        raise DocxformError(path, "is a directory, not a definition file") from None
+    except PermissionError:
+        raise DocxformError(path, "permission denied") from None
+    except UnicodeDecodeError as exc:
+        raise DocxformError(path, f"not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        raise DocxformError(path, f"cannot read: {exc.strerror}") from None

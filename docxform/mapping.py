@@ -1,0 +1,167 @@
+"""Mapping files: where each answer sits in a form layout.
+
+A mapping ties answer cells to items and fields three ways, so a return can
+be read even after a word processor has stripped the content-control tags:
+by tag, by position (table, row, grid column) and by anchors (the item id
+that starts a row, the header label over a column, the label beside a
+form-level field). docxform writes one for every layout it generates; a
+coordinator writes one by hand for a form docxform did not make (see
+docs/mappings.md). Files are YAML (JSON is valid YAML too).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from docxform.errors import DocxformError
+
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class ColumnAnchor:
+    """A column recognised by its header label: it holds a field (and level)."""
+
+    header: str
+    field: str
+    level: str | None = None
+
+
+@dataclass(frozen=True)
+class AnswerCell:
+    """One answer cell of an item: by tag, alias and position."""
+
+    item: str
+    field: str
+    level: str | None
+    tag: str
+    alias: str
+    table: int
+    row: int
+    col: int
+
+
+@dataclass(frozen=True)
+class FieldRef:
+    """A form-level field: its label (anchor), and its tag and position when known.
+
+    ``key`` may be dotted for extra tables (``process.preparation``).
+    """
+
+    key: str
+    label: str
+    tag: str = ""
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+    where: str = "next-cell"  # next-cell | after-label (same paragraph) | next-paragraph
+
+
+@dataclass(frozen=True)
+class PeopleRef:
+    header: str
+    columns: tuple[ColumnAnchor, ...]
+    tag_prefix: str = "dxf:people"
+
+
+@dataclass(frozen=True)
+class Mapping:
+    id: str
+    framework: str
+    framework_version: str
+    layout: str
+    item_header: str
+    columns: tuple[ColumnAnchor, ...]
+    recognise: tuple[str, ...] = ()
+    fields: tuple[FieldRef, ...] = ()
+    cells: tuple[AnswerCell, ...] = ()
+    people: PeopleRef | None = None
+    placeholders: tuple[str, ...] = ()
+    description: str = ""
+    path: str | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("path")
+        return {"format": FORMAT, **data}
+
+
+def mapping_to_yaml(mapping: Mapping) -> str:
+    """Deterministic YAML for a mapping (answer cells one per line, to stay readable)."""
+    data = mapping.to_data()
+    cells = data.pop("cells")
+    head = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
+    lines = [head.rstrip("\n"), "cells:" if cells else "cells: []"]
+    lines += ["- " + yaml.safe_dump(c, default_flow_style=True, sort_keys=False, allow_unicode=True,
+                                     width=400).strip() for c in cells]
+    return "\n".join(lines) + "\n"
+
+
+def mapping_from_data(data: Any, path: str) -> Mapping:
+    """Build a Mapping from loaded YAML, with a one-line error when it is malformed."""
+    if not isinstance(data, dict) or "id" not in data or "framework" not in data:
+        raise DocxformError(path, "not a docxform mapping (needs at least 'id' and 'framework'); see docs/mappings.md")
+    try:
+        people = data.get("people")
+        return Mapping(
+            id=str(data["id"]), framework=str(data["framework"]),
+            framework_version=str(data.get("framework_version", "")), layout=str(data.get("layout", "")),
+            item_header=str(data.get("item_header", "")),
+            columns=tuple(ColumnAnchor(**c) for c in data.get("columns", ())),
+            recognise=tuple(map(str, data.get("recognise", ()))),
+            fields=tuple(FieldRef(**f) for f in data.get("fields", ())),
+            cells=tuple(AnswerCell(**c) for c in data.get("cells", ())),
+            people=PeopleRef(header=people["header"], columns=tuple(ColumnAnchor(**c) for c in people["columns"]),
+                             tag_prefix=people.get("tag_prefix", "dxf:people")) if people else None,
+            placeholders=tuple(map(str, data.get("placeholders", ()))),
+            description=str(data.get("description", "")), path=path,
+        )
+    except (TypeError, KeyError) as exc:
+        raise DocxformError(path, f"malformed mapping: {exc}; see docs/mappings.md") from None
+
+
+def load_mapping(ref: str | Path) -> Mapping:
+    """A mapping file, or the id of a shipped mapping (``sa2003-annexb``)."""
+    text_ref = str(ref)
+    if text_ref in shipped_mapping_ids():
+        return _shipped(text_ref)
+    path = Path(text_ref)
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        raise DocxformError(path, "no such mapping file or shipped mapping id") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DocxformError(path, f"cannot read mapping: {exc}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise DocxformError(path, f"mapping is not valid YAML: {str(exc).splitlines()[0]}") from None
+    return mapping_from_data(data, str(path))
+
+
+def mappings_dir() -> Path:
+    return Path(str(resources.files("docxform").joinpath("mappings")))
+
+
+@cache
+def shipped_mapping_ids() -> tuple[str, ...]:
+    folder = mappings_dir()
+    return tuple(sorted(p.stem for p in folder.glob("*.yaml"))) if folder.is_dir() else ()
+
+
+@cache
+def _shipped(mapping_id: str) -> Mapping:
+    path = mappings_dir() / f"{mapping_id}.yaml"
+    return mapping_from_data(yaml.safe_load(path.read_text("utf-8")), str(path))
+
+
+def shipped_mappings() -> list[Mapping]:
+    return [_shipped(m) for m in shipped_mapping_ids()]
+
+

@@ -1,0 +1,9 @@
+"""The one place that knows OOXML: zip packages, WordprocessingML, lxml.
+
+Everything outside this package works with framework and response objects.
+
+- :mod:`.package`  reading packages safely (zip bombs, encryption, macros, DTDs)
+                   and writing them deterministically
+- :mod:`.writer`   building a .docx: paragraphs, tables, content controls
+- :mod:`.reader`   reading a .docx into tables of cells with their marks and text
+"""

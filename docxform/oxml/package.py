@@ -1,0 +1,205 @@
+"""OPC packages (.docx/.xlsx zips): read them safely, write them deterministically.
+
+Reading refuses, with a one-line reason, everything a hostile or broken file
+can throw at us: not a zip, a legacy or encrypted OLE file, a truncated zip,
+a zip bomb, macros, and XML with a DOCTYPE (the door to XXE and billion-laughs
+entity expansion). Input files are only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+from docxform.errors import DocxformError, UnsafeInputError
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK"
+MAX_MEMBERS = 2_000
+MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_PART_UNCOMPRESSED = 100 * 1024 * 1024
+MAX_RATIO = 200
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass
+class Package:
+    """The parts of a package that docxform reads, held in memory."""
+
+    path: str
+    zip: zipfile.ZipFile
+
+    def has(self, name: str) -> bool:
+        return name in self.zip.NameToInfo
+
+    def read(self, name: str) -> bytes:
+        """Read one part, checking its real size as it inflates."""
+        info = self.zip.getinfo(name)
+        limit = MAX_PART_UNCOMPRESSED
+        try:
+            with self.zip.open(info) as stream:
+                data = stream.read(limit + 1)
+        except (zipfile.BadZipFile, EOFError, OSError, RuntimeError) as exc:
+            raise DocxformError(self.path, f"damaged zip: part {name} cannot be read ({_short(exc)})") from None
+        except Exception as exc:  # zlib.error and friends from a corrupt stream
+            raise DocxformError(self.path, f"damaged zip: part {name} cannot be read ({_short(exc)})") from None
+        if len(data) > limit:
+            raise UnsafeInputError(self.path, f"part {name} inflates to more than {limit // 2**20} MB (zip bomb?)")
+        return data
+
+    def xml(self, name: str) -> etree._Element:
+        return parse_xml(self.read(name), self.path, name)
+
+    def close(self) -> None:
+        self.zip.close()
+
+    def __enter__(self) -> Package:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_package(path: str | Path, *, kind: str = "docx", data: bytes | None = None) -> Package:
+    """Open a .docx or .xlsx for reading, or raise a one-line DocxformError."""
+    path = Path(path)
+    if data is None:
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(8)
+        except FileNotFoundError:
+            raise DocxformError(path, "no such file") from None
+        except IsADirectoryError:
+            raise DocxformError(path, "is a directory") from None
+        except PermissionError:
+            raise DocxformError(path, "permission denied") from None
+        except OSError as exc:
+            raise DocxformError(path, f"cannot read: {exc.strerror}") from None
+    else:
+        head = data[:8]
+    if not head:
+        raise DocxformError(path, "empty file")
+    if head.startswith(OLE_MAGIC):
+        raise _ole_error(path, kind, data)
+    if not head.startswith(ZIP_MAGIC):
+        raise DocxformError(path, f"not a Word or Excel file ({_sniff(head)})")
+    source: str | IO[bytes] = str(path) if data is None else io.BytesIO(data)
+    try:
+        archive = zipfile.ZipFile(source)
+    except zipfile.BadZipFile:
+        raise DocxformError(path, "damaged or truncated zip (not a complete .docx/.xlsx)") from None
+    except OSError as exc:
+        raise DocxformError(path, f"cannot read: {exc.strerror}") from None
+    try:
+        _check_members(archive, path, kind)
+    except DocxformError:
+        archive.close()
+        raise
+    return Package(str(path), archive)
+
+
+def _check_members(archive: zipfile.ZipFile, path: Path, kind: str) -> None:
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise UnsafeInputError(path, f"zip has {len(infos):,} members (limit {MAX_MEMBERS:,})")
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > MAX_TOTAL_UNCOMPRESSED or (total > 10 * 2**20 and total / packed > MAX_RATIO):
+        raise UnsafeInputError(path, f"zip would inflate to {total // 2**20:,} MB from {packed // 1024:,} KB (zip bomb?)")
+    names = set(archive.NameToInfo)
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise DocxformError(path, "contains macros (a macro-enabled file); docxform never runs macros",
+                            hint="save it in Word as a plain .docx/.xlsx and send that")
+    main = "word/document.xml" if kind == "docx" else "xl/workbook.xml"
+    if main not in names:
+        other = "an Excel workbook" if "xl/workbook.xml" in names else (
+            "a Word document" if "word/document.xml" in names else "a zip, but not an Office document")
+        raise DocxformError(path, f"not a {'Word document' if kind == 'docx' else 'workbook'}: this is {other}")
+
+
+def _ole_error(path: Path, kind: str, data: bytes | None) -> DocxformError:
+    """OLE compound files are legacy .doc/.xls, or encrypted (password-protected) OOXML."""
+    blob = data if data is not None else path.read_bytes()[:65536 * 8]
+    if "EncryptionInfo".encode("utf-16-le") in blob or "EncryptedPackage".encode("utf-16-le") in blob:
+        return DocxformError(path, "password-protected (encrypted); docxform cannot read it",
+                             hint="remove the password in Word (File > Info > Protect) and send it again")
+    legacy = ".doc" if kind == "docx" else ".xls"
+    return DocxformError(path, f"a legacy {legacy} (Office 97-2003) file, not {'.docx' if kind == 'docx' else '.xlsx'}",
+                         hint=f"convert it: soffice --headless --convert-to {kind} {path.name}")
+
+
+def _sniff(head: bytes) -> str:
+    if head.startswith(b"%PDF"):
+        return "it is a PDF"
+    if head.startswith(b"{\\rtf"):
+        return "it is an RTF file"
+    if head.lstrip().startswith((b"<", b"\xef\xbb\xbf<")):
+        return "it is XML or HTML text"
+    return "unrecognised content"
+
+
+def _short(exc: BaseException) -> str:
+    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                          remove_blank_text=False)
+
+
+def parse_xml(data: bytes, path: str, part: str) -> etree._Element:
+    """Parse one XML part, refusing DTDs (entity expansion, external entities)."""
+    head = data[:4096]
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise UnsafeInputError(path, f"part {part} declares a DOCTYPE/entities; refused (XXE or entity expansion)")
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise DocxformError(path, f"damaged XML in {part}: {_short(exc)}") from None
+    if root.getroottree().docinfo.doctype:
+        raise UnsafeInputError(path, f"part {part} declares a DOCTYPE; refused (XXE or entity expansion)")
+    return root
+
+
+def read_custom_properties(pkg: Package) -> dict[str, str]:
+    """docProps/custom.xml as name -> text (empty when the part is absent)."""
+    if not pkg.has("docProps/custom.xml"):
+        return {}
+    root = pkg.xml("docProps/custom.xml")
+    out: dict[str, str] = {}
+    for prop in root:
+        name = prop.get("name")
+        if name and len(prop):
+            out[name] = (prop[0].text or "").strip()
+    return out
+
+
+# --- writing
+
+def write_package(parts: dict[str, bytes], target: str | Path | IO[bytes]) -> None:
+    """Write a zip with fixed timestamps and a fixed part order, so output is byte-stable."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, blob in parts.items():
+            info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, blob)
+
+
+def custom_properties_xml(props: dict[str, str]) -> bytes:
+    """docProps/custom.xml with string properties, in the order given."""
+    body = "".join(
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{escape(name, {chr(34): "&quot;"})}">'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(props.items(), start=2)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        f'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">{body}</Properties>'
+    ).encode()

@@ -1,0 +1,444 @@
+"""Read a .docx body into tables of cells: their text, symbol marks and controls.
+
+This is the only reader of WordprocessingML. It resolves what a word
+processor may have done to a form: tracked changes are read as if accepted
+(deleted text dropped, inserted text kept); legacy form fields and content
+controls (including LibreOffice's untagged wrapper around checkboxes) become
+:class:`Control` objects; characters in symbol-font runs and ``w:sym``
+elements become :class:`SymbolMark` objects instead of text, because their
+meaning depends on the font. Deciding what a mark *means* is the parser's
+job (:mod:`docxform.parse.ticks`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from docxform.errors import UnsafeInputError
+from docxform.oxml.ns import qn
+
+MAX_CELLS = 250_000
+SYMBOL_FONTS = ("wingdings", "wingdings 2", "wingdings 3", "webdings", "symbol", "zapfdingbats", "monotype sorts",
+                "ms gothic", "segoe ui symbol", "opensymbol")
+
+W_P, W_R, W_T, W_TBL, W_TR, W_TC = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+W_SDT, W_SDTPR, W_SDTCONTENT = qn("w:sdt"), qn("w:sdtPr"), qn("w:sdtContent")
+W_SYM, W_TAB, W_BR, W_CR = qn("w:sym"), qn("w:tab"), qn("w:br"), qn("w:cr")
+W_DEL, W_INS, W_MOVEFROM, W_MOVETO = qn("w:del"), qn("w:ins"), qn("w:moveFrom"), qn("w:moveTo")
+W_DELTEXT, W_INSTR, W_FLDCHAR, W_FFDATA = qn("w:delText"), qn("w:instrText"), qn("w:fldChar"), qn("w:ffData")
+W_RPR, W_RFONTS, W_VAL = qn("w:rPr"), qn("w:rFonts"), qn("w:val")
+W_TCPR, W_GRIDSPAN, W_VMERGE, W_TRPR, W_GRIDBEFORE = (qn("w:tcPr"), qn("w:gridSpan"), qn("w:vMerge"), qn("w:trPr"),
+                                                      qn("w:gridBefore"))
+W_TAG, W_ALIAS, W_PLCHDR = qn("w:tag"), qn("w:alias"), qn("w:showingPlcHdr")
+W14_CHECKBOX, W14_CHECKED, W14_VAL = qn("w14:checkbox"), qn("w14:checked"), qn("w14:val")
+W_DROPDOWN, W_COMBO, W_DATE, W_TEXT = qn("w:dropDownList"), qn("w:comboBox"), qn("w:date"), qn("w:text")
+W_CHECKBOX, W_CHECKED, W_DEFAULT, W_NAME = qn("w:checkBox"), qn("w:checked"), qn("w:default"), qn("w:name")
+W_DDLIST, W_RESULT, W_LISTENTRY = qn("w:ddList"), qn("w:result"), qn("w:listEntry")
+W_FONT, W_CHAR, W_NOBREAKHYPHEN = qn("w:font"), qn("w:char"), qn("w:noBreakHyphen")
+W_DRAWING, W_PICT, W_PPR, W_RPRCHANGE, W_PPRCHANGE = (qn("w:drawing"), qn("w:pict"), qn("w:pPr"), qn("w:rPrChange"),
+                                                      qn("w:pPrChange"))
+W_CELLINS, W_CELLDEL, W_TRPR_DEL = qn("w:cellIns"), qn("w:cellDel"), qn("w:del")
+_SKIP = {W_DRAWING, W_PICT, W_PPR, W_RPR, W_TCPR, W_TRPR, W_SDTPR, qn("w:tblPr"), qn("w:tblGrid"),
+         qn("w:bookmarkStart"), qn("w:bookmarkEnd"), qn("w:proofErr"), qn("w:commentRangeStart"),
+         qn("w:commentRangeEnd"), qn("w:sectPr")}
+_TRACKED = {W_DEL, W_INS, W_MOVEFROM, W_MOVETO, W_RPRCHANGE, W_PPRCHANGE}
+_TRUE = {"1", "true", "on"}
+_FLDCHAR_PATH = f"{W_R}/{W_FLDCHAR}"
+
+
+@dataclass
+class SymbolMark:
+    """A character from a symbol font (or ``w:sym``): meaning depends on the font."""
+
+    font: str
+    code: int
+
+
+@dataclass
+class Control:
+    """A content control or legacy form field found in the document."""
+
+    kind: str  # checkbox | text | dropdown | date | legacy-checkbox | legacy-text | legacy-dropdown
+    tag: str = ""
+    alias: str = ""
+    checked: bool | None = None
+    text: str = ""
+    placeholder_showing: bool = False
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+
+
+@dataclass
+class Cell:
+    col: int
+    span: int = 1
+    text: str = ""
+    marks: list[SymbolMark] = field(default_factory=list)
+    controls: list[Control] = field(default_factory=list)
+    merged_continue: bool = False
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+
+    def at(self, col: int) -> Cell | None:
+        """The cell covering grid column ``col``."""
+        for cell in self.cells:
+            if cell.col <= col < cell.col + cell.span:
+                return cell
+        return None
+
+    @property
+    def text(self) -> str:
+        return " ".join(c.text for c in self.cells)
+
+
+@dataclass
+class Table:
+    index: int
+    rows: list[Row]
+
+
+@dataclass
+class Document:
+    tables: list[Table] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    controls: list[Control] = field(default_factory=list)
+    tracked_changes: bool = False
+
+
+class _Collector:
+    """Accumulates text, marks and controls of one cell or paragraph run of content."""
+
+    __slots__ = ("parts", "marks", "controls", "field_depth", "field_stage", "ffdata", "tracked", "all_controls")
+
+    def __init__(self, all_controls: list[Control]) -> None:
+        self.parts: list[str] = []
+        self.marks: list[SymbolMark] = []
+        self.controls: list[Control] = []
+        self.field_depth = 0
+        self.field_stage: list[str] = []  # per open field: "instr" or "result"
+        self.ffdata: list[etree._Element | None] = []
+        self.tracked = False
+        self.all_controls = all_controls
+
+    def text(self) -> str:
+        return "".join(self.parts).strip("\n")
+
+    def add_control(self, control: Control) -> None:
+        self.controls.append(control)
+        self.all_controls.append(control)
+
+
+def read_document(root: etree._Element, path: str) -> Document:
+    """Walk ``w:document`` once; tables at body level, paragraphs outside tables."""
+    doc = Document()
+    body = root.find(qn("w:body"))
+    if body is None:
+        return doc
+    cells = [0]
+    _read_blocks(body, doc, path, cells)
+    return doc
+
+
+def _read_blocks(parent: etree._Element, doc: Document, path: str, cells: list[int]) -> None:
+    for child in parent:
+        tag = child.tag
+        if tag == W_TBL:
+            doc.tables.append(_read_table(child, len(doc.tables), doc, path, cells))
+        elif tag == W_P:
+            col = _Collector(doc.controls)
+            _walk_paragraph(child, col)
+            doc.tracked_changes |= col.tracked
+            text = col.text()
+            if text.strip():
+                doc.paragraphs.append(text)
+        elif tag == W_SDT or tag == W_SDTCONTENT or tag in (W_INS, W_MOVETO) or tag == qn("w:customXml"):
+            if tag in (W_INS, W_MOVETO):
+                doc.tracked_changes = True
+            inner = child.find(W_SDTCONTENT) if tag == W_SDT else child
+            if inner is not None:
+                _read_blocks(inner, doc, path, cells)
+        elif tag in (W_DEL, W_MOVEFROM):
+            doc.tracked_changes = True
+
+
+def _read_table(tbl: etree._Element, index: int, doc: Document, path: str, count: list[int]) -> Table:
+    rows: list[Row] = []
+    for tr in _table_rows(tbl):
+        trpr = tr.find(W_TRPR)
+        if trpr is not None and trpr.find(W_TRPR_DEL) is not None:
+            doc.tracked_changes = True
+            continue  # a deleted row, read as if the deletion were accepted
+        col = 0
+        if trpr is not None:
+            before = trpr.find(W_GRIDBEFORE)
+            if before is not None:
+                col = _int(before.get(W_VAL), 0)
+        cells: list[Cell] = []
+        for tc in _row_cells(tr):
+            count[0] += 1
+            if count[0] > MAX_CELLS:
+                raise UnsafeInputError(path, f"more than {MAX_CELLS:,} table cells; refused as absurdly large")
+            span, merged = _cell_props(tc)
+            collector = _Collector(doc.controls)
+            _walk(tc, collector)
+            doc.tracked_changes |= collector.tracked
+            for control in collector.controls:
+                control.table, control.row, control.col = index, len(rows), col
+            cells.append(Cell(col=col, span=span, text=collector.text(), marks=collector.marks,
+                              controls=collector.controls, merged_continue=merged))
+            col += span
+        rows.append(Row(cells))
+    return Table(index, rows)
+
+
+def _table_rows(tbl: etree._Element) -> list[etree._Element]:
+    """Rows, including rows wrapped in a content control or tracked insertion."""
+    out = []
+    for child in tbl:
+        if child.tag == W_TR:
+            out.append(child)
+        elif child.tag in (W_SDT, W_INS, qn("w:customXml")):
+            inner = child.find(W_SDTCONTENT) if child.tag == W_SDT else child
+            out.extend(r for r in (inner if inner is not None else []) if r.tag == W_TR)
+    return out
+
+
+def _row_cells(tr: etree._Element) -> list[etree._Element]:
+    out = []
+    for child in tr:
+        if child.tag == W_TC:
+            out.append(child)
+        elif child.tag in (W_SDT, qn("w:customXml")):
+            inner = child.find(W_SDTCONTENT) if child.tag == W_SDT else child
+            out.extend(c for c in (inner if inner is not None else []) if c.tag == W_TC)
+    return out
+
+
+def _cell_props(tc: etree._Element) -> tuple[int, bool]:
+    tcpr = tc.find(W_TCPR)
+    if tcpr is None:
+        return 1, False
+    span_el = tcpr.find(W_GRIDSPAN)
+    span = max(1, min(_int(span_el.get(W_VAL), 1), 1000)) if span_el is not None else 1
+    vmerge = tcpr.find(W_VMERGE)
+    merged = vmerge is not None and vmerge.get(W_VAL, "continue") == "continue"
+    return span, merged
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text or default)
+    except ValueError:
+        return default
+
+
+def _walk(parent: etree._Element, out: _Collector) -> None:
+    """Content of a cell (paragraphs, controls, nested tables) into ``out``."""
+    for child in parent:
+        tag = child.tag
+        if tag == W_P:
+            before = len(out.parts)
+            _walk_paragraph(child, out)
+            if len(out.parts) > before or child.find(_FLDCHAR_PATH) is None:
+                out.parts.append("\n")  # an empty paragraph that only closes a field is not a line
+        elif tag == W_SDT:
+            _sdt(child, out)
+        elif tag == W_TBL or tag == W_TR or tag == W_TC:
+            _walk(child, out)
+        elif tag in _SKIP or not isinstance(tag, str):
+            continue
+        elif tag in _TRACKED:
+            out.tracked = True
+            if tag in (W_INS, W_MOVETO):
+                _walk(child, out)
+        else:
+            _walk(child, out)
+
+
+def _walk_paragraph(p: etree._Element, out: _Collector) -> None:
+    for child in p:
+        tag = child.tag
+        if tag == W_R:
+            _run(child, out)
+        elif tag == W_SDT:
+            _sdt(child, out)
+        elif tag in _SKIP or not isinstance(tag, str):
+            if tag == W_PPR and child.find(qn("w:rPr")) is not None and child.find(qn("w:rPr")).find(W_INS) is not None:
+                out.tracked = True
+            continue
+        elif tag in _TRACKED:
+            out.tracked = True
+            if tag in (W_INS, W_MOVETO):
+                _walk_paragraph(child, out)
+        else:  # hyperlink, smartTag, fldSimple, customXml, ...
+            _walk_paragraph(child, out)
+
+
+def _run_font(r: etree._Element) -> str:
+    rpr = r.find(W_RPR)
+    if rpr is None:
+        return ""
+    fonts = rpr.find(W_RFONTS)
+    if fonts is None:
+        return ""
+    return (fonts.get(qn("w:ascii")) or fonts.get(qn("w:hAnsi")) or fonts.get(qn("w:cs")) or "").lower()
+
+
+def _run(r: etree._Element, out: _Collector) -> None:
+    font: str | None = None
+    for child in r:
+        tag = child.tag
+        if tag == W_T:
+            text = child.text or ""
+            if not text:
+                continue
+            if out.field_stage and out.field_stage[-1] == "instr":
+                continue
+            if font is None:
+                font = _run_font(r)
+            if font in SYMBOL_FONTS and font not in ("ms gothic", "segoe ui symbol", "opensymbol"):
+                out.marks.extend(SymbolMark(font, ord(ch)) for ch in text if not ch.isspace())
+            else:
+                out.parts.append(text)
+        elif tag == W_TAB:
+            out.parts.append("\t")
+        elif tag == W_BR or tag == W_CR:
+            out.parts.append("\n")
+        elif tag == W_SYM:
+            out.marks.append(SymbolMark((child.get(W_FONT) or "").lower(), _int_hex(child.get(W_CHAR))))
+        elif tag == W_FLDCHAR:
+            _field_char(child, out)
+        elif tag == W_INSTR:
+            if out.ffdata and out.field_stage and out.field_stage[-1] == "instr":
+                _legacy_field(child.text or "", out)
+        elif tag == W_NOBREAKHYPHEN:
+            out.parts.append("-")
+        elif tag == W_DELTEXT:
+            out.tracked = True
+        elif tag == W_RPR:
+            if child.find(W_INS) is not None or child.find(W_DEL) is not None or child.find(W_RPRCHANGE) is not None:
+                out.tracked = True
+
+
+def _int_hex(text: str | None) -> int:
+    try:
+        return int(text or "0", 16)
+    except ValueError:
+        return 0
+
+
+def _field_char(el: etree._Element, out: _Collector) -> None:
+    kind = el.get(qn("w:fldCharType"))
+    if kind == "begin":
+        out.field_stage.append("instr")
+        out.ffdata.append(el.find(W_FFDATA))
+    elif kind == "separate" and out.field_stage:
+        out.field_stage[-1] = "result"
+    elif kind == "end" and out.field_stage:
+        out.field_stage.pop()
+        out.ffdata.pop()
+
+
+def _legacy_field(instr: str, out: _Collector) -> None:
+    """FORMCHECKBOX / FORMTEXT / FORMDROPDOWN: their state lives in ``w:ffData``."""
+    ff = out.ffdata[-1]
+    if ff is None:
+        return
+    name_el = ff.find(W_NAME)
+    name = name_el.get(W_VAL, "") if name_el is not None else ""
+    code = instr.strip().upper()
+    if code.startswith("FORMCHECKBOX"):
+        box = ff.find(W_CHECKBOX)
+        checked = None
+        if box is not None:
+            state = box.find(W_CHECKED)
+            if state is None:
+                state = box.find(W_DEFAULT)
+            checked = state is not None and state.get(W_VAL, "1").lower() in _TRUE
+        out.add_control(Control("legacy-checkbox", alias=name, checked=bool(checked)))
+    elif code.startswith("FORMDROPDOWN"):
+        dd = ff.find(W_DDLIST)
+        entries = [e.get(W_VAL, "") for e in dd.findall(W_LISTENTRY)] if dd is not None else []
+        result = dd.find(W_RESULT) if dd is not None else None
+        index = _int(result.get(W_VAL) if result is not None else None, 0)
+        text = entries[index] if 0 <= index < len(entries) else ""
+        out.add_control(Control("legacy-dropdown", alias=name, text=text))
+        out.parts.append(text)
+    elif code.startswith("FORMTEXT"):
+        out.add_control(Control("legacy-text", alias=name))
+
+
+def _sdt(sdt: etree._Element, out: _Collector, inherited: tuple[str, str] = ("", "")) -> None:
+    """A content control: its kind and state from ``w:sdtPr``, its text from the content."""
+    pr = sdt.find(W_SDTPR)
+    content = sdt.find(W_SDTCONTENT)
+    tag, alias, kind, checked, showing = "", "", "text", None, False
+    if pr is not None:
+        tag_el, alias_el = pr.find(W_TAG), pr.find(W_ALIAS)
+        tag = tag_el.get(W_VAL, "") if tag_el is not None else ""
+        alias = alias_el.get(W_VAL, "") if alias_el is not None else ""
+        showing = pr.find(W_PLCHDR) is not None
+        box = pr.find(W14_CHECKBOX)
+        if box is not None:
+            kind = "checkbox"
+            state = box.find(W14_CHECKED)
+            checked = state is not None and (state.get(W14_VAL) or "0").lower() in _TRUE
+        elif pr.find(W_DROPDOWN) is not None or pr.find(W_COMBO) is not None:
+            kind = "dropdown"
+        elif pr.find(W_DATE) is not None:
+            kind = "date"
+    tag, alias = tag or inherited[0], alias or inherited[1]
+    if content is None:
+        return
+    inner = _Collector(out.all_controls)
+    inner.field_stage, inner.ffdata = out.field_stage, out.ffdata
+    nested_boxes = _nested_checkboxes(content)
+    if nested_boxes and kind != "checkbox":
+        # LibreOffice wraps each checkbox in an untagged control that carries the alias.
+        for child in content:
+            if child.tag == W_SDT:
+                _sdt(child, out, (tag, alias))
+            elif child.tag == W_P:
+                _walk_paragraph_with_sdts(child, out, (tag, alias))
+            elif child.tag == W_R:
+                _run(child, out)
+        return
+    _walk(content, inner) if _has_blocks(content) else _walk_paragraph(content, inner)
+    out.tracked |= inner.tracked
+    text = inner.text()
+    control = Control(kind, tag=tag, alias=alias, checked=checked, text="" if showing else text,
+                      placeholder_showing=showing)
+    out.add_control(control)
+    out.controls.extend(c for c in inner.controls)
+    if kind != "checkbox":
+        if not showing:
+            out.parts.append("".join(inner.parts))
+        out.marks.extend(inner.marks)
+
+
+def _walk_paragraph_with_sdts(p: etree._Element, out: _Collector, inherited: tuple[str, str]) -> None:
+    for child in p:
+        if child.tag == W_SDT:
+            _sdt(child, out, inherited)
+        elif child.tag == W_R:
+            _run(child, out)
+    out.parts.append("\n")
+
+
+def _nested_checkboxes(content: etree._Element) -> bool:
+    for box in content.iter(W14_CHECKBOX):
+        return box is not None
+    return False
+
+
+def _has_blocks(content: etree._Element) -> bool:
+    for child in content:
+        if child.tag in (W_P, W_TBL):
+            return True
+    return False

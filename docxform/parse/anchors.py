@@ -1,0 +1,127 @@
+"""Find answers by what the page says: header labels over columns, item ids at row starts.
+
+This is the strategy that survives anything a word processor or a person
+does to the table structure: added or deleted rows, a table split in two
+(the second part inherits the first part's header), merged title rows,
+retyped headers (labels are compared loosely).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from docxform.mapping import ColumnAnchor, Mapping
+from docxform.oxml.reader import Document, Row, Table
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def norm(text: str) -> str:
+    """Loose form of a label: case, accents, punctuation and spacing ignored."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NON_WORD.sub(" ", ascii_text.lower()).strip()
+
+
+def label_matches(cell_text: str, label: str) -> bool:
+    a, b = norm(cell_text), norm(label)
+    return bool(a) and bool(b) and (a == b or a.startswith(b + " ") or b.startswith(a + " ") and len(a) > 3)
+
+
+@dataclass(frozen=True)
+class RowRef:
+    table: int
+    row: int
+
+
+@dataclass
+class AnchorIndex:
+    """For each table: which grid column holds what; for each item id: its rows."""
+
+    columns: dict[int, dict[int, ColumnAnchor]] = field(default_factory=dict)
+    rows: dict[str, list[RowRef]] = field(default_factory=dict)
+    unanchored: list[tuple[RowRef, str]] = field(default_factory=list)  # answer rows with no id: (row, previous id)
+    unknown_ids: list[tuple[RowRef, str]] = field(default_factory=list)
+
+
+def header_map(row: Row, anchors: tuple[ColumnAnchor, ...]) -> dict[int, ColumnAnchor]:
+    """Grid column -> anchor for a row that reads like the mapping's header."""
+    found: dict[int, ColumnAnchor] = {}
+    for cell in row.cells:
+        for anchor in anchors:
+            if label_matches(cell.text, anchor.header) and anchor not in found.values():
+                found[cell.col] = anchor
+                break
+    return found
+
+
+def row_item_id(row: Row, ids: set[str]) -> str | None:
+    """The item id a row starts with: alone in a cell, or as the first word of the text."""
+    for cell in row.cells[:2]:
+        text = cell.text.strip()
+        if not text:
+            continue
+        lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+        first = re.split(r"[\s\u00a0]+", lines[0], maxsplit=1)[0].rstrip(".):").lstrip("(")
+        if first in ids:
+            return first
+        for line in lines[:4]:
+            token = line.rstrip(".):").lstrip("(").strip()
+            if token in ids:
+                return token
+        if len(text) > 12:
+            return None
+    return None
+
+
+def _looks_like_id(row: Row) -> str | None:
+    first = row.cells[0].text.strip().split("\n")[0] if row.cells else ""
+    match = re.match(r"^(\d+(?:\.\d+)*[a-z]?)\b", first)
+    return match.group(1) if match else None
+
+
+def build_index(doc: Document, mapping: Mapping, ids: set[str]) -> AnchorIndex:
+    index = AnchorIndex()
+    inherited: dict[int, ColumnAnchor] = {}
+    for table in doc.tables:
+        columns = _table_columns(table, mapping, inherited)
+        if columns:
+            index.columns[table.index] = columns
+            inherited = columns
+        _index_rows(table, ids, columns, index)
+    return index
+
+
+def _table_columns(table: Table, mapping: Mapping, inherited: dict[int, ColumnAnchor]) -> dict[int, ColumnAnchor]:
+    for row in table.rows[:3]:
+        found = header_map(row, mapping.columns)
+        if len(found) >= min(2, len(mapping.columns)):
+            return found
+    return inherited  # a table split across pages: its header did not repeat
+
+
+def _index_rows(table: Table, ids: set[str], columns: dict[int, ColumnAnchor], index: AnchorIndex) -> None:
+    previous: str | None = None
+    for r, row in enumerate(table.rows):
+        if all(not c.text.strip() and not c.controls and not c.marks for c in row.cells):
+            continue
+        item = row_item_id(row, ids)
+        ref = RowRef(table.index, r)
+        if item:
+            index.rows.setdefault(item, []).append(ref)
+            previous = item
+            continue
+        if not columns:
+            continue
+        if header_map(row, tuple(columns.values())):
+            continue
+        stray = _looks_like_id(row)
+        if stray and stray not in ids and len(row.cells) > 2:
+            index.unknown_ids.append((ref, stray))
+            continue
+        has_answer = any(
+            (c.text.strip() or c.marks or any(k.checked for k in c.controls))
+            for c in row.cells if c.col in columns)
+        if has_answer and previous and len(row.cells) > 1:
+            index.unanchored.append((ref, previous))

@@ -1,0 +1,244 @@
+"""Parse one returned form into a :class:`~docxform.response.Response`.
+
+Each answer is located by the most trusted strategy that finds it:
+content-control tag, then control alias (kept by LibreOffice, which drops
+tags), then the mapping's position (checked against the row's item id),
+then anchors (item id at the row start, header label over the column).
+Each value records in ``provenance`` how it was found. Ratings are never
+guessed: no tick, several ticks or an unclear mark give ``rating: null``
+and a problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from docxform.errors import DocxformError
+from docxform.framework import load_framework
+from docxform.framework.model import Framework
+from docxform.mapping import AnswerCell, Mapping, load_mapping
+from docxform.parse import fields as form_fields
+from docxform.parse.anchors import AnchorIndex, RowRef, build_index
+from docxform.parse.recognise import choose_mapping
+from docxform.parse.source import Source, load_source
+from docxform.parse.ticks import read_tick
+from docxform.problems import Problem, problem
+from docxform.response import ItemAnswer, Response
+from docxform.oxml.reader import Cell, Control, Document
+
+
+@dataclass
+class _Located:
+    cell: Cell
+    table: int
+    row: int
+    how: str
+
+
+class _Context:
+    """Everything one parse needs, built once per document."""
+
+    def __init__(self, source: Source, mapping: Mapping, framework: Framework) -> None:
+        self.source, self.mapping, self.framework = source, mapping, framework
+        self.doc: Document = source.document
+        self.by_tag: dict[str, Control] = {}
+        self.by_alias: dict[str, list[Control]] = {}
+        for control in self.doc.controls:
+            if control.tag:
+                self.by_tag.setdefault(control.tag, control)
+            if control.alias:
+                self.by_alias.setdefault(control.alias, []).append(control)
+        self.cells_by_key: dict[tuple[str, str, str | None], AnswerCell] = {
+            (c.item, c.field, c.level): c for c in mapping.cells}
+        self.index: AnchorIndex = build_index(self.doc, mapping, set(framework.item_ids))
+        self.placeholders = set(mapping.placeholders)
+        self.problems: list[Problem] = []
+
+    def cell(self, table: int, row: int, col: int) -> Cell | None:
+        if not (0 <= table < len(self.doc.tables)):
+            return None
+        rows = self.doc.tables[table].rows
+        return rows[row].at(col) if 0 <= row < len(rows) else None
+
+    def row_id(self, table: int, row: int) -> str | None:
+        from docxform.parse.anchors import row_item_id
+
+        if not (0 <= table < len(self.doc.tables)) or not (0 <= row < len(self.doc.tables[table].rows)):
+            return None
+        return row_item_id(self.doc.tables[table].rows[row], set(self.framework.item_ids))
+
+    def clean(self, text: str) -> str:
+        stripped = text.strip()
+        return "" if stripped in self.placeholders else stripped
+
+    def report(self, code: str, message: str, **where: object) -> None:
+        self.problems.append(problem(code, message, file=self.source.path, **where))
+
+
+def parse_form(path: str | Path, *, mapping: str | Path | Mapping | None = None,
+               framework: str | Framework | None = None) -> Response:
+    """Read one return. Raises DocxformError only when the file cannot be read at all."""
+    path = Path(path)
+    source = load_source(path)
+    chosen = mapping if isinstance(mapping, Mapping) else (load_mapping(mapping) if mapping else None)
+    chosen = chosen or choose_mapping(source)
+    fw = framework if isinstance(framework, Framework) else load_framework(framework or chosen.framework)
+    if fw.id != chosen.framework:
+        raise DocxformError(path, f"mapping {chosen.id} is for framework {chosen.framework}, not {fw.id}")
+    ctx = _Context(source, chosen, fw)
+    response = Response(
+        framework_id=fw.id, framework_version=fw.version, source_path=str(path), source_sha256=source.sha256,
+        layout=chosen.layout or None, mapping=chosen.id, form_id=source.properties.get("docxform.form_id") or None,
+        respondent=source.properties.get("docxform.respondent") or None, has_rating=fw.rating_scale is not None,
+    )
+    _document_warnings(ctx)
+    for item in fw.items:
+        response.items[item.id] = _read_item(ctx, item.id)
+    _extra_rows(ctx)
+    response.fields = form_fields.read_fields(ctx.doc, chosen, ctx.by_tag, ctx.clean, ctx.report)
+    response.problems = ctx.problems
+    return response
+
+
+def _document_warnings(ctx: _Context) -> None:
+    props = ctx.source.properties
+    if ctx.source.converted_from:
+        ctx.report("controls-lost", f"converted from {ctx.source.converted_from} by LibreOffice; form controls may "
+                   "have been lost, answers were located by position and anchors")
+    elif props.get("docxform.mapping") and ctx.mapping.cells and not any(
+            c.tag.startswith("dxf:") for c in ctx.doc.controls):
+        ctx.report("tags-lost", "the content-control tags are gone (the form was re-saved by another program); "
+                   "answers were located by alias, position and anchors", severity="warning")
+    if ctx.doc.tracked_changes:
+        ctx.report("tracked-changes", "the form has tracked changes; text was read as if all were accepted")
+    version = props.get("docxform.framework_version")
+    if version and props.get("docxform.framework") == ctx.framework.id and version != ctx.framework.version:
+        ctx.report("framework-mismatch", f"form was made for {ctx.framework.id} version {version}, "
+                   f"not {ctx.framework.version}")
+
+
+def _locate(ctx: _Context, item: str, field: str, level: str | None) -> _Located | None:
+    spec = ctx.cells_by_key.get((item, field, level))
+    if spec is not None:
+        control = ctx.by_tag.get(spec.tag)
+        found = _at_control(ctx, control, "tag")
+        if found:
+            return found
+        for control in ctx.by_alias.get(spec.alias, []):
+            found = _at_control(ctx, control, "alias")
+            if found:
+                return found
+        if ctx.row_id(spec.table, spec.row) == item:
+            cell = ctx.cell(spec.table, spec.row, spec.col)
+            if cell is not None:
+                return _Located(cell, spec.table, spec.row, "position")
+    return None
+
+
+def _at_control(ctx: _Context, control: Control | None, how: str) -> _Located | None:
+    if control is None or control.table is None or control.row is None or control.col is None:
+        return None
+    cell = ctx.cell(control.table, control.row, control.col)
+    return _Located(cell, control.table, control.row, how) if cell is not None else None
+
+
+def _anchored(ctx: _Context, item: str, field: str, level: str | None) -> list[_Located]:
+    out = []
+    for ref in ctx.index.rows.get(item, []):
+        columns = ctx.index.columns.get(ref.table, {})
+        for col, anchor in columns.items():
+            if anchor.field == field and anchor.level == level:
+                cell = ctx.cell(ref.table, ref.row, col)
+                if cell is not None:
+                    out.append(_Located(cell, ref.table, ref.row, "anchor"))
+    return out
+
+
+def _cells_for(ctx: _Context, item: str, field: str, level: str | None) -> list[_Located]:
+    """The cell(s) holding one answer: the trusted strategy, plus rows added for the same item."""
+    first = _locate(ctx, item, field, level)
+    anchored = _anchored(ctx, item, field, level)
+    if first is None:
+        return anchored
+    return [first] + [a for a in anchored if (a.table, a.row) != (first.table, first.row)]
+
+
+def _read_item(ctx: _Context, item: str) -> ItemAnswer:
+    answer = ItemAnswer()
+    fields = {a.field for a in ctx.mapping.columns}
+    scale = ctx.framework.rating_scale
+    rating_field = ctx.framework.rating_field
+    rows_seen: set[tuple[int, int]] = set()
+    if rating_field and scale and rating_field.key in fields:
+        answer.rating, how, seen = _read_rating(ctx, item, rating_field.key, scale.keys)
+        rows_seen |= seen
+        if how:
+            answer.provenance["rating"] = how
+    for f in ctx.framework.text_fields:
+        if f.key not in fields:
+            continue
+        located = _cells_for(ctx, item, f.key, None)
+        texts = [ctx.clean(loc.cell.text) for loc in located]
+        texts = list(dict.fromkeys(t for t in texts if t))
+        answer.texts[f.key] = "\n".join(texts)
+        rows_seen |= {(loc.table, loc.row) for loc in located}
+        if located:
+            answer.provenance[f.key] = located[0].how
+    if not rows_seen:
+        ctx.report("item-not-found", f"no row for {ctx.framework.item_name} {item} was found", item=item)
+    elif len({r for r in rows_seen}) > 1 and len(ctx.index.rows.get(item, [])) > 1:
+        ctx.report("item-duplicated", f"{ctx.framework.item_name} {item} appears in "
+                   f"{len(ctx.index.rows[item])} rows; their answers were combined", item=item)
+    return answer
+
+
+def _read_rating(ctx: _Context, item: str, field: str,
+                 levels: tuple[str, ...]) -> tuple[str | None, str, set[tuple[int, int]]]:
+    ticked: list[tuple[str, _Located]] = []
+    unclear: list[tuple[str, _Located, str]] = []
+    found_any = False
+    how = ""
+    rows: set[tuple[int, int]] = set()
+    for level in levels:
+        for loc in _cells_for(ctx, item, field, level):
+            found_any = True
+            how = how or loc.how
+            rows.add((loc.table, loc.row))
+            reading = read_tick(loc.cell)
+            if reading.state == "ticked":
+                ticked.append((level, loc))
+            elif reading.state == "unclear":
+                unclear.append((level, loc, reading.detail))
+    if not found_any:
+        return None, "", rows
+    where = lambda loc: {"table": loc.table + 1, "row": loc.row + 1, "cell": loc.cell.col + 1}  # noqa: E731
+    if unclear:
+        level, loc, detail = unclear[0]
+        ctx.report("rating-unclear", f"the {level} cell holds a mark that is not clearly a tick ({detail}); "
+                   "no rating was chosen", item=item, field=field, **where(loc))
+        return None, how, rows
+    chosen = sorted({lv for lv, _ in ticked}, key=levels.index)
+    if len(chosen) > 1:
+        ctx.report("rating-ambiguous", f"{len(chosen)} levels are ticked ({', '.join(chosen)}); none was chosen",
+                   item=item, field=field, **where(ticked[0][1]))
+        return None, how, rows
+    if not chosen:
+        loc_any = _locate(ctx, item, field, levels[0]) or (_anchored(ctx, item, field, levels[0]) or [None])[0]
+        extra = where(loc_any) if loc_any else {}
+        ctx.report("rating-missing", "no rating level is ticked", item=item, field=field, **extra)
+        return None, how, rows
+    return chosen[0], ticked[0][1].how, rows
+
+
+def _extra_rows(ctx: _Context) -> None:
+    for ref, stray in ctx.index.unknown_ids:
+        ctx.report("item-unexpected", f"a row names {ctx.framework.item_name} {stray!r}, which the framework "
+                   "does not have; it was not read", table=ref.table + 1, row=ref.row + 1)
+    for ref, previous in ctx.index.unanchored:
+        ctx.report("item-duplicated", f"a row with answers but no {ctx.framework.item_name} id follows "
+                   f"{previous}; its answers were not read", item=previous, severity="warning",
+                   table=ref.table + 1, row=ref.row + 1)
+
+
+__all__ = ["parse_form", "RowRef"]

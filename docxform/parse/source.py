@@ -1,0 +1,88 @@
+"""Open a returned file: convert other formats, read the package, hash the input.
+
+The input file is only ever read. Formats other than .docx are converted by
+headless LibreOffice into a temporary folder when it is installed; otherwise
+they are refused with the command that converts them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docxform.errors import DocxformError
+from docxform.oxml.package import open_package, read_custom_properties
+from docxform.oxml.reader import Document, read_document
+
+CONVERTIBLE = {".doc", ".odt", ".rtf", ".docx"}
+CONVERT_TIMEOUT = 120
+
+
+@dataclass
+class Source:
+    path: str
+    sha256: str
+    document: Document
+    properties: dict[str, str] = field(default_factory=dict)
+    converted_from: str | None = None
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def load_source(path: Path) -> Source:
+    """Read a return into a :class:`Document`, or raise a one-line DocxformError."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DocxformError(path, "no such file") from None
+    except IsADirectoryError:
+        raise DocxformError(path, "is a directory") from None
+    except OSError as exc:
+        raise DocxformError(path, f"cannot read: {exc.strerror}") from None
+    digest = hashlib.sha256(data).hexdigest()
+    suffix = path.suffix.lower()
+    if suffix == ".docm":
+        raise DocxformError(path, "a macro-enabled document (.docm); docxform never runs macros",
+                            hint="save it in Word as a plain .docx and send that")
+    if suffix in (".doc", ".odt", ".rtf") or (suffix != ".docx" and _needs_conversion(data)):
+        data = convert_to_docx(path)
+        converted = suffix or "unknown"
+    else:
+        converted = None
+    with open_package(path, kind="docx", data=data) as pkg:
+        root = pkg.xml("word/document.xml")
+        document = read_document(root, str(path))
+        props = read_custom_properties(pkg)
+    return Source(str(path), digest, document, props, converted)
+
+
+def _needs_conversion(data: bytes) -> bool:
+    return data[:5] == b"{\\rtf"
+
+
+def convert_to_docx(path: Path) -> bytes:
+    """Convert with headless LibreOffice, each call with its own profile."""
+    binary = soffice()
+    if binary is None:
+        raise DocxformError(path, f"{path.suffix or 'this'} files need converting and LibreOffice is not installed",
+                            hint=f"convert it: soffice --headless --convert-to docx {path.name}")
+    with tempfile.TemporaryDirectory(prefix="docxform-lo-") as work:
+        work_path = Path(work)
+        copy = work_path / ("input" + path.suffix.lower())
+        shutil.copyfile(path, copy)
+        command = [binary, f"-env:UserInstallation=file://{work_path / 'profile'}", "--headless",
+                   "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(work_path / "out"), str(copy)]
+        try:
+            subprocess.run(command, capture_output=True, timeout=CONVERT_TIMEOUT, check=False)
+        except subprocess.TimeoutExpired:
+            raise DocxformError(path, f"LibreOffice did not convert it within {CONVERT_TIMEOUT} s") from None
+        result = work_path / "out" / "input.docx"
+        if not result.exists():
+            raise DocxformError(path, "LibreOffice could not convert it (damaged or not a document?)")
+        return result.read_bytes()

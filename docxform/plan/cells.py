@@ -1,0 +1,81 @@
+"""Writing cells safely and saving workbooks byte for byte the same every time.
+
+Text that came from a return (an improvement goal, an action) may start with
+``=``, ``+``, ``-`` or ``@``. Written naively it becomes a formula that Excel
+runs on open (``=HYPERLINK(...)``, DDE tricks), so such text is stored as a
+string with Excel's quote prefix, which also keeps it text when edited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import zipfile
+from pathlib import Path
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from docxform.errors import DocxformError
+from docxform.oxml.package import write_package
+
+#: Fixed workbook dates, so two runs give identical files (docx forms do the same).
+FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
+FORMULA_STARTS = ("=", "+", "-", "@")
+MAX_CELL_TEXT = 32_767
+LINE_HEIGHT = 15.0
+
+
+def put_text(cell: Cell, text: str) -> None:
+    """Write text as text: never a formula, no characters XML cannot hold."""
+    clean = ILLEGAL_CHARACTERS_RE.sub("", text.replace("\x0b", "\n"))[:MAX_CELL_TEXT]
+    cell.value = clean
+    if clean.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def add_properties(workbook: Workbook, properties: dict[str, str]) -> None:
+    """Custom document properties: how a reader knows this plan and its framework."""
+    workbook.properties.creator = "docxform"
+    workbook.properties.lastModifiedBy = "docxform"
+    for name, value in properties.items():
+        workbook.custom_doc_props.append(StringProperty(name=name, value=value))
+
+
+def save_workbook(workbook: Workbook, target: Path) -> None:
+    """Save with fixed dates and zip timestamps ([Content_Types].xml first)."""
+    workbook.properties.created = FIXED_TIME
+    workbook.properties.modified = FIXED_TIME
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).write_data()
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as written:
+        names = sorted(written.namelist(), key=lambda n: n != "[Content_Types].xml")
+        parts = {name: written.read(name) for name in names}
+    out = io.BytesIO()
+    write_package(parts, out)
+    try:
+        target.write_bytes(out.getvalue())
+    except OSError as exc:
+        raise DocxformError(target, f"cannot write: {exc.strerror or exc}") from None
+
+
+def fit_height(ws: Worksheet, row: int, texts: list[tuple[str, float]]) -> None:
+    """Set a row tall enough for its wrapped texts (text, column width in characters).
+
+    Neither openpyxl nor LibreOffice's import measures wrapped text, so rows of
+    long text would print on top of each other without an explicit height.
+    """
+    lines = max((_lines(text, width) for text, width in texts if text), default=1)
+    if lines > 1:
+        ws.row_dimensions[row].height = LINE_HEIGHT * lines
+
+
+def _lines(text: str, width: float) -> int:
+    per_line = max(1.0, width * 1.05)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))

@@ -1,0 +1,62 @@
+"""A parsed return: the answers of one form, and what was unsure about them.
+
+This is the JSON contract of ``docxform parse`` (documented by
+schemas/response.schema.json). Names here are stable: validate, merge,
+summarise and the plan prefill all read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from docxform import __version__
+from docxform.problems import Problem
+
+FieldValue = str | list[dict[str, str]] | dict[str, str]
+
+
+@dataclass
+class ItemAnswer:
+    """One item's answers: ``rating`` (a level key or None) and free-text fields by key."""
+
+    rating: str | None = None
+    texts: dict[str, str] = field(default_factory=dict)
+    provenance: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self, include_rating: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {"rating": self.rating} if include_rating else {}
+        out.update(self.texts)
+        out["provenance"] = dict(self.provenance)
+        return out
+
+
+@dataclass
+class Response:
+    framework_id: str
+    framework_version: str
+    source_path: str
+    source_sha256: str
+    layout: str | None = None
+    mapping: str | None = None
+    form_id: str | None = None
+    respondent: str | None = None
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+    items: dict[str, ItemAnswer] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    has_rating: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": "form",
+            "docxform_version": __version__,
+            "framework": {"id": self.framework_id, "version": self.framework_version},
+            "layout": self.layout,
+            "mapping": self.mapping,
+            "form_id": self.form_id,
+            "respondent": self.respondent,
+            "source": {"path": self.source_path, "sha256": self.source_sha256},
+            "fields": self.fields,
+            "items": {k: v.to_dict(self.has_rating) for k, v in self.items.items()},
+            "problems": [p.to_dict() for p in self.problems],
+        }

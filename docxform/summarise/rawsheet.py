@@ -1,0 +1,145 @@
+"""Streaming the rows of big sheets as raw XML into a package openpyxl wrote.
+
+openpyxl's write-only mode streams, but it builds a cell object and an
+element per value, which costs about thirteen times what writing the same
+cells as sheet XML costs (measured: benchmarks/bench_summarise.py). The
+summary's big sheets (Matrix, Comments, Problems: up to one row per
+respondent and answer) are plain tables of text and numbers, so openpyxl
+writes everything else (styles, sheet views, filters, print set-up, charts,
+conditional formatting) with an empty ``<sheetData/>``, and this module
+streams the rows into that part while copying the package. Only strings
+(``t="inlineStr"``) and numbers are written here, never a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+from typing import IO
+
+from openpyxl.utils import get_column_letter
+
+from docxform.summarise.safety import clean_text, looks_like_formula, xml_escape
+
+Value = str | int | float | None
+
+#: Zip entries carry this date, so two runs on the same input give the same bytes.
+FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+FIXED_TIMESTAMP = "2000-01-01T00:00:00Z"
+_SHEET_DATA = re.compile(r"<sheetData\s*/>|<sheetData>\s*</sheetData>")
+_MODIFIED = re.compile(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+_FLUSH_ROWS = 2000
+
+
+@dataclass
+class RawTable:
+    """The rows of one sheet: a header and uniformly styled body columns.
+
+    Style ids are cellXfs indices the workbook registered (see
+    ``workbook._Styles``); ``quoted`` maps a text style to its quote-prefix
+    twin, used for text that looks like a formula.
+    """
+
+    header: Sequence[str]
+    header_style: int
+    column_styles: Sequence[int]
+    rows: Iterable[Sequence[Value]]
+    quoted: dict[int, int] = field(default_factory=dict)
+
+
+def write_rows(out: IO[bytes], table: RawTable) -> int:
+    """Stream ``<row>`` elements for the header and every body row; return the row count.
+
+    Strings are cleaned (XML-illegal characters, the cell limit) and always
+    written as inline strings; a string that looks like a formula gets the
+    quote-prefix style so it stays text when edited in Excel.
+    """
+    letters = [get_column_letter(i + 1) for i in range(max(len(table.header), len(table.column_styles)))]
+    buf: list[str] = [_header_row(table, letters)]
+    styles = table.column_styles
+    quoted = table.quoted
+    n = 1
+    for row in table.rows:
+        n += 1
+        parts = [f'<row r="{n}">']
+        for i, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            style = styles[i]
+            if isinstance(value, str):
+                text = clean_text(value)
+                if looks_like_formula(text):
+                    style = quoted.get(style, style)
+                space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+                parts.append(f'<c r="{letters[i]}{n}" s="{style}" t="inlineStr"><is><t{space}>'
+                             f"{xml_escape(text)}</t></is></c>")
+            else:
+                parts.append(f'<c r="{letters[i]}{n}" s="{style}"><v>{value!r}</v></c>')
+        parts.append("</row>")
+        buf.append("".join(parts))
+        if len(buf) >= _FLUSH_ROWS:
+            out.write("".join(buf).encode("utf-8"))
+            buf.clear()
+    out.write("".join(buf).encode("utf-8"))
+    return n
+
+
+def _header_row(table: RawTable, letters: list[str]) -> str:
+    cells = "".join(
+        f'<c r="{letters[i]}1" s="{table.header_style}" t="inlineStr"><is><t>{xml_escape(clean_text(h))}</t></is></c>'
+        for i, h in enumerate(table.header)
+    )
+    return f'<row r="1">{cells}</row>'
+
+
+def splice_package(package: bytes, target: Path, raw: dict[str, RawTable]) -> None:
+    """Copy the package openpyxl wrote to ``target``, streaming ``raw`` rows into their parts.
+
+    ``raw`` maps part names (``xl/worksheets/sheet2.xml``) to tables. The
+    file is written under a temporary name and renamed, so a failure never
+    leaves half a workbook where the summary should be. Zip dates and the
+    document's modified date are fixed so the output is reproducible.
+    """
+    target = Path(target)
+    fd, tmp_name = tempfile.mkstemp(prefix=".docxform-", suffix=".xlsx.tmp", dir=target.parent or Path("."))
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(BytesIO(package)) as src, \
+                zipfile.ZipFile(tmp_name, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                entry.external_attr = 0o600 << 16
+                data = src.read(info.filename)
+                if info.filename in raw:
+                    _write_spliced(dst, entry, data.decode("utf-8"), raw[info.filename])
+                    continue
+                if info.filename == "docProps/core.xml":
+                    data = _MODIFIED.sub(rf"\g<1>{FIXED_TIMESTAMP}\g<2>", data.decode("utf-8")).encode("utf-8")
+                dst.writestr(entry, data)
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def _write_spliced(dst: zipfile.ZipFile, entry: zipfile.ZipInfo, xml: str, table: RawTable) -> None:
+    match = _SHEET_DATA.search(xml)
+    if match is None:  # openpyxl always writes sheetData; anything else is a bug here
+        raise ValueError(f"{entry.filename}: no empty sheetData to fill")
+    with dst.open(entry, "w", force_zip64=True) as out:
+        out.write(xml[: match.start()].encode("utf-8") + b"<sheetData>")
+        write_rows(out, table)
+        out.write(b"</sheetData>" + xml[match.end():].encode("utf-8"))
+
+
+def fixed_created() -> dt.datetime:
+    """The creation date written into summaries (fixed, for reproducible files)."""
+    return dt.datetime(2000, 1, 1)

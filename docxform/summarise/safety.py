@@ -1,0 +1,87 @@
+"""Respondents' text is data, never code: escaping for workbooks and XML.
+
+A comment typed into a returned form can start with ``=``, ``+``, ``-`` or
+``@`` (``=HYPERLINK(...)``, DDE tricks). Written naively into a workbook it
+becomes a formula that Excel runs on open. Every string docxform writes into
+a summary is therefore stored as a string cell (``t="inlineStr"``), and one
+that *looks* like a formula also gets Excel's quote prefix so it stays text
+when someone edits the cell. HTML is escaped by jinja2's autoescape; this
+module covers the spreadsheet side and the raw sheet XML.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from openpyxl.cell import WriteOnlyCell
+
+#: Characters that make a spreadsheet treat text as a formula (OWASP's list:
+#: the four formula starts, and tab / carriage return before them).
+FORMULA_STARTS = ("=", "+", "-", "@")
+_LEADING_SPACE = " \t\r\n\u00a0"
+#: Excel's limit on the text of one cell.
+MAX_CELL_TEXT = 32_767
+TRUNCATION_NOTE = " … [truncated: the full text is in the return]"
+#: Characters XML 1.0 cannot hold at all (control characters except tab, LF, CR).
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def looks_like_formula(text: str) -> bool:
+    """True when a spreadsheet could read ``text`` as a formula.
+
+    Leading whitespace does not make text safe: some programs strip it on
+    import, and a leading tab or carriage return is itself a known trick.
+    """
+    if text.startswith(("\t", "\r")):
+        return True
+    return text.lstrip(_LEADING_SPACE).startswith(FORMULA_STARTS)
+
+
+def clean_text(text: str) -> str:
+    """Text that fits in one cell and in XML.
+
+    Word's manual line break arrives as a vertical tab and Windows line ends
+    as CR LF; both become a newline (XML would fold a bare CR anyway). Other control characters cannot be stored in XML and are dropped. Text
+    over Excel's cell limit is cut with a note, rather than failing the file.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x0b" in text:
+        text = text.replace("\x0b", "\n")
+    if _ILLEGAL_XML.search(text):
+        text = _ILLEGAL_XML.sub("", text)
+    if len(text) > MAX_CELL_TEXT:
+        text = text[: MAX_CELL_TEXT - len(TRUNCATION_NOTE)] + TRUNCATION_NOTE
+    return text
+
+
+def xml_escape(text: str) -> str:
+    """Escape text for an XML text node (the raw sheet writer's fast path)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def text_cell(sheet: Any, value: str, style: Any = None, quoted_style: Any = None) -> WriteOnlyCell:
+    """A write-only cell that holds ``value`` as a string, whatever it looks like.
+
+    ``style`` is a NamedStyle (or its name) for ordinary text; ``quoted_style``
+    the same with ``quotePrefix`` for text that looks like a formula. Setting
+    ``data_type`` after the value is what stops openpyxl writing ``<f>``.
+    """
+    text = clean_text(value)
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    if looks_like_formula(text):
+        if quoted_style is not None:
+            cell.style = quoted_style
+        else:
+            cell.quotePrefix = True
+    elif style is not None:
+        cell.style = style
+    return cell
