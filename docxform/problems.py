@@ -69,6 +69,7 @@ CODES: dict[str, Code] = _codes(
     Code("plan-too-many-goals", "warning", "More priority goals than the guidance's 4-6."),
     Code("plan-row-outside-table", "warning", "A row was typed below the plan table."),
     Code("plan-formula", "warning", "A cell holds a formula where a value was expected; its cached value was read."),
+    Code("plan-bad-value", "warning", "A priority that is not a whole number, or a status not in the plan's list."),
 )
 
 

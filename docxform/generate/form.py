@@ -149,7 +149,7 @@ def _item_header(fw: m.Framework, block: m.ItemsBlock,
         if f.type == "rating" and fw.rating_scale:
             for lv in fw.rating_scale.levels:
                 cells.append(w.Cell((w.Text(lv.label, bold=True, size=14, align="center"),), shade=HEADER_SHADE))
-                widths.append(7)
+                widths.append(8)
                 anchors.append(ColumnAnchor(header=lv.label, field=f.key, level=lv.key))
         else:
             cells.append(w.Cell((w.Text(f.label, bold=True),), shade=HEADER_SHADE))

@@ -10,6 +10,7 @@ rely on any of this surviving; it finds the table by its header labels.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from docxform.framework.model import Framework
 from docxform.plan import sheets
 from docxform.plan.cells import add_properties, fit_height, put_text, save_workbook
 from docxform.plan.model import Column, PlanRow, header_fields, plan_columns, plan_spec
-from docxform.plan.values import date_of
+from docxform.plan.values import is_iso_date
 
 PLAN_ROWS = 200
 PLAN_SHEET = "Plan"
@@ -189,17 +190,10 @@ def _write_row(ws: Worksheet, columns: tuple[Column, ...], sheet_row: int, row: 
             continue
         if column.kind == "priority" and isinstance(value, int):
             cell.value = value
-        elif column.kind == "date" and isinstance(value, str) and len(value) == 10:
-            iso, ok = date_of(value)
-            cell.value = _as_date(iso) if ok else value
+        elif column.kind == "date" and isinstance(value, str) and is_iso_date(value) and len(value) == 10:
+            cell.value = dt.date.fromisoformat(value)
         else:
             put_text(cell, str(value))
-
-
-def _as_date(iso: str) -> object:
-    import datetime as dt
-
-    return dt.date.fromisoformat(iso)
 
 
 def _sheet_setup(ws: Worksheet, columns: tuple[Column, ...], layout: Layout) -> None:

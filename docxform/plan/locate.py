@@ -165,17 +165,16 @@ def find_header(sheets: list[Worksheet], labels: dict[str, list[str]], minimum: 
 
 
 def header_fields_above(grid: Grid, header_row: int, labels: dict[str, list[str]]) -> dict[str, tuple[int, int]]:
-    """Header field key -> the cell holding its value, or the label cell for "Label: value"."""
-    found: dict[str, tuple[int, int]] = {}
+    """Header field key -> its label cell: the best match above the table (first on a tie)."""
+    best: dict[str, tuple[int, tuple[int, int]]] = {}
     for row in range(1, header_row):
         for col in range(1, grid.max_column + 1):
-            if grid.origin(row, col) != (row, col):
-                continue
-            cell = norm(grid.value(row, col))
+            cell = norm(grid.value(row, col)) if grid.origin(row, col) == (row, col) else ""
             for key, names in labels.items():
-                if key not in found and cell and match_score(cell, names):
-                    found[key] = (row, col)
-    return found
+                score = match_score(cell, names) if cell else 0
+                if score and score > best.get(key, (0, (0, 0)))[0]:
+                    best[key] = (score, (row, col))
+    return {key: place for key, (_, place) in best.items()}
 
 
 def field_value(grid: Grid, row: int, col: int, labels: list[str]) -> tuple[Any, tuple[int, int] | None]:

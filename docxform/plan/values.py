@@ -50,8 +50,8 @@ def text_of(value: Any) -> str:
 
 
 def is_iso_date(text: str) -> bool:
-    """True for ``YYYY-MM-DD`` or ``YYYY-MM`` (what :func:`date_of` produces)."""
-    return bool(_ISO.match(text))
+    """True for a real ``YYYY-MM-DD`` or ``YYYY-MM`` (what :func:`date_of` produces)."""
+    return bool(_ISO.match(text)) and _parse_iso(text) == text
 
 
 def date_of(value: Any) -> tuple[str, bool]:

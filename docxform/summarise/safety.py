@@ -42,8 +42,9 @@ def clean_text(text: str) -> str:
     """Text that fits in one cell and in XML.
 
     Word's manual line break arrives as a vertical tab and Windows line ends
-    as CR LF; both become a newline (XML would fold a bare CR anyway). Other control characters cannot be stored in XML and are dropped. Text
-    over Excel's cell limit is cut with a note, rather than failing the file.
+    as CR LF; both become a newline (XML would fold a bare CR anyway). Other
+    control characters cannot be stored in XML and are dropped. Text over
+    Excel's cell limit is cut with a note, rather than failing the file.
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -1,0 +1,364 @@
+"""Merge many returns of one framework into one dataset (the survey method).
+
+Chapter 2 of the 2003 guidance: individual members complete the form, the
+responses "are then collated and discussed (possibly on an anonymous basis)",
+and the partnership then discusses "any disputed ratings". This module does
+the collating: per standard, the distribution of ratings, its mode and
+median, and whether the ratings are disputed, with every respondent's answers
+kept beside them for the discussion.
+
+Input is the parse JSON (one dict per return, see :mod:`docxform.response`);
+output is the dict documented by ``schemas/merged.schema.json``. Names in it
+are stable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from docxform import __version__
+from docxform.framework.model import Framework, RatingScale
+from docxform.problems import Problem, problem
+
+#: The two reasons a standard is disputed (stable strings; see docs/validation.md).
+REASON_APART = "levels two or more apart"
+REASON_NO_MAJORITY = "no majority"
+
+
+@dataclass
+class _Return:
+    """One accepted return and who it is from."""
+
+    data: dict[str, Any]
+    name: str | None  # a real name (respondent or completed_by), used to spot duplicates
+    label: str  # what to call the respondent: the name, else the file stem
+    form_id: str | None
+    path: str
+    sha256: str
+
+
+def text_value(value: Any) -> str:
+    """A free-text answer as a string ("" for missing), whatever the JSON held."""
+    if value is None:
+        return ""
+    return value.strip() if isinstance(value, str) else str(value).strip()
+
+
+def respondent_name(data: dict[str, Any]) -> str | None:
+    """The respondent's real name: ``respondent``, else ``fields.completed_by``; None if neither.
+
+    The file stem is not a name (two folders can both hold ``return.docx``),
+    so it labels a respondent but never makes two returns duplicates.
+    """
+    for value in (data.get("respondent"), (data.get("fields") or {}).get("completed_by")):
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split())
+    return None
+
+
+def respondent_label(data: dict[str, Any]) -> str:
+    """What to call a respondent: the name, else the stem of the source file."""
+    name = respondent_name(data)
+    if name:
+        return name
+    path = _source(data).get("path") or ""
+    return PurePath(str(path)).stem or "unnamed return"
+
+
+def _source(data: dict[str, Any]) -> dict[str, Any]:
+    source = data.get("source")
+    return source if isinstance(source, dict) else {}
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def pseudonym(label: str, framework_id: str, *, salt: str = "", digits: int = 6, prefix: str = "Respondent") -> str:
+    """A stable pseudonym: the same label and framework always give the same one.
+
+    Stable so that a respondent is recognisable across the sheets and across
+    re-runs without being named. It is not secret: anyone who can guess the
+    names can recompute it, unless a ``salt`` known only to the coordinator
+    is given.
+    """
+    digest = hashlib.sha256(f"{salt}\0{_fold(label)}\0{framework_id}".encode()).hexdigest()
+    return f"{prefix} {digest[:digits]}"
+
+
+def item_stats(ratings: Sequence[str | None], scale: RatingScale | None) -> dict[str, Any]:
+    """Distribution, mode, median, spread and dispute for one standard's ratings.
+
+    ``ratings`` holds one entry per respondent, None for "not rated". The
+    mode is None when two levels tie for most ratings; the median is the
+    lower median on the ordered scale (with an even number of ratings the
+    lower of the two middle levels: the cautious reading for improvement
+    planning). Disputed, as the guidance's "disputed ratings", means two
+    ratings are two or more levels apart, or no level has more than half of
+    the ratings.
+    """
+    keys = scale.keys if scale else ()
+    counts = dict.fromkeys(keys, 0)
+    for rating in ratings:
+        if rating is not None:
+            counts[rating] += 1
+    rated = sum(counts.values())
+    stats: dict[str, Any] = {
+        "counts": counts, "rated": rated, "unrated": len(ratings) - rated,
+        "mode": None, "median": None, "spread": 0, "disputed": False, "dispute_reason": None,
+    }
+    if rated == 0:
+        return stats
+    top = max(counts.values())
+    modes = [k for k, n in counts.items() if n == top]
+    stats["mode"] = modes[0] if len(modes) == 1 else None
+    indices = sorted(keys.index(r) for r in ratings if r is not None)
+    stats["median"] = keys[indices[(rated - 1) // 2]]
+    stats["spread"] = indices[-1] - indices[0]
+    reasons = []
+    if stats["spread"] >= 2:
+        reasons.append(REASON_APART)
+    if top * 2 <= rated:
+        reasons.append(REASON_NO_MAJORITY)
+    if reasons:
+        stats["disputed"] = True
+        stats["dispute_reason"] = "; ".join(reasons)
+    return stats
+
+
+def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonymise: bool = False,
+                  salt: str = "") -> dict[str, Any]:
+    """Merge parsed returns of ``framework`` into one dataset (see schemas/merged.schema.json).
+
+    Returns of another framework or version are left out and reported
+    (framework-mismatch). Duplicates (same non-null form id, or same
+    respondent name ignoring case) keep the latest, i.e. the one given last,
+    and are reported (duplicate-return). When every return names a different
+    partnership, the returns are a region's partnerships rather than one
+    partnership's members, and respondents are labelled by partnership.
+    ``anonymise`` replaces respondent identities (name, form id, file path)
+    by stable pseudonyms; free text is not changed.
+    """
+    problems: list[Problem] = []
+    accepted = []
+    for data in returns:
+        path = str(_source(data).get("path") or "")
+        fw = data.get("framework")
+        fw = fw if isinstance(fw, dict) else {}
+        got = (fw.get("id"), fw.get("version"))
+        if got != (framework.id, framework.version):
+            problems.append(problem(
+                "framework-mismatch",
+                f"return is for framework {got[0]} version {got[1]}, not {framework.id} version "
+                f"{framework.version}; it was left out of the merge",
+                file=None if anonymise else path or None))
+            continue
+        accepted.append(data)
+    kept, dropped = _dedupe([_make_return(d) for d in accepted])
+    by_partnership = _is_region(kept)
+    if by_partnership:
+        for ret in kept:
+            ret.label = text_value((ret.data.get("fields") or {}).get("partnership"))
+    ids = _respondent_ids(kept, framework, anonymise=anonymise, salt=salt, by_partnership=by_partnership)
+    index = {id(ret): rid for ret, rid in zip(kept, ids, strict=True)}
+    duplicates = []
+    for old, new, reason in dropped:
+        rid = index[id(new)]
+        duplicates.append({"respondent": rid, "reason": reason,
+                           "kept": _source_dict(new, anonymise), "dropped": _source_dict(old, anonymise)})
+        what = f"form id {old.form_id}" if reason == "form_id" and not anonymise else (
+            "form id" if reason == "form_id" else "respondent")
+        problems.append(problem(
+            "duplicate-return",
+            f"{rid}: two returns with the same {what}; the later one was kept"
+            + ("" if anonymise else f" ({new.path}), this one was ignored"),
+            file=None if anonymise else old.path or None))
+    items = {}
+    for item in framework.items:
+        entry, item_problems = _merge_item(item.id, kept, ids, framework, anonymise)
+        items[item.id] = entry
+        problems.extend(item_problems)
+    return {
+        "kind": "merged",
+        "docxform_version": __version__,
+        "framework": {"id": framework.id, "version": framework.version, "title": framework.title},
+        "anonymised": anonymise,
+        "respondent_label": "partnership" if by_partnership else "respondent",
+        "respondents": [_respondent_entry(ret, rid, anonymise, by_partnership)
+                        for ret, rid in zip(kept, ids, strict=True)],
+        "items": items,
+        "duplicates": duplicates,
+        "problems": [p.to_dict() for p in problems],
+    }
+
+
+def _make_return(data: dict[str, Any]) -> _Return:
+    source = _source(data)
+    form_id = data.get("form_id")
+    return _Return(data=data, name=respondent_name(data), label=respondent_label(data),
+                   form_id=form_id if isinstance(form_id, str) and form_id else None,
+                   path=str(source.get("path") or ""), sha256=str(source.get("sha256") or ""))
+
+
+def _dedupe(returns: list[_Return]) -> tuple[list[_Return], list[tuple[_Return, _Return, str]]]:
+    """Keep the latest of each set of duplicates, in the place of the first.
+
+    A later return replaces every earlier one it shares a form id or a name
+    with; the replaced returns' ids and names are forgotten, so a chain of
+    re-submissions keeps only the last. Returns (kept, [(dropped, winner, reason)]).
+    """
+    slots: list[_Return | None] = []
+    by_form: dict[str, int] = {}
+    by_name: dict[str, int] = {}
+    moved: dict[int, int] = {}
+    records: list[tuple[_Return, int, str]] = []
+    for ret in returns:
+        matches: dict[int, str] = {}
+        if ret.name and _fold(ret.name) in by_name:
+            matches[by_name[_fold(ret.name)]] = "respondent"
+        if ret.form_id and ret.form_id in by_form:
+            matches[by_form[ret.form_id]] = "form_id"
+        if not matches:
+            slot = len(slots)
+            slots.append(ret)
+        else:
+            slot = min(matches)
+            for old_slot, reason in sorted(matches.items()):
+                old = slots[old_slot]
+                assert old is not None
+                records.append((old, slot, reason))
+                _forget(old, by_form, by_name)
+                slots[old_slot] = None
+                if old_slot != slot:
+                    moved[old_slot] = slot
+            slots[slot] = ret
+        if ret.form_id:
+            by_form[ret.form_id] = slot
+        if ret.name:
+            by_name[_fold(ret.name)] = slot
+    dropped = []
+    for old, slot, reason in records:
+        while slot in moved:
+            slot = moved[slot]
+        winner = slots[slot]
+        assert winner is not None
+        dropped.append((old, winner, reason))
+    return [s for s in slots if s is not None], dropped
+
+
+def _forget(ret: _Return, by_form: dict[str, int], by_name: dict[str, int]) -> None:
+    if ret.form_id:
+        by_form.pop(ret.form_id, None)
+    if ret.name:
+        by_name.pop(_fold(ret.name), None)
+
+
+def _is_region(kept: list[_Return]) -> bool:
+    """True when there are two or more returns and each names a different partnership."""
+    if len(kept) < 2:
+        return False
+    names = [_fold(text_value((r.data.get("fields") or {}).get("partnership"))) for r in kept]
+    return all(names) and len(set(names)) == len(names)
+
+
+def _respondent_ids(kept: list[_Return], framework: Framework, *, anonymise: bool, salt: str,
+                    by_partnership: bool) -> list[str]:
+    """Unique ids: the labels (numbered when two are alike), or pseudonyms when anonymised.
+
+    A pseudonym that two labels share (six hex digits: rare but possible)
+    is lengthened for both until it differs, so ids stay stable and unique.
+    """
+    if not anonymise:
+        ids: list[str] = []
+        seen: dict[str, int] = {}
+        for ret in kept:
+            key = _fold(ret.label)
+            seen[key] = seen.get(key, 0) + 1
+            ids.append(ret.label if seen[key] == 1 else f"{ret.label} ({seen[key]})")
+        return ids
+    prefix = "Partnership" if by_partnership else "Respondent"
+    labels = [_fold(ret.label) for ret in kept]
+    digits = [6] * len(labels)
+    while True:
+        ids = [pseudonym(label, framework.id, salt=salt, digits=d, prefix=prefix)
+               for label, d in zip(labels, digits, strict=True)]
+        owners: dict[str, set[str]] = {}
+        for rid, label in zip(ids, labels, strict=True):
+            owners.setdefault(rid, set()).add(label)
+        clashes = [i for i, rid in enumerate(ids) if len(owners[rid]) > 1]
+        if not clashes or max(digits) >= 64:
+            break
+        for i in clashes:
+            digits[i] += 2
+    return _number_repeats(ids)
+
+
+def _number_repeats(ids: list[str]) -> list[str]:
+    """Number ids that are still alike (two unnamed returns with the same file stem)."""
+    out = []
+    seen: dict[str, int] = {}
+    for rid in ids:
+        seen[rid] = seen.get(rid, 0) + 1
+        out.append(rid if seen[rid] == 1 else f"{rid} ({seen[rid]})")
+    return out
+
+
+def _source_dict(ret: _Return, anonymise: bool) -> dict[str, str]:
+    """Where a return came from; the path is withheld when anonymised (file names name people)."""
+    return {"sha256": ret.sha256} if anonymise else {"path": ret.path, "sha256": ret.sha256}
+
+
+def _respondent_entry(ret: _Return, rid: str, anonymise: bool, by_partnership: bool) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": rid}
+    partnership = text_value((ret.data.get("fields") or {}).get("partnership")) or None
+    if not anonymise:
+        entry["name"] = ret.label
+        entry["form_id"] = ret.form_id
+    entry["source"] = _source_dict(ret, anonymise)
+    if not (anonymise and by_partnership):
+        entry["partnership"] = partnership
+    return entry
+
+
+def _merge_item(item_id: str, kept: list[_Return], ids: list[str], framework: Framework,
+                anonymise: bool) -> tuple[dict[str, Any], list[Problem]]:
+    """One standard: every respondent's answers, and the statistics of their ratings."""
+    scale = framework.rating_scale
+    text_keys = [f.key for f in framework.text_fields]
+    problems: list[Problem] = []
+    ratings: list[str | None] = []
+    responses: dict[str, dict[str, Any]] = {}
+    for ret, rid in zip(kept, ids, strict=True):
+        answer = (ret.data.get("items") or {}).get(item_id)
+        answer = answer if isinstance(answer, dict) else {}
+        rating = answer.get("rating") if scale else None
+        if rating is not None and (scale is None or not isinstance(rating, str) or rating not in scale.keys):
+            problems.append(problem(
+                "rating-unclear", f"{rid}: rating {rating!r} is not a level of the scale; counted as not rated",
+                item=item_id, field="rating", file=None if anonymise else ret.path or None))
+            rating = None
+        ratings.append(rating)
+        response: dict[str, Any] = {"rating": rating}
+        for key in text_keys:
+            response[key] = text_value(answer.get(key))
+        if not anonymise:
+            response["source"] = ret.path
+        responses[rid] = response
+    entry = item_stats(ratings, scale)
+    entry["responses"] = responses
+    if entry["disputed"]:
+        problems.append(problem(
+            "rating-disputed",
+            f"ratings disagree ({entry['dispute_reason']}): {_describe_counts(entry['counts'], scale)}",
+            item=item_id, field="rating"))
+    return entry, problems
+
+
+def _describe_counts(counts: dict[str, int], scale: RatingScale | None) -> str:
+    if scale is None:
+        return ""
+    return ", ".join(f"{n} {scale.level(k).name.lower()}" for k, n in counts.items() if n)

@@ -1,0 +1,141 @@
+"""The survey as one job: parse -> validate -> merge -> summarise (``docxform collate``).
+
+Named stages, each a library function of its own; this module only chains
+them and records where every output went.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docxform import api
+from docxform.framework import load_framework
+from docxform.framework.model import Framework
+from docxform.problems import Problem, problem
+
+
+@dataclass
+class SummaryResult:
+    workbook: Path
+    html: Path | None
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CollateResult:
+    outputs: dict[str, Path] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    returns: int = 0
+    error_count: int = 0
+    warning_count: int = 0
+
+    @property
+    def has_errors(self) -> bool:
+        return self.error_count > 0
+
+    def lines(self) -> list[str]:
+        out = [f"{self.returns} returns read; {self.error_count} errors and {self.warning_count} warnings "
+               "found by validation"]
+        out += [f"{name}: {path}" for name, path in self.outputs.items()]
+        return out
+
+
+def _problems_of(returns: list[dict[str, Any]], framework: Framework) -> list[Problem]:
+    from docxform.validate import validate_return
+
+    found: list[Problem] = []
+    for data in returns:
+        if data.get("kind") == "form":
+            found += validate_return(data, framework, expected=framework)
+    return found
+
+
+def _framework(returns: list[dict[str, Any]], given: str | None) -> Framework:
+    if given:
+        return load_framework(given)
+    ids = sorted({r["framework"]["id"] for r in returns if "framework" in r})
+    if len(ids) != 1:
+        from docxform.errors import DocxformError
+
+        raise DocxformError(None, f"the inputs belong to {len(ids)} frameworks ({', '.join(ids) or 'none'}); "
+                            "pass --framework")
+    return load_framework(ids[0])
+
+
+def summarise_inputs(inputs: list[str], workbook: Path, *, html: Path | None = None, plans: list[Path] | None = None,
+                     framework: str | None = None) -> SummaryResult:
+    """Returns (.docx or parse JSON) or one merged dataset -> summary workbook (+ HTML)."""
+    from docxform.merge import merge_returns
+    from docxform.summarise import render_html, write_summary
+
+    data, errors = api.load_inputs(list(api.expand_paths(inputs)))
+    merged_inputs = [d for d in data if d.get("kind") == "merged"]
+    returns = [d for d in data if d.get("kind") == "form"]
+    fw = _framework(data, framework)
+    problems = _problems_of(returns, fw)
+    merged = merged_inputs[0] if merged_inputs and not returns else merge_returns(returns, fw)
+    plan_data = _plans(plans or [], fw, errors)
+    write_summary(merged, fw, workbook, problems=problems, plans=plan_data)
+    if html:
+        html.write_text(render_html(merged, fw, problems), "utf-8")
+    return SummaryResult(workbook, html, errors)
+
+
+def _plans(paths: list[Path], fw: Framework, errors: list[str]) -> dict[str, Any] | None:
+    if not paths:
+        return None
+    from docxform.errors import DocxformError
+    from docxform.plan import merge_plans, parse_plan
+
+    results = []
+    for path in paths:
+        try:
+            results.append(parse_plan(path, fw))
+        except DocxformError as exc:
+            errors.append(exc.describe())
+    return merge_plans(results) if results else None
+
+
+def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs: int = 1) -> CollateResult:
+    """Parse every return, validate, merge and summarise into ``out``."""
+    from docxform.merge import merge_returns
+    from docxform.summarise import render_html, write_summary
+
+    result = CollateResult()
+    out.mkdir(parents=True, exist_ok=True)
+    parsed_dir = out / "parsed"
+    parsed_dir.mkdir(exist_ok=True)
+    returns: list[dict[str, Any]] = []
+    for outcome in api.parse(list(api.expand_paths([str(i) for i in inputs])), framework=framework, jobs=jobs):
+        if outcome.result is None:
+            result.errors.append(outcome.error or outcome.path)
+            continue
+        returns.append(outcome.result)
+        (parsed_dir / (Path(outcome.path).stem + ".json")).write_text(
+            json.dumps(outcome.result, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    result.returns = len(returns)
+    result.outputs["parsed returns"] = parsed_dir
+    if not returns:
+        result.errors.append("docxform: no return could be read")
+        return result
+    fw = _framework(returns, framework)
+    problems = _problems_of(returns, fw)
+    result.error_count = sum(p.severity == "error" for p in problems)
+    result.warning_count = len(problems) - result.error_count
+    validation = out / "validation.json"
+    validation.write_text(json.dumps([p.to_dict() for p in problems], indent=2, ensure_ascii=False) + "\n", "utf-8")
+    result.outputs["validation problems"] = validation
+    merged = merge_returns(returns, fw)
+    merged_path = out / "merged.json"
+    merged_path.write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    result.outputs["merged dataset"] = merged_path
+    workbook = out / "summary.xlsx"
+    write_summary(merged, fw, workbook, problems=problems)
+    result.outputs["summary workbook"] = workbook
+    report = out / "report.html"
+    report.write_text(render_html(merged, fw, problems), "utf-8")
+    result.outputs["HTML report"] = report
+    return result

@@ -1,0 +1,404 @@
+"""Check parsed returns against the framework's rules, which are data.
+
+Chapter 3 of the 2003 guidance asks for evidence behind every rating,
+specific enough to be checked ("references to 'meeting minutes' are not
+considered sufficiently specific"), improvement goals where a gap is found,
+and endorsement by the named signatories. A framework states these as
+``rules`` (see :class:`docxform.framework.model.Rules`); this module applies
+them to the parse JSON of each return and reports problems, never raising
+for anything short of an unreadable file. docs/validation.md lists every
+code, what triggers it and how to fix it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from docxform.errors import DocxformError, UnsafeInputError
+from docxform.framework.model import FormField, Framework
+from docxform.merge import respondent_label, text_value
+from docxform.problems import CODES, Problem, problem
+
+#: A parse JSON bigger than this is not a return (a 20-standard form is ~50 kB).
+MAX_RETURN_BYTES = 64 * 1024 * 1024
+#: Parse codes that already say the rating is missing, so the rule does not say it again.
+RATING_PARSE_CODES = frozenset({"rating-missing", "rating-ambiguous", "rating-unclear", "item-not-found"})
+
+# Words that say what kind of document, not which one. Evidence made only of
+# these (and the framework's vague terms) names nothing a reader could find.
+_GENERIC_TEXT = """
+a an and the of in on at for to from by with see per as our their its all various several
+other others some any relevant related available file files held kept records record
+partnership partnerships cdrp cdrps dat dats partner partners agency agencies member members
+meeting meetings minute minutes note notes paper papers document documents documentation doc docs
+report reports review reviews audit audits evidence plan plans strategy strategies action
+group groups board boards committee committees steering sub subgroup sub-group management
+internal external annual regular monthly quarterly previous recent latest current
+best value district council
+"""
+GENERIC_WORDS = frozenset(_GENERIC_TEXT.split())
+_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+
+
+def load_return(path: str | Path) -> dict[str, Any]:
+    """Read one parse JSON (``docxform parse`` output) and check it is a docxform return.
+
+    Only the shape is checked (kinds and types the later stages rely on),
+    so a hand-edited or foreign file fails here with one clear line rather
+    than deep inside the merge. Raises :class:`DocxformError`.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_RETURN_BYTES:
+            raise UnsafeInputError(path, f"{size} bytes is too big for a parsed return")
+        with path.open("rb") as fh:
+            data = json.loads(fh.read())
+    except OSError as exc:
+        raise DocxformError(path, f"cannot read: {exc.strerror or exc}") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DocxformError(path, f"not JSON: {exc}",
+                            hint="give the JSON written by docxform parse, not the .docx") from exc
+    check_return(data, path)
+    return data
+
+
+def check_return(data: Any, path: str | Path | None = None) -> None:
+    """Raise :class:`DocxformError` unless ``data`` has the shape of a parsed return."""
+    def fail(cause: str) -> DocxformError:
+        return DocxformError(path, f"not a docxform return: {cause}",
+                             hint="give the JSON written by docxform parse")
+
+    if not isinstance(data, dict):
+        raise fail("the JSON is not an object")
+    if data.get("kind") != "form":
+        raise fail(f'"kind" is {data.get("kind")!r}, not "form"')
+    fw = data.get("framework")
+    if not (isinstance(fw, dict) and isinstance(fw.get("id"), str) and isinstance(fw.get("version"), str)):
+        raise fail('"framework" must be {"id": ..., "version": ...}')
+    source = data.get("source")
+    if not (isinstance(source, dict) and isinstance(source.get("path", ""), str)):
+        raise fail('"source" must be {"path": ..., "sha256": ...}')
+    for key, kind in (("fields", dict), ("items", dict), ("problems", list)):
+        if not isinstance(data.get(key, kind()), kind):
+            raise fail(f'"{key}" must be a JSON {"object" if kind is dict else "array"}')
+    for item_id, answer in (data.get("items") or {}).items():
+        if not isinstance(answer, dict):
+            raise fail(f"item {item_id} is not an object")
+        rating = answer.get("rating")
+        if rating is not None and not isinstance(rating, str):
+            raise fail(f"item {item_id}: rating must be a level key or null")
+    for entry in data.get("problems") or []:
+        if not (isinstance(entry, dict) and isinstance(entry.get("code"), str)):
+            raise fail("a problem is not an object with a code")
+        if entry["code"] not in CODES:
+            raise fail(f"unknown problem code {entry['code']!r}")
+
+
+def problem_from_dict(entry: dict[str, Any], default_file: str | None = None) -> Problem:
+    """Re-create a :class:`Problem` from its JSON form (``Problem.to_dict``)."""
+    raw_location = entry.get("location")
+    location: dict[str, Any] = raw_location if isinstance(raw_location, dict) else {}
+    extra = entry.get("extra")
+    code = entry["code"]
+    severity = entry.get("severity")
+    return Problem(
+        code=code, message=str(entry.get("message") or CODES[code].summary),
+        severity=severity if severity in ("error", "warning") else CODES[code].severity,
+        file=location.get("file") or default_file, item=entry.get("item"), field=entry.get("field"),
+        table=location.get("table"), row=location.get("row"), cell=location.get("cell"),
+        line=location.get("line"), path=location.get("path"), hint=entry.get("hint"),
+        extra=dict(extra) if isinstance(extra, dict) else {},
+    )
+
+
+def validate_return(data: dict[str, Any], framework: Framework, *, expected: Framework | None = None) -> list[Problem]:
+    """The return's own parse problems, then the framework's rules applied to it.
+
+    ``expected`` is the framework the caller asked for; without it the
+    return must belong to ``framework`` itself. A return of another
+    framework or version gets framework-mismatch and no rule checks, since
+    its items are not the ones the rules talk about.
+    """
+    file = text_value((data.get("source") or {}).get("path")) or None
+    problems = [problem_from_dict(p, file) for p in data.get("problems") or []]
+    target = expected or framework
+    fw = data.get("framework") or {}
+    if (fw.get("id"), fw.get("version")) != (target.id, target.version):
+        if not any(p.code == "framework-mismatch" for p in problems):
+            problems.append(problem(
+                "framework-mismatch",
+                f"the return is for framework {fw.get('id')} version {fw.get('version')}, "
+                f"not {target.id} version {target.version}; its answers were not checked",
+                file=file, hint="validate it against its own framework, or send the respondent the right form"))
+        return problems
+    problems.extend(check_items(data, framework, file, problems))
+    problems.extend(check_fields(data, framework, file))
+    problems.sort(key=_order(framework))
+    return problems
+
+
+def check_items(data: dict[str, Any], framework: Framework, file: str | None,
+                parse_problems: Sequence[Problem] = ()) -> list[Problem]:
+    """The per-standard rules: rating, evidence (present and specific), goals."""
+    rules = framework.rules
+    scale = framework.rating_scale
+    name = framework.item_name
+    already = {p.item for p in parse_problems if p.code in RATING_PARSE_CODES}
+    items = data.get("items") or {}
+    out: list[Problem] = []
+    for item in framework.items:
+        answer = items.get(item.id) or {}
+        rating = answer.get("rating")
+        if scale is not None and rating is not None and rating not in scale.keys:
+            out.append(problem(
+                "rating-unclear", f"rating {rating!r} is not a level of the scale",
+                file=file, item=item.id, field="rating",
+                hint=f"use one of: {', '.join(scale.keys)}"))
+            rating = None
+        if rating is None and rules.rating_required and scale is not None and item.id not in already:
+            out.append(problem(
+                "rating-missing", f"{name} {item.id} has no rating",
+                file=file, item=item.id, field="rating",
+                hint="tick one rating level for every " + name))
+        level = scale.level(rating).name.lower() if scale is not None and rating is not None else ""
+        evidence = text_value(answer.get(rules.evidence_field)) if rules.evidence_field else ""
+        if rules.evidence_field and rating in rules.evidence_required_for and not evidence:
+            out.append(problem(
+                "evidence-missing", f"rated {level!r} but no supporting evidence is given",
+                file=file, item=item.id, field=rules.evidence_field,
+                hint="name the document, with its date and page or paragraph, or lower the rating"))
+        if rules.evidence_field and evidence and rules.vague_evidence_terms \
+                and is_vague_evidence(evidence, rules.vague_evidence_terms):
+            out.append(problem(
+                "evidence-vague", f"the evidence {_quote(evidence)} does not say which document, date or page",
+                file=file, item=item.id, field=rules.evidence_field,
+                hint="reference the specific document: title, date, and page, paragraph or item "
+                     "(e.g. 'Partnership board minutes 12 March 2004, item 4')"))
+        if rules.goal_field and rating in rules.goal_required_for and not text_value(answer.get(rules.goal_field)):
+            out.append(problem(
+                "goal-missing", f"rated {level!r} but no improvement goal is given",
+                file=file, item=item.id, field=rules.goal_field,
+                hint="write at least one improvement goal for a gap or partial achievement"))
+    return out
+
+
+def check_fields(data: dict[str, Any], framework: Framework, file: str | None) -> list[Problem]:
+    """Form-level rules: required fields filled in, required signatories signed."""
+    rules = framework.rules
+    fields = data.get("fields") or {}
+    known = _form_fields(framework, data.get("layout"))
+    required = list(rules.required_fields)
+    required += [f.key for f in known.values() if f.required and f.type != "signature" and f.key not in required]
+    out: list[Problem] = []
+    for key in required:
+        if not _filled(fields.get(key)):
+            label = known[key].label if key in known else key
+            out.append(problem(
+                "field-missing", f"{label!r} is empty", file=file, field=key,
+                hint="fill it in on the form and return it again"))
+    for key in rules.signatures_required:
+        if not _filled(fields.get(key)):
+            out.append(problem(
+                "signature-missing", f"no signature for {_signatory(known, fields, key)}", file=file, field=key,
+                hint="the signatory signs the form (a typed name counts) before it is returned"))
+    return out
+
+
+def is_vague_evidence(text: str, vague_terms: Iterable[str]) -> bool:
+    """True when evidence names no particular document: only vague terms and generic words.
+
+    Any digit (a date, year, page, paragraph, section or item number) makes
+    it specific, and so does any word that is not generic (a title such as
+    "Crime and Disorder Audit"). "minutes" and "steering group minutes" are
+    vague; "Crime Audit 2003, p.12" and "Partnership board minutes 12 March
+    2004, item 4" are not.
+    """
+    if any(ch.isdigit() for ch in text):
+        return False
+    rest = text.casefold()
+    for term in sorted((t.casefold() for t in vague_terms), key=len, reverse=True):
+        rest = re.sub(rf"(?<!\w){re.escape(term)}(?!\w)", " ", rest)
+    return all(word in GENERIC_WORDS for word in _WORD.findall(rest))
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    one_line = " ".join(text.split())
+    return repr(one_line if len(one_line) <= limit else one_line[: limit - 1] + "…")
+
+
+def _filled(value: Any) -> bool:
+    """A field counts as filled when it holds any non-blank text (lists/tables: any cell)."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, dict):
+        return any(_filled(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_filled(v) for v in value)
+    return value is not None and value is not False
+
+
+def _form_fields(framework: Framework, layout: Any) -> dict[str, FormField]:
+    try:
+        form = framework.form(layout if isinstance(layout, str) else None)
+    except KeyError:
+        form = framework.form()
+    return {f.key: f for f in form.form_fields}
+
+
+def _signatory(known: dict[str, FormField], fields: dict[str, Any], key: str) -> str:
+    """Who should have signed: the signatory's name field's label, and the name when filled in.
+
+    Signature fields are labelled "* Signature" on the form, which says
+    nothing; ``chair_signature`` belongs to ``chair_name``,
+    ``completed_by_signature`` to ``completed_by``.
+    """
+    base = key.removesuffix("_signature")
+    keys = list(known)
+    candidates = [base, f"{base}_name"]
+    if key in known:
+        candidates += [k for k in reversed(keys[: keys.index(key)])
+                       if k.startswith(base + "_") and known[k].type != "signature"]
+    for candidate in candidates:
+        if candidate in known and known[candidate].type != "signature":
+            who = known[candidate].label
+            name = fields.get(candidate)
+            return f"{who} ({name.strip()})" if isinstance(name, str) and name.strip() else who
+    return key
+
+
+@dataclass
+class FileReport:
+    """The problems of one return file."""
+
+    path: str
+    respondent: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "respondent": self.respondent, "problems": [p.to_dict() for p in self.problems]}
+
+
+@dataclass
+class ValidationReport:
+    """Problems per file: what ``docxform validate`` prints, writes and exits on."""
+
+    files: list[FileReport] = field(default_factory=list)
+    item_name: str = "item"
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for f in self.files for p in f.problems]
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == "warning" for p in self.problems)
+
+    @property
+    def has_errors(self) -> bool:
+        """True when any return has an error (the CLI exits 1)."""
+        return self.errors > 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"files": [f.to_dict() for f in self.files],
+                "summary": {"errors": self.errors, "warnings": self.warnings}}
+
+    def to_text(self) -> str:
+        """For people: each file, its form-level problems, then its problems by item."""
+        lines: list[str] = []
+        for report in self.files:
+            counts = _counts(report.problems)
+            lines.append(f"{report.path} ({report.respondent}): {counts}")
+            form = [p for p in report.problems if p.item is None]
+            if form:
+                lines.append("  form")
+                lines.extend(f"    {_line(p)}" for p in form)
+            by_item: dict[str, list[Problem]] = {}
+            for p in report.problems:
+                if p.item is not None:
+                    by_item.setdefault(p.item, []).append(p)
+            for item_id, found in by_item.items():
+                lines.append(f"  {self.item_name} {item_id}")
+                lines.extend(f"    {_line(p)}" for p in found)
+        lines.append(f"{len(self.files)} file{'s' if len(self.files) != 1 else ''}: {_counts(self.problems)}")
+        return "\n".join(lines) + "\n"
+
+    def write_workbook(self, path: str | Path) -> None:
+        """The problems as a filterable workbook (one row per problem)."""
+        from docxform.summarise.workbook import write_problems_workbook
+
+        write_problems_workbook(self.files, Path(path))
+
+
+def _counts(problems: Sequence[Problem]) -> str:
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if not problems:
+        return "no problems"
+    return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+
+
+def _line(p: Problem) -> str:
+    where = f"{p.field}: " if p.field else ""
+    text = f"{p.severity} [{p.code}] {where}{p.message}"
+    return text + (f" ({p.hint})" if p.hint else "")
+
+
+def validate_files(paths: Iterable[str | Path], framework_ref: str | Path | None = None) -> ValidationReport:
+    """Validate parse JSON files; problems per file, in the order given.
+
+    With ``framework_ref`` every return must belong to that framework
+    (and version). Without it each return is checked against the built-in
+    framework it names, whose current version it must match.
+    """
+    from docxform.framework import load_framework
+
+    chosen = load_framework(framework_ref) if framework_ref is not None else None
+    report = ValidationReport(item_name=chosen.item_name if chosen else "item")
+    for path in paths:
+        data = load_return(path)
+        framework = chosen or _builtin_for(data, path)
+        if chosen is None:
+            report.item_name = framework.item_name
+        problems = validate_return(data, framework, expected=framework)
+        report.files.append(FileReport(path=str(path), respondent=respondent_label(data), problems=problems))
+    return report
+
+
+def _builtin_for(data: dict[str, Any], path: str | Path) -> Framework:
+    from docxform.framework import BUILTIN_IDS
+
+    framework_id = data["framework"]["id"]
+    if framework_id not in BUILTIN_IDS:
+        raise DocxformError(path, f"the return is for framework {framework_id!r}, which is not built in",
+                            hint="give its definition file with --framework")
+    return _load_cached(framework_id)
+
+
+@cache
+def _load_cached(framework_id: str) -> Framework:
+    from docxform.framework import load_framework
+
+    return load_framework(framework_id)
+
+
+def _order(framework: Framework) -> Any:
+    """Sort key: form-level problems first, then items in framework order; stable within."""
+    position = {item_id: i for i, item_id in enumerate(framework.item_ids)}
+
+    def key(p: Problem) -> tuple[int, int]:
+        if p.item is None:
+            return (0, 0)
+        return (1, position.get(p.item, len(position)))
+
+    return key
