@@ -1,0 +1,113 @@
+"""The HTML report: one self-contained page for the steering group meeting.
+
+Inline CSS and inline SVG only: no scripts, fonts, images or links to load,
+so it opens the same from an e-mail attachment, a shared drive or a
+printout. jinja2 autoescapes everything, so a respondent's ``<script>`` or
+``=HYPERLINK(...)`` is shown as the text it is.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jinja2
+
+from docxform.framework.model import Framework
+from docxform.problems import Problem
+from docxform.summarise.analysis import draft_plan, level_colours, level_name, ratings_by_level, theme_totals
+
+#: Lists longer than this are cut in the page (the workbook has them all).
+MAX_NAMES = 40
+MAX_GOALS = 25
+MAX_PROBLEMS = 200
+BAR_WIDTH = 220
+BAR_HEIGHT = 14
+UNRATED_COLOUR = "DDDDDD"
+
+
+@cache
+def _template() -> jinja2.Template:
+    text = resources.files("docxform.summarise").joinpath("templates/report.html.j2").read_text("utf-8")
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
+                             lstrip_blocks=True)
+    return env.from_string(text)
+
+
+def render_html(merged: dict[str, Any], framework: Framework, problems: list[Problem] | None = None) -> str:
+    """The report page as a string: standards table (id ``standards``), disputed list, draft plan, problems."""
+    scale = framework.rating_scale
+    colours = level_colours(len(scale.levels) if scale else 0)
+    levels = [{"key": lv.key, "name": lv.name, "colour": c}
+              for lv, c in zip(scale.levels if scale else (), colours, strict=True)]
+    items = merged.get("items", {})
+    themes = {t.id: t for t in framework.themes}
+    standards = []
+    previous_theme = None
+    for item in framework.items:
+        entry = items.get(item.id) or {}
+        counts = entry.get("counts") or {}
+        rowspan = 0
+        if item.theme_id != previous_theme:
+            rowspan = len(framework.items_in(item.theme_id))
+            previous_theme = item.theme_id
+        theme = themes.get(item.theme_id)
+        standards.append({
+            "id": item.id, "text": item.text,
+            "theme": theme.title if theme else item.theme_id, "theme_rowspan": rowspan,
+            "counts": [int(counts.get(lv["key"], 0)) for lv in levels],
+            "rated": int(entry.get("rated", 0)), "unrated": int(entry.get("unrated", 0)),
+            "mode": level_name(framework, entry.get("mode")) or "–",
+            "median": level_name(framework, entry.get("median")) or "–",
+            "disputed": bool(entry.get("disputed")), "reason": entry.get("dispute_reason") or "",
+            "bar": _bar(counts, levels, int(entry.get("unrated", 0))),
+        })
+    disputed = []
+    for item in framework.items:
+        entry = items.get(item.id) or {}
+        if entry.get("disputed"):
+            groups = [{"level": name, "names": ids[:MAX_NAMES], "more": max(0, len(ids) - MAX_NAMES)}
+                      for name, ids in ratings_by_level(entry, framework)]
+            disputed.append({"id": item.id, "text": item.text, "reason": entry.get("dispute_reason") or "",
+                             "bar": _bar(entry.get("counts") or {}, levels, int(entry.get("unrated", 0))),
+                             "groups": groups})
+    plan = [{"rank": c.rank, "id": c.item_id, "text": c.text, "level": level_name(framework, c.level),
+             "low": c.low_count, "priority": c.priority, "highlighted": c.highlighted,
+             "goals": c.goals[:MAX_GOALS], "more_goals": max(0, len(c.goals) - MAX_GOALS)}
+            for c in draft_plan(merged, framework)]
+    all_problems = list(merged.get("problems", [])) + [p.to_dict() for p in problems or []]
+    anonymised = bool(merged.get("anonymised"))
+    problem_rows = [{
+        "file": "" if anonymised else (p.get("location") or {}).get("file") or "",
+        "item": p.get("item") or "", "field": p.get("field") or "", "code": p.get("code") or "",
+        "severity": p.get("severity") or "", "message": p.get("message") or "",
+    } for p in all_problems[:MAX_PROBLEMS]]
+    themes_out = [{"title": t["theme"].title, "standards": t["standards"], "disputed": t["disputed"],
+                   "counts": [t["counts"][lv["key"]] for lv in levels], "rated": t["rated"],
+                   "bar": _bar(t["counts"], levels, t["unrated"])} for t in theme_totals(merged, framework)]
+    return _template().render(
+        framework=framework, merged=merged, levels=levels, standards=standards, themes=themes_out,
+        disputed=disputed, plan=plan, problems=problem_rows,
+        more_problems=max(0, len(all_problems) - MAX_PROBLEMS),
+        respondents=len(merged.get("respondents", [])), anonymised=anonymised,
+        by_partnership=merged.get("respondent_label") == "partnership",
+        item_name=framework.item_name, rules=framework.rules,
+        bar_width=BAR_WIDTH, bar_height=BAR_HEIGHT, unrated_colour=UNRATED_COLOUR,
+    )
+
+
+def _bar(counts: dict[str, Any], levels: list[dict[str, str]], unrated: int) -> list[dict[str, Any]]:
+    """Segments of one stacked bar: each level's share of all respondents, then the unrated rest."""
+    parts = [(lv["name"], int(counts.get(lv["key"], 0)), lv["colour"]) for lv in levels]
+    parts.append(("Not rated", unrated, UNRATED_COLOUR))
+    total = sum(n for _, n, _ in parts)
+    segments = []
+    x = 0.0
+    for name, n, colour in parts:
+        if n <= 0 or total == 0:
+            continue
+        width = BAR_WIDTH * n / total
+        segments.append({"x": f"{x:.2f}", "width": f"{width:.2f}", "colour": colour, "title": f"{name}: {n}"})
+        x += width
+    return segments

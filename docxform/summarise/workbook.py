@@ -1,0 +1,453 @@
+"""The summary workbook: one .xlsx for the steering group's discussion.
+
+Sheets: Overview (distribution per standard and theme, with a stacked bar
+chart and a heat map), Matrix (respondents x standards), Comments (every
+comment, evidence and goal, one per row), Disputed (the agenda for settling
+disputed ratings), Problems, Draft plan (ranked candidates for the 4-6
+priority goals) and, when given, Plan (the partners' merged plans).
+
+The whole workbook is written in openpyxl's write-only (streaming) mode,
+which supports everything used here (freeze panes, filters, print set-up,
+conditional formatting, charts). The big sheets' rows are streamed as raw
+XML (:mod:`docxform.summarise.rawsheet`) because openpyxl's per-cell cost
+is far above the target; they are still only strings and numbers. Every
+text from a return is written as a string, never a formula
+(:mod:`docxform.summarise.safety`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from io import BytesIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from docxform.framework.model import Framework
+from docxform.problems import Problem
+from docxform.summarise.analysis import (
+    draft_plan,
+    field_label,
+    level_colours,
+    level_name,
+    ratings_by_level,
+    theme_totals,
+    tint,
+)
+from docxform.summarise.rawsheet import RawTable, Value, fixed_created, splice_package
+from docxform.summarise.safety import text_cell
+
+if TYPE_CHECKING:
+    from docxform.validate import FileReport
+
+_HEADER_FILL = "DDE3EA"
+_HIGHLIGHT_FILL = "FFF2CC"
+_TOP = Alignment(vertical="top")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_STYLES: dict[str, dict[str, Any]] = {
+    "header": {"font": Font(bold=True), "fill": PatternFill("solid", fgColor=_HEADER_FILL),
+               "alignment": _WRAP, "border": Border(bottom=Side(style="thin"))},
+    "text": {"alignment": _WRAP},
+    "plain": {"alignment": _TOP},
+    "number": {"alignment": _TOP},
+    "bold": {"font": Font(bold=True), "alignment": _WRAP},
+    "flag": {"font": Font(bold=True, color="9C0006"), "alignment": _TOP},
+    "highlight": {"fill": PatternFill("solid", fgColor=_HIGHLIGHT_FILL), "alignment": _WRAP},
+    "highlight-bold": {"font": Font(bold=True), "fill": PatternFill("solid", fgColor=_HIGHLIGHT_FILL),
+                       "alignment": _WRAP},
+    "title": {"font": Font(bold=True, size=13), "alignment": _TOP},
+}
+
+
+class _Book:
+    """A write-only workbook plus the raw tables to splice into its big sheets."""
+
+    def __init__(self) -> None:
+        self.wb = Workbook(write_only=True)
+        self.wb.properties.creator = "docxform"
+        self.wb.properties.created = fixed_created()
+        self.raw: list[tuple[Any, RawTable]] = []
+        self._ids: dict[tuple[str, bool], int] = {}
+
+    def sheet(self, title: str, widths: Sequence[float], *, freeze: str | None = "A2",
+              title_cols: str | None = None) -> Any:
+        """A new sheet set up for reading and printing.
+
+        Widths, panes and print titles go in before the first row (a
+        streaming sheet writes them first): header row frozen and repeated
+        on every printed page, landscape, fitted to the page width.
+        """
+        ws = self.wb.create_sheet(title)
+        for i, width in enumerate(widths, 1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        if freeze:
+            ws.freeze_panes = freeze
+        ws.print_title_rows = "1:1"
+        if title_cols:
+            ws.print_title_cols = title_cols
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = 9  # A4: the forms are British
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        return ws
+
+    def cell(self, ws: Any, value: Any, kind: str = "text") -> WriteOnlyCell:
+        """One styled cell; strings always as text (never a formula), numbers as numbers."""
+        if isinstance(value, str):
+            cell = text_cell(ws, value)
+        elif isinstance(value, dt.datetime | dt.date):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.number_format = "yyyy-mm-dd"
+        else:
+            cell = WriteOnlyCell(ws, value=value)
+        for attr, style in _STYLES[kind].items():
+            setattr(cell, attr, style)
+        return cell
+
+    def row(self, ws: Any, values: Iterable[Any], kind: str = "text") -> None:
+        ws.append([self.cell(ws, v, kind) if v is not None else None for v in values])
+
+    def header(self, ws: Any, names: Sequence[str]) -> None:
+        self.row(ws, names, "header")
+
+    def style_id(self, kind: str, quoted: bool = False) -> int:
+        """The cellXfs index of a style kind, registered with the workbook (for raw rows)."""
+        key = (kind, quoted)
+        if key not in self._ids:
+            probe = self.cell(self.wb.worksheets[0], "x", kind)  # any sheet: ids belong to the workbook
+            if quoted:
+                probe.quotePrefix = True
+            self._ids[key] = int(probe.style_id)
+        return self._ids[key]
+
+    def stream(self, ws: Any, header: Sequence[str], kinds: Sequence[str], rows: Iterable[Sequence[Value]]) -> None:
+        """Give a sheet's rows to the raw writer (it must have no rows of its own)."""
+        styles = [self.style_id(k) for k in kinds]
+        quoted = {self.style_id(k): self.style_id(k, quoted=True) for k in set(kinds)}
+        self.raw.append((ws, RawTable(header=header, header_style=self.style_id("header"),
+                                      column_styles=styles, rows=rows, quoted=quoted)))
+
+    def save(self, target: Path) -> None:
+        buffer = BytesIO()
+        self.wb.save(buffer)
+        parts = {ws.path.lstrip("/"): table for ws, table in self.raw}
+        splice_package(buffer.getvalue(), target, parts)
+
+
+def write_summary(merged: dict[str, Any], framework: Framework, target: Path, *,
+                  problems: list[Problem] | None = None, plans: dict[str, Any] | None = None) -> None:
+    """Write the summary workbook of a merged dataset to ``target``.
+
+    ``problems`` are validation problems to list beside the merge's own;
+    ``plans`` is the merged plans dict (``docxform.plan.merge_plans``),
+    shown on a Plan sheet when given.
+    """
+    book = _Book()
+    respondents = [r["id"] for r in merged.get("respondents", [])]
+    _overview(book, merged, framework)
+    _matrix(book, merged, framework, respondents)
+    _comments(book, merged, framework)
+    _disputed(book, merged, framework)
+    _problems(book, merged, problems or [])
+    _draft_plan(book, merged, framework)
+    if plans is not None:
+        _plan(book, plans, framework)
+    book.save(Path(target))
+
+
+def _levels(framework: Framework) -> list[tuple[str, str]]:
+    scale = framework.rating_scale
+    return [(lv.key, lv.name) for lv in scale.levels] if scale else []
+
+
+def _overview(book: _Book, merged: dict[str, Any], framework: Framework) -> None:
+    """Distribution per standard, theme totals below, chart below that."""
+    levels = _levels(framework)
+    n_levels = len(levels)
+    header = ["Theme", framework.item_name.capitalize(), "Text", *[name for _, name in levels],
+              "Rated", "Not rated", "Mode", "Median", "Spread", "Disputed", "Reason"]
+    widths = [16, 9, 60, *[11] * n_levels, 8, 9, 15, 15, 8, 9, 26]
+    ws = book.sheet("Overview", widths, freeze="D2", title_cols="A:C")
+    book.header(ws, header)
+    items = merged.get("items", {})
+    themes = {t.id: t.title for t in framework.themes}
+    for item in framework.items:
+        entry = items.get(item.id) or {}
+        counts = entry.get("counts") or {}
+        disputed = bool(entry.get("disputed"))
+        ws.append([
+            book.cell(ws, themes.get(item.theme_id, item.theme_id), "plain"),
+            book.cell(ws, item.id, "plain"),
+            book.cell(ws, item.text),
+            *[book.cell(ws, int(counts.get(key, 0)), "number") for key, _ in levels],
+            book.cell(ws, int(entry.get("rated", 0)), "number"),
+            book.cell(ws, int(entry.get("unrated", 0)), "number"),
+            book.cell(ws, level_name(framework, entry.get("mode")), "plain"),
+            book.cell(ws, level_name(framework, entry.get("median")), "plain"),
+            book.cell(ws, int(entry.get("spread", 0)), "number"),
+            book.cell(ws, "Yes" if disputed else "No", "flag" if disputed else "plain"),
+            book.cell(ws, entry.get("dispute_reason") or ""),
+        ])
+    last = len(framework.items) + 1
+    last_col = get_column_letter(len(header))
+    ws.auto_filter.ref = f"A1:{last_col}{last}"
+    first_count, last_count = get_column_letter(4), get_column_letter(3 + max(n_levels, 1))
+    if n_levels:
+        ws.conditional_formatting.add(
+            f"{first_count}2:{last_count}{last}",
+            ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF",
+                           end_type="max", end_color="5B9BD5"))
+    # Theme totals, two rows below the standards (outside the filter range).
+    ws.append([])
+    theme_header = last + 2
+    book.row(ws, ["Theme", "Standards", "", *[name for _, name in levels], "Rated", "Not rated",
+                  "Disputed standards"], "header")
+    totals = theme_totals(merged, framework)
+    for total in totals:
+        ws.append([
+            book.cell(ws, total["theme"].title, "bold"), book.cell(ws, total["standards"], "number"), None,
+            *[book.cell(ws, total["counts"][key], "number") for key, _ in levels],
+            book.cell(ws, total["rated"], "number"), book.cell(ws, total["unrated"], "number"),
+            book.cell(ws, total["disputed"], "number"),
+        ])
+    if n_levels and totals:
+        ws.conditional_formatting.add(
+            f"{first_count}{theme_header + 1}:{last_count}{theme_header + len(totals)}",
+            ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF",
+                           end_type="max", end_color="5B9BD5"))
+    if n_levels and framework.items:
+        ws.add_chart(_distribution_chart(ws, framework, last, n_levels), f"A{theme_header + len(totals) + 3}")
+
+
+def _distribution_chart(ws: Any, framework: Framework, last_row: int, n_levels: int) -> BarChart:
+    """A stacked horizontal bar per standard: how many respondents gave each level."""
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.gapWidth = 40
+    chart.title = f"Ratings per {framework.item_name}"
+    chart.y_axis.title = "Respondents"
+    data = Reference(ws, min_col=4, max_col=3 + n_levels, min_row=1, max_row=last_row)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=last_row))
+    for series, colour in zip(chart.series, level_colours(n_levels), strict=True):
+        series.graphicalProperties.solidFill = colour
+        series.graphicalProperties.line.solidFill = colour
+    chart.x_axis.scaling.orientation = "maxMin"  # first standard at the top, as in the table
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.y_axis.majorGridlines = None
+    chart.legend.position = "b"
+    chart.width = 24
+    chart.height = max(8.0, 0.55 * len(framework.items) + 3)
+    return chart
+
+
+def _matrix(book: _Book, merged: dict[str, Any], framework: Framework, respondents: list[str]) -> None:
+    """Respondents down, standards across, level names in the cells (streamed)."""
+    item_ids = list(framework.item_ids)
+    widths = [24, *[15] * len(item_ids)]
+    ws = book.sheet("Matrix", widths, freeze="B2", title_cols="A:A")
+    last_col = get_column_letter(len(item_ids) + 1)
+    last_row = len(respondents) + 1
+    ws.auto_filter.ref = f"A1:{last_col}{last_row}"
+    levels = _levels(framework)
+    if item_ids and respondents:
+        area = f"B2:{last_col}{last_row}"
+        for (_, name), colour in zip(levels, level_colours(len(levels)), strict=True):
+            literal = '"' + name.replace('"', '""') + '"'
+            ws.conditional_formatting.add(area, CellIsRule(
+                operator="equal", formula=[literal], fill=PatternFill("solid", bgColor=tint(colour))))
+    items = merged.get("items", {})
+    names = {key: name for key, name in levels}
+    responses = [(items.get(i) or {}).get("responses") or {} for i in item_ids]
+
+    def rows() -> Iterator[list[Value]]:
+        for rid in respondents:
+            row: list[Value] = [rid]
+            for answers in responses:
+                rating = (answers.get(rid) or {}).get("rating")
+                row.append(names.get(rating, "") if rating else "")
+            yield row
+
+    book.stream(ws, ["Respondent", *item_ids], ["plain", *["plain"] * len(item_ids)], rows())
+
+
+def _comments(book: _Book, merged: dict[str, Any], framework: Framework) -> None:
+    """Every free-text answer, one per row: filter by standard, field or respondent (streamed)."""
+    fields = [(f.key, field_label(f)) for f in framework.text_fields]
+    items = merged.get("items", {})
+    names = dict(_levels(framework))
+    total = 0
+    for item_id in framework.item_ids:
+        for response in ((items.get(item_id) or {}).get("responses") or {}).values():
+            total += sum(1 for key, _ in fields if _has_text(response.get(key)))
+    ws = book.sheet("Comments", [24, 9, 15, 20, 90], freeze="A2")
+    ws.auto_filter.ref = f"A1:E{total + 1}"
+
+    def rows() -> Iterator[list[Value]]:
+        for item_id in framework.item_ids:
+            for rid, response in ((items.get(item_id) or {}).get("responses") or {}).items():
+                rating = names.get(response.get("rating"), "") if response.get("rating") else ""
+                for key, label in fields:
+                    text = response.get(key)
+                    if _has_text(text):
+                        yield [rid, item_id, rating, label, text]
+
+    header = ["Respondent", framework.item_name.capitalize(), "Rating", "Field", "Text"]
+    book.stream(ws, header, ["plain", "plain", "plain", "plain", "text"], rows())
+
+
+def _has_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _disputed(book: _Book, merged: dict[str, Any], framework: Framework) -> None:
+    """The agenda for the steering group: each disputed standard, who said what, room for the decision."""
+    levels = _levels(framework)
+    header = [framework.item_name.capitalize(), "Text", *[name for _, name in levels], "Reason",
+              "Ratings by respondent", "Agreed rating", "Notes"]
+    ws = book.sheet("Disputed", [9, 45, *[11] * len(levels), 24, 60, 16, 30], freeze="C2", title_cols="A:B")
+    book.header(ws, header)
+    items = merged.get("items", {})
+    count = 0
+    for item in framework.items:
+        entry = items.get(item.id) or {}
+        if not entry.get("disputed"):
+            continue
+        count += 1
+        who = "\n".join(f"{name}: {', '.join(ids)}" for name, ids in ratings_by_level(entry, framework))
+        counts = entry.get("counts") or {}
+        ws.append([
+            book.cell(ws, item.id, "plain"), book.cell(ws, item.text),
+            *[book.cell(ws, int(counts.get(key, 0)), "number") for key, _ in levels],
+            book.cell(ws, entry.get("dispute_reason") or ""), book.cell(ws, who), None, None,
+        ])
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+
+
+def _problem_rows(merged: dict[str, Any], problems: Sequence[Problem]) -> list[dict[str, Any]]:
+    rows = list(merged.get("problems", []))
+    rows.extend(p.to_dict() for p in problems)
+    return rows
+
+
+_PROBLEM_HEADER = ["File", "Respondent", "Item", "Field", "Code", "Severity", "Message", "How to fix"]
+_PROBLEM_KINDS = ["text", "plain", "plain", "plain", "plain", "plain", "text", "text"]
+_PROBLEM_WIDTHS = [36, 22, 8, 16, 20, 9, 60, 50]
+
+
+def _problems(book: _Book, merged: dict[str, Any], problems: Sequence[Problem]) -> None:
+    """Merge and validation problems, one per row (streamed: there can be many).
+
+    When the dataset is anonymised the file column is withheld (file names
+    usually name the respondent) and only the problem itself is shown.
+    """
+    entries = _problem_rows(merged, problems)
+    anonymised = bool(merged.get("anonymised"))
+    who = {} if anonymised else {
+        (r.get("source") or {}).get("path"): r["id"] for r in merged.get("respondents", [])}
+    ws = book.sheet("Problems", _PROBLEM_WIDTHS, freeze="A2")
+    ws.auto_filter.ref = f"A1:H{len(entries) + 1}"
+
+    def rows() -> Iterator[list[Value]]:
+        for entry in entries:
+            file = (entry.get("location") or {}).get("file")
+            shown = "(withheld: anonymised)" if anonymised and file else (file or "")
+            yield [shown, who.get(file, ""), entry.get("item") or "", entry.get("field") or "",
+                   entry.get("code"), entry.get("severity"), entry.get("message"), entry.get("hint") or ""]
+
+    book.stream(ws, _PROBLEM_HEADER, _PROBLEM_KINDS, rows())
+
+
+def _draft_plan(book: _Book, merged: dict[str, Any], framework: Framework) -> None:
+    """Standards rated low, ranked: the starting point for choosing 4-6 priority goals."""
+    rules = framework.rules
+    header = ["Rank", framework.item_name.capitalize(), "Text", "Level", "Median", "Mode", "Low ratings",
+              "Priority", "Improvement goals proposed by respondents"]
+    ws = book.sheet("Draft plan", [6, 9, 45, 15, 15, 15, 9, 9, 80], freeze="C2", title_cols="A:C")
+    book.header(ws, header)
+    candidates = draft_plan(merged, framework)
+    for c in candidates:
+        kind = "highlight" if c.highlighted else "text"
+        goals = "\n".join(f"{rid}: {text}" for rid, text in c.goals)
+        ws.append([
+            book.cell(ws, c.rank, kind), book.cell(ws, c.item_id, kind), book.cell(ws, c.text, kind),
+            book.cell(ws, level_name(framework, c.level), kind),
+            book.cell(ws, level_name(framework, c.median), kind), book.cell(ws, level_name(framework, c.mode), kind),
+            book.cell(ws, c.low_count, kind),
+            book.cell(ws, "priority" if c.priority else "", "highlight-bold" if c.highlighted else "bold"),
+            book.cell(ws, goals, kind),
+        ])
+    ws.auto_filter.ref = f"A1:I{len(candidates) + 1}"
+    ws.append([])
+    note = (f"Ranked: gap identified before working towards, then by the number of low ratings. The top "
+            f"{rules.priority_goals_max} are highlighted; the top {rules.priority_goals_min} (and any tied with "
+            f"the last of them, up to {rules.priority_goals_max}) are marked priority. The guidance asks for "
+            f"{rules.priority_goals_min}-{rules.priority_goals_max} priority areas; the partnership decides.")
+    ws.append([None, None, book.cell(ws, note)])
+
+
+def _plan(book: _Book, plans: dict[str, Any], framework: Framework) -> None:
+    """The partners' merged improvement plans, one row per plan row."""
+    spec = framework.plan
+    columns: list[tuple[str, str]] = [("partner", "Partner"), ("source", "Source")]
+    if spec is not None:
+        columns += [(c.key, c.label) for c in spec.columns]
+    rows = [r for r in plans.get("rows", []) if isinstance(r, dict)]
+    known = {key for key, _ in columns}
+    extra = sorted({k for r in rows for k in r if k not in known})
+    columns += [(k, k.replace("_", " ").capitalize()) for k in extra]
+    widths = [20, 24, *[30 if key in ("goal", "action", "milestones", "challenges") else 16
+                        for key, _ in columns[2:]]]
+    ws = book.sheet("Plan", widths, freeze="C2", title_cols="A:B")
+    book.header(ws, [label for _, label in columns])
+    for row in rows:
+        ws.append([book.cell(ws, _plan_value(row.get(key))) if row.get(key) not in (None, "") else None
+                   for key, _ in columns])
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+
+
+def _plan_value(value: Any) -> Any:
+    """Plan values as cells: dates and numbers kept, anything else as text."""
+    if isinstance(value, str | int | float | dt.date) and not isinstance(value, bool):
+        return value
+    return str(value)
+
+
+def write_problems_workbook(files: Sequence[FileReport], target: Path) -> None:
+    """The validation report as a workbook: one filterable row per problem."""
+    book = _Book()
+    ws = book.sheet("Problems", _PROBLEM_WIDTHS, freeze="A2")
+    total = sum(len(f.problems) for f in files)
+    ws.auto_filter.ref = f"A1:H{total + 1}"
+
+    def rows() -> Iterator[list[Value]]:
+        for report in files:
+            for p in report.problems:
+                yield [p.file or report.path, report.respondent, p.item or "", p.field or "", p.code,
+                       p.severity, p.message, p.hint or ""]
+
+    book.stream(ws, _PROBLEM_HEADER, _PROBLEM_KINDS, rows())
+    summary = book.sheet("Files", [40, 24, 9, 9], freeze="A2")
+    book.header(summary, ["File", "Respondent", "Errors", "Warnings"])
+    for report in files:
+        errors = sum(p.severity == "error" for p in report.problems)
+        summary.append([book.cell(summary, report.path), book.cell(summary, report.respondent, "plain"),
+                        book.cell(summary, errors, "number"),
+                        book.cell(summary, len(report.problems) - errors, "number")])
+    summary.auto_filter.ref = f"A1:D{len(files) + 1}"
+    book.save(target)
+
+
+__all__ = ["write_problems_workbook", "write_summary"]
