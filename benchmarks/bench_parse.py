@@ -21,11 +21,11 @@ from pathlib import Path
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from filler import fill  # noqa: E402
+from filler import fill
 
-from docxform import api  # noqa: E402
-from docxform.framework import load_framework  # noqa: E402
-from docxform.parse import parse_form  # noqa: E402
+from docxform import api
+from docxform.framework import load_framework
+from docxform.parse import parse_form
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

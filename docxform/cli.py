@@ -306,6 +306,32 @@ def summarise(files: tuple[str, ...], output: str, html: str | None, plans: tupl
 
 
 @cli.command()
+@click.argument("merged", type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(), help="The consolidated form (.docx) to write.")
+@click.option("--partnership", default=None, help="Partnership name (default: the returns' own, when they agree).")
+def consolidate(merged: str, output: str, partnership: str | None) -> None:
+    """Write the form filled with the agreed (modal) ratings and collated comments.
+
+    Disputed standards are left unrated and marked in their comments, ready
+    for the partnership to resolve and sign. The result parses like any return.
+
+    \b
+    Example:
+      docxform consolidate merged.json -o agreed.docx
+    """
+    from docxform.consolidate import consolidate as write
+
+    data = api._read_json(Path(merged))
+    if data.get("kind") != "merged":
+        raise DocxformError(merged, "not a merged dataset (make one with docxform merge)")
+    fw = _framework_of([data], None)
+    names = {r.get("partnership") for r in data.get("respondents", []) if r.get("partnership")}
+    name = partnership if partnership is not None else (names.pop() if len(names) == 1 else "")
+    form = write(data, fw, Path(output), partnership=name)
+    click.echo(f"{form.path}\t{form.form_id}")
+
+
+@cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(), help="Folder for the outputs.")
 @click.option("--framework", help="Framework id or definition (default: the returns').")

@@ -14,7 +14,7 @@ from typing import Any
 from docxform import api
 from docxform.framework import load_framework
 from docxform.framework.model import Framework
-from docxform.problems import Problem, problem
+from docxform.problems import Problem
 
 
 @dataclass

@@ -162,6 +162,7 @@ def check_items(data: dict[str, Any], framework: Framework, file: str | None,
                 file=file, item=item.id, field="rating",
                 hint=f"use one of: {', '.join(scale.keys)}"))
             rating = None
+            already.add(item.id)
         if rating is None and rules.rating_required and scale is not None and item.id not in already:
             out.append(problem(
                 "rating-missing", f"{name} {item.id} has no rating",

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from docxform.errors import DocxformError
 from docxform.framework import load_framework
-from docxform.plan import generate_plan, merge_plans, parse_plan
+from docxform.plan import generate_plan, merge_plans, merged_table, parse_plan
 
 
 def _plan(tmp_path: Path, name: str, partnership: str, rows: list[dict[str, object]], framework="sa2003") -> Path:
@@ -71,3 +71,11 @@ def test_plans_of_different_frameworks_do_not_merge(tmp_path):
 
 def test_nothing_to_merge():
     assert merge_plans([])["rows"] == []
+
+
+def test_merged_table_for_a_summary_sheet(tmp_path):
+    path = _plan(tmp_path, "north.xlsx", "North", [{"A": "1.1", "C": "Act", "E": "Lead", "H": "Target", "L": 1}])
+    header, rows = merged_table(merge_plans([parse_plan(path)]))
+    assert header[:4] == ["Partner", "Related Standard No.", "Improvement Objective/Goal", "Action needed"]
+    assert header[-3:] == ["Priority", "Source file", "Row"]
+    assert rows == [["North", "1.1", "", "Act", "", "Lead", "", "", "Target", "", "", "", 1, str(path), 8]]

@@ -94,3 +94,12 @@ def test_bad_sources(sa2003, source, message):
 def test_framework_without_rating_scale():
     with pytest.raises(DocxformError, match="no rating scale"):
         prefill_rows(load_framework("hallmarks2007"), {"items": {}})
+
+
+def test_answers_nested_under_fields_and_a_median_that_is_no_level(sa2003):
+    parsed = {"items": {"1.2": {"rating": "gap_identified", "fields": {"goals": "Mission statement"}}}}
+    assert prefill_rows(sa2003, parsed) == [PlanRow(standard="1.2", goal="Mission statement", priority=1)]
+    merged = {"respondents": [{"name": "Police"}], "items": {
+        "1.3": {"median": "between working_towards and some_success", "mode": "working_towards",
+                "responses": {"Police": {"rating": "working_towards", "values": {"goals": "Accountability"}}}}}}
+    assert prefill_rows(sa2003, merged) == [PlanRow(standard="1.3", goal="Accountability", priority=1)]

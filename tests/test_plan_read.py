@@ -306,3 +306,46 @@ def test_generated_plan_is_not_modified_by_parsing(tmp_path, sa2003):
     before = path.read_bytes()
     parse_plan(path)
     assert path.read_bytes() == before
+
+
+def test_two_line_header_with_labels_merged_down(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    labels = ["Related Standard No.", "Action needed", "Lead Officer", "Resource implications",
+              "Performance measure/ Target"]
+    for col, label in enumerate(labels, start=1):
+        ws.cell(1, col, label)
+        if label != "Resource implications":
+            ws.merge_cells(start_row=1, start_column=col, end_row=2, end_column=col)
+    ws.cell(2, 4, "for undertaking the activity. If work can be undertaken within existing resources, enter nil.")
+    for col, value in enumerate(["3.3", "Publish commitments", "Coordinator", "nil", "Published"], start=1):
+        ws.cell(3, col, value)
+    ws.cell(4, 2, "=B3")  # a formula with no cached value, alone in its row
+    path = tmp_path / "two-line.xlsx"
+    wb.save(path)
+    result = parse_plan(path)
+    assert result.rows == [PlanRow(standard="3.3", action="Publish commitments", lead_officer="Coordinator",
+                                   resources="nil", measure="Published"), PlanRow()]
+    assert [(p.code, p.path) for p in result.problems] == [("plan-formula", "Sheet!B4")]
+
+
+def test_custom_plan_mapping(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    for col, label in enumerate(["Std", "What we will do", "Who", "How we will know"], start=1):
+        ws.cell(1, col, label)
+    for col, value in enumerate(["1.2", "Agree mission", "Chair", "Agreed"], start=1):
+        ws.cell(2, col, value)
+    path = tmp_path / "custom.xlsx"
+    wb.save(path)
+    with pytest.raises(DocxformError, match="no improvement plan found"):
+        parse_plan(path)
+    mapping = tmp_path / "ours.yaml"
+    mapping.write_text("kind: plan\nid: ours\nframework: sa2003\ncolumns:\n  standard: [Std]\n"
+                       "  action: [What we will do]\n  lead_officer: Who\n  measure: [How we will know]\n")
+    result = parse_plan(path, mapping=mapping)
+    assert result.rows == [PlanRow(standard="1.2", action="Agree mission", lead_officer="Chair", measure="Agreed")]
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: x\ncolumns: [a, b]\n")
+    with pytest.raises(DocxformError, match="not a plan mapping"):
+        parse_plan(path, mapping=broken)

@@ -65,7 +65,7 @@ def test_more_than_six_goals(sa2003):
     assert [(p.code, p.severity, p.row) for p in found] == [("plan-too-many-goals", "warning", 14)]
     assert "7 distinct goals" in found[0].message and "4-6" in found[0].message
     # six goals over many rows, repeated with other case and spacing: fine
-    rows = [ok_row(goal=g, sheet_row=8 + i) for i, g in enumerate(goals[:6] + ["goal  1", "GOAL 2."])]
+    rows = [ok_row(goal=g, sheet_row=8 + i) for i, g in enumerate([*goals[:6], "goal  1", "GOAL 2."])]
     assert codes(rows, sa2003) == []
 
 

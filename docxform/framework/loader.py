@@ -133,7 +133,7 @@ def _explain(error: jsonschema.ValidationError, path: PathKey) -> tuple[str, str
         missing = str(error.message).split("'")[1] if "'" in error.message else error.message
         return f"missing required key {missing!r}", f"add '{missing}:' here", path
     if error.validator in ("enum", "const"):
-        options = schema.get("enum") or [schema.get("const")]
+        options: list[Any] = schema.get("enum") or [schema.get("const")]
         value = error.instance
         close = difflib.get_close_matches(str(value), [str(o) for o in options], n=1)
         hint = f"did you mean {close[0]!r}?" if close else None
@@ -142,8 +142,9 @@ def _explain(error: jsonschema.ValidationError, path: PathKey) -> tuple[str, str
     if error.validator == "type":
         expected = schema.get("type")
         got = type(error.instance).__name__.replace("NoneType", "nothing").replace("dict", "mapping").replace("str", "text")
-        hint = "put quotes around ids such as \"1.1\"" if expected == "string" and isinstance(error.instance, int | float) else None
-        return f"expected {_kind(expected)}, found {got}", hint, path
+        numeric = expected == "string" and isinstance(error.instance, int | float)
+        quote_hint = 'put quotes around ids such as "1.1"' if numeric else None
+        return f"expected {_kind(expected)}, found {got}", quote_hint, path
     if error.validator == "pattern":
         return f"{error.instance!r} is not a valid {path[-1] if path else 'value'}", _pattern_hint(schema), path
     if error.validator == "minItems":

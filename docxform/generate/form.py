@@ -9,6 +9,7 @@ WordprocessingML.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from docxform import __version__
 from docxform.framework import model as m
@@ -22,9 +23,13 @@ THEME_SHADE = "F2F2F2"
 
 @dataclass
 class FormOptions:
+    """How to lay out a form. ``answers`` prefills items (a consolidated form):
+    item id -> {"rating": level key or None, field key: text}."""
+
     layout: str | None = None
     guidance_annex: bool = False
     protect: bool = False
+    answers: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
 
 @dataclass
@@ -33,6 +38,7 @@ class _Builder:
 
     framework: m.Framework
     layout: m.FormLayout
+    answers: dict[str, dict[str, str | None]] = field(default_factory=dict)
     elements: list[w.Element] = field(default_factory=list)
     cells: list[AnswerCell] = field(default_factory=list)
     fields: list[FieldRef] = field(default_factory=list)
@@ -62,7 +68,7 @@ def mapping_id(framework: m.Framework, layout: m.FormLayout) -> str:
 def build_form(framework: m.Framework, options: FormOptions) -> tuple[w.DocumentSpec, Mapping]:
     """The document spec (with per-respondent slots) and the layout's mapping."""
     layout = framework.form(options.layout)
-    b = _Builder(framework, layout)
+    b = _Builder(framework, layout, answers=options.answers)
     b.para(layout.title or framework.title, style="Title")
     b.para(layout.subtitle, style="Subtitle")
     for block in layout.blocks:
@@ -171,7 +177,8 @@ def _item_row(b: _Builder, it: m.Item, block: m.ItemsBlock, columns: list[m.Item
             for lv in scale.levels:
                 tag = tags.item_tag(it.id, f.key, lv.key)
                 alias = f"{it.id} {lv.name}"
-                cells.append(w.Cell((w.Checkbox(tag, alias),), align="center"))
+                checked = b.answers.get(it.id, {}).get(f.key) == lv.key
+                cells.append(w.Cell((w.Checkbox(tag, alias, checked=checked),), align="center"))
                 b.cells.append(AnswerCell(it.id, f.key, lv.key, tag, alias, table, row, col))
                 col += 1
         else:
@@ -179,7 +186,8 @@ def _item_row(b: _Builder, it: m.Item, block: m.ItemsBlock, columns: list[m.Item
             alias = f"{it.id} {f.label.title()}"
             placeholder = f.placeholder or f.label.capitalize()
             b.placeholders.add(placeholder)
-            cells.append(w.Cell((w.TextControl(tag, alias, placeholder),)))
+            value = b.answers.get(it.id, {}).get(f.key) or ""
+            cells.append(w.Cell((w.TextControl(tag, alias, placeholder, value=value),)))
             b.cells.append(AnswerCell(it.id, f.key, None, tag, alias, table, row, col))
             col += 1
     return w.Row(tuple(cells))
@@ -224,7 +232,7 @@ def _text_block(b: _Builder, block: m.TextBlock) -> None:
         b.para(line)
 
 
-_BLOCKS = {
+_BLOCKS: dict[type, Any] = {
     m.FieldsBlock: _fields_block, m.SignatoriesBlock: _fields_block, m.ItemsBlock: _items_block,
     m.TableBlock: _table_block, m.PeopleBlock: _people_block, m.TextBlock: _text_block,
 }

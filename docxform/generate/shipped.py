@@ -15,7 +15,7 @@ from docxform.generate.output import FormWriter, generate_form, write_mapping
 
 def shipped_layouts() -> list[tuple[str, str | None, str]]:
     """(framework id, layout id, file stem) for every shipped blank form."""
-    out = []
+    out: list[tuple[str, str | None, str]] = []
     for fid in BUILTIN_IDS:
         fw = load_framework(fid)
         for i, layout in enumerate(fw.forms):

@@ -43,6 +43,11 @@ class AnchorIndex:
     rows: dict[str, list[RowRef]] = field(default_factory=dict)
     unanchored: list[tuple[RowRef, str]] = field(default_factory=list)  # answer rows with no id: (row, previous id)
     unknown_ids: list[tuple[RowRef, str]] = field(default_factory=list)
+    continued: set[RowRef] = field(default_factory=set)  # rows under a vertically merged id cell
+
+    def separate_rows(self, item: str) -> int:
+        """How many rows name the item themselves (a row continuing a merged id cell is the same row)."""
+        return sum(1 for ref in self.rows.get(item, []) if ref not in self.continued)
 
 
 def header_map(row: Row, anchors: tuple[ColumnAnchor, ...]) -> dict[int, ColumnAnchor]:
@@ -85,7 +90,7 @@ def build_index(doc: Document, mapping: Mapping, ids: set[str]) -> AnchorIndex:
     index = AnchorIndex()
     inherited: dict[int, ColumnAnchor] = {}
     for table in doc.tables:
-        columns = _table_columns(table, mapping, inherited)
+        columns = _table_columns(table, mapping, inherited, ids)
         if columns:
             index.columns[table.index] = columns
             inherited = columns
@@ -93,11 +98,22 @@ def build_index(doc: Document, mapping: Mapping, ids: set[str]) -> AnchorIndex:
     return index
 
 
-def _table_columns(table: Table, mapping: Mapping, inherited: dict[int, ColumnAnchor]) -> dict[int, ColumnAnchor]:
+def _table_columns(table: Table, mapping: Mapping, inherited: dict[int, ColumnAnchor],
+                   ids: set[str]) -> dict[int, ColumnAnchor]:
+    """The header among the first rows that names the most columns, else the previous table's.
+
+    A row that starts with an item id is never a header, even when its answers
+    read like labels (a placeholder "Comments" left in a cell, say).
+    """
+    best: dict[int, ColumnAnchor] = {}
     for row in table.rows[:3]:
+        if row_item_id(row, ids):
+            break
         found = header_map(row, mapping.columns)
-        if len(found) >= min(2, len(mapping.columns)):
-            return found
+        if len(found) > len(best):
+            best = found
+    if len(best) >= min(2, len(mapping.columns)):
+        return best
     return inherited  # a table split across pages: its header did not repeat
 
 
@@ -113,6 +129,10 @@ def _index_rows(table: Table, ids: set[str], columns: dict[int, ColumnAnchor], i
             previous = item
             continue
         if not columns:
+            continue
+        if previous and row.cells and row.cells[0].merged_continue:
+            index.rows[previous].append(ref)  # the id cell is merged down: still the same item
+            index.continued.add(ref)
             continue
         if header_map(row, tuple(columns.values())):
             continue

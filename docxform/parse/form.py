@@ -187,9 +187,9 @@ def _read_item(ctx: _Context, item: str) -> ItemAnswer:
             answer.provenance[f.key] = located[0].how
     if not rows_seen:
         ctx.report("item-not-found", f"no row for {ctx.framework.item_name} {item} was found", item=item)
-    elif len({r for r in rows_seen}) > 1 and len(ctx.index.rows.get(item, [])) > 1:
+    elif len(rows_seen) > 1 and ctx.index.separate_rows(item) > 1:
         ctx.report("item-duplicated", f"{ctx.framework.item_name} {item} appears in "
-                   f"{len(ctx.index.rows[item])} rows; their answers were combined", item=item)
+                   f"{ctx.index.separate_rows(item)} rows; their answers were combined", item=item)
     return answer
 
 

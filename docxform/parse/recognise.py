@@ -1,10 +1,21 @@
-"""Which mapping fits a return: named in its properties, or recognised by its content."""
+"""Which mapping fits a return: named in its properties, or recognised by its content.
+
+Recognising compares every shipped mapping with the document. Column
+headers and item ids say which framework it is; two layouts of the same
+framework (the generated stocktake form and the Salford return) have the
+same headers and ids, so what tells them apart is where the form-level
+fields are (a label cell in a table, or "LABEL: value" in a paragraph),
+whether the controls still carry the mapping's tags or aliases, and the
+mapping's ``recognise`` phrases.
+"""
 
 from __future__ import annotations
 
 from docxform.errors import DocxformError
-from docxform.mapping import Mapping, load_mapping, shipped_mapping_ids, shipped_mappings
+from docxform.mapping import Mapping, load_mapping, shipped_mapping_ids
+from docxform.oxml.reader import Document
 from docxform.parse.anchors import header_map, norm, row_item_id
+from docxform.parse.fields import find_by_label
 from docxform.parse.source import Source
 
 MIN_SCORE = 1.2
@@ -17,24 +28,40 @@ def choose_mapping(source: Source) -> Mapping:
             return load_mapping(named)
         raise DocxformError(source.path, f"made with mapping {named!r}, which is not shipped with docxform",
                             hint=f"pass --mapping {named}.yaml (written beside the form when it was generated)")
-    scored = sorted(((score(source, m), m.id, m) for m in shipped_mappings()), key=lambda t: (-t[0], t[1]))
+    scored = sorted(((score(source, m), m.id, m) for m in form_mappings()), key=lambda t: (-t[0], t[1]))
     if not scored or scored[0][0] < MIN_SCORE:
         raise DocxformError(source.path, "not recognised as a form of any shipped framework",
                             hint="pass --mapping FILE (see docs/mappings.md)")
     return scored[0][2]
 
 
+def form_mappings() -> list[Mapping]:
+    """The shipped mappings of form layouts (plan mappings, ``kind: plan``, live in the same folder)."""
+    out = []
+    for mapping_id in shipped_mapping_ids():
+        try:
+            out.append(load_mapping(mapping_id))
+        except DocxformError:
+            continue  # not a form mapping
+    return out
+
+
 def score(source: Source, mapping: Mapping) -> float:
-    """Share of the mapping's column headers found + share of item ids found + recognise texts."""
-    doc = source.document
-    best_header = 0
-    ids: set[str] = set()
+    """How well the document fits the mapping (higher is better; below MIN_SCORE is no fit).
+
+    2 x share of column headers found + share of item ids found + share of
+    fields found where the mapping puts them + 2 x share of answer controls
+    found by tag or alias + 0.25 per ``recognise`` phrase in the paragraphs.
+    """
     from docxform.framework import load_framework
 
     try:
         item_ids = set(load_framework(mapping.framework).item_ids)
     except DocxformError:
         return 0.0
+    doc = source.document
+    best_header = 0
+    ids: set[str] = set()
     for table in doc.tables:
         for row in table.rows[:3]:
             best_header = max(best_header, len(header_map(row, mapping.columns)))
@@ -45,4 +72,25 @@ def score(source: Source, mapping: Mapping) -> float:
     text = norm(" ".join(doc.paragraphs))
     recognised = sum(1 for t in mapping.recognise if norm(t) and norm(t) in text)
     header_share = best_header / len(mapping.columns) if mapping.columns else 0
-    return 2 * header_share + len(ids) / max(1, len(item_ids)) + 0.25 * recognised
+    return (2 * header_share + len(ids) / max(1, len(item_ids)) + _fields_share(doc, mapping)
+            + 2 * _controls_share(doc, mapping) + 0.25 * recognised)
+
+
+def _fields_share(doc: Document, mapping: Mapping) -> float:
+    """Share of the mapping's fields whose label is where the mapping says (by label only)."""
+    if not mapping.fields:
+        return 0.0
+    labels = tuple(ref.label for ref in mapping.fields)
+    found = sum(1 for ref in mapping.fields
+                if find_by_label(doc, ref.label, ref.where, labels=labels, strict=True) is not None)
+    return found / len(mapping.fields)
+
+
+def _controls_share(doc: Document, mapping: Mapping) -> float:
+    """Share of the mapping's answer cells whose control is still there, by tag or alias."""
+    if not mapping.cells:
+        return 0.0
+    tags = {c.tag for c in doc.controls if c.tag}
+    aliases = {c.alias for c in doc.controls if c.alias}
+    found = sum(1 for cell in mapping.cells if cell.tag in tags or (cell.alias and cell.alias in aliases))
+    return found / len(mapping.cells)

@@ -5,14 +5,15 @@
     parse_plan      a returned plan workbook -> PlanResult (rows, header, problems)
     check_plan      the plan rules over rows (parse_plan runs them)
     merge_plans     several partners' plans -> one list of who owns which action
+    merged_table    a merged plan as header + rows (for the summary workbook's plan sheet)
 """
 
 from docxform.plan.generate import generate_plan
-from docxform.plan.merge import merge_plans
+from docxform.plan.merge import merge_plans, merged_table
 from docxform.plan.model import PlanResult, PlanRow, plan_columns
 from docxform.plan.prefill import prefill_rows
 from docxform.plan.read import parse_plan
 from docxform.plan.rules import check_plan
 
-__all__ = ["PlanResult", "PlanRow", "check_plan", "generate_plan", "merge_plans", "parse_plan", "plan_columns",
-           "prefill_rows"]
+__all__ = ["PlanResult", "PlanRow", "check_plan", "generate_plan", "merge_plans", "merged_table", "parse_plan",
+           "plan_columns", "prefill_rows"]

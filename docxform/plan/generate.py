@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
@@ -81,7 +82,7 @@ def generate_plan(framework: Framework, target: Path, *, prefill: list[PlanRow] 
     _validations(plan, columns, layout, lists)
     for offset, row in enumerate(prefill or ()):
         _write_row(plan, columns, layout.first_row + offset, row)
-    _sheet_setup(plan, columns, layout)
+    _sheet_setup(plan, layout)
     workbook.active = 0
     add_properties(workbook, {
         "docxform.kind": "plan", "docxform.framework": framework.id,
@@ -136,14 +137,15 @@ def _width(column: Column, index: int) -> float:
     return max(WIDTHS[column.kind], 18.0 if index == 1 else 0.0)
 
 
-def _style_answer(cell: object, column: Column) -> None:
-    cell.protection = OPEN  # type: ignore[attr-defined]
-    cell.alignment = Alignment(wrap_text=True, vertical="top")  # type: ignore[attr-defined]
-    cell.border = GRID  # type: ignore[attr-defined]
+def _style_answer(cell: Cell, column: Column) -> None:
+    """An open, wrapped, bordered answer cell; text columns formatted as text ("1.10" stays "1.10")."""
+    cell.protection = OPEN
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    cell.border = GRID
     if column.kind == "date":
-        cell.number_format = DATE_FORMAT  # type: ignore[attr-defined]
+        cell.number_format = DATE_FORMAT
     elif column.kind in ("item_ref", "text", "status"):
-        cell.number_format = "@"  # type: ignore[attr-defined]
+        cell.number_format = "@"
 
 
 def _validations(ws: Worksheet, columns: tuple[Column, ...], layout: Layout, lists: sheets.Lists) -> None:
@@ -196,7 +198,7 @@ def _write_row(ws: Worksheet, columns: tuple[Column, ...], sheet_row: int, row: 
             put_text(cell, str(value))
 
 
-def _sheet_setup(ws: Worksheet, columns: tuple[Column, ...], layout: Layout) -> None:
+def _sheet_setup(ws: Worksheet, layout: Layout) -> None:
     """Frozen and protected header rows; A4 landscape, fit to width, header repeated."""
     ws.freeze_panes = f"A{layout.first_row}"
     ws.protection.sheet = True

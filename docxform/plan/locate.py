@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from docxform.errors import DocxformError
 from docxform.framework.model import Framework
-from docxform.plan.model import Column, header_fields, plan_columns
+from docxform.plan.model import header_fields, plan_columns
 
 SCAN_ROWS = 60
 SCAN_COLUMNS = 60
@@ -139,15 +139,15 @@ def match_score(cell: str, labels: list[str]) -> int:
 
 
 def header_in_row(grid: Grid, row: int, labels: dict[str, list[str]]) -> dict[str, int]:
-    """Column key -> column number for the header cells of one row (first claim wins)."""
+    """Column key -> column number for the header cells of one row (each cell to its best match; first wins)."""
     found: dict[str, int] = {}
     for col in range(1, grid.max_column + 1):
         cell = norm(grid.value(row, col))
         if not cell:
             continue
-        scores = [(match_score(cell, names), key) for key, names in labels.items() if key not in found]
+        scores = [(match_score(cell, names), key) for key, names in labels.items()]
         score, key = max(scores, default=(0, ""), key=lambda pair: pair[0])
-        if score:
+        if score and key not in found:  # a second column for the same key is an extra column
             found[key] = col
     return found
 
@@ -192,7 +192,3 @@ def field_value(grid: Grid, row: int, col: int, labels: list[str]) -> tuple[Any,
         if value not in (None, ""):
             return value, grid.origin(row, right)
     return None, None
-
-
-def column_order(columns: tuple[Column, ...], found: dict[str, int]) -> list[tuple[Column, int]]:
-    return [(c, found[c.key]) for c in columns if c.key in found]

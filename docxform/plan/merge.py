@@ -22,7 +22,7 @@ def merge_plans(results: list[PlanResult]) -> dict[str, Any]:
     """One JSON-ready plan: partners, rows (each with ``partner`` and ``source``), problems."""
     kept, problems = _distinct(results)
     if not kept:
-        return {"kind": "plan-merge", "framework": None, "partners": [], "rows": [], "by_standard": {},
+        return {"kind": "plan-merge", "framework": None, "columns": [], "partners": [], "rows": [], "by_standard": {},
                 "problems": [p.to_dict() for p in problems]}
     framework = _same_framework(kept)
     columns = kept[0].columns
@@ -40,11 +40,20 @@ def merge_plans(results: list[PlanResult]) -> dict[str, Any]:
     return {
         "kind": "plan-merge",
         "framework": {"id": framework.id, "version": framework.version},
+        "columns": [{"key": c.key, "label": c.label} for c in columns],
         "partners": [_partner(result) for result in kept],
         "rows": merged,
         "by_standard": _by_standard(merged, ref_key, role_key(columns, LEAD_KEYS), framework.item_ids),
         "problems": [p.to_dict() for p in problems],
     }
+
+
+def merged_table(merged: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """The merged plan as a header and rows, for a summary workbook's plan sheet."""
+    keys = [c["key"] for c in merged["columns"]]
+    header = ["Partner", *(c["label"] for c in merged["columns"]), "Source file", "Row"]
+    rows = [[row["partner"], *(row.get(k) for k in keys), row["source"], row.get("row")] for row in merged["rows"]]
+    return header, rows
 
 
 def partner_name(result: PlanResult) -> str:

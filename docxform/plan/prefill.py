@@ -34,10 +34,10 @@ def prefill_rows(framework: Framework, source: dict[str, Any]) -> list[PlanRow]:
         entry = items.get(item_id)
         if not isinstance(entry, dict):
             continue
-        level = _merged_level(entry) if merged else entry.get("rating")
+        level = _merged_level(entry, scale) if merged else _answer(entry, "rating")
         if level not in needing:
             continue
-        goals = _merged_goals(entry, framework, source) if merged else _text(entry.get(_goal_field(framework)))
+        goals = _merged_goals(entry, framework, source) if merged else _text(_answer(entry, _goal_field(framework)))
         ranked.append((scale.index(level), position, item_id, goals))
     ranked.sort()
     return [_row(framework, item_id, goals, number) for number, (_, _, item_id, goals) in enumerate(ranked, 1)]
@@ -58,7 +58,8 @@ def _items(framework: Framework, source: dict[str, Any]) -> dict[str, Any]:
     declared_id = declared.get("id") if isinstance(declared, dict) else declared
     if isinstance(declared_id, str) and declared_id and declared_id != framework.id:
         raise DocxformError(None, f"the assessment is for framework {declared_id}, not {framework.id}")
-    return source["items"]
+    items: dict[str, Any] = source["items"]
+    return items
 
 
 def _levels_needing_goals(framework: Framework, scale: RatingScale) -> set[str]:
@@ -67,9 +68,23 @@ def _levels_needing_goals(framework: Framework, scale: RatingScale) -> set[str]:
     return set(wanted) if wanted else set(scale.keys[: max(1, len(scale.keys) // 2)])
 
 
-def _merged_level(entry: dict[str, Any]) -> str | None:
-    level = entry.get("median") or entry.get("mode")
-    return level if isinstance(level, str) else None
+def _merged_level(entry: dict[str, Any], scale: RatingScale) -> str | None:
+    """The median level when it is one, else the mode (a tie may leave the median unset)."""
+    for level in (entry.get("median"), entry.get("mode")):
+        if isinstance(level, str) and level in scale.keys:
+            return level
+    return None
+
+
+def _answer(entry: dict[str, Any], key: str) -> Any:
+    """An item's answer for a field: at the top of the entry, or under its "fields"/"values"."""
+    if key in entry:
+        return entry[key]
+    for nest in ("fields", "values"):
+        inner = entry.get(nest)
+        if isinstance(inner, dict) and key in inner:
+            return inner[key]
+    return None
 
 
 def _goal_field(framework: Framework) -> str:
@@ -82,7 +97,7 @@ def _merged_goals(entry: dict[str, Any], framework: Framework, source: dict[str,
         return ""
     field = _goal_field(framework)
     ordered = _respondent_order(source.get("respondents"), responses)
-    texts = (_text(responses[name].get(field)) for name in ordered if isinstance(responses[name], dict))
+    texts = (_text(_answer(responses[name], field)) for name in ordered if isinstance(responses[name], dict))
     return "\n".join(_unique_lines(texts))
 
 

@@ -131,8 +131,8 @@ class _SheetReader:
         out: list[PlanRow] = []
         gap = False
         for number in range(self.header.row + 1, self.grid.max_row + 1):
-            raw = {key: self.grid.value(number, col) for key, col in self.header.columns.items()}
-            if all(text_of(v) == "" for v in raw.values()):
+            raw = {key: self._below_header(number, col) for key, col in self.header.columns.items()}
+            if all(text_of(v) == "" for v in raw.values()) and not self._has_formula(number):
                 gap = gap or bool(out)
                 continue
             if not out and number == self.header.row + 1 and self._is_note_row(raw):
@@ -145,6 +145,15 @@ class _SheetReader:
                                              **self.where(row, None), hint="move it into the table"))
         return out
 
+    def _has_formula(self, row: int) -> bool:
+        """A formula with no cached value still makes a row worth reading (and reporting)."""
+        return any(self.formulas.cell(*self.grid.origin(row, col)).data_type == "f"
+                   for col in self.header.columns.values() if self.grid.origin(row, col)[0] > self.header.row)
+
+    def _below_header(self, row: int, col: int) -> Any:
+        """A cell's value, unless it is a header label merged down into this row."""
+        return self.grid.value(row, col) if self.grid.origin(row, col)[0] > self.header.row else None
+
     def _is_note_row(self, raw: dict[str, Any]) -> bool:
         """The small print under the labels (Annex C's note on resources), not a plan row."""
         notes = [locate.norm(c.note) for c in self.columns if c.note]
@@ -156,7 +165,9 @@ class _SheetReader:
         for column in self.columns:
             col = self.header.columns.get(column.key)
             if col is not None:
-                row.set(column.key, self._convert(column, self.cell(number, col, column.key), row))
+                below = self.grid.origin(number, col)[0] > self.header.row
+                value = self.cell(number, col, column.key) if below else None
+                row.set(column.key, self._convert(column, value, row))
         return row
 
     def _convert(self, column: Column, value: Any, row: PlanRow) -> Any:
@@ -190,7 +201,7 @@ def _table_end(ws: Worksheet, header: Header) -> int | None:
     for table in ws.tables.values():
         _, top, _, bottom = range_boundaries(table.ref)
         if top == header.row and bottom is not None:
-            return bottom
+            return int(bottom)
     ends = [rng.max_row for dv in ws.data_validations.dataValidation for rng in dv.sqref.ranges
             if rng.min_row in (header.row + 1, header.row + 2)]
     return max(ends) if ends else None

@@ -89,7 +89,7 @@ def _check_sheet_size(data: bytes, path: str, part: str) -> None:
             cells += len(row)
             last = row[-1].get("r", "") if len(row) else ""
             ref = _REF.match(last)
-            number = int(row.get("r") or rows)
+            number = int(row.get("r", "")) if row.get("r", "").isdigit() else rows
             _check_extent(path, part, ref[1] if ref else "A", number, "row")
             if rows > MAX_ROWS or cells > MAX_CELLS:
                 raise UnsafeInputError(path, f"sheet {part} has more than {MAX_ROWS:,} rows or {MAX_CELLS:,} cells; "

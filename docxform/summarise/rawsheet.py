@@ -52,6 +52,32 @@ class RawTable:
     column_styles: Sequence[int]
     rows: Iterable[Sequence[Value]]
     quoted: dict[int, int] = field(default_factory=dict)
+    #: Per column: its width when its text wraps (row heights are estimated from it), else None.
+    wrap_widths: Sequence[float | None] = ()
+
+
+#: Points per line of 11 pt text, and Excel's largest row height.
+LINE_HEIGHT = 15.0
+MAX_ROW_HEIGHT = 409.0
+
+
+def estimate_lines(text: str, width: float) -> int:
+    """How many lines wrapped text takes in a column ``width`` characters wide.
+
+    Neither Excel nor LibreOffice reliably sizes rows to wrapped text when
+    opening a generated file (LibreOffice 7.4 does not at all), so heights
+    are written. Column widths count the digit 0; average text runs about
+    1.2 characters to that unit, and the estimate rounds lines up.
+    """
+    per_line = max(1, int(width * 1.2))
+    if "\n" not in text:
+        return max(1, -(-len(text) // per_line))
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+def row_height(lines: int) -> float | None:
+    """A row height for ``lines`` lines, or None when the default single line will do."""
+    return None if lines <= 1 else min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT)
 
 
 def write_rows(out: IO[bytes], table: RawTable) -> int:
@@ -59,29 +85,42 @@ def write_rows(out: IO[bytes], table: RawTable) -> int:
 
     Strings are cleaned (XML-illegal characters, the cell limit) and always
     written as inline strings; a string that looks like a formula gets the
-    quote-prefix style so it stays text when edited in Excel.
+    quote-prefix style so it stays text when edited in Excel. Short strings
+    repeat (respondents, standards, level names), so their prepared form is
+    remembered.
     """
     letters = [get_column_letter(i + 1) for i in range(max(len(table.header), len(table.column_styles)))]
     buf: list[str] = [_header_row(table, letters)]
     styles = table.column_styles
     quoted = table.quoted
+    wraps = list(table.wrap_widths) + [None] * (len(styles) - len(table.wrap_widths))
+    memo: dict[str, _Prepared] = {}
     n = 1
     for row in table.rows:
         n += 1
-        parts = [f'<row r="{n}">']
+        parts = [""]
+        lines = 1
         for i, value in enumerate(row):
             if value is None or value == "":
                 continue
             style = styles[i]
             if isinstance(value, str):
-                text = clean_text(value)
-                if looks_like_formula(text):
+                prepared = memo.get(value)
+                if prepared is None:
+                    prepared = _prepare(value)
+                    if len(value) <= _MEMO_LENGTH and len(memo) < _MEMO_ENTRIES:
+                        memo[value] = prepared
+                body, formula, text = prepared
+                if formula:
                     style = quoted.get(style, style)
-                space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-                parts.append(f'<c r="{letters[i]}{n}" s="{style}" t="inlineStr"><is><t{space}>'
-                             f"{xml_escape(text)}</t></is></c>")
+                width = wraps[i]
+                if width is not None and (len(text) > width or "\n" in text):
+                    lines = max(lines, estimate_lines(text, width))
+                parts.append(f'<c r="{letters[i]}{n}" s="{style}" t="inlineStr"><is>{body}</is></c>')
             else:
                 parts.append(f'<c r="{letters[i]}{n}" s="{style}"><v>{value!r}</v></c>')
+        height = row_height(lines)
+        parts[0] = f'<row r="{n}" ht="{height}" customHeight="1">' if height else f'<row r="{n}">'
         parts.append("</row>")
         buf.append("".join(parts))
         if len(buf) >= _FLUSH_ROWS:
@@ -89,6 +128,18 @@ def write_rows(out: IO[bytes], table: RawTable) -> int:
             buf.clear()
     out.write("".join(buf).encode("utf-8"))
     return n
+
+
+_Prepared = tuple[str, bool, str]
+_MEMO_LENGTH = 64
+_MEMO_ENTRIES = 100_000
+
+
+def _prepare(value: str) -> _Prepared:
+    """A string's ``<t>`` element, whether it looks like a formula, and its cleaned text."""
+    text = clean_text(value)
+    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    return f"<t{space}>{xml_escape(text)}</t>", looks_like_formula(text), text
 
 
 def _header_row(table: RawTable, letters: list[str]) -> str:

@@ -42,7 +42,7 @@ from docxform.summarise.analysis import (
     theme_totals,
     tint,
 )
-from docxform.summarise.rawsheet import RawTable, Value, fixed_created, splice_package
+from docxform.summarise.rawsheet import RawTable, Value, estimate_lines, fixed_created, row_height, splice_package
 from docxform.summarise.safety import text_cell
 
 if TYPE_CHECKING:
@@ -76,6 +76,8 @@ class _Book:
         self.wb.properties.created = fixed_created()
         self.raw: list[tuple[Any, RawTable]] = []
         self._ids: dict[tuple[str, bool], int] = {}
+        self._widths: dict[int, Sequence[float]] = {}
+        self._rows: dict[int, int] = {}
 
     def sheet(self, title: str, widths: Sequence[float], *, freeze: str | None = "A2",
               title_cols: str | None = None) -> Any:
@@ -86,6 +88,8 @@ class _Book:
         on every printed page, landscape, fitted to the page width.
         """
         ws = self.wb.create_sheet(title)
+        self._widths[id(ws)] = widths
+        self._rows[id(ws)] = 0
         for i, width in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(i)].width = width
         if freeze:
@@ -113,8 +117,22 @@ class _Book:
             setattr(cell, attr, style)
         return cell
 
+    def append(self, ws: Any, cells: Sequence[WriteOnlyCell | None]) -> None:
+        """Append a row, tall enough for its wrapped text (see ``rawsheet.estimate_lines``)."""
+        row = self._rows[id(ws)] + 1
+        self._rows[id(ws)] = row
+        widths = self._widths[id(ws)]
+        lines = 1
+        for i, cell in enumerate(cells):
+            if cell is not None and isinstance(cell.value, str) and cell.alignment.wrap_text and i < len(widths):
+                lines = max(lines, estimate_lines(cell.value, widths[i]))
+        height = row_height(lines)
+        if height:
+            ws.row_dimensions[row].height = height
+        ws.append(list(cells))
+
     def row(self, ws: Any, values: Iterable[Any], kind: str = "text") -> None:
-        ws.append([self.cell(ws, v, kind) if v is not None else None for v in values])
+        self.append(ws, [self.cell(ws, v, kind) if v is not None else None for v in values])
 
     def header(self, ws: Any, names: Sequence[str]) -> None:
         self.row(ws, names, "header")
@@ -133,8 +151,11 @@ class _Book:
         """Give a sheet's rows to the raw writer (it must have no rows of its own)."""
         styles = [self.style_id(k) for k in kinds]
         quoted = {self.style_id(k): self.style_id(k, quoted=True) for k in set(kinds)}
+        widths = self._widths[id(ws)]
+        wraps = [widths[i] if i < len(widths) and _STYLES[k]["alignment"].wrap_text else None
+                 for i, k in enumerate(kinds)]
         self.raw.append((ws, RawTable(header=header, header_style=self.style_id("header"),
-                                      column_styles=styles, rows=rows, quoted=quoted)))
+                                      column_styles=styles, rows=rows, quoted=quoted, wrap_widths=wraps)))
 
     def save(self, target: Path) -> None:
         buffer = BytesIO()
@@ -175,7 +196,7 @@ def _overview(book: _Book, merged: dict[str, Any], framework: Framework) -> None
     n_levels = len(levels)
     header = ["Theme", framework.item_name.capitalize(), "Text", *[name for _, name in levels],
               "Rated", "Not rated", "Mode", "Median", "Spread", "Disputed", "Reason"]
-    widths = [16, 9, 60, *[11] * n_levels, 8, 9, 15, 15, 8, 9, 26]
+    widths = [20, 9, 60, *[11] * n_levels, 8, 9, 15, 15, 8, 9, 26]
     ws = book.sheet("Overview", widths, freeze="D2", title_cols="A:C")
     book.header(ws, header)
     items = merged.get("items", {})
@@ -184,7 +205,7 @@ def _overview(book: _Book, merged: dict[str, Any], framework: Framework) -> None
         entry = items.get(item.id) or {}
         counts = entry.get("counts") or {}
         disputed = bool(entry.get("disputed"))
-        ws.append([
+        book.append(ws, [
             book.cell(ws, themes.get(item.theme_id, item.theme_id), "plain"),
             book.cell(ws, item.id, "plain"),
             book.cell(ws, item.text),
@@ -207,13 +228,13 @@ def _overview(book: _Book, merged: dict[str, Any], framework: Framework) -> None
             ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF",
                            end_type="max", end_color="5B9BD5"))
     # Theme totals, two rows below the standards (outside the filter range).
-    ws.append([])
+    book.append(ws, [])
     theme_header = last + 2
     book.row(ws, ["Theme", "Standards", "", *[name for _, name in levels], "Rated", "Not rated",
                   "Disputed standards"], "header")
     totals = theme_totals(merged, framework)
     for total in totals:
-        ws.append([
+        book.append(ws, [
             book.cell(ws, total["theme"].title, "bold"), book.cell(ws, total["standards"], "number"), None,
             *[book.cell(ws, total["counts"][key], "number") for key, _ in levels],
             book.cell(ws, total["rated"], "number"), book.cell(ws, total["unrated"], "number"),
@@ -328,7 +349,7 @@ def _disputed(book: _Book, merged: dict[str, Any], framework: Framework) -> None
         count += 1
         who = "\n".join(f"{name}: {', '.join(ids)}" for name, ids in ratings_by_level(entry, framework))
         counts = entry.get("counts") or {}
-        ws.append([
+        book.append(ws, [
             book.cell(ws, item.id, "plain"), book.cell(ws, item.text),
             *[book.cell(ws, int(counts.get(key, 0)), "number") for key, _ in levels],
             book.cell(ws, entry.get("dispute_reason") or ""), book.cell(ws, who), None, None,
@@ -381,7 +402,7 @@ def _draft_plan(book: _Book, merged: dict[str, Any], framework: Framework) -> No
     for c in candidates:
         kind = "highlight" if c.highlighted else "text"
         goals = "\n".join(f"{rid}: {text}" for rid, text in c.goals)
-        ws.append([
+        book.append(ws, [
             book.cell(ws, c.rank, kind), book.cell(ws, c.item_id, kind), book.cell(ws, c.text, kind),
             book.cell(ws, level_name(framework, c.level), kind),
             book.cell(ws, level_name(framework, c.median), kind), book.cell(ws, level_name(framework, c.mode), kind),
@@ -390,12 +411,12 @@ def _draft_plan(book: _Book, merged: dict[str, Any], framework: Framework) -> No
             book.cell(ws, goals, kind),
         ])
     ws.auto_filter.ref = f"A1:I{len(candidates) + 1}"
-    ws.append([])
+    book.append(ws, [])
     note = (f"Ranked: gap identified before working towards, then by the number of low ratings. The top "
             f"{rules.priority_goals_max} are highlighted; the top {rules.priority_goals_min} (and any tied with "
             f"the last of them, up to {rules.priority_goals_max}) are marked priority. The guidance asks for "
             f"{rules.priority_goals_min}-{rules.priority_goals_max} priority areas; the partnership decides.")
-    ws.append([None, None, book.cell(ws, note)])
+    book.append(ws, [None, None, book.cell(ws, note)])
 
 
 def _plan(book: _Book, plans: dict[str, Any], framework: Framework) -> None:
@@ -413,7 +434,7 @@ def _plan(book: _Book, plans: dict[str, Any], framework: Framework) -> None:
     ws = book.sheet("Plan", widths, freeze="C2", title_cols="A:B")
     book.header(ws, [label for _, label in columns])
     for row in rows:
-        ws.append([book.cell(ws, _plan_value(row.get(key))) if row.get(key) not in (None, "") else None
+        book.append(ws, [book.cell(ws, _plan_value(row.get(key))) if row.get(key) not in (None, "") else None
                    for key, _ in columns])
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
 
@@ -443,7 +464,7 @@ def write_problems_workbook(files: Sequence[FileReport], target: Path) -> None:
     book.header(summary, ["File", "Respondent", "Errors", "Warnings"])
     for report in files:
         errors = sum(p.severity == "error" for p in report.problems)
-        summary.append([book.cell(summary, report.path), book.cell(summary, report.respondent, "plain"),
+        book.append(summary, [book.cell(summary, report.path), book.cell(summary, report.respondent, "plain"),
                         book.cell(summary, errors, "number"),
                         book.cell(summary, len(report.problems) - errors, "number")])
     summary.auto_filter.ref = f"A1:D{len(files) + 1}"
