@@ -39,8 +39,9 @@ from docxform.validate import validate_return
 
 SIZES = (1_000, 10_000)
 ROUNDS = 3
-WORDS = ("partnership board agreed the action plan and reviewed progress against targets with police "
-         "council health probation fire service colleagues in the quarterly meeting including data").split()
+WORDS = ["partnership", "board", "agreed", "the", "action", "plan", "and", "reviewed", "progress", "against",
+         "targets", "with", "police", "council", "health", "probation", "fire", "service", "colleagues", "in",
+         "quarterly", "meeting", "including", "data"]
 
 
 def make_returns(n: int, fw: Framework, seed: int = 7) -> list[dict[str, Any]]:
@@ -49,7 +50,7 @@ def make_returns(n: int, fw: Framework, seed: int = 7) -> list[dict[str, Any]]:
     keys = fw.rating_scale.keys if fw.rating_scale else ()
     out = []
     for i in range(n):
-        items = {}
+        items: dict[str, dict[str, Any]] = {}
         for item_id in fw.item_ids:
             rating = rng.choice(keys) if rng.random() > 0.05 else None
             def text(words: int) -> str:

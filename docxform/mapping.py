@@ -151,8 +151,18 @@ def mappings_dir() -> Path:
 
 @cache
 def shipped_mapping_ids() -> tuple[str, ...]:
+    """Ids of the shipped form mappings (plan mappings, ``kind: plan``, live beside them)."""
     folder = mappings_dir()
-    return tuple(sorted(p.stem for p in folder.glob("*.yaml"))) if folder.is_dir() else ()
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted(p.stem for p in folder.glob("*.yaml") if _kind_of(p) == "form"))
+
+
+def _kind_of(path: Path) -> str:
+    for line in path.read_text("utf-8").splitlines()[:40]:
+        if line.startswith("kind:"):
+            return line.split(":", 1)[1].strip()
+    return "form"
 
 
 @cache

@@ -136,8 +136,8 @@ def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonym
 
     Returns of another framework or version are left out and reported
     (framework-mismatch). Duplicates (same non-null form id, or same
-    respondent name ignoring case) keep the latest, i.e. the one given last,
-    and are reported (duplicate-return). When every return names a different
+    respondent name in the same partnership, ignoring case) keep the
+    latest, i.e. the one given last, and are reported (duplicate-return). When every return names a different
     partnership, the returns are a region's partnerships rather than one
     partnership's members, and respondents are labelled by partnership.
     ``anonymise`` replaces respondent identities (name, form id, file path)
@@ -218,8 +218,8 @@ def _dedupe(returns: list[_Return]) -> tuple[list[_Return], list[tuple[_Return, 
     records: list[tuple[_Return, int, str]] = []
     for ret in returns:
         matches: dict[int, str] = {}
-        if ret.name and _fold(ret.name) in by_name:
-            matches[by_name[_fold(ret.name)]] = "respondent"
+        if ret.name and _who(ret) in by_name:
+            matches[by_name[_who(ret)]] = "respondent"
         if ret.form_id and ret.form_id in by_form:
             matches[by_form[ret.form_id]] = "form_id"
         if not matches:
@@ -239,7 +239,7 @@ def _dedupe(returns: list[_Return]) -> tuple[list[_Return], list[tuple[_Return, 
         if ret.form_id:
             by_form[ret.form_id] = slot
         if ret.name:
-            by_name[_fold(ret.name)] = slot
+            by_name[_who(ret)] = slot
     dropped = []
     for old, slot, reason in records:
         while slot in moved:
@@ -250,11 +250,22 @@ def _dedupe(returns: list[_Return]) -> tuple[list[_Return], list[tuple[_Return, 
     return [s for s in slots if s is not None], dropped
 
 
+def _who(ret: _Return) -> str:
+    """The key that makes two returns the same respondent's: name and partnership, ignoring case.
+
+    The partnership is part of it so that in a region two partnerships'
+    officers who share a name (or write a role, "Community Safety Manager",
+    for a name) are not taken for one person.
+    """
+    partnership = text_value((ret.data.get("fields") or {}).get("partnership"))
+    return f"{_fold(partnership)}\0{_fold(ret.name or '')}"
+
+
 def _forget(ret: _Return, by_form: dict[str, int], by_name: dict[str, int]) -> None:
     if ret.form_id:
         by_form.pop(ret.form_id, None)
     if ret.name:
-        by_name.pop(_fold(ret.name), None)
+        by_name.pop(_who(ret), None)
 
 
 def _is_region(kept: list[_Return]) -> bool:

@@ -137,9 +137,9 @@ def validate_return(data: dict[str, Any], framework: Framework, *, expected: Fra
                 f"the return is for framework {fw.get('id')} version {fw.get('version')}, "
                 f"not {target.id} version {target.version}; its answers were not checked",
                 file=file, hint="validate it against its own framework, or send the respondent the right form"))
-        return problems
-    problems.extend(check_items(data, framework, file, problems))
-    problems.extend(check_fields(data, framework, file))
+    else:
+        problems.extend(check_items(data, framework, file, problems))
+        problems.extend(check_fields(data, framework, file))
     problems.sort(key=_order(framework))
     return problems
 
@@ -336,6 +336,7 @@ class ValidationReport:
 
     def write_workbook(self, path: str | Path) -> None:
         """The problems as a filterable workbook (one row per problem)."""
+        # Imported here: plain validation should not load openpyxl.
         from docxform.summarise.workbook import write_problems_workbook
 
         write_problems_workbook(self.files, Path(path))

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from docxform import api
+from docxform.problems import CODES
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
@@ -43,3 +44,13 @@ def test_cli_parse_matches_library(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["parse", str(path)])
     assert result.exit_code == 0
     assert json.loads(result.output) == next(api.parse([path])).result
+
+
+def test_parse_output_follows_the_published_schema() -> None:
+    import jsonschema
+
+    schema = json.loads((Path(__file__).resolve().parents[1] / "docxform" / "schemas" /
+                         "response.schema.json").read_text("utf-8"))
+    for outcome in api.parse(sorted((SAMPLES / "returns").glob("*.docx"))[:3]):
+        jsonschema.validate(outcome.result, schema)
+        assert all(p["code"] in CODES for p in outcome.result["problems"])

@@ -282,7 +282,7 @@ def test_load_return_rejects_unknown_codes_and_bad_items(tmp_path: Path) -> None
         load_return(write(tmp_path, "a.json", data))
     data = make_return()
     data["items"]["1.1"] = "some_success"
-    with pytest.raises(DocxformError, match="item 1.1"):
+    with pytest.raises(DocxformError, match=r"item 1\.1"):
         load_return(write(tmp_path, "b.json", data))
 
 

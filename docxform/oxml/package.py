@@ -160,6 +160,8 @@ def parse_xml(data: bytes, path: str, part: str) -> etree._Element:
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
+        if "excessive depth" in str(exc).lower():  # libxml2's own limit (256 levels), kept on purpose
+            raise UnsafeInputError(path, f"part {part} is nested more than 256 levels deep; refused") from None
         raise DocxformError(path, f"damaged XML in {part}: {_short(exc)}") from None
     if root.getroottree().docinfo.doctype:
         raise UnsafeInputError(path, f"part {part} declares a DOCTYPE; refused (XXE or entity expansion)")

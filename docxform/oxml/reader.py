@@ -20,6 +20,7 @@ from docxform.errors import UnsafeInputError
 from docxform.oxml.ns import qn
 
 MAX_CELLS = 250_000
+MAX_PARAGRAPHS = 500_000  # above MAX_CELLS (every cell holds one); a 500-page report has ~20,000
 SYMBOL_FONTS = ("wingdings", "wingdings 2", "wingdings 3", "webdings", "symbol", "zapfdingbats", "monotype sorts",
                 "ms gothic", "segoe ui symbol", "opensymbol")
 
@@ -40,6 +41,7 @@ W_FONT, W_CHAR, W_NOBREAKHYPHEN = qn("w:font"), qn("w:char"), qn("w:noBreakHyphe
 W_DRAWING, W_PICT, W_PPR, W_RPRCHANGE, W_PPRCHANGE = (qn("w:drawing"), qn("w:pict"), qn("w:pPr"), qn("w:rPrChange"),
                                                       qn("w:pPrChange"))
 W_CELLINS, W_CELLDEL, W_TRPR_DEL = qn("w:cellIns"), qn("w:cellDel"), qn("w:del")
+W_CUSTOMXML = qn("w:customXml")
 _SKIP = {W_DRAWING, W_PICT, W_PPR, W_RPR, W_TCPR, W_TRPR, W_SDTPR, qn("w:tblPr"), qn("w:tblGrid"),
          qn("w:bookmarkStart"), qn("w:bookmarkEnd"), qn("w:proofErr"), qn("w:commentRangeStart"),
          qn("w:commentRangeEnd"), qn("w:sectPr")}
@@ -114,7 +116,7 @@ class Document:
 class _Collector:
     """Accumulates text, marks and controls of one cell or paragraph run of content."""
 
-    __slots__ = ("parts", "marks", "controls", "field_depth", "field_stage", "ffdata", "tracked", "all_controls")
+    __slots__ = ("all_controls", "controls", "ffdata", "field_depth", "field_stage", "marks", "parts", "tracked")
 
     def __init__(self, all_controls: list[Control]) -> None:
         self.parts: list[str] = []
@@ -135,21 +137,44 @@ class _Collector:
 
 
 def read_document(root: etree._Element, path: str) -> Document:
-    """Walk ``w:document`` once; tables at body level, paragraphs outside tables."""
+    """Walk ``w:document`` once; tables at body level, paragraphs outside tables.
+
+    The walk recurses into nested content. The XML parser already refuses
+    more than 256 levels; should a nesting still exhaust Python's stack, the
+    file is refused in one line rather than crashing the batch.
+    """
     doc = Document()
     body = root.find(qn("w:body"))
     if body is None:
         return doc
-    cells = [0]
-    _read_blocks(body, doc, path, cells)
+    _check_size(body, path)
+    try:
+        _read_blocks(body, doc)
+    except RecursionError:
+        raise UnsafeInputError(path, "content nested too deeply to read; refused") from None
     return doc
 
 
-def _read_blocks(parent: etree._Element, doc: Document, path: str, cells: list[int]) -> None:
+def _check_size(body: etree._Element, path: str) -> None:
+    """Refuse absurd documents before reading them (one pass in C over the tree)."""
+    cells = paragraphs = 0
+    for element in body.iter(W_TC, W_P):
+        if element.tag == W_TC:
+            cells += 1
+        else:
+            paragraphs += 1
+    if cells > MAX_CELLS:
+        raise UnsafeInputError(path, f"more than {MAX_CELLS:,} table cells ({cells:,}); refused as absurdly large")
+    if paragraphs > MAX_PARAGRAPHS:
+        raise UnsafeInputError(path, f"more than {MAX_PARAGRAPHS:,} paragraphs ({paragraphs:,}); "
+                               "refused as absurdly large")
+
+
+def _read_blocks(parent: etree._Element, doc: Document) -> None:
     for child in parent:
         tag = child.tag
         if tag == W_TBL:
-            doc.tables.append(_read_table(child, len(doc.tables), doc, path, cells))
+            doc.tables.append(_read_table(child, len(doc.tables), doc))
         elif tag == W_P:
             col = _Collector(doc.controls)
             _walk_paragraph(child, col)
@@ -157,17 +182,17 @@ def _read_blocks(parent: etree._Element, doc: Document, path: str, cells: list[i
             text = col.text()
             if text.strip():
                 doc.paragraphs.append(text)
-        elif tag == W_SDT or tag == W_SDTCONTENT or tag in (W_INS, W_MOVETO) or tag == qn("w:customXml"):
+        elif tag in (W_SDT, W_SDTCONTENT, W_INS, W_MOVETO, W_CUSTOMXML):
             if tag in (W_INS, W_MOVETO):
                 doc.tracked_changes = True
             inner = child.find(W_SDTCONTENT) if tag == W_SDT else child
             if inner is not None:
-                _read_blocks(inner, doc, path, cells)
+                _read_blocks(inner, doc)
         elif tag in (W_DEL, W_MOVEFROM):
             doc.tracked_changes = True
 
 
-def _read_table(tbl: etree._Element, index: int, doc: Document, path: str, count: list[int]) -> Table:
+def _read_table(tbl: etree._Element, index: int, doc: Document) -> Table:
     rows: list[Row] = []
     for tr in _table_rows(tbl):
         trpr = tr.find(W_TRPR)
@@ -181,9 +206,6 @@ def _read_table(tbl: etree._Element, index: int, doc: Document, path: str, count
                 col = _int(before.get(W_VAL), 0)
         cells: list[Cell] = []
         for tc in _row_cells(tr):
-            count[0] += 1
-            if count[0] > MAX_CELLS:
-                raise UnsafeInputError(path, f"more than {MAX_CELLS:,} table cells; refused as absurdly large")
             span, merged = _cell_props(tc)
             collector = _Collector(doc.controls)
             _walk(tc, collector)
@@ -203,7 +225,7 @@ def _table_rows(tbl: etree._Element) -> list[etree._Element]:
     for child in tbl:
         if child.tag == W_TR:
             out.append(child)
-        elif child.tag in (W_SDT, W_INS, qn("w:customXml")):
+        elif child.tag in (W_SDT, W_INS, W_CUSTOMXML):
             inner = child.find(W_SDTCONTENT) if child.tag == W_SDT else child
             out.extend(r for r in (inner if inner is not None else []) if r.tag == W_TR)
     return out
@@ -214,7 +236,7 @@ def _row_cells(tr: etree._Element) -> list[etree._Element]:
     for child in tr:
         if child.tag == W_TC:
             out.append(child)
-        elif child.tag in (W_SDT, qn("w:customXml")):
+        elif child.tag in (W_SDT, W_CUSTOMXML):
             inner = child.find(W_SDTCONTENT) if child.tag == W_SDT else child
             out.extend(c for c in (inner if inner is not None else []) if c.tag == W_TC)
     return out
@@ -249,7 +271,7 @@ def _walk(parent: etree._Element, out: _Collector) -> None:
                 out.parts.append("\n")  # an empty paragraph that only closes a field is not a line
         elif tag == W_SDT:
             _sdt(child, out)
-        elif tag == W_TBL or tag == W_TR or tag == W_TC:
+        elif tag in (W_TBL, W_TR, W_TC):
             _walk(child, out)
         elif tag in _SKIP or not isinstance(tag, str):
             continue
@@ -308,7 +330,7 @@ def _run(r: etree._Element, out: _Collector) -> None:
                 out.parts.append(text)
         elif tag == W_TAB:
             out.parts.append("\t")
-        elif tag == W_BR or tag == W_CR:
+        elif tag in (W_BR, W_CR):
             out.parts.append("\n")
         elif tag == W_SYM:
             out.marks.append(SymbolMark((child.get(W_FONT) or "").lower(), _int_hex(child.get(W_CHAR))))
@@ -321,9 +343,8 @@ def _run(r: etree._Element, out: _Collector) -> None:
             out.parts.append("-")
         elif tag == W_DELTEXT:
             out.tracked = True
-        elif tag == W_RPR:
-            if child.find(W_INS) is not None or child.find(W_DEL) is not None or child.find(W_RPRCHANGE) is not None:
-                out.tracked = True
+        elif tag == W_RPR and any(child.find(t) is not None for t in (W_INS, W_DEL, W_RPRCHANGE)):
+            out.tracked = True  # a formatting change or a tracked paragraph mark
 
 
 def _int_hex(text: str | None) -> int:
@@ -438,7 +459,4 @@ def _nested_checkboxes(content: etree._Element) -> bool:
 
 
 def _has_blocks(content: etree._Element) -> bool:
-    for child in content:
-        if child.tag in (W_P, W_TBL):
-            return True
-    return False
+    return any(child.tag in (W_P, W_TBL) for child in content)

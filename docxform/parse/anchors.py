@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from docxform.mapping import ColumnAnchor, Mapping
 from docxform.oxml.reader import Document, Row, Table
@@ -18,15 +19,16 @@ from docxform.oxml.reader import Document, Row, Table
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def norm(text: str) -> str:
-    """Loose form of a label: case, accents, punctuation and spacing ignored."""
+    """Loose form of a label: case, accents, punctuation and spacing ignored (memoised: labels recur)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return _NON_WORD.sub(" ", ascii_text.lower()).strip()
 
 
 def label_matches(cell_text: str, label: str) -> bool:
     a, b = norm(cell_text), norm(label)
-    return bool(a) and bool(b) and (a == b or a.startswith(b + " ") or b.startswith(a + " ") and len(a) > 3)
+    return bool(a) and bool(b) and (a == b or a.startswith(b + " ") or (b.startswith(a + " ") and len(a) > 3))
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from docxform.errors import DocxformError
 from docxform.framework import load_framework
 from docxform.framework.model import Framework
 from docxform.mapping import AnswerCell, Mapping, load_mapping
+from docxform.oxml.reader import Cell, Control, Document
 from docxform.parse import fields as form_fields
 from docxform.parse.anchors import AnchorIndex, RowRef, build_index
 from docxform.parse.recognise import choose_mapping
@@ -25,7 +26,6 @@ from docxform.parse.source import Source, load_source
 from docxform.parse.ticks import read_tick
 from docxform.problems import Problem, problem
 from docxform.response import ItemAnswer, Response
-from docxform.oxml.reader import Cell, Control, Document
 
 
 @dataclass
@@ -224,7 +224,9 @@ def _read_rating(ctx: _Context, item: str, field: str,
                    item=item, field=field, **where(ticked[0][1]))
         return None, how, rows
     if not chosen:
-        loc_any = _locate(ctx, item, field, levels[0]) or (_anchored(ctx, item, field, levels[0]) or [None])[0]
+        first = _locate(ctx, item, field, levels[0])
+        anchored = _anchored(ctx, item, field, levels[0])
+        loc_any = first or (anchored[0] if anchored else None)
         extra = where(loc_any) if loc_any else {}
         ctx.report("rating-missing", "no rating level is ticked", item=item, field=field, **extra)
         return None, how, rows
@@ -241,4 +243,4 @@ def _extra_rows(ctx: _Context) -> None:
                    table=ref.table + 1, row=ref.row + 1)
 
 
-__all__ = ["parse_form", "RowRef"]
+__all__ = ["RowRef", "parse_form"]

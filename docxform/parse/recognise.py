@@ -15,7 +15,7 @@ from docxform.errors import DocxformError
 from docxform.mapping import Mapping, load_mapping, shipped_mapping_ids
 from docxform.oxml.reader import Document
 from docxform.parse.anchors import header_map, norm, row_item_id
-from docxform.parse.fields import find_by_label
+from docxform.parse.fields import LabelIndex, find_by_label
 from docxform.parse.source import Source
 
 MIN_SCORE = 1.2
@@ -28,7 +28,8 @@ def choose_mapping(source: Source) -> Mapping:
             return load_mapping(named)
         raise DocxformError(source.path, f"made with mapping {named!r}, which is not shipped with docxform",
                             hint=f"pass --mapping {named}.yaml (written beside the form when it was generated)")
-    scored = sorted(((score(source, m), m.id, m) for m in form_mappings()), key=lambda t: (-t[0], t[1]))
+    labels = LabelIndex(source.document)
+    scored = sorted(((score(source, m, labels), m.id, m) for m in form_mappings()), key=lambda t: (-t[0], t[1]))
     if not scored or scored[0][0] < MIN_SCORE:
         raise DocxformError(source.path, "not recognised as a form of any shipped framework",
                             hint="pass --mapping FILE (see docs/mappings.md)")
@@ -46,7 +47,7 @@ def form_mappings() -> list[Mapping]:
     return out
 
 
-def score(source: Source, mapping: Mapping) -> float:
+def score(source: Source, mapping: Mapping, labels: LabelIndex | None = None) -> float:
     """How well the document fits the mapping (higher is better; below MIN_SCORE is no fit).
 
     2 x share of column headers found + share of item ids found + share of
@@ -72,17 +73,18 @@ def score(source: Source, mapping: Mapping) -> float:
     text = norm(" ".join(doc.paragraphs))
     recognised = sum(1 for t in mapping.recognise if norm(t) and norm(t) in text)
     header_share = best_header / len(mapping.columns) if mapping.columns else 0
-    return (2 * header_share + len(ids) / max(1, len(item_ids)) + _fields_share(doc, mapping)
+    fields = _fields_share(labels or LabelIndex(doc), mapping)
+    return (2 * header_share + len(ids) / max(1, len(item_ids)) + fields
             + 2 * _controls_share(doc, mapping) + 0.25 * recognised)
 
 
-def _fields_share(doc: Document, mapping: Mapping) -> float:
+def _fields_share(index: LabelIndex, mapping: Mapping) -> float:
     """Share of the mapping's fields whose label is where the mapping says (by label only)."""
     if not mapping.fields:
         return 0.0
     labels = tuple(ref.label for ref in mapping.fields)
     found = sum(1 for ref in mapping.fields
-                if find_by_label(doc, ref.label, ref.where, labels=labels, strict=True) is not None)
+                if find_by_label(index, ref.label, ref.where, labels=labels, strict=True) is not None)
     return found / len(mapping.fields)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from itertools import chain, islice
 from typing import Any
 
 import jinja2
@@ -76,20 +77,22 @@ def render_html(merged: dict[str, Any], framework: Framework, problems: list[Pro
              "low": c.low_count, "priority": c.priority, "highlighted": c.highlighted,
              "goals": c.goals[:MAX_GOALS], "more_goals": max(0, len(c.goals) - MAX_GOALS)}
             for c in draft_plan(merged, framework)]
-    all_problems = list(merged.get("problems", [])) + [p.to_dict() for p in problems or []]
+    given = problems or []
+    total_problems = len(merged.get("problems", [])) + len(given)
+    shown = islice(chain(merged.get("problems", []), (p.to_dict() for p in given)), MAX_PROBLEMS)
     anonymised = bool(merged.get("anonymised"))
     problem_rows = [{
         "file": "" if anonymised else (p.get("location") or {}).get("file") or "",
         "item": p.get("item") or "", "field": p.get("field") or "", "code": p.get("code") or "",
         "severity": p.get("severity") or "", "message": p.get("message") or "",
-    } for p in all_problems[:MAX_PROBLEMS]]
+    } for p in shown]
     themes_out = [{"title": t["theme"].title, "standards": t["standards"], "disputed": t["disputed"],
                    "counts": [t["counts"][lv["key"]] for lv in levels], "rated": t["rated"],
                    "bar": _bar(t["counts"], levels, t["unrated"])} for t in theme_totals(merged, framework)]
     return _template().render(
         framework=framework, merged=merged, levels=levels, standards=standards, themes=themes_out,
         disputed=disputed, plan=plan, problems=problem_rows,
-        more_problems=max(0, len(all_problems) - MAX_PROBLEMS),
+        more_problems=max(0, total_problems - MAX_PROBLEMS),
         respondents=len(merged.get("respondents", [])), anonymised=anonymised,
         by_partnership=merged.get("respondent_label") == "partnership",
         item_name=framework.item_name, rules=framework.rules,

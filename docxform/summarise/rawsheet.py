@@ -2,7 +2,9 @@
 
 openpyxl's write-only mode streams, but it builds a cell object and an
 element per value, which costs about thirteen times what writing the same
-cells as sheet XML costs (measured: benchmarks/bench_summarise.py). The
+cells as sheet XML costs (400,000 text cells: 3.4 s against 0.27 s on the
+2-core development machine; the target is 2.5x, see
+benchmarks/bench_summarise.py). The
 summary's big sheets (Matrix, Comments, Problems: up to one row per
 respondent and answer) are plain tables of text and numbers, so openpyxl
 writes everything else (styles, sheet views, filters, print set-up, charts,
@@ -26,6 +28,7 @@ from typing import IO
 
 from openpyxl.utils import get_column_letter
 
+from docxform.errors import DocxformError
 from docxform.summarise.safety import clean_text, looks_like_formula, xml_escape
 
 Value = str | int | float | None
@@ -43,7 +46,7 @@ class RawTable:
     """The rows of one sheet: a header and uniformly styled body columns.
 
     Style ids are cellXfs indices the workbook registered (see
-    ``workbook._Styles``); ``quoted`` maps a text style to its quote-prefix
+    ``workbook._Book.style_id``); ``quoted`` maps a text style to its quote-prefix
     twin, used for text that looks like a formula.
     """
 
@@ -54,6 +57,8 @@ class RawTable:
     quoted: dict[int, int] = field(default_factory=dict)
     #: Per column: its width when its text wraps (row heights are estimated from it), else None.
     wrap_widths: Sequence[float | None] = ()
+    #: Rows (header included) the sheet's filter and dimension were set for; checked after writing.
+    expected_rows: int | None = None
 
 
 #: Points per line of 11 pt text, and Excel's largest row height.
@@ -150,16 +155,22 @@ def _header_row(table: RawTable, letters: list[str]) -> str:
     return f'<row r="1">{cells}</row>'
 
 
-def splice_package(package: bytes, target: Path, raw: dict[str, RawTable]) -> None:
+def splice_package(package: bytes, target: Path, raw: dict[str, RawTable],
+                   dimensions: dict[str, str] | None = None) -> None:
     """Copy the package openpyxl wrote to ``target``, streaming ``raw`` rows into their parts.
 
-    ``raw`` maps part names (``xl/worksheets/sheet2.xml``) to tables. The
+    ``raw`` maps part names (``xl/worksheets/sheet2.xml``) to tables;
+    ``dimensions`` maps parts to their used range (``A1:E259``), which
+    openpyxl's write-only sheets leave out and read-only readers rely on. The
     file is written under a temporary name and renamed, so a failure never
     leaves half a workbook where the summary should be. Zip dates and the
     document's modified date are fixed so the output is reproducible.
     """
     target = Path(target)
-    fd, tmp_name = tempfile.mkstemp(prefix=".docxform-", suffix=".xlsx.tmp", dir=target.parent or Path("."))
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".docxform-", suffix=".xlsx.tmp", dir=target.parent)
+    except OSError as exc:
+        raise DocxformError(target, f"cannot write: {exc.strerror or exc}") from exc
     os.close(fd)
     try:
         with zipfile.ZipFile(BytesIO(package)) as src, \
@@ -167,15 +178,21 @@ def splice_package(package: bytes, target: Path, raw: dict[str, RawTable]) -> No
             for info in src.infolist():
                 entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
                 entry.compress_type = zipfile.ZIP_DEFLATED
-                entry.external_attr = 0o600 << 16
+                entry.external_attr = 0o644 << 16
                 data = src.read(info.filename)
+                if info.filename in (dimensions or {}):
+                    data = _with_dimension(data.decode("utf-8"), (dimensions or {})[info.filename]).encode("utf-8")
                 if info.filename in raw:
                     _write_spliced(dst, entry, data.decode("utf-8"), raw[info.filename])
                     continue
                 if info.filename == "docProps/core.xml":
                     data = _MODIFIED.sub(rf"\g<1>{FIXED_TIMESTAMP}\g<2>", data.decode("utf-8")).encode("utf-8")
                 dst.writestr(entry, data)
+        os.chmod(tmp_name, 0o644)  # mkstemp makes it private; a summary is meant to be shared
         os.replace(tmp_name, target)
+    except OSError as exc:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise DocxformError(target, f"cannot write: {exc.strerror or exc}") from exc
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
@@ -187,8 +204,21 @@ def _write_spliced(dst: zipfile.ZipFile, entry: zipfile.ZipInfo, xml: str, table
         raise ValueError(f"{entry.filename}: no empty sheetData to fill")
     with dst.open(entry, "w", force_zip64=True) as out:
         out.write(xml[: match.start()].encode("utf-8") + b"<sheetData>")
-        write_rows(out, table)
+        written = write_rows(out, table)
         out.write(b"</sheetData>" + xml[match.end():].encode("utf-8"))
+    if table.expected_rows is not None and written != table.expected_rows:
+        raise ValueError(f"{entry.filename}: {written} rows written, {table.expected_rows} announced")
+
+
+def _with_dimension(xml: str, ref: str) -> str:
+    """Insert ``<dimension>`` where the schema wants it: after sheetPr, before sheetViews."""
+    element = f'<dimension ref="{ref}"/>'
+    if "</sheetPr>" in xml:
+        return xml.replace("</sheetPr>", "</sheetPr>" + element, 1)
+    match = re.search(r"<sheetPr\b[^>]*/>|<worksheet\b[^>]*>", xml)
+    if match is None:
+        return xml
+    return xml[: match.end()] + element + xml[match.end():]
 
 
 def fixed_created() -> dt.datetime:

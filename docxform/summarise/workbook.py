@@ -63,7 +63,6 @@ _STYLES: dict[str, dict[str, Any]] = {
     "highlight": {"fill": PatternFill("solid", fgColor=_HIGHLIGHT_FILL), "alignment": _WRAP},
     "highlight-bold": {"font": Font(bold=True), "fill": PatternFill("solid", fgColor=_HIGHLIGHT_FILL),
                        "alignment": _WRAP},
-    "title": {"font": Font(bold=True, size=13), "alignment": _TOP},
 }
 
 
@@ -78,6 +77,7 @@ class _Book:
         self._ids: dict[tuple[str, bool], int] = {}
         self._widths: dict[int, Sequence[float]] = {}
         self._rows: dict[int, int] = {}
+        self._cols: dict[int, int] = {}
 
     def sheet(self, title: str, widths: Sequence[float], *, freeze: str | None = "A2",
               title_cols: str | None = None) -> Any:
@@ -90,6 +90,7 @@ class _Book:
         ws = self.wb.create_sheet(title)
         self._widths[id(ws)] = widths
         self._rows[id(ws)] = 0
+        self._cols[id(ws)] = 0
         for i, width in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(i)].width = width
         if freeze:
@@ -121,6 +122,7 @@ class _Book:
         """Append a row, tall enough for its wrapped text (see ``rawsheet.estimate_lines``)."""
         row = self._rows[id(ws)] + 1
         self._rows[id(ws)] = row
+        self._cols[id(ws)] = max(self._cols[id(ws)], len(cells))
         widths = self._widths[id(ws)]
         lines = 1
         for i, cell in enumerate(cells):
@@ -147,21 +149,31 @@ class _Book:
             self._ids[key] = int(probe.style_id)
         return self._ids[key]
 
-    def stream(self, ws: Any, header: Sequence[str], kinds: Sequence[str], rows: Iterable[Sequence[Value]]) -> None:
-        """Give a sheet's rows to the raw writer (it must have no rows of its own)."""
+    def stream(self, ws: Any, header: Sequence[str], kinds: Sequence[str], rows: Iterable[Sequence[Value]],
+               count: int) -> None:
+        """Give a sheet's ``count`` body rows to the raw writer (the sheet gets no rows of its own).
+
+        The count is needed up front: the filter range and the sheet's
+        dimension come before the rows; the writer checks it was right.
+        """
         styles = [self.style_id(k) for k in kinds]
         quoted = {self.style_id(k): self.style_id(k, quoted=True) for k in set(kinds)}
         widths = self._widths[id(ws)]
         wraps = [widths[i] if i < len(widths) and _STYLES[k]["alignment"].wrap_text else None
                  for i, k in enumerate(kinds)]
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+        self._rows[id(ws)], self._cols[id(ws)] = count + 1, len(header)
         self.raw.append((ws, RawTable(header=header, header_style=self.style_id("header"),
-                                      column_styles=styles, rows=rows, quoted=quoted, wrap_widths=wraps)))
+                                      column_styles=styles, rows=rows, quoted=quoted, wrap_widths=wraps,
+                                      expected_rows=count + 1)))
 
     def save(self, target: Path) -> None:
         buffer = BytesIO()
         self.wb.save(buffer)
         parts = {ws.path.lstrip("/"): table for ws, table in self.raw}
-        splice_package(buffer.getvalue(), target, parts)
+        dimensions = {ws.path.lstrip("/"): f"A1:{get_column_letter(self._cols[id(ws)])}{self._rows[id(ws)]}"
+                      for ws in self.wb.worksheets if self._rows[id(ws)] and self._cols[id(ws)]}
+        splice_package(buffer.getvalue(), target, parts, dimensions)
 
 
 def write_summary(merged: dict[str, Any], framework: Framework, target: Path, *,
@@ -178,7 +190,8 @@ def write_summary(merged: dict[str, Any], framework: Framework, target: Path, *,
     _matrix(book, merged, framework, respondents)
     _comments(book, merged, framework)
     _disputed(book, merged, framework)
-    _problems(book, merged, problems or [])
+    plan_problems = [p for p in (plans or {}).get("problems") or [] if isinstance(p, dict)]
+    _problems(book, merged, problems or [], plan_problems)
     _draft_plan(book, merged, framework)
     if plans is not None:
         _plan(book, plans, framework)
@@ -281,7 +294,6 @@ def _matrix(book: _Book, merged: dict[str, Any], framework: Framework, responden
     ws = book.sheet("Matrix", widths, freeze="B2", title_cols="A:A")
     last_col = get_column_letter(len(item_ids) + 1)
     last_row = len(respondents) + 1
-    ws.auto_filter.ref = f"A1:{last_col}{last_row}"
     levels = _levels(framework)
     if item_ids and respondents:
         area = f"B2:{last_col}{last_row}"
@@ -301,7 +313,7 @@ def _matrix(book: _Book, merged: dict[str, Any], framework: Framework, responden
                 row.append(names.get(rating, "") if rating else "")
             yield row
 
-    book.stream(ws, ["Respondent", *item_ids], ["plain", *["plain"] * len(item_ids)], rows())
+    book.stream(ws, ["Respondent", *item_ids], ["plain", *["plain"] * len(item_ids)], rows(), len(respondents))
 
 
 def _comments(book: _Book, merged: dict[str, Any], framework: Framework) -> None:
@@ -314,7 +326,6 @@ def _comments(book: _Book, merged: dict[str, Any], framework: Framework) -> None
         for response in ((items.get(item_id) or {}).get("responses") or {}).values():
             total += sum(1 for key, _ in fields if _has_text(response.get(key)))
     ws = book.sheet("Comments", [24, 9, 15, 20, 90], freeze="A2")
-    ws.auto_filter.ref = f"A1:E{total + 1}"
 
     def rows() -> Iterator[list[Value]]:
         for item_id in framework.item_ids:
@@ -326,7 +337,7 @@ def _comments(book: _Book, merged: dict[str, Any], framework: Framework) -> None
                         yield [rid, item_id, rating, label, text]
 
     header = ["Respondent", framework.item_name.capitalize(), "Rating", "Field", "Text"]
-    book.stream(ws, header, ["plain", "plain", "plain", "plain", "text"], rows())
+    book.stream(ws, header, ["plain", "plain", "plain", "plain", "text"], rows(), total)
 
 
 def _has_text(value: Any) -> bool:
@@ -357,10 +368,16 @@ def _disputed(book: _Book, merged: dict[str, Any], framework: Framework) -> None
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
 
 
-def _problem_rows(merged: dict[str, Any], problems: Sequence[Problem]) -> list[dict[str, Any]]:
-    rows = list(merged.get("problems", []))
-    rows.extend(p.to_dict() for p in problems)
-    return rows
+def _problem_rows(merged: dict[str, Any], problems: Sequence[Problem],
+                  extra: Sequence[dict[str, Any]] = ()) -> Iterator[dict[str, Any]]:
+    """The merge's own problems, then the validation problems given, then the plans' problems.
+
+    A generator: there can be tens of thousands, and each is needed once.
+    """
+    yield from merged.get("problems", [])
+    for p in problems:
+        yield p.to_dict()
+    yield from extra
 
 
 _PROBLEM_HEADER = ["File", "Respondent", "Item", "Field", "Code", "Severity", "Message", "How to fix"]
@@ -368,27 +385,27 @@ _PROBLEM_KINDS = ["text", "plain", "plain", "plain", "plain", "plain", "text", "
 _PROBLEM_WIDTHS = [36, 22, 8, 16, 20, 9, 60, 50]
 
 
-def _problems(book: _Book, merged: dict[str, Any], problems: Sequence[Problem]) -> None:
+def _problems(book: _Book, merged: dict[str, Any], problems: Sequence[Problem],
+              plan_problems: Sequence[dict[str, Any]] = ()) -> None:
     """Merge and validation problems, one per row (streamed: there can be many).
 
     When the dataset is anonymised the file column is withheld (file names
     usually name the respondent) and only the problem itself is shown.
     """
-    entries = _problem_rows(merged, problems)
+    count = len(merged.get("problems", [])) + len(problems) + len(plan_problems)
     anonymised = bool(merged.get("anonymised"))
     who = {} if anonymised else {
         (r.get("source") or {}).get("path"): r["id"] for r in merged.get("respondents", [])}
     ws = book.sheet("Problems", _PROBLEM_WIDTHS, freeze="A2")
-    ws.auto_filter.ref = f"A1:H{len(entries) + 1}"
 
     def rows() -> Iterator[list[Value]]:
-        for entry in entries:
+        for entry in _problem_rows(merged, problems, plan_problems):
             file = (entry.get("location") or {}).get("file")
             shown = "(withheld: anonymised)" if anonymised and file else (file or "")
             yield [shown, who.get(file, ""), entry.get("item") or "", entry.get("field") or "",
                    entry.get("code"), entry.get("severity"), entry.get("message"), entry.get("hint") or ""]
 
-    book.stream(ws, _PROBLEM_HEADER, _PROBLEM_KINDS, rows())
+    book.stream(ws, _PROBLEM_HEADER, _PROBLEM_KINDS, rows(), count)
 
 
 def _draft_plan(book: _Book, merged: dict[str, Any], framework: Framework) -> None:
@@ -420,22 +437,27 @@ def _draft_plan(book: _Book, merged: dict[str, Any], framework: Framework) -> No
 
 
 def _plan(book: _Book, plans: dict[str, Any], framework: Framework) -> None:
-    """The partners' merged improvement plans, one row per plan row."""
+    """The partners' merged improvement plans, one row per plan row (as ``plan.merge.merged_table`` lays it out).
+
+    Columns come from the merged plans themselves (a partner's plan may
+    have the framework's columns or its own), else from the framework.
+    """
     spec = framework.plan
-    columns: list[tuple[str, str]] = [("partner", "Partner"), ("source", "Source")]
-    if spec is not None:
-        columns += [(c.key, c.label) for c in spec.columns]
+    given = [c for c in plans.get("columns") or [] if isinstance(c, dict) and c.get("key")]
+    plan_columns = [(str(c["key"]), str(c.get("label") or c["key"])) for c in given] or (
+        [(c.key, c.label) for c in spec.columns] if spec is not None else [])
     rows = [r for r in plans.get("rows", []) if isinstance(r, dict)]
-    known = {key for key, _ in columns}
+    known = {"partner", "source", "row", *(key for key, _ in plan_columns)}
     extra = sorted({k for r in rows for k in r if k not in known})
-    columns += [(k, k.replace("_", " ").capitalize()) for k in extra]
-    widths = [20, 24, *[30 if key in ("goal", "action", "milestones", "challenges") else 16
-                        for key, _ in columns[2:]]]
-    ws = book.sheet("Plan", widths, freeze="C2", title_cols="A:B")
+    columns = [("partner", "Partner"), *plan_columns, *[(k, k.replace("_", " ").capitalize()) for k in extra],
+               ("source", "Source file"), ("row", "Row")]
+    wide = {"goal", "action", "milestones", "challenges", "resources", "measure", "source"}
+    widths = [20, *[30 if key in wide else 14 for key, _ in columns[1:]]]
+    ws = book.sheet("Plan", widths, freeze="B2", title_cols="A:A")
     book.header(ws, [label for _, label in columns])
     for row in rows:
         book.append(ws, [book.cell(ws, _plan_value(row.get(key))) if row.get(key) not in (None, "") else None
-                   for key, _ in columns])
+                         for key, _ in columns])
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
 
 
@@ -451,7 +473,6 @@ def write_problems_workbook(files: Sequence[FileReport], target: Path) -> None:
     book = _Book()
     ws = book.sheet("Problems", _PROBLEM_WIDTHS, freeze="A2")
     total = sum(len(f.problems) for f in files)
-    ws.auto_filter.ref = f"A1:H{total + 1}"
 
     def rows() -> Iterator[list[Value]]:
         for report in files:
@@ -459,7 +480,7 @@ def write_problems_workbook(files: Sequence[FileReport], target: Path) -> None:
                 yield [p.file or report.path, report.respondent, p.item or "", p.field or "", p.code,
                        p.severity, p.message, p.hint or ""]
 
-    book.stream(ws, _PROBLEM_HEADER, _PROBLEM_KINDS, rows())
+    book.stream(ws, _PROBLEM_HEADER, _PROBLEM_KINDS, rows(), total)
     summary = book.sheet("Files", [40, 24, 9, 9], freeze="A2")
     book.header(summary, ["File", "Respondent", "Errors", "Warnings"])
     for report in files:
