@@ -276,14 +276,19 @@ def _signatory(known: dict[str, FormField], fields: dict[str, Any], key: str) ->
 
 @dataclass
 class FileReport:
-    """The problems of one return file."""
+    """The problems of one return file, or why it could not be read at all."""
 
     path: str
     respondent: str
     problems: list[Problem] = field(default_factory=list)
+    error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "respondent": self.respondent, "problems": [p.to_dict() for p in self.problems]}
+        out: dict[str, Any] = {"path": self.path, "respondent": self.respondent,
+                               "problems": [p.to_dict() for p in self.problems]}
+        if self.error is not None:
+            out["error"] = self.error
+        return out
 
 
 @dataclass
@@ -306,18 +311,27 @@ class ValidationReport:
         return sum(p.severity == "warning" for p in self.problems)
 
     @property
+    def unreadable(self) -> int:
+        return sum(f.error is not None for f in self.files)
+
+    @property
     def has_errors(self) -> bool:
-        """True when any return has an error (the CLI exits 1)."""
-        return self.errors > 0
+        """True when any return has an error or could not be read (the CLI exits 1)."""
+        return self.errors > 0 or self.unreadable > 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"files": [f.to_dict() for f in self.files],
-                "summary": {"errors": self.errors, "warnings": self.warnings}}
+        summary = {"errors": self.errors, "warnings": self.warnings}
+        if self.unreadable:
+            summary["unreadable"] = self.unreadable
+        return {"files": [f.to_dict() for f in self.files], "summary": summary}
 
     def to_text(self) -> str:
         """For people: each file, its form-level problems, then its problems by item."""
         lines: list[str] = []
         for report in self.files:
+            if report.error is not None:
+                lines.append(f"{report.path}: cannot be read: {report.error}")
+                continue
             counts = _counts(report.problems)
             lines.append(f"{report.path} ({report.respondent}): {counts}")
             form = [p for p in report.problems if p.item is None]
@@ -331,7 +345,8 @@ class ValidationReport:
             for item_id, found in by_item.items():
                 lines.append(f"  {self.item_name} {item_id}")
                 lines.extend(f"    {_line(p)}" for p in found)
-        lines.append(f"{len(self.files)} file{'s' if len(self.files) != 1 else ''}: {_counts(self.problems)}")
+        unreadable = f", {self.unreadable} could not be read" if self.unreadable else ""
+        lines.append(f"{len(self.files)} file{'s' if len(self.files) != 1 else ''}: {_counts(self.problems)}{unreadable}")
         return "\n".join(lines) + "\n"
 
     def write_workbook(self, path: str | Path) -> None:
@@ -357,24 +372,43 @@ def _line(p: Problem) -> str:
 
 
 def validate_files(paths: Iterable[str | Path], framework_ref: str | Path | None = None) -> ValidationReport:
-    """Validate parse JSON files; problems per file, in the order given.
+    """Validate returns, each a parse JSON or a form to parse first; problems per file, in the order given.
 
     With ``framework_ref`` every return must belong to that framework
     (and version). Without it each return is checked against the built-in
-    framework it names, whose current version it must match.
+    framework it names, whose current version it must match. A file that
+    cannot be read is reported as such and the others are still checked;
+    only an unusable ``framework_ref`` stops the run.
     """
     from docxform.framework import load_framework
 
     chosen = load_framework(framework_ref) if framework_ref is not None else None
     report = ValidationReport(item_name=chosen.item_name if chosen else "item")
     for path in paths:
-        data = load_return(path)
-        framework = chosen or _builtin_for(data, path)
+        try:
+            data = read_return(path)
+            framework = chosen or _builtin_for(data, path)
+        except DocxformError as exc:
+            report.files.append(FileReport(path=str(path), respondent="", error=exc.cause))
+            continue
         if chosen is None:
             report.item_name = framework.item_name
         problems = validate_return(data, framework, expected=framework)
         report.files.append(FileReport(path=str(path), respondent=respondent_label(data), problems=problems))
     return report
+
+
+def read_return(path: str | Path) -> dict[str, Any]:
+    """A return as parse JSON: a ``.json`` file is read (:func:`load_return`), a form is parsed.
+
+    Forms are parsed with the mapping they match, not a chosen framework,
+    so a form of the wrong framework is reported as framework-mismatch.
+    """
+    if Path(path).suffix.lower() == ".json":
+        return load_return(path)
+    from docxform.parse import parse_form
+
+    return parse_form(path).to_dict()
 
 
 def _builtin_for(data: dict[str, Any], path: str | Path) -> Framework:

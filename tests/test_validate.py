@@ -333,7 +333,7 @@ def test_validate_files_report(tmp_path: Path) -> None:
         ("returns/bob.docx", "Bob Brown", "1.3", "evidence-vague"),
         ("returns/bob.docx", "Bob Brown", "2.1", "goal-missing")]
     files = list(wb["Files"].iter_rows(values_only=True))
-    assert files[1:] == [(str(good), "Jane Smith", 0, 0), (str(bad), "Bob Brown", 2, 1)]
+    assert files[1:] == [(str(good), "Jane Smith", 0, 0, None), (str(bad), "Bob Brown", 2, 1, None)]
 
 
 def test_validate_files_against_a_chosen_framework(tmp_path: Path) -> None:
@@ -343,10 +343,40 @@ def test_validate_files_against_a_chosen_framework(tmp_path: Path) -> None:
     assert [p.code for p in report.problems] == ["framework-mismatch"]
 
 
-def test_validate_files_unknown_framework_needs_a_definition(tmp_path: Path) -> None:
-    path = write(tmp_path, "r.json", make_return(framework={"id": "myframework", "version": "1"}))
-    with pytest.raises(DocxformError, match="not built in"):
-        validate_files([path])
+def test_unreadable_files_are_reported_and_the_others_still_checked(tmp_path: Path) -> None:
+    unknown = write(tmp_path, "a.json", make_return(framework={"id": "myframework", "version": "1"}))
+    broken = write(tmp_path, "b.json", "{not json")
+    good = write(tmp_path, "c.json", make_return())
+    report = validate_files([unknown, broken, good])
+    assert report.has_errors and (report.errors, report.warnings, report.unreadable) == (0, 0, 2)
+    assert "not built in" in (report.files[0].error or "") and "not JSON" in (report.files[1].error or "")
+    assert report.to_dict()["summary"] == {"errors": 0, "warnings": 0, "unreadable": 2}
+    assert report.to_dict()["files"][1]["error"].startswith("not JSON")
+    lines = report.to_text().splitlines()
+    assert lines[0].startswith(f"{unknown}: cannot be read: the return is for framework 'myframework'")
+    assert lines[2] == f"{good} (Jane Smith): no problems"
+    assert lines[-1] == "3 files: no problems, 2 could not be read"
+    target = tmp_path / "report.xlsx"
+    report.write_workbook(target)
+    files = list(load_workbook(target)["Files"].iter_rows(values_only=True))
+    assert files[2][0] == str(broken) and files[2][4].startswith("not JSON")
+
+
+def test_an_unusable_framework_stops_the_run(tmp_path: Path) -> None:
+    with pytest.raises(DocxformError):
+        validate_files([write(tmp_path, "r.json", make_return())], "no-such-framework")
+
+
+def test_forms_are_parsed_before_validating(tmp_path: Path) -> None:
+    from docxform.api import generate_form
+
+    blank = generate_form("sa2003", tmp_path / "blank.docx")[0].path
+    report = validate_files([blank])
+    assert report.files[0].error is None
+    found = {(p.code, p.item) for p in report.problems}
+    assert {("rating-missing", item_id) for item_id in SA.item_ids} <= found
+    assert ("field-missing", None) in found and ("signature-missing", None) in found
+    assert all(p.file == str(tmp_path / "blank.docx") for p in report.problems)
 
 
 def test_validate_does_not_change_its_input() -> None:

@@ -46,6 +46,10 @@ _SKIP = {W_DRAWING, W_PICT, W_PPR, W_RPR, W_TCPR, W_TRPR, W_SDTPR, qn("w:tblPr")
          qn("w:bookmarkStart"), qn("w:bookmarkEnd"), qn("w:proofErr"), qn("w:commentRangeStart"),
          qn("w:commentRangeEnd"), qn("w:sectPr")}
 _TRACKED = {W_DEL, W_INS, W_MOVEFROM, W_MOVETO, W_RPRCHANGE, W_PPRCHANGE}
+_INLINE = (W_R, W_SDT, W_INS, W_MOVETO, W_DEL, W_MOVEFROM, qn("w:hyperlink"), qn("w:smartTag"), qn("w:fldSimple"),
+           qn("w:customXml"), qn("w:dir"), qn("w:bdo"))
+_RUN_CONTENT = (W_T, W_TAB, W_BR, W_CR, W_SYM, W_FLDCHAR, W_INSTR, W_NOBREAKHYPHEN, W_DELTEXT)
+_TRACKED_TAGS = (W_INS, W_DEL, W_MOVEFROM, W_MOVETO, W_RPRCHANGE, W_PPRCHANGE, W_CELLINS, W_CELLDEL)
 _TRUE = {"1", "true", "on"}
 _FLDCHAR_PATH = f"{W_R}/{W_FLDCHAR}"
 
@@ -148,6 +152,8 @@ def read_document(root: etree._Element, path: str) -> Document:
     if body is None:
         return doc
     _check_size(body, path)
+    # Formatting changes and tracked paragraph marks hide in run properties; one XPath pass (in C) finds them.
+    doc.tracked_changes = any(True for _ in body.iter(*_TRACKED_TAGS))
     try:
         _read_blocks(body, doc)
     except RecursionError:
@@ -246,10 +252,12 @@ def _cell_props(tc: etree._Element) -> tuple[int, bool]:
     tcpr = tc.find(W_TCPR)
     if tcpr is None:
         return 1, False
-    span_el = tcpr.find(W_GRIDSPAN)
-    span = max(1, min(_int(span_el.get(W_VAL), 1), 1000)) if span_el is not None else 1
-    vmerge = tcpr.find(W_VMERGE)
-    merged = vmerge is not None and vmerge.get(W_VAL, "continue") == "continue"
+    span, merged = 1, False
+    for prop in tcpr:
+        if prop.tag == W_GRIDSPAN:
+            span = max(1, min(_int(prop.get(W_VAL), 1), 1000))
+        elif prop.tag == W_VMERGE:
+            merged = prop.get(W_VAL, "continue") == "continue"
     return span, merged
 
 
@@ -284,21 +292,18 @@ def _walk(parent: etree._Element, out: _Collector) -> None:
 
 
 def _walk_paragraph(p: etree._Element, out: _Collector) -> None:
-    for child in p:
+    # Children are filtered in C (iterchildren with tags): properties and bookmarks never become Python objects.
+    for child in p.iterchildren(*_INLINE):
         tag = child.tag
         if tag == W_R:
             _run(child, out)
         elif tag == W_SDT:
             _sdt(child, out)
-        elif tag in _SKIP or not isinstance(tag, str):
-            if tag == W_PPR and child.find(qn("w:rPr")) is not None and child.find(qn("w:rPr")).find(W_INS) is not None:
-                out.tracked = True
-            continue
         elif tag in _TRACKED:
             out.tracked = True
             if tag in (W_INS, W_MOVETO):
                 _walk_paragraph(child, out)
-        else:  # hyperlink, smartTag, fldSimple, customXml, ...
+        else:  # hyperlink, smartTag, fldSimple, customXml, dir, bdo
             _walk_paragraph(child, out)
 
 
@@ -314,7 +319,7 @@ def _run_font(r: etree._Element) -> str:
 
 def _run(r: etree._Element, out: _Collector) -> None:
     font: str | None = None
-    for child in r:
+    for child in r.iterchildren(*_RUN_CONTENT):
         tag = child.tag
         if tag == W_T:
             text = child.text or ""
@@ -343,8 +348,6 @@ def _run(r: etree._Element, out: _Collector) -> None:
             out.parts.append("-")
         elif tag == W_DELTEXT:
             out.tracked = True
-        elif tag == W_RPR and any(child.find(t) is not None for t in (W_INS, W_DEL, W_RPRCHANGE)):
-            out.tracked = True  # a formatting change or a tracked paragraph mark
 
 
 def _int_hex(text: str | None) -> int:
@@ -397,23 +400,30 @@ def _legacy_field(instr: str, out: _Collector) -> None:
 
 def _sdt(sdt: etree._Element, out: _Collector, inherited: tuple[str, str] = ("", "")) -> None:
     """A content control: its kind and state from ``w:sdtPr``, its text from the content."""
-    pr = sdt.find(W_SDTPR)
-    content = sdt.find(W_SDTCONTENT)
+    pr = content = None
+    for part in sdt:
+        if part.tag == W_SDTPR:
+            pr = part
+        elif part.tag == W_SDTCONTENT:
+            content = part
     tag, alias, kind, checked, showing = "", "", "text", None, False
     if pr is not None:
-        tag_el, alias_el = pr.find(W_TAG), pr.find(W_ALIAS)
-        tag = tag_el.get(W_VAL, "") if tag_el is not None else ""
-        alias = alias_el.get(W_VAL, "") if alias_el is not None else ""
-        showing = pr.find(W_PLCHDR) is not None
-        box = pr.find(W14_CHECKBOX)
-        if box is not None:
-            kind = "checkbox"
-            state = box.find(W14_CHECKED)
-            checked = state is not None and (state.get(W14_VAL) or "0").lower() in _TRUE
-        elif pr.find(W_DROPDOWN) is not None or pr.find(W_COMBO) is not None:
-            kind = "dropdown"
-        elif pr.find(W_DATE) is not None:
-            kind = "date"
+        for prop in pr:  # one pass over the properties: this runs for every control
+            name = prop.tag
+            if name == W_TAG:
+                tag = prop.get(W_VAL, "")
+            elif name == W_ALIAS:
+                alias = prop.get(W_VAL, "")
+            elif name == W_PLCHDR:
+                showing = True
+            elif name == W14_CHECKBOX:
+                kind = "checkbox"
+                state = prop.find(W14_CHECKED)
+                checked = state is not None and (state.get(W14_VAL) or "0").lower() in _TRUE
+            elif name in (W_DROPDOWN, W_COMBO):
+                kind = "dropdown"
+            elif name == W_DATE:
+                kind = "date"
     tag, alias = tag or inherited[0], alias or inherited[1]
     if content is None:
         return

@@ -481,14 +481,15 @@ def write_problems_workbook(files: Sequence[FileReport], target: Path) -> None:
                        p.severity, p.message, p.hint or ""]
 
     book.stream(ws, _PROBLEM_HEADER, _PROBLEM_KINDS, rows(), total)
-    summary = book.sheet("Files", [40, 24, 9, 9], freeze="A2")
-    book.header(summary, ["File", "Respondent", "Errors", "Warnings"])
+    summary = book.sheet("Files", [40, 24, 9, 9, 50], freeze="A2")
+    book.header(summary, ["File", "Respondent", "Errors", "Warnings", "Could not be read"])
     for report in files:
         errors = sum(p.severity == "error" for p in report.problems)
         book.append(summary, [book.cell(summary, report.path), book.cell(summary, report.respondent, "plain"),
-                        book.cell(summary, errors, "number"),
-                        book.cell(summary, len(report.problems) - errors, "number")])
-    summary.auto_filter.ref = f"A1:D{len(files) + 1}"
+                              book.cell(summary, errors, "number"),
+                              book.cell(summary, len(report.problems) - errors, "number"),
+                              book.cell(summary, report.error) if report.error else None])
+    summary.auto_filter.ref = f"A1:E{len(files) + 1}"
     book.save(target)
 
 

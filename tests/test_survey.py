@@ -1,0 +1,127 @@
+"""The survey end to end: 15 returns with known answers (5 through LibreOffice) -> collate -> workbook cells.
+
+Expected statistics are computed here independently from the known ratings,
+then read back from the written workbook, not from docxform's own data.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+import pytest
+from filler import fill
+from lo import convert
+
+from docxform import api
+from docxform.framework import load_framework
+from docxform.parse import parse_form
+
+FORMULA = '=HYPERLINK("http://example.com","x")'
+
+
+def expected_stats(ratings: list[str], levels: tuple[str, ...]) -> dict:
+    counts = Counter(ratings)
+    ordered = sorted(ratings, key=levels.index)
+    top = max(counts.values())
+    modes = [lv for lv, n in counts.items() if n == top]
+    spread = levels.index(ordered[-1]) - levels.index(ordered[0])
+    no_majority = top * 2 <= len(ratings)
+    return {"counts": [counts.get(lv, 0) for lv in levels], "mode": modes[0] if len(modes) == 1 else None,
+            "median": ordered[(len(ordered) - 1) // 2], "disputed": spread >= 2 or no_majority}
+
+
+@pytest.fixture(scope="module")
+def survey(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    root = tmp_path_factory.mktemp("survey")
+    fw = load_framework("sa2003")
+    levels = fw.rating_scale.keys
+    people = root / "people.csv"
+    people.write_text("name,organisation\n" + "".join(f"Person {i:02d},Agency {i % 4}\n" for i in range(15)), "utf-8")
+    forms = api.generate_form("sa2003", root / "blank", respondents=people, partnership="Survey CDRP")
+    rng = random.Random(15)
+    known: dict[str, dict[str, str]] = {}
+    returns = root / "returns"
+    returns.mkdir()
+    for n, form in enumerate(forms):
+        ratings = {}
+        for i, item in enumerate(fw.items):
+            centre = i % 4
+            ratings[item.id] = levels[max(0, min(3, centre + rng.choice([-2, -1, 0, 0, 0, 1])))]
+        texts = {(it.id, "comments"): FORMULA if (n == 0 and it.id == "1.1") else f"{form.respondent.name} on {it.id}"
+                 for it in fw.items}
+        fill(form.path, returns / form.path.name, ratings, texts)
+        known[form.respondent.name] = ratings
+    lo_files = sorted(returns.glob("*.docx"))[:5]
+    for converted in convert(lo_files, "docx:MS Word 2007 XML", root / "lo"):
+        (returns / converted.name).write_bytes(converted.read_bytes())
+    out = root / "out"
+    done = subprocess.run([sys.executable, "-m", "docxform", "collate", str(returns), "-o", str(out)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return {"known": known, "out": out, "levels": levels, "fw": fw, "stdout": done.stdout, "lo": lo_files}
+
+
+def test_collate_says_where_everything_is(survey: dict) -> None:
+    out = survey["out"]
+    assert f"summary workbook: {out / 'summary.xlsx'}" in survey["stdout"]
+    assert f"HTML report: {out / 'report.html'}" in survey["stdout"]
+    assert "15 returns read" in survey["stdout"]
+    assert len(list((out / "parsed").glob("*.json"))) == 15
+
+
+def test_workbook_overview_has_the_exact_statistics(survey: dict) -> None:
+    levels, fw = survey["levels"], survey["fw"]
+    names = {lv.key: lv.name for lv in fw.rating_scale.levels}
+    sheet = openpyxl.load_workbook(survey["out"] / "summary.xlsx")["Overview"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[header.index("Standard")]: r for r in sheet.iter_rows(min_row=2, max_row=21, values_only=True)}
+    assert list(rows) == list(fw.item_ids)
+    disputed_seen = 0
+    for item in fw.item_ids:
+        want = expected_stats([r[item] for r in survey["known"].values()], levels)
+        row = rows[item]
+        got_counts = [row[header.index(names[lv])] for lv in levels]
+        assert got_counts == want["counts"], item
+        assert row[header.index("Mode")] == (names[want["mode"]] if want["mode"] else None), item
+        assert row[header.index("Median")] == names[want["median"]], item
+        assert row[header.index("Disputed")] == ("Yes" if want["disputed"] else "No"), item
+        disputed_seen += want["disputed"]
+    assert 0 < disputed_seen < len(fw.item_ids)
+
+
+def test_formula_text_stays_text_everywhere(survey: dict) -> None:
+    out = survey["out"]
+    book = openpyxl.load_workbook(out / "summary.xlsx")
+    cells = [c for row in book["Comments"].iter_rows() for c in row if c.value == FORMULA]
+    assert cells and all(c.data_type == "s" for c in cells)
+    with zipfile.ZipFile(out / "summary.xlsx") as z:
+        assert not any("<f>" in z.read(n).decode("utf-8", "replace") and "HYPERLINK" in z.read(n).decode()
+                       for n in z.namelist() if n.startswith("xl/worksheets/"))
+    html = (out / "report.html").read_text("utf-8")
+    assert "<a href" not in html.lower() or "example.com" not in html
+
+
+def test_consolidated_form_parses_back_with_the_agreed_ratings(survey: dict, tmp_path: Path) -> None:
+    levels = survey["levels"]
+    agreed = tmp_path / "agreed.docx"
+    done = subprocess.run([sys.executable, "-m", "docxform", "consolidate", str(survey["out"] / "merged.json"),
+                           "-o", str(agreed)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    data = parse_form(agreed).to_dict()
+    assert data["fields"]["partnership"] == "Survey CDRP"
+    for item, answer in data["items"].items():
+        want = expected_stats([r[item] for r in survey["known"].values()], levels)
+        if want["disputed"]:
+            assert answer["rating"] is None and answer["comments"].startswith("DISPUTED: no rating agreed"), item
+        else:
+            assert answer["rating"] == want["mode"], item
+        assert "Person 03: Person 03 on " + item in answer["comments"]
+    merged = json.loads((survey["out"] / "merged.json").read_text("utf-8"))
+    assert len(merged["respondents"]) == 15
