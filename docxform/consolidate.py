@@ -37,7 +37,8 @@ def agreed_answers(merged: dict[str, Any], framework: Framework) -> dict[str, di
                 note = DISPUTED_NOTE.format(reason=entry.get("dispute_reason") or "disputed", ratings=given or "none")
                 first = framework.text_fields[0].key if framework.text_fields else None
                 if first:
-                    answer[first] = note + ("\n" + answer[first] if answer[first] else "")
+                    collated = answer[first] or ""
+                    answer[first] = note + ("\n" + collated if collated else "")
             else:
                 answer[key] = entry.get("mode")
         answers[item.id] = answer

@@ -136,9 +136,9 @@ def _explain(error: jsonschema.ValidationError, path: PathKey) -> tuple[str, str
         options: list[Any] = schema.get("enum") or [schema.get("const")]
         value = error.instance
         close = difflib.get_close_matches(str(value), [str(o) for o in options], n=1)
-        hint = f"did you mean {close[0]!r}?" if close else None
+        suggestion = f"did you mean {close[0]!r}?" if close else None
         what = path[-1] if path else "value"
-        return (f"{value!r} is not an allowed {what}; use one of: {', '.join(map(str, options))}", hint, path)
+        return (f"{value!r} is not an allowed {what}; use one of: {', '.join(map(str, options))}", suggestion, path)
     if error.validator == "type":
         expected = schema.get("type")
         got = type(error.instance).__name__.replace("NoneType", "nothing").replace("dict", "mapping").replace("str", "text")
