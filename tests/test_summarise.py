@@ -26,10 +26,10 @@ from openpyxl import load_workbook
 from docxform.errors import DocxformError
 from docxform.framework import load_framework
 from docxform.merge import merge_returns
+from docxform.oxml.rawsheet import RawTable, write_rows
 from docxform.problems import problem
+from docxform.safety import MAX_CELL_TEXT, clean_text, looks_like_formula
 from docxform.summarise import render_html, write_summary
-from docxform.summarise.rawsheet import RawTable, write_rows
-from docxform.summarise.safety import MAX_CELL_TEXT, clean_text, looks_like_formula
 
 SA = load_framework("sa2003")
 PLAN_COLUMNS = SA.plan.columns if SA.plan else ()
@@ -371,7 +371,7 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path: Path, merged: dict[str, 
     def broken(out: Any, table: Any) -> int:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("docxform.summarise.rawsheet.write_rows", broken)
+    monkeypatch.setattr("docxform.oxml.rawsheet.write_rows", broken)
     with pytest.raises(RuntimeError):
         write_summary(merged, SA, tmp_path / "summary.xlsx")
     assert not any(tmp_path.iterdir())

@@ -193,6 +193,16 @@ def write_package(parts: dict[str, bytes], target: str | Path | IO[bytes]) -> No
             archive.writestr(info, blob)
 
 
+def repack(data: bytes) -> bytes:
+    """Rewrite a package with fixed timestamps, [Content_Types].xml first: byte-stable output."""
+    with zipfile.ZipFile(io.BytesIO(data)) as written:
+        names = sorted(written.namelist(), key=lambda n: n != "[Content_Types].xml")
+        parts = {name: written.read(name) for name in names}
+    out = io.BytesIO()
+    write_package(parts, out)
+    return out.getvalue()
+
+
 def custom_properties_xml(props: dict[str, str]) -> bytes:
     """docProps/custom.xml with string properties, in the order given."""
     body = "".join(

@@ -14,27 +14,26 @@ import math
 import zipfile
 from pathlib import Path
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from docxform.errors import DocxformError
-from docxform.oxml.package import write_package
+from docxform.oxml.package import repack
+from docxform.safety import clean_text, looks_like_formula
 
 #: Fixed workbook dates, so two runs give identical files (docx forms do the same).
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
-FORMULA_STARTS = ("=", "+", "-", "@")
-MAX_CELL_TEXT = 32_767
 LINE_HEIGHT = 15.0
 
 
 def put_text(cell: Cell, text: str) -> None:
-    """Write text as text: never a formula, no characters XML cannot hold."""
-    clean = ILLEGAL_CHARACTERS_RE.sub("", text.replace("\x0b", "\n"))[:MAX_CELL_TEXT]
+    """Write text as text: never a formula, no characters XML cannot hold (see :mod:`docxform.safety`)."""
+    clean = clean_text(text)
     cell.value = clean
-    if clean.startswith(FORMULA_STARTS):
+    if looks_like_formula(clean):
         cell.data_type = "s"
         cell.quotePrefix = True
 
@@ -54,13 +53,8 @@ def save_workbook(workbook: Workbook, target: Path) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).write_data()
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as written:
-        names = sorted(written.namelist(), key=lambda n: n != "[Content_Types].xml")
-        parts = {name: written.read(name) for name in names}
-    out = io.BytesIO()
-    write_package(parts, out)
     try:
-        target.write_bytes(out.getvalue())
+        target.write_bytes(repack(buffer.getvalue()))
     except OSError as exc:
         raise DocxformError(target, f"cannot write: {exc.strerror or exc}") from None
 

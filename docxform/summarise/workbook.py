@@ -9,10 +9,10 @@ priority goals) and, when given, Plan (the partners' merged plans).
 The whole workbook is written in openpyxl's write-only (streaming) mode,
 which supports everything used here (freeze panes, filters, print set-up,
 conditional formatting, charts). The big sheets' rows are streamed as raw
-XML (:mod:`docxform.summarise.rawsheet`) because openpyxl's per-cell cost
+XML (:mod:`docxform.oxml.rawsheet`) because openpyxl's per-cell cost
 is far above the target; they are still only strings and numbers. Every
 text from a return is written as a string, never a formula
-(:mod:`docxform.summarise.safety`).
+(:mod:`docxform.safety`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from docxform.framework.model import Framework
+from docxform.oxml.rawsheet import RawTable, Value, estimate_lines, fixed_created, row_height, splice_package
 from docxform.problems import Problem
+from docxform.safety import text_cell
 from docxform.summarise.analysis import (
     draft_plan,
     field_label,
@@ -42,8 +44,6 @@ from docxform.summarise.analysis import (
     theme_totals,
     tint,
 )
-from docxform.summarise.rawsheet import RawTable, Value, estimate_lines, fixed_created, row_height, splice_package
-from docxform.summarise.safety import text_cell
 
 if TYPE_CHECKING:
     from docxform.validate import FileReport

@@ -29,7 +29,7 @@ from typing import IO
 from openpyxl.utils import get_column_letter
 
 from docxform.errors import DocxformError
-from docxform.summarise.safety import clean_text, looks_like_formula, xml_escape
+from docxform.safety import clean_text, looks_like_formula, xml_escape
 
 Value = str | int | float | None
 
