@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import subprocess
 import uuid
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from planfill import fill_plan
 
 from docxform.errors import DocxformError
 from docxform.framework import load_framework
@@ -57,20 +57,8 @@ def filled(tmp_path_factory, sa2003) -> Path:
     blank = folder / "blank.xlsx"
     generate_plan(sa2003, blank, prefill=[PlanRow(standard="2.2", goal="Information sharing protocol", priority=1)],
                   partnership=HEADER["partnership"])
-    wb = load_workbook(blank)
-    ws = wb["Plan"]
-    ws["B3"], ws["B4"] = HEADER["lead_officer"], HEADER["period"]
-    for offset, row in enumerate(ROWS):
-        for col, key in enumerate(KEYS, start=1):
-            value = row.get(key)
-            if key in ("milestone_date", "last_reviewed") and len(value) == 10:
-                value = dt.date.fromisoformat(value)
-            cell = ws.cell(8 + offset, col)
-            cell.value = value if value != "" else None
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"
     path = folder / "filled.xlsx"
-    wb.save(path)
+    fill_plan(blank, path, ROWS, HEADER)
     return path
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import json
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from planfill import fill_plan
 
 from docxform.errors import DocxformError
 from docxform.framework import load_framework
@@ -36,33 +36,12 @@ FILLED = [
 ]
 
 
-def fill(path: Path, target: Path, rows: list[PlanRow], header: dict[str, str]) -> None:
-    """Fill a generated plan as a person would: type into the cells (dates as dates)."""
-    wb = load_workbook(path)
-    ws = wb["Plan"]
-    for ref, value in zip(("B2", "B3", "B4"), (header["partnership"], header["lead_officer"], header["period"]),
-                          strict=True):
-        ws[ref] = value
-    keys = ["standard", "goal", "action", "milestones", "lead_officer", "resources", "challenges", "measure",
-            "milestone_date", "status", "last_reviewed", "priority"]
-    for offset, row in enumerate(rows):
-        for col, key in enumerate(keys, start=1):
-            value = row.get(key)
-            if key in ("milestone_date", "last_reviewed") and len(value) == 10:
-                value = dt.date.fromisoformat(value)
-            cell = ws.cell(8 + offset, col)
-            cell.value = value if value != "" else None
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"
-    wb.save(target)
-
-
 def test_round_trip_generate_fill_parse(tmp_path, sa2003):
     blank = tmp_path / "blank.xlsx"
     generate_plan(sa2003, blank)
     filled = tmp_path / "filled.xlsx"
     header = {"partnership": "Anytown CDRP", "lead_officer": "J Smith", "period": "April 2004 to March 2005"}
-    fill(blank, filled, FILLED, header)
+    fill_plan(blank, filled, FILLED, header)
     result = parse_plan(filled)
     assert result.rows == FILLED
     assert result.header == header
