@@ -149,3 +149,14 @@ def problem(code: str, message: str, **where: Any) -> Problem:
 def has_errors(problems: Iterable[Problem]) -> bool:
     """True when any problem is an error (drives exit status 1)."""
     return any(p.severity == "error" for p in problems)
+
+
+def codes_markdown() -> str:
+    """docs/problem-codes.md, generated from :data:`CODES` (a test keeps the file in step)."""
+    lines = ["# Problem codes", "",
+             "Every problem docxform reports has one of these codes. Codes are stable: they are never renamed.",
+             "Each problem also has a severity, the item and field it concerns, a location (file; line and path for",
+             "definitions; table, row and cell, counted from 1, for forms; sheet row for plans) and a message.",
+             "", "| code | default severity | meaning |", "|---|---|---|"]
+    lines += [f"| `{c.code}` | {c.severity} | {c.summary} |" for c in CODES.values()]
+    return "\n".join(lines) + "\n"

@@ -84,3 +84,10 @@ def test_a_bad_file_in_a_batch_fails_alone(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["parse", str(good), str(bad), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert (tmp_path / "out" / f"{good.stem}.json").exists() and not (tmp_path / "out" / "notes.json").exists()
+
+
+def test_problem_codes_doc_lists_every_code() -> None:
+    from docxform.problems import codes_markdown
+
+    doc = Path(__file__).resolve().parents[1] / "docs" / "problem-codes.md"
+    assert doc.read_text("utf-8") == codes_markdown()

@@ -157,3 +157,42 @@ def test_cli_generate_matches_library(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     api.generate_form("stocktake2003", tmp_path / "lib.docx", partnership="X")
     assert (tmp_path / "cli.docx").read_bytes() == (tmp_path / "lib.docx").read_bytes()
+
+
+USER_FRAMEWORK = """\
+format: 1
+id: mine
+version: "1"
+title: My framework
+rating_scale:
+  levels:
+    - {key: low, label: LOW}
+    - {key: high, label: HIGH}
+fields:
+  - {key: rating, type: rating, label: Rating}
+  - {key: notes, type: text, label: Notes}
+themes:
+  - {id: "1", title: One}
+items:
+  - {id: "1.1", theme: "1", text: First item}
+  - {id: "1.2", theme: "1", text: Second item}
+"""
+
+
+def test_a_users_own_framework_round_trips_without_flags(tmp_path: Path) -> None:
+    definition = tmp_path / "mine.yaml"
+    definition.write_text(USER_FRAMEWORK, "utf-8")
+    blank = tmp_path / "mine-form.docx"
+    run = run_cli("generate", "form", str(definition), "-o", str(blank))
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "mine-default.yaml").exists()
+    filled = tmp_path / "filled.docx"
+    fill(blank, filled, {"1.1": "high", "1.2": "low"}, {("1.2", "notes"): "Done\nin 2004"})
+    data = parse_form(filled).to_dict()
+    assert data["framework"] == {"id": "mine", "version": "1"} and data["mapping"] == "mine-default"
+    assert data["items"]["1.1"]["rating"] == "high"
+    assert data["items"]["1.2"] == {"rating": "low", "notes": "Done\nin 2004",
+                                    "provenance": {"rating": "tag", "notes": "tag"}}
+    definition.unlink()
+    with pytest.raises(DocxformError, match="filled.docx.*not built in"):
+        parse_form(filled)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docxform.errors import DocxformError
-from docxform.framework import load_framework
+from docxform.framework import BUILTIN_IDS, load_framework
 from docxform.framework.model import Framework
 from docxform.mapping import AnswerCell, Mapping, load_mapping
 from docxform.oxml.reader import Cell, Control, Document
@@ -83,7 +83,7 @@ def parse_form(path: str | Path, *, mapping: str | Path | Mapping | None = None,
     source = load_source(path)
     chosen = mapping if isinstance(mapping, Mapping) else (load_mapping(mapping) if mapping else None)
     chosen = chosen or choose_mapping(source)
-    fw = framework if isinstance(framework, Framework) else load_framework(framework or chosen.framework)
+    fw = framework if isinstance(framework, Framework) else load_framework(framework or _framework_ref(chosen, path))
     if fw.id != chosen.framework:
         raise DocxformError(path, f"mapping {chosen.id} is for framework {chosen.framework}, not {fw.id}")
     ctx = _Context(source, chosen, fw)
@@ -99,6 +99,17 @@ def parse_form(path: str | Path, *, mapping: str | Path | Mapping | None = None,
     response.fields = form_fields.read_fields(ctx.doc, chosen, ctx.by_tag, ctx.clean, ctx.report)
     response.problems = ctx.problems
     return response
+
+
+def _framework_ref(mapping: Mapping, form: Path) -> str:
+    """A built-in id, or the user's definition file kept beside the mapping (``<framework>.yaml``)."""
+    if mapping.framework in BUILTIN_IDS or not mapping.path:
+        return mapping.framework
+    beside = Path(mapping.path).parent / f"{mapping.framework}.yaml"
+    if beside.is_file():
+        return str(beside)
+    raise DocxformError(form, f"its framework {mapping.framework!r} is not built in and {beside.name} is not "
+                        f"beside its mapping", hint="pass --framework with the definition file")
 
 
 def _document_warnings(ctx: _Context) -> None:

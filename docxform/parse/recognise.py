@@ -11,6 +11,8 @@ mapping's ``recognise`` phrases.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from docxform.errors import DocxformError
 from docxform.mapping import Mapping, load_mapping, shipped_mapping_ids
 from docxform.oxml.reader import Document
@@ -26,6 +28,9 @@ def choose_mapping(source: Source) -> Mapping:
     if named:
         if named in shipped_mapping_ids():
             return load_mapping(named)
+        beside = Path(source.path).parent / f"{named}.yaml"
+        if beside.is_file():  # generated from the user's own framework: the mapping was written beside the form
+            return load_mapping(beside)
         raise DocxformError(source.path, f"made with mapping {named!r}, which is not shipped with docxform",
                             hint=f"pass --mapping {named}.yaml (written beside the form when it was generated)")
     labels = LabelIndex(source.document)
