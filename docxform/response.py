@@ -23,11 +23,13 @@ class ItemAnswer:
     rating: str | None = None
     texts: dict[str, str] = field(default_factory=dict)
     provenance: dict[str, str] = field(default_factory=dict)
+    cells: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def to_dict(self, include_rating: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {"rating": self.rating} if include_rating else {}
         out.update(self.texts)
         out["provenance"] = dict(self.provenance)
+        out["cells"] = dict(self.cells)
         return out
 
 

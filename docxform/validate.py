@@ -166,28 +166,37 @@ def check_items(data: dict[str, Any], framework: Framework, file: str | None,
         if rating is None and rules.rating_required and scale is not None and item.id not in already:
             out.append(problem(
                 "rating-missing", f"{name} {item.id} has no rating",
-                file=file, item=item.id, field="rating",
+                file=file, item=item.id, field="rating", **_where(answer, "rating"),
                 hint="tick one rating level for every " + name))
         level = scale.level(rating).name.lower() if scale is not None and rating is not None else ""
         evidence = text_value(answer.get(rules.evidence_field)) if rules.evidence_field else ""
         if rules.evidence_field and rating in rules.evidence_required_for and not evidence:
             out.append(problem(
                 "evidence-missing", f"rated {level!r} but no supporting evidence is given",
-                file=file, item=item.id, field=rules.evidence_field,
+                file=file, item=item.id, field=rules.evidence_field, **_where(answer, rules.evidence_field),
                 hint="name the document, with its date and page or paragraph, or lower the rating"))
         if rules.evidence_field and evidence and rules.vague_evidence_terms \
                 and is_vague_evidence(evidence, rules.vague_evidence_terms):
             out.append(problem(
                 "evidence-vague", f"the evidence {_quote(evidence)} does not say which document, date or page",
-                file=file, item=item.id, field=rules.evidence_field,
+                file=file, item=item.id, field=rules.evidence_field, **_where(answer, rules.evidence_field),
                 hint="reference the specific document: title, date, and page, paragraph or item "
                      "(e.g. 'Partnership board minutes 12 March 2004, item 4')"))
         if rules.goal_field and rating in rules.goal_required_for and not text_value(answer.get(rules.goal_field)):
             out.append(problem(
                 "goal-missing", f"rated {level!r} but no improvement goal is given",
-                file=file, item=item.id, field=rules.goal_field,
+                file=file, item=item.id, field=rules.goal_field, **_where(answer, rules.goal_field),
                 hint="write at least one improvement goal for a gap or partial achievement"))
     return out
+
+
+def _where(answer: dict[str, Any], field: str) -> dict[str, int]:
+    """Where the parser read this answer (table, row, cell), so a problem points at the cell."""
+    cells = answer.get("cells")
+    found = cells.get(field) if isinstance(cells, dict) else None
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items() if k in ("table", "row", "cell") and isinstance(v, int)}
 
 
 def check_fields(data: dict[str, Any], framework: Framework, file: str | None) -> list[Problem]:

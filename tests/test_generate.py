@@ -192,7 +192,9 @@ def test_a_users_own_framework_round_trips_without_flags(tmp_path: Path) -> None
     assert data["framework"] == {"id": "mine", "version": "1"} and data["mapping"] == "mine-default"
     assert data["items"]["1.1"]["rating"] == "high"
     assert data["items"]["1.2"] == {"rating": "low", "notes": "Done\nin 2004",
-                                    "provenance": {"rating": "tag", "notes": "tag"}}
+                                    "provenance": {"rating": "tag", "notes": "tag"},
+                                    "cells": {"rating": {"table": 2, "row": 3},
+                                              "notes": {"table": 2, "row": 3, "cell": 5}}}
     definition.unlink()
-    with pytest.raises(DocxformError, match="filled.docx.*not built in"):
+    with pytest.raises(DocxformError, match=r"filled\.docx.*not built in"):
         parse_form(filled)

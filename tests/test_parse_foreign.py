@@ -62,7 +62,7 @@ def add_row(table: Table, *texts: str) -> list[_Cell]:
 
 
 def items_of(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {k: {f: v for f, v in a.items() if f != "provenance"} for k, a in result["items"].items()}
+    return {k: {f: v for f, v in a.items() if f not in ("provenance", "cells")} for k, a in result["items"].items()}
 
 
 def located(problem: dict[str, Any]) -> dict[str, Any]:

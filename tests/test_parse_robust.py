@@ -127,7 +127,7 @@ def as_doc(filled: dict[str, Filled], tmp_path_factory: pytest.TempPathFactory) 
 
 
 def items_of(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {k: {f: v for f, v in a.items() if f != "provenance"} for k, a in result["items"].items()}
+    return {k: {f: v for f, v in a.items() if f not in ("provenance", "cells")} for k, a in result["items"].items()}
 
 
 def provenances(result: dict[str, Any]) -> set[str]:

@@ -54,3 +54,21 @@ def test_parse_output_follows_the_published_schema() -> None:
     for outcome in api.parse(sorted((SAMPLES / "returns").glob("*.docx"))[:3]):
         jsonschema.validate(outcome.result, schema)
         assert all(p["code"] in CODES for p in outcome.result["problems"])
+
+
+def test_validation_problems_point_at_the_cell_that_holds_the_answer() -> None:
+    from docxform.framework import load_framework
+    from docxform.oxml.package import open_package
+    from docxform.oxml.reader import read_document
+    from docxform.validate import validate_return
+
+    path = SAMPLES / "returns" / "sa2003-jane-smith.docx"
+    data = next(api.parse([path])).result
+    problems = [p for p in validate_return(data, load_framework("sa2003")) if p.code == "evidence-vague"]
+    assert problems
+    with open_package(path) as pkg:
+        doc = read_document(pkg.xml("word/document.xml"), str(path))
+    for p in problems:
+        assert p.table and p.row and p.cell
+        cell = doc.tables[p.table - 1].rows[p.row - 1].at(p.cell - 1)
+        assert cell is not None and cell.text == data["items"][p.item]["evidence"] == "minutes"

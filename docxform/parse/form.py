@@ -186,6 +186,9 @@ def _read_item(ctx: _Context, item: str) -> ItemAnswer:
         rows_seen |= seen
         if how:
             answer.provenance["rating"] = how
+        if seen:
+            table, row = min(seen)
+            answer.cells["rating"] = {"table": table + 1, "row": row + 1}
     for f in ctx.framework.text_fields:
         if f.key not in fields:
             continue
@@ -196,6 +199,8 @@ def _read_item(ctx: _Context, item: str) -> ItemAnswer:
         rows_seen |= {(loc.table, loc.row) for loc in located}
         if located:
             answer.provenance[f.key] = located[0].how
+            first = located[0]
+            answer.cells[f.key] = {"table": first.table + 1, "row": first.row + 1, "cell": first.cell.col + 1}
     if not rows_seen:
         ctx.report("item-not-found", f"no row for {ctx.framework.item_name} {item} was found", item=item)
     elif len(rows_seen) > 1 and ctx.index.separate_rows(item) > 1:
