@@ -20,7 +20,7 @@ from docxform.framework.model import Framework
 from docxform.mapping import AnswerCell, Mapping, load_mapping
 from docxform.oxml.reader import Cell, Control, Document
 from docxform.parse import fields as form_fields
-from docxform.parse.anchors import AnchorIndex, RowRef, build_index
+from docxform.parse.anchors import AnchorIndex, build_index, row_item_id
 from docxform.parse.recognise import choose_mapping
 from docxform.parse.source import Source, load_source
 from docxform.parse.ticks import read_tick
@@ -51,7 +51,8 @@ class _Context:
                 self.by_alias.setdefault(control.alias, []).append(control)
         self.cells_by_key: dict[tuple[str, str, str | None], AnswerCell] = {
             (c.item, c.field, c.level): c for c in mapping.cells}
-        self.index: AnchorIndex = build_index(self.doc, mapping, set(framework.item_ids))
+        self.ids = set(framework.item_ids)
+        self.index: AnchorIndex = build_index(self.doc, mapping, self.ids)
         self.placeholders = set(mapping.placeholders)
         self.problems: list[Problem] = []
 
@@ -62,11 +63,10 @@ class _Context:
         return rows[row].at(col) if 0 <= row < len(rows) else None
 
     def row_id(self, table: int, row: int) -> str | None:
-        from docxform.parse.anchors import row_item_id
-
+        """The item id the row at a mapping position starts with (None if there is no such row)."""
         if not (0 <= table < len(self.doc.tables)) or not (0 <= row < len(self.doc.tables[table].rows)):
             return None
-        return row_item_id(self.doc.tables[table].rows[row], set(self.framework.item_ids))
+        return row_item_id(self.doc.tables[table].rows[row], self.ids)
 
     def clean(self, text: str) -> str:
         stripped = text.strip()
@@ -259,4 +259,4 @@ def _extra_rows(ctx: _Context) -> None:
                    table=ref.table + 1, row=ref.row + 1)
 
 
-__all__ = ["RowRef", "parse_form"]
+__all__ = ["parse_form"]
