@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from definitions import GOOD
 
 from docxform.framework import BUILTIN_IDS, check_definition, load_framework
 from docxform.framework.loader import builtin_path
@@ -98,28 +99,6 @@ def test_beacon_statements_match_the_seed() -> None:
 
 # --- bad definitions: each class gets its own code, a line and a hint
 
-GOOD = """\
-format: 1
-id: mine
-version: "1"
-title: My framework
-rating_scale:
-  levels:
-    - {key: low, label: LOW}
-    - {key: high, label: HIGH}
-fields:
-  - {key: rating, type: rating, label: Rating}
-  - {key: notes, type: text, label: Notes}
-themes:
-  - {id: "1", title: One}
-items:
-  - id: "1.1"
-    theme: "1"
-    text: First item
-  - id: "1.2"
-    theme: "1"
-    text: Second item
-"""
 
 
 def check(tmp_path: Path, text: str) -> list:

@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from definitions import GOOD
 from filler import fill
 from lo import convert
 
@@ -159,29 +160,11 @@ def test_cli_generate_matches_library(tmp_path: Path) -> None:
     assert (tmp_path / "cli.docx").read_bytes() == (tmp_path / "lib.docx").read_bytes()
 
 
-USER_FRAMEWORK = """\
-format: 1
-id: mine
-version: "1"
-title: My framework
-rating_scale:
-  levels:
-    - {key: low, label: LOW}
-    - {key: high, label: HIGH}
-fields:
-  - {key: rating, type: rating, label: Rating}
-  - {key: notes, type: text, label: Notes}
-themes:
-  - {id: "1", title: One}
-items:
-  - {id: "1.1", theme: "1", text: First item}
-  - {id: "1.2", theme: "1", text: Second item}
-"""
 
 
 def test_a_users_own_framework_round_trips_without_flags(tmp_path: Path) -> None:
     definition = tmp_path / "mine.yaml"
-    definition.write_text(USER_FRAMEWORK, "utf-8")
+    definition.write_text(GOOD, "utf-8")
     blank = tmp_path / "mine-form.docx"
     run = run_cli("generate", "form", str(definition), "-o", str(blank))
     assert run.returncode == 0, run.stderr
