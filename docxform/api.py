@@ -135,7 +135,7 @@ def load_inputs(paths: list[str | Path], *, framework: str | None = None, jobs: 
     for p in paths:
         if str(p).lower().endswith(".json"):
             try:
-                results.append(_read_json(Path(p)))
+                results.append(read_json(Path(p)))
             except DocxformError as exc:
                 errors.append(exc.describe())
         else:
@@ -148,7 +148,8 @@ def load_inputs(paths: list[str | Path], *, framework: str | None = None, jobs: 
     return results, errors
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def read_json(path: Path) -> dict[str, Any]:
+    """A docxform JSON output (a parsed return or plan, or a merged dataset), or a one-line error."""
     try:
         data = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
@@ -174,3 +175,49 @@ def expand_paths(paths: list[str]) -> list[Path]:
 
 def default_jobs() -> int:
     return max(1, min(4, os.cpu_count() or 1))
+
+
+def framework_of(inputs: list[dict[str, Any]], given: str | None = None) -> Framework:
+    """The framework given, or the one all the inputs belong to (one-line error when they disagree)."""
+    if given:
+        return load_framework(given)
+    ids = sorted({d["framework"]["id"] for d in inputs if isinstance(d.get("framework"), dict)})
+    if len(ids) != 1:
+        raise DocxformError(None, f"the inputs belong to {len(ids)} frameworks ({', '.join(ids) or 'none'}); "
+                            "pass --framework")
+    return load_framework(ids[0])
+
+
+def generate_plan(framework: str, output: str | Path, *, source: str | Path | None = None,
+                  partnership: str = "") -> Path:
+    """An improvement-plan workbook, prefilled from a parsed return or merged dataset when given."""
+    from docxform.plan import generate_plan as write_plan
+    from docxform.plan import prefill_rows
+
+    fw = load_framework(framework)
+    rows = prefill_rows(fw, read_json(Path(source))) if source else None
+    write_plan(fw, Path(output), prefill=rows, partnership=partnership)
+    return Path(output)
+
+
+def merge(paths: list[str | Path], output: str | Path, *, framework: str | None = None,
+          anonymise: bool = False) -> tuple[dict[str, Any], list[str]]:
+    """Merge returns (.docx or parse JSON) into ``output``; the dataset and the files that failed."""
+    from docxform.merge import merge_returns
+
+    returns, errors = load_inputs(list(expand_paths([str(p) for p in paths])), framework=framework)
+    merged = merge_returns(returns, framework_of(returns, framework), anonymise=anonymise)
+    Path(output).write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    return merged, errors
+
+
+def consolidate(merged: str | Path, output: str | Path, *, partnership: str | None = None) -> GeneratedForm:
+    """The form filled with a merged dataset's agreed answers (see :mod:`docxform.consolidate`)."""
+    from docxform.consolidate import consolidate as write
+
+    data = read_json(Path(merged))
+    if data.get("kind") != "merged":
+        raise DocxformError(merged, "not a merged dataset (make one with docxform merge)")
+    names = {r.get("partnership") for r in data.get("respondents", []) if r.get("partnership")}
+    name = partnership if partnership is not None else (names.pop() if len(names) == 1 else "")
+    return write(data, framework_of([data]), Path(output), partnership=name)

@@ -11,16 +11,14 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from docxform import __version__, api
 from docxform.errors import DocxformError, FrameworkError
 
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -151,13 +149,7 @@ def generate_plan(framework: str, output: str, source: str | None, partnership: 
       docxform generate plan sa2003 -o plan.xlsx
       docxform generate plan sa2003 --from merged.json -o plan.xlsx
     """
-    from docxform.framework import load_framework
-    from docxform.plan import generate_plan as write_plan
-    from docxform.plan import prefill_rows
-
-    fw = load_framework(framework)
-    rows = prefill_rows(fw, api._read_json(Path(source))) if source else None
-    write_plan(fw, Path(output), prefill=rows, partnership=partnership)
+    api.generate_plan(framework, output, source=source, partnership=partnership)
     click.echo(str(output))
 
 
@@ -256,28 +248,11 @@ def merge(files: tuple[str, ...], output: str, framework: str | None, anonymise:
     Example:
       docxform merge returns/ -o merged.json
     """
-    from docxform.merge import merge_returns
-
-    returns, errors = api.load_inputs(list(api.expand_paths(list(files))), framework=framework)
+    merged, errors = api.merge(list(files), output, framework=framework, anonymise=anonymise)
     for e in errors:
         click.echo(e, err=True)
-    fw = _framework_of(returns, framework)
-    merged = merge_returns(returns, fw, anonymise=anonymise)
-    Path(output).write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", "utf-8")
     click.echo(f"{output}: {len(merged['respondents'])} respondents, {len(merged['items'])} items")
     sys.exit(1 if errors else 0)
-
-
-def _framework_of(returns: list[dict[str, Any]], given: str | None) -> Any:
-    from docxform.framework import load_framework
-
-    if given:
-        return load_framework(given)
-    ids = {r["framework"]["id"] for r in returns}
-    if len(ids) != 1:
-        raise DocxformError(None, f"returns belong to {len(ids)} frameworks ({', '.join(sorted(ids)) or 'none'}); "
-                            "pass --framework")
-    return load_framework(ids.pop())
 
 
 @cli.command()
@@ -319,15 +294,7 @@ def consolidate(merged: str, output: str, partnership: str | None) -> None:
     Example:
       docxform consolidate merged.json -o agreed.docx
     """
-    from docxform.consolidate import consolidate as write
-
-    data = api._read_json(Path(merged))
-    if data.get("kind") != "merged":
-        raise DocxformError(merged, "not a merged dataset (make one with docxform merge)")
-    fw = _framework_of([data], None)
-    names = {r.get("partnership") for r in data.get("respondents", []) if r.get("partnership")}
-    name = partnership if partnership is not None else (names.pop() if len(names) == 1 else "")
-    form = write(data, fw, Path(output), partnership=name)
+    form = api.consolidate(merged, output, partnership=partnership)
     click.echo(f"{form.path}\t{form.form_id}")
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from docxform import api
-from docxform.framework import load_framework
 from docxform.framework.model import Framework
 from docxform.problems import Problem
 
@@ -53,18 +52,6 @@ def _problems_of(returns: list[dict[str, Any]], framework: Framework) -> list[Pr
     return found
 
 
-def _framework(returns: list[dict[str, Any]], given: str | None) -> Framework:
-    if given:
-        return load_framework(given)
-    ids = sorted({r["framework"]["id"] for r in returns if "framework" in r})
-    if len(ids) != 1:
-        from docxform.errors import DocxformError
-
-        raise DocxformError(None, f"the inputs belong to {len(ids)} frameworks ({', '.join(ids) or 'none'}); "
-                            "pass --framework")
-    return load_framework(ids[0])
-
-
 def summarise_inputs(inputs: list[str], workbook: Path, *, html: Path | None = None, plans: list[Path] | None = None,
                      framework: str | None = None) -> SummaryResult:
     """Returns (.docx or parse JSON) or one merged dataset -> summary workbook (+ HTML)."""
@@ -74,7 +61,7 @@ def summarise_inputs(inputs: list[str], workbook: Path, *, html: Path | None = N
     data, errors = api.load_inputs(list(api.expand_paths(inputs)))
     merged_inputs = [d for d in data if d.get("kind") == "merged"]
     returns = [d for d in data if d.get("kind") == "form"]
-    fw = _framework(data, framework)
+    fw = api.framework_of(data, framework)
     problems = _problems_of(returns, fw)
     merged = merged_inputs[0] if merged_inputs and not returns else merge_returns(returns, fw)
     plan_data = _plans(plans or [], fw, errors)
@@ -121,7 +108,7 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
     if not returns:
         result.errors.append("docxform: no return could be read")
         return result
-    fw = _framework(returns, framework)
+    fw = api.framework_of(returns, framework)
     problems = _problems_of(returns, fw)
     result.error_count = sum(p.severity == "error" for p in problems)
     result.warning_count = len(problems) - result.error_count
