@@ -20,7 +20,6 @@ from docxform import __version__, api
 from docxform.errors import DocxformError, FrameworkError
 
 
-
 def _fail(message: str, code: int = 1) -> None:
     click.echo(f"docxform: {message}", err=True)
     sys.exit(code)
