@@ -221,3 +221,40 @@ def consolidate(merged: str | Path, output: str | Path, *, partnership: str | No
     names = {r.get("partnership") for r in data.get("respondents", []) if r.get("partnership")}
     name = partnership if partnership is not None else (names.pop() if len(names) == 1 else "")
     return write(data, framework_of([data]), Path(output), partnership=name)
+
+
+def validate(paths: list[str | Path], *, framework: str | None = None) -> Any:
+    """Check returns against their framework's rules (a :class:`docxform.validate.ValidationReport`)."""
+    from docxform.validate import validate_files
+
+    return validate_files(expand_paths([str(p) for p in paths]), framework)
+
+
+def summarise(inputs: list[str], output: str | Path, *, html: str | Path | None = None,
+              plans: list[str | Path] | None = None, framework: str | None = None) -> Any:
+    """Returns or a merged dataset -> the summary workbook (and HTML report)."""
+    from docxform.pipeline import summarise_inputs
+
+    return summarise_inputs(inputs, Path(output), html=Path(html) if html else None,
+                            plans=[Path(p) for p in plans or []], framework=framework)
+
+
+def collate(inputs: list[str | Path], output: str | Path, *, framework: str | None = None, jobs: int = 1) -> Any:
+    """The whole survey: parse, validate, merge and summarise into a folder."""
+    from docxform.pipeline import collate as run
+
+    return run([Path(i) for i in inputs], Path(output), framework=framework, jobs=jobs)
+
+
+def json_name(path: str | Path, taken: set[str]) -> str:
+    """``form.json`` for ``form.docx``; ``form-2.json`` when another input already had that name.
+
+    Two returns called the same in different folders must not overwrite each other's output.
+    """
+    stem = Path(path).stem
+    name, n = f"{stem}.json", 1
+    while name in taken:
+        n += 1
+        name = f"{stem}-{n}.json"
+    taken.add(name)
+    return name

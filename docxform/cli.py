@@ -177,6 +177,7 @@ def parse(files: tuple[str, ...], mapping: str | None, framework: str | None, ou
     if out_dir:
         out_dir.mkdir(parents=True, exist_ok=True)
     outcomes = api.parse(list(paths), mapping=mapping, framework=framework, jobs=jobs)
+    taken: set[str] = set()
     with _progress(outcomes, len(paths)) as bar:
         for outcome in bar:
             if outcome.result is None:
@@ -185,7 +186,7 @@ def parse(files: tuple[str, ...], mapping: str | None, framework: str | None, ou
                 continue
             text = json.dumps(outcome.result, indent=2, ensure_ascii=False)
             if out_dir:
-                (out_dir / (Path(outcome.path).stem + ".json")).write_text(text + "\n", "utf-8")
+                (out_dir / api.json_name(outcome.path, taken)).write_text(text + "\n", "utf-8")
             elif output:
                 Path(output).write_text(text + "\n", "utf-8")
             else:
@@ -226,9 +227,7 @@ def validate(files: tuple[str, ...], framework: str | None, as_json: bool, xlsx:
       docxform validate returns/
       docxform validate returns/*.docx --json > report.json
     """
-    from docxform.validate import validate_files
-
-    report = validate_files(api.expand_paths(list(files)), framework)
+    report = api.validate(list(files), framework=framework)
     click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if as_json else report.to_text())
     if xlsx:
         report.write_workbook(Path(xlsx))
@@ -269,10 +268,7 @@ def summarise(files: tuple[str, ...], output: str, html: str | None, plans: tupl
       docxform summarise returns/ -o summary.xlsx --html report.html
       docxform summarise merged.json -o summary.xlsx
     """
-    from docxform.pipeline import summarise_inputs
-
-    result = summarise_inputs(list(files), Path(output), html=Path(html) if html else None,
-                              plans=[Path(p) for p in plans], framework=framework)
+    result = api.summarise(list(files), output, html=html, plans=list(plans), framework=framework)
     for e in result.errors:
         click.echo(e, err=True)
     click.echo(f"workbook: {output}" + (f"\nreport: {html}" if html else ""))
@@ -312,9 +308,7 @@ def collate(inputs: tuple[str, ...], output: str, framework: str | None, jobs: i
     Example:
       docxform collate samples/returns -o out/
     """
-    from docxform.pipeline import collate as run
-
-    result = run([Path(i) for i in inputs], Path(output), framework=framework, jobs=jobs)
+    result = api.collate(list(inputs), output, framework=framework, jobs=jobs)
     for e in result.errors:
         click.echo(e, err=True)
     for line in result.lines():

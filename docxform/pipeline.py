@@ -96,12 +96,13 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
     parsed_dir = out / "parsed"
     parsed_dir.mkdir(exist_ok=True)
     returns: list[dict[str, Any]] = []
+    taken: set[str] = set()
     for outcome in api.parse(list(api.expand_paths([str(i) for i in inputs])), framework=framework, jobs=jobs):
         if outcome.result is None:
             result.errors.append(outcome.error or outcome.path)
             continue
         returns.append(outcome.result)
-        (parsed_dir / (Path(outcome.path).stem + ".json")).write_text(
+        (parsed_dir / api.json_name(outcome.path, taken)).write_text(
             json.dumps(outcome.result, indent=2, ensure_ascii=False) + "\n", "utf-8")
     result.returns = len(returns)
     result.outputs["parsed returns"] = parsed_dir

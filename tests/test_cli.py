@@ -91,3 +91,19 @@ def test_problem_codes_doc_lists_every_code() -> None:
 
     doc = Path(__file__).resolve().parents[1] / "docs" / "problem-codes.md"
     assert doc.read_text("utf-8") == codes_markdown()
+
+
+def test_same_named_returns_in_two_folders_do_not_overwrite_each_other(tmp_path: Path) -> None:
+    import shutil
+
+    sample = sorted(SAMPLES.glob("*.docx"))
+    for folder, source in (("a", sample[0]), ("b", sample[1])):
+        (tmp_path / folder).mkdir()
+        shutil.copyfile(source, tmp_path / folder / "return.docx")
+    code, _ = run("parse", str(tmp_path / "a" / "return.docx"), str(tmp_path / "b" / "return.docx"),
+                  "-o", str(tmp_path / "out"))
+    assert code == 0
+    first = json.loads((tmp_path / "out" / "return.json").read_text("utf-8"))
+    second = json.loads((tmp_path / "out" / "return-2.json").read_text("utf-8"))
+    assert first["respondent"] != second["respondent"]
+    assert first["source"]["path"].endswith("a/return.docx") and second["source"]["path"].endswith("b/return.docx")
