@@ -98,7 +98,16 @@ class ParseOutcome:
 
 def parse(paths: list[str | Path], *, mapping: str | None = None, framework: str | None = None,
           jobs: int = 1) -> Iterator[ParseOutcome]:
-    """Parse returns (forms or plans); one outcome per file, errors included, in input order."""
+    """Parse returns (forms or plans); one outcome per file, errors included, in input order.
+
+    A bad --mapping or --framework stops the batch at once (one line), rather than failing every file.
+    """
+    if mapping:
+        from docxform.mapping import load_mapping
+
+        load_mapping(mapping)
+    if framework:
+        load_framework(framework)
     args = [(str(p), mapping, framework) for p in paths]
     if jobs > 1 and len(args) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:

@@ -140,6 +140,12 @@ def load_mapping(ref: str | Path) -> Mapping:
         raise DocxformError(path, f"cannot read mapping: {exc}") from None
     try:
         data = yaml.safe_load(text)
+    except RecursionError:
+        raise DocxformError(path, "mapping is nested too deeply to be a docxform mapping") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise DocxformError(path, f"mapping is not valid YAML{where}: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise DocxformError(path, f"mapping is not valid YAML: {str(exc).splitlines()[0]}") from None
     return mapping_from_data(data, str(path))

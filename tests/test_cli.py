@@ -107,3 +107,21 @@ def test_same_named_returns_in_two_folders_do_not_overwrite_each_other(tmp_path:
     second = json.loads((tmp_path / "out" / "return-2.json").read_text("utf-8"))
     assert first["respondent"] != second["respondent"]
     assert first["source"]["path"].endswith("a/return.docx") and second["source"]["path"].endswith("b/return.docx")
+
+
+@pytest.mark.parametrize("content,message", [
+    ("- [unclosed\n", "mapping is not valid YAML at line 2"),
+    ("[" * 20000 + "]" * 20000, "nested too deeply"),
+    ("just: text\n", "not a docxform mapping"),
+])
+def test_a_bad_mapping_stops_the_batch_with_one_line(tmp_path: Path, content: str, message: str) -> None:
+    import subprocess
+    import sys
+
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(content, "utf-8")
+    files = [str(p) for p in sorted(SAMPLES.glob("*.docx"))[:2]]
+    done = subprocess.run([sys.executable, "-m", "docxform", "parse", *files, "--mapping", str(mapping), "-o",
+                           str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and message in done.stderr and "m.yaml" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr

@@ -176,3 +176,8 @@ def test_aliases_are_refused(tmp_path: Path) -> None:
     text = GOOD.replace("title: My framework", "title: &t My framework\ndescription: *t")
     (p,) = check(tmp_path, text)
     assert p.code == "definition-syntax" and "alias" in p.message
+
+
+def test_absurdly_nested_yaml_is_refused_in_one_problem(tmp_path: Path) -> None:
+    (p,) = check(tmp_path, "[" * 20000 + "]" * 20000)
+    assert p.code == "definition-syntax" and "nested too deeply" in p.message

@@ -59,6 +59,10 @@ def load_yaml(text: str, file: str) -> YamlDocument:
             return doc
         doc.data = loader.construct_document(node)
         return doc
+    except RecursionError:
+        return YamlDocument(None, problems=[problem(
+            "definition-syntax", "nested too deeply to be a framework definition", file=file,
+            hint="a definition needs only a few levels: themes, items, prompts")])
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
