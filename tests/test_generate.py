@@ -119,6 +119,9 @@ def test_one_form_per_respondent(tmp_path: Path) -> None:
     ("organisation,role\nGMP,x\n", "missing column(s): name"),
     ("name,role\nJane,x\nJane,y\n", "duplicate name 'Jane'"),
     ("name\n", "no respondents listed"),
+    ("name,org\nJa\x00ne,X\n", "line 2: contains a NUL character"),
+    ('name,email\n"unterminated,x\n', "not valid CSV (unexpected end of data)"),
+    ("name\n" + "x" * 300_000 + "\n", "not valid CSV (field larger than field limit"),
 ])
 def test_bad_respondents_files(tmp_path: Path, content: str, message: str) -> None:
     csv = tmp_path / "people.csv"
@@ -181,3 +184,11 @@ def test_a_users_own_framework_round_trips_without_flags(tmp_path: Path) -> None
     definition.unlink()
     with pytest.raises(DocxformError, match=r"filled\.docx.*not built in"):
         parse_form(filled)
+
+
+def test_quoted_fields_may_hold_commas_and_line_breaks(tmp_path: Path) -> None:
+    csv = tmp_path / "people.csv"
+    csv.write_text('name,role\n"Smith, Jane","Chair\nof the group"\nBob,Officer\n', "utf-8")
+    forms = api.generate_form("sa2003", tmp_path / "out", respondents=csv)
+    assert [f.path.name for f in forms] == ["sa2003-smith-jane.docx", "sa2003-bob.docx"]
+    assert parse_form(forms[0].path).to_dict()["fields"]["completed_by_role"] == "Chair\nof the group"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from docxform.errors import DocxformError
 REQUIRED = ("name",)
 KNOWN = ("name", "organisation", "role", "email")
 MAX_RESPONDENTS = 10_000
+MAX_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ def slugify(text: str) -> str:
 def read_respondents(path: Path) -> list[Respondent]:
     """Read and check the CSV; every problem is a one-line error naming file and line."""
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise DocxformError(path, f"larger than {MAX_BYTES // 2**20} MB; not a list of respondents")
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise DocxformError(path, "no such respondents file") from None
@@ -45,7 +49,17 @@ def read_respondents(path: Path) -> list[Respondent]:
         raise DocxformError(path, "permission denied") from None
     except UnicodeDecodeError:
         raise DocxformError(path, "not UTF-8 text; save the CSV as UTF-8") from None
-    reader = csv.DictReader(text.splitlines())
+    if "\x00" in text:
+        raise DocxformError(path, f"line {text[:text.index(chr(0))].count(chr(10)) + 1}: contains a NUL character; "
+                            "not a CSV text file")
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        return _respondents(reader, path)
+    except csv.Error as exc:
+        raise DocxformError(path, f"not valid CSV ({exc}); check the quotes") from None
+
+
+def _respondents(reader: csv.DictReader[str], path: Path) -> list[Respondent]:
     headers = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED if c not in headers]
     if missing:
@@ -53,7 +67,8 @@ def read_respondents(path: Path) -> list[Respondent]:
                             hint="the first line must name the columns: name,organisation,role,email")
     people: list[Respondent] = []
     seen: dict[str, int] = {}
-    for line, row in enumerate(reader, start=2):
+    for row in reader:
+        line = reader.line_num
         clean = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if isinstance(v, str)}
         if not any(clean.values()):
             continue
