@@ -157,17 +157,45 @@ def load_inputs(paths: list[str | Path], *, framework: str | None = None, jobs: 
     return results, errors
 
 
+MAX_JSON_BYTES = 1024 * 1024 * 1024
+
+
 def read_json(path: Path) -> dict[str, Any]:
-    """A docxform JSON output (a parsed return or plan, or a merged dataset), or a one-line error."""
+    """A docxform JSON output (a parsed return or plan, or a merged dataset), or a one-line error.
+
+    The shape is checked here (a parsed return fully, by :func:`docxform.validate.check_return`),
+    so a hand-edited or foreign file fails with its name and the cause, not deep in a later stage.
+    """
     try:
-        data = json.loads(path.read_text("utf-8"))
+        if path.stat().st_size > MAX_JSON_BYTES:
+            raise DocxformError(path, f"larger than {MAX_JSON_BYTES // 2**30} GB; not a docxform JSON file")
+        data = json.loads(path.read_bytes())
     except FileNotFoundError:
         raise DocxformError(path, "no such file") from None
+    except RecursionError:
+        raise DocxformError(path, "JSON nested too deeply; not a docxform JSON file") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DocxformError(path, f"not a docxform JSON file ({str(exc).splitlines()[0]})") from None
-    if not isinstance(data, dict) or data.get("kind") not in ("form", "merged", "plan"):
+    kind = data.get("kind") if isinstance(data, dict) else None
+    if kind == "form":
+        from docxform.validate import check_return
+
+        check_return(data, path)
+    elif kind == "merged":
+        _check_merged(data, path)
+    elif kind != "plan":
         raise DocxformError(path, "not a docxform JSON file (no 'kind': form, merged or plan)")
     return data
+
+
+def _check_merged(data: dict[str, Any], path: Path) -> None:
+    framework = data.get("framework")
+    if not (isinstance(framework, dict) and isinstance(framework.get("id"), str)):
+        raise DocxformError(path, 'not a merged dataset: "framework" must be {"id": ..., "version": ...}')
+    if not isinstance(data.get("respondents"), list) or not isinstance(data.get("items"), dict):
+        raise DocxformError(path, 'not a merged dataset: needs "respondents" (a list) and "items" (an object)')
+    if not all(isinstance(v, dict) for v in data["items"].values()):
+        raise DocxformError(path, "not a merged dataset: every item must be an object")
 
 
 def expand_paths(paths: list[str]) -> list[Path]:
@@ -184,6 +212,13 @@ def expand_paths(paths: list[str]) -> list[Path]:
 
 def default_jobs() -> int:
     return max(1, min(4, os.cpu_count() or 1))
+
+
+def require_some(inputs: list[dict[str, Any]], errors: list[str]) -> None:
+    """Stop with the reasons when not one input could be read."""
+    if not inputs:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise DocxformError(None, f"no input could be read: {errors[0]}{more}" if errors else "no inputs given")
 
 
 def framework_of(inputs: list[dict[str, Any]], given: str | None = None) -> Framework:
@@ -215,6 +250,7 @@ def merge(paths: list[str | Path], output: str | Path, *, framework: str | None 
     from docxform.merge import merge_returns
 
     returns, errors = load_inputs(list(expand_paths([str(p) for p in paths])), framework=framework)
+    require_some(returns, errors)
     merged = merge_returns(returns, framework_of(returns, framework), anonymise=anonymise)
     Path(output).write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", "utf-8")
     return merged, errors

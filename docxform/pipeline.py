@@ -59,6 +59,7 @@ def summarise_inputs(inputs: list[str], workbook: Path, *, html: Path | None = N
     from docxform.summarise import render_html, write_summary
 
     data, errors = api.load_inputs(list(api.expand_paths(inputs)))
+    api.require_some(data, errors)
     merged_inputs = [d for d in data if d.get("kind") == "merged"]
     returns = [d for d in data if d.get("kind") == "form"]
     fw = api.framework_of(data, framework)

@@ -62,6 +62,8 @@ def load_return(path: str | Path) -> dict[str, Any]:
             data = json.loads(fh.read())
     except OSError as exc:
         raise DocxformError(path, f"cannot read: {exc.strerror or exc}") from exc
+    except RecursionError:
+        raise DocxformError(path, "JSON nested too deeply; not a parsed return") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DocxformError(path, f"not JSON: {exc}",
                             hint="give the JSON written by docxform parse, not the .docx") from exc

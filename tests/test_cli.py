@@ -110,9 +110,9 @@ def test_same_named_returns_in_two_folders_do_not_overwrite_each_other(tmp_path:
 
 
 @pytest.mark.parametrize("content,message", [
-    ("- [unclosed\n", "mapping is not valid YAML at line 2"),
-    ("[" * 20000 + "]" * 20000, "nested too deeply"),
-    ("just: text\n", "not a docxform mapping"),
+    pytest.param("- [unclosed\n", "mapping is not valid YAML at line 2", id="unclosed"),
+    pytest.param("[" * 20000 + "]" * 20000, "nested too deeply", id="deep"),
+    pytest.param("just: text\n", "not a docxform mapping", id="not-a-mapping"),
 ])
 def test_a_bad_mapping_stops_the_batch_with_one_line(tmp_path: Path, content: str, message: str) -> None:
     import subprocess
@@ -125,3 +125,29 @@ def test_a_bad_mapping_stops_the_batch_with_one_line(tmp_path: Path, content: st
                            str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and message in done.stderr and "m.yaml" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("content,cause", [
+    pytest.param("[" * 200_000 + "]" * 200_000, "JSON nested too deeply", id="deep"),
+    pytest.param('{"kind": "form"}', 'not a docxform return: "framework" must be', id="thin-return"),
+    pytest.param("{not json", "not a docxform JSON file", id="not-json"),
+    pytest.param('{"kind": "merged", "framework": {"id": "sa2003"}, "items": []}', "not a merged dataset",
+                 id="thin-merged"),
+])
+@pytest.mark.parametrize("command", [["merge", "-o", "m.json"], ["summarise", "-o", "s.xlsx"],
+                                     ["consolidate", "-o", "a.docx"], ["validate"]], ids=lambda c: c[0])
+def test_hostile_json_inputs_get_one_line(tmp_path: Path, content: str, cause: str, command: list[str]) -> None:
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(content, "utf-8")
+    args = [command[0], str(bad), *[str(tmp_path / a) if a.endswith((".json", ".xlsx", ".docx")) else a
+                                    for a in command[1:]]]
+    done = subprocess.run([sys.executable, "-m", "docxform", *args], capture_output=True, text=True, timeout=120)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1 and "Traceback" not in output and "internal error" not in output
+    assert "bad.json" in output
+    validate_words = {"not a docxform JSON file": "not JSON", "not a merged dataset": "not a docxform return"}
+    assert (validate_words.get(cause, cause) if command[0] == "validate" else cause) in output
+    assert not any((tmp_path / n).exists() for n in ("m.json", "s.xlsx", "a.docx"))
