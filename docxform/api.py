@@ -7,7 +7,6 @@ Python through these functions (and the tests compare the two).
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -208,10 +207,6 @@ def expand_paths(paths: list[str]) -> list[Path]:
         else:
             out.append(p)
     return out
-
-
-def default_jobs() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
 
 
 def require_some(inputs: list[dict[str, Any]], errors: list[str]) -> None:

@@ -175,9 +175,3 @@ def _kind_of(path: Path) -> str:
 def _shipped(mapping_id: str) -> Mapping:
     path = mappings_dir() / f"{mapping_id}.yaml"
     return mapping_from_data(yaml.safe_load(path.read_text("utf-8")), str(path))
-
-
-def shipped_mappings() -> list[Mapping]:
-    return [_shipped(m) for m in shipped_mapping_ids()]
-
-

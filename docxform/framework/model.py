@@ -197,9 +197,6 @@ class FormLayout:
                 return block
         return None
 
-    def blocks_of(self, kind: type) -> list:
-        return [b for b in self.blocks if isinstance(b, kind)]
-
 
 @dataclass(frozen=True)
 class PlanColumn:

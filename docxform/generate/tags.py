@@ -24,11 +24,3 @@ def table_tag(table: str, row: str, column: int) -> str:
 
 def people_tag(index: int, column: str) -> str:
     return f"{PREFIX}:people:{index}:{column}"
-
-
-def parse_tag(tag: str) -> tuple[str, ...] | None:
-    """``dxf:1.1:rating:doing_well`` -> ``('1.1', 'rating', 'doing_well')``; None if not ours."""
-    parts = tag.split(":")
-    if len(parts) < 3 or parts[0] != PREFIX:
-        return None
-    return tuple(parts[1:])

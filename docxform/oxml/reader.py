@@ -34,7 +34,7 @@ W_TCPR, W_GRIDSPAN, W_VMERGE, W_TRPR, W_GRIDBEFORE = (qn("w:tcPr"), qn("w:gridSp
                                                       qn("w:gridBefore"))
 W_TAG, W_ALIAS, W_PLCHDR = qn("w:tag"), qn("w:alias"), qn("w:showingPlcHdr")
 W14_CHECKBOX, W14_CHECKED, W14_VAL = qn("w14:checkbox"), qn("w14:checked"), qn("w14:val")
-W_DROPDOWN, W_COMBO, W_DATE, W_TEXT = qn("w:dropDownList"), qn("w:comboBox"), qn("w:date"), qn("w:text")
+W_DROPDOWN, W_COMBO, W_DATE = qn("w:dropDownList"), qn("w:comboBox"), qn("w:date")
 W_CHECKBOX, W_CHECKED, W_DEFAULT, W_NAME = qn("w:checkBox"), qn("w:checked"), qn("w:default"), qn("w:name")
 W_DDLIST, W_RESULT, W_LISTENTRY = qn("w:ddList"), qn("w:result"), qn("w:listEntry")
 W_FONT, W_CHAR, W_NOBREAKHYPHEN = qn("w:font"), qn("w:char"), qn("w:noBreakHyphen")
@@ -120,13 +120,12 @@ class Document:
 class _Collector:
     """Accumulates text, marks and controls of one cell or paragraph run of content."""
 
-    __slots__ = ("all_controls", "controls", "ffdata", "field_depth", "field_stage", "marks", "parts", "tracked")
+    __slots__ = ("all_controls", "controls", "ffdata", "field_stage", "marks", "parts", "tracked")
 
     def __init__(self, all_controls: list[Control]) -> None:
         self.parts: list[str] = []
         self.marks: list[SymbolMark] = []
         self.controls: list[Control] = []
-        self.field_depth = 0
         self.field_stage: list[str] = []  # per open field: "instr" or "result"
         self.ffdata: list[etree._Element | None] = []
         self.tracked = False

@@ -11,7 +11,6 @@ which is what makes hundreds of personalised forms cheap.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
@@ -319,8 +318,8 @@ def _cell(cell: Cell, width: int, chunks: list[str], slots: dict[str, TextContro
             chunks.append(_Slot(content.slot))
         else:
             chunks.append(_text_control(content, content.value, ids()))
-    if isinstance(cell.content[-1:] and cell.content[-1], TextControl | Checkbox) and isinstance(cell.content[-1], TextControl):
-        chunks.append("<w:p/>")  # a cell must end with a paragraph, not a control
+    if cell.content and isinstance(cell.content[-1], TextControl):
+        chunks.append("<w:p/>")  # a cell must end with a paragraph, not a block-level control
     chunks.append("</w:tc>")
 
 
@@ -335,10 +334,6 @@ def _sect_pr(landscape: bool) -> str:
     return ('<w:sectPr><w:footerReference w:type="default" r:id="rIdFooter1"/>'
             f'{size}<w:pgMar w:top="851" w:right="851" w:bottom="851" w:left="851" w:header="425" '
             'w:footer="425" w:gutter="0"/><w:cols w:space="708"/></w:sectPr>')
-
-
-def paragraphs_text(items: Iterable[str]) -> str:
-    return "\n".join(items)
 
 
 # --- the fixed parts of the package

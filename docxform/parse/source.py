@@ -18,7 +18,6 @@ from docxform.errors import DocxformError
 from docxform.oxml.package import open_package, read_custom_properties
 from docxform.oxml.reader import Document, read_document
 
-CONVERTIBLE = {".doc", ".odt", ".rtf", ".docx"}
 CONVERT_TIMEOUT = 120
 
 
