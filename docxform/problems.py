@@ -46,12 +46,12 @@ CODES: dict[str, Code] = _codes(
     Code("item-not-found", "error", "The item's row was not found in the form."),
     Code("item-duplicated", "warning", "The item appears in more than one row; the rows were combined."),
     Code("item-unexpected", "warning", "A row names an item id the framework does not have."),
+    Code("row-not-read", "warning", "A row holds answers but names no item (e.g. a row added for notes); it was not read."),
     Code("field-not-found", "warning", "A form-level field was not found in the form."),
     Code("tracked-changes", "warning", "The form has tracked changes; text was read as if they were accepted."),
     Code("tags-lost", "warning",
          "The form's content-control tags are gone (re-saved by another program); answers were located otherwise."),
     Code("controls-lost", "warning", "The file was converted from another format; form controls may have been lost."),
-    Code("mapping-mismatch", "warning", "The form does not match its mapping everywhere; answers were located by anchors."),
     Code("framework-mismatch", "error", "The form belongs to another framework or version than the one expected."),
     # validation rules
     Code("evidence-missing", "error", "The rating needs supporting evidence and none is given."),

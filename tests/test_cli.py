@@ -151,3 +151,11 @@ def test_hostile_json_inputs_get_one_line(tmp_path: Path, content: str, cause: s
     validate_words = {"not a docxform JSON file": "not JSON", "not a merged dataset": "not a docxform return"}
     assert (validate_words.get(cause, cause) if command[0] == "validate" else cause) in output
     assert not any((tmp_path / n).exists() for n in ("m.json", "s.xlsx", "a.docx"))
+
+
+def test_every_documented_code_is_reported_somewhere_in_the_code() -> None:
+    from docxform.problems import CODES
+
+    package = Path(__file__).resolve().parents[1] / "docxform"
+    source = "\n".join(p.read_text("utf-8") for p in package.rglob("*.py") if p.name != "problems.py")
+    assert [code for code in CODES if f'"{code}"' not in source] == []

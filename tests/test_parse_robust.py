@@ -344,8 +344,8 @@ def test_row_of_notes_without_an_id_is_reported(filled: dict[str, Filled], tmp_p
     f = filled["sa2003"]
     result = edited(filled, "sa2003", tmp_path, mode, noted_row_after("1.2", "see the appendix"))
     assert items_of(result) == f.expected()
-    assert codes(result) == sorted([*rating_missing(f), *document_codes(mode), ("item-duplicated", "1.2")])
-    extra = next(p for p in result["problems"] if p["code"] == "item-duplicated")
+    assert codes(result) == sorted([*rating_missing(f), *document_codes(mode), ("row-not-read", "1.2")])
+    extra = next(p for p in result["problems"] if p["code"] == "row-not-read")
     assert extra["severity"] == "warning"
     assert {k: v for k, v in extra["location"].items() if k != "file"} == {"table": 2, "row": 4}
 

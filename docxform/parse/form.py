@@ -254,7 +254,7 @@ def _extra_rows(ctx: _Context) -> None:
         ctx.report("item-unexpected", f"a row names {ctx.framework.item_name} {stray!r}, which the framework "
                    "does not have; it was not read", table=ref.table + 1, row=ref.row + 1)
     for ref, previous in ctx.index.unanchored:
-        ctx.report("item-duplicated", f"a row with answers but no {ctx.framework.item_name} id follows "
+        ctx.report("row-not-read", f"a row with answers but no {ctx.framework.item_name} id follows "
                    f"{previous}; its answers were not read", item=previous, severity="warning",
                    table=ref.table + 1, row=ref.row + 1)
 
