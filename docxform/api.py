@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from docxform.errors import DocxformError
+from docxform.files import write_file
 from docxform.framework import BUILTIN_IDS, check_definition, load_framework
 from docxform.framework.model import Framework
 from docxform.generate.form import FormOptions
@@ -247,7 +248,7 @@ def merge(paths: list[str | Path], output: str | Path, *, framework: str | None 
     returns, errors = load_inputs(list(expand_paths([str(p) for p in paths])), framework=framework)
     require_some(returns, errors)
     merged = merge_returns(returns, framework_of(returns, framework), anonymise=anonymise)
-    Path(output).write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    write_file(Path(output), json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
     return merged, errors
 
 

@@ -18,6 +18,7 @@ import click
 
 from docxform import __version__, api
 from docxform.errors import DocxformError, FrameworkError
+from docxform.files import output_folder, write_file
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -175,7 +176,7 @@ def parse(files: tuple[str, ...], mapping: str | None, framework: str | None, ou
     failed = 0
     out_dir = Path(output) if output and (len(paths) > 1 or Path(output).is_dir()) else None
     if out_dir:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        output_folder(out_dir, create=True)
     outcomes = api.parse(list(paths), mapping=mapping, framework=framework, jobs=jobs)
     taken: set[str] = set()
     with _progress(outcomes, len(paths)) as bar:
@@ -186,9 +187,9 @@ def parse(files: tuple[str, ...], mapping: str | None, framework: str | None, ou
                 continue
             text = json.dumps(outcome.result, indent=2, ensure_ascii=False)
             if out_dir:
-                (out_dir / api.json_name(outcome.path, taken)).write_text(text + "\n", "utf-8")
+                write_file(out_dir / api.json_name(outcome.path, taken), text + "\n")
             elif output:
-                Path(output).write_text(text + "\n", "utf-8")
+                write_file(Path(output), text + "\n")
             else:
                 click.echo(text)
     if failed:

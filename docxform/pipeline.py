@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from docxform import api
+from docxform.files import output_folder, write_file
 from docxform.framework.model import Framework
 from docxform.problems import Problem
 
@@ -68,7 +69,7 @@ def summarise_inputs(inputs: list[str], workbook: Path, *, html: Path | None = N
     plan_data = _plans(plans or [], fw, errors)
     write_summary(merged, fw, workbook, problems=problems, plans=plan_data)
     if html:
-        html.write_text(render_html(merged, fw, problems), "utf-8")
+        write_file(html, render_html(merged, fw, problems))
     return SummaryResult(workbook, html, errors)
 
 
@@ -93,9 +94,9 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
     from docxform.summarise import render_html, write_summary
 
     result = CollateResult()
-    out.mkdir(parents=True, exist_ok=True)
+    output_folder(out, create=True)
     parsed_dir = out / "parsed"
-    parsed_dir.mkdir(exist_ok=True)
+    output_folder(parsed_dir, create=True)
     returns: list[dict[str, Any]] = []
     taken: set[str] = set()
     for outcome in api.parse(list(api.expand_paths([str(i) for i in inputs])), framework=framework, jobs=jobs):
@@ -103,8 +104,8 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
             result.errors.append(outcome.error or outcome.path)
             continue
         returns.append(outcome.result)
-        (parsed_dir / api.json_name(outcome.path, taken)).write_text(
-            json.dumps(outcome.result, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        write_file(parsed_dir / api.json_name(outcome.path, taken),
+                   json.dumps(outcome.result, indent=2, ensure_ascii=False) + "\n")
     result.returns = len(returns)
     result.outputs["parsed returns"] = parsed_dir
     if not returns:
@@ -115,16 +116,16 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
     result.error_count = sum(p.severity == "error" for p in problems)
     result.warning_count = len(problems) - result.error_count
     validation = out / "validation.json"
-    validation.write_text(json.dumps([p.to_dict() for p in problems], indent=2, ensure_ascii=False) + "\n", "utf-8")
+    write_file(validation, json.dumps([p.to_dict() for p in problems], indent=2, ensure_ascii=False) + "\n")
     result.outputs["validation problems"] = validation
     merged = merge_returns(returns, fw)
     merged_path = out / "merged.json"
-    merged_path.write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    write_file(merged_path, json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
     result.outputs["merged dataset"] = merged_path
     workbook = out / "summary.xlsx"
     write_summary(merged, fw, workbook, problems=problems)
     result.outputs["summary workbook"] = workbook
     report = out / "report.html"
-    report.write_text(render_html(merged, fw, problems), "utf-8")
+    write_file(report, render_html(merged, fw, problems))
     result.outputs["HTML report"] = report
     return result

@@ -159,3 +159,31 @@ def test_every_documented_code_is_reported_somewhere_in_the_code() -> None:
     package = Path(__file__).resolve().parents[1] / "docxform"
     source = "\n".join(p.read_text("utf-8") for p in package.rglob("*.py") if p.name != "problems.py")
     assert [code for code in CODES if f'"{code}"' not in source] == []
+
+
+@pytest.mark.parametrize("args", [
+    ["parse", "{sample}", "-o", "{missing}/x.json"],
+    ["parse", "{sample}", "{sample2}", "-o", "{file}/out"],
+    ["merge", "{sample}", "-o", "{missing}/m.json"],
+    ["summarise", "{sample}", "-o", "{missing}/s.xlsx"],
+    ["summarise", "{sample}", "-o", "{tmp}/s.xlsx", "--html", "{missing}/r.html"],
+    ["collate", "{sample}", "-o", "{file}/out"],
+    ["generate", "plan", "sa2003", "-o", "{missing}/p.xlsx"],
+    ["validate", "{sample}", "--xlsx", "{missing}/v.xlsx"],
+], ids=lambda a: " ".join(a[:2]))
+def test_outputs_that_cannot_be_written_get_one_line(tmp_path: Path, args: list[str]) -> None:
+    import subprocess
+    import sys
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", "utf-8")
+    samples = sorted(SAMPLES.glob("*.docx"))
+    values = {"sample": str(samples[0]), "sample2": str(samples[1]), "missing": str(tmp_path / "no" / "such"),
+              "file": str(blocker), "tmp": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "docxform", *[a.format(**values) for a in args]],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert ("cannot write" in last or "cannot create output folder" in last or "not writable" in last
+            or "does not exist" in last), last

@@ -8,14 +8,12 @@ half-written form is ever left behind.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from docxform.errors import DocxformError
+from docxform.files import output_folder, write_file
 from docxform.framework.model import Framework
 from docxform.generate.form import FormOptions, build_form
 from docxform.generate.respondents import Respondent
@@ -67,7 +65,7 @@ class FormWriter:
 def write_mapping(mapping: Mapping, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{mapping.id}.yaml"
-    _atomic_write(path, mapping_to_yaml(mapping).encode("utf-8"))
+    write_file(path, mapping_to_yaml(mapping).encode("utf-8"))
     return path
 
 
@@ -76,8 +74,8 @@ def generate_form(framework: Framework, target: Path, options: FormOptions | Non
     """Write one form to ``target`` (a .docx path)."""
     writer = FormWriter(framework, options or FormOptions())
     parts, form_id = writer.parts(partnership, respondent)
-    _check_target_dir(target.parent)
-    _atomic_write(target, _zip_bytes(parts))
+    output_folder(target.parent)
+    write_file(target, _zip_bytes(parts))
     return GeneratedForm(target, form_id, respondent)
 
 
@@ -85,13 +83,13 @@ def generate_forms(framework: Framework, folder: Path, respondents: Iterable[Res
                    options: FormOptions | None = None, *, partnership: str = "") -> list[GeneratedForm]:
     """One personalised form per respondent, named ``<framework>-<name>.docx``."""
     writer = FormWriter(framework, options or FormOptions())
-    _check_target_dir(folder, create=True)
+    output_folder(folder, create=True)
     written: list[GeneratedForm] = []
     try:
         for person in respondents:
             parts, form_id = writer.parts(partnership, person)
             path = folder / f"{framework.id}-{person.slug}.docx"
-            _atomic_write(path, _zip_bytes(parts))
+            write_file(path, _zip_bytes(parts))
             written.append(GeneratedForm(path, form_id, person))
     except BaseException:
         for form in written:
@@ -106,37 +104,3 @@ def _zip_bytes(parts: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     write_package(parts, buffer)
     return buffer.getvalue()
-
-
-def _check_target_dir(folder: Path, create: bool = False) -> None:
-    folder = folder if str(folder) else Path(".")
-    try:
-        if create:
-            folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DocxformError(folder, f"cannot create output folder: {exc.strerror}") from None
-    if not folder.is_dir():
-        raise DocxformError(folder, "output folder does not exist")
-    if not os.access(folder, os.W_OK):
-        raise DocxformError(folder, "output folder is not writable")
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    try:
-        handle, temp = tempfile.mkstemp(prefix=".docxform-", suffix=".tmp", dir=path.parent or ".")
-    except OSError as exc:
-        raise DocxformError(path, f"cannot write: {exc.strerror}") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temp, 0o644 & ~_umask())
-        os.replace(temp, path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise DocxformError(path, f"cannot write: {exc.strerror}") from None
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
