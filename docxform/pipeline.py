@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docxform import api
 from docxform.files import output_folder, write_file
 from docxform.framework.model import Framework
 from docxform.problems import Problem
+
+if TYPE_CHECKING:
+    from docxform.validate import ValidationReport
 
 
 @dataclass
@@ -44,13 +47,22 @@ class CollateResult:
 
 
 def _problems_of(returns: list[dict[str, Any]], framework: Framework) -> list[Problem]:
-    from docxform.validate import validate_return
+    return _report_of(returns, framework, []).problems
 
-    found: list[Problem] = []
+
+def _report_of(returns: list[dict[str, Any]], framework: Framework, unreadable: list[str]) -> ValidationReport:
+    """The validation report of returns already parsed (the same report ``docxform validate`` gives)."""
+    from docxform.merge import respondent_label
+    from docxform.validate import FileReport, ValidationReport, validate_return
+
+    report = ValidationReport(item_name=framework.item_name)
     for data in returns:
         if data.get("kind") == "form":
-            found += validate_return(data, framework, expected=framework)
-    return found
+            report.files.append(FileReport(path=data["source"]["path"], respondent=respondent_label(data),
+                                           problems=validate_return(data, framework, expected=framework)))
+    report.files += [FileReport(path=line.split(": ", 1)[0], respondent="", error=line.split(": ", 1)[-1])
+                     for line in unreadable]
+    return report
 
 
 def summarise_inputs(inputs: list[str], workbook: Path, *, html: Path | None = None, plans: list[Path] | None = None,
@@ -112,12 +124,14 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
         result.errors.append("docxform: no return could be read")
         return result
     fw = api.framework_of(returns, framework)
-    problems = _problems_of(returns, fw)
-    result.error_count = sum(p.severity == "error" for p in problems)
-    result.warning_count = len(problems) - result.error_count
+    validation_report = _report_of(returns, fw, result.errors)
+    problems = validation_report.problems
+    result.error_count, result.warning_count = validation_report.errors, validation_report.warnings
     validation = out / "validation.json"
-    write_file(validation, json.dumps([p.to_dict() for p in problems], indent=2, ensure_ascii=False) + "\n")
-    result.outputs["validation problems"] = validation
+    write_file(validation, json.dumps(validation_report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    write_file(out / "validation.txt", validation_report.to_text() + "\n")
+    result.outputs["validation report"] = validation
+    result.outputs["validation report (text)"] = out / "validation.txt"
     merged = merge_returns(returns, fw)
     merged_path = out / "merged.json"
     write_file(merged_path, json.dumps(merged, indent=2, ensure_ascii=False) + "\n")

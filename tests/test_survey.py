@@ -125,3 +125,16 @@ def test_consolidated_form_parses_back_with_the_agreed_ratings(survey: dict, tmp
         assert "Person 03: Person 03 on " + item in answer["comments"]
     merged = json.loads((survey["out"] / "merged.json").read_text("utf-8"))
     assert len(merged["respondents"]) == 15
+
+
+def test_collate_writes_the_validation_report_validate_would(survey: dict) -> None:
+    from docxform.validate import validate_files
+
+    out = survey["out"]
+    report = json.loads((out / "validation.json").read_text("utf-8"))
+    parsed = sorted((out / "parsed").glob("*.json"))
+    direct = validate_files(parsed).to_dict()
+    assert report["summary"] == direct["summary"]
+    assert sorted(p["code"] for f in report["files"] for p in f["problems"]) == sorted(
+        p["code"] for f in direct["files"] for p in f["problems"])
+    assert (out / "validation.txt").read_text("utf-8").count("\n") > 15
