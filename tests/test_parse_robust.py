@@ -10,15 +10,13 @@ in two, a merged title row, a header retyped in lower case.
 from __future__ import annotations
 
 import copy
-import io
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from filler import fill
+from filler import edit_document, fill
 from lo import convert, soffice_or_skip
 from lxml import etree
 
@@ -108,22 +106,22 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Filled]:
     return out
 
 
+def _through_libreoffice(filled: dict[str, Filled], target: str, folder: Path) -> dict[str, Path]:
+    soffice_or_skip()
+    keys = list(filled)
+    return dict(zip(keys, convert([filled[k].path for k in keys], target, folder), strict=True))
+
+
 @pytest.fixture(scope="module")
 def resaved(filled: dict[str, Filled], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every filled form opened and saved as .docx by LibreOffice (one run for all)."""
-    soffice_or_skip()
-    keys = list(filled)
-    outputs = convert([filled[k].path for k in keys], "docx:MS Word 2007 XML", tmp_path_factory.mktemp("lo"))
-    return dict(zip(keys, outputs, strict=True))
+    return _through_libreoffice(filled, "docx:MS Word 2007 XML", tmp_path_factory.mktemp("lo"))
 
 
 @pytest.fixture(scope="module")
 def as_doc(filled: dict[str, Filled], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every filled form saved as Word 97 .doc by LibreOffice (one run for all)."""
-    soffice_or_skip()
-    keys = list(filled)
-    outputs = convert([filled[k].path for k in keys], "doc", tmp_path_factory.mktemp("doc"))
-    return dict(zip(keys, outputs, strict=True))
+    return _through_libreoffice(filled, "doc", tmp_path_factory.mktemp("doc"))
 
 
 def items_of(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -189,17 +187,7 @@ def test_doc_round_trip_reads_back_by_position(filled: dict[str, Filled], as_doc
 
 def edit(src: Path, dst: Path, change: Callable[[etree._Element], None]) -> Path:
     """Apply ``change`` to the body of a .docx and write the result to ``dst``."""
-    with zipfile.ZipFile(src) as archive:
-        parts = {n: archive.read(n) for n in archive.namelist()}
-    root = etree.fromstring(parts["word/document.xml"])
-    change(root.find(w("body")))
-    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, blob in parts.items():
-            archive.writestr(name, blob)
-    dst.write_bytes(buffer.getvalue())
-    return dst
+    return edit_document(src, dst, lambda root: change(root.find(w("body"))))
 
 
 def strip_controls(body: etree._Element) -> None:
