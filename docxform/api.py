@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from docxform.errors import DocxformError
-from docxform.files import write_file
+from docxform.files import read_json_input, write_file
 from docxform.framework import BUILTIN_IDS, check_definition, load_framework
 from docxform.framework.model import Framework
 from docxform.generate.form import FormOptions
@@ -166,16 +166,7 @@ def read_json(path: Path) -> dict[str, Any]:
     The shape is checked here (a parsed return fully, by :func:`docxform.validate.check_return`),
     so a hand-edited or foreign file fails with its name and the cause, not deep in a later stage.
     """
-    try:
-        if path.stat().st_size > MAX_JSON_BYTES:
-            raise DocxformError(path, f"larger than {MAX_JSON_BYTES // 2**30} GB; not a docxform JSON file")
-        data = json.loads(path.read_bytes())
-    except FileNotFoundError:
-        raise DocxformError(path, "no such file") from None
-    except RecursionError:
-        raise DocxformError(path, "JSON nested too deeply; not a docxform JSON file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DocxformError(path, f"not a docxform JSON file ({str(exc).splitlines()[0]})") from None
+    data = read_json_input(path, limit=MAX_JSON_BYTES, what="docxform JSON file")
     kind = data.get("kind") if isinstance(data, dict) else None
     if kind == "form":
         from docxform.validate import check_return

@@ -1,17 +1,64 @@
-"""Writing outputs: whole files or nothing, and one-line errors naming the path.
+"""Files in and out: one-line errors naming the path, absurd sizes refused, outputs whole or absent.
 
-Every output (forms, JSON, workbooks, reports) goes through these, so a
-full disk, a missing or read-only folder never leaves a half-written file
-and never ends in a traceback.
+Every input a user hands us (definitions, mappings, CSVs, returns, JSON)
+is read through :func:`read_input`, so a missing file, a folder, a
+permission problem or a file far too large is reported the same way
+everywhere. Every output (forms, JSON, workbooks, reports) is written
+through :func:`write_file`, so a full disk, a missing or read-only folder
+never leaves a half-written file and never ends in a traceback.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from docxform.errors import DocxformError
+
+
+def input_error(path: str | Path, exc: OSError, what: str = "file") -> DocxformError:
+    """The one-line error for an input that cannot be opened."""
+    if isinstance(exc, FileNotFoundError):
+        return DocxformError(path, f"no such {what}")
+    if isinstance(exc, IsADirectoryError):
+        return DocxformError(path, f"is a directory, not a {what}")
+    if isinstance(exc, PermissionError):
+        return DocxformError(path, "permission denied")
+    return DocxformError(path, f"cannot read: {exc.strerror or exc}")
+
+
+def read_input(path: Path, *, limit: int, what: str = "file") -> bytes:
+    """The whole of an input file, refusing one larger than ``limit`` bytes before reading it."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise DocxformError(path, f"{size:,} bytes is too large for a {what} (limit {limit:,})")
+        return path.read_bytes()
+    except OSError as exc:
+        raise input_error(path, exc, what) from None
+
+
+def read_text_input(path: Path, *, limit: int, what: str = "file") -> str:
+    """An input text file as UTF-8 (a byte-order mark is allowed)."""
+    data = read_input(path, limit=limit, what=what)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DocxformError(path, f"not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+
+
+def read_json_input(path: Path, *, limit: int, what: str = "JSON file") -> Any:
+    """A JSON input, with depth bombs and syntax errors reported in one line."""
+    data = read_input(path, limit=limit, what=what)
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise DocxformError(path, f"JSON nested too deeply; not a {what}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DocxformError(path, f"not JSON ({str(exc).splitlines()[0]}); not a {what}") from None
 
 
 def output_folder(folder: Path, create: bool = False) -> None:

@@ -20,8 +20,10 @@ from typing import Any
 import yaml
 
 from docxform.errors import DocxformError
+from docxform.files import read_text_input
 
 FORMAT = 1
+MAX_MAPPING_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -132,12 +134,9 @@ def load_mapping(ref: str | Path) -> Mapping:
     if text_ref in shipped_mapping_ids():
         return _shipped(text_ref)
     path = Path(text_ref)
-    try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        raise DocxformError(path, "no such mapping file or shipped mapping id") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DocxformError(path, f"cannot read mapping: {exc}") from None
+    if not path.exists():
+        raise DocxformError(path, "no such mapping file or shipped mapping id")
+    text = read_text_input(path, limit=MAX_MAPPING_BYTES, what="mapping file")
     try:
         data = yaml.safe_load(text)
     except RecursionError:

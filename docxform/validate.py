@@ -12,7 +12,6 @@ code, what triggers it and how to fix it.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from docxform.errors import DocxformError, UnsafeInputError
+from docxform.errors import DocxformError
+from docxform.files import read_json_input
 from docxform.framework.model import FormField, Framework
 from docxform.merge import respondent_label, text_value
 from docxform.problems import CODES, Problem, problem
@@ -54,19 +54,7 @@ def load_return(path: str | Path) -> dict[str, Any]:
     than deep inside the merge. Raises :class:`DocxformError`.
     """
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_RETURN_BYTES:
-            raise UnsafeInputError(path, f"{size} bytes is too big for a parsed return")
-        with path.open("rb") as fh:
-            data = json.loads(fh.read())
-    except OSError as exc:
-        raise DocxformError(path, f"cannot read: {exc.strerror or exc}") from exc
-    except RecursionError:
-        raise DocxformError(path, "JSON nested too deeply; not a parsed return") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DocxformError(path, f"not JSON: {exc}",
-                            hint="give the JSON written by docxform parse, not the .docx") from exc
+    data = read_json_input(path, limit=MAX_RETURN_BYTES, what="parsed return")
     check_return(data, path)
     return data
 

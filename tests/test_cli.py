@@ -58,7 +58,7 @@ def test_check_framework_exit_codes(tmp_path: Path) -> None:
     code, out = run("check-framework", str(bad))
     assert code == 1 and "missing required key 'version'" in out and "bad.yaml" in out
     code, out = run("check-framework", str(tmp_path / "none.yaml"))
-    assert code == 1 and "none.yaml: no such file" in out
+    assert code == 1 and "none.yaml: no such definition file" in out
 
 
 def test_validate_json_is_the_library_report() -> None:
@@ -187,3 +187,13 @@ def test_outputs_that_cannot_be_written_get_one_line(tmp_path: Path, args: list[
     last = done.stderr.strip().splitlines()[-1]
     assert ("cannot write" in last or "cannot create output folder" in last or "not writable" in last
             or "does not exist" in last), last
+
+
+def test_inputs_beyond_their_size_limit_are_refused_before_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    import docxform.parse.source
+
+    monkeypatch.setattr(docxform.parse.source, "MAX_RETURN_BYTES", 1000)
+    sample = sorted(SAMPLES.glob("*.docx"))[0]
+    (outcome,) = api.parse([sample])
+    assert outcome.result is None and outcome.error is not None
+    assert outcome.error.startswith(f"{sample}: ") and "is too large for a file (limit 1,000)" in outcome.error

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from docxform.files import read_text_input
 from docxform.problems import Problem, problem
 
 PathKey = tuple[str | int, ...]
@@ -106,20 +107,4 @@ def _walk(node: yaml.Node, path: PathKey, doc: YamlDocument, file: str, seen: se
 
 def read_text(path: Path) -> str:
     """Read a definition file as UTF-8, refusing absurd sizes."""
-    from docxform.errors import DocxformError
-
-    try:
-        size = path.stat().st_size
-        if size > MAX_DEFINITION_BYTES:
-            raise DocxformError(path, f"definition file is {size:,} bytes; the limit is {MAX_DEFINITION_BYTES:,}")
-        return path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise DocxformError(path, "no such file") from None
-    except IsADirectoryError:
-        raise DocxformError(path, "is a directory, not a definition file") from None
-    except PermissionError:
-        raise DocxformError(path, "permission denied") from None
-    except UnicodeDecodeError as exc:
-        raise DocxformError(path, f"not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
-    except OSError as exc:
-        raise DocxformError(path, f"cannot read: {exc.strerror}") from None
+    return read_text_input(path, limit=MAX_DEFINITION_BYTES, what="definition file")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docxform.errors import DocxformError
+from docxform.files import read_text_input
 
 REQUIRED = ("name",)
 KNOWN = ("name", "organisation", "role", "email")
@@ -37,18 +38,7 @@ def slugify(text: str) -> str:
 
 def read_respondents(path: Path) -> list[Respondent]:
     """Read and check the CSV; every problem is a one-line error naming file and line."""
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise DocxformError(path, f"larger than {MAX_BYTES // 2**20} MB; not a list of respondents")
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise DocxformError(path, "no such respondents file") from None
-    except IsADirectoryError:
-        raise DocxformError(path, "is a directory, not a CSV file") from None
-    except PermissionError:
-        raise DocxformError(path, "permission denied") from None
-    except UnicodeDecodeError:
-        raise DocxformError(path, "not UTF-8 text; save the CSV as UTF-8") from None
+    text = read_text_input(path, limit=MAX_BYTES, what="respondents file")
     if "\x00" in text:
         raise DocxformError(path, f"line {text[:text.index(chr(0))].count(chr(10)) + 1}: contains a NUL character; "
                             "not a CSV text file")

@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from docxform.errors import DocxformError, UnsafeInputError
+from docxform.files import input_error
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK"
@@ -73,14 +74,8 @@ def open_package(path: str | Path, *, kind: str = "docx", data: bytes | None = N
         try:
             with open(path, "rb") as handle:
                 head = handle.read(8)
-        except FileNotFoundError:
-            raise DocxformError(path, "no such file") from None
-        except IsADirectoryError:
-            raise DocxformError(path, "is a directory") from None
-        except PermissionError:
-            raise DocxformError(path, "permission denied") from None
         except OSError as exc:
-            raise DocxformError(path, f"cannot read: {exc.strerror}") from None
+            raise input_error(path, exc) from None
     else:
         head = data[:8]
     if not head:

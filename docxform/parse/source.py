@@ -15,10 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docxform.errors import DocxformError
+from docxform.files import read_input
 from docxform.oxml.package import open_package, read_custom_properties
 from docxform.oxml.reader import Document, read_document
 
 CONVERT_TIMEOUT = 120
+#: A returned form is a few hundred KB; this is far beyond any real one.
+MAX_RETURN_BYTES = 256 * 1024 * 1024
 
 
 @dataclass
@@ -36,14 +39,7 @@ def soffice() -> str | None:
 
 def load_source(path: Path) -> Source:
     """Read a return into a :class:`Document`, or raise a one-line DocxformError."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DocxformError(path, "no such file") from None
-    except IsADirectoryError:
-        raise DocxformError(path, "is a directory") from None
-    except OSError as exc:
-        raise DocxformError(path, f"cannot read: {exc.strerror}") from None
+    data = read_input(path, limit=MAX_RETURN_BYTES)
     digest = hashlib.sha256(data).hexdigest()
     suffix = path.suffix.lower()
     if suffix == ".docm":

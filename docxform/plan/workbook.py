@@ -19,8 +19,12 @@ from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
 from docxform.errors import DocxformError
+from docxform.files import read_input
 from docxform.oxml.package import open_package, read_custom_properties
 from docxform.oxml.sheets import check_workbook_parts
+
+#: A plan workbook is tens of KB; this is far beyond any real one.
+MAX_WORKBOOK_BYTES = 256 * 1024 * 1024
 
 
 @dataclass
@@ -36,23 +40,12 @@ class Loaded:
 
 def open_workbook(path: Path) -> Loaded:
     """Check and load a workbook, or raise a one-line DocxformError naming the file."""
-    data = _read_bytes(path)
+    data = read_input(path, limit=MAX_WORKBOOK_BYTES)
     with open_package(path, kind="xlsx", data=data) as package:
         check_workbook_parts(package)
         properties = read_custom_properties(package)
     return Loaded(path=path, sha256=hashlib.sha256(data).hexdigest(), values=_load(path, data, True),
                   formulas=_load(path, data, False), properties=properties)
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise DocxformError(path, "no such file") from None
-    except IsADirectoryError:
-        raise DocxformError(path, "is a directory") from None
-    except OSError as exc:
-        raise DocxformError(path, f"cannot read: {exc.strerror or exc}") from None
 
 
 def _load(path: Path, data: bytes, data_only: bool) -> Workbook:
