@@ -287,7 +287,7 @@ def test_load_return_rejects_unknown_codes_and_bad_items(tmp_path: Path) -> None
 
 
 def test_load_return_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(DocxformError, match="absent.json: no such parsed return"):
+    with pytest.raises(DocxformError, match=r"absent\.json: no such parsed return"):
         load_return(tmp_path / "absent.json")
 
 
