@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -75,22 +77,34 @@ def output_folder(folder: Path, create: bool = False) -> None:
         raise DocxformError(folder, "output folder is not writable")
 
 
-def write_file(path: Path, data: bytes | str) -> None:
-    """Write to a temporary file beside ``path``, then rename: the file is whole or absent."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
+@contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` to write to; renamed onto ``path`` only if the block succeeds.
+
+    A failure (a full disk, an exception while writing) removes the temporary
+    file, so ``path`` is always either the old file, absent, or whole.
+    """
     try:
-        handle, temp = tempfile.mkstemp(prefix=".docxform-", suffix=".tmp", dir=path.parent or ".")
+        handle, temp = tempfile.mkstemp(prefix=".docxform-", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
     except OSError as exc:
-        raise DocxformError(path, f"cannot write: {exc.strerror}") from None
+        raise DocxformError(path, f"cannot write: {exc.strerror or exc}") from None
+    os.close(handle)
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temp, 0o644 & ~_umask())
+        yield Path(temp)
+        os.chmod(temp, 0o644 & ~_umask())  # mkstemp makes it private; outputs are meant to be shared
         os.replace(temp, path)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
-        raise DocxformError(path, f"cannot write: {exc.strerror}") from None
+        raise DocxformError(path, f"cannot write: {exc.strerror or exc}") from None
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def write_file(path: Path, data: bytes | str) -> None:
+    """Write a whole file at once (see :func:`atomic_output`)."""
+    with atomic_output(path) as temp:
+        temp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def _umask() -> int:

@@ -16,9 +16,7 @@ streams the rows into that part while copying the package. Only strings
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +26,7 @@ from typing import IO
 
 from openpyxl.utils import get_column_letter
 
-from docxform.errors import DocxformError
+from docxform.files import atomic_output
 from docxform.safety import clean_text, looks_like_formula, xml_escape
 
 Value = str | int | float | None
@@ -166,36 +164,21 @@ def splice_package(package: bytes, target: Path, raw: dict[str, RawTable],
     leaves half a workbook where the summary should be. Zip dates and the
     document's modified date are fixed so the output is reproducible.
     """
-    target = Path(target)
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=".docxform-", suffix=".xlsx.tmp", dir=target.parent)
-    except OSError as exc:
-        raise DocxformError(target, f"cannot write: {exc.strerror or exc}") from exc
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(BytesIO(package)) as src, \
-                zipfile.ZipFile(tmp_name, "w", zipfile.ZIP_DEFLATED) as dst:
-            for info in src.infolist():
-                entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                entry.external_attr = 0o644 << 16
-                data = src.read(info.filename)
-                if info.filename in (dimensions or {}):
-                    data = _with_dimension(data.decode("utf-8"), (dimensions or {})[info.filename]).encode("utf-8")
-                if info.filename in raw:
-                    _write_spliced(dst, entry, data.decode("utf-8"), raw[info.filename])
-                    continue
-                if info.filename == "docProps/core.xml":
-                    data = _MODIFIED.sub(rf"\g<1>{FIXED_TIMESTAMP}\g<2>", data.decode("utf-8")).encode("utf-8")
-                dst.writestr(entry, data)
-        os.chmod(tmp_name, 0o644)  # mkstemp makes it private; a summary is meant to be shared
-        os.replace(tmp_name, target)
-    except OSError as exc:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise DocxformError(target, f"cannot write: {exc.strerror or exc}") from exc
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with atomic_output(Path(target)) as temp, zipfile.ZipFile(BytesIO(package)) as src, \
+            zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            data = src.read(info.filename)
+            if info.filename in (dimensions or {}):
+                data = _with_dimension(data.decode("utf-8"), (dimensions or {})[info.filename]).encode("utf-8")
+            if info.filename in raw:
+                _write_spliced(dst, entry, data.decode("utf-8"), raw[info.filename])
+                continue
+            if info.filename == "docProps/core.xml":
+                data = _MODIFIED.sub(rf"\g<1>{FIXED_TIMESTAMP}\g<2>", data.decode("utf-8")).encode("utf-8")
+            dst.writestr(entry, data)
 
 
 def _write_spliced(dst: zipfile.ZipFile, entry: zipfile.ZipInfo, xml: str, table: RawTable) -> None:

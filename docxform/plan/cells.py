@@ -20,7 +20,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from docxform.errors import DocxformError
+from docxform.files import write_file
 from docxform.oxml.package import repack
 from docxform.safety import clean_text, looks_like_formula
 
@@ -53,10 +53,7 @@ def save_workbook(workbook: Workbook, target: Path) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).write_data()
-    try:
-        target.write_bytes(repack(buffer.getvalue()))
-    except OSError as exc:
-        raise DocxformError(target, f"cannot write: {exc.strerror or exc}") from None
+    write_file(target, repack(buffer.getvalue()))
 
 
 def fit_height(ws: Worksheet, row: int, texts: list[tuple[str, float]]) -> None:
