@@ -7,14 +7,14 @@ Python through these functions (and the tests compare the two).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from docxform.errors import DocxformError
-from docxform.files import read_json_input, write_file
+from docxform.files import output_folder, read_json_input, write_file
 from docxform.framework import BUILTIN_IDS, check_definition, load_framework
 from docxform.framework.model import Framework
 from docxform.generate.form import FormOptions
@@ -96,7 +96,7 @@ class ParseOutcome:
     error: str | None
 
 
-def parse(paths: list[str | Path], *, mapping: str | None = None, framework: str | None = None,
+def parse(paths: Sequence[str | Path], *, mapping: str | None = None, framework: str | None = None,
           jobs: int = 1) -> Iterator[ParseOutcome]:
     """Parse returns (forms or plans); one outcome per file, errors included, in input order.
 
@@ -239,7 +239,7 @@ def merge(paths: list[str | Path], output: str | Path, *, framework: str | None 
     returns, errors = load_inputs(list(expand_paths([str(p) for p in paths])), framework=framework)
     require_some(returns, errors)
     merged = merge_returns(returns, framework_of(returns, framework), anonymise=anonymise)
-    write_file(Path(output), json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
+    write_file(Path(output), to_json(merged))
     return merged, errors
 
 
@@ -276,6 +276,23 @@ def collate(inputs: list[str | Path], output: str | Path, *, framework: str | No
     from docxform.pipeline import collate as run
 
     return run([Path(i) for i in inputs], Path(output), framework=framework, jobs=jobs)
+
+
+def to_json(data: Any, *, compact: bool = False) -> str:
+    """docxform's JSON text: indented for files, one line per document for a stream (JSON Lines)."""
+    if compact:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def save_parsed(outcomes: Iterable[ParseOutcome], folder: Path) -> Iterator[ParseOutcome]:
+    """Write each parsed result to ``folder/<input name>.json`` as it arrives, passing the outcomes on."""
+    output_folder(folder, create=True)
+    taken: set[str] = set()
+    for outcome in outcomes:
+        if outcome.result is not None:
+            write_file(folder / json_name(outcome.path, taken), to_json(outcome.result))
+        yield outcome
 
 
 def json_name(path: str | Path, taken: set[str]) -> str:

@@ -18,7 +18,7 @@ import click
 
 from docxform import __version__, api
 from docxform.errors import DocxformError, FrameworkError
-from docxform.files import output_folder, write_file
+from docxform.files import write_file
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -162,9 +162,10 @@ def generate_plan(framework: str, output: str, source: str | None, partnership: 
 def parse(files: tuple[str, ...], mapping: str | None, framework: str | None, output: str | None, jobs: int) -> None:
     """Parse returned forms (.docx, .doc, .odt, .rtf) or plans (.xlsx) into JSON.
 
-    One JSON document per file: to stdout for a single file, else into the
-    folder given by -o (named after each input). Files that cannot be read
-    get a one-line error; the others are still parsed; the exit status is 1.
+    One JSON document per file: into the folder given by -o (named after each
+    input), or to stdout (indented for one file, one line per file for
+    several: JSON Lines). Files that cannot be read get a one-line error; the
+    others are still parsed; the exit status is 1.
 
     \b
     Examples:
@@ -175,23 +176,18 @@ def parse(files: tuple[str, ...], mapping: str | None, framework: str | None, ou
     paths = api.expand_paths(list(files))
     failed = 0
     out_dir = Path(output) if output and (len(paths) > 1 or Path(output).is_dir()) else None
-    if out_dir:
-        output_folder(out_dir, create=True)
     outcomes = api.parse(list(paths), mapping=mapping, framework=framework, jobs=jobs)
-    taken: set[str] = set()
+    if out_dir:
+        outcomes = api.save_parsed(outcomes, out_dir)
     with _progress(outcomes, len(paths)) as bar:
         for outcome in bar:
             if outcome.result is None:
                 failed += 1
                 click.echo(outcome.error, err=True)
-                continue
-            text = json.dumps(outcome.result, indent=2, ensure_ascii=False)
-            if out_dir:
-                write_file(out_dir / api.json_name(outcome.path, taken), text + "\n")
-            elif output:
-                write_file(Path(output), text + "\n")
-            else:
-                click.echo(text)
+            elif output and not out_dir:
+                write_file(Path(output), api.to_json(outcome.result))
+            elif not out_dir:
+                click.echo(api.to_json(outcome.result, compact=len(paths) > 1).rstrip("\n"))
     if failed:
         click.echo(f"docxform: {failed} of {len(paths)} file(s) could not be read", err=True)
     sys.exit(1 if failed else 0)

@@ -6,7 +6,6 @@ them and records where every output went.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -108,16 +107,13 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
     result = CollateResult()
     output_folder(out, create=True)
     parsed_dir = out / "parsed"
-    output_folder(parsed_dir, create=True)
     returns: list[dict[str, Any]] = []
-    taken: set[str] = set()
-    for outcome in api.parse(list(api.expand_paths([str(i) for i in inputs])), framework=framework, jobs=jobs):
+    paths = list(api.expand_paths([str(i) for i in inputs]))
+    for outcome in api.save_parsed(api.parse(paths, framework=framework, jobs=jobs), parsed_dir):
         if outcome.result is None:
             result.errors.append(outcome.error or outcome.path)
-            continue
-        returns.append(outcome.result)
-        write_file(parsed_dir / api.json_name(outcome.path, taken),
-                   json.dumps(outcome.result, indent=2, ensure_ascii=False) + "\n")
+        else:
+            returns.append(outcome.result)
     result.returns = len(returns)
     result.outputs["parsed returns"] = parsed_dir
     if not returns:
@@ -128,13 +124,13 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
     problems = validation_report.problems
     result.error_count, result.warning_count = validation_report.errors, validation_report.warnings
     validation = out / "validation.json"
-    write_file(validation, json.dumps(validation_report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    write_file(validation, api.to_json(validation_report.to_dict()))
     write_file(out / "validation.txt", validation_report.to_text() + "\n")
     result.outputs["validation report"] = validation
     result.outputs["validation report (text)"] = out / "validation.txt"
     merged = merge_returns(returns, fw)
     merged_path = out / "merged.json"
-    write_file(merged_path, json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
+    write_file(merged_path, api.to_json(merged))
     result.outputs["merged dataset"] = merged_path
     workbook = out / "summary.xlsx"
     write_summary(merged, fw, workbook, problems=problems)

@@ -197,3 +197,11 @@ def test_inputs_beyond_their_size_limit_are_refused_before_reading(monkeypatch: 
     (outcome,) = api.parse([sample])
     assert outcome.result is None and outcome.error is not None
     assert outcome.error.startswith(f"{sample}: ") and "is too large for a file (limit 1,000)" in outcome.error
+
+
+def test_several_returns_to_stdout_are_json_lines() -> None:
+    files = sorted(SAMPLES.glob("*.docx"))[:3]
+    code, out = run("parse", *map(str, files))
+    assert code == 0
+    lines = out.strip().split("\n")
+    assert [json.loads(line) for line in lines] == [o.result for o in api.parse(files)]
