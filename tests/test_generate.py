@@ -19,6 +19,7 @@ from docxform.generate.shipped import regenerate, shipped_layouts
 from docxform.parse import parse_form
 
 ROOT = Path(__file__).resolve().parents[1]
+SAMPLES_CSV = ROOT / "samples" / "people.csv"
 
 
 def test_shipped_blank_forms_and_mappings_are_regenerated_identically(tmp_path: Path) -> None:
@@ -143,14 +144,26 @@ def test_cli_errors_are_one_line_and_leave_nothing(tmp_path: Path) -> None:
     unreadable = run_cli("generate", "form", "sa2003", "--respondents", str(tmp_path / "none.csv"), "-o",
                          str(tmp_path / "o"))
     assert unreadable.returncode == 1 and "none.csv: no such respondents file" in unreadable.stderr
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", "utf-8")
+    for args in (["-o", str(blocker / "f.docx")], ["--respondents", str(SAMPLES_CSV), "-o", str(blocker / "forms")]):
+        result = run_cli("generate", "form", "sa2003", *args)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert result.stderr.strip().splitlines()[-1].startswith(f"docxform: {blocker}")
+    assert blocker.read_text("utf-8") == "not a folder"
+
+
+def test_cli_refuses_a_read_only_output_folder(tmp_path: Path) -> None:
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root can write into a read-only folder; the folder-under-a-file case runs instead")
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o500)
     try:
         result = run_cli("generate", "form", "sa2003", "-o", str(locked / "f.docx"))
-        if result.returncode == 0:
-            pytest.skip("running as a user who can write anywhere")
-        assert "not writable" in result.stderr and "Traceback" not in result.stderr
+        assert result.returncode == 1 and "not writable" in result.stderr and "Traceback" not in result.stderr
         assert list(locked.iterdir()) == []
     finally:
         locked.chmod(0o700)
