@@ -8,15 +8,18 @@ controls (including LibreOffice's untagged wrapper around checkboxes) become
 elements become :class:`SymbolMark` objects instead of text, because their
 meaning depends on the font. Deciding what a mark *means* is the parser's
 job (:mod:`docxform.parse.ticks`).
+
+The walk here is the reference. Plain documents (most returns) are read by
+the same walk done in C, :mod:`docxform.oxml.fastread`, several times faster.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from lxml import etree
 
 from docxform.errors import UnsafeInputError
+from docxform.oxml import fastread
+from docxform.oxml.model import Cell, Control, Document, Row, SymbolMark, Table, clamp_span, parse_int
 from docxform.oxml.ns import qn
 
 MAX_CELLS = 250_000
@@ -52,69 +55,9 @@ _RUN_CONTENT = (W_T, W_TAB, W_BR, W_CR, W_SYM, W_FLDCHAR, W_INSTR, W_NOBREAKHYPH
 _TRACKED_TAGS = (W_INS, W_DEL, W_MOVEFROM, W_MOVETO, W_RPRCHANGE, W_PPRCHANGE, W_CELLINS, W_CELLDEL)
 _TRUE = {"1", "true", "on"}
 _FLDCHAR_PATH = f"{W_R}/{W_FLDCHAR}"
-
-
-@dataclass
-class SymbolMark:
-    """A character from a symbol font (or ``w:sym``): meaning depends on the font."""
-
-    font: str
-    code: int
-
-
-@dataclass
-class Control:
-    """A content control or legacy form field found in the document."""
-
-    kind: str  # checkbox | text | dropdown | date | legacy-checkbox | legacy-text | legacy-dropdown
-    tag: str = ""
-    alias: str = ""
-    checked: bool | None = None
-    text: str = ""
-    placeholder_showing: bool = False
-    table: int | None = None
-    row: int | None = None
-    col: int | None = None
-
-
-@dataclass
-class Cell:
-    col: int
-    span: int = 1
-    text: str = ""
-    marks: list[SymbolMark] = field(default_factory=list)
-    controls: list[Control] = field(default_factory=list)
-    merged_continue: bool = False
-
-
-@dataclass
-class Row:
-    cells: list[Cell]
-
-    def at(self, col: int) -> Cell | None:
-        """The cell covering grid column ``col``."""
-        for cell in self.cells:
-            if cell.col <= col < cell.col + cell.span:
-                return cell
-        return None
-
-    @property
-    def text(self) -> str:
-        return " ".join(c.text for c in self.cells)
-
-
-@dataclass
-class Table:
-    index: int
-    rows: list[Row]
-
-
-@dataclass
-class Document:
-    tables: list[Table] = field(default_factory=list)
-    paragraphs: list[str] = field(default_factory=list)
-    controls: list[Control] = field(default_factory=list)
-    tracked_changes: bool = False
+_ROW_DELETED, _GRID_BEFORE = f"{W_TRPR}/{W_TRPR_DEL}", f"{W_TRPR}/{W_GRIDBEFORE}"
+_GRID_SPAN, _VMERGE = f"{W_TCPR}/{W_GRIDSPAN}", f"{W_TCPR}/{W_VMERGE}"
+_CONTROL_KINDS = {W14_CHECKBOX: "checkbox", W_DROPDOWN: "dropdown", W_COMBO: "dropdown", W_DATE: "date"}
 
 
 class _Collector:
@@ -139,20 +82,34 @@ class _Collector:
         self.all_controls.append(control)
 
 
-def read_document(root: etree._Element, path: str) -> Document:
-    """Walk ``w:document`` once; tables at body level, paragraphs outside tables.
+def read_document(root: etree._Element, path: str, xml: bytes | None = None) -> Document:
+    """Read ``w:document``: tables at body level, paragraphs outside tables, every control.
+
+    Given the part's bytes (``xml``), a plain document is read by the fast
+    path (:mod:`docxform.oxml.fastread`, the same walk in C); anything else,
+    or anything the fast path cannot vouch for, by :func:`walk_document`.
+    """
+    body = root.find(qn("w:body"))
+    if body is None:
+        return Document()
+    _check_size(body, path, xml)
+    # Formatting changes and tracked paragraph marks hide in run properties; one pass (in C) finds them.
+    tracked = any(True for _ in body.iter(*_TRACKED_TAGS))
+    if xml is not None and not tracked and fastread.fast_path_fits(xml, root, body):
+        doc = fastread.read_fast(root)
+        if doc is not None:
+            return doc
+    return walk_document(body, path, tracked)
+
+
+def walk_document(body: etree._Element, path: str, tracked: bool) -> Document:
+    """The reference reader: walk ``w:body`` once in Python.
 
     The walk recurses into nested content. The XML parser already refuses
     more than 256 levels; should a nesting still exhaust Python's stack, the
     file is refused in one line rather than crashing the batch.
     """
-    doc = Document()
-    body = root.find(qn("w:body"))
-    if body is None:
-        return doc
-    _check_size(body, path)
-    # Formatting changes and tracked paragraph marks hide in run properties; one XPath pass (in C) finds them.
-    doc.tracked_changes = any(True for _ in body.iter(*_TRACKED_TAGS))
+    doc = Document(tracked_changes=tracked)
     try:
         _read_blocks(body, doc)
     except RecursionError:
@@ -160,8 +117,14 @@ def read_document(root: etree._Element, path: str) -> Document:
     return doc
 
 
-def _check_size(body: etree._Element, path: str) -> None:
-    """Refuse absurd documents before reading them (one pass in C over the tree)."""
+def _check_size(body: etree._Element, path: str, xml: bytes | None) -> None:
+    """Refuse absurd documents before reading them (one pass in C over the tree).
+
+    Every element starts with "<", so a part with fewer of those than the
+    smaller limit is within both and need not be counted.
+    """
+    if xml is not None and xml.count(b"<") <= min(MAX_CELLS, MAX_PARAGRAPHS):
+        return
     cells = paragraphs = 0
     for element in body.iter(W_TC, W_P):
         if element.tag == W_TC:
@@ -200,15 +163,11 @@ def _read_blocks(parent: etree._Element, doc: Document) -> None:
 def _read_table(tbl: etree._Element, index: int, doc: Document) -> Table:
     rows: list[Row] = []
     for tr in _table_rows(tbl):
-        trpr = tr.find(W_TRPR)
-        if trpr is not None and trpr.find(W_TRPR_DEL) is not None:
+        if tr.find(_ROW_DELETED) is not None:
             doc.tracked_changes = True
             continue  # a deleted row, read as if the deletion were accepted
-        col = 0
-        if trpr is not None:
-            before = trpr.find(W_GRIDBEFORE)
-            if before is not None:
-                col = _int(before.get(W_VAL), 0)
+        before = tr.find(_GRID_BEFORE)
+        col = parse_int(before.get(W_VAL), 0) if before is not None else 0
         cells: list[Cell] = []
         for tc in _row_cells(tr):
             span, merged = _cell_props(tc)
@@ -248,23 +207,11 @@ def _row_cells(tr: etree._Element) -> list[etree._Element]:
 
 
 def _cell_props(tc: etree._Element) -> tuple[int, bool]:
-    tcpr = tc.find(W_TCPR)
-    if tcpr is None:
-        return 1, False
-    span, merged = 1, False
-    for prop in tcpr:
-        if prop.tag == W_GRIDSPAN:
-            span = max(1, min(_int(prop.get(W_VAL), 1), 1000))
-        elif prop.tag == W_VMERGE:
-            merged = prop.get(W_VAL, "continue") == "continue"
-    return span, merged
-
-
-def _int(text: str | None, default: int) -> int:
-    try:
-        return int(text or default)
-    except ValueError:
-        return default
+    """Grid span and whether the cell continues a vertical merge (the first of each property counts)."""
+    span = tc.find(_GRID_SPAN)
+    merge = tc.find(_VMERGE)
+    return (clamp_span(span.get(W_VAL)) if span is not None else 1,
+            merge is not None and merge.get(W_VAL, "continue") == "continue")
 
 
 def _walk(parent: etree._Element, out: _Collector) -> None:
@@ -389,7 +336,7 @@ def _legacy_field(instr: str, out: _Collector) -> None:
         dd = ff.find(W_DDLIST)
         entries = [e.get(W_VAL, "") for e in dd.findall(W_LISTENTRY)] if dd is not None else []
         result = dd.find(W_RESULT) if dd is not None else None
-        index = _int(result.get(W_VAL) if result is not None else None, 0)
+        index = parse_int(result.get(W_VAL) if result is not None else None, 0)
         text = entries[index] if 0 <= index < len(entries) else ""
         out.add_control(Control("legacy-dropdown", alias=name, text=text))
         out.parts.append(text)
@@ -398,31 +345,13 @@ def _legacy_field(instr: str, out: _Collector) -> None:
 
 
 def _sdt(sdt: etree._Element, out: _Collector, inherited: tuple[str, str] = ("", "")) -> None:
-    """A content control: its kind and state from ``w:sdtPr``, its text from the content."""
-    pr = content = None
-    for part in sdt:
-        if part.tag == W_SDTPR:
-            pr = part
-        elif part.tag == W_SDTCONTENT:
-            content = part
-    tag, alias, kind, checked, showing = "", "", "text", None, False
-    if pr is not None:
-        for prop in pr:  # one pass over the properties: this runs for every control
-            name = prop.tag
-            if name == W_TAG:
-                tag = prop.get(W_VAL, "")
-            elif name == W_ALIAS:
-                alias = prop.get(W_VAL, "")
-            elif name == W_PLCHDR:
-                showing = True
-            elif name == W14_CHECKBOX:
-                kind = "checkbox"
-                state = prop.find(W14_CHECKED)
-                checked = state is not None and (state.get(W14_VAL) or "0").lower() in _TRUE
-            elif name in (W_DROPDOWN, W_COMBO):
-                kind = "dropdown"
-            elif name == W_DATE:
-                kind = "date"
+    """A content control: its kind and state from ``w:sdtPr``, its text from the content.
+
+    Of each property the first counts (a well-formed control has one of each,
+    and its first type element, checkbox, list or date, says what it is).
+    """
+    pr, content = sdt.find(W_SDTPR), sdt.find(W_SDTCONTENT)
+    tag, alias, kind, checked, showing = _control_properties(pr) if pr is not None else ("", "", "text", None, False)
     tag, alias = tag or inherited[0], alias or inherited[1]
     if content is None:
         return
@@ -452,6 +381,25 @@ def _sdt(sdt: etree._Element, out: _Collector, inherited: tuple[str, str] = ("",
         out.marks.extend(inner.marks)
 
 
+def _control_properties(pr: etree._Element) -> tuple[str, str, str, bool | None, bool]:
+    tag = alias = kind = None
+    checked, showing = None, False
+    for prop in pr:  # one pass over the properties: this runs for every control
+        name = prop.tag
+        if name == W_TAG:
+            tag = prop.get(W_VAL, "") if tag is None else tag
+        elif name == W_ALIAS:
+            alias = prop.get(W_VAL, "") if alias is None else alias
+        elif name == W_PLCHDR:
+            showing = True
+        elif kind is None and name in _CONTROL_KINDS:
+            kind = _CONTROL_KINDS[name]
+            if kind == "checkbox":
+                state = prop.find(W14_CHECKED)
+                checked = state is not None and (state.get(W14_VAL) or "0").lower() in _TRUE
+    return tag or "", alias or "", kind or "text", checked, showing
+
+
 def _walk_paragraph_with_sdts(p: etree._Element, out: _Collector, inherited: tuple[str, str]) -> None:
     for child in p:
         if child.tag == W_SDT:
@@ -469,3 +417,6 @@ def _nested_checkboxes(content: etree._Element) -> bool:
 
 def _has_blocks(content: etree._Element) -> bool:
     return any(child.tag in (W_P, W_TBL) for child in content)
+
+
+__all__ = ["Cell", "Control", "Document", "Row", "SymbolMark", "Table", "read_document", "walk_document"]

@@ -27,7 +27,11 @@ def norm(text: str) -> str:
 
 
 def label_matches(cell_text: str, label: str) -> bool:
-    a, b = norm(cell_text), norm(label)
+    return _normed_match(norm(cell_text), norm(label))
+
+
+def _normed_match(a: str, b: str) -> bool:
+    """Two labels in loose form match: equal, or one starts the other (a retyped or shortened header)."""
     return bool(a) and bool(b) and (a == b or a.startswith(b + " ") or (b.startswith(a + " ") and len(a) > 3))
 
 
@@ -46,6 +50,12 @@ class AnchorIndex:
     unanchored: list[tuple[RowRef, str]] = field(default_factory=list)  # answer rows with no id: (row, previous id)
     unknown_ids: list[tuple[RowRef, str]] = field(default_factory=list)
     continued: set[RowRef] = field(default_factory=set)  # rows under a vertically merged id cell
+    by_answer: dict[int, dict[tuple[str, str | None], list[int]]] = field(default_factory=dict)
+
+    def answer_cells(self, item: str, field: str, level: str | None) -> list[tuple[RowRef, int]]:
+        """Row and grid column of every cell the anchors say holds this answer of the item."""
+        return [(ref, col) for ref in self.rows.get(item, ())
+                for col in self.by_answer.get(ref.table, {}).get((field, level), ())]
 
     def separate_rows(self, item: str) -> int:
         """How many rows name the item themselves (a row continuing a merged id cell is the same row)."""
@@ -55,12 +65,22 @@ class AnchorIndex:
 def header_map(row: Row, anchors: tuple[ColumnAnchor, ...]) -> dict[int, ColumnAnchor]:
     """Grid column -> anchor for a row that reads like the mapping's header."""
     found: dict[int, ColumnAnchor] = {}
+    labels = _normed_headers(anchors)
     for cell in row.cells:
-        for anchor in anchors:
-            if label_matches(cell.text, anchor.header) and anchor not in found.values():
+        text = norm(cell.text) if cell.text else ""
+        if not text:
+            continue
+        for anchor, label in labels:
+            if _normed_match(text, label) and anchor not in found.values():
                 found[cell.col] = anchor
                 break
     return found
+
+
+@lru_cache(maxsize=256)
+def _normed_headers(anchors: tuple[ColumnAnchor, ...]) -> tuple[tuple[ColumnAnchor, str], ...]:
+    """Each anchor with its header in loose form, worked out once per mapping."""
+    return tuple((anchor, norm(anchor.header)) for anchor in anchors)
 
 
 def row_item_id(row: Row, ids: set[str]) -> str | None:
@@ -95,9 +115,17 @@ def build_index(doc: Document, mapping: Mapping, ids: set[str]) -> AnchorIndex:
         columns = _table_columns(table, mapping, inherited, ids)
         if columns:
             index.columns[table.index] = columns
+            index.by_answer[table.index] = _by_answer(columns)
             inherited = columns
         _index_rows(table, ids, columns, index)
     return index
+
+
+def _by_answer(columns: dict[int, ColumnAnchor]) -> dict[tuple[str, str | None], list[int]]:
+    out: dict[tuple[str, str | None], list[int]] = {}
+    for col, anchor in columns.items():
+        out.setdefault((anchor.field, anchor.level), []).append(col)
+    return out
 
 
 def _table_columns(table: Table, mapping: Mapping, inherited: dict[int, ColumnAnchor],

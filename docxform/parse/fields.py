@@ -119,9 +119,8 @@ def read_fields(doc: Document, mapping: Mapping, by_tag: dict[str, Control], cle
     out: dict = {}
     ordinal: dict[tuple[str, str], int] = {}
     labels = tuple(ref.label for ref in mapping.fields)
-    index = LabelIndex(doc) if mapping.fields else None
+    index = _LazyIndex(doc)
     for ref in mapping.fields:
-        assert index is not None
         key = (norm(ref.label), ref.where)
         nth = ordinal.get(key, 0)
         ordinal[key] = nth + 1
@@ -135,6 +134,22 @@ def read_fields(doc: Document, mapping: Mapping, by_tag: dict[str, Control], cle
     return out
 
 
+class _LazyIndex:
+    """The document's :class:`LabelIndex`, built the first time a field has to be looked for by its label.
+
+    Fields found by their tag (every field of an intact docxform form) never need it.
+    """
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self._index: LabelIndex | None = None
+
+    def get(self) -> LabelIndex:
+        if self._index is None:
+            self._index = LabelIndex(self.doc)
+        return self._index
+
+
 def _store(out: dict, key: str, value: str) -> None:
     if "." not in key:
         out[key] = value
@@ -143,7 +158,7 @@ def _store(out: dict, key: str, value: str) -> None:
     out.setdefault(table, {})[rest] = value
 
 
-def _read_field(doc: Document, index: LabelIndex, ref: FieldRef, by_tag: dict[str, Control], nth: int,
+def _read_field(doc: Document, index: _LazyIndex, ref: FieldRef, by_tag: dict[str, Control], nth: int,
                 labels: tuple[str, ...]) -> str | None:
     control = by_tag.get(ref.tag) if ref.tag else None
     if control is not None:
@@ -155,7 +170,7 @@ def _read_field(doc: Document, index: LabelIndex, ref: FieldRef, by_tag: dict[st
             label_cell, value_cell = row.at(ref.col - 1), row.at(ref.col)
             if label_cell is not None and value_cell is not None and label_matches(label_cell.text, ref.label):
                 return value_cell.text
-    return find_by_label(index, ref.label, ref.where, nth, labels=labels)
+    return find_by_label(index.get(), ref.label, ref.where, nth, labels=labels)
 
 
 def find_by_label(index: LabelIndex, label: str, where: str, nth: int = 0, *, labels: tuple[str, ...] = (),

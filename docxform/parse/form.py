@@ -156,13 +156,10 @@ def _at_control(ctx: _Context, control: Control | None, how: str) -> _Located | 
 
 def _anchored(ctx: _Context, item: str, field: str, level: str | None) -> list[_Located]:
     out = []
-    for ref in ctx.index.rows.get(item, []):
-        columns = ctx.index.columns.get(ref.table, {})
-        for col, anchor in columns.items():
-            if anchor.field == field and anchor.level == level:
-                cell = ctx.cell(ref.table, ref.row, col)
-                if cell is not None:
-                    out.append(_Located(cell, ref.table, ref.row, "anchor"))
+    for ref, col in ctx.index.answer_cells(item, field, level):
+        cell = ctx.cell(ref.table, ref.row, col)
+        if cell is not None:
+            out.append(_Located(cell, ref.table, ref.row, "anchor"))
     return out
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from docxform.errors import DocxformError
 from docxform.files import read_input
-from docxform.oxml.package import open_package, read_custom_properties
+from docxform.oxml.package import open_package, parse_xml, read_custom_properties
 from docxform.oxml.reader import Document, read_document
 
 CONVERT_TIMEOUT = 120
@@ -51,8 +51,8 @@ def load_source(path: Path) -> Source:
     else:
         converted = None
     with open_package(path, kind="docx", data=data) as pkg:
-        root = pkg.xml("word/document.xml")
-        document = read_document(root, str(path))
+        xml = pkg.read("word/document.xml")
+        document = read_document(parse_xml(xml, str(path), "word/document.xml"), str(path), xml)
         props = read_custom_properties(pkg)
     return Source(str(path), digest, document, props, converted)
 

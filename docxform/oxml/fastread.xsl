@@ -1,0 +1,180 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The fast path of docxform.oxml.reader: the same walk as its Python functions,
+  run in C by libxslt, for documents with none of the things only the Python
+  walk handles. Documents with tracked changes, fields, w:sym or symbol fonts
+  never come here (fastread.py checks first). Where the walk meets a content
+  control nested in another, or a w:t with more than one text node, it writes
+  the record "!" and the document is read by the Python walk instead.
+
+  Output is text. A record starts with U+FDD0 and its fields are separated by
+  U+FDD1: "T" a table, "R" a row (gridBefore), "C" a cell (gridSpan, vMerge,
+  content), "P" a body paragraph (content). A content control is written in
+  place inside the content, between U+FDD2 and U+FDD3: its properties, each
+  after U+FDD4, then U+FDD1 and the control's own content. These are Unicode
+  noncharacters; documents that contain any character near them take the
+  Python path.
+
+  Each template names the Python function it mirrors: change both together.
+  tests/test_reader_fastpath.py compares the two readers on every test form
+  and on randomly built documents.
+-->
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml">
+  <xsl:output method="text" encoding="UTF-8"/>
+
+  <xsl:template match="/">
+    <xsl:apply-templates select="*/w:body[1]/*" mode="blocks"/>
+  </xsl:template>
+
+  <!-- _read_blocks -->
+  <xsl:template match="w:tbl" mode="blocks">
+    <xsl:text>&#xFDD0;T</xsl:text>
+    <xsl:apply-templates select="*" mode="rows"/>
+  </xsl:template>
+  <xsl:template match="w:p" mode="blocks">
+    <xsl:text>&#xFDD0;P&#xFDD1;</xsl:text>
+    <xsl:apply-templates select="*" mode="inline"/>
+  </xsl:template>
+  <xsl:template match="w:sdt" mode="blocks">
+    <xsl:apply-templates select="w:sdtContent[1]/*" mode="blocks"/>
+  </xsl:template>
+  <xsl:template match="w:sdtContent | w:customXml" mode="blocks">
+    <xsl:apply-templates select="*" mode="blocks"/>
+  </xsl:template>
+  <xsl:template match="*" mode="blocks"/>
+
+  <!-- _table_rows: rows, and rows wrapped in a content control or custom XML (one level) -->
+  <xsl:template match="w:tr" mode="rows">
+    <xsl:text>&#xFDD0;R&#xFDD1;</xsl:text>
+    <xsl:value-of select="w:trPr/w:gridBefore/@w:val"/>
+    <xsl:apply-templates select="*" mode="cells"/>
+  </xsl:template>
+  <xsl:template match="w:sdt" mode="rows">
+    <xsl:apply-templates select="w:sdtContent[1]/w:tr" mode="rows"/>
+  </xsl:template>
+  <xsl:template match="w:customXml" mode="rows">
+    <xsl:apply-templates select="w:tr" mode="rows"/>
+  </xsl:template>
+  <xsl:template match="*" mode="rows"/>
+
+  <!-- _row_cells and _read_table: cells, and cells wrapped as rows are; _cell_props -->
+  <xsl:template match="w:tc" mode="cells">
+    <xsl:text>&#xFDD0;C&#xFDD1;</xsl:text>
+    <xsl:value-of select="w:tcPr/w:gridSpan/@w:val"/>
+    <xsl:text>&#xFDD1;</xsl:text>
+    <xsl:for-each select="(w:tcPr/w:vMerge)[1]">
+      <xsl:text>m</xsl:text>
+      <xsl:value-of select="@w:val"/>
+      <xsl:if test="not(@w:val)">continue</xsl:if>
+    </xsl:for-each>
+    <xsl:text>&#xFDD1;</xsl:text>
+    <xsl:apply-templates select="*" mode="walk"/>
+  </xsl:template>
+  <xsl:template match="w:sdt" mode="cells">
+    <xsl:apply-templates select="w:sdtContent[1]/w:tc" mode="cells"/>
+  </xsl:template>
+  <xsl:template match="w:customXml" mode="cells">
+    <xsl:apply-templates select="w:tc" mode="cells"/>
+  </xsl:template>
+  <xsl:template match="*" mode="cells"/>
+
+  <!-- _walk: block content of a cell or of a block-level control -->
+  <xsl:template match="w:p" mode="walk">
+    <xsl:apply-templates select="*" mode="inline"/>
+    <xsl:text>&#10;</xsl:text>
+  </xsl:template>
+  <xsl:template match="w:sdt" mode="walk">
+    <xsl:call-template name="sdt"/>
+  </xsl:template>
+  <xsl:template match="w:drawing | w:pict | w:pPr | w:rPr | w:tcPr | w:trPr | w:sdtPr | w:tblPr | w:tblGrid
+                       | w:bookmarkStart | w:bookmarkEnd | w:proofErr | w:commentRangeStart | w:commentRangeEnd
+                       | w:sectPr" mode="walk"/>
+  <xsl:template match="*" mode="walk">
+    <xsl:apply-templates select="*" mode="walk"/>
+  </xsl:template>
+
+  <!-- _walk_paragraph: inline children of a paragraph, hyperlink, smart tag, simple field... -->
+  <xsl:template match="w:r" mode="inline">
+    <xsl:apply-templates select="*" mode="run"/>
+  </xsl:template>
+  <xsl:template match="w:sdt" mode="inline">
+    <xsl:call-template name="sdt"/>
+  </xsl:template>
+  <xsl:template match="w:hyperlink | w:smartTag | w:fldSimple | w:customXml | w:dir | w:bdo" mode="inline">
+    <xsl:apply-templates select="*" mode="inline"/>
+  </xsl:template>
+  <xsl:template match="*" mode="inline"/>
+
+  <!-- _run (without fields, symbols and tracked text: those documents take the Python path) -->
+  <xsl:template match="w:t" mode="run">
+    <xsl:if test="node()[2]">
+      <xsl:call-template name="python"/>
+    </xsl:if>
+    <xsl:value-of select="text()"/>
+  </xsl:template>
+  <xsl:template match="w:tab" mode="run">
+    <xsl:text>&#9;</xsl:text>
+  </xsl:template>
+  <xsl:template match="w:br | w:cr" mode="run">
+    <xsl:text>&#10;</xsl:text>
+  </xsl:template>
+  <xsl:template match="w:noBreakHyphen" mode="run">
+    <xsl:text>-</xsl:text>
+  </xsl:template>
+  <xsl:template match="*" mode="run"/>
+
+  <!-- _sdt: properties of the first w:sdtPr in order (the first of each counts), then the first
+       w:sdtContent's text -->
+  <xsl:template name="sdt">
+    <xsl:apply-templates select="w:sdtContent[1]" mode="control"/>
+  </xsl:template>
+  <xsl:template match="w:sdtContent" mode="control">
+    <xsl:if test=".//w:sdt">
+      <xsl:call-template name="python"/>
+    </xsl:if>
+    <xsl:text>&#xFDD2;</xsl:text>
+    <xsl:apply-templates select="../w:sdtPr[1]/*" mode="property"/>
+    <xsl:text>&#xFDD1;</xsl:text>
+    <xsl:choose>
+      <xsl:when test="w:p or w:tbl">
+        <xsl:apply-templates select="*" mode="walk"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:apply-templates select="*" mode="inline"/>
+      </xsl:otherwise>
+    </xsl:choose>
+    <xsl:text>&#xFDD3;</xsl:text>
+  </xsl:template>
+  <xsl:template match="w:tag" mode="property">
+    <xsl:text>&#xFDD4;t</xsl:text>
+    <xsl:value-of select="@w:val"/>
+  </xsl:template>
+  <xsl:template match="w:alias" mode="property">
+    <xsl:text>&#xFDD4;a</xsl:text>
+    <xsl:value-of select="@w:val"/>
+  </xsl:template>
+  <xsl:template match="w:showingPlcHdr" mode="property">
+    <xsl:text>&#xFDD4;p</xsl:text>
+  </xsl:template>
+  <xsl:template match="w14:checkbox" mode="property">
+    <xsl:text>&#xFDD4;c</xsl:text>
+    <xsl:for-each select="w14:checked[1]">
+      <xsl:text>v</xsl:text>
+      <xsl:value-of select="@w14:val"/>
+    </xsl:for-each>
+  </xsl:template>
+  <xsl:template match="w:dropDownList | w:comboBox" mode="property">
+    <xsl:text>&#xFDD4;d</xsl:text>
+  </xsl:template>
+  <xsl:template match="w:date" mode="property">
+    <xsl:text>&#xFDD4;e</xsl:text>
+  </xsl:template>
+  <xsl:template match="*" mode="property"/>
+
+  <!-- Something only the Python walk reads right: the whole document goes to it. -->
+  <xsl:template name="python">
+    <xsl:text>&#xFDD0;!</xsl:text>
+  </xsl:template>
+</xsl:stylesheet>

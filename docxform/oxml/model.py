@@ -1,0 +1,88 @@
+"""What the reader makes of a document: tables of cells with their text, marks and controls.
+
+Both readers (the Python walk in :mod:`docxform.oxml.reader` and its C fast
+path in :mod:`docxform.oxml.fastread`) build these; the parser only ever sees
+them, never XML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MAX_SPAN = 1000
+
+
+def parse_int(text: str | None, default: int) -> int:
+    """An integer attribute as Word would read it; malformed values fall back to the default."""
+    try:
+        return int(text or default)
+    except ValueError:
+        return default
+
+
+def clamp_span(text: str | None) -> int:
+    """A ``w:gridSpan`` value, kept between 1 and MAX_SPAN columns."""
+    return max(1, min(parse_int(text, 1), MAX_SPAN))
+
+
+@dataclass
+class SymbolMark:
+    """A character from a symbol font (or ``w:sym``): meaning depends on the font."""
+
+    font: str
+    code: int
+
+
+@dataclass
+class Control:
+    """A content control or legacy form field found in the document."""
+
+    kind: str  # checkbox | text | dropdown | date | legacy-checkbox | legacy-text | legacy-dropdown
+    tag: str = ""
+    alias: str = ""
+    checked: bool | None = None
+    text: str = ""
+    placeholder_showing: bool = False
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+
+
+@dataclass
+class Cell:
+    col: int
+    span: int = 1
+    text: str = ""
+    marks: list[SymbolMark] = field(default_factory=list)
+    controls: list[Control] = field(default_factory=list)
+    merged_continue: bool = False
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+
+    def at(self, col: int) -> Cell | None:
+        """The cell covering grid column ``col``."""
+        for cell in self.cells:
+            if cell.col <= col < cell.col + cell.span:
+                return cell
+        return None
+
+    @property
+    def text(self) -> str:
+        return " ".join(c.text for c in self.cells)
+
+
+@dataclass
+class Table:
+    index: int
+    rows: list[Row]
+
+
+@dataclass
+class Document:
+    tables: list[Table] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    controls: list[Control] = field(default_factory=list)
+    tracked_changes: bool = False
