@@ -75,10 +75,11 @@ def read_fast(root: etree._Element) -> Document | None:
         if kind == "C":
             span_text, merge, content = record[2:].split(FIELD, 2)
             span = clamp_span(span_text) if span_text else 1
-            cell_text, controls = _content(content, doc.controls)
-            for control in controls:
-                control.table, control.row, control.col = len(doc.tables) - 1, len(rows) - 1, col
-            cells.append(Cell(col, span, cell_text, [], controls, merge == "mcontinue"))
+            if OPEN in content:
+                content, controls = _with_controls(content, doc.controls, len(doc.tables) - 1, len(rows) - 1, col)
+            else:
+                controls = []
+            cells.append(Cell(col, span, content.strip("\n"), [], controls, merge == "mcontinue"))
             col += span
         elif kind == "R":
             cells = []
@@ -88,34 +89,32 @@ def read_fast(root: etree._Element) -> Document | None:
             rows = []
             doc.tables.append(Table(len(doc.tables), rows))
         else:  # "P": a paragraph outside tables
-            paragraph, _ = _content(record[2:], doc.controls)
-            if paragraph.strip():
-                doc.paragraphs.append(paragraph)
+            content = record[2:]
+            if OPEN in content:
+                content, _ = _with_controls(content, doc.controls, None, None, None)
+            content = content.strip("\n")
+            if content.strip():
+                doc.paragraphs.append(content)
     return doc
 
 
-def _content(raw: str, all_controls: list[Control]) -> tuple[str, list[Control]]:
-    """Text of a cell or paragraph, and its controls; as ``_Collector.text`` and ``_sdt`` build them."""
-    if OPEN not in raw:
-        return raw.strip("\n"), []
+def _with_controls(raw: str, all_controls: list[Control], table: int | None, row: int | None,
+                   col: int | None) -> tuple[str, list[Control]]:
+    """The text of content holding controls, and the controls; as ``reader._sdt`` builds them."""
     pieces = raw.split(OPEN)
     parts = [pieces[0]]
     controls = []
     for piece in pieces[1:]:
         inside, after = piece.split(CLOSE, 1)
         properties, inner = inside.split(FIELD, 1)
-        control = _control(properties, inner)
-        if control.kind != "checkbox" and not control.placeholder_showing:
+        tag, alias, kind, checked, showing = _properties(properties)
+        control = Control(kind, tag, alias, checked, "" if showing else inner.strip("\n"), showing, table, row, col)
+        if kind != "checkbox" and not showing:
             parts.append(inner)
         parts.append(after)
         controls.append(control)
-        all_controls.append(control)
-    return "".join(parts).strip("\n"), controls
-
-
-def _control(properties: str, inner: str) -> Control:
-    tag, alias, kind, checked, showing = _properties(properties)
-    return Control(kind, tag, alias, checked, "" if showing else inner.strip("\n"), showing)
+    all_controls.extend(controls)
+    return "".join(parts), controls
 
 
 @lru_cache(maxsize=16_384)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Slotted dataclasses: a form has hundreds of cells and controls, built for every return read.
 MAX_SPAN = 1000
 
 
@@ -25,7 +26,7 @@ def clamp_span(text: str | None) -> int:
     return max(1, min(parse_int(text, 1), MAX_SPAN))
 
 
-@dataclass
+@dataclass(slots=True)
 class SymbolMark:
     """A character from a symbol font (or ``w:sym``): meaning depends on the font."""
 
@@ -33,7 +34,7 @@ class SymbolMark:
     code: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Control:
     """A content control or legacy form field found in the document."""
 
@@ -48,8 +49,10 @@ class Control:
     col: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
+    """One table cell: its grid column and span, text (paragraphs on lines), marks and controls."""
+
     col: int
     span: int = 1
     text: str = ""
@@ -58,7 +61,7 @@ class Cell:
     merged_continue: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     cells: list[Cell]
 
@@ -74,7 +77,7 @@ class Row:
         return " ".join(c.text for c in self.cells)
 
 
-@dataclass
+@dataclass(slots=True)
 class Table:
     index: int
     rows: list[Row]

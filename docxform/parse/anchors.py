@@ -12,11 +12,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 from docxform.mapping import ColumnAnchor, Mapping
 from docxform.oxml.reader import Document, Row, Table
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_SPACES = re.compile(r"[\s\u00a0]+")
+_STRAY_ID = re.compile(r"^(\d+(?:\.\d+)*[a-z]?)\b")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -62,10 +65,21 @@ class AnchorIndex:
         return sum(1 for ref in self.rows.get(item, []) if ref not in self.continued)
 
 
+Labels = tuple[tuple[ColumnAnchor, str], ...]
+
+
 def header_map(row: Row, anchors: tuple[ColumnAnchor, ...]) -> dict[int, ColumnAnchor]:
     """Grid column -> anchor for a row that reads like the mapping's header."""
+    return _header_map(row, normed_labels(anchors))
+
+
+def normed_labels(anchors: tuple[ColumnAnchor, ...]) -> Labels:
+    """Each anchor with its header in loose form (worked out once, not for every row compared)."""
+    return tuple((anchor, norm(anchor.header)) for anchor in anchors)
+
+
+def _header_map(row: Row, labels: Labels) -> dict[int, ColumnAnchor]:
     found: dict[int, ColumnAnchor] = {}
-    labels = _normed_headers(anchors)
     for cell in row.cells:
         text = norm(cell.text) if cell.text else ""
         if not text:
@@ -77,23 +91,17 @@ def header_map(row: Row, anchors: tuple[ColumnAnchor, ...]) -> dict[int, ColumnA
     return found
 
 
-@lru_cache(maxsize=256)
-def _normed_headers(anchors: tuple[ColumnAnchor, ...]) -> tuple[tuple[ColumnAnchor, str], ...]:
-    """Each anchor with its header in loose form, worked out once per mapping."""
-    return tuple((anchor, norm(anchor.header)) for anchor in anchors)
-
-
 def row_item_id(row: Row, ids: set[str]) -> str | None:
     """The item id a row starts with: alone in a cell, or as the first word of the text."""
     for cell in row.cells[:2]:
         text = cell.text.strip()
         if not text:
             continue
-        lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-        first = re.split(r"[\s\u00a0]+", lines[0], maxsplit=1)[0].rstrip(".):").lstrip("(")
+        lines = list(islice((ln for ln in map(str.strip, text.split("\n")) if ln), 4))
+        first = _SPACES.split(lines[0], maxsplit=1)[0].rstrip(".):").lstrip("(")
         if first in ids:
             return first
-        for line in lines[:4]:
+        for line in lines:
             token = line.rstrip(".):").lstrip("(").strip()
             if token in ids:
                 return token
@@ -104,20 +112,56 @@ def row_item_id(row: Row, ids: set[str]) -> str | None:
 
 def _looks_like_id(row: Row) -> str | None:
     first = row.cells[0].text.strip().split("\n")[0] if row.cells else ""
-    match = re.match(r"^(\d+(?:\.\d+)*[a-z]?)\b", first)
+    match = _STRAY_ID.match(first)
     return match.group(1) if match else None
+
+
+class _HeaderMatcher:
+    """Which of the mapping's column labels a cell's text matches.
+
+    Memoised for the document: the same header row repeats over every table.
+    """
+
+    def __init__(self, anchors: tuple[ColumnAnchor, ...]) -> None:
+        self.labels = normed_labels(anchors)
+        self.memo: dict[str, tuple[int, ...]] = {}
+
+    def matching(self, text: str) -> tuple[int, ...]:
+        """Indexes of the labels the text matches, in the mapping's order."""
+        found = self.memo.get(text)
+        if found is None:
+            normed = norm(text)
+            found = tuple(i for i, (_, label) in enumerate(self.labels) if _normed_match(normed, label))
+            self.memo[text] = found
+        return found
+
+    def header_map(self, row: Row) -> dict[int, ColumnAnchor]:
+        """As :func:`header_map` with the mapping's columns."""
+        found: dict[int, ColumnAnchor] = {}
+        for cell in row.cells:
+            for i in self.matching(cell.text) if cell.text else ():
+                anchor = self.labels[i][0]
+                if anchor not in found.values():
+                    found[cell.col] = anchor
+                    break
+        return found
+
+    def reads_like_header(self, row: Row, allowed: set[int]) -> bool:
+        """Whether any cell matches one of the ``allowed`` labels (a repeated header row)."""
+        return any(i in allowed for cell in row.cells if cell.text for i in self.matching(cell.text))
 
 
 def build_index(doc: Document, mapping: Mapping, ids: set[str]) -> AnchorIndex:
     index = AnchorIndex()
     inherited: dict[int, ColumnAnchor] = {}
+    headers = _HeaderMatcher(mapping.columns)
     for table in doc.tables:
-        columns = _table_columns(table, mapping, inherited, ids)
+        columns = _table_columns(table, headers, inherited, ids)
         if columns:
             index.columns[table.index] = columns
             index.by_answer[table.index] = _by_answer(columns)
             inherited = columns
-        _index_rows(table, ids, columns, index)
+        _index_rows(table, ids, columns, headers, index)
     return index
 
 
@@ -128,7 +172,7 @@ def _by_answer(columns: dict[int, ColumnAnchor]) -> dict[tuple[str, str | None],
     return out
 
 
-def _table_columns(table: Table, mapping: Mapping, inherited: dict[int, ColumnAnchor],
+def _table_columns(table: Table, headers: _HeaderMatcher, inherited: dict[int, ColumnAnchor],
                    ids: set[str]) -> dict[int, ColumnAnchor]:
     """The header among the first rows that names the most columns, else the previous table's.
 
@@ -139,16 +183,18 @@ def _table_columns(table: Table, mapping: Mapping, inherited: dict[int, ColumnAn
     for row in table.rows[:3]:
         if row_item_id(row, ids):
             break
-        found = header_map(row, mapping.columns)
+        found = headers.header_map(row)
         if len(found) > len(best):
             best = found
-    if len(best) >= min(2, len(mapping.columns)):
+    if len(best) >= min(2, len(headers.labels)):
         return best
     return inherited  # a table split across pages: its header did not repeat
 
 
-def _index_rows(table: Table, ids: set[str], columns: dict[int, ColumnAnchor], index: AnchorIndex) -> None:
+def _index_rows(table: Table, ids: set[str], columns: dict[int, ColumnAnchor], headers: _HeaderMatcher,
+                index: AnchorIndex) -> None:
     previous: str | None = None
+    in_table = {i for i, (anchor, _) in enumerate(headers.labels) if anchor in columns.values()}
     for r, row in enumerate(table.rows):
         if all(not c.text.strip() and not c.controls and not c.marks for c in row.cells):
             continue
@@ -164,7 +210,7 @@ def _index_rows(table: Table, ids: set[str], columns: dict[int, ColumnAnchor], i
             index.rows[previous].append(ref)  # the id cell is merged down: still the same item
             index.continued.add(ref)
             continue
-        if header_map(row, tuple(columns.values())):
+        if headers.reads_like_header(row, in_table):
             continue
         stray = _looks_like_id(row)
         if stray and stray not in ids and len(row.cells) > 2:

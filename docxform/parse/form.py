@@ -55,6 +55,11 @@ class _Context:
         self.index: AnchorIndex = build_index(self.doc, mapping, self.ids)
         self.placeholders = set(mapping.placeholders)
         self.problems: list[Problem] = []
+        answered = {a.field for a in mapping.columns}
+        scale, rating = framework.rating_scale, framework.rating_field
+        self.rating: tuple[str, tuple[str, ...]] | None = (
+            (rating.key, scale.keys) if rating and scale and rating.key in answered else None)
+        self.text_keys = [f.key for f in framework.text_fields if f.key in answered]
 
     def cell(self, table: int, row: int, col: int) -> Cell | None:
         if not (0 <= table < len(self.doc.tables)):
@@ -166,6 +171,9 @@ def _anchored(ctx: _Context, item: str, field: str, level: str | None) -> list[_
 def _cells_for(ctx: _Context, item: str, field: str, level: str | None) -> list[_Located]:
     """The cell(s) holding one answer: the trusted strategy, plus rows added for the same item."""
     first = _locate(ctx, item, field, level)
+    if first is not None and all(ref.table == first.table and ref.row == first.row
+                                 for ref in ctx.index.rows.get(item, ())):
+        return [first]  # the usual case: the anchors know no other row for the item
     anchored = _anchored(ctx, item, field, level)
     if first is None:
         return anchored
@@ -174,30 +182,25 @@ def _cells_for(ctx: _Context, item: str, field: str, level: str | None) -> list[
 
 def _read_item(ctx: _Context, item: str) -> ItemAnswer:
     answer = ItemAnswer()
-    fields = {a.field for a in ctx.mapping.columns}
-    scale = ctx.framework.rating_scale
-    rating_field = ctx.framework.rating_field
     rows_seen: set[tuple[int, int]] = set()
-    if rating_field and scale and rating_field.key in fields:
-        answer.rating, how, seen = _read_rating(ctx, item, rating_field.key, scale.keys)
+    if ctx.rating:
+        answer.rating, how, seen = _read_rating(ctx, item, *ctx.rating)
         rows_seen |= seen
         if how:
             answer.provenance["rating"] = how
         if seen:
             table, row = min(seen)
             answer.cells["rating"] = {"table": table + 1, "row": row + 1}
-    for f in ctx.framework.text_fields:
-        if f.key not in fields:
-            continue
-        located = _cells_for(ctx, item, f.key, None)
+    for key in ctx.text_keys:
+        located = _cells_for(ctx, item, key, None)
         texts = [ctx.clean(loc.cell.text) for loc in located]
         texts = list(dict.fromkeys(t for t in texts if t))
-        answer.texts[f.key] = "\n".join(texts)
+        answer.texts[key] = "\n".join(texts)
         rows_seen |= {(loc.table, loc.row) for loc in located}
         if located:
-            answer.provenance[f.key] = located[0].how
+            answer.provenance[key] = located[0].how
             first = located[0]
-            answer.cells[f.key] = {"table": first.table + 1, "row": first.row + 1, "cell": first.cell.col + 1}
+            answer.cells[key] = {"table": first.table + 1, "row": first.row + 1, "cell": first.cell.col + 1}
     if not rows_seen:
         ctx.report("item-not-found", f"no row for {ctx.framework.item_name} {item} was found", item=item)
     elif len(rows_seen) > 1 and ctx.index.separate_rows(item) > 1:
