@@ -78,9 +78,9 @@ DECLINED = {
     "tracked insertion": "<w:p><w:ins w:id='1' w:author='a'><w:r><w:t>new</w:t></w:r></w:ins></w:p>",
     "tracked formatting": "<w:p><w:r><w:rPr><w:rPrChange w:id='1' w:author='a'><w:rPr/></w:rPrChange></w:rPr>"
                           "<w:t>x</w:t></w:r></w:p>",
-    "nested controls (LibreOffice's checkbox wrapper)":
-        "<w:p><w:sdt><w:sdtPr><w:alias w:val='1.1 Doing well'/></w:sdtPr><w:sdtContent><w:sdt><w:sdtPr>"
-        "<w14:checkbox><w14:checked w14:val='1'/></w14:checkbox></w:sdtPr><w:sdtContent><w:r><w:t>\u2612</w:t>"
+    "a text control nested in another":
+        "<w:p><w:sdt><w:sdtPr><w:alias w:val='outer'/></w:sdtPr><w:sdtContent><w:sdt><w:sdtPr>"
+        "<w:tag w:val='inner'/></w:sdtPr><w:sdtContent><w:r><w:t>text</w:t>"
         "</w:r></w:sdtContent></w:sdt></w:sdtContent></w:sdt></w:p>",
     "w:t holding a comment": "<w:p><w:r><w:t>ab<!-- c -->cd</w:t></w:r></w:p>",
 }
@@ -93,6 +93,24 @@ def test_guard_sends_the_document_to_the_walk(case):
     assert fast is None
     root = etree.fromstring(xml)
     assert reader.read_document(root, "t.docx", xml) == reference
+
+
+LIBREOFFICE_CHECKBOX = (
+    "<w:sdt><w:sdtPr><w:id w:val='4'/><w:alias w:val='1.1 Doing well'/></w:sdtPr><w:sdtContent><w:p>"
+    "<w:pPr><w:jc w:val='center'/></w:pPr><w:sdt><w:sdtPr><w14:checkbox><w14:checked w14:val='1'/>"
+    "</w14:checkbox></w:sdtPr><w:sdtContent><w:r><w:rPr><w:rFonts w:ascii='MS Gothic'/></w:rPr></w:r><w:r>"
+    "<w:t>\u2612</w:t></w:r></w:sdtContent></w:sdt></w:p></w:sdtContent></w:sdt>")
+
+
+def test_fast_path_reads_libreoffices_checkbox_wrapper():
+    """LibreOffice 7.4 re-saves each checkbox inside an untagged control carrying the alias."""
+    xml = document_xml(f"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>1.1</w:t></w:r></w:p></w:tc>"
+                       f"<w:tc>{LIBREOFFICE_CHECKBOX}</w:tc></w:tr></w:tbl>")
+    fast, reference = both(xml)
+    assert fast is not None and fast == reference
+    (box,) = fast.controls
+    assert (box.kind, box.alias, box.checked, box.tag) == ("checkbox", "1.1 Doing well", True, "")
+    assert (box.table, box.row, box.col) == (0, 0, 1)
 
 
 def test_a_document_in_utf16_takes_the_walk():
@@ -148,7 +166,9 @@ class RandomBody:
             elif choice < 0.75 and depth < 2:
                 wrapper = self.pick("hyperlink", "smartTag", "fldSimple", "customXml", "dir", "bdo")
                 out.append(f"<w:{wrapper}>{self.inline(depth + 1)}</w:{wrapper}>")
-            elif choice < 0.85:
+            elif choice < 0.8:
+                out.append(self.libreoffice_wrapper())
+            elif choice < 0.88:
                 out.append(self.pick("<w:proofErr w:type='spellStart'/>", "<w:bookmarkStart w:id='0' w:name='b'/>",
                                      "<w:bookmarkEnd w:id='0'/>", "<w:commentRangeStart w:id='1'/>",
                                      "<w:pPr><w:jc w:val='left'/></w:pPr>"))
@@ -156,6 +176,19 @@ class RandomBody:
                 out.append(self.pick("<w:ins w:id='2' w:author='a'>" + self.run() + "</w:ins>",
                                      "<w:del w:id='3' w:author='a'><w:r><w:delText>old</w:delText></w:r></w:del>"))
         return "".join(out)
+
+    def libreoffice_wrapper(self) -> str:
+        """An untagged control around a checkbox, as LibreOffice writes it; sometimes odder."""
+        state = self.pick("<w14:checked w14:val='1'/>", "<w14:checked w14:val='0'/>", "")
+        own = self.pick("", "<w:tag w:val='own'/>", "<w:alias w:val='own alias'/>")
+        glyph = self.pick("\u2610", "\u2612")
+        inner = (f"<w:sdt><w:sdtPr>{own}<w14:checkbox>{state}</w14:checkbox></w:sdtPr><w:sdtContent>"
+                 f"<w:r><w:t>{glyph}</w:t></w:r></w:sdtContent></w:sdt>")
+        content = self.pick(inner, f"<w:p><w:pPr/>{inner}{self.run()}</w:p>", f"{self.run()}{inner}{inner}",
+                            f"<w:p>{inner}</w:p><w:p>{self.run()}</w:p>")
+        outer = self.pick("<w:alias w:val='1.2 Some success'/>", "<w:tag w:val='wrapper'/>", "",
+                          "<w:alias w:val='a'/><w:dropDownList/>")
+        return f"<w:sdt><w:sdtPr>{outer}</w:sdtPr><w:sdtContent>{content}</w:sdtContent></w:sdt>"
 
     def paragraph(self, depth: int = 0) -> str:
         return f"<w:p>{self.inline(depth)}</w:p>"
@@ -258,4 +291,4 @@ def test_randomly_built_documents_read_the_same_both_ways():
         fast_count += 1
         assert fast == reference, f"seed {seed}: {xml.decode()}"
     # Both paths must really have been exercised for the comparison to mean anything.
-    assert fast_count > 200 and declined > 100, (fast_count, declined)
+    assert fast_count > 180 and declined > 100, (fast_count, declined)

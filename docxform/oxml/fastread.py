@@ -125,9 +125,12 @@ def _properties(properties: str) -> tuple[str, str, str, bool | None, bool]:
     """
     kind = tag = alias = None
     checked, showing = None, False
+    inherited = {"T": "", "A": ""}  # from LibreOffice's wrapper, for a control with no tag or alias of its own
     for prop in properties.split(PROPERTY)[1:]:  # in document order; the first of each counts
         code, value = prop[0], prop[1:]
-        if code == "t":
+        if code in inherited:
+            inherited[code] = value
+        elif code == "t":
             tag = value if tag is None else tag
         elif code == "a":
             alias = value if alias is None else alias
@@ -137,4 +140,4 @@ def _properties(properties: str) -> tuple[str, str, str, bool | None, bool]:
             kind = _KINDS[code]
             if code == "c":
                 checked = value[:1] == "v" and (value[1:] or "0").lower() in _TRUE
-    return tag or "", alias or "", kind or "text", checked, showing
+    return tag or inherited["T"], alias or inherited["A"], kind or "text", checked, showing

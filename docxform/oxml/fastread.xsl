@@ -4,8 +4,9 @@
   run in C by libxslt, for documents with none of the things only the Python
   walk handles. Documents with tracked changes, fields, w:sym or symbol fonts
   never come here (fastread.py checks first). Where the walk meets a content
-  control nested in another, or a w:t with more than one text node, it writes
-  the record "!" and the document is read by the Python walk instead.
+  control nested in another (other than LibreOffice's checkbox wrapper), or a
+  w:t with more than one text node, it writes the record "!" and the document
+  is read by the Python walk instead.
 
   Output is text. A record starts with U+FDD0 and its fields are separated by
   U+FDD1: "T" a table, "R" a row (gridBefore), "C" a cell (gridSpan, vMerge,
@@ -86,7 +87,7 @@
     <xsl:text>&#10;</xsl:text>
   </xsl:template>
   <xsl:template match="w:sdt" mode="walk">
-    <xsl:call-template name="sdt"/>
+    <xsl:apply-templates select="w:sdtContent[1]" mode="control"/>
   </xsl:template>
   <xsl:template match="w:drawing | w:pict | w:pPr | w:rPr | w:tcPr | w:trPr | w:sdtPr | w:tblPr | w:tblGrid
                        | w:bookmarkStart | w:bookmarkEnd | w:proofErr | w:commentRangeStart | w:commentRangeEnd
@@ -100,7 +101,7 @@
     <xsl:apply-templates select="*" mode="run"/>
   </xsl:template>
   <xsl:template match="w:sdt" mode="inline">
-    <xsl:call-template name="sdt"/>
+    <xsl:apply-templates select="w:sdtContent[1]" mode="control"/>
   </xsl:template>
   <xsl:template match="w:hyperlink | w:smartTag | w:fldSimple | w:customXml | w:dir | w:bdo" mode="inline">
     <xsl:apply-templates select="*" mode="inline"/>
@@ -126,26 +127,122 @@
   <xsl:template match="*" mode="run"/>
 
   <!-- _sdt: properties of the first w:sdtPr in order (the first of each counts), then the first
-       w:sdtContent's text -->
-  <xsl:template name="sdt">
-    <xsl:apply-templates select="w:sdtContent[1]" mode="control"/>
-  </xsl:template>
+       w:sdtContent's text. Written out in full here and in mode "wrapped": a named-template call
+       for every control costs a fifth of the whole transform. -->
   <xsl:template match="w:sdtContent" mode="control">
-    <xsl:if test=".//w:sdt">
-      <xsl:call-template name="python"/>
-    </xsl:if>
-    <xsl:text>&#xFDD2;</xsl:text>
-    <xsl:apply-templates select="../w:sdtPr[1]/*" mode="property"/>
-    <xsl:text>&#xFDD1;</xsl:text>
     <xsl:choose>
-      <xsl:when test="w:p or w:tbl">
-        <xsl:apply-templates select="*" mode="walk"/>
+      <xsl:when test=".//w:sdt">
+        <xsl:call-template name="wrapper">
+          <xsl:with-param name="tag" select="''"/>
+          <xsl:with-param name="alias" select="''"/>
+        </xsl:call-template>
       </xsl:when>
       <xsl:otherwise>
-        <xsl:apply-templates select="*" mode="inline"/>
+        <xsl:text>&#xFDD2;</xsl:text>
+        <xsl:apply-templates select="../w:sdtPr[1]/*" mode="property"/>
+        <xsl:text>&#xFDD1;</xsl:text>
+        <xsl:choose>
+          <xsl:when test="w:p or w:tbl">
+            <xsl:apply-templates select="*" mode="walk"/>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:apply-templates select="*" mode="inline"/>
+          </xsl:otherwise>
+        </xsl:choose>
+        <xsl:text>&#xFDD3;</xsl:text>
       </xsl:otherwise>
     </xsl:choose>
-    <xsl:text>&#xFDD3;</xsl:text>
+  </xsl:template>
+  <!-- A control inside LibreOffice's wrapper: its own properties, then the wrapper's tag and alias
+       ("T", "A"), which count where it has none of its own. -->
+  <xsl:template match="w:sdtContent" mode="wrapped">
+    <xsl:param name="tag"/>
+    <xsl:param name="alias"/>
+    <xsl:choose>
+      <xsl:when test=".//w:sdt">
+        <xsl:call-template name="wrapper">
+          <xsl:with-param name="tag" select="$tag"/>
+          <xsl:with-param name="alias" select="$alias"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:text>&#xFDD2;</xsl:text>
+        <xsl:apply-templates select="../w:sdtPr[1]/*" mode="property"/>
+        <xsl:text>&#xFDD4;T</xsl:text>
+        <xsl:value-of select="$tag"/>
+        <xsl:text>&#xFDD4;A</xsl:text>
+        <xsl:value-of select="$alias"/>
+        <xsl:text>&#xFDD1;</xsl:text>
+        <xsl:choose>
+          <xsl:when test="w:p or w:tbl">
+            <xsl:apply-templates select="*" mode="walk"/>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:apply-templates select="*" mode="inline"/>
+          </xsl:otherwise>
+        </xsl:choose>
+        <xsl:text>&#xFDD3;</xsl:text>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+  <!-- _sdt's wrapper branch: LibreOffice wraps each checkbox in an untagged control that carries
+       the alias. The wrapper is no control itself; the controls inside inherit its tag and alias
+       (_walk_paragraph_with_sdts). Any other nesting is left to the Python walk. -->
+  <xsl:template name="wrapper">
+    <xsl:param name="tag"/>
+    <xsl:param name="alias"/>
+    <xsl:variable name="own" select="../w:sdtPr[1]"/>
+    <xsl:choose>
+      <xsl:when test=".//w14:checkbox and not($own/*[self::w14:checkbox or self::w:dropDownList
+                      or self::w:comboBox or self::w:date][1][self::w14:checkbox])">
+        <xsl:variable name="own-tag" select="string($own/w:tag[1]/@w:val)"/>
+        <xsl:variable name="own-alias" select="string($own/w:alias[1]/@w:val)"/>
+        <xsl:variable name="pass-tag">
+          <xsl:value-of select="$own-tag"/>
+          <xsl:if test="not($own-tag)">
+            <xsl:value-of select="$tag"/>
+          </xsl:if>
+        </xsl:variable>
+        <xsl:variable name="pass-alias">
+          <xsl:value-of select="$own-alias"/>
+          <xsl:if test="not($own-alias)">
+            <xsl:value-of select="$alias"/>
+          </xsl:if>
+        </xsl:variable>
+        <xsl:for-each select="w:sdt | w:p | w:r">
+          <xsl:choose>
+            <xsl:when test="self::w:sdt">
+              <xsl:apply-templates select="w:sdtContent[1]" mode="wrapped">
+                <xsl:with-param name="tag" select="string($pass-tag)"/>
+                <xsl:with-param name="alias" select="string($pass-alias)"/>
+              </xsl:apply-templates>
+            </xsl:when>
+            <xsl:when test="self::w:p">
+              <xsl:for-each select="w:sdt | w:r">
+                <xsl:choose>
+                  <xsl:when test="self::w:sdt">
+                    <xsl:apply-templates select="w:sdtContent[1]" mode="wrapped">
+                      <xsl:with-param name="tag" select="string($pass-tag)"/>
+                      <xsl:with-param name="alias" select="string($pass-alias)"/>
+                    </xsl:apply-templates>
+                  </xsl:when>
+                  <xsl:otherwise>
+                    <xsl:apply-templates select="." mode="inline"/>
+                  </xsl:otherwise>
+                </xsl:choose>
+              </xsl:for-each>
+              <xsl:text>&#10;</xsl:text>
+            </xsl:when>
+            <xsl:otherwise>
+              <xsl:apply-templates select="." mode="inline"/>
+            </xsl:otherwise>
+          </xsl:choose>
+        </xsl:for-each>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="python"/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
   <xsl:template match="w:tag" mode="property">
     <xsl:text>&#xFDD4;t</xsl:text>

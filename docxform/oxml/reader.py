@@ -410,9 +410,8 @@ def _walk_paragraph_with_sdts(p: etree._Element, out: _Collector, inherited: tup
 
 
 def _nested_checkboxes(content: etree._Element) -> bool:
-    for box in content.iter(W14_CHECKBOX):
-        return box is not None
-    return False
+    """Whether the content holds controls and a checkbox: what LibreOffice's wrapper looks like."""
+    return content.find(f".//{W_SDT}") is not None and next(content.iter(W14_CHECKBOX), None) is not None
 
 
 def _has_blocks(content: etree._Element) -> bool:

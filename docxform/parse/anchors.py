@@ -13,12 +13,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
+from typing import NamedTuple
 
 from docxform.mapping import ColumnAnchor, Mapping
 from docxform.oxml.reader import Document, Row, Table
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
-_SPACES = re.compile(r"[\s\u00a0]+")
 _STRAY_ID = re.compile(r"^(\d+(?:\.\d+)*[a-z]?)\b")
 
 
@@ -38,8 +38,9 @@ def _normed_match(a: str, b: str) -> bool:
     return bool(a) and bool(b) and (a == b or a.startswith(b + " ") or (b.startswith(a + " ") and len(a) > 3))
 
 
-@dataclass(frozen=True)
-class RowRef:
+class RowRef(NamedTuple):
+    """A row of the document: table and row, counted from 0."""
+
     table: int
     row: int
 
@@ -97,11 +98,11 @@ def row_item_id(row: Row, ids: set[str]) -> str | None:
         text = cell.text.strip()
         if not text:
             continue
-        lines = list(islice((ln for ln in map(str.strip, text.split("\n")) if ln), 4))
-        first = _SPACES.split(lines[0], maxsplit=1)[0].rstrip(".):").lstrip("(")
+        # The first line is not blank (the text is stripped); its first word, split as str.split does.
+        first = text.split("\n", 1)[0].split(None, 1)[0].rstrip(".):").lstrip("(")
         if first in ids:
             return first
-        for line in lines:
+        for line in islice((ln for ln in map(str.strip, text.split("\n")) if ln), 4):
             token = line.rstrip(".):").lstrip("(").strip()
             if token in ids:
                 return token

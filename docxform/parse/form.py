@@ -28,7 +28,7 @@ from docxform.problems import Problem, problem
 from docxform.response import ItemAnswer, Response
 
 
-@dataclass
+@dataclass(slots=True)
 class _Located:
     cell: Cell
     table: int
