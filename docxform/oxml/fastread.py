@@ -73,13 +73,13 @@ def read_fast(root: etree._Element) -> Document | None:
     for record in text.split(RECORD)[1:]:
         kind = record[0]
         if kind == "C":
-            span_text, merge, content = record[2:].split(FIELD, 2)
-            span = clamp_span(span_text) if span_text else 1
+            properties, content = record[1:].split(FIELD, 1)
+            span, merged = _cell_properties(properties) if properties else (1, False)
             if OPEN in content:
                 content, controls = _with_controls(content, doc.controls, len(doc.tables) - 1, len(rows) - 1, col)
             else:
                 controls = []
-            cells.append(Cell(col, span, content.strip("\n"), [], controls, merge == "mcontinue"))
+            cells.append(Cell(col, span, content.strip("\n"), [], controls, merged))
             col += span
         elif kind == "R":
             cells = []
@@ -96,6 +96,18 @@ def read_fast(root: etree._Element) -> Document | None:
             if content.strip():
                 doc.paragraphs.append(content)
     return doc
+
+
+def _cell_properties(properties: str) -> tuple[int, bool]:
+    """Span and vertical-merge flag from a cell's properties, the first of each counting (``_cell_props``)."""
+    span: int | None = None
+    merge: str | None = None
+    for prop in properties.split(PROPERTY)[1:]:
+        if prop[0] == "s" and span is None:
+            span = clamp_span(prop[1:])
+        elif prop[0] == "m" and merge is None:
+            merge = prop[1:]
+    return span or 1, merge == "continue"
 
 
 def _with_controls(raw: str, all_controls: list[Control], table: int | None, row: int | None,

@@ -4,13 +4,12 @@
   run in C by libxslt, for documents with none of the things only the Python
   walk handles. Documents with tracked changes, fields, w:sym or symbol fonts
   never come here (fastread.py checks first). Where the walk meets a content
-  control nested in another (other than LibreOffice's checkbox wrapper), or a
-  w:t with more than one text node, it writes the record "!" and the document
-  is read by the Python walk instead.
+  control nested in another (other than LibreOffice's checkbox wrapper), it
+  writes the record "!" and the document is read by the Python walk instead.
 
   Output is text. A record starts with U+FDD0 and its fields are separated by
-  U+FDD1: "T" a table, "R" a row (gridBefore), "C" a cell (gridSpan, vMerge,
-  content), "P" a body paragraph (content). A content control is written in
+  U+FDD1: "T" a table, "R" a row (gridBefore), "C" a cell (its properties,
+  each after U+FDD4, then its content), "P" a body paragraph (content). A content control is written in
   place inside the content, between U+FDD2 and U+FDD3: its properties, each
   after U+FDD4, then U+FDD1 and the control's own content. These are Unicode
   noncharacters; documents that contain any character near them take the
@@ -60,19 +59,24 @@
   </xsl:template>
   <xsl:template match="*" mode="rows"/>
 
-  <!-- _row_cells and _read_table: cells, and cells wrapped as rows are; _cell_props -->
+  <!-- _row_cells and _read_table: cells, and cells wrapped as rows are; _cell_props (spans and
+       vertical merges, in document order: the first of each counts) -->
   <xsl:template match="w:tc" mode="cells">
-    <xsl:text>&#xFDD0;C&#xFDD1;</xsl:text>
-    <xsl:value-of select="w:tcPr/w:gridSpan/@w:val"/>
-    <xsl:text>&#xFDD1;</xsl:text>
-    <xsl:for-each select="(w:tcPr/w:vMerge)[1]">
-      <xsl:text>m</xsl:text>
-      <xsl:value-of select="@w:val"/>
-      <xsl:if test="not(@w:val)">continue</xsl:if>
-    </xsl:for-each>
+    <xsl:text>&#xFDD0;C</xsl:text>
+    <xsl:apply-templates select="w:tcPr/*" mode="cell-property"/>
     <xsl:text>&#xFDD1;</xsl:text>
     <xsl:apply-templates select="*" mode="walk"/>
   </xsl:template>
+  <xsl:template match="w:gridSpan" mode="cell-property">
+    <xsl:text>&#xFDD4;s</xsl:text>
+    <xsl:value-of select="@w:val"/>
+  </xsl:template>
+  <xsl:template match="w:vMerge" mode="cell-property">
+    <xsl:text>&#xFDD4;m</xsl:text>
+    <xsl:value-of select="@w:val"/>
+    <xsl:if test="not(@w:val)">continue</xsl:if>
+  </xsl:template>
+  <xsl:template match="*" mode="cell-property"/>
   <xsl:template match="w:sdt" mode="cells">
     <xsl:apply-templates select="w:sdtContent[1]/w:tc" mode="cells"/>
   </xsl:template>
@@ -110,10 +114,7 @@
 
   <!-- _run (without fields, symbols and tracked text: those documents take the Python path) -->
   <xsl:template match="w:t" mode="run">
-    <xsl:if test="node()[2]">
-      <xsl:call-template name="python"/>
-    </xsl:if>
-    <xsl:value-of select="text()"/>
+    <xsl:value-of select="node()[1][self::text()]"/>
   </xsl:template>
   <xsl:template match="w:tab" mode="run">
     <xsl:text>&#9;</xsl:text>
