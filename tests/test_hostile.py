@@ -286,3 +286,19 @@ def test_cli_without_output_folder_prints_the_good_json(corpus: dict[str, Path],
     assert lines[0].startswith(f"{corpus['zip-bomb.docx']}: ") and "zip bomb" in lines[0]
     assert lines[1].startswith(f"{corpus['xxe.docx']}: ") and "DOCTYPE" in lines[1]
     assert lines[2] == "docxform: 2 of 3 file(s) could not be read"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_the_cell_limit_holds_in_any_encoding(monkeypatch, encoding: str) -> None:
+    """The quick count of "<" bytes only stands in for counting cells where "<" is one byte (UTF-8)."""
+    from lxml import etree
+
+    from docxform.oxml import reader
+
+    monkeypatch.setattr(reader, "MAX_CELLS", 10)
+    xml = document_xml(huge_table_body(20)).decode()
+    if encoding == "utf-16":
+        xml = xml.replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    data = xml.encode(encoding)
+    with pytest.raises(UnsafeInputError, match="more than 10 table cells"):
+        reader.read_document(etree.fromstring(data), "big.docx", data)

@@ -121,11 +121,22 @@ def test_fast_path_reads_libreoffices_checkbox_wrapper():
     assert (box.table, box.row, box.col) == (0, 0, 1)
 
 
-def test_a_document_in_utf16_takes_the_walk():
-    xml = document_xml(para("caf\u00e9")).decode().replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+def utf16_declared(text: str) -> bytes:
+    return document_xml(para(text)).decode().replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+
+
+def utf16_undeclared(text: str) -> bytes:
+    """UTF-16 with a byte-order mark and no XML declaration: lxml's docinfo still says UTF-8."""
+    xml = document_xml(para(text)).decode()
+    return b"\xff\xfe" + xml[xml.index("?>") + 2:].encode("utf-16-le")
+
+
+@pytest.mark.parametrize("encode", [utf16_declared, utf16_undeclared])
+def test_a_document_in_utf16_takes_the_walk(encode):
+    xml = encode("caf\u00e9 \ufdd0T separator")
     root = etree.fromstring(xml)
     assert not fastread.fast_path_fits(xml, root, root[0])
-    assert reader.read_document(root, "t.docx", xml).paragraphs == ["caf\u00e9"]
+    assert reader.read_document(root, "t.docx", xml).paragraphs == ["caf\u00e9 \ufdd0T separator"]
 
 
 # --- randomly built documents

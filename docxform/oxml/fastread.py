@@ -41,16 +41,21 @@ def fast_path_fits(xml: bytes, root: etree._Element, body: etree._Element) -> bo
     nothing. Symbol fonts: their names must not occur anywhere in the bytes
     (a false alarm, say "symbol" in a comment, only costs speed). Separators:
     they are noncharacters near U+FDD0, so a document holding a character of
-    that block, a character reference that could spell one, or an encoding
-    other than UTF-8 (whose bytes cannot be checked this way) is not read here.
+    that block, a character reference that could spell one, or not plainly in
+    UTF-8 (so that its bytes cannot be checked this way) is not read here.
     """
-    encoding = (root.getroottree().docinfo.encoding or "UTF-8").upper()
-    if encoding not in ("UTF-8", "UTF8") or _holds(xml, b"\xb7", b"\xef\xb7") or _holds(xml, b"#", b"&#"):
+    if not _plainly_utf8(xml, root) or _holds(xml, b"\xb7", b"\xef\xb7") or _holds(xml, b"#", b"&#"):
         return False
     if next(body.iter(*PYTHON_ONLY), None) is not None:
         return False
     lower = xml.lower()
     return not any(name in lower for name in SYMBOL_FONT_NAMES)
+
+
+def _plainly_utf8(xml: bytes, root: etree._Element) -> bool:
+    """UTF-8 by its first bytes and by its declaration (lxml reports UTF-8 for an undeclared UTF-16 part)."""
+    encoding = (root.getroottree().docinfo.encoding or "UTF-8").upper()
+    return xml.startswith((b"<", b"\xef\xbb\xbf<")) and encoding in ("UTF-8", "UTF8")
 
 
 def _holds(xml: bytes, byte: bytes, needle: bytes) -> bool:

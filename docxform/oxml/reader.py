@@ -121,9 +121,11 @@ def _check_size(body: etree._Element, path: str, xml: bytes | None) -> None:
     """Refuse absurd documents before reading them (one pass in C over the tree).
 
     Every element starts with "<", so a part with fewer of those than the
-    smaller limit is within both and need not be counted.
+    smaller limit is within both and need not be counted. (Only where "<" is
+    the byte 0x3C: a part that starts with it, or with UTF-8's byte-order mark.)
     """
-    if xml is not None and xml.count(b"<") <= min(MAX_CELLS, MAX_PARAGRAPHS):
+    if (xml is not None and xml.startswith((b"<", b"\xef\xbb\xbf<"))
+            and xml.count(b"<") <= min(MAX_CELLS, MAX_PARAGRAPHS)):
         return
     cells = paragraphs = 0
     for element in body.iter(W_TC, W_P):

@@ -139,11 +139,13 @@ class _HeaderMatcher:
     def header_map(self, row: Row) -> dict[int, ColumnAnchor]:
         """As :func:`header_map` with the mapping's columns."""
         found: dict[int, ColumnAnchor] = {}
+        used: set[ColumnAnchor] = set()
         for cell in row.cells:
             for i in self.matching(cell.text) if cell.text else ():
                 anchor = self.labels[i][0]
-                if anchor not in found.values():
+                if anchor not in used:
                     found[cell.col] = anchor
+                    used.add(anchor)
                     break
         return found
 
@@ -195,7 +197,8 @@ def _table_columns(table: Table, headers: _HeaderMatcher, inherited: dict[int, C
 def _index_rows(table: Table, ids: set[str], columns: dict[int, ColumnAnchor], headers: _HeaderMatcher,
                 index: AnchorIndex) -> None:
     previous: str | None = None
-    in_table = {i for i, (anchor, _) in enumerate(headers.labels) if anchor in columns.values()}
+    anchors = set(columns.values())
+    in_table = {i for i, (anchor, _) in enumerate(headers.labels) if anchor in anchors}
     for r, row in enumerate(table.rows):
         if all(not c.text.strip() and not c.controls and not c.marks for c in row.cells):
             continue
