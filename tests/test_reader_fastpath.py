@@ -261,28 +261,21 @@ class RandomBody:
     def row(self, depth: int) -> str:
         pr = self.pick("", "<w:trPr><w:gridBefore w:val='1'/></w:trPr>", "<w:trPr><w:gridBefore w:val='y'/></w:trPr>",
                        "<w:trPr><w:cantSplit/></w:trPr>")
-        cells = []
-        for _ in range(self.rng.randint(0, 4)):
-            cell = self.cell(depth)
-            wrap = self.rng.random()
-            if wrap < 0.1:
-                cell = f"<w:sdt><w:sdtPr/><w:sdtContent>{cell}</w:sdtContent></w:sdt>"
-            elif wrap < 0.15:
-                cell = f"<w:customXml>{cell}</w:customXml>"
-            cells.append(cell)
+        cells = [self.maybe_wrapped(self.cell(depth), "<w:sdtPr/>") for _ in range(self.rng.randint(0, 4))]
         return f"<w:tr>{pr}{''.join(cells)}</w:tr>"
 
     def table(self, depth: int = 0) -> str:
-        rows = []
-        for _ in range(self.rng.randint(0, 4)):
-            row = self.row(depth)
-            wrap = self.rng.random()
-            if wrap < 0.1:
-                row = f"<w:sdt><w:sdtContent>{row}</w:sdtContent></w:sdt>"
-            elif wrap < 0.15:
-                row = f"<w:customXml>{row}</w:customXml>"
-            rows.append(row)
+        rows = [self.maybe_wrapped(self.row(depth), "") for _ in range(self.rng.randint(0, 4))]
         return f"<w:tbl><w:tblPr/><w:tblGrid/>{''.join(rows)}</w:tbl>"
+
+    def maybe_wrapped(self, xml: str, sdt_properties: str) -> str:
+        """Sometimes inside a content control or custom XML, as rows and cells may be."""
+        wrap = self.rng.random()
+        if wrap < 0.1:
+            return f"<w:sdt>{sdt_properties}<w:sdtContent>{xml}</w:sdtContent></w:sdt>"
+        if wrap < 0.15:
+            return f"<w:customXml>{xml}</w:customXml>"
+        return xml
 
     def body(self) -> str:
         blocks = []
