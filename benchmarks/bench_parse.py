@@ -3,9 +3,13 @@
 The returns are filled in code as Word would fill them; a quarter are then
 re-saved by headless LibreOffice, as partners using it send them back.
 Median time per form against the floor, in the same run: open the zip,
-lxml-parse word/document.xml and iterate every table cell's text. Then the
-whole batch with 1 and 2 worker processes. Target: at most 1.5x the floor per
-form, and near 2x throughput with 2 processes.
+lxml-parse word/document.xml and iterate every table cell's text. Each is
+timed as a batch runs it, form after form of its own kind, in blocks that
+alternate (floor first, then docxform first) so that drift in the machine's
+speed falls on both. Timing them interleaved file by file is printed too: it
+charges each with the cache the other just filled, and costs the larger
+program more. Then the whole batch with 1 and 2 worker processes. Target: at
+most 1.5x the floor per form, and near 2x throughput with 2 processes.
 
     python benchmarks/bench_parse.py [N]
 """
@@ -20,6 +24,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
@@ -79,19 +84,33 @@ def resave_with_libreoffice(paths: list[Path], outdir: Path) -> dict[Path, Path]
     return {p: outdir / p.name for p in paths if (outdir / p.name).exists()}
 
 
+def timed(function: Callable[[Path], object], path: Path) -> float:
+    started = time.perf_counter()
+    function(path)
+    return time.perf_counter() - started
+
+
+def timed_in_blocks(paths: list[Path], rounds: int) -> tuple[list[float], list[float]]:
+    """Per-form times of the floor and of docxform, each over all the paths in turn, alternating which goes first."""
+    base: list[float] = []
+    ours: list[float] = []
+    for r in range(rounds):
+        order = ((floor, base), (parse_form, ours)) if r % 2 == 0 else ((parse_form, ours), (floor, base))
+        for function, times in order:
+            times.extend(timed(function, path) for path in paths)
+    return base, ours
+
+
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     with tempfile.TemporaryDirectory() as work:
         paths = make_returns(Path(work), n)
         parse_form(paths[0])  # warm caches (framework, mappings)
-        ours, base, fast, walk = [], [], [], []
-        for path in paths:
-            t0 = time.perf_counter()
-            floor(path)
-            base.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
-            parse_form(path)
-            ours.append(time.perf_counter() - t0)
+        base, ours = timed_in_blocks(paths, rounds=4)
+        mixed_base, mixed_ours, fast, walk = [], [], [], []
+        for path in paths[:200]:
+            mixed_base.append(timed(floor, path))
+            mixed_ours.append(timed(parse_form, path))
         for path in paths[:200]:  # the reader alone: its C fast path against the Python walk it stands in for
             xml = zipfile.ZipFile(path).read("word/document.xml")
             root = etree.fromstring(xml)
@@ -108,9 +127,11 @@ def main() -> None:
             batch[jobs] = time.perf_counter() - t0
             assert all(r.error is None for r in results)
     o, f = statistics.median(ours) * 1000, statistics.median(base) * 1000
+    mo, mf = statistics.median(mixed_ours) * 1000, statistics.median(mixed_base) * 1000
     print("| measure | figure |\n|---|---|")
     print(f"| floor (zip + lxml parse + iterate cells), median per form | {f:.2f} ms |")
     print(f"| docxform parse_form, median per form | {o:.2f} ms ({o / f:.2f}x the floor) |")
+    print(f"| the same, interleaved file by file: floor / docxform | {mf:.2f} ms / {mo:.2f} ms ({mo / mf:.2f}x) |")
     print(f"| reader alone: fast path / Python walk, median | {statistics.median(fast) * 1000:.2f} ms / "
           f"{statistics.median(walk) * 1000:.2f} ms |")
     print(f"| batch of {n}, 1 process | {batch[1]:.2f} s |")

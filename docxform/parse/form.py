@@ -60,6 +60,9 @@ class _Context:
         self.rating: tuple[str, tuple[str, ...]] | None = (
             (rating.key, scale.keys) if rating and scale and rating.key in answered else None)
         self.text_keys = [f.key for f in framework.text_fields if f.key in answered]
+        # Item -> its one row, where the anchors found the item in one row only (None: in several).
+        self.only_row: dict[str, tuple[int, int] | None] = {
+            item: (refs[0] if len(set(refs)) == 1 else None) for item, refs in self.index.rows.items()}
 
     def cell(self, table: int, row: int, col: int) -> Cell | None:
         if not (0 <= table < len(self.doc.tables)):
@@ -171,8 +174,7 @@ def _anchored(ctx: _Context, item: str, field: str, level: str | None) -> list[_
 def _cells_for(ctx: _Context, item: str, field: str, level: str | None) -> list[_Located]:
     """The cell(s) holding one answer: the trusted strategy, plus rows added for the same item."""
     first = _locate(ctx, item, field, level)
-    if first is not None and all(ref.table == first.table and ref.row == first.row
-                                 for ref in ctx.index.rows.get(item, ())):
+    if first is not None and ctx.only_row.get(item, (first.table, first.row)) == (first.table, first.row):
         return [first]  # the usual case: the anchors know no other row for the item
     anchored = _anchored(ctx, item, field, level)
     if first is None:
