@@ -12,7 +12,7 @@ docs/mappings.md). Files are YAML (JSON is valid YAML too).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -87,6 +87,11 @@ class Mapping:
     placeholders: tuple[str, ...] = ()
     description: str = ""
     path: str | None = None
+
+    @cached_property
+    def cells_by_key(self) -> dict[tuple[str, str, str | None], AnswerCell]:
+        """Answer cells by (item, field, level), worked out once for every return read with the mapping."""
+        return {(c.item, c.field, c.level): c for c in self.cells}
 
     def to_data(self) -> dict[str, Any]:
         data = asdict(self)

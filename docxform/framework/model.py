@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from functools import cached_property
 from typing import Literal
 
 FieldType = Literal["rating", "text"]
@@ -303,6 +304,11 @@ class Framework:
                 return f
         raise KeyError(key)
 
-    @property
+    @cached_property
     def item_ids(self) -> tuple[str, ...]:
         return tuple(it.id for it in self.items)
+
+    @cached_property
+    def item_id_set(self) -> frozenset[str]:
+        """The item ids, for membership tests (worked out once: every return parsed asks)."""
+        return frozenset(self.item_ids)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Set
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -92,7 +93,7 @@ def _header_map(row: Row, labels: Labels) -> dict[int, ColumnAnchor]:
     return found
 
 
-def row_item_id(row: Row, ids: set[str]) -> str | None:
+def row_item_id(row: Row, ids: Set[str]) -> str | None:
     """The item id a row starts with: alone in a cell, or as the first word of the text."""
     for cell in row.cells[:2]:
         text = cell.text.strip()
@@ -154,7 +155,7 @@ class _HeaderMatcher:
         return any(i in allowed for cell in row.cells if cell.text for i in self.matching(cell.text))
 
 
-def build_index(doc: Document, mapping: Mapping, ids: set[str]) -> AnchorIndex:
+def build_index(doc: Document, mapping: Mapping, ids: Set[str]) -> AnchorIndex:
     index = AnchorIndex()
     inherited: dict[int, ColumnAnchor] = {}
     headers = _HeaderMatcher(mapping.columns)
@@ -176,7 +177,7 @@ def _by_answer(columns: dict[int, ColumnAnchor]) -> dict[tuple[str, str | None],
 
 
 def _table_columns(table: Table, headers: _HeaderMatcher, inherited: dict[int, ColumnAnchor],
-                   ids: set[str]) -> dict[int, ColumnAnchor]:
+                   ids: Set[str]) -> dict[int, ColumnAnchor]:
     """The header among the first rows that names the most columns, else the previous table's.
 
     A row that starts with an item id is never a header, even when its answers
@@ -194,7 +195,7 @@ def _table_columns(table: Table, headers: _HeaderMatcher, inherited: dict[int, C
     return inherited  # a table split across pages: its header did not repeat
 
 
-def _index_rows(table: Table, ids: set[str], columns: dict[int, ColumnAnchor], headers: _HeaderMatcher,
+def _index_rows(table: Table, ids: Set[str], columns: dict[int, ColumnAnchor], headers: _HeaderMatcher,
                 index: AnchorIndex) -> None:
     previous: str | None = None
     anchors = set(columns.values())

@@ -17,7 +17,7 @@ from pathlib import Path
 from docxform.errors import DocxformError
 from docxform.framework import BUILTIN_IDS, load_framework
 from docxform.framework.model import Framework
-from docxform.mapping import AnswerCell, Mapping, load_mapping
+from docxform.mapping import Mapping, load_mapping
 from docxform.oxml.reader import Cell, Control, Document
 from docxform.parse import fields as form_fields
 from docxform.parse.anchors import AnchorIndex, build_index, row_item_id
@@ -49,9 +49,8 @@ class _Context:
                 self.by_tag.setdefault(control.tag, control)
             if control.alias:
                 self.by_alias.setdefault(control.alias, []).append(control)
-        self.cells_by_key: dict[tuple[str, str, str | None], AnswerCell] = {
-            (c.item, c.field, c.level): c for c in mapping.cells}
-        self.ids = set(framework.item_ids)
+        self.cells_by_key = mapping.cells_by_key
+        self.ids = framework.item_id_set
         self.index: AnchorIndex = build_index(self.doc, mapping, self.ids)
         self.placeholders = set(mapping.placeholders)
         self.problems: list[Problem] = []
