@@ -4,9 +4,9 @@ The returns are filled in code as Word would fill them; a quarter are then
 re-saved by headless LibreOffice, as partners using it send them back.
 Median time per form against the floor, in the same run: open the zip,
 lxml-parse word/document.xml and iterate every table cell's text. Each is
-timed as a batch runs it, form after form of its own kind, in blocks that
-alternate (floor first, then docxform first) so that drift in the machine's
-speed falls on both. Timing them interleaved file by file is printed too: it
+timed as a batch runs it, form after form of its own kind, in blocks of ten
+forms that alternate (floor first, then docxform first) so that drift in the
+machine's speed falls on both. Timing them interleaved file by file is printed too: it
 charges each with the cache the other just filled, and costs the larger
 program more. Then the whole batch with 1 and 2 worker processes. Target: at
 most 1.5x the floor per form, and near 2x throughput with 2 processes.
@@ -90,14 +90,16 @@ def timed(function: Callable[[Path], object], path: Path) -> float:
     return time.perf_counter() - started
 
 
-def timed_in_blocks(paths: list[Path], rounds: int) -> tuple[list[float], list[float]]:
-    """Per-form times of the floor and of docxform, each over all the paths in turn, alternating which goes first."""
+def timed_in_blocks(paths: list[Path], rounds: int, block: int = 10) -> tuple[list[float], list[float]]:
+    """Per-form times of the floor and of docxform, in blocks of forms; which goes first alternates."""
     base: list[float] = []
     ours: list[float] = []
     for r in range(rounds):
-        order = ((floor, base), (parse_form, ours)) if r % 2 == 0 else ((parse_form, ours), (floor, base))
-        for function, times in order:
-            times.extend(timed(function, path) for path in paths)
+        for start in range(0, len(paths), block):
+            chunk = paths[start:start + block]
+            sides = [(floor, base), (parse_form, ours)]
+            for function, times in sides if (start // block + r) % 2 == 0 else reversed(sides):
+                times.extend(timed(function, path) for path in chunk)
     return base, ours
 
 

@@ -78,8 +78,8 @@ def read_fast(root: etree._Element) -> Document | None:
     for record in text.split(RECORD)[1:]:
         kind = record[0]
         if kind == "C":
-            properties, content = record[1:].split(FIELD, 1)
-            span, merged = _cell_properties(properties) if properties else (1, False)
+            head, content = record.split(FIELD, 1)  # head: "C" and the cell's properties
+            span, merged = _cell_properties(head) if len(head) > 1 else (1, False)
             if OPEN in content:
                 content, controls = _with_controls(content, doc.controls, len(doc.tables) - 1, len(rows) - 1, col)
             else:

@@ -121,12 +121,21 @@ def _looks_like_id(row: Row) -> str | None:
 class _HeaderMatcher:
     """Which of the mapping's column labels a cell's text matches.
 
-    Memoised for the document: the same header row repeats over every table.
+    One per mapping, memoised: the same header row repeats over every table
+    of a form and over every return of a batch. Only short texts are kept
+    (headers are short), and only so many, so answers do not pile up.
     """
+
+    MEMO_TEXT, MEMO_SIZE = 120, 20_000
 
     def __init__(self, anchors: tuple[ColumnAnchor, ...]) -> None:
         self.labels = normed_labels(anchors)
         self.memo: dict[str, tuple[int, ...]] = {}
+
+    @staticmethod
+    @lru_cache(maxsize=64)
+    def of(anchors: tuple[ColumnAnchor, ...]) -> _HeaderMatcher:
+        return _HeaderMatcher(anchors)
 
     def matching(self, text: str) -> tuple[int, ...]:
         """Indexes of the labels the text matches, in the mapping's order."""
@@ -134,7 +143,8 @@ class _HeaderMatcher:
         if found is None:
             normed = norm(text)
             found = tuple(i for i, (_, label) in enumerate(self.labels) if _normed_match(normed, label))
-            self.memo[text] = found
+            if len(text) <= self.MEMO_TEXT and len(self.memo) < self.MEMO_SIZE:
+                self.memo[text] = found
         return found
 
     def header_map(self, row: Row) -> dict[int, ColumnAnchor]:
@@ -158,7 +168,7 @@ class _HeaderMatcher:
 def build_index(doc: Document, mapping: Mapping, ids: Set[str]) -> AnchorIndex:
     index = AnchorIndex()
     inherited: dict[int, ColumnAnchor] = {}
-    headers = _HeaderMatcher(mapping.columns)
+    headers = _HeaderMatcher.of(mapping.columns)
     for table in doc.tables:
         columns = _table_columns(table, headers, inherited, ids)
         if columns:
