@@ -3,11 +3,13 @@
 Reading a form cell by cell in Python costs about 1.5 microseconds an element,
 most of a parse. ``fastread.xsl`` does the same walk in libxslt and writes
 compact text that is split here into the same :class:`Document`. It covers
-what returned forms are made of (tables, paragraphs, runs, content controls)
-and nothing else: a document with tracked changes, fields, ``w:sym``,
-symbol-font runs or nested content controls is left to the Python walk, which
-is the reference. ``tests/test_reader_fastpath.py`` holds the two to the same
-result on every test form and on randomly built documents.
+what returned forms are made of (tables, paragraphs, runs, content controls,
+LibreOffice's wrapper around checkboxes) and nothing else: a document with
+tracked changes, fields, ``w:sym``, symbol-font runs or other nested content
+controls is left to the Python walk, which is the reference. Every form the
+test suite parses is read both ways and must come out the same
+(``tests/conftest.py``); ``tests/test_reader_fastpath.py`` adds the guards and
+randomly built documents.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ SYMBOL_FONT_NAMES = (b"wingdings", b"webdings", b"symbol", b"zapfdingbats", b"mo
 
 _TRANSFORM = etree.XSLT(etree.parse(str(Path(__file__).with_name("fastread.xsl"))),
                         access_control=etree.XSLTAccessControl.DENY_ALL)
+
 
 def fast_path_fits(xml: bytes, root: etree._Element, body: etree._Element) -> bool:
     """True when the document has none of the things only the Python walk reads right.

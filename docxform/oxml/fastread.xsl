@@ -9,11 +9,11 @@
 
   Output is text. A record starts with U+FDD0 and its fields are separated by
   U+FDD1: "T" a table, "R" a row (gridBefore), "C" a cell (its properties,
-  each after U+FDD4, then its content), "P" a body paragraph (content). A content control is written in
-  place inside the content, between U+FDD2 and U+FDD3: its properties, each
-  after U+FDD4, then U+FDD1 and the control's own content. These are Unicode
-  noncharacters; documents that contain any character near them take the
-  Python path.
+  each after U+FDD4, then its content), "P" a body paragraph (content). A
+  content control is written in place inside the content, between U+FDD2 and
+  U+FDD3: its properties, each after U+FDD4, then U+FDD1 and the control's own
+  content. These are Unicode noncharacters; documents that contain any
+  character near them take the Python path.
 
   Each template names the Python function it mirrors: change both together.
   tests/test_reader_fastpath.py compares the two readers on every test form
