@@ -6,10 +6,11 @@ Median time per form against the floor, in the same run: open the zip,
 lxml-parse word/document.xml and iterate every table cell's text. Each is
 timed as a batch runs it, form after form of its own kind, in blocks of ten
 forms that alternate (floor first, then docxform first) so that drift in the
-machine's speed falls on both. Timing them interleaved file by file is printed too: it
-charges each with the cache the other just filled, and costs the larger
-program more. Then the whole batch with 1 and 2 worker processes. Target: at
-most 1.5x the floor per form, and near 2x throughput with 2 processes.
+machine's speed falls on both. Timing them interleaved file by file is
+printed too: it charges each with the cache the other just filled, and
+costs the larger program more. Then the whole batch with 1 and 2 worker
+processes (median of three runs each, alternating). Target: at most 1.5x
+the floor per form, and near 2x throughput with 2 processes.
 
     python benchmarks/bench_parse.py [N]
 """
@@ -103,6 +104,18 @@ def timed_in_blocks(paths: list[Path], rounds: int, block: int = 10) -> tuple[li
     return base, ours
 
 
+def timed_batches(paths: list[Path], repeats: int) -> dict[int, float]:
+    """Median seconds for the whole batch with 1 and with 2 processes, the two alternating."""
+    times: dict[int, list[float]] = {1: [], 2: []}
+    for r in range(repeats):
+        for jobs in (1, 2) if r % 2 == 0 else (2, 1):
+            started = time.perf_counter()
+            results = list(api.parse(paths, jobs=jobs))
+            times[jobs].append(time.perf_counter() - started)
+            assert all(r.error is None for r in results)
+    return {jobs: statistics.median(t) for jobs, t in times.items()}
+
+
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     with tempfile.TemporaryDirectory() as work:
@@ -122,12 +135,7 @@ def main() -> None:
             t0 = time.perf_counter()
             read_document(root, str(path))
             walk.append(time.perf_counter() - t0)
-        batch = {}
-        for jobs in (1, 2):
-            t0 = time.perf_counter()
-            results = list(api.parse(paths, jobs=jobs))
-            batch[jobs] = time.perf_counter() - t0
-            assert all(r.error is None for r in results)
+        batch = timed_batches(paths, repeats=3)
     o, f = statistics.median(ours) * 1000, statistics.median(base) * 1000
     mo, mf = statistics.median(mixed_ours) * 1000, statistics.median(mixed_base) * 1000
     print("| measure | figure |\n|---|---|")

@@ -111,7 +111,8 @@ def parse(paths: Sequence[str | Path], *, mapping: str | None = None, framework:
     args = [(str(p), mapping, framework) for p in paths]
     if jobs > 1 and len(args) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            yield from pool.map(_parse_one, args, chunksize=max(1, len(args) // (jobs * 8)))
+            # Small chunks: a worker left with a long last chunk would keep the other waiting.
+            yield from pool.map(_parse_one, args, chunksize=max(1, len(args) // (jobs * 32)))
     else:
         yield from map(_parse_one, args)
 
