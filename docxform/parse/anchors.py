@@ -67,30 +67,14 @@ class AnchorIndex:
         return sum(1 for ref in self.rows.get(item, []) if ref not in self.continued)
 
 
-Labels = tuple[tuple[ColumnAnchor, str], ...]
-
-
 def header_map(row: Row, anchors: tuple[ColumnAnchor, ...]) -> dict[int, ColumnAnchor]:
     """Grid column -> anchor for a row that reads like the mapping's header."""
-    return _header_map(row, normed_labels(anchors))
+    return _HeaderMatcher.of(anchors).header_map(row)
 
 
-def normed_labels(anchors: tuple[ColumnAnchor, ...]) -> Labels:
+def normed_labels(anchors: tuple[ColumnAnchor, ...]) -> tuple[tuple[ColumnAnchor, str], ...]:
     """Each anchor with its header in loose form (worked out once, not for every row compared)."""
     return tuple((anchor, norm(anchor.header)) for anchor in anchors)
-
-
-def _header_map(row: Row, labels: Labels) -> dict[int, ColumnAnchor]:
-    found: dict[int, ColumnAnchor] = {}
-    for cell in row.cells:
-        text = norm(cell.text) if cell.text else ""
-        if not text:
-            continue
-        for anchor, label in labels:
-            if _normed_match(text, label) and anchor not in found.values():
-                found[cell.col] = anchor
-                break
-    return found
 
 
 def row_item_id(row: Row, ids: Set[str]) -> str | None:
@@ -148,7 +132,7 @@ class _HeaderMatcher:
         return found
 
     def header_map(self, row: Row) -> dict[int, ColumnAnchor]:
-        """As :func:`header_map` with the mapping's columns."""
+        """Grid column -> anchor, for each cell the first label it matches that no cell took before."""
         found: dict[int, ColumnAnchor] = {}
         used: set[ColumnAnchor] = set()
         for cell in row.cells:
