@@ -36,6 +36,14 @@ FILLED = [
 ]
 
 
+def blank_plan(tmp_path, framework):
+    """A freshly generated plan workbook, opened for editing: the workbook and its Plan sheet."""
+    blank = tmp_path / "blank.xlsx"
+    generate_plan(framework, blank)
+    wb = load_workbook(blank)
+    return wb, wb["Plan"]
+
+
 def test_round_trip_generate_fill_parse(tmp_path, sa2003):
     blank = tmp_path / "blank.xlsx"
     generate_plan(sa2003, blank)
@@ -56,10 +64,7 @@ def test_round_trip_generate_fill_parse(tmp_path, sa2003):
 
 
 def test_renamed_and_moved_sheet(tmp_path, sa2003):
-    blank = tmp_path / "blank.xlsx"
-    generate_plan(sa2003, blank)
-    wb = load_workbook(blank)
-    ws = wb["Plan"]
+    wb, ws = blank_plan(tmp_path, sa2003)
     ws.title = "Our plan 2004"
     wb.move_sheet(ws, offset=2)
     ws["A8"], ws["C8"], ws["E8"], ws["H8"] = "3.1", "Train staff", "HR", "All trained"
@@ -171,10 +176,7 @@ def _with_cached_values(path: Path, cached: dict[str, str]) -> None:
 
 
 def test_formulas_are_reported_and_cached_values_read(tmp_path, sa2003):
-    blank = tmp_path / "blank.xlsx"
-    generate_plan(sa2003, blank)
-    wb = load_workbook(blank)
-    ws = wb["Plan"]
+    wb, ws = blank_plan(tmp_path, sa2003)
     ws["A8"], ws["C8"], ws["E8"] = "1.5", '="Join"&" the LSP"', "=B3"
     ws["H8"] = "Seat on LSP"
     path = tmp_path / "formula.xlsx"
@@ -189,10 +191,7 @@ def test_formulas_are_reported_and_cached_values_read(tmp_path, sa2003):
 
 
 def test_bad_priority_and_status(tmp_path, sa2003):
-    blank = tmp_path / "blank.xlsx"
-    generate_plan(sa2003, blank)
-    wb = load_workbook(blank)
-    ws = wb["Plan"]
+    wb, ws = blank_plan(tmp_path, sa2003)
     ws["A8"], ws["J8"], ws["L8"] = "1.1", "on track", "high"
     ws["A9"], ws["J9"], ws["L9"] = "1.2", "Finished", 2.0
     path = tmp_path / "values.xlsx"
