@@ -121,6 +121,16 @@ def test_fast_path_reads_libreoffices_checkbox_wrapper():
     assert (box.table, box.row, box.col) == (0, 0, 1)
 
 
+@pytest.mark.parametrize("output", ["\ufdd0C", "\ufdd0T\ufdd0R\ufdd1\ufdd0C\ufdd1\ufdd2\ufdd4zx\ufdd1y\ufdd3"])
+def test_output_of_an_unexpected_shape_goes_to_the_walk(monkeypatch, output):
+    """Should the stylesheet ever write something the decoder does not expect, the walk reads instead."""
+    xml = document_xml(f"<w:tbl><w:tr><w:tc>{para('kept')}</w:tc></w:tr></w:tbl>")
+    root = etree.fromstring(xml)
+    monkeypatch.setattr(fastread, "_TRANSFORM", lambda _root: output)
+    assert fastread.read_fast(root) is None
+    assert reader.read_document(root, "t.docx", xml).tables[0].rows[0].cells[0].text == "kept"
+
+
 def utf16_declared(text: str) -> bytes:
     return document_xml(para(text)).decode().replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
 
