@@ -30,11 +30,9 @@ from pathlib import Path
 
 from lxml import etree
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from filler import fill
-
 from docxform import api
 from docxform.framework import load_framework
+from docxform.oxml.fill import fill
 from docxform.oxml.reader import read_document
 from docxform.parse import parse_form
 

@@ -13,17 +13,14 @@ import json
 import random
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
+from docxform import api
+from docxform.framework import load_framework
+from docxform.oxml.fill import fill
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))
-
-from filler import fill  # noqa: E402
-
-from docxform import api  # noqa: E402
-from docxform.framework import load_framework  # noqa: E402
 
 EVIDENCE = ["Community Safety Strategy 2002-05, section 3, p.14", "Partnership board minutes 12 March 2004, item 4",
             "minutes", "Crime and Disorder Audit 2004, table 2.1", "", "Best Value Inspection report (2002), para 4.2"]

@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-from definitions import GOOD
 
 from docxform.framework import BUILTIN_IDS, check_definition, load_framework
 from docxform.framework.loader import builtin_path
+from tests.support.definitions import GOOD
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 

@@ -8,15 +8,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from definitions import GOOD
-from filler import fill
-from lo import convert
 
 from docxform import api
 from docxform.errors import DocxformError
 from docxform.framework import load_framework
 from docxform.generate.shipped import regenerate, shipped_layouts
+from docxform.oxml.fill import fill
 from docxform.parse import parse_form
+from tests.support.definitions import GOOD
+from tests.support.lo import convert
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES_CSV = ROOT / "samples" / "people.csv"

@@ -18,14 +18,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from docmaker import CONTENT_TYPES, RELS, document_xml, p, package, tbl, tc, tr
-from filler import fill
 
 from docxform.errors import DocxformError, UnsafeInputError
 from docxform.framework import load_framework
 from docxform.generate.form import FormOptions
 from docxform.generate.output import generate_form
+from docxform.oxml.fill import fill
 from docxform.parse import parse_form
+from tests.support.docmaker import CONTENT_TYPES, RELS, document_xml, p, package, tbl, tc, tr
 
 ROOT = Path(__file__).resolve().parents[1]
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -20,13 +20,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
-from lo import convert, soffice_or_skip
 
 from docxform.framework import load_framework
 from docxform.generate.form import FormOptions
 from docxform.generate.output import generate_form
 from docxform.mapping import load_mapping
 from docxform.parse import parse_form
+from tests.support.lo import convert, soffice_or_skip
 
 DATA = Path(__file__).parent / "data"
 SALFORD = json.loads((DATA / "salford_stocktake.json").read_text("utf-8"))

@@ -16,15 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from filler import edit_document, fill
-from lo import convert, soffice_or_skip
 from lxml import etree
 
 from docxform.framework import load_framework
 from docxform.framework.model import Framework
 from docxform.generate.form import FormOptions
 from docxform.generate.output import generate_form
+from docxform.oxml.fill import edit_document, fill
 from docxform.parse import parse_form
+from tests.support.lo import convert, soffice_or_skip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PARTNERSHIP = "Salford Crime and Disorder Partnership"

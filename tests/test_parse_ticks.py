@@ -12,7 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from docmaker import (
+
+from docxform.framework import load_framework
+from docxform.parse import parse_form
+from tests.support.docmaker import (
     checkbox_sdt,
     deleted,
     document_xml,
@@ -30,9 +33,6 @@ from docmaker import (
     tr,
     write_docx,
 )
-
-from docxform.framework import load_framework
-from docxform.parse import parse_form
 
 FW = load_framework("stocktake2003")
 LEVELS = ("gap_identified", "working_towards", "some_success", "doing_well")

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from planfill import fill_plan
 
 from docxform.errors import DocxformError
 from docxform.framework import load_framework
 from docxform.plan import PlanRow, generate_plan, parse_plan
+from tests.support.planfill import fill_plan
 
 pytestmark = [pytest.mark.libreoffice,
               pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")]

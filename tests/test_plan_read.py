@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from planfill import fill_plan
 
 from docxform.errors import DocxformError
 from docxform.framework import load_framework
 from docxform.plan import PlanRow, generate_plan, parse_plan
+from tests.support.planfill import fill_plan
 
 
 @pytest.fixture(scope="module")

@@ -14,12 +14,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from docmaker import W, document_xml
 from lxml import etree
 
 from docxform import api
 from docxform.oxml import fastread, reader
 from docxform.oxml.model import Document
+from tests.support.docmaker import W, document_xml
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,7 +48,7 @@ def test_fast_path_reads_every_shipped_form_as_the_walk_does(form):
 
 
 def test_fast_path_reads_code_filled_returns_as_the_walk_does(tmp_path):
-    from filler import fill
+    from docxform.oxml.fill import fill
 
     blank = tmp_path / "blank.docx"
     api.generate_form("sa2003", blank, partnership="Fast & <Slow>")

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from filler import fill
-from lo import convert
 
 from docxform import api
 from docxform.framework import load_framework
+from docxform.oxml.fill import fill
 from docxform.parse import parse_form
+from tests.support.lo import convert
 
 FORMULA = '=HYPERLINK("http://example.com","x")'
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from docxform import office
 from docxform.errors import DocxformError
 from docxform.files import read_input
 from docxform.oxml.package import open_package, parse_xml, read_custom_properties
@@ -31,10 +31,6 @@ class Source:
     document: Document
     properties: dict[str, str] = field(default_factory=dict)
     converted_from: str | None = None
-
-
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def load_source(path: Path) -> Source:
@@ -62,22 +58,16 @@ def _needs_conversion(data: bytes) -> bool:
 
 
 def convert_to_docx(path: Path) -> bytes:
-    """Convert with headless LibreOffice, each call with its own profile."""
-    binary = soffice()
-    if binary is None:
+    """Convert with headless LibreOffice (its own profile, the input copied first so it is never touched)."""
+    if office.soffice() is None:
         raise DocxformError(path, f"{path.suffix or 'this'} files need converting and LibreOffice is not installed",
                             hint=f"convert it: soffice --headless --convert-to docx {path.name}")
     with tempfile.TemporaryDirectory(prefix="docxform-lo-") as work:
         work_path = Path(work)
         copy = work_path / ("input" + path.suffix.lower())
         shutil.copyfile(path, copy)
-        command = [binary, f"-env:UserInstallation=file://{work_path / 'profile'}", "--headless",
-                   "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(work_path / "out"), str(copy)]
-        try:
-            subprocess.run(command, capture_output=True, timeout=CONVERT_TIMEOUT, check=False)
-        except subprocess.TimeoutExpired:
-            raise DocxformError(path, f"LibreOffice did not convert it within {CONVERT_TIMEOUT} s") from None
-        result = work_path / "out" / "input.docx"
-        if not result.exists():
-            raise DocxformError(path, "LibreOffice could not convert it (damaged or not a document?)")
+        [result] = office.convert([copy], "docx:MS Word 2007 XML", work_path / "out", timeout=CONVERT_TIMEOUT)
+        if result is None:
+            raise DocxformError(path, "LibreOffice could not convert it (damaged, not a document, "
+                                f"or not done within {CONVERT_TIMEOUT} s)")
         return result.read_bytes()

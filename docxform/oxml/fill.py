@@ -1,7 +1,9 @@
-"""Fill a generated form the way a person in Word would: tick boxes, type into controls.
+"""Fill a generated form by script: tick boxes and type into controls, by content-control tag.
 
-Test tooling, deliberately independent of docxform's writer: it edits the
-.docx XML directly, by content-control tag.
+Used by the tests, the sample builder and the benchmarks. It is deliberately
+independent of docxform's writer (so a round trip tests the writer against a
+second reading of the format); forms filled as a person would are made inside
+LibreOffice instead (tests/support/respondent.py).
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: documents built by hand, LibreOffice, plan filling."""
