@@ -6,22 +6,55 @@ Python through these functions (and the tests compare the two).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from docxform.errors import DocxformError
-from docxform.files import output_folder, read_json_input, write_file
+from docxform.files import write_file
 from docxform.framework import BUILTIN_IDS, check_definition, load_framework
 from docxform.framework.model import Framework
 from docxform.generate.form import FormOptions
 from docxform.generate.output import GeneratedForm, generate_forms, write_mapping
 from docxform.generate.output import generate_form as _generate_one
 from docxform.generate.respondents import read_respondents
+from docxform.inputs import (
+    ParseOutcome,
+    expand_paths,
+    framework_of,
+    load_inputs,
+    parse_files,
+    read_json,
+    require_some,
+    save_parsed,
+    to_json,
+)
+from docxform.pipeline import CollateResult, SummaryResult
 from docxform.problems import Problem
+from docxform.validate import ValidationReport
+
+__all__ = [
+    "DefinitionCheck",
+    "ParseBatch",
+    "ParseOutcome",
+    "check_framework",
+    "check_frameworks",
+    "collate",
+    "consolidate",
+    "expand_paths",
+    "frameworks",
+    "generate_form",
+    "generate_plan",
+    "merge",
+    "parse",
+    "read_json",
+    "show",
+    "summarise",
+    "to_json",
+    "validate",
+]
 
 
 def frameworks() -> list[dict[str, Any]]:
@@ -62,6 +95,39 @@ def check_framework(path: str | Path) -> tuple[Framework | None, list[Problem]]:
     return check_definition(path)
 
 
+@dataclass
+class DefinitionCheck:
+    """One definition file's verdict for ``check-framework``: its model when usable, or why not."""
+
+    file: str
+    framework: Framework | None
+    problems: list[Problem] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.framework is not None and self.error is None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"file": self.file, "ok": self.ok, "problems": [p.to_dict() for p in self.problems]}
+        if self.error is not None:
+            out["error"] = self.error
+        return out
+
+
+def check_frameworks(files: Sequence[str | Path]) -> list[DefinitionCheck]:
+    """Check many definition files; one that cannot be read at all is reported and the rest still checked."""
+    out = []
+    for file in files:
+        try:
+            fw, problems = check_definition(file)
+        except DocxformError as exc:
+            out.append(DefinitionCheck(str(file), None, error=exc.describe()))
+            continue
+        out.append(DefinitionCheck(str(file), fw, problems))
+    return out
+
+
 def generate_form(framework: str | Framework, output: str | Path, *, layout: str | None = None,
                   guidance: bool = False, protect: bool = False, partnership: str = "",
                   respondents: str | Path | None = None, mapping_dir: str | Path | None = None
@@ -89,135 +155,50 @@ def generate_form(framework: str | Framework, output: str | Path, *, layout: str
     return forms
 
 
-@dataclass
-class ParseOutcome:
-    path: str
-    result: dict[str, Any] | None
-    error: str | None
-
-
 def parse(paths: Sequence[str | Path], *, mapping: str | None = None, framework: str | None = None,
-          jobs: int = 1) -> Iterator[ParseOutcome]:
-    """Parse returns (forms or plans); one outcome per file, errors included, in input order.
+          jobs: int = 1, output: str | Path | None = None) -> ParseBatch:
+    """Parse returns (forms or plans; folders give their forms); one outcome per file, in input order.
 
-    A bad --mapping or --framework stops the batch at once (one line), rather than failing every file.
+    ``output``, when given, is where the JSON goes: a folder (it ends in "/", already is one, or
+    there are several inputs) gets ``<input name>.json`` per file; otherwise it is the one file
+    to write. Each outcome's ``written`` says where its JSON went. A bad ``mapping`` or
+    ``framework`` stops the batch at once (one line), rather than failing every file.
     """
-    if mapping:
-        from docxform.mapping import load_mapping
-
-        load_mapping(mapping)
-    if framework:
-        load_framework(framework)
-    args = [(str(p), mapping, framework) for p in paths]
-    if jobs > 1 and len(args) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            # Small chunks: a worker left with a long last chunk would keep the other waiting.
-            yield from pool.map(_parse_one, args, chunksize=max(1, len(args) // (jobs * 32)))
-    else:
-        yield from map(_parse_one, args)
+    files = expand_paths([str(p) for p in paths])
+    outcomes: Iterator[ParseOutcome] = parse_files(files, mapping=mapping, framework=framework, jobs=jobs)
+    if output is not None and is_folder_target(output, len(files)):
+        outcomes = save_parsed(outcomes, Path(output))
+    elif output is not None:
+        outcomes = _save_one(outcomes, Path(output))
+    return ParseBatch(files, outcomes)
 
 
-def _parse_one(arg: tuple[str, str | None, str | None]) -> ParseOutcome:
-    path, mapping, framework = arg
-    try:
-        if path.lower().endswith((".xlsx", ".xlsm", ".xls")):
-            from docxform.plan import parse_plan
+class ParseBatch:
+    """The outcomes of :func:`parse` as they arrive, in input order; ``len()`` is the number of files."""
 
-            fw = load_framework(framework) if framework else None
-            return ParseOutcome(path, parse_plan(Path(path), fw).to_dict(), None)
-        from docxform.parse import parse_form
+    def __init__(self, files: list[Path], outcomes: Iterator[ParseOutcome]) -> None:
+        self.files = files
+        self._outcomes = outcomes
 
-        return ParseOutcome(path, parse_form(path, mapping=mapping, framework=framework).to_dict(), None)
-    except DocxformError as exc:
-        return ParseOutcome(path, None, exc.describe() if exc.file else f"{path}: {exc.describe()}")
-    except RecursionError:
-        return ParseOutcome(path, None, f"{path}: XML nested too deeply; refused")
-    except MemoryError:
-        return ParseOutcome(path, None, f"{path}: too large to read")
+    def __iter__(self) -> Iterator[ParseOutcome]:
+        return self._outcomes
+
+    def __len__(self) -> int:
+        return len(self.files)
 
 
-def load_inputs(paths: list[str | Path], *, framework: str | None = None, jobs: int = 1
-                ) -> tuple[list[dict[str, Any]], list[str]]:
-    """Returns as parse dicts: .docx files are parsed, .json files (parse output) are read."""
-    results: list[dict[str, Any]] = []
-    errors: list[str] = []
-    to_parse: list[str | Path] = []
-    for p in paths:
-        if str(p).lower().endswith(".json"):
-            try:
-                results.append(read_json(Path(p)))
-            except DocxformError as exc:
-                errors.append(exc.describe())
-        else:
-            to_parse.append(p)
-    for outcome in parse(to_parse, framework=framework, jobs=jobs):
+def is_folder_target(output: str | Path, count: int) -> bool:
+    """Whether ``-o`` names a folder: it ends in a separator, exists as one, or several files go there."""
+    text = str(output)
+    return count > 1 or text.endswith(("/", os.sep)) or Path(output).is_dir()
+
+
+def _save_one(outcomes: Iterator[ParseOutcome], target: Path) -> Iterator[ParseOutcome]:
+    for outcome in outcomes:
         if outcome.result is not None:
-            results.append(outcome.result)
-        else:
-            errors.append(outcome.error or outcome.path)
-    return results, errors
-
-
-MAX_JSON_BYTES = 1024 * 1024 * 1024
-
-
-def read_json(path: Path) -> dict[str, Any]:
-    """A docxform JSON output (a parsed return or plan, or a merged dataset), or a one-line error.
-
-    The shape is checked here (a parsed return fully, by :func:`docxform.validate.check_return`),
-    so a hand-edited or foreign file fails with its name and the cause, not deep in a later stage.
-    """
-    data = read_json_input(path, limit=MAX_JSON_BYTES, what="docxform JSON file")
-    kind = data.get("kind") if isinstance(data, dict) else None
-    if kind == "form":
-        from docxform.validate import check_return
-
-        check_return(data, path)
-    elif kind == "merged":
-        _check_merged(data, path)
-    elif kind != "plan":
-        raise DocxformError(path, "not a docxform JSON file (no 'kind': form, merged or plan)")
-    return data
-
-
-def _check_merged(data: dict[str, Any], path: Path) -> None:
-    framework = data.get("framework")
-    if not (isinstance(framework, dict) and isinstance(framework.get("id"), str)):
-        raise DocxformError(path, 'not a merged dataset: "framework" must be {"id": ..., "version": ...}')
-    if not isinstance(data.get("respondents"), list) or not isinstance(data.get("items"), dict):
-        raise DocxformError(path, 'not a merged dataset: needs "respondents" (a list) and "items" (an object)')
-    if not all(isinstance(v, dict) for v in data["items"].values()):
-        raise DocxformError(path, "not a merged dataset: every item must be an object")
-
-
-def expand_paths(paths: list[str]) -> list[Path]:
-    """Files as given; folders contribute their .docx/.doc/.odt/.rtf/.json files, sorted."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out += sorted(f for f in p.iterdir() if f.suffix.lower() in (".docx", ".doc", ".odt", ".rtf", ".docm")
-                          and not f.name.startswith((".", "~$")))
-        else:
-            out.append(p)
-    return out
-
-
-def require_some(inputs: list[dict[str, Any]], errors: list[str]) -> None:
-    """Stop with the reasons when not one input could be read."""
-    if not inputs:
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise DocxformError(None, f"no input could be read: {errors[0]}{more}" if errors else "no inputs given")
-
-
-def framework_of(inputs: list[dict[str, Any]], given: str | None = None) -> Framework:
-    """The framework given, or the one all the inputs belong to (one-line error when they disagree)."""
-    if given:
-        return load_framework(given)
-    ids = sorted({d["framework"]["id"] for d in inputs if isinstance(d.get("framework"), dict)})
-    if len(ids) != 1:
-        raise DocxformError(None, f"the inputs belong to {len(ids)} frameworks ({', '.join(ids) or 'none'}); "
-                            "pass --framework")
-    return load_framework(ids[0])
+            write_file(target, to_json(outcome.result))
+            outcome.written = target
+        yield outcome
 
 
 def generate_plan(framework: str, output: str | Path, *, source: str | Path | None = None,
@@ -256,7 +237,7 @@ def consolidate(merged: str | Path, output: str | Path, *, partnership: str | No
     return write(data, framework_of([data]), Path(output), partnership=name)
 
 
-def validate(paths: list[str | Path], *, framework: str | None = None) -> Any:
+def validate(paths: list[str | Path], *, framework: str | None = None) -> ValidationReport:
     """Check returns against their framework's rules (a :class:`docxform.validate.ValidationReport`)."""
     from docxform.validate import validate_files
 
@@ -264,7 +245,7 @@ def validate(paths: list[str | Path], *, framework: str | None = None) -> Any:
 
 
 def summarise(inputs: list[str], output: str | Path, *, html: str | Path | None = None,
-              plans: list[str | Path] | None = None, framework: str | None = None) -> Any:
+              plans: list[str | Path] | None = None, framework: str | None = None) -> SummaryResult:
     """Returns or a merged dataset -> the summary workbook (and HTML report)."""
     from docxform.pipeline import summarise_inputs
 
@@ -272,39 +253,9 @@ def summarise(inputs: list[str], output: str | Path, *, html: str | Path | None 
                             plans=[Path(p) for p in plans or []], framework=framework)
 
 
-def collate(inputs: list[str | Path], output: str | Path, *, framework: str | None = None, jobs: int = 1) -> Any:
+def collate(inputs: list[str | Path], output: str | Path, *, framework: str | None = None,
+            jobs: int = 1) -> CollateResult:
     """The whole survey: parse, validate, merge and summarise into a folder."""
     from docxform.pipeline import collate as run
 
     return run([Path(i) for i in inputs], Path(output), framework=framework, jobs=jobs)
-
-
-def to_json(data: Any, *, compact: bool = False) -> str:
-    """docxform's JSON text: indented for files, one line per document for a stream (JSON Lines)."""
-    if compact:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-def save_parsed(outcomes: Iterable[ParseOutcome], folder: Path) -> Iterator[ParseOutcome]:
-    """Write each parsed result to ``folder/<input name>.json`` as it arrives, passing the outcomes on."""
-    output_folder(folder, create=True)
-    taken: set[str] = set()
-    for outcome in outcomes:
-        if outcome.result is not None:
-            write_file(folder / json_name(outcome.path, taken), to_json(outcome.result))
-        yield outcome
-
-
-def json_name(path: str | Path, taken: set[str]) -> str:
-    """``form.json`` for ``form.docx``; ``form-2.json`` when another input already had that name.
-
-    Two returns called the same in different folders must not overwrite each other's output.
-    """
-    stem = Path(path).stem
-    name, n = f"{stem}.json", 1
-    while name in taken:
-        n += 1
-        name = f"{stem}-{n}.json"
-    taken.add(name)
-    return name

@@ -18,7 +18,6 @@ import click
 
 from docxform import __version__, api
 from docxform.errors import DocxformError, FrameworkError
-from docxform.files import write_file
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -84,26 +83,18 @@ def check_framework(files: tuple[str, ...], as_json: bool) -> None:
     Example:
       docxform check-framework my-framework.yaml
     """
-    failed = False
-    report = []
-    for file in files:
-        try:
-            fw, problems = api.check_framework(file)
-        except DocxformError as exc:
-            fw, problems = None, []
-            click.echo(exc.describe(), err=True)
-            failed = True
-            continue
-        report.append({"file": file, "ok": fw is not None, "problems": [p.to_dict() for p in problems]})
-        for p in problems:
+    checks = api.check_frameworks(files)
+    for check in checks:
+        if check.error is not None:
+            click.echo(check.error, err=True)
+        for p in check.problems:
             click.echo(p.describe(), err=True)
-        if fw is None:
-            failed = True
-        elif not as_json:
-            click.echo(f"{file}: ok ({fw.id} {fw.version}: {len(fw.themes)} themes, {len(fw.items)} items)")
+        if check.ok and not as_json and check.framework is not None:
+            fw = check.framework
+            click.echo(f"{check.file}: ok ({fw.id} {fw.version}: {len(fw.themes)} themes, {len(fw.items)} items)")
     if as_json:
-        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
-    sys.exit(1 if failed else 0)
+        click.echo(json.dumps([c.to_dict() for c in checks if c.error is None], indent=2, ensure_ascii=False))
+    sys.exit(0 if all(c.ok for c in checks) else 1)
 
 
 @cli.group()
@@ -173,23 +164,17 @@ def parse(files: tuple[str, ...], mapping: str | None, framework: str | None, ou
       docxform parse returns/*.docx -o parsed/ --jobs 2
       docxform parse salford.docx --mapping stocktake2003-salford
     """
-    paths = api.expand_paths(list(files))
+    batch = api.parse(list(files), mapping=mapping, framework=framework, jobs=jobs, output=output)
     failed = 0
-    out_dir = Path(output) if output and (len(paths) > 1 or Path(output).is_dir()) else None
-    outcomes = api.parse(list(paths), mapping=mapping, framework=framework, jobs=jobs)
-    if out_dir:
-        outcomes = api.save_parsed(outcomes, out_dir)
-    with _progress(outcomes, len(paths)) as bar:
+    with _progress(batch, len(batch)) as bar:
         for outcome in bar:
             if outcome.result is None:
                 failed += 1
                 click.echo(outcome.error, err=True)
-            elif output and not out_dir:
-                write_file(Path(output), api.to_json(outcome.result))
-            elif not out_dir:
-                click.echo(api.to_json(outcome.result, compact=len(paths) > 1).rstrip("\n"))
+            elif output is None:
+                click.echo(api.to_json(outcome.result, compact=len(batch) > 1).rstrip("\n"))
     if failed:
-        click.echo(f"docxform: {failed} of {len(paths)} file(s) could not be read", err=True)
+        click.echo(f"docxform: {failed} of {len(batch)} file(s) could not be read", err=True)
     sys.exit(1 if failed else 0)
 
 

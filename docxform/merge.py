@@ -17,12 +17,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import Any
 
 from docxform import __version__
 from docxform.framework.model import Framework, RatingScale
 from docxform.problems import Problem, problem
+from docxform.returns import respondent_label, respondent_name, source_of, text_value
 
 #: The two reasons a standard is disputed (stable strings; see docs/validation.md).
 REASON_APART = "levels two or more apart"
@@ -39,39 +39,6 @@ class _Return:
     form_id: str | None
     path: str
     sha256: str
-
-
-def text_value(value: Any) -> str:
-    """A free-text answer as a string ("" for missing), whatever the JSON held."""
-    if value is None:
-        return ""
-    return value.strip() if isinstance(value, str) else str(value).strip()
-
-
-def respondent_name(data: dict[str, Any]) -> str | None:
-    """The respondent's real name: ``respondent``, else ``fields.completed_by``; None if neither.
-
-    The file stem is not a name (two folders can both hold ``return.docx``),
-    so it labels a respondent but never makes two returns duplicates.
-    """
-    for value in (data.get("respondent"), (data.get("fields") or {}).get("completed_by")):
-        if isinstance(value, str) and value.strip():
-            return " ".join(value.split())
-    return None
-
-
-def respondent_label(data: dict[str, Any]) -> str:
-    """What to call a respondent: the name, else the stem of the source file."""
-    name = respondent_name(data)
-    if name:
-        return name
-    path = _source(data).get("path") or ""
-    return PurePath(str(path)).stem or "unnamed return"
-
-
-def _source(data: dict[str, Any]) -> dict[str, Any]:
-    source = data.get("source")
-    return source if isinstance(source, dict) else {}
 
 
 def _fold(text: str) -> str:
@@ -146,7 +113,7 @@ def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonym
     problems: list[Problem] = []
     accepted = []
     for data in returns:
-        path = str(_source(data).get("path") or "")
+        path = str(source_of(data).get("path") or "")
         fw = data.get("framework")
         fw = fw if isinstance(fw, dict) else {}
         got = (fw.get("id"), fw.get("version"))
@@ -197,7 +164,7 @@ def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonym
 
 
 def _make_return(data: dict[str, Any]) -> _Return:
-    source = _source(data)
+    source = source_of(data)
     form_id = data.get("form_id")
     return _Return(data=data, name=respondent_name(data), label=respondent_label(data),
                    form_id=form_id if isinstance(form_id, str) and form_id else None,

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docxform import api
 from docxform.files import output_folder, write_file
 from docxform.framework.model import Framework
+from docxform.inputs import expand_paths, framework_of, load_inputs, parse_files, require_some, save_parsed, to_json
 from docxform.problems import Problem
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def _problems_of(returns: list[dict[str, Any]], framework: Framework) -> list[Pr
 
 def _report_of(returns: list[dict[str, Any]], framework: Framework, unreadable: list[str]) -> ValidationReport:
     """The validation report of returns already parsed (the same report ``docxform validate`` gives)."""
-    from docxform.merge import respondent_label
+    from docxform.returns import respondent_label
     from docxform.validate import FileReport, ValidationReport, validate_return
 
     report = ValidationReport(item_name=framework.item_name)
@@ -70,11 +70,11 @@ def summarise_inputs(inputs: list[str], workbook: Path, *, html: Path | None = N
     from docxform.merge import merge_returns
     from docxform.summarise import render_html, write_summary
 
-    data, errors = api.load_inputs(list(api.expand_paths(inputs)))
-    api.require_some(data, errors)
+    data, errors = load_inputs(list(expand_paths(inputs)))
+    require_some(data, errors)
     merged_inputs = [d for d in data if d.get("kind") == "merged"]
     returns = [d for d in data if d.get("kind") == "form"]
-    fw = api.framework_of(data, framework)
+    fw = framework_of(data, framework)
     problems = _problems_of(returns, fw)
     merged = merged_inputs[0] if merged_inputs and not returns else merge_returns(returns, fw)
     plan_data = _plans(plans or [], fw, errors)
@@ -108,8 +108,8 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
     output_folder(out, create=True)
     parsed_dir = out / "parsed"
     returns: list[dict[str, Any]] = []
-    paths = list(api.expand_paths([str(i) for i in inputs]))
-    for outcome in api.save_parsed(api.parse(paths, framework=framework, jobs=jobs), parsed_dir):
+    paths = list(expand_paths([str(i) for i in inputs]))
+    for outcome in save_parsed(parse_files(paths, framework=framework, jobs=jobs), parsed_dir):
         if outcome.result is None:
             result.errors.append(outcome.error or outcome.path)
         else:
@@ -119,18 +119,18 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
     if not returns:
         result.errors.append("docxform: no return could be read")
         return result
-    fw = api.framework_of(returns, framework)
+    fw = framework_of(returns, framework)
     validation_report = _report_of(returns, fw, result.errors)
     problems = validation_report.problems
     result.error_count, result.warning_count = validation_report.errors, validation_report.warnings
     validation = out / "validation.json"
-    write_file(validation, api.to_json(validation_report.to_dict()))
+    write_file(validation, to_json(validation_report.to_dict()))
     write_file(out / "validation.txt", validation_report.to_text() + "\n")
     result.outputs["validation report"] = validation
     result.outputs["validation report (text)"] = out / "validation.txt"
     merged = merge_returns(returns, fw)
     merged_path = out / "merged.json"
-    write_file(merged_path, api.to_json(merged))
+    write_file(merged_path, to_json(merged))
     result.outputs["merged dataset"] = merged_path
     workbook = out / "summary.xlsx"
     write_summary(merged, fw, workbook, problems=problems)

@@ -22,8 +22,8 @@ from typing import Any
 from docxform.errors import DocxformError
 from docxform.files import read_json_input
 from docxform.framework.model import FormField, Framework
-from docxform.merge import respondent_label, text_value
 from docxform.problems import CODES, Problem, problem
+from docxform.returns import respondent_label, text_value
 
 #: A parse JSON bigger than this is not a return (a 20-standard form is ~50 kB).
 MAX_RETURN_BYTES = 64 * 1024 * 1024

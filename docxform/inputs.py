@@ -1,0 +1,187 @@
+"""Input handling in one place: which files a command reads, how each is read, and where outputs go.
+
+Every command (and ``collate``'s stages) reads its inputs through here, so a
+folder, a parse JSON or a form to parse mean the same thing everywhere, and
+:mod:`docxform.api` and :mod:`docxform.pipeline` can both use it without
+importing each other.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docxform.errors import DocxformError
+from docxform.files import output_folder, read_json_input, write_file
+from docxform.framework import load_framework
+from docxform.framework.model import Framework
+
+
+@dataclass
+class ParseOutcome:
+    """One input's parse: the result, or why the file could not be read; ``written``: where its JSON went."""
+
+    path: str
+    result: dict[str, Any] | None
+    error: str | None
+    written: Path | None = None
+
+
+def parse_files(paths: Sequence[str | Path], *, mapping: str | None = None, framework: str | None = None,
+                jobs: int = 1) -> Iterator[ParseOutcome]:
+    """Parse returns (forms or plans); one outcome per file, errors included, in input order.
+
+    A bad --mapping or --framework stops the batch at once (one line), rather than failing every file.
+    """
+    if mapping:
+        from docxform.mapping import load_mapping
+
+        load_mapping(mapping)
+    if framework:
+        load_framework(framework)
+    args = [(str(p), mapping, framework) for p in paths]
+    if jobs > 1 and len(args) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            # Small chunks: a worker left with a long last chunk would keep the other waiting.
+            yield from pool.map(_parse_one, args, chunksize=max(1, len(args) // (jobs * 32)))
+    else:
+        yield from map(_parse_one, args)
+
+
+def _parse_one(arg: tuple[str, str | None, str | None]) -> ParseOutcome:
+    path, mapping, framework = arg
+    try:
+        if path.lower().endswith((".xlsx", ".xlsm", ".xls")):
+            from docxform.plan import parse_plan
+
+            fw = load_framework(framework) if framework else None
+            return ParseOutcome(path, parse_plan(Path(path), fw).to_dict(), None)
+        from docxform.parse import parse_form
+
+        return ParseOutcome(path, parse_form(path, mapping=mapping, framework=framework).to_dict(), None)
+    except DocxformError as exc:
+        return ParseOutcome(path, None, exc.describe() if exc.file else f"{path}: {exc.describe()}")
+    except RecursionError:
+        return ParseOutcome(path, None, f"{path}: XML nested too deeply; refused")
+    except MemoryError:
+        return ParseOutcome(path, None, f"{path}: too large to read")
+
+
+def load_inputs(paths: list[str | Path], *, framework: str | None = None, jobs: int = 1
+                ) -> tuple[list[dict[str, Any]], list[str]]:
+    """Returns as parse dicts: .docx files are parsed, .json files (parse output) are read."""
+    results: list[dict[str, Any]] = []
+    errors: list[str] = []
+    to_parse: list[str | Path] = []
+    for p in paths:
+        if str(p).lower().endswith(".json"):
+            try:
+                results.append(read_json(Path(p)))
+            except DocxformError as exc:
+                errors.append(exc.describe())
+        else:
+            to_parse.append(p)
+    for outcome in parse_files(to_parse, framework=framework, jobs=jobs):
+        if outcome.result is not None:
+            results.append(outcome.result)
+        else:
+            errors.append(outcome.error or outcome.path)
+    return results, errors
+
+
+MAX_JSON_BYTES = 1024 * 1024 * 1024
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """A docxform JSON output (a parsed return or plan, or a merged dataset), or a one-line error.
+
+    The shape is checked here (a parsed return fully, by :func:`docxform.validate.check_return`),
+    so a hand-edited or foreign file fails with its name and the cause, not deep in a later stage.
+    """
+    data = read_json_input(path, limit=MAX_JSON_BYTES, what="docxform JSON file")
+    kind = data.get("kind") if isinstance(data, dict) else None
+    if kind == "form":
+        from docxform.validate import check_return
+
+        check_return(data, path)
+    elif kind == "merged":
+        _check_merged(data, path)
+    elif kind != "plan":
+        raise DocxformError(path, "not a docxform JSON file (no 'kind': form, merged or plan)")
+    return data
+
+
+def _check_merged(data: dict[str, Any], path: Path) -> None:
+    framework = data.get("framework")
+    if not (isinstance(framework, dict) and isinstance(framework.get("id"), str)):
+        raise DocxformError(path, 'not a merged dataset: "framework" must be {"id": ..., "version": ...}')
+    if not isinstance(data.get("respondents"), list) or not isinstance(data.get("items"), dict):
+        raise DocxformError(path, 'not a merged dataset: needs "respondents" (a list) and "items" (an object)')
+    if not all(isinstance(v, dict) for v in data["items"].values()):
+        raise DocxformError(path, "not a merged dataset: every item must be an object")
+
+
+def expand_paths(paths: list[str]) -> list[Path]:
+    """Files as given; folders contribute their .docx/.doc/.odt/.rtf/.json files, sorted."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.iterdir() if f.suffix.lower() in (".docx", ".doc", ".odt", ".rtf", ".docm")
+                          and not f.name.startswith((".", "~$")))
+        else:
+            out.append(p)
+    return out
+
+
+def require_some(inputs: list[dict[str, Any]], errors: list[str]) -> None:
+    """Stop with the reasons when not one input could be read."""
+    if not inputs:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise DocxformError(None, f"no input could be read: {errors[0]}{more}" if errors else "no inputs given")
+
+
+def framework_of(inputs: list[dict[str, Any]], given: str | None = None) -> Framework:
+    """The framework given, or the one all the inputs belong to (one-line error when they disagree)."""
+    if given:
+        return load_framework(given)
+    ids = sorted({d["framework"]["id"] for d in inputs if isinstance(d.get("framework"), dict)})
+    if len(ids) != 1:
+        raise DocxformError(None, f"the inputs belong to {len(ids)} frameworks ({', '.join(ids) or 'none'}); "
+                            "pass --framework")
+    return load_framework(ids[0])
+
+
+def to_json(data: Any, *, compact: bool = False) -> str:
+    """docxform's JSON text: indented for files, one line per document for a stream (JSON Lines)."""
+    if compact:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def save_parsed(outcomes: Iterable[ParseOutcome], folder: Path) -> Iterator[ParseOutcome]:
+    """Write each parsed result to ``folder/<input name>.json`` as it arrives, passing the outcomes on."""
+    output_folder(folder, create=True)
+    taken: set[str] = set()
+    for outcome in outcomes:
+        if outcome.result is not None:
+            outcome.written = folder / json_name(outcome.path, taken)
+            write_file(outcome.written, to_json(outcome.result))
+        yield outcome
+
+
+def json_name(path: str | Path, taken: set[str]) -> str:
+    """``form.json`` for ``form.docx``; ``form-2.json`` when another input already had that name.
+
+    Two returns called the same in different folders must not overwrite each other's output.
+    """
+    stem = Path(path).stem
+    name, n = f"{stem}.json", 1
+    while name in taken:
+        n += 1
+        name = f"{stem}-{n}.json"
+    taken.add(name)
+    return name
