@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 from docxform.errors import DocxformError
 from docxform.files import write_file
@@ -31,6 +31,7 @@ from docxform.inputs import (
     save_parsed,
     to_json,
 )
+from docxform.jsontypes import JsonObject
 from docxform.pipeline import CollateResult, SummaryResult
 from docxform.problems import Problem
 from docxform.validate import ValidationReport
@@ -57,9 +58,23 @@ __all__ = [
 ]
 
 
-def frameworks() -> list[dict[str, Any]]:
+class FrameworkInfo(TypedDict):
+    """One row of ``docxform frameworks``."""
+
+    id: str
+    version: str
+    title: str
+    themes: int
+    items: int
+    item_name: str
+    prompts: int
+    rating_levels: int
+    layouts: list[str]
+
+
+def frameworks() -> list[FrameworkInfo]:
     """The built-in frameworks with their counts."""
-    out = []
+    out: list[FrameworkInfo] = []
     for fid in BUILTIN_IDS:
         fw = load_framework(fid)
         out.append({"id": fw.id, "version": fw.version, "title": fw.title, "themes": len(fw.themes),
@@ -108,8 +123,8 @@ class DefinitionCheck:
     def ok(self) -> bool:
         return self.framework is not None and self.error is None
 
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"file": self.file, "ok": self.ok, "problems": [p.to_dict() for p in self.problems]}
+    def to_dict(self) -> JsonObject:
+        out: JsonObject = {"file": self.file, "ok": self.ok, "problems": [p.to_dict() for p in self.problems]}
         if self.error is not None:
             out["error"] = self.error
         return out
@@ -213,8 +228,18 @@ def generate_plan(framework: str, output: str | Path, *, source: str | Path | No
     return Path(output)
 
 
+@dataclass
+class MergeResult:
+    """What ``docxform merge`` wrote (the dataset, with its counts) and the inputs that could not be read."""
+
+    dataset: JsonObject
+    errors: list[str]
+    respondents: int
+    items: int
+
+
 def merge(paths: list[str | Path], output: str | Path, *, framework: str | None = None,
-          anonymise: bool = False) -> tuple[dict[str, Any], list[str]]:
+          anonymise: bool = False) -> MergeResult:
     """Merge returns (.docx or parse JSON) into ``output``; the dataset and the files that failed."""
     from docxform.merge import merge_returns
 
@@ -222,7 +247,7 @@ def merge(paths: list[str | Path], output: str | Path, *, framework: str | None 
     require_some(returns, errors)
     merged = merge_returns(returns, framework_of(returns, framework), anonymise=anonymise)
     write_file(Path(output), to_json(merged))
-    return merged, errors
+    return MergeResult(merged, errors, len(merged["respondents"]), len(merged["items"]))
 
 
 def consolidate(merged: str | Path, output: str | Path, *, partnership: str | None = None) -> GeneratedForm:

@@ -228,11 +228,11 @@ def merge(files: tuple[str, ...], output: str, framework: str | None, anonymise:
     Example:
       docxform merge returns/ -o merged.json
     """
-    merged, errors = api.merge(list(files), output, framework=framework, anonymise=anonymise)
-    for e in errors:
+    result = api.merge(list(files), output, framework=framework, anonymise=anonymise)
+    for e in result.errors:
         click.echo(e, err=True)
-    click.echo(f"{output}: {len(merged['respondents'])} respondents, {len(merged['items'])} items")
-    sys.exit(1 if errors else 0)
+    click.echo(f"{output}: {result.respondents} respondents, {result.items} items")
+    sys.exit(1 if result.errors else 0)
 
 
 @cli.command()

@@ -155,7 +155,7 @@ def framework_of(inputs: list[dict[str, Any]], given: str | None = None) -> Fram
     return load_framework(ids[0])
 
 
-def to_json(data: Any, *, compact: bool = False) -> str:
+def to_json(data: object, *, compact: bool = False) -> str:
     """docxform's JSON text: indented for files, one line per document for a stream (JSON Lines)."""
     if compact:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
