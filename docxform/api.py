@@ -38,6 +38,8 @@ from docxform.validate import ValidationReport
 
 __all__ = [
     "DefinitionCheck",
+    "FrameworkInfo",
+    "MergeResult",
     "ParseBatch",
     "ParseOutcome",
     "check_framework",
@@ -260,11 +262,15 @@ def consolidate(merged: str | Path, output: str | Path, *, partnership: str | No
     return write(data, framework_of([data]), Path(output), partnership=name)
 
 
-def validate(paths: list[str | Path], *, framework: str | None = None) -> ValidationReport:
-    """Check returns against their framework's rules (a :class:`docxform.validate.ValidationReport`)."""
+def validate(paths: list[str | Path], *, framework: str | None = None,
+             xlsx: str | Path | None = None) -> ValidationReport:
+    """Check returns against their framework's rules; with ``xlsx``, also write the report as a workbook."""
     from docxform.validate import validate_files
 
-    return validate_files(expand_paths([str(p) for p in paths]), framework)
+    report = validate_files(expand_paths([str(p) for p in paths]), framework)
+    if xlsx:
+        report.write_workbook(Path(xlsx))
+    return report
 
 
 def summarise(inputs: list[str], output: str | Path, *, html: str | Path | None = None,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
@@ -209,10 +208,8 @@ def validate(files: tuple[str, ...], framework: str | None, as_json: bool, xlsx:
       docxform validate returns/
       docxform validate returns/*.docx --json > report.json
     """
-    report = api.validate(list(files), framework=framework)
+    report = api.validate(list(files), framework=framework, xlsx=xlsx)
     click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if as_json else report.to_text())
-    if xlsx:
-        report.write_workbook(Path(xlsx))
     sys.exit(1 if report.has_errors else 0)
 
 
