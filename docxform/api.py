@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict
 
-from docxform.errors import DocxformError
+from docxform.errors import DocxformError, FileError
 from docxform.files import write_file
 from docxform.framework import BUILTIN_IDS, check_definition, load_framework
 from docxform.framework.model import Framework
@@ -233,7 +233,7 @@ class MergeResult:
     """What ``docxform merge`` wrote (the dataset, with its counts) and the inputs that could not be read."""
 
     dataset: JsonObject
-    errors: list[str]
+    errors: list[FileError]
     respondents: int
     items: int
 

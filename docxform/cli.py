@@ -169,7 +169,7 @@ def parse(files: tuple[str, ...], mapping: str | None, framework: str | None, ou
         for outcome in bar:
             if outcome.result is None:
                 failed += 1
-                click.echo(outcome.error, err=True)
+                click.echo(outcome.error.describe() if outcome.error else outcome.path, err=True)
             elif output is None:
                 click.echo(api.to_json(outcome.result, compact=len(batch) > 1).rstrip("\n"))
     if failed:
@@ -227,7 +227,7 @@ def merge(files: tuple[str, ...], output: str, framework: str | None, anonymise:
     """
     result = api.merge(list(files), output, framework=framework, anonymise=anonymise)
     for e in result.errors:
-        click.echo(e, err=True)
+        click.echo(e.describe(), err=True)
     click.echo(f"{output}: {result.respondents} respondents, {result.items} items")
     sys.exit(1 if result.errors else 0)
 
@@ -249,7 +249,7 @@ def summarise(files: tuple[str, ...], output: str, html: str | None, plans: tupl
     """
     result = api.summarise(list(files), output, html=html, plans=list(plans), framework=framework)
     for e in result.errors:
-        click.echo(e, err=True)
+        click.echo(e.describe(), err=True)
     click.echo(f"workbook: {output}" + (f"\nreport: {html}" if html else ""))
     sys.exit(1 if result.errors else 0)
 
@@ -289,7 +289,7 @@ def collate(inputs: tuple[str, ...], output: str, framework: str | None, jobs: i
     """
     result = api.collate(list(inputs), output, framework=framework, jobs=jobs)
     for e in result.errors:
-        click.echo(e, err=True)
+        click.echo(e.describe(), err=True)
     for line in result.lines():
         click.echo(line)
     sys.exit(1 if result.errors else 0)

@@ -6,6 +6,7 @@ names the file and the cause in one line, which is what the CLI prints.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from docxform.problems import Problem
@@ -39,3 +40,33 @@ class FrameworkError(DocxformError):
 
 class UnsafeInputError(DocxformError):
     """The input looks hostile or absurd (zip bomb, entity tricks, huge table)."""
+
+
+@dataclass(frozen=True)
+class FileError:
+    """A file a batch could not read, as a record: the path, a code from CODES, and the cause.
+
+    Kept apart (never joined into "path: cause" and split again), so a path
+    holding ": " stays whole in every report.
+    """
+
+    path: str
+    code: str
+    message: str
+
+    @classmethod
+    def of(cls, path: str | Path, exc: DocxformError) -> FileError:
+        """The record of a DocxformError raised while reading ``path``."""
+        code = "file-refused" if isinstance(exc, UnsafeInputError) else "file-unreadable"
+        if exc.file is None or Path(exc.file) == Path(path):
+            message = f"{exc.cause} ({exc.hint})" if exc.hint else exc.cause
+        else:  # the cause is in another file (a mapping, a definition): name it
+            message = exc.describe()
+        return cls(str(path), code, message)
+
+    def describe(self) -> str:
+        """The one line the CLI prints."""
+        return f"{self.path}: {self.message}"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"path": self.path, "code": self.code, "message": self.message}

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from docxform.errors import DocxformError
+from docxform.errors import DocxformError, UnsafeInputError
 
 
 def input_error(path: str | Path, exc: OSError, what: str = "file") -> DocxformError:
@@ -37,7 +37,7 @@ def read_input(path: Path, *, limit: int, what: str = "file") -> bytes:
     try:
         size = path.stat().st_size
         if size > limit:
-            raise DocxformError(path, f"{size:,} bytes is too large for a {what} (limit {limit:,})")
+            raise UnsafeInputError(path, f"{size:,} bytes is too large for a {what} (limit {limit:,})")
         return path.read_bytes()
     except OSError as exc:
         raise input_error(path, exc, what) from None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docxform.errors import DocxformError
+from docxform.errors import DocxformError, FileError
 from docxform.files import output_folder, read_json_input, write_file
 from docxform.framework import load_framework
 from docxform.framework.model import Framework
@@ -27,7 +27,7 @@ class ParseOutcome:
 
     path: str
     result: dict[str, Any] | None
-    error: str | None
+    error: FileError | None
     written: Path | None = None
 
 
@@ -64,32 +64,32 @@ def _parse_one(arg: tuple[str, str | None, str | None]) -> ParseOutcome:
 
         return ParseOutcome(path, parse_form(path, mapping=mapping, framework=framework).to_dict(), None)
     except DocxformError as exc:
-        return ParseOutcome(path, None, exc.describe() if exc.file else f"{path}: {exc.describe()}")
+        return ParseOutcome(path, None, FileError.of(path, exc))
     except RecursionError:
-        return ParseOutcome(path, None, f"{path}: XML nested too deeply; refused")
+        return ParseOutcome(path, None, FileError(path, "file-refused", "XML nested too deeply; refused"))
     except MemoryError:
-        return ParseOutcome(path, None, f"{path}: too large to read")
+        return ParseOutcome(path, None, FileError(path, "file-refused", "too large to read"))
 
 
 def load_inputs(paths: list[str | Path], *, framework: str | None = None, jobs: int = 1
-                ) -> tuple[list[dict[str, Any]], list[str]]:
+                ) -> tuple[list[dict[str, Any]], list[FileError]]:
     """Returns as parse dicts: .docx files are parsed, .json files (parse output) are read."""
     results: list[dict[str, Any]] = []
-    errors: list[str] = []
+    errors: list[FileError] = []
     to_parse: list[str | Path] = []
     for p in paths:
         if str(p).lower().endswith(".json"):
             try:
                 results.append(read_json(Path(p)))
             except DocxformError as exc:
-                errors.append(exc.describe())
+                errors.append(FileError.of(p, exc))
         else:
             to_parse.append(p)
     for outcome in parse_files(to_parse, framework=framework, jobs=jobs):
         if outcome.result is not None:
             results.append(outcome.result)
-        else:
-            errors.append(outcome.error or outcome.path)
+        elif outcome.error is not None:
+            errors.append(outcome.error)
     return results, errors
 
 
@@ -137,11 +137,12 @@ def expand_paths(paths: list[str]) -> list[Path]:
     return out
 
 
-def require_some(inputs: list[dict[str, Any]], errors: list[str]) -> None:
+def require_some(inputs: list[dict[str, Any]], errors: list[FileError]) -> None:
     """Stop with the reasons when not one input could be read."""
     if not inputs:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise DocxformError(None, f"no input could be read: {errors[0]}{more}" if errors else "no inputs given")
+        raise DocxformError(None, f"no input could be read: {errors[0].describe()}{more}" if errors
+                            else "no inputs given")
 
 
 def framework_of(inputs: list[dict[str, Any]], given: str | None = None) -> Framework:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from docxform.errors import DocxformError, FileError
 from docxform.files import output_folder, write_file
 from docxform.framework.model import Framework
 from docxform.inputs import expand_paths, framework_of, load_inputs, parse_files, require_some, save_parsed, to_json
@@ -23,13 +24,13 @@ if TYPE_CHECKING:
 class SummaryResult:
     workbook: Path
     html: Path | None
-    errors: list[str] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
 
 
 @dataclass
 class CollateResult:
     outputs: dict[str, Path] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
     returns: int = 0
     error_count: int = 0
     warning_count: int = 0
@@ -49,7 +50,7 @@ def _problems_of(returns: list[dict[str, Any]], framework: Framework) -> list[Pr
     return _report_of(returns, framework, []).problems
 
 
-def _report_of(returns: list[dict[str, Any]], framework: Framework, unreadable: list[str]) -> ValidationReport:
+def _report_of(returns: list[dict[str, Any]], framework: Framework, unreadable: list[FileError]) -> ValidationReport:
     """The validation report of returns already parsed (the same report ``docxform validate`` gives)."""
     from docxform.returns import respondent_label
     from docxform.validate import FileReport, ValidationReport, validate_return
@@ -59,8 +60,7 @@ def _report_of(returns: list[dict[str, Any]], framework: Framework, unreadable: 
         if data.get("kind") == "form":
             report.files.append(FileReport(path=data["source"]["path"], respondent=respondent_label(data),
                                            problems=validate_return(data, framework, expected=framework)))
-    report.files += [FileReport(path=line.split(": ", 1)[0], respondent="", error=line.split(": ", 1)[-1])
-                     for line in unreadable]
+    report.files += [FileReport(path=e.path, respondent="", error=e.message, error_code=e.code) for e in unreadable]
     return report
 
 
@@ -84,10 +84,9 @@ def summarise_inputs(inputs: list[str], workbook: Path, *, html: Path | None = N
     return SummaryResult(workbook, html, errors)
 
 
-def _plans(paths: list[Path], fw: Framework, errors: list[str]) -> dict[str, Any] | None:
+def _plans(paths: list[Path], fw: Framework, errors: list[FileError]) -> dict[str, Any] | None:
     if not paths:
         return None
-    from docxform.errors import DocxformError
     from docxform.plan import merge_plans, parse_plan
 
     results = []
@@ -95,7 +94,7 @@ def _plans(paths: list[Path], fw: Framework, errors: list[str]) -> dict[str, Any
         try:
             results.append(parse_plan(path, fw))
         except DocxformError as exc:
-            errors.append(exc.describe())
+            errors.append(FileError.of(path, exc))
     return merge_plans(results) if results else None
 
 
@@ -110,15 +109,13 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
     returns: list[dict[str, Any]] = []
     paths = list(expand_paths([str(i) for i in inputs]))
     for outcome in save_parsed(parse_files(paths, framework=framework, jobs=jobs), parsed_dir):
-        if outcome.result is None:
-            result.errors.append(outcome.error or outcome.path)
-        else:
+        if outcome.error is not None:
+            result.errors.append(outcome.error)
+        elif outcome.result is not None:
             returns.append(outcome.result)
     result.returns = len(returns)
     result.outputs["parsed returns"] = parsed_dir
-    if not returns:
-        result.errors.append("docxform: no return could be read")
-        return result
+    require_some(returns, result.errors)
     fw = framework_of(returns, framework)
     validation_report = _report_of(returns, fw, result.errors)
     problems = validation_report.problems

@@ -71,6 +71,11 @@ CODES: dict[str, Code] = _codes(
     Code("plan-row-outside-table", "warning", "A row was typed below the plan table."),
     Code("plan-formula", "warning", "A cell holds a formula where a value was expected; its cached value was read."),
     Code("plan-bad-value", "warning", "A priority that is not a whole number, or a status not in the plan's list."),
+    # whole files (a docxform.errors.FileError: the file was not read at all; the others still were)
+    Code("file-unreadable", "error",
+         "The file could not be read: missing, damaged, of an unknown kind, or not a docxform return."),
+    Code("file-refused", "error",
+         "The file was refused as unsafe or absurd (zip bomb, entity tricks, nesting too deep, too large)."),
 )
 
 

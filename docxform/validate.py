@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from docxform.errors import DocxformError
+from docxform.errors import DocxformError, FileError
 from docxform.files import read_json_input
 from docxform.framework.model import FormField, Framework
 from docxform.problems import CODES, Problem, problem
@@ -281,12 +281,15 @@ class FileReport:
     respondent: str
     problems: list[Problem] = field(default_factory=list)
     error: str | None = None
+    #: The code of ``error`` (a docxform.errors.FileError code: file-unreadable, file-refused).
+    error_code: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"path": self.path, "respondent": self.respondent,
                                "problems": [p.to_dict() for p in self.problems]}
         if self.error is not None:
             out["error"] = self.error
+            out["error_code"] = self.error_code or "file-unreadable"
         return out
 
 
@@ -388,7 +391,8 @@ def validate_files(paths: Iterable[str | Path], framework_ref: str | Path | None
             data = read_return(path)
             framework = chosen or _builtin_for(data, path)
         except DocxformError as exc:
-            report.files.append(FileReport(path=str(path), respondent="", error=exc.cause))
+            unread = FileError.of(path, exc)
+            report.files.append(FileReport(path=str(path), respondent="", error=unread.message, error_code=unread.code))
             continue
         if chosen is None:
             report.item_name = framework.item_name

@@ -74,3 +74,33 @@ def test_merge_result_counts_what_was_written(tmp_path: Path) -> None:
     written = json.loads((tmp_path / "merged.json").read_text("utf-8"))
     assert (result.respondents, result.items) == (len(written["respondents"]), len(written["items"])) == (8, 20)
     assert result.errors == []
+
+
+def test_a_folder_named_with_a_colon_stays_whole_in_validation_json(tmp_path: Path) -> None:
+    """Unreadable files travel as FileError records, never a "path: cause" string split again."""
+    folder = tmp_path / "colon: dir"
+    folder.mkdir()
+    shutil.copy(ONE, folder / "good.docx")
+    (folder / "broken.docx").write_bytes(b"not a zip at all")
+    result = api.collate([folder], tmp_path / "out")
+    assert [(e.path, e.code) for e in result.errors] == [(str(folder / "broken.docx"), "file-unreadable")]
+    report = json.loads((tmp_path / "out" / "validation.json").read_text("utf-8"))
+    unread = [f for f in report["files"] if "error" in f]
+    assert [(f["path"], f["error_code"]) for f in unread] == [(str(folder / "broken.docx"), "file-unreadable")]
+    assert ": " not in unread[0]["error"][:2] and "colon" not in unread[0]["error"]
+
+
+def test_validate_lists_unreadable_files_with_their_code(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", "utf-8")
+    (entry,) = api.validate([bad]).to_dict()["files"]
+    assert entry["path"] == str(bad) and entry["error_code"] == "file-unreadable" and "JSON" in entry["error"]
+
+
+def test_a_refused_file_has_its_own_code(tmp_path: Path, monkeypatch) -> None:
+    import docxform.parse.source
+
+    monkeypatch.setattr(docxform.parse.source, "MAX_RETURN_BYTES", 1000)
+    (outcome,) = api.parse([ONE])
+    assert outcome.error is not None and outcome.error.code == "file-refused"
+    assert outcome.error.describe() == f"{ONE}: {outcome.error.message}"

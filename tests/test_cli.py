@@ -196,7 +196,8 @@ def test_inputs_beyond_their_size_limit_are_refused_before_reading(monkeypatch: 
     sample = sorted(SAMPLES.glob("*.docx"))[0]
     (outcome,) = api.parse([sample])
     assert outcome.result is None and outcome.error is not None
-    assert outcome.error.startswith(f"{sample}: ") and "is too large for a file (limit 1,000)" in outcome.error
+    assert outcome.error.path == str(sample) and "is too large for a file (limit 1,000)" in outcome.error.message
+    assert outcome.error.code == "file-refused"
 
 
 def test_several_returns_to_stdout_are_json_lines() -> None:
