@@ -98,7 +98,7 @@ def item_stats(ratings: Sequence[str | None], scale: RatingScale | None) -> dict
 
 
 def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonymise: bool = False,
-                  salt: str = "") -> dict[str, Any]:
+                  salt: str = "", validated: bool = False) -> dict[str, Any]:
     """Merge parsed returns of ``framework`` into one dataset (see schemas/merged.schema.json).
 
     Returns of another framework or version are left out and reported
@@ -109,6 +109,10 @@ def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonym
     partnership's members, and respondents are labelled by partnership.
     ``anonymise`` replaces respondent identities (name, form id, file path)
     by stable pseudonyms; free text is not changed.
+    ``validated``: the returns were validated against ``framework`` and its
+    report goes out beside this dataset, so the per-return findings that
+    validation owns (framework-mismatch, rating-unclear) are not reported
+    again here; the returns and ratings concerned are still left out.
     """
     problems: list[Problem] = []
     accepted = []
@@ -118,11 +122,11 @@ def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonym
         fw = fw if isinstance(fw, dict) else {}
         got = (fw.get("id"), fw.get("version"))
         if got != (framework.id, framework.version):
-            problems.append(problem(
+            problems += [] if validated else [problem(
                 "framework-mismatch",
                 f"return is for framework {got[0]} version {got[1]}, not {framework.id} version "
                 f"{framework.version}; it was left out of the merge",
-                file=None if anonymise else path or None))
+                file=None if anonymise else path or None)]
             continue
         accepted.append(data)
     kept, dropped = _dedupe([_make_return(d) for d in accepted])
@@ -148,7 +152,7 @@ def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonym
     for item in framework.items:
         entry, item_problems = _merge_item(item.id, kept, ids, framework, anonymise)
         items[item.id] = entry
-        problems.extend(item_problems)
+        problems.extend(p for p in item_problems if not (validated and p.code == "rating-unclear"))
     return {
         "kind": "merged",
         "docxform_version": __version__,

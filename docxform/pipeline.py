@@ -76,7 +76,7 @@ def summarise_inputs(inputs: list[str], workbook: Path, *, html: Path | None = N
     returns = [d for d in data if d.get("kind") == "form"]
     fw = framework_of(data, framework)
     problems = _problems_of(returns, fw)
-    merged = merged_inputs[0] if merged_inputs and not returns else merge_returns(returns, fw)
+    merged = merged_inputs[0] if merged_inputs and not returns else merge_returns(returns, fw, validated=True)
     plan_data = _plans(plans or [], fw, errors)
     write_summary(merged, fw, workbook, problems=problems, plans=plan_data)
     if html:
@@ -125,7 +125,7 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
     write_file(out / "validation.txt", validation_report.to_text() + "\n")
     result.outputs["validation report"] = validation
     result.outputs["validation report (text)"] = out / "validation.txt"
-    merged = merge_returns(returns, fw)
+    merged = merge_returns(returns, fw, validated=True)
     merged_path = out / "merged.json"
     write_file(merged_path, to_json(merged))
     result.outputs["merged dataset"] = merged_path
