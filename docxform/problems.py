@@ -76,6 +76,8 @@ CODES: dict[str, Code] = _codes(
          "The file could not be read: missing, damaged, of an unknown kind, or not a docxform return."),
     Code("file-refused", "error",
          "The file was refused as unsafe or absurd (zip bomb, entity tricks, nesting too deep, too large)."),
+    Code("field-key-reserved", "error",
+         "A text field's key is one every parsed answer already uses (rating, provenance, cells); it would be overwritten."),
 )
 
 
@@ -143,6 +145,23 @@ class Problem:
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+
+def problem_from_dict(entry: dict[str, Any], default_file: str | None = None) -> Problem:
+    """Re-create a :class:`Problem` from its JSON form (``Problem.to_dict``)."""
+    raw_location = entry.get("location")
+    location: dict[str, Any] = raw_location if isinstance(raw_location, dict) else {}
+    extra = entry.get("extra")
+    code = entry["code"]
+    severity = entry.get("severity")
+    return Problem(
+        code=code, message=str(entry.get("message") or CODES[code].summary),
+        severity=severity if severity in ("error", "warning") else CODES[code].severity,
+        file=location.get("file") or default_file, item=entry.get("item"), field=entry.get("field"),
+        table=location.get("table"), row=location.get("row"), cell=location.get("cell"),
+        line=location.get("line"), path=location.get("path"), hint=entry.get("hint"),
+        extra=dict(extra) if isinstance(extra, dict) else {},
+    )
 
 
 def problem(code: str, message: str, **where: Any) -> Problem:

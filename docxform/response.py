@@ -11,9 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docxform import __version__
-from docxform.problems import Problem
+from docxform.problems import Problem, problem_from_dict
 
 FieldValue = str | list[dict[str, str]] | dict[str, str]
+
+#: Keys :meth:`ItemAnswer.to_dict` writes beside the text fields: a text field with one of these
+#: keys would be overwritten by them, so ``check-framework`` refuses it (field-key-reserved).
+RESERVED_ANSWER_KEYS = ("rating", "provenance", "cells")
 
 
 @dataclass
@@ -31,6 +35,13 @@ class ItemAnswer:
         out["provenance"] = dict(self.provenance)
         out["cells"] = dict(self.cells)
         return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ItemAnswer:
+        """Read one item's answers back (the inverse of :meth:`to_dict`); every other key is a text field."""
+        texts = {k: v for k, v in data.items() if k not in RESERVED_ANSWER_KEYS and isinstance(v, str)}
+        return cls(rating=data.get("rating"), texts=texts, provenance=dict(data.get("provenance") or {}),
+                   cells={k: dict(v) for k, v in (data.get("cells") or {}).items()})
 
 
 @dataclass
@@ -62,3 +73,23 @@ class Response:
             "items": {k: v.to_dict(self.has_rating) for k, v in self.items.items()},
             "problems": [p.to_dict() for p in self.problems],
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Response:
+        """Read a parsed return (``docxform parse`` output, already shape-checked) back into the record.
+
+        ``has_rating`` is recovered from the items: a framework without a rating scale writes no
+        ``rating`` key at all.
+        """
+        items = data.get("items") or {}
+        source = data.get("source") or {}
+        framework = data.get("framework") or {}
+        return cls(
+            framework_id=framework["id"], framework_version=framework["version"],
+            source_path=source["path"], source_sha256=source["sha256"],
+            layout=data.get("layout"), mapping=data.get("mapping"), form_id=data.get("form_id"),
+            respondent=data.get("respondent"), fields=dict(data.get("fields") or {}),
+            items={k: ItemAnswer.from_dict(v) for k, v in items.items()},
+            problems=[problem_from_dict(p) for p in data.get("problems") or []],
+            has_rating=all("rating" in v for v in items.values()) if items else True,
+        )

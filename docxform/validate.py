@@ -22,7 +22,7 @@ from typing import Any
 from docxform.errors import DocxformError, FileError
 from docxform.files import read_json_input
 from docxform.framework.model import FormField, Framework
-from docxform.problems import CODES, Problem, problem
+from docxform.problems import CODES, Problem, problem, problem_from_dict
 from docxform.returns import respondent_label, text_value
 
 #: A parse JSON bigger than this is not a return (a 20-standard form is ~50 kB).
@@ -89,23 +89,6 @@ def check_return(data: Any, path: str | Path | None = None) -> None:
             raise fail("a problem is not an object with a code")
         if entry["code"] not in CODES:
             raise fail(f"unknown problem code {entry['code']!r}")
-
-
-def problem_from_dict(entry: dict[str, Any], default_file: str | None = None) -> Problem:
-    """Re-create a :class:`Problem` from its JSON form (``Problem.to_dict``)."""
-    raw_location = entry.get("location")
-    location: dict[str, Any] = raw_location if isinstance(raw_location, dict) else {}
-    extra = entry.get("extra")
-    code = entry["code"]
-    severity = entry.get("severity")
-    return Problem(
-        code=code, message=str(entry.get("message") or CODES[code].summary),
-        severity=severity if severity in ("error", "warning") else CODES[code].severity,
-        file=location.get("file") or default_file, item=entry.get("item"), field=entry.get("field"),
-        table=location.get("table"), row=location.get("row"), cell=location.get("cell"),
-        line=location.get("line"), path=location.get("path"), hint=entry.get("hint"),
-        extra=dict(extra) if isinstance(extra, dict) else {},
-    )
 
 
 def validate_return(data: dict[str, Any], framework: Framework, *, expected: Framework | None = None) -> list[Problem]:

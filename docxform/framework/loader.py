@@ -182,6 +182,7 @@ def check_consistency(doc: YamlDocument, file: str) -> Iterator[Problem]:
     if len(rating_fields) > 1:
         yield at(("fields", rating_fields[1]), "definition-inconsistent", "more than one field of type rating",
                  "an item has one rating; make the others type: text")
+    yield from _reserved_keys(data["fields"], at)
     if rating_fields and not scale:
         yield at(("fields", rating_fields[0]), "definition-inconsistent", "a rating field needs a rating_scale",
                  "add rating_scale with its levels, or make this field type: text")
@@ -201,6 +202,18 @@ def check_consistency(doc: YamlDocument, file: str) -> Iterator[Problem]:
         yield from _check_form(form, ("forms", i), field_keys, at)
 
     yield from _check_rules(data.get("rules", {}), level_keys, field_keys, forms, at)
+
+
+def _reserved_keys(fields: list[dict[str, Any]], at: Any) -> Iterator[Problem]:
+    """A text field keyed like the answer's own keys would be overwritten by them in every parse."""
+    from docxform.response import RESERVED_ANSWER_KEYS
+
+    for i, fld in enumerate(fields):
+        if fld["key"] in RESERVED_ANSWER_KEYS and (fld["type"], fld["key"]) != ("rating", "rating"):
+            yield at(("fields", i, "key"), "field-key-reserved",
+                     f"field {fld['key']!r} has a key every parsed answer already uses for its "
+                     f"{fld['key']}; the respondent's text would be overwritten",
+                     f"rename the key (e.g. {fld['key']}_text); reserved: {', '.join(RESERVED_ANSWER_KEYS)}")
 
 
 def _check_form(form: dict[str, Any], path: PathKey, field_keys: list[str], at: Any) -> Iterator[Problem]:
