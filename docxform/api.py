@@ -196,7 +196,10 @@ class ParseBatch:
         self._outcomes = outcomes
 
     def __iter__(self) -> Iterator[ParseOutcome]:
-        return self._outcomes
+        return self
+
+    def __next__(self) -> ParseOutcome:
+        return next(self._outcomes)
 
     def __len__(self) -> int:
         return len(self.files)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from tests.support.ooxml import check_ooxml
@@ -31,3 +36,74 @@ def both_readers_agree(monkeypatch):
         return doc
 
     monkeypatch.setattr(source, "read_document", read_both)
+
+
+# --- what a test needs, said by its markers: LibreOffice and Chromium only for tests marked so
+
+_NEEDS = {
+    "libreoffice": ("LibreOffice", ("soffice", "libreoffice")),
+    "browser": ("Chromium", ("chromium", "chromium-browser", "google-chrome")),
+}
+_TRACE = "DOCXFORM_TEST_UNMARKED_TRACE"
+
+
+def _stand_ins(root: Path) -> dict[str, Path]:
+    """Per need, a folder of stand-in binaries that record being started (for subprocesses: python -m docxform)."""
+    folders = {}
+    for mark, (_, names) in _NEEDS.items():
+        folder = root / f"no-{mark}"
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            script = folder / name
+            script.write_text(f'#!/bin/sh\necho {mark} >> "${_TRACE}"\nexit 3\n', "utf-8")
+            script.chmod(0o755)
+        folders[mark] = folder
+    return folders
+
+
+def _refuse(mark: str, what: str):
+    def started(*args, **kwargs):
+        pytest.fail(f"mark this test @pytest.mark.{mark}: it starts {what}", pytrace=False)
+    return started
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """An unmarked test that starts LibreOffice (docxform.office) or Chromium (tests.support.browser) fails.
+
+    Set around the whole test, fixtures included (a module fixture runs in its first test's setup):
+    in this process the launchers are replaced; child processes find stand-ins first on PATH,
+    which leave a trace that :func:`needs_are_marked` reads when the test ends. So
+    ``-m "not libreoffice and not browser"`` really runs without either.
+    """
+    from docxform import office
+    from tests.support import browser
+
+    marks = {m.name for m in item.iter_markers()}
+    missing = [mark for mark in _NEEDS if mark not in marks]
+    patch = pytest.MonkeyPatch()
+    if "libreoffice" in missing:
+        patch.setattr(office, "soffice", _refuse("libreoffice", "LibreOffice"))
+    if "browser" in missing:
+        patch.setattr(browser, "binary", _refuse("browser", "Chromium"))
+    root = Path(tempfile.mkdtemp(prefix="docxform-needs-"))
+    folders = _stand_ins(root)
+    patch.setenv(_TRACE, str(root / "started"))
+    patch.setenv("PATH", os.pathsep.join([*(str(folders[m]) for m in missing), os.environ.get("PATH", "")]))
+    try:
+        yield
+    finally:
+        patch.undo()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def needs_are_marked():
+    """Fails the test when a stand-in LibreOffice or Chromium was started by a child process."""
+    trace = Path(os.environ[_TRACE])
+    yield
+    if trace.exists():
+        started = sorted(set(trace.read_text("utf-8").split()))
+        trace.unlink()
+        pytest.fail("; ".join(f"mark this test @pytest.mark.{m}: it starts {_NEEDS[m][0]} (in a subprocess)"
+                              for m in started), pytrace=False)

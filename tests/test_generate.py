@@ -53,6 +53,7 @@ def test_generated_form_carries_identity_and_protection(tmp_path: Path) -> None:
     assert document.count("<w:tblHeader/>") >= 5 and 'w:orient="landscape"' in document
 
 
+@pytest.mark.libreoffice
 def test_blank_forms_render_in_libreoffice(tmp_path: Path) -> None:
     files = sorted((ROOT / "blank_forms").glob("*.docx"))
     pdfs = convert(files, "pdf", tmp_path)
@@ -74,6 +75,7 @@ def test_blank_forms_render_in_libreoffice(tmp_path: Path) -> None:
             assert pages >= 1 and first.strip()
 
 
+@pytest.mark.libreoffice
 @pytest.mark.parametrize("fid", ["sa2003", "stocktake2003", "beacon2003", "hallmarks2007"])
 def test_round_trip_filled_in_code_then_resaved_by_libreoffice(tmp_path: Path, fid: str) -> None:
     fw = load_framework(fid)

@@ -10,9 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
 import struct
-import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,7 @@ from docxform.oxml.rawsheet import RawTable, write_rows
 from docxform.problems import problem
 from docxform.safety import MAX_CELL_TEXT, clean_text, looks_like_formula
 from docxform.summarise import render_html, write_summary
+from tests.support import browser
 from tests.support.ooxml import check_ooxml
 
 SA = load_framework("sa2003")
@@ -466,31 +465,17 @@ def test_html_standards_table(html: str) -> None:
     assert len(doc.xpath('//table[@id="disputed"]/tbody/tr')) == 7
 
 
-def _chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
+@pytest.mark.browser
 def test_html_in_a_headless_browser(tmp_path: Path, html: str) -> None:
-    browser = _chromium()
-    if browser is None:
-        pytest.skip("no chromium binary")
     page = tmp_path / "report.html"
     page.write_text(html, encoding="utf-8")
     shot = tmp_path / "report.png"
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-             "--disable-component-update", "--window-size=1280,2000"]
-    subprocess.run([browser, *flags, f"--user-data-dir={tmp_path / 'profile-1'}", f"--screenshot={shot}",
-                    page.as_uri()], capture_output=True, timeout=120, check=True)
+    browser.run(["--window-size=1280,2000", f"--screenshot={shot}", page.as_uri()], tmp_path / "profile-1")
     header = shot.read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n" and header[12:16] == b"IHDR"
     width, height = struct.unpack(">II", header[16:24])
     assert width >= 1280 and height > 0
-    dom = subprocess.run([browser, *flags, f"--user-data-dir={tmp_path / 'profile-2'}", "--dump-dom",
-                          page.as_uri()], capture_output=True, timeout=120, check=True, text=True).stdout
+    dom = browser.run(["--window-size=1280,2000", "--dump-dom", page.as_uri()], tmp_path / "profile-2").stdout
     rendered = lxml.html.fromstring(dom)
     assert len(rendered.xpath('//table[@id="standards"]/tbody/tr')) == 20
     assert "1.1" in rendered.xpath('//table[@id="standards"]')[0].text_content()

@@ -37,6 +37,10 @@ def expected_stats(ratings: list[str], levels: tuple[str, ...]) -> dict:
             "median": ordered[(len(ordered) - 1) // 2], "disputed": spread >= 2 or no_majority}
 
 
+# The survey fixture re-saves five returns with LibreOffice, so every test here needs it.
+pytestmark = pytest.mark.libreoffice
+
+
 @pytest.fixture(scope="module")
 def survey(tmp_path_factory: pytest.TempPathFactory) -> dict:
     root = tmp_path_factory.mktemp("survey")

@@ -1,0 +1,37 @@
+"""Headless Chromium for tests: the one launcher, with the project's flags and a profile per start."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+NAMES = ("chromium", "chromium-browser", "google-chrome")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update"]
+
+
+def binary() -> str | None:
+    """The Chromium binary, or None when none is installed."""
+    for name in NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def chromium_or_skip() -> str:
+    """The Chromium binary; skips the test when none is installed."""
+    found = binary()
+    if found is None:
+        pytest.skip("no chromium binary")
+    return found
+
+
+def run(args: list[str], profile: Path, *, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """One headless Chromium start with its own profile folder; fails the test when Chromium fails."""
+    command = [chromium_or_skip(), *FLAGS, f"--user-data-dir={profile}", *args]
+    return subprocess.run(command, capture_output=True, timeout=timeout, check=True, text=True,
+                          stdin=subprocess.DEVNULL)
