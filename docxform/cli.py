@@ -147,7 +147,8 @@ def generate_plan(framework: str, output: str, source: str | None, partnership: 
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--mapping", help="A mapping file or shipped mapping id (default: found from the form).")
 @click.option("--framework", help="Framework id or definition file (default: the mapping's).")
-@click.option("-o", "--output", type=click.Path(), help="Write JSON here: a file for one input, a folder for many.")
+@click.option("-o", "--output", type=click.Path(),
+              help="Write JSON here: a folder (ends in '/', exists, or several inputs) gets one file each; else the file.")
 @click.option("-j", "--jobs", default=1, show_default=True, help="Worker processes.")
 def parse(files: tuple[str, ...], mapping: str | None, framework: str | None, output: str | None, jobs: int) -> None:
     """Parse returned forms (.docx, .doc, .odt, .rtf) or plans (.xlsx) into JSON.
