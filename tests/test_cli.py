@@ -13,6 +13,7 @@ from docxform.cli import cli
 from docxform.framework import load_framework
 from docxform.merge import merge_returns
 from docxform.validate import validate_files
+from tests.support.cli import run_main
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "returns"
 COMMANDS = [["frameworks"], ["show"], ["check-framework"], ["generate", "form"], ["generate", "plan"], ["parse"],
@@ -137,14 +138,11 @@ def test_a_bad_mapping_stops_the_batch_with_one_line(tmp_path: Path, content: st
 @pytest.mark.parametrize("command", [["merge", "-o", "m.json"], ["summarise", "-o", "s.xlsx"],
                                      ["consolidate", "-o", "a.docx"], ["validate"]], ids=lambda c: c[0])
 def test_hostile_json_inputs_get_one_line(tmp_path: Path, content: str, cause: str, command: list[str]) -> None:
-    import subprocess
-    import sys
-
     bad = tmp_path / "bad.json"
     bad.write_text(content, "utf-8")
     args = [command[0], str(bad), *[str(tmp_path / a) if a.endswith((".json", ".xlsx", ".docx")) else a
                                     for a in command[1:]]]
-    done = subprocess.run([sys.executable, "-m", "docxform", *args], capture_output=True, text=True, timeout=120)
+    done = run_main(*args)
     output = done.stdout + done.stderr
     assert done.returncode == 1 and "Traceback" not in output and "internal error" not in output
     assert "bad.json" in output
@@ -172,16 +170,12 @@ def test_every_documented_code_is_reported_somewhere_in_the_code() -> None:
     ["validate", "{sample}", "--xlsx", "{missing}/v.xlsx"],
 ], ids=lambda a: " ".join(a[:2]))
 def test_outputs_that_cannot_be_written_get_one_line(tmp_path: Path, args: list[str]) -> None:
-    import subprocess
-    import sys
-
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", "utf-8")
     samples = sorted(SAMPLES.glob("*.docx"))
     values = {"sample": str(samples[0]), "sample2": str(samples[1]), "missing": str(tmp_path / "no" / "such"),
               "file": str(blocker), "tmp": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-m", "docxform", *[a.format(**values) for a in args]],
-                          capture_output=True, text=True, timeout=120)
+    done = run_main(*[a.format(**values) for a in args])
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr
     last = done.stderr.strip().splitlines()[-1]
