@@ -344,7 +344,7 @@ class Office:
             [binary, "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
              f"-env:UserInstallation={profile.as_uri()}", f"--accept=pipe,name={self.pipe};urp;"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        self.desktop = self.connect()
+        self.desktop: Any = None
 
     def connect(self) -> Any:
         local = uno.getComponentContext()
@@ -355,6 +355,8 @@ class Office:
             try:
                 ctx = resolver.resolve(f"uno:pipe,name={self.pipe};urp;StarOffice.ComponentContext")
                 return ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+            except TimeoutError:
+                raise
             except Exception:  # NoConnectException until LibreOffice listens
                 time.sleep(0.1)
         raise RuntimeError("LibreOffice did not accept a connection")
@@ -369,8 +371,11 @@ class Office:
         raise ActionError(f"LibreOffice could not open {path.name}")
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):  # the bridge drops as LibreOffice exits
-            self.desktop.terminate()
+        if self.desktop is not None:
+            with contextlib.suppress(Exception):  # the bridge drops as LibreOffice exits
+                self.desktop.terminate()
+        elif self.process.poll() is None:  # never connected: no one to ask politely
+            os.killpg(self.process.pid, signal.SIGTERM)
         try:
             self.process.wait(15)
         except subprocess.TimeoutExpired:
@@ -452,10 +457,13 @@ def main(argv: list[str]) -> int:
         number = 0
         try:
             office = Office(Path(tmp))
+            office.desktop = office.connect()
             for number, job in enumerate(jobs, start=1):
                 run_job(office, job, Path(tmp), number)
-        except (ActionError, TimeoutError, RuntimeError, OSError) as exc:
-            where = f"job {number} ({Path(jobs[number - 1]['src']).name}): " if number else ""
+        except Exception as exc:  # one line, never a traceback: a malformed job file too
+            if not isinstance(exc, (ActionError, TimeoutError, RuntimeError, OSError)):
+                exc = ActionError(f"{type(exc).__name__}: {exc}")
+            where = f"job {number} ({Path(str(jobs[number - 1].get('src', '?'))).name}): " if number else ""
             print(f"uno_driver: {where}{exc}", file=sys.stderr)
             return 1
         finally:
