@@ -233,3 +233,54 @@ def test_seed003_weak_and_ambiguous_matches_carry_their_score(seed003: dict[str,
     assert len(consult) == 1 and consult[0]["extra"]["score"] < THRESHOLD
     assert consult[0]["location"] == {"file": str(SAMPLE), "table": 3, "row": 1}
     assert all(p["severity"] == "warning" and p["item"] for p in weak)
+
+
+# -- recognition, and what happens downstream ----------------------------------------------------------
+
+def test_seed003_is_recognised_without_a_mapping() -> None:
+    [outcome] = list(api.parse([SAMPLE]))
+    assert outcome.error is None and outcome.result["mapping"] == MAPPING
+
+
+def test_validate_merge_summarise_consolidate_carry_prompt_answers(seed003: dict[str, Any], tmp_path: Path) -> None:
+    import jsonschema
+    from openpyxl import load_workbook
+
+    from docxform.consolidate import agreed_answers, consolidate
+    from docxform.merge import merge_returns
+    from docxform.summarise.workbook import write_summary
+    from docxform.validate import validate_return
+    from tests.support.ooxml import check_ooxml
+
+    framework = load_framework("hallmarks2007")
+    problems = validate_return(seed003, framework)
+    parsed = {p["code"] for p in seed003["problems"]}
+    assert [p.code for p in problems if p.code not in parsed] == ["field-missing"]  # the form has no partnership
+    second = json.loads(json.dumps(seed003))
+    second["source"]["path"] = "other.docx"
+    second["fields"] = {"partnership": "Other CDRP"}
+    second["items"]["9"]["prompts"]["9a"]["developments"] = "=HYPERLINK(\"http://x\")"
+    merged = merge_returns([seed003, second], framework)
+    schema = json.loads((ROOT / "docxform" / "schemas" / "merged.schema.json").read_text("utf-8"))
+    jsonschema.validate(merged, schema)
+    responses = merged["items"]["9"]["responses"]
+    first, other = sorted(responses)
+    assert responses[first]["prompts"]["9c"] == {"developments": "Probably – awaits County"}
+    assert responses[other]["prompts"]["9a"]["developments"] == "=HYPERLINK(\"http://x\")"
+    assert responses[first]["developments"] == ""  # nothing at the item level: all was per prompt
+
+    target = tmp_path / "summary.xlsx"
+    write_summary(merged, framework, target)
+    sheet = load_workbook(target)["Comments"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert (first, "9", None, "Developments (9c)", "Probably – awaits County") in rows
+    formula = next(c for row in sheet.iter_rows() for c in row if c.value == "=HYPERLINK(\"http://x\")")
+    assert formula.data_type == "s" and formula.quotePrefix  # respondents' text never becomes a formula
+
+    agreed = agreed_answers(merged, framework)["9"]["developments"].split("\n")
+    assert f"{first}: 9a: Not yet (old one in existence badly in need of refresh)" in agreed
+    assert "9d: Yes" in agreed  # one respondent's answers on following lines
+    form = consolidate(merged, framework, tmp_path / "agreed.docx", layout="issue_action")
+    back = api.parse([form.path])
+    assert next(back).result["items"]["9"]["developments"] == "\n".join(agreed)  # the agreed form reads back
+    assert check_ooxml(target) == ""  # last: it skips where the checker is not beside the checkout
