@@ -315,17 +315,31 @@ def _resolve_by_neighbours(units: list[Unit], threshold: float) -> None:
     threshold (it was as good as the best, which passed). Resolved in document order, so a resolved
     match is a sure neighbour for the next one.
     """
+    following = _next_sure(units)
+    previous: str | None = None
     for i, unit in enumerate(units):
         m = unit.match
-        if unit.status != "ambiguous" or m is None or m.runner_up is None:
-            continue
-        near = {n.match.candidate.item for n in (_nearest(units, i, -1), _nearest(units, i, 1)) if n and n.match}
-        best_near, rival_near = m.candidate.item in near, m.runner_up.item in near
-        if best_near and not rival_near:
-            unit.status = "ok"
-        elif rival_near and not best_near and m.runner_up_score >= threshold - MARGIN:
-            unit.match = Match(m.runner_up, m.runner_up_score, m.candidate, m.score)
-            unit.status = "ok"
+        if unit.status == "ambiguous" and m is not None and m.runner_up is not None:
+            near = {previous, following[i]} - {None}
+            best_near, rival_near = m.candidate.item in near, m.runner_up.item in near
+            if best_near and not rival_near:
+                unit.status = "ok"
+            elif rival_near and not best_near and m.runner_up_score >= threshold - MARGIN:
+                unit.match = Match(m.runner_up, m.runner_up_score, m.candidate, m.score)
+                unit.status = "ok"
+        if unit.status == "ok" and unit.match is not None:
+            previous = unit.match.candidate.item
+
+
+def _next_sure(units: list[Unit]) -> list[str | None]:
+    """For each unit, the item of the nearest sure match after it (one pass from the end)."""
+    out: list[str | None] = [None] * len(units)
+    following: str | None = None
+    for i in range(len(units) - 1, -1, -1):
+        out[i] = following
+        if units[i].status == "ok" and units[i].match is not None:
+            following = units[i].match.candidate.item  # type: ignore[union-attr]
+    return out
 
 
 def _spill_over(rows: list[RowReading]) -> None:
@@ -343,15 +357,6 @@ def _spill_over(rows: list[RowReading]) -> None:
             above.answers[fld] = (texts[:len(above.units)], cell)
             below.answers[fld] = (texts[len(above.units):], cell)
             below.spilled.add(fld)
-
-
-def _nearest(units: list[Unit], i: int, step: int) -> Unit | None:
-    j = i + step
-    while 0 <= j < len(units):
-        if units[j].status == "ok":
-            return units[j]
-        j += step
-    return None
 
 
 def _keep_best_of_duplicates(rows: list[RowReading]) -> None:

@@ -31,6 +31,9 @@ from docxform.framework.model import Framework
 #: requirements and questions a person matches score 56-100 (those under 70 are reported, not placed).
 THRESHOLD = 70.0
 MARGIN = 5.0
+#: Only so much of a paragraph is compared (prompts are shorter): a pasted essay costs no more than a prompt.
+MAX_QUERY = 1500
+MEMO_SIZE = 20_000
 #: A paragraph that is not a prompt but reads like one of these (hallmark and theme names) is a heading.
 HEADING_SCORE = 80.0
 
@@ -122,6 +125,7 @@ class PromptIndex:
                 self._add(item.id, prompt.id, prompt.text)
         self.choices = [content_words(c.text) for c in self.candidates]
         self.headings = _heading_words(framework)
+        self.memo: dict[str, Match | None] = {}  # a batch's returns repeat the same questions
 
     def _add(self, item: str, prompt: str | None, text: str) -> None:
         lines = [strip_marks(line) for line in text.splitlines() if strip_marks(line)]
@@ -131,19 +135,35 @@ class PromptIndex:
 
     def best(self, text: str) -> Match | None:
         """The best candidate for a paragraph and the best of any other prompt (None for an empty text)."""
-        query = content_words(strip_marks(text))
-        if not query:
-            return None
-        found = process.extract(query, self.choices, scorer=similarity, limit=12)
+        query = content_words(strip_marks(text[:MAX_QUERY]))
+        if query in self.memo:
+            return self.memo[query]
+        found = self._best(query) if query else None
+        if len(self.memo) < MEMO_SIZE:
+            self.memo[query] = found
+        return found
+
+    def _best(self, query: str) -> Match | None:
+        scores = self.scores(query)
+        found = sorted(range(len(scores)), key=lambda i: -scores[i])
         if not found:
             return None
-        _, score, first = found[0]
-        top = self.candidates[first]
-        for _, other_score, index in found[1:]:
+        first = found[0]
+        score, top = scores[first], self.candidates[first]
+        for index in found[1:]:
+            other_score = scores[index]
             other = self.candidates[index]
             if (other.item, other.prompt) != (top.item, top.prompt):
                 return Match(top, score, other, other_score)
         return Match(top, score, None, 0.0)
+
+    def scores(self, query: str) -> list[float]:
+        """:func:`similarity` of the query with every candidate, both measures computed in C."""
+        out = [0.0] * len(self.choices)
+        for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
+            for _, score, index in process.extract(query, self.choices, scorer=scorer, processor=None, limit=None):
+                out[index] = max(out[index], score)
+        return out
 
     def is_heading(self, text: str, *, strict: bool = False) -> bool:
         """Whether a paragraph reads like a hallmark or theme name (a heading in a cell).
