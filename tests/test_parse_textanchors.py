@@ -284,3 +284,37 @@ def test_validate_merge_summarise_consolidate_carry_prompt_answers(seed003: dict
     back = api.parse([form.path])
     assert next(back).result["items"]["9"]["developments"] == "\n".join(agreed)  # the agreed form reads back
     assert check_ooxml(target) == ""  # last: it skips where the checker is not beside the checkout
+
+
+@pytest.mark.libreoffice
+def test_seed003_saved_by_libreoffice_as_doc_and_odt_reads_the_same(seed003: dict[str, Any], tmp_path: Path) -> None:
+    """A word processor's re-save (and the old .doc format) keeps the wording, so the same answers come back."""
+    from tests.support.lo import convert
+
+    copy = tmp_path / "seed003.docx"
+    copy.write_bytes(SAMPLE.read_bytes())
+    doc_file = convert([copy], "doc", tmp_path / "doc")[0]
+    odt_file = convert([copy], "odt", tmp_path / "odt")[0]
+    for outcome in api.parse([doc_file, odt_file], mapping=MAPPING):
+        assert outcome.error is None
+        result = outcome.result
+        assert any(p["code"] == "controls-lost" for p in result["problems"])
+        outcome_counts = score_seed003(result)
+        assert outcome_counts["wrong"] == [] and outcome_counts["missed"] == []
+        assert {k: v.get("prompts") for k, v in result["items"].items()} == \
+               {k: v.get("prompts") for k, v in seed003["items"].items()}
+
+
+def test_seed003_reads_the_same_on_both_readers() -> None:
+    """The fast path (C) and the reference walk see the same paragraphs and line breaks in the sample."""
+    import zipfile
+
+    from lxml import etree
+
+    from docxform.oxml import fastread, reader
+
+    with zipfile.ZipFile(SAMPLE) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    fast = fastread.read_fast(root)
+    assert fast is not None and fast == reader.read_document(root, str(SAMPLE))
+    assert "\n" in fast.tables[3].rows[5].cells[1].text  # the two questions on two lines of one paragraph
