@@ -23,7 +23,7 @@ from typing import Any
 from docxform import __version__
 from docxform.framework.model import Framework, RatingScale
 from docxform.problems import Problem, problem
-from docxform.prompts import prompt_texts
+from docxform.prompts import prompt_answers
 
 #: The two reasons a standard is disputed (stable strings; see docs/validation.md).
 REASON_APART = "levels two or more apart"
@@ -357,10 +357,9 @@ def _merge_item(item_id: str, kept: list[_Return], ids: list[str], framework: Fr
         response: dict[str, Any] = {"rating": rating}
         for key in text_keys:
             response[key] = text_value(answer.get(key))
-        per_prompt = {pid: {k: t for k, t in texts.items() if k in text_keys}
-                      for pid, texts in prompt_texts(answer).items()}
-        if any(per_prompt.values()):  # answers given per prompt (forms read by text anchors)
-            response["prompts"] = {pid: texts for pid, texts in per_prompt.items() if texts}
+        per_prompt = prompt_answers(answer, text_keys)
+        if per_prompt:  # answers given per prompt (forms read by text anchors)
+            response["prompts"] = per_prompt
         if not anonymise:
             response["source"] = ret.path
         responses[rid] = response

@@ -37,3 +37,9 @@ def item_text(answer: Any, field: str) -> str:
     lines = [own.strip()] if isinstance(own, str) and own.strip() else []
     lines += [f"{prompt}: {texts[field]}" for prompt, texts in prompt_texts(answer).items() if field in texts]
     return "\n".join(lines)
+
+
+def prompt_answers(answer: Any, fields: list[str]) -> dict[str, dict[str, str]]:
+    """Prompt id -> answers in the given fields, for prompts with at least one (what a merge keeps)."""
+    out = {prompt: {k: t for k, t in texts.items() if k in fields} for prompt, texts in prompt_texts(answer).items()}
+    return {prompt: texts for prompt, texts in out.items() if texts}

@@ -226,28 +226,35 @@ class TextReader:
         text_keys = [f.key for f in self.framework.text_fields if f.key in {a.field for a in self.mapping.columns}]
         out = {item.id: ItemAnswer(texts={k: "" for k in text_keys}) for item in self.framework.items}
         for (item, prompt), fields in self.placed.values.items():
-            answer = out[item]
-            if prompt is None:
-                for fld, found in fields.items():
-                    answer.texts[fld] = "\n".join(t for t, _, _ in found)
-                    answer.provenance[fld], answer.cells[fld] = "text", found[0][1]
-                continue
-            entry: dict[str, Any] = {"provenance": {}, "cells": {}, "score": {}}
-            for fld, found in fields.items():
-                entry[fld] = "\n".join(t for t, _, _ in found)
-                entry["provenance"][fld] = "text"
-                entry["cells"][fld] = found[0][1]
-                entry["score"][fld] = round(min(s for _, _, s in found), 1)
-            answer.prompts[prompt] = entry
+            if prompt is None:  # an item without prompts, matched by its own text
+                _set_item_fields(out[item], {f: [(t, w) for t, w, _ in found] for f, found in fields.items()})
+            else:
+                out[item].prompts[prompt] = _prompt_entry(fields)
         for (item, fld), unsplit in self.placed.unsplit.items():
-            joined = "\n".join(t for t, _ in unsplit)
-            out[item].texts[fld] = "\n".join(x for x in (out[item].texts.get(fld, ""), joined) if x)
-            out[item].provenance[fld], out[item].cells[fld] = "text", unsplit[0][1]
+            before = out[item].texts.get(fld, "")
+            _set_item_fields(out[item], {fld: ([(before, unsplit[0][1])] if before else []) + unsplit})
         matched = {u.match.candidate.item for u in units if u.status == "ok" and u.match}
         for missing in (i.id for i in self.framework.items if i.id not in matched):
             self.report("item-not-found", f"no requirement or question of {self.framework.item_name} {missing} "
                         "was found in the form", item=missing)
         return out
+
+
+def _set_item_fields(answer: ItemAnswer, fields: dict[str, list[tuple[str, dict[str, int]]]]) -> None:
+    for fld, found in fields.items():
+        answer.texts[fld] = "\n".join(t for t, _ in found)
+        answer.provenance[fld], answer.cells[fld] = "text", found[0][1]
+
+
+def _prompt_entry(fields: dict[str, list[tuple[str, dict[str, int], float]]]) -> dict[str, Any]:
+    """One prompt's answers: the texts by field, with how, where and how well each was matched."""
+    entry: dict[str, Any] = {"provenance": {}, "cells": {}, "score": {}}
+    for fld, found in fields.items():
+        entry[fld] = "\n".join(t for t, _, _ in found)
+        entry["provenance"][fld] = "text"
+        entry["cells"][fld] = found[0][1]
+        entry["score"][fld] = round(min(s for _, _, s in found), 1)
+    return entry
 
 
 def read_text_anchored(doc: Document, mapping: Mapping, framework: Framework, clean: Callable[[str], str],
