@@ -318,3 +318,40 @@ def test_seed003_reads_the_same_on_both_readers() -> None:
     fast = fastread.read_fast(root)
     assert fast is not None and fast == reader.read_document(root, str(SAMPLE))
     assert "\n" in fast.tables[3].rows[5].cells[1].text  # the two questions on two lines of one paragraph
+
+
+def _plan_docx(path: Path, rows: list[tuple[str, str, str]], header: bool = True) -> Path:
+    from docx import Document
+
+    doc = Document()
+    table = doc.add_table(rows=0, cols=3)
+    for cells in ([("Issue", "Action", "Developments")] if header else []) + rows:
+        row = table.add_row()
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    doc.save(str(path))
+    return path
+
+
+def test_a_form_of_other_wording_is_flagged_not_guessed(tmp_path: Path) -> None:
+    form = _plan_docx(tmp_path / "other.docx", [
+        ("Our canteen serves hot meals on Fridays", "Keep it up", "Done"),
+        ("=HYPERLINK(\"http://x\")\n" + "x" * 100_000, "a", "b"),
+        ("", "an answer with no question", ""),
+        ("Is there an information sharing protocol?", "Draft one", "Yes")])
+    [outcome] = list(api.parse([form], mapping=MAPPING))
+    assert outcome.error is None
+    result = outcome.result
+    answered = {(i, p): a for i, v in result["items"].items() for p, a in v.get("prompts", {}).items()}
+    assert list(answered) == [("9", "9a")] and answered[("9", "9a")]["action"] == "Draft one"
+    codes = [(p["code"], p["location"].get("row")) for p in result["problems"] if p["code"] != "item-not-found"]
+    assert ("text-match-weak", 2) in codes and ("text-match-weak", 3) in codes and ("row-not-read", 4) in codes
+    assert sum(1 for p in result["problems"] if p["code"] == "item-not-found") == 45
+
+
+def test_no_header_row_reads_nothing_and_says_so(tmp_path: Path) -> None:
+    form = _plan_docx(tmp_path / "bare.docx", [("Is there an information sharing protocol?", "x", "y")], header=False)
+    [outcome] = list(api.parse([form], mapping=MAPPING))
+    result = outcome.result
+    assert all(not v.get("prompts") for v in result["items"].values())
+    assert sum(1 for p in result["problems"] if p["code"] == "item-not-found") == 46
