@@ -355,3 +355,27 @@ def test_no_header_row_reads_nothing_and_says_so(tmp_path: Path) -> None:
     result = outcome.result
     assert all(not v.get("prompts") for v in result["items"].values())
     assert sum(1 for p in result["problems"] if p["code"] == "item-not-found") == 46
+
+
+def test_recognised_by_its_wording_without_the_key_and_generated_forms_stay_theirs(tmp_path: Path) -> None:
+    import zipfile
+
+    from docx import Document
+
+    from docxform.generate.form import FormOptions
+    from docxform.generate.output import generate_form
+    from docxform.parse.form import parse_form
+
+    doc = Document(str(SAMPLE))
+    for paragraph in list(doc.paragraphs):  # the Key and the blank lines between the tables
+        paragraph._element.getparent().remove(paragraph._element)
+    doc.save(str(tmp_path / "nokey.docx"))
+    assert parse_form(tmp_path / "nokey.docx").mapping == MAPPING
+    blank = tmp_path / "blank.docx"
+    generate_form(load_framework("hallmarks2007"), blank, FormOptions(layout="issue_action"), partnership="X")
+    bare = tmp_path / "bare.docx"
+    with zipfile.ZipFile(blank) as src, zipfile.ZipFile(bare, "w") as dst:
+        for name in src.namelist():
+            if name != "docProps/custom.xml":
+                dst.writestr(name, src.read(name))
+    assert parse_form(bare).mapping == "hallmarks2007-issue_action"

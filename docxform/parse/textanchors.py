@@ -263,6 +263,22 @@ def read_text_anchored(doc: Document, mapping: Mapping, framework: Framework, cl
     return TextReader(doc, mapping, framework, clean, report).read()
 
 
+def text_share(doc: Document, framework: Framework, limit: int = 100) -> float:
+    """Share of the lines opening table rows that match a prompt for sure (how much a form reads like one
+    worded by ``framework``: recognition of forms with no ids). Only the first ``limit`` lines are tried."""
+    index = _prompt_index(framework)
+    lines = [ln for table in doc.tables for row in table.rows if row.cells
+             for ln in _lines(row.cells[0].text)[:1]][:limit]
+    tried = matched = 0
+    for line in lines:
+        match = index.best(line)
+        if match is None or (match.status() != "ok" and index.is_heading(line)):
+            continue
+        tried += 1
+        matched += match.status() == "ok"
+    return matched / tried if tried else 0.0
+
+
 def pair_answers(units: list[Unit], texts: list[str]) -> list[tuple[Unit, str]] | None:
     """Which answer paragraph answers which issue paragraph, or None when they cannot be paired for sure."""
     if len(units) == 1:
