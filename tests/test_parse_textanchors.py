@@ -379,3 +379,16 @@ def test_recognised_by_its_wording_without_the_key_and_generated_forms_stay_thei
             if name != "docProps/custom.xml":
                 dst.writestr(name, src.read(name))
     assert parse_form(bare).mapping == "hallmarks2007-issue_action"
+
+
+@pytest.mark.parametrize("framework_id", ["hallmarks2007", "sa2003", "stocktake2003", "beacon2003"])
+def test_every_prompt_of_a_builtin_framework_finds_itself_uniquely(framework_id: str) -> None:
+    """Printed verbatim, every prompt (or item, where prompts have no ids) is a sure match to itself."""
+    framework = load_framework(framework_id)
+    index = PromptIndex(framework)
+    texts = [((i.id, p.id), p.text) for i in framework.items for p in i.prompts if p.id]
+    texts += [((i.id, None), i.text) for i in framework.items if not any(p.id for p in i.prompts)]
+    assert texts
+    for key, text in texts:
+        match = index.best(text)
+        assert match is not None and match.key == key and match.status() == "ok", (key, match)
