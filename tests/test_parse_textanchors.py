@@ -392,3 +392,20 @@ def test_every_prompt_of_a_builtin_framework_finds_itself_uniquely(framework_id:
     for key, text in texts:
         match = index.best(text)
         assert match is not None and match.key == key and match.status() == "ok", (key, match)
+
+
+def test_validate_counts_per_prompt_answers_for_required_texts() -> None:
+    """Evidence given per prompt is evidence; none at all is still missing."""
+    from docxform.validate import check_items
+
+    framework = load_framework("sa2003")
+    items: dict[str, Any] = {i.id: {"rating": None, "provenance": {}} for i in framework.items}
+    items["1.1"] = {"rating": "doing_well", "evidence": "", "goals": "", "provenance": {},
+                    "prompts": {"p1": {"evidence": "Board minutes 12 March 2004, item 4", "provenance": {}}}}
+    items["1.2"] = {"rating": "doing_well", "evidence": "", "provenance": {},
+                    "prompts": {"p1": {"comments": "Fine", "provenance": {}}, "p2": "not an object"}}
+    items["1.3"] = {"rating": "gap_identified", "provenance": {}, "prompts": {"p1": {"goals": "Appoint a lead"}}}
+    codes = {(p.code, p.item) for p in check_items({"items": items}, framework, None)}
+    assert ("evidence-missing", "1.1") not in codes and ("evidence-vague", "1.1") not in codes
+    assert ("evidence-missing", "1.2") in codes
+    assert ("goal-missing", "1.3") not in codes
