@@ -203,6 +203,10 @@ def test_seed003_answers_right_or_flagged_never_silently_wrong(seed003: dict[str
 
 
 def test_seed003_values_and_provenance(seed003: dict[str, Any]) -> None:
+    import jsonschema
+
+    schema = json.loads((ROOT / "docxform" / "schemas" / "response.schema.json").read_text("utf-8"))
+    jsonschema.validate(seed003, schema)
     items = seed003["items"]
     assert items["2"]["prompts"]["2a"]["action"] == "Identify strategic group. Produce Strategic Assessment"
     assert items["2"]["prompts"]["2a"]["provenance"] == {"action": "text", "developments": "text"}
