@@ -413,3 +413,24 @@ def test_validate_counts_per_prompt_answers_for_required_texts() -> None:
     assert ("evidence-missing", "1.1") not in codes and ("evidence-vague", "1.1") not in codes
     assert ("evidence-missing", "1.2") in codes
     assert ("goal-missing", "1.3") not in codes
+
+
+def test_a_cell_merged_over_an_answer_column_is_flagged(tmp_path: Path) -> None:
+    form = _plan_docx(tmp_path / "merged.docx", [
+        ("Lead and Guide", "", ""),
+        ("Is there an information sharing protocol?", "Draft one", "Yes"),
+        ("Do you share personal data when necessary and appropriate to do so?", "", "")])
+    from docx import Document
+
+    doc = Document(str(form))
+    table = doc.tables[0]
+    table.cell(1, 0).merge(table.cell(1, 2))  # the heading row across the table: no problem
+    row = table.rows[3]
+    row.cells[0].merge(row.cells[1]).add_paragraph("We do, under the county protocol")
+    doc.save(str(form))
+    [outcome] = list(api.parse([form], mapping=MAPPING))
+    result = outcome.result
+    flagged = [(p["code"], p["item"], p["field"], p["location"]["row"]) for p in result["problems"]
+               if p["code"] == "answers-not-split"]
+    assert flagged == [("answers-not-split", "9", "action", 4)]
+    assert result["items"]["9"]["prompts"]["9a"]["action"] == "Draft one"

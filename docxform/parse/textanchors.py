@@ -127,8 +127,11 @@ class TextReader:
         first = min(columns)
         lines = [ln for cell in row.cells if cell.col < first for ln in _lines(cell.text)]
         answers: dict[str, tuple[list[str], Cell]] = {}
+        spanned: list[str] = []
         for col, anchor in sorted(columns.items()):
             cell = row.at(col)
+            if cell is not None and cell.col != col and cell.text.strip():
+                spanned.append(anchor.field)  # a merged cell runs over this answer column
             if cell is None or cell.col != col:
                 continue
             texts = [t for t in (self.clean(ln) for ln in _lines(cell.text)) if t]
@@ -138,7 +141,17 @@ class TextReader:
             answers[anchor.field] = (texts, cell)
         if not lines and not any(texts for texts, _ in answers.values()):
             return None
-        return RowReading(table, r, self._units(lines), answers)
+        reading = RowReading(table, r, self._units(lines), answers)
+        if spanned and (reading.units or answers):  # not a heading row across the table
+            self._report_spanned(reading, spanned)
+        return reading
+
+    def _report_spanned(self, reading: RowReading, fields: list[str]) -> None:
+        ok = [u.match.candidate.item for u in reading.units if u.status == "ok" and u.match]
+        for fld in fields:
+            self.report("answers-not-split", f"a merged cell runs over the {fld} column, so its answers could not be "
+                        "told from the text beside them; read them from the form", item=ok[0] if ok else None,
+                        field=fld, severity="warning", **reading.where)
 
     def _units(self, lines: list[str]) -> list[Unit]:
         units: list[Unit] = []
