@@ -184,6 +184,9 @@ def score_seed003(result: dict[str, Any]) -> dict[str, list[Any]]:
             else:
                 outcome["missed"].append(key)
     for item, answer in result["items"].items():
+        for fld in FIELDS:  # an answer given to the item as a whole must say why
+            if answer.get(fld) and not _flagged(problems, item, fld, None):
+                outcome["wrong"].append((item, fld, answer[fld]))
         for prompt, given in answer.get("prompts", {}).items():
             for fld in FIELDS:
                 extra = [p for p in _paragraphs(given.get(fld, "")) if p not in allowed.get((prompt, fld), [])]
