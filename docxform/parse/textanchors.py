@@ -17,6 +17,8 @@ with the issue's paragraphs:
   statutory requirements, the checklist questions are answered elsewhere);
 - one answer paragraph that is one phrase typed once per question
   ("Yes Yes"): split;
+- more answers than questions over a row whose questions have none in that
+  column, the counts adding up: the rest belong to the row below (typed on);
 - anything else cannot be split: the answers go to the item, with
   ``answers-not-split``.
 
