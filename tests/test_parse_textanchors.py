@@ -437,3 +437,17 @@ def test_a_cell_merged_over_an_answer_column_is_flagged(tmp_path: Path) -> None:
                if p["code"] == "answers-not-split"]
     assert flagged == [("answers-not-split", "9", "action", 4)]
     assert result["items"]["9"]["prompts"]["9a"]["action"] == "Draft one"
+
+
+def test_the_sample_is_what_its_script_writes(tmp_path: Path) -> None:
+    """samples/make_seed003.py rebuilds the committed sample (same tables, same text)."""
+    import importlib.util
+
+    from docxform.parse.source import load_source
+
+    spec = importlib.util.spec_from_file_location("make_seed003", ROOT / "samples" / "make_seed003.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rebuilt = module.build(tmp_path / "rebuilt.docx")
+    assert load_source(rebuilt).document == load_source(SAMPLE).document
