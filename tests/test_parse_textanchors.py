@@ -451,3 +451,24 @@ def test_the_sample_is_what_its_script_writes(tmp_path: Path) -> None:
     spec.loader.exec_module(module)
     rebuilt = module.build(tmp_path / "rebuilt.docx")
     assert load_source(rebuilt).document == load_source(SAMPLE).document
+
+
+@pytest.mark.parametrize("seed", [0, 2])
+def test_seed003_in_another_order_is_still_never_silently_wrong(seed: int, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows and tables shuffled (the neighbours that settle ambiguous matches change): right or flagged."""
+    import importlib.util
+    import random
+
+    spec = importlib.util.spec_from_file_location("make_seed003_shuffled", ROOT / "samples" / "make_seed003.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rng = random.Random(seed)
+    tables = [rng.sample(rows, len(rows)) for rows in module.TABLES]
+    rng.shuffle(tables)
+    monkeypatch.setattr(module, "TABLES", tables)
+    [outcome] = list(api.parse([module.build(tmp_path / "shuffled.docx")], mapping=MAPPING))
+    found = score_seed003(outcome.result)
+    assert found["wrong"] == []
+    assert len(found["right"]) >= 100
