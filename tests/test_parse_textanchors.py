@@ -310,6 +310,8 @@ def test_seed003_saved_by_libreoffice_as_doc_and_odt_reads_the_same(seed003: dic
         assert outcome_counts["wrong"] == [] and outcome_counts["missed"] == []
         assert {k: v.get("prompts") for k, v in result["items"].items()} == \
                {k: v.get("prompts") for k, v in seed003["items"].items()}
+    recognised = [o.result["mapping"] for o in api.parse([doc_file, odt_file])]
+    assert recognised == [MAPPING, MAPPING]
 
 
 def test_seed003_reads_the_same_on_both_readers() -> None:
