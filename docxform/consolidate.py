@@ -14,6 +14,7 @@ from typing import Any
 from docxform.framework.model import Framework
 from docxform.generate.form import FormOptions
 from docxform.generate.output import GeneratedForm, generate_form
+from docxform.prompts import item_text
 
 DISPUTED_NOTE = "DISPUTED: no rating agreed ({reason}); ratings given: {ratings}. To be resolved by the partnership."
 
@@ -27,8 +28,8 @@ def agreed_answers(merged: dict[str, Any], framework: Framework) -> dict[str, di
         responses: dict[str, dict[str, Any]] = entry.get("responses", {})
         answer: dict[str, str | None] = {}
         for f in framework.text_fields:
-            lines = [f"{who}: {r[f.key].strip()}" for who, r in responses.items() if str(r.get(f.key) or "").strip()]
-            answer[f.key] = "\n".join(lines)
+            lines = [f"{who}: {text}" for who, r in responses.items() if (text := item_text(r, f.key))]
+            answer[f.key] = "\n".join(lines)  # per-prompt answers collated after the item's, "9a: ..."
         if scale is not None and framework.rating_field is not None:
             key = framework.rating_field.key
             if entry.get("disputed"):

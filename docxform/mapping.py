@@ -87,6 +87,8 @@ class Mapping:
     placeholders: tuple[str, ...] = ()
     description: str = ""
     path: str | None = None
+    anchors: str = "ids"  # how rows are known: "ids" (the item id starts the row) or "text" (by their wording)
+    text_threshold: float | None = None  # for anchors: text, the similarity (0-100) a match needs
 
     @cached_property
     def cells_by_key(self) -> dict[tuple[str, str, str | None], AnswerCell]:
@@ -96,6 +98,9 @@ class Mapping:
     def to_data(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("path")
+        for key, default in (("anchors", "ids"), ("text_threshold", None)):
+            if data[key] == default:
+                data.pop(key)  # written only when set, so generated mappings stay as they were
         return {"format": FORMAT, **data}
 
 
@@ -128,9 +133,36 @@ def mapping_from_data(data: Any, path: str) -> Mapping:
                              tag_prefix=people.get("tag_prefix", "dxf:people")) if people else None,
             placeholders=tuple(map(str, data.get("placeholders", ()))),
             description=str(data.get("description", "")), path=path,
+            anchors=_anchors(data, path), text_threshold=_threshold(data, path),
         )
     except (TypeError, KeyError) as exc:
         raise DocxformError(path, f"malformed mapping: {exc}; see docs/mappings.md") from None
+
+
+ANCHORS = ("ids", "text")
+
+
+def _anchors(data: dict[str, Any], path: str) -> str:
+    """How the mapping's rows are known: by the item id that starts them, or by their wording."""
+    value = data.get("anchors", "ids")
+    if value not in ANCHORS:
+        raise DocxformError(path, f"malformed mapping: anchors must be one of {', '.join(ANCHORS)}, not {value!r}; "
+                            "see docs/mappings.md")
+    return str(value)
+
+
+def _threshold(data: dict[str, Any], path: str) -> float | None:
+    """The similarity a text anchor needs (0-100); only meaningful with ``anchors: text``."""
+    value = data.get("text_threshold")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 100:
+        raise DocxformError(path, f"malformed mapping: text_threshold must be a number from 1 to 100, not {value!r}; "
+                            "see docs/mappings.md")
+    if data.get("anchors") != "text":
+        raise DocxformError(path, "malformed mapping: text_threshold is only used with anchors: text; "
+                            "see docs/mappings.md")
+    return float(value)
 
 
 def load_mapping(ref: str | Path) -> Mapping:

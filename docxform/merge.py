@@ -22,6 +22,7 @@ from typing import Any
 from docxform import __version__
 from docxform.framework.model import Framework, RatingScale
 from docxform.problems import Problem, problem
+from docxform.prompts import prompt_answers
 from docxform.returns import respondent_label, respondent_name, source_of, text_value
 
 #: The two reasons a standard is disputed (stable strings; see docs/validation.md).
@@ -327,6 +328,9 @@ def _merge_item(item_id: str, kept: list[_Return], ids: list[str], framework: Fr
         response: dict[str, Any] = {"rating": rating}
         for key in text_keys:
             response[key] = text_value(answer.get(key))
+        per_prompt = prompt_answers(answer, text_keys)
+        if per_prompt:  # answers given per prompt (forms read by text anchors)
+            response["prompts"] = per_prompt
         if not anonymise:
             response["source"] = ret.path
         responses[rid] = response

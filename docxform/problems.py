@@ -53,6 +53,12 @@ CODES: dict[str, Code] = _codes(
          "The form's content-control tags are gone (re-saved by another program); answers were located otherwise."),
     Code("controls-lost", "warning", "The file was converted from another format; form controls may have been lost."),
     Code("framework-mismatch", "error", "The form belongs to another framework or version than the one expected."),
+    Code("text-match-weak", "warning",
+         "A requirement or question (form read by its wording) matches no prompt well enough; its answers were not read."),
+    Code("text-match-ambiguous", "warning",
+         "A requirement or question (form read by its wording) matches two prompts almost equally; its answers were not read."),
+    Code("answers-not-split", "warning",
+         "A cell's answers could not be paired with its requirements or questions; they were given to the item as a whole."),
     # validation rules
     Code("evidence-missing", "error", "The rating needs supporting evidence and none is given."),
     Code("evidence-vague", "warning", "The evidence is too vague to check (no document, date, page or paragraph)."),

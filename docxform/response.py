@@ -28,12 +28,17 @@ class ItemAnswer:
     texts: dict[str, str] = field(default_factory=dict)
     provenance: dict[str, str] = field(default_factory=dict)
     cells: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: Answers given per prompt (forms read by text anchors): prompt id -> field -> text, with
+    #: ``provenance``, ``cells`` and ``score`` (the match's similarity) per field.
+    prompts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_dict(self, include_rating: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {"rating": self.rating} if include_rating else {}
         out.update(self.texts)
         out["provenance"] = dict(self.provenance)
         out["cells"] = dict(self.cells)
+        if self.prompts:
+            out["prompts"] = {k: dict(v) for k, v in self.prompts.items()}
         return out
 
     @classmethod

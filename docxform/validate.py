@@ -23,6 +23,7 @@ from docxform.errors import DocxformError, FileError
 from docxform.files import read_json_input
 from docxform.framework.model import FormField, Framework
 from docxform.problems import CODES, Problem, problem, problem_from_dict
+from docxform.prompts import item_text
 from docxform.returns import respondent_label, text_value
 
 #: A parse JSON bigger than this is not a return (a 20-standard form is ~50 kB).
@@ -84,6 +85,8 @@ def check_return(data: Any, path: str | Path | None = None) -> None:
         rating = answer.get("rating")
         if rating is not None and not isinstance(rating, str):
             raise fail(f"item {item_id}: rating must be a level key or null")
+        if not isinstance(answer.get("prompts", {}), dict):
+            raise fail(f"item {item_id}: prompts must be an object of prompt id -> answers")
     for entry in data.get("problems") or []:
         if not (isinstance(entry, dict) and isinstance(entry.get("code"), str)):
             raise fail("a problem is not an object with a code")
@@ -142,7 +145,7 @@ def check_items(data: dict[str, Any], framework: Framework, file: str | None,
                 file=file, item=item.id, field="rating", **_where(answer, "rating"),
                 hint="tick one rating level for every " + name))
         level = scale.level(rating).name.lower() if scale is not None and rating is not None else ""
-        evidence = text_value(answer.get(rules.evidence_field)) if rules.evidence_field else ""
+        evidence = item_text(answer, rules.evidence_field) if rules.evidence_field else ""  # item's and prompts'
         if rules.evidence_field and rating in rules.evidence_required_for and not evidence:
             out.append(problem(
                 "evidence-missing", f"rated {level!r} but no supporting evidence is given",
@@ -155,7 +158,7 @@ def check_items(data: dict[str, Any], framework: Framework, file: str | None,
                 file=file, item=item.id, field=rules.evidence_field, **_where(answer, rules.evidence_field),
                 hint="reference the specific document: title, date, and page, paragraph or item "
                      "(e.g. 'Partnership board minutes 12 March 2004, item 4')"))
-        if rules.goal_field and rating in rules.goal_required_for and not text_value(answer.get(rules.goal_field)):
+        if rules.goal_field and rating in rules.goal_required_for and not item_text(answer, rules.goal_field):
             out.append(problem(
                 "goal-missing", f"rated {level!r} but no improvement goal is given",
                 file=file, item=item.id, field=rules.goal_field, **_where(answer, rules.goal_field),

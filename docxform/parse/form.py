@@ -23,6 +23,7 @@ from docxform.parse import fields as form_fields
 from docxform.parse.anchors import AnchorIndex, build_index, row_item_id
 from docxform.parse.recognise import choose_mapping
 from docxform.parse.source import Source, load_source
+from docxform.parse.textanchors import read_text_anchored
 from docxform.parse.ticks import read_tick
 from docxform.problems import Problem, problem
 from docxform.response import ItemAnswer, Response
@@ -100,9 +101,12 @@ def parse_form(path: str | Path, *, mapping: str | Path | Mapping | None = None,
         respondent=source.properties.get("docxform.respondent") or None, has_rating=fw.rating_scale is not None,
     )
     _document_warnings(ctx)
-    for item in fw.items:
-        response.items[item.id] = _read_item(ctx, item.id)
-    _extra_rows(ctx)
+    if chosen.anchors == "text":  # rows known by their wording, not by an id (parse/textanchors.py)
+        response.items = read_text_anchored(ctx.doc, chosen, fw, ctx.clean, ctx.report)
+    else:
+        for item in fw.items:
+            response.items[item.id] = _read_item(ctx, item.id)
+        _extra_rows(ctx)
     response.fields = form_fields.read_fields(ctx.doc, chosen, ctx.by_tag, ctx.clean, ctx.report)
     response.problems = ctx.problems
     return response

@@ -57,7 +57,9 @@ def score(source: Source, mapping: Mapping, labels: LabelIndex | None = None) ->
 
     2 x share of column headers found + share of item ids found + share of
     fields found where the mapping puts them + 2 x share of answer controls
-    found by tag or alias + 0.25 per ``recognise`` phrase in the paragraphs.
+    found by tag or alias + 0.25 per ``recognise`` phrase in the paragraphs
+    (+ 0.5 x share of rows worded like the framework's prompts, for a mapping
+    with ``anchors: text``).
     """
     from docxform.framework import load_framework
 
@@ -80,7 +82,17 @@ def score(source: Source, mapping: Mapping, labels: LabelIndex | None = None) ->
     header_share = best_header / len(mapping.columns) if mapping.columns else 0
     fields = _fields_share(labels or LabelIndex(doc), mapping)
     return (2 * header_share + len(ids) / max(1, len(item_ids)) + fields
-            + 2 * _controls_share(doc, mapping) + 0.25 * recognised)
+            + 2 * _controls_share(doc, mapping) + 0.25 * recognised + 0.5 * _worded(source, mapping, header_share))
+
+
+def _worded(source: Source, mapping: Mapping, header_share: float) -> float:
+    """For a mapping reading rows by their wording: the share of row texts that match the framework's prompts."""
+    if mapping.anchors != "text" or not header_share:
+        return 0.0
+    from docxform.framework import load_framework
+    from docxform.parse.textanchors import text_share
+
+    return text_share(source.document, load_framework(mapping.framework))
 
 
 def _fields_share(index: LabelIndex, mapping: Mapping) -> float:

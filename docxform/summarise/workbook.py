@@ -34,6 +34,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from docxform.framework.model import Framework
 from docxform.oxml.rawsheet import RawTable, Value, estimate_lines, fixed_created, row_height, splice_package
 from docxform.problems import Problem
+from docxform.prompts import prompt_texts
 from docxform.safety import text_cell
 from docxform.summarise.analysis import (
     draft_plan,
@@ -325,6 +326,7 @@ def _comments(book: _Book, merged: dict[str, Any], framework: Framework) -> None
     for item_id in framework.item_ids:
         for response in ((items.get(item_id) or {}).get("responses") or {}).values():
             total += sum(1 for key, _ in fields if _has_text(response.get(key)))
+            total += sum(1 for texts in prompt_texts(response).values() for key, _ in fields if key in texts)
     ws = book.sheet("Comments", [24, 9, 15, 20, 90], freeze="A2")
 
     def rows() -> Iterator[list[Value]]:
@@ -335,6 +337,9 @@ def _comments(book: _Book, merged: dict[str, Any], framework: Framework) -> None
                     text = response.get(key)
                     if _has_text(text):
                         yield [rid, item_id, rating, label, text]
+                for prompt, texts in prompt_texts(response).items():  # answers given per prompt: "Action (9a)"
+                    yield from ([rid, item_id, rating, f"{label} ({prompt})", texts[key]]
+                                for key, label in fields if key in texts)
 
     header = ["Respondent", framework.item_name.capitalize(), "Rating", "Field", "Text"]
     book.stream(ws, header, ["plain", "plain", "plain", "plain", "text"], rows(), total)

@@ -1,0 +1,190 @@
+"""Match a paragraph of a form to the framework prompt it repeats, by wording.
+
+Forms that carry no item ids (seed 003's Issue / Action / Developments plan)
+identify each requirement or checklist question only by its wording, and the
+respondent's copy words it differently from the framework ("Do you have an
+information sharing protocol?" for "Is there an information sharing
+protocol?"). The similarity is rapidfuzz's (C-fast, the well-kept standard for
+fuzzy string matching) over the *content words*: case, punctuation, function
+words ("do", "you", "is", "there", "the" ...) and plural "s" are dropped first,
+so a question rephrased from "Do you ..." to "Is there ..." still scores high,
+while two different requirements that share only function words score low.
+
+A match is accepted only when it is **over the threshold** and **unique**: the
+runner-up prompt (another prompt, not another line of the same one) must be
+more than ``margin`` points behind. Otherwise the match is weak or ambiguous,
+and the caller reports it with its score instead of placing the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process, utils
+
+from docxform.framework.model import Framework
+
+#: Scores are 0-100. Chosen before measuring; on seed 003, the one real return without ids we have, the
+#: requirements the framework does not have score at most 62 against any prompt, and the rephrased
+#: requirements and questions a person matches score 56-100 (those under 70 are reported, not placed).
+THRESHOLD = 70.0
+MARGIN = 5.0
+#: Only so much of a paragraph is compared (prompts are shorter): a pasted essay costs no more than a prompt.
+MAX_QUERY = 1500
+MEMO_SIZE = 20_000
+#: A paragraph that is not a prompt but reads like one of these (hallmark and theme names) is a heading.
+HEADING_SCORE = 80.0
+
+_STOP = frozenset((
+    "a", "an", "the", "of", "to", "and", "or", "in", "on", "for", "by", "with", "it", "its", "is", "are",
+    "be", "been", "being", "was", "were", "do", "does", "did", "you", "your", "we", "our", "they", "their",
+    "there", "this", "that", "these", "those", "have", "has", "had", "will", "shall", "can", "could",
+    "would", "should", "must", "any", "all", "as", "at", "from", "into", "which", "who", "whom", "what",
+    "how", "if", "not", "also", "so",
+))
+_MARKS = re.compile(r"^[\s✓✔☑√•·▪◦○●\-–—*]+")
+
+
+_SUFFIX = re.compile(r"(?:ing|ed|e)$")
+_NUMBER_WORDS = "one two three four five six seven eight nine ten"
+_NUMBERS = {word: str(n) for n, word in enumerate(_NUMBER_WORDS.split(), start=1)}
+
+
+def _word(word: str) -> str:
+    """One word in loose form: a number word as its digits (the framework prints "5", a form "five"), stemmed."""
+    if word in _NUMBERS:
+        return _NUMBERS[word]
+    if len(word) <= 4:
+        return word
+    if word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return _SUFFIX.sub("", word)
+
+
+@lru_cache(maxsize=1 << 14)
+def content_words(text: str) -> str:
+    """The words that carry meaning, in loose form: lower case, no punctuation, no function words, number
+    words as digits, and a light stem (``publishing`` = ``publish``, ``prepare`` = ``preparing``)."""
+    return " ".join(_word(w) for w in utils.default_process(text).split() if w not in _STOP)
+
+
+def strip_marks(text: str) -> str:
+    """The paragraph without the tick or bullet typed before it."""
+    return _MARKS.sub("", text).strip()
+
+
+def similarity(a: str, b: str, **_: object) -> float:
+    """Similarity of two texts already in :func:`content_words` form: the better of word order kept or sorted."""
+    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One text a paragraph may repeat: a prompt, one line of a prompt, or an item without prompts."""
+
+    item: str
+    prompt: str | None
+    line: int  # -1 for the whole text, else the line of a prompt printed over several lines
+    text: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """The best candidate for a paragraph, its score, and the best score of any *other* prompt."""
+
+    candidate: Candidate
+    score: float
+    runner_up: Candidate | None
+    runner_up_score: float
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        return self.candidate.item, self.candidate.prompt
+
+    def status(self, threshold: float = THRESHOLD, margin: float = MARGIN) -> str:
+        """``ok`` (placed), ``weak`` (below the threshold) or ``ambiguous`` (another prompt as close)."""
+        if self.score < threshold:
+            return "weak"
+        if self.runner_up is not None and self.score - self.runner_up_score < margin:
+            return "ambiguous"
+        return "ok"
+
+
+class PromptIndex:
+    """Every prompt of a framework (and each line of a multi-line prompt), ready to be matched."""
+
+    def __init__(self, framework: Framework) -> None:
+        self.candidates: list[Candidate] = []
+        for item in framework.items:
+            prompts = [p for p in item.prompts if p.id]
+            if not prompts:
+                self._add(item.id, None, item.text)
+            for prompt in prompts:
+                self._add(item.id, prompt.id, prompt.text)
+        self.choices = [content_words(c.text) for c in self.candidates]
+        self.headings = _heading_words(framework)
+        self.memo: dict[str, Match | None] = {}  # a batch's returns repeat the same questions
+
+    def _add(self, item: str, prompt: str | None, text: str) -> None:
+        lines = [strip_marks(line) for line in text.splitlines() if strip_marks(line)]
+        self.candidates.append(Candidate(item, prompt, -1, " ".join(lines)))
+        if len(lines) > 1:
+            self.candidates += [Candidate(item, prompt, i, line) for i, line in enumerate(lines)]
+
+    def best(self, text: str) -> Match | None:
+        """The best candidate for a paragraph and the best of any other prompt (None for an empty text)."""
+        query = content_words(strip_marks(text[:MAX_QUERY]))
+        if query in self.memo:
+            return self.memo[query]
+        found = self._best(query) if query else None
+        if len(self.memo) < MEMO_SIZE:
+            self.memo[query] = found
+        return found
+
+    def _best(self, query: str) -> Match | None:
+        scores = self.scores(query)
+        found = sorted(range(len(scores)), key=lambda i: -scores[i])
+        if not found:
+            return None
+        first = found[0]
+        score, top = scores[first], self.candidates[first]
+        for index in found[1:]:
+            other_score = scores[index]
+            other = self.candidates[index]
+            if (other.item, other.prompt) != (top.item, top.prompt):
+                return Match(top, score, other, other_score)
+        return Match(top, score, None, 0.0)
+
+    def scores(self, query: str) -> list[float]:
+        """:func:`similarity` of the query with every candidate, both measures computed in C."""
+        out = [0.0] * len(self.choices)
+        for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
+            for _, score, index in process.extract(query, self.choices, scorer=scorer, processor=None, limit=None):
+                out[index] = max(out[index], score)
+        return out
+
+    def is_heading(self, text: str, *, strict: bool = False) -> bool:
+        """Whether a paragraph reads like a hallmark or theme name (a heading in a cell).
+
+        Strict: the same words as a name, in any order (a heading, whatever prompt it resembles). Loose,
+        for paragraphs that match no prompt: a name's words within a short line ("Plan For Action –
+        Prepare the Plan").
+        """
+        words = content_words(strip_marks(text).rstrip(":"))
+        if not words or len(words.split()) > 8:
+            return False
+        scorer = fuzz.token_sort_ratio if strict else fuzz.token_set_ratio
+        return any(scorer(words, h) >= HEADING_SCORE for h in self.headings)
+
+
+def _heading_words(framework: Framework) -> tuple[str, ...]:
+    """Hallmark names (item tags) and theme titles, whole and in parts ("ASSESS: Determining Priorities")."""
+    names: set[str] = set()
+    for item in framework.items:
+        names.update(value for _, value in item.tags if len(value) > 3)  # not kind codes or refs (L1)
+    for theme in framework.themes:
+        names.add(theme.title)
+        names.update(re.split(r"[:\-–]", theme.title))
+    return tuple(sorted({content_words(n) for n in names} - {""}))

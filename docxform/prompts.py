@@ -1,0 +1,45 @@
+"""Answers given per prompt: reading them out of a parsed return or a merged response.
+
+A form read by text anchors answers each requirement or question on its own
+(``items[ITEM]["prompts"][PROMPT][FIELD]``, see schemas/response.schema.json);
+the item's own fields then hold only what could not be split. Rules that ask
+"did the item get an answer" (validate), the merge, the summary and the
+consolidated form all need the two together, read defensively since a JSON
+file may hold anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Keys of a prompt entry that are about the answer, not answers.
+META = ("provenance", "cells", "score")
+
+
+def prompt_texts(answer: Any) -> dict[str, dict[str, str]]:
+    """Prompt id -> field -> non-empty text, from an item answer (anything malformed is skipped)."""
+    prompts = answer.get("prompts") if isinstance(answer, dict) else None
+    if not isinstance(prompts, dict):
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    for prompt, entry in prompts.items():
+        if not isinstance(entry, dict):
+            continue
+        texts = {k: v.strip() for k, v in entry.items() if k not in META and isinstance(v, str) and v.strip()}
+        if texts:
+            out[str(prompt)] = texts
+    return out
+
+
+def item_text(answer: Any, field: str) -> str:
+    """The item's answer in a field with its prompts' answers after it, one per line ("9a: Yes")."""
+    own = answer.get(field) if isinstance(answer, dict) else None
+    lines = [own.strip()] if isinstance(own, str) and own.strip() else []
+    lines += [f"{prompt}: {texts[field]}" for prompt, texts in prompt_texts(answer).items() if field in texts]
+    return "\n".join(lines)
+
+
+def prompt_answers(answer: Any, fields: list[str]) -> dict[str, dict[str, str]]:
+    """Prompt id -> answers in the given fields, for prompts with at least one (what a merge keeps)."""
+    out = {prompt: {k: t for k, t in texts.items() if k in fields} for prompt, texts in prompt_texts(answer).items()}
+    return {prompt: texts for prompt, texts in out.items() if texts}
