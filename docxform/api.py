@@ -242,27 +242,44 @@ class MergeResult:
 
 
 def merge(paths: list[str | Path], output: str | Path, *, framework: str | None = None,
-          anonymise: bool = False) -> MergeResult:
-    """Merge returns (.docx or parse JSON) into ``output``; the dataset and the files that failed."""
+          anonymise: bool = False, consensus: str | None = None, threshold: float | None = None
+          ) -> MergeResult:
+    """Merge returns (.docx or parse JSON) into ``output``; the dataset and the files that failed.
+
+    ``consensus`` and ``threshold`` choose the rule for disputed ratings (see docs/consensus.md).
+    """
+    from docxform.consensus import make_rule
     from docxform.merge import merge_returns
 
+    rule = make_rule(consensus, threshold)
     returns, errors = load_inputs(list(expand_paths([str(p) for p in paths])), framework=framework)
     require_some(returns, errors)
-    merged = merge_returns(returns, framework_of(returns, framework), anonymise=anonymise)
+    merged = merge_returns(returns, framework_of(returns, framework), anonymise=anonymise, consensus=rule)
     write_file(Path(output), to_json(merged))
     return MergeResult(merged, errors, len(merged["respondents"]), len(merged["items"]))
 
 
-def consolidate(merged: str | Path, output: str | Path, *, partnership: str | None = None) -> GeneratedForm:
-    """The form filled with a merged dataset's agreed answers (see :mod:`docxform.consolidate`)."""
-    from docxform.consolidate import consolidate as write
+def consolidate(merged: str | Path, output: str | Path, *, partnership: str | None = None,
+                consensus: str | None = None, threshold: float | None = None) -> GeneratedForm:
+    """The form filled with a merged dataset's agreed answers (see :mod:`docxform.consolidate`).
 
+    With ``consensus`` or ``threshold`` the dataset is judged again under that rule first
+    (the merged file is not changed); otherwise the rule it was merged with stands.
+    """
+    from docxform.consensus import make_rule
+    from docxform.consolidate import consolidate as write
+    from docxform.merge import rejudge
+
+    rule = make_rule(consensus, threshold) if (consensus or threshold is not None) else None
     data = read_json(Path(merged))
     if data.get("kind") != "merged":
         raise DocxformError(merged, "not a merged dataset (make one with docxform merge)")
+    fw = framework_of([data])
+    if rule is not None:
+        data = rejudge(data, fw, rule)
     names = {r.get("partnership") for r in data.get("respondents", []) if r.get("partnership")}
     name = partnership if partnership is not None else (names.pop() if len(names) == 1 else "")
-    return write(data, framework_of([data]), Path(output), partnership=name)
+    return write(data, fw, Path(output), partnership=name)
 
 
 def validate(paths: list[str | Path], *, framework: str | None = None,
@@ -277,17 +294,26 @@ def validate(paths: list[str | Path], *, framework: str | None = None,
 
 
 def summarise(inputs: list[str], output: str | Path, *, html: str | Path | None = None,
-              plans: list[str | Path] | None = None, framework: str | None = None) -> SummaryResult:
-    """Returns or a merged dataset -> the summary workbook (and HTML report)."""
+              plans: list[str | Path] | None = None, framework: str | None = None,
+              consensus: str | None = None, threshold: float | None = None) -> SummaryResult:
+    """Returns or a merged dataset -> the summary workbook (and HTML report).
+
+    ``consensus``/``threshold``: the rule for disputed ratings; a merged dataset given
+    as input is judged again only when one of them is given.
+    """
+    from docxform.consensus import make_rule
     from docxform.pipeline import summarise_inputs
 
+    rule = make_rule(consensus, threshold) if (consensus or threshold is not None) else None
     return summarise_inputs(inputs, Path(output), html=Path(html) if html else None,
-                            plans=[Path(p) for p in plans or []], framework=framework)
+                            plans=[Path(p) for p in plans or []], framework=framework, rule=rule)
 
 
-def collate(inputs: list[str | Path], output: str | Path, *, framework: str | None = None,
-            jobs: int = 1) -> CollateResult:
+def collate(inputs: list[str | Path], output: str | Path, *, framework: str | None = None, jobs: int = 1,
+            consensus: str | None = None, threshold: float | None = None) -> CollateResult:
     """The whole survey: parse, validate, merge and summarise into a folder."""
+    from docxform.consensus import make_rule
     from docxform.pipeline import collate as run
 
-    return run([Path(i) for i in inputs], Path(output), framework=framework, jobs=jobs)
+    return run([Path(i) for i in inputs], Path(output), framework=framework, jobs=jobs,
+               rule=make_rule(consensus, threshold))

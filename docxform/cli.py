@@ -19,6 +19,15 @@ from docxform import __version__, api
 from docxform.errors import DocxformError, FrameworkError
 
 
+def _consensus_options(command: Any) -> Any:
+    """--consensus and --threshold, the same on every command that decides disputes."""
+    command = click.option("--threshold", type=float, default=None,
+                           help="Tune the rule: iqr, least share within one level of the median (default 0.8); "
+                                "tastle, least consensus (default 0.5).")(command)
+    return click.option("--consensus", type=click.Choice(["iqr", "tastle", "strict"]), default=None,
+                        help="Rule for disputed ratings (default iqr; see docs/consensus.md).")(command)
+
+
 def _fail(message: str, code: int = 1) -> None:
     click.echo(f"docxform: {message}", err=True)
     sys.exit(code)
@@ -219,14 +228,18 @@ def validate(files: tuple[str, ...], framework: str | None, as_json: bool, xlsx:
 @click.option("-o", "--output", required=True, type=click.Path(), help="The merged dataset (JSON) to write.")
 @click.option("--framework", help="Framework id or definition (default: the returns').")
 @click.option("--anonymise", is_flag=True, help="Replace respondents' names with stable pseudonyms.")
-def merge(files: tuple[str, ...], output: str, framework: str | None, anonymise: bool) -> None:
+@_consensus_options
+def merge(files: tuple[str, ...], output: str, framework: str | None, anonymise: bool, consensus: str | None,
+          threshold: float | None) -> None:
     """Merge many respondents' returns into one dataset (the survey method).
 
     \b
-    Example:
+    Examples:
       docxform merge returns/ -o merged.json
+      docxform merge returns/ -o merged.json --consensus tastle --threshold 0.6
     """
-    result = api.merge(list(files), output, framework=framework, anonymise=anonymise)
+    result = api.merge(list(files), output, framework=framework, anonymise=anonymise, consensus=consensus,
+                       threshold=threshold)
     for e in result.errors:
         click.echo(e.describe(), err=True)
     click.echo(f"{output}: {result.respondents} respondents, {result.items} items")
@@ -239,8 +252,9 @@ def merge(files: tuple[str, ...], output: str, framework: str | None, anonymise:
 @click.option("--html", type=click.Path(), help="Also write the summary as a self-contained web page.")
 @click.option("--plan", "plans", multiple=True, type=click.Path(), help="Improvement plans (.xlsx) to add.")
 @click.option("--framework", help="Framework id or definition (default: the returns').")
+@_consensus_options
 def summarise(files: tuple[str, ...], output: str, html: str | None, plans: tuple[str, ...],
-              framework: str | None) -> None:
+              framework: str | None, consensus: str | None, threshold: float | None) -> None:
     """Summarise returns (or a merged dataset) into one workbook for the steering group.
 
     \b
@@ -248,7 +262,8 @@ def summarise(files: tuple[str, ...], output: str, html: str | None, plans: tupl
       docxform summarise returns/ -o summary.xlsx --html report.html
       docxform summarise merged.json -o summary.xlsx
     """
-    result = api.summarise(list(files), output, html=html, plans=list(plans), framework=framework)
+    result = api.summarise(list(files), output, html=html, plans=list(plans), framework=framework,
+                           consensus=consensus, threshold=threshold)
     for e in result.errors:
         click.echo(e.describe(), err=True)
     click.echo(f"workbook: {output}" + (f"\nreport: {html}" if html else ""))
@@ -259,17 +274,22 @@ def summarise(files: tuple[str, ...], output: str, html: str | None, plans: tupl
 @click.argument("merged", type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(), help="The consolidated form (.docx) to write.")
 @click.option("--partnership", default=None, help="Partnership name (default: the returns' own, when they agree).")
-def consolidate(merged: str, output: str, partnership: str | None) -> None:
-    """Write the form filled with the agreed (modal) ratings and collated comments.
+@_consensus_options
+def consolidate(merged: str, output: str, partnership: str | None, consensus: str | None,
+                threshold: float | None) -> None:
+    """Write the form filled with the agreed ratings and collated comments.
 
-    Disputed standards are left unrated and marked in their comments, ready
-    for the partnership to resolve and sign. The result parses like any return.
+    Each standard gets the agreed level under the consensus rule (the merged
+    dataset's own, or --consensus); each comment shows who gave which rating.
+    Disputed standards are left unrated and marked with a printed note and an
+    "Agreed at the meeting" box to tick. The result parses like any return.
 
     \b
-    Example:
+    Examples:
       docxform consolidate merged.json -o agreed.docx
+      docxform consolidate merged.json -o agreed.docx --consensus strict
     """
-    form = api.consolidate(merged, output, partnership=partnership)
+    form = api.consolidate(merged, output, partnership=partnership, consensus=consensus, threshold=threshold)
     click.echo(f"{form.path}\t{form.form_id}")
 
 
@@ -278,7 +298,9 @@ def consolidate(merged: str, output: str, partnership: str | None) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(), help="Folder for the outputs.")
 @click.option("--framework", help="Framework id or definition (default: the returns').")
 @click.option("-j", "--jobs", default=1, show_default=True, help="Worker processes for parsing.")
-def collate(inputs: tuple[str, ...], output: str, framework: str | None, jobs: int) -> None:
+@_consensus_options
+def collate(inputs: tuple[str, ...], output: str, framework: str | None, jobs: int, consensus: str | None,
+            threshold: float | None) -> None:
     """The whole survey: parse, validate, merge and summarise a folder of returns.
 
     Writes parsed/*.json, validation.json, merged.json, summary.xlsx and
@@ -288,7 +310,8 @@ def collate(inputs: tuple[str, ...], output: str, framework: str | None, jobs: i
     Example:
       docxform collate samples/returns -o out/
     """
-    result = api.collate(list(inputs), output, framework=framework, jobs=jobs)
+    result = api.collate(list(inputs), output, framework=framework, jobs=jobs, consensus=consensus,
+                         threshold=threshold)
     for e in result.errors:
         click.echo(e.describe(), err=True)
     for line in result.lines():

@@ -20,14 +20,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from docxform import __version__
+from docxform.consensus import REASON_APART, REASON_NO_MAJORITY, Rule, judge
 from docxform.framework.model import Framework, RatingScale
 from docxform.problems import Problem, problem
 from docxform.prompts import prompt_answers
 from docxform.returns import respondent_label, respondent_name, source_of, text_value
 
-#: The two reasons a standard is disputed (stable strings; see docs/validation.md).
-REASON_APART = "levels two or more apart"
-REASON_NO_MAJORITY = "no majority"
+__all__ = ["REASON_APART", "REASON_NO_MAJORITY", "item_stats", "merge_returns", "rejudge"]
 
 
 @dataclass
@@ -58,16 +57,17 @@ def pseudonym(label: str, framework_id: str, *, salt: str = "", digits: int = 6,
     return f"{prefix} {digest[:digits]}"
 
 
-def item_stats(ratings: Sequence[str | None], scale: RatingScale | None) -> dict[str, Any]:
-    """Distribution, mode, median, spread and dispute for one standard's ratings.
+def item_stats(ratings: Sequence[str | None], scale: RatingScale | None, rule: Rule | None = None
+               ) -> dict[str, Any]:
+    """Distribution, mode, median, spread, consensus and dispute for one standard's ratings.
 
     ``ratings`` holds one entry per respondent, None for "not rated". The
     mode is None when two levels tie for most ratings; the median is the
     lower median on the ordered scale (with an even number of ratings the
     lower of the two middle levels: the cautious reading for improvement
-    planning). Disputed, as the guidance's "disputed ratings", means two
-    ratings are two or more levels apart, or no level has more than half of
-    the ratings.
+    planning). Whether the ratings are disputed ("disputed ratings" in the
+    guidance) is decided by the consensus ``rule`` (default: the iqr rule,
+    see :mod:`docxform.consensus`), whose measure is kept as ``consensus``.
     """
     keys = scale.keys if scale else ()
     counts = dict.fromkeys(keys, 0)
@@ -79,27 +79,55 @@ def item_stats(ratings: Sequence[str | None], scale: RatingScale | None) -> dict
         "counts": counts, "rated": rated, "unrated": len(ratings) - rated,
         "mode": None, "median": None, "spread": 0, "disputed": False, "dispute_reason": None,
     }
+    positions = sorted(keys.index(r) + 1 for r in ratings if r is not None)
+    verdict = judge(positions, list(counts.values()), keys, rule or Rule())
+    stats["dispute_reason"] = verdict.pop("reason")
+    stats["disputed"] = stats["dispute_reason"] is not None
+    stats["consensus"] = verdict
     if rated == 0:
         return stats
     top = max(counts.values())
     modes = [k for k, n in counts.items() if n == top]
     stats["mode"] = modes[0] if len(modes) == 1 else None
-    indices = sorted(keys.index(r) for r in ratings if r is not None)
-    stats["median"] = keys[indices[(rated - 1) // 2]]
-    stats["spread"] = indices[-1] - indices[0]
-    reasons = []
-    if stats["spread"] >= 2:
-        reasons.append(REASON_APART)
-    if top * 2 <= rated:
-        reasons.append(REASON_NO_MAJORITY)
-    if reasons:
-        stats["disputed"] = True
-        stats["dispute_reason"] = "; ".join(reasons)
+    stats["median"] = keys[positions[(rated - 1) // 2] - 1]
+    stats["spread"] = positions[-1] - positions[0]
     return stats
 
 
+def rejudge(merged: dict[str, Any], framework: Framework, rule: Rule) -> dict[str, Any]:
+    """A merged dataset judged again under another consensus rule (the input is not changed).
+
+    The ratings kept in each item's ``responses`` are all that is needed, so
+    a coordinator can try a rule on last week's merged.json without the returns.
+    """
+    out = dict(merged, consensus=rule.to_dict())
+    items = {}
+    problems = [p for p in merged.get("problems", []) if p.get("code") != "rating-disputed"]
+    for item in framework.items:
+        entry = dict((merged.get("items") or {}).get(item.id) or {})
+        responses = entry.get("responses") or {}
+        keys = framework.rating_scale.keys if framework.rating_scale else ()
+        ratings = [r.get("rating") if r.get("rating") in keys else None for r in responses.values()]
+        entry.update(item_stats(ratings, framework.rating_scale, rule))
+        items[item.id] = entry
+        if entry["disputed"]:
+            problems.append(disputed_problem(item.id, entry, framework.rating_scale, rule).to_dict())
+    out["items"], out["problems"] = items, problems
+    return out
+
+
+def disputed_problem(item_id: str, entry: dict[str, Any], scale: RatingScale | None, rule: Rule) -> Problem:
+    """The rating-disputed problem of one standard, naming the rule that found the dispute."""
+    return problem(
+        "rating-disputed",
+        f"ratings disagree under the {rule.name} rule ({entry['dispute_reason']}): "
+        f"{_describe_counts(entry['counts'], scale)}",
+        item=item_id, field="rating", extra={"rule": rule.name, "measure": entry["consensus"]["measure"],
+                                             "value": entry["consensus"]["value"]})
+
+
 def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonymise: bool = False,
-                  salt: str = "", validated: bool = False) -> dict[str, Any]:
+                  salt: str = "", validated: bool = False, consensus: Rule | None = None) -> dict[str, Any]:
     """Merge parsed returns of ``framework`` into one dataset (see schemas/merged.schema.json).
 
     Returns of another framework or version are left out and reported
@@ -114,7 +142,10 @@ def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonym
     report goes out beside this dataset, so the per-return findings that
     validation owns (framework-mismatch, rating-unclear) are not reported
     again here; the returns and ratings concerned are still left out.
+    ``consensus`` is the rule that decides which standards are disputed
+    (default: the iqr rule, see :mod:`docxform.consensus`).
     """
+    rule = consensus or Rule()
     problems: list[Problem] = []
     accepted = []
     for data in returns:
@@ -151,7 +182,7 @@ def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonym
             file=None if anonymise else old.path or None))
     items = {}
     for item in framework.items:
-        entry, item_problems = _merge_item(item.id, kept, ids, framework, anonymise)
+        entry, item_problems = _merge_item(item.id, kept, ids, framework, anonymise, rule)
         items[item.id] = entry
         problems.extend(p for p in item_problems if not (validated and p.code == "rating-unclear"))
     return {
@@ -159,6 +190,7 @@ def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonym
         "docxform_version": __version__,
         "framework": {"id": framework.id, "version": framework.version, "title": framework.title},
         "anonymised": anonymise,
+        "consensus": rule.to_dict(),
         "respondent_label": "partnership" if by_partnership else "respondent",
         "respondents": [_respondent_entry(ret, rid, anonymise, by_partnership)
                         for ret, rid in zip(kept, ids, strict=True)],
@@ -308,7 +340,7 @@ def _respondent_entry(ret: _Return, rid: str, anonymise: bool, by_partnership: b
 
 
 def _merge_item(item_id: str, kept: list[_Return], ids: list[str], framework: Framework,
-                anonymise: bool) -> tuple[dict[str, Any], list[Problem]]:
+                anonymise: bool, rule: Rule) -> tuple[dict[str, Any], list[Problem]]:
     """One standard: every respondent's answers, and the statistics of their ratings."""
     scale = framework.rating_scale
     text_keys = [f.key for f in framework.text_fields]
@@ -334,13 +366,10 @@ def _merge_item(item_id: str, kept: list[_Return], ids: list[str], framework: Fr
         if not anonymise:
             response["source"] = ret.path
         responses[rid] = response
-    entry = item_stats(ratings, scale)
+    entry = item_stats(ratings, scale, rule)
     entry["responses"] = responses
     if entry["disputed"]:
-        problems.append(problem(
-            "rating-disputed",
-            f"ratings disagree ({entry['dispute_reason']}): {_describe_counts(entry['counts'], scale)}",
-            item=item_id, field="rating"))
+        problems.append(disputed_problem(item_id, entry, scale, rule))
     return entry, problems
 
 

@@ -17,6 +17,7 @@ from docxform.inputs import expand_paths, framework_of, load_inputs, parse_files
 from docxform.problems import Problem
 
 if TYPE_CHECKING:
+    from docxform.consensus import Rule
     from docxform.validate import ValidationReport
 
 
@@ -65,9 +66,12 @@ def _report_of(returns: list[dict[str, Any]], framework: Framework, unreadable: 
 
 
 def summarise_inputs(inputs: list[str], workbook: Path, *, html: Path | None = None, plans: list[Path] | None = None,
-                     framework: str | None = None) -> SummaryResult:
-    """Returns (.docx or parse JSON) or one merged dataset -> summary workbook (+ HTML)."""
-    from docxform.merge import merge_returns
+                     framework: str | None = None, rule: Rule | None = None) -> SummaryResult:
+    """Returns (.docx or parse JSON) or one merged dataset -> summary workbook (+ HTML).
+
+    ``rule`` decides disputes; a merged dataset keeps its own rule unless one is given.
+    """
+    from docxform.merge import merge_returns, rejudge
     from docxform.summarise import render_html, write_summary
 
     data, errors = load_inputs(list(expand_paths(inputs)))
@@ -76,7 +80,10 @@ def summarise_inputs(inputs: list[str], workbook: Path, *, html: Path | None = N
     returns = [d for d in data if d.get("kind") == "form"]
     fw = framework_of(data, framework)
     problems = _problems_of(returns, fw)
-    merged = merged_inputs[0] if merged_inputs and not returns else merge_returns(returns, fw, validated=True)
+    if merged_inputs and not returns:
+        merged = rejudge(merged_inputs[0], fw, rule) if rule else merged_inputs[0]
+    else:
+        merged = merge_returns(returns, fw, validated=True, consensus=rule)
     plan_data = _plans(plans or [], fw, errors)
     write_summary(merged, fw, workbook, problems=problems, plans=plan_data)
     if html:
@@ -98,7 +105,8 @@ def _plans(paths: list[Path], fw: Framework, errors: list[FileError]) -> dict[st
     return merge_plans(results) if results else None
 
 
-def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs: int = 1) -> CollateResult:
+def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs: int = 1,
+            rule: Rule | None = None) -> CollateResult:
     """Parse every return, validate, merge and summarise into ``out``."""
     from docxform.merge import merge_returns
     from docxform.summarise import render_html, write_summary
@@ -125,7 +133,7 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
     write_file(out / "validation.txt", validation_report.to_text() + "\n")
     result.outputs["validation report"] = validation
     result.outputs["validation report (text)"] = out / "validation.txt"
-    merged = merge_returns(returns, fw, validated=True)
+    merged = merge_returns(returns, fw, validated=True, consensus=rule)
     merged_path = out / "merged.json"
     write_file(merged_path, to_json(merged))
     result.outputs["merged dataset"] = merged_path

@@ -67,7 +67,9 @@ CODES: dict[str, Code] = _codes(
     Code("signature-missing", "error", "A required signatory has not signed."),
     # merging
     Code("duplicate-return", "warning", "Two returns have the same form id or respondent; the latest was kept."),
-    Code("rating-disputed", "warning", "Respondents' ratings disagree (two or more levels apart, or no majority)."),
+    Code("rating-disputed", "warning",
+         "Respondents' ratings do not reach consensus under the chosen rule (default iqr: interquartile range "
+         "at most 1 level and 80% within one level of the median; see docs/consensus.md). The message names the rule."),
     # plans
     Code("plan-unknown-standard", "error", "A plan row names a standard the framework does not have."),
     Code("plan-no-lead", "error", "A plan row has an action but no lead officer."),

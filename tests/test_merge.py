@@ -10,6 +10,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from docxform.consensus import Rule
 from docxform.framework import load_framework
 from docxform.merge import item_stats, merge_returns, pseudonym
 
@@ -43,7 +44,8 @@ def schema() -> dict[str, Any]:
 
 
 def stats(letters: str) -> dict[str, Any]:
-    return item_stats([LETTER[c] for c in letters], SCALE)
+    """Statistics under the strict rule (the rules themselves are tested in test_consensus.py)."""
+    return item_stats([LETTER[c] for c in letters], SCALE, Rule("strict"))
 
 
 # statistics ---------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ WordprocessingML.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,12 +25,29 @@ THEME_SHADE = "F2F2F2"
 @dataclass
 class FormOptions:
     """How to lay out a form. ``answers`` prefills items (a consolidated form):
-    item id -> {"rating": level key or None, field key: text}."""
+    item id -> {"rating": level key or None, field key: text}.
+
+    The rest serve a form that is printed for a meeting (the consolidated
+    form): ``for_print`` lets long rows run on to the next page (rather than
+    starting a page each), sets prefilled text in a smaller size and leaves
+    empty controls without placeholder text, which would print like answers;
+    ``disputes`` maps item id -> a note printed under the item's text, with an
+    "Agreed at the meeting" box to tick (the tag ``dxf:agreed:<id>``).
+    """
 
     layout: str | None = None
     guidance_annex: bool = False
     protect: bool = False
     answers: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    for_print: bool = False
+    disputes: dict[str, str] = field(default_factory=dict)
+
+#: Shading of a disputed standard's printed note.
+DISPUTE_SHADE = "FFE699"
+#: Label of the box ticked when the meeting has agreed a disputed rating.
+AGREED_LABEL = "Agreed at the meeting"
+#: Size (half-points) of the standards' text and notes on a form for print (prefilled answers are 8 pt too).
+PRINT_TEXT_SIZE = 16
 
 
 @dataclass
@@ -39,6 +57,8 @@ class _Builder:
     framework: m.Framework
     layout: m.FormLayout
     answers: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    for_print: bool = False
+    disputes: dict[str, str] = field(default_factory=dict)
     elements: list[w.Element] = field(default_factory=list)
     cells: list[AnswerCell] = field(default_factory=list)
     fields: list[FieldRef] = field(default_factory=list)
@@ -60,6 +80,13 @@ class _Builder:
         if text:
             self.elements.append(w.Paragraph(text, style=style, **kw))
 
+    def placeholder(self, text: str) -> str:
+        """The placeholder an empty control shows: none on a form for print, where it would read as an answer."""
+        if self.for_print:
+            return ""
+        self.placeholders.add(text)
+        return text
+
 
 def mapping_id(framework: m.Framework, layout: m.FormLayout) -> str:
     return f"{framework.id}-{layout.id}"
@@ -68,7 +95,8 @@ def mapping_id(framework: m.Framework, layout: m.FormLayout) -> str:
 def build_form(framework: m.Framework, options: FormOptions) -> tuple[w.DocumentSpec, Mapping]:
     """The document spec (with per-respondent slots) and the layout's mapping."""
     layout = framework.form(options.layout)
-    b = _Builder(framework, layout, answers=options.answers)
+    b = _Builder(framework, layout, answers=options.answers, for_print=options.for_print,
+                 disputes=options.disputes)
     b.para(layout.title or framework.title, style="Title")
     b.para(layout.subtitle, style="Subtitle")
     for block in layout.blocks:
@@ -111,8 +139,7 @@ def _fields_block(b: _Builder, block: m.FieldsBlock | m.SignatoriesBlock) -> Non
     index = b.tables
     rows = []
     for r, f in enumerate(block.fields):
-        control = w.TextControl(tags.form_tag(f.key), f.label, _placeholder(f), slot=f.key)
-        b.placeholders.add(control.placeholder)
+        control = w.TextControl(tags.form_tag(f.key), f.label, b.placeholder(_placeholder(f)), slot=f.key)
         rows.append(w.Row((w.Cell((w.Text(f.label, bold=True),), shade=THEME_SHADE), w.Cell((control,)))))
         b.fields.append(FieldRef(key=f.key, label=f.label, tag=control.tag, table=index, row=r, col=1))
     b.add_table(w.Table((1, 3), tuple(rows)))
@@ -128,7 +155,7 @@ def _placeholder(f: m.FormField) -> str:
 def _items_block(b: _Builder, block: m.ItemsBlock) -> None:
     fw = b.framework
     columns = [fw.field(key) for key in (block.columns or tuple(f.key for f in fw.fields))]
-    header, widths, anchors = _item_header(fw, block, columns)
+    header, widths, anchors = _item_header(fw, block, columns, shares=_text_shares(b, columns) if b.for_print else None)
     b.columns.extend(anchors)
     groups = [(None, fw.items)] if block.one_table else [(t, fw.items_in(t.id)) for t in fw.themes]
     for theme, items in groups:
@@ -146,29 +173,50 @@ def _items_block(b: _Builder, block: m.ItemsBlock) -> None:
         b.add_table(w.Table(tuple(widths), tuple(rows)))
 
 
-def _item_header(fw: m.Framework, block: m.ItemsBlock,
-                 columns: list[m.ItemField]) -> tuple[w.Row, list[float], list[ColumnAnchor]]:
+def _text_shares(b: _Builder, columns: list[m.ItemField]) -> dict[str, float]:
+    """Each text column's share of the prefilled text (square-rooted, so no column is starved)."""
+    keys = [f.key for f in columns if f.type != "rating"]
+    sizes = {k: math.sqrt(sum(len(a.get(k) or "") for a in b.answers.values()) + 400) for k in keys}
+    total = sum(sizes.values()) or 1.0
+    return {k: v / total for k, v in sizes.items()}
+
+
+def _item_header(fw: m.Framework, block: m.ItemsBlock, columns: list[m.ItemField], *,
+                 shares: dict[str, float] | None = None) -> tuple[w.Row, list[float], list[ColumnAnchor]]:
+    """The header row, the column widths and the anchors.
+
+    With ``shares`` (a form for print, prefilled with collated text) the
+    standard's text gets less room and the text columns divide theirs by how
+    much text each holds, so the tallest cell of a row is as short as it can be.
+    """
+    narrow = shares is not None
+    text_total = sum((f.width or 16) for f in columns if f.type != "rating")
     cells = [w.Cell((w.Text(block.item_header, bold=True),), span=2 if block.id_column else 1, shade=HEADER_SHADE)]
-    widths: list[float] = [4.5, 26] if block.id_column else [30]
+    text_width = 21 if narrow else 26
+    widths: list[float] = [5.5 if narrow else 4.5, text_width] if block.id_column else [text_width + 4]
     anchors: list[ColumnAnchor] = []
     for f in columns:
         if f.type == "rating" and fw.rating_scale:
             for lv in fw.rating_scale.levels:
                 cells.append(w.Cell((w.Text(lv.label, bold=True, size=14, align="center"),), shade=HEADER_SHADE))
-                widths.append(8)
+                widths.append(10.5 if narrow else 8)
                 anchors.append(ColumnAnchor(header=lv.label, field=f.key, level=lv.key))
         else:
             cells.append(w.Cell((w.Text(f.label, bold=True),), shade=HEADER_SHADE))
-            widths.append(f.width or 16)
+            widths.append(max(17.0, text_total * 1.5 * shares[f.key]) if shares else (f.width or 16))
             anchors.append(ColumnAnchor(header=f.label, field=f.key))
     return w.Row(tuple(cells), header=True), widths, anchors
 
 
 def _item_row(b: _Builder, it: m.Item, block: m.ItemsBlock, columns: list[m.ItemField],
               table: int, row: int) -> w.Row:
-    text: list[w.CellContent] = [w.Text(it.text if block.id_column else f"{it.id} {it.text}")]
+    size = PRINT_TEXT_SIZE if b.for_print else 0
+    text: list[w.CellContent] = [w.Text(it.text if block.id_column else f"{it.id} {it.text}", size=size)]
     if block.show_prompts and it.prompts:
         text.append(w.Bullets(tuple(f"({p.id}) {p.text}" if p.id else p.text for p in it.prompts), size=14))
+    if it.id in b.disputes:
+        text.append(w.Text(b.disputes[it.id], bold=True, size=PRINT_TEXT_SIZE, shade=DISPUTE_SHADE))
+        text.append(w.Checkbox(tags.agreed_tag(it.id), f"{it.id} {AGREED_LABEL}", label=AGREED_LABEL))
     cells = [w.Cell((w.Text(it.id, bold=True),)), w.Cell(tuple(text))] if block.id_column else [w.Cell(tuple(text))]
     col = 2 if block.id_column else 1
     scale = b.framework.rating_scale
@@ -184,13 +232,12 @@ def _item_row(b: _Builder, it: m.Item, block: m.ItemsBlock, columns: list[m.Item
         else:
             tag = tags.item_tag(it.id, f.key)
             alias = f"{it.id} {f.label.title()}"
-            placeholder = f.placeholder or f.label.capitalize()
-            b.placeholders.add(placeholder)
+            placeholder = b.placeholder(f.placeholder or f.label.capitalize())
             value = b.answers.get(it.id, {}).get(f.key) or ""
-            cells.append(w.Cell((w.TextControl(tag, alias, placeholder, value=value),)))
+            cells.append(w.Cell((w.TextControl(tag, alias, placeholder, value=value, compact=b.for_print),)))
             b.cells.append(AnswerCell(it.id, f.key, None, tag, alias, table, row, col))
             col += 1
-    return w.Row(tuple(cells))
+    return w.Row(tuple(cells), cant_split=not b.for_print)
 
 
 def _table_block(b: _Builder, block: m.TableBlock) -> None:
@@ -203,8 +250,7 @@ def _table_block(b: _Builder, block: m.TableBlock) -> None:
         for c, label in enumerate(block.columns[1:], start=1):
             key = f"{block.key}.{tr.key}" + (f".{c}" if len(block.columns) > 2 else "")
             tag = tags.table_tag(block.key, tr.key, c)
-            cells.append(w.Cell((w.TextControl(tag, f"{tr.label} {label}", label),)))
-            b.placeholders.add(label)
+            cells.append(w.Cell((w.TextControl(tag, f"{tr.label} {label}", b.placeholder(label)),)))
             b.fields.append(FieldRef(key=key, label=tr.label, tag=tag, table=index, row=r, col=c))
         rows.append(w.Row(tuple(cells)))
     b.add_table(w.Table((2,) + (3,) * (len(block.columns) - 1), tuple(rows)))
@@ -215,10 +261,9 @@ def _people_block(b: _Builder, block: m.PeopleBlock) -> None:
     header = w.Row(tuple(w.Cell((w.Text(c.label, bold=True),), shade=HEADER_SHADE) for c in block.columns),
                    header=True)
     rows = [header]
-    b.placeholders.update(c.label for c in block.columns)
     for i in range(1, block.rows + 1):
         rows.append(w.Row(tuple(
-            w.Cell((w.TextControl(tags.people_tag(i, c.key), f"Person {i} {c.label}", c.label),))
+            w.Cell((w.TextControl(tags.people_tag(i, c.key), f"Person {i} {c.label}", b.placeholder(c.label)),))
             for c in block.columns)))
     b.add_table(w.Table((1,) * len(block.columns), tuple(rows)))
     b.people = PeopleRef(header=block.columns[0].label,

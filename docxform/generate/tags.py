@@ -24,3 +24,8 @@ def table_tag(table: str, row: str, column: int) -> str:
 
 def people_tag(index: int, column: str) -> str:
     return f"{PREFIX}:people:{index}:{column}"
+
+
+def agreed_tag(item_id: str) -> str:
+    """The "Agreed at the meeting" box of a disputed item on a consolidated form (not an answer)."""
+    return f"{PREFIX}:agreed:{item_id}"

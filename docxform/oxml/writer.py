@@ -41,6 +41,7 @@ class Text:
     italic: bool = False
     size: int = 0  # half-points; 0 = style default
     align: str = ""
+    shade: str = ""  # paragraph shading (a printed marker, e.g. a disputed standard)
 
 
 @dataclass(frozen=True)
@@ -56,17 +57,23 @@ class Checkbox:
     tag: str
     alias: str
     checked: bool = False
+    label: str = ""  # printed after the box, in the same paragraph (e.g. "Agreed at the meeting")
 
 
 @dataclass(frozen=True)
 class TextControl:
-    """A rich-text content control; ``slot`` names a per-respondent value."""
+    """A rich-text content control; ``slot`` names a per-respondent value.
+
+    An empty ``placeholder`` leaves an empty control (nothing prints), for
+    forms that go to a meeting on paper.
+    """
 
     tag: str
     alias: str
     placeholder: str
     value: str = ""
     slot: str | None = None
+    compact: bool = False  # the value small (8 pt), lines tight with a hanging indent: collated text for print
 
 
 CellContent = Text | Bullets | Checkbox | TextControl
@@ -205,7 +212,7 @@ def _run(text: str, *, bold: bool = False, italic: bool = False, size: int = 0, 
 
 
 def _ppr(style: str = "", keep_next: bool = False, page_break: bool = False, align: str = "",
-         spacing: bool = False) -> str:
+         spacing: bool = False, shade: str = "") -> str:
     props = ""
     if style:
         props += f'<w:pStyle w:val="{style}"/>'
@@ -213,6 +220,8 @@ def _ppr(style: str = "", keep_next: bool = False, page_break: bool = False, ali
         props += "<w:keepNext/>"
     if page_break:
         props += "<w:pageBreakBefore/>"
+    if shade:
+        props += f'<w:shd w:val="clear" w:color="auto" w:fill="{shade}"/>'
     if spacing:
         props += '<w:spacing w:before="0" w:after="0"/>'
     if align:
@@ -226,18 +235,28 @@ def _paragraph(p: Paragraph) -> str:
 
 
 def _cell_paragraphs(text: str, *, bold: bool = False, italic: bool = False, size: int = 0,
-                     align: str = "", style: str = "") -> str:
+                     align: str = "", style: str = "", shade: str = "") -> str:
     lines = text.split("\n") or [""]
     return "".join(
-        f"<w:p>{_ppr(style=style, align=align)}{_run(line, bold=bold, italic=italic, size=size) if line else ''}</w:p>"
+        f"<w:p>{_ppr(style=style, align=align, shade=shade)}"
+        f"{_run(line, bold=bold, italic=italic, size=size) if line else ''}</w:p>"
         for line in lines
     )
 
 
+def _value_paragraphs(value: str, compact: bool) -> str:
+    """A control's value; compact lines are 8 pt, without space after, each hanging so a new line shows."""
+    if not compact:
+        return _cell_paragraphs(value)
+    ppr = '<w:pPr><w:spacing w:after="0"/><w:ind w:left="142" w:hanging="142"/></w:pPr>'
+    return "".join(f"<w:p>{ppr}{_run(line, size=16) if line else ''}</w:p>" for line in value.split("\n"))
+
+
 def _checkbox(box: Checkbox, ident: int) -> str:
     char = CHECKED_CHAR if box.checked else UNCHECKED_CHAR
+    where = '<w:spacing w:before="60"/>' if box.label else '<w:jc w:val="center"/>'
     return (
-        "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:sdt><w:sdtPr>"
+        f"<w:p><w:pPr>{where}</w:pPr><w:sdt><w:sdtPr>"
         f'<w:rPr><w:rFonts w:ascii="{BOX_FONT}" w:eastAsia="{BOX_FONT}" w:hAnsi="{BOX_FONT}" w:hint="eastAsia"/>'
         '<w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr>'
         f'<w:alias w:val="{xml_attr(box.alias)}"/><w:tag w:val="{xml_attr(box.tag)}"/><w:id w:val="{ident}"/>'
@@ -246,7 +265,7 @@ def _checkbox(box: Checkbox, ident: int) -> str:
         f'<w14:uncheckedState w14:val="2610" w14:font="{BOX_FONT}"/></w14:checkbox>'
         "</w:sdtPr><w:sdtContent>"
         f"{_run(char, font=BOX_FONT, size=28)}"
-        "</w:sdtContent></w:sdt></w:p>"
+        f"</w:sdtContent></w:sdt>{_run(' ' + box.label, bold=True) if box.label else ''}</w:p>"
     )
 
 
@@ -256,7 +275,7 @@ def _text_control(control: TextControl, value: str, ident: int | None = None) ->
     head = (f'<w:sdt><w:sdtPr><w:alias w:val="{xml_attr(control.alias)}"/>'
             f'<w:tag w:val="{xml_attr(control.tag)}"/><w:id w:val="{ident}"/>')
     if value.strip():
-        return f"{head}</w:sdtPr><w:sdtContent>{_cell_paragraphs(value)}</w:sdtContent></w:sdt>"
+        return f"{head}</w:sdtPr><w:sdtContent>{_value_paragraphs(value, control.compact)}</w:sdtContent></w:sdt>"
     return (f"{head}<w:showingPlcHdr/></w:sdtPr><w:sdtContent>"
             f"{_cell_paragraphs(control.placeholder, style='', align='')}"
             "</w:sdtContent></w:sdt>").replace("<w:r><w:t ", '<w:r><w:rPr><w:rStyle w:val="PlaceholderText"/></w:rPr><w:t ')
@@ -306,7 +325,7 @@ def _cell(cell: Cell, width: int, chunks: list[str], slots: dict[str, TextContro
     for content in cell.content:
         if isinstance(content, Text):
             chunks.append(_cell_paragraphs(content.text, bold=content.bold, italic=content.italic,
-                                           size=content.size, align=content.align))
+                                           size=content.size, align=content.align, shade=content.shade))
         elif isinstance(content, Bullets):
             chunks.append("".join(
                 '<w:p><w:pPr><w:pStyle w:val="ListBullet"/></w:pPr>' + _run("\u2022 " + b, size=content.size) + "</w:p>"

@@ -36,6 +36,14 @@ def _template() -> jinja2.Template:
     return env.from_string(text)
 
 
+def _rule_text(merged: dict[str, Any]) -> str:
+    """The consensus rule in words, as the dataset records it (datasets before rules: the strict rule)."""
+    from docxform.consensus import Rule, rule_of
+
+    saved = merged.get("consensus")
+    return rule_of(merged).describe() if isinstance(saved, dict) else Rule("strict").describe()
+
+
 def render_html(merged: dict[str, Any], framework: Framework, problems: list[Problem] | None = None) -> str:
     """The report page as a string: standards table (id ``standards``), disputed list, draft plan, problems."""
     scale = framework.rating_scale
@@ -95,7 +103,7 @@ def render_html(merged: dict[str, Any], framework: Framework, problems: list[Pro
         more_problems=max(0, total_problems - MAX_PROBLEMS),
         respondents=len(merged.get("respondents", [])), anonymised=anonymised,
         by_partnership=merged.get("respondent_label") == "partnership",
-        item_name=framework.item_name, rules=framework.rules,
+        item_name=framework.item_name, rules=framework.rules, consensus_rule=_rule_text(merged),
         bar_width=BAR_WIDTH, bar_height=BAR_HEIGHT, unrated_colour=UNRATED_COLOUR,
     )
 
