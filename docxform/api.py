@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TypedDict
 
 from docxform.errors import DocxformError, FileError
+from docxform.feedback import FeedbackOutcome
 from docxform.files import write_file
 from docxform.framework import BUILTIN_IDS, check_definition, load_framework
 from docxform.framework.model import Framework
@@ -46,6 +47,7 @@ __all__ = [
     "check_frameworks",
     "collate",
     "consolidate",
+    "feedback",
     "frameworks",
     "generate_form",
     "generate_plan",
@@ -280,6 +282,17 @@ def consolidate(merged: str | Path, output: str | Path, *, partnership: str | No
     names = {r.get("partnership") for r in data.get("respondents", []) if r.get("partnership")}
     name = partnership if partnership is not None else (names.pop() if len(names) == 1 else "")
     return write(data, fw, Path(output), partnership=name)
+
+
+def feedback(paths: list[str | Path], output: str | Path, *, framework: str | None = None,
+             author: str = "docxform") -> list[FeedbackOutcome]:
+    """Each return with problems written to ``output`` with Word comments on them (see :mod:`docxform.feedback`).
+
+    One outcome per return, in order; unreadable ones carry the reason.
+    """
+    from docxform.feedback import feedback as write
+
+    return write(expand_paths([str(p) for p in paths]), Path(output), framework=framework, author=author)
 
 
 def validate(paths: list[str | Path], *, framework: str | None = None,

@@ -225,6 +225,29 @@ def validate(files: tuple[str, ...], framework: str | None, as_json: bool, xlsx:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(), help="Folder for the commented copies.")
+@click.option("--framework", help="The framework the returns must belong to.")
+@click.option("--author", default="docxform", show_default=True, help="Name shown as the comments' author.")
+def feedback(files: tuple[str, ...], output: str, framework: str | None, author: str) -> None:
+    """Write each return with problems back with Word comments saying what to put right.
+
+    Each comment sits in the cell concerned (a missing rating, vague evidence,
+    a missing goal or signature...). Nothing else in the file changes, so the
+    respondent corrects their own form and returns it. Returns without
+    problems get no copy; a file that cannot be read gets one line.
+
+    \b
+    Example:
+      docxform feedback returns/ -o feedback/ --author "Community Safety Team"
+    """
+    outcomes = api.feedback(list(files), output, framework=framework, author=author)
+    for outcome in outcomes:
+        click.echo(outcome.line(), err=outcome.error is not None)
+    sys.exit(1 if any(o.error for o in outcomes) else 0)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(), help="The merged dataset (JSON) to write.")
 @click.option("--framework", help="Framework id or definition (default: the returns').")
 @click.option("--anonymise", is_flag=True, help="Replace respondents' names with stable pseudonyms.")
