@@ -205,3 +205,26 @@ def test_sample_returns_including_libreoffice_resaves(tmp_path: Path) -> None:
             if found:
                 assert row.xpath("string(w:tc[1])", namespaces=NS).strip() == found.group(1), sample
     assert resaved == 3
+
+
+def test_anchors_spliced_into_odd_but_valid_markup(tmp_path: Path) -> None:
+    """Empty pPr, whitespace between elements, '>' in text, two comments in one paragraph: bytes kept."""
+    from docxform.oxml.comments import Anchor, Note, add_comments
+
+    xml = (b'<?xml version="1.0" encoding="UTF-8"?>\n<w:document xmlns:w="' + W.encode() + b'">\n <w:body>\n'
+           b'  <w:tbl><w:tr><w:tc>\n    <w:p><w:pPr/><w:r><w:t>a &gt; b</w:t></w:r></w:p>\n  </w:tc></w:tr></w:tbl>\n'
+           b'  <w:p><w:pPr>\n <w:jc w:val="left"/></w:pPr><w:r><w:t>x</w:t></w:r></w:p>\n </w:body>\n</w:document>')
+    source = tmp_path / "odd.docx"
+    parts = _parts(make_return(tmp_path, "base.docx", clean=True))
+    parts["word/document.xml"] = xml
+    with zipfile.ZipFile(source, "w") as z:
+        for name, blob in parts.items():
+            z.writestr(name, blob)
+    dest = tmp_path / "odd-copy.docx"
+    assert add_comments(source, [Note(Anchor(table=1, row=1, cell=1), "one"), Note(Anchor(), "two")], dest) == 2
+    out = _parts(dest)["word/document.xml"]
+    assert b'<w:pPr/><w:commentRangeStart w:id="0"/><w:commentRangeStart w:id="1"/><w:r>' in out
+    assert out.count(b"<w:commentReference") == 2
+    stripped = re.sub(rb'<w:commentRange(Start|End) w:id="\d+"/>|<w:r><w:commentReference w:id="\d+"/></w:r>',
+                      b"", out)
+    assert stripped == xml

@@ -75,16 +75,22 @@ def add_comments(source: Path, notes: Sequence[Note], dest: Path, *, author: str
         names = [i.filename for i in pkg.zip.infolist()]
         infos = {i.filename: i for i in pkg.zip.infolist()}
         parts = {name: pkg.read(name) for name in names}
-    if DOCUMENT not in parts:
-        raise DocxformError(source, "not a Word document (no word/document.xml)")
+    if DOCUMENT not in parts or TYPES not in parts:
+        raise DocxformError(source, "not a Word document (no word/document.xml or [Content_Types].xml)")
+    if parts[DOCUMENT][:2] in (b"\xff\xfe", b"\xfe\xff") or not parts[DOCUMENT].lstrip()[:1] == b"<":
+        raise DocxformError(source, "word/document.xml is not in UTF-8; comments can only be added to UTF-8 documents")
     root = parse_xml(parts[DOCUMENT], str(source), DOCUMENT)
     existing = _existing_comments(parts, str(source))
     first_id = max(existing or (), default=-1) + 1
     targets = [(_paragraph_for(root, note.anchor), first_id + n) for n, note in enumerate(notes)]
     parts[DOCUMENT] = _splice(parts[DOCUMENT], root, targets)
+    _check_anchors(parts[DOCUMENT], source, [i for _, i in targets])
     comments = b"".join(_comment_xml(first_id + n, note.text, author, initials) for n, note in enumerate(notes))
     if existing is None:
         parts["word/comments.xml"] = _COMMENTS_HEAD + comments + b"</w:comments>"
+        if RELS not in parts:
+            parts[RELS] = _EMPTY_RELS
+            names.append(RELS)
         parts[RELS] = _insert_before(parts[RELS], b"</Relationships>", _relationship(parts[RELS]))
         parts[TYPES] = _insert_before(parts[TYPES], b"</Types>", (
             f'<Override PartName="/word/comments.xml" ContentType="{COMMENTS_TYPE}"/>').encode())
@@ -240,10 +246,25 @@ def _find_spots(xml: bytes, ordinals: set[int]) -> dict[int, _Spot]:
     return spots
 
 
+def _check_anchors(xml: bytes, source: Path, ids: list[int]) -> None:
+    """The spliced document must parse and hold each anchor once, in one paragraph; else nothing is written."""
+    root = parse_xml(xml, str(source), DOCUMENT)
+    for ident in ids:
+        found = [root.xpath(f'//w:{kind}[@w:id="{ident}"]', namespaces={"w": W})
+                 for kind in ("commentRangeStart", "commentRangeEnd", "commentReference")]
+        parents = {next(el[0].iterancestors(_q("p")), None) for el in found if len(el) == 1}
+        if any(len(el) != 1 for el in found) or len(parents) != 1 or None in parents:
+            raise DocxformError(source, f"comment {ident} could not be anchored cleanly; no copy written")
+
+
 # --- the other parts ----------------------------------------------------------------------------------------
 
 _COMMENTS_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                   b'<w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">')
+
+
+_EMPTY_RELS = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+               b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>')
 
 
 def _comment_xml(ident: int, text: str, author: str, initials: str) -> bytes:
