@@ -165,3 +165,14 @@ def test_rendered_length_and_print(made: dict[str, Any]) -> None:
 def _pages(pdf: Path) -> int:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     return int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+
+
+@pytest.mark.libreoffice
+def test_agreed_ratings_survive_a_libreoffice_resave(made: dict[str, Any]) -> None:
+    """Re-saved by LibreOffice (tags dropped, checkboxes wrapped), the form still gives the agreed levels."""
+    (resaved,) = convert([made["path"]], "docx:MS Word 2007 XML", made["root"] / "resaved")
+    again = parse_form(resaved).to_dict()
+    assert {k: v["rating"] for k, v in again["items"].items()} == {
+        k: v["rating"] for k, v in made["parsed"]["items"].items()}
+    assert {k: v["comments"] for k, v in again["items"].items()} == {
+        k: v["comments"] for k, v in made["parsed"]["items"].items()}

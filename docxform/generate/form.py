@@ -198,12 +198,13 @@ def _item_header(fw: m.Framework, block: m.ItemsBlock, columns: list[m.ItemField
     for f in columns:
         if f.type == "rating" and fw.rating_scale:
             for lv in fw.rating_scale.levels:
-                cells.append(w.Cell((w.Text(lv.label, bold=True, size=14, align="center"),), shade=HEADER_SHADE))
-                widths.append(10.5 if narrow else 8)
+                cells.append(w.Cell((w.Text(lv.label, bold=True, size=12 if narrow else 14, align="center"),),
+                                  shade=HEADER_SHADE))
+                widths.append(9.5 if narrow else 8)
                 anchors.append(ColumnAnchor(header=lv.label, field=f.key, level=lv.key))
         else:
             cells.append(w.Cell((w.Text(f.label, bold=True),), shade=HEADER_SHADE))
-            widths.append(max(17.0, text_total * 1.5 * shares[f.key]) if shares else (f.width or 16))
+            widths.append(max(15.0, text_total * 1.7 * shares[f.key]) if shares else (f.width or 16))
             anchors.append(ColumnAnchor(header=f.label, field=f.key))
     return w.Row(tuple(cells), header=True), widths, anchors
 

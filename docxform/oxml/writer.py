@@ -248,7 +248,8 @@ def _value_paragraphs(value: str, compact: bool) -> str:
     """A control's value; compact lines are 8 pt, without space after, each hanging so a new line shows."""
     if not compact:
         return _cell_paragraphs(value)
-    ppr = '<w:pPr><w:spacing w:after="0"/><w:ind w:left="142" w:hanging="142"/></w:pPr>'
+    ppr = ('<w:pPr><w:spacing w:after="0"/><w:ind w:left="142" w:hanging="142"/>'
+           '<w:rPr><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr></w:pPr>')
     return "".join(f"<w:p>{ppr}{_run(line, size=16) if line else ''}</w:p>" for line in value.split("\n"))
 
 
