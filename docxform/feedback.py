@@ -97,7 +97,7 @@ def feedback_copy(source: Path, problems: Sequence[Problem], dest: Path, *, fram
 
     notes = [Note(anchor_for(p, framework), comment_text(p, framework)) for p in problems]
     output_folder(dest.parent, create=True)
-    return add_comments(source, notes, dest, author=author, initials="".join(w[:1] for w in author.split())[:4])
+    return add_comments(source, notes, dest, author=author, initials="".join(w[:1] for w in author.split()).upper()[:4])
 
 
 def feedback(paths: Iterable[Path], folder: Path, *, framework: str | None = None,
