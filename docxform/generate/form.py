@@ -42,6 +42,7 @@ class FormOptions:
     for_print: bool = False
     disputes: dict[str, str] = field(default_factory=dict)
 
+
 #: Shading of a disputed standard's printed note.
 DISPUTE_SHADE = "FFE699"
 #: Label of the box ticked when the meeting has agreed a disputed rating.
