@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict
 
+from docxform.compare import Comparison
 from docxform.errors import DocxformError, FileError
 from docxform.files import write_file
 from docxform.framework import BUILTIN_IDS, check_definition, load_framework
@@ -45,6 +46,7 @@ __all__ = [
     "check_framework",
     "check_frameworks",
     "collate",
+    "compare",
     "consolidate",
     "frameworks",
     "generate_form",
@@ -291,3 +293,20 @@ def collate(inputs: list[str | Path], output: str | Path, *, framework: str | No
     from docxform.pipeline import collate as run
 
     return run([Path(i) for i in inputs], Path(output), framework=framework, jobs=jobs)
+
+
+def compare(inputs: Sequence[str | Path], output: str | Path | None = None, *, html: str | Path | None = None,
+            labels: Sequence[str] | None = None) -> Comparison:
+    """Merged datasets (or folders holding one) -> per-standard movement (a :class:`docxform.compare.Comparison`).
+
+    Writes the trend workbook to ``output`` and the page to ``html`` when given.
+    """
+    from docxform.compare import compare as run
+    from docxform.compare_report import render_trend_html, write_trend_workbook
+
+    comparison = run([Path(i) for i in inputs], labels)
+    if output is not None:
+        write_trend_workbook(comparison, Path(output))
+    if html is not None:
+        write_file(Path(html), render_trend_html(comparison))
+    return comparison

@@ -31,6 +31,7 @@ from docxform.summarise.printing import CHARS_PER_UNIT, matrix_breaks, matrix_pa
 from docxform.summarise.workbook import write_problems_workbook
 from docxform.validate import FileReport
 from tests.support.lo import convert
+from tests.support.ooxml import check_ooxml
 from tests.support.pdfcheck import Page, overlapping_words, page_text, pdf_pages, words_outside
 from tests.test_summarise import PLAN_COLUMNS, build_returns
 
@@ -183,3 +184,7 @@ def test_html_report_prints_on_a4_landscape_with_nothing_cut(outputs: dict[str, 
     # The standards table's header repeats on each page it spans.
     standards_pages = [p for p in pages if any(f"{i.id}" == w.text for i in SA.items for w in p.words[:60])]
     assert all("Distribution" in page_text(p) for p in standards_pages[:3])
+
+
+def test_workbooks_pass_the_ooxml_check(outputs: dict[str, Path]) -> None:
+    assert check_ooxml(outputs["summary"], outputs["validation"], outputs["plan"]) == ""

@@ -565,4 +565,7 @@ def write_problems_workbook(files: Sequence[FileReport], target: Path) -> None:
     book.save(target)
 
 
-__all__ = ["write_problems_workbook", "write_summary"]
+#: The print-ready streaming workbook, for other reports (``docxform.compare_report``).
+Book = _Book
+
+__all__ = ["Book", "write_problems_workbook", "write_summary"]
