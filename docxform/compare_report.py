@@ -48,7 +48,7 @@ def _trend_sheet(book: Book, c: Comparison) -> None:
     previous = labels[-2]
     header = [c.framework.item_name.capitalize(), "Text", *labels, "Movement", "Distribution", "Cliff's delta",
               f"Improvement goals ({previous})"]
-    widths = widen([9, 45, *[15] * len(labels), 10, 12, 9, 60], {0: [t.item_id for t in c.items]})
+    widths = widen([9, 36, *[15] * len(labels), 10, 12, 9, 48], {0: [t.item_id for t in c.items]})
     ws = book.sheet("Trend", widths, freeze="C2", title_cols="A:B")
     book.header(ws, header)
     for t in c.items:

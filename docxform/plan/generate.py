@@ -35,7 +35,7 @@ TABLE_NAME = "ImprovementPlan"
 DATE_FORMAT = "dd/mm/yyyy"
 #: Dates the date columns accept: 1 January 1990 to 31 December 2099 (Excel serials).
 DATE_MIN, DATE_MAX = 32874, 73050
-WIDTHS = {"item_ref": 11.0, "date": 15.0, "status": 13.0, "priority": 9.0, "text": 26.0}
+WIDTHS = {"item_ref": 11.0, "date": 15.0, "status": 13.0, "priority": 9.0, "text": 17.0}
 OPEN = Protection(locked=False)
 THIN = Side(style="thin", color="808080")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)

@@ -224,12 +224,16 @@ def _levels(framework: Framework) -> list[tuple[str, str]]:
 
 
 def _overview(book: _Book, merged: dict[str, Any], framework: Framework) -> None:
-    """Distribution per standard, theme totals below, chart below that."""
+    """Distribution per standard (theme totals and the chart have sheets of their own).
+
+    Widths add up to about 180 units, so fitted to an A4 landscape page the
+    text prints at 60% (LibreOffice's fallback font) to 75% (Calibri) of 11 pt.
+    """
     levels = _levels(framework)
     n_levels = len(levels)
     header = ["Theme", framework.item_name.capitalize(), "Text", *[name for _, name in levels],
               "Rated", "Not rated", "Mode", "Median", "Spread", "Disputed", "Reason"]
-    widths = [20, 9, 60, *[11] * n_levels, 8, 9, 15, 15, 8, 9, 26]
+    widths = [14, 9, 36, *[11] * n_levels, 7, 7, 13, 13, 7, 9, 18]
     ws = book.sheet("Overview", widen(widths, {1: framework.item_ids}), freeze="D2", title_cols="A:C")
     book.header(ws, header)
     items = merged.get("items", {})
@@ -395,7 +399,8 @@ def _disputed(book: _Book, merged: dict[str, Any], framework: Framework) -> None
     header = [framework.item_name.capitalize(), "Text", *[name for _, name in levels], "Reason",
               "Ratings by respondent", "Agreed rating", "Notes"]
     id_width = word_width(longest_word(framework.item_ids))
-    ws = book.sheet("Disputed", [max(9, id_width), 45, *[11] * len(levels), 24, 60, 16, 30], freeze="C2", title_cols="A:B")
+    widths = [max(9, id_width), 32, *[11] * len(levels), 16, 40, 14, 20]
+    ws = book.sheet("Disputed", widths, freeze="C2", title_cols="A:B")
     book.header(ws, header)
     items = merged.get("items", {})
     count = 0
@@ -428,7 +433,7 @@ def _problem_rows(merged: dict[str, Any], problems: Sequence[Problem],
 
 _PROBLEM_HEADER = ["File", "Respondent", "Item", "Field", "Code", "Severity", "Message", "How to fix"]
 _PROBLEM_KINDS = ["text", "plain", "plain", "plain", "plain", "plain", "text", "text"]
-_PROBLEM_WIDTHS = [36, 22, 8, 16, 20, 9, 60, 50]
+_PROBLEM_WIDTHS = [30, 18, 8, 16, 18, 9, 45, 34]
 
 
 def _problem_widths(rows: Iterable[Sequence[Value]]) -> list[float]:
@@ -441,7 +446,12 @@ def _problem_widths(rows: Iterable[Sequence[Value]]) -> list[float]:
     for row in rows:
         for i in range(6):
             columns[i].append(row[i])
-    return widen(_PROBLEM_WIDTHS, dict(enumerate(columns)))
+    widths = widen(_PROBLEM_WIDTHS, dict(enumerate(columns)))
+    # Long file paths or field keys widen their columns; the message and hint columns (which wrap
+    # at spaces) give that width back, so the fitted page keeps a readable scale.
+    for index, least in ((6, 30.0), (7, 24.0)):
+        widths[index] = max(least, widths[index] - max(0.0, sum(widths) - sum(_PROBLEM_WIDTHS)))
+    return widths
 
 
 def _problems(book: _Book, merged: dict[str, Any], problems: Sequence[Problem],
@@ -473,7 +483,7 @@ def _draft_plan(book: _Book, merged: dict[str, Any], framework: Framework) -> No
     header = ["Rank", framework.item_name.capitalize(), "Text", "Level", "Median", "Mode", "Low ratings",
               "Priority", "Improvement goals proposed by respondents"]
     id_width = max(9, word_width(longest_word(framework.item_ids)))
-    ws = book.sheet("Draft plan", [6, id_width, 45, 15, 15, 15, 9, 9, 80], freeze="C2", title_cols="A:C")
+    ws = book.sheet("Draft plan", [6, id_width, 36, 13, 13, 13, 8, 9, 60], freeze="C2", title_cols="A:C")
     book.header(ws, header)
     candidates = draft_plan(merged, framework)
     for c in candidates:
@@ -513,7 +523,7 @@ def _plan(book: _Book, plans: dict[str, Any], framework: Framework) -> None:
     columns = [("partner", "Partner"), *plan_columns, *[(k, k.replace("_", " ").capitalize()) for k in extra],
                ("source", "Source file"), ("row", "Row")]
     wide = {"goal", "action", "milestones", "challenges", "resources", "measure", "source"}
-    widths = widen([20, *[30 if key in wide else 14 for key, _ in columns[1:]]],
+    widths = widen([14, *[16 if key in wide else 11 for key, _ in columns[1:]]],
                    {i: [r.get(key) for r in rows] for i, (key, _) in enumerate(columns)})
     ws = book.sheet("Plan", widths, freeze="B2", title_cols="A:A")
     book.header(ws, [label for _, label in columns])
