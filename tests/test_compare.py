@@ -1,7 +1,7 @@
 """compare: two rounds with known answers (a stocktake2003 baseline, then sa2003), a region, unmatched items.
 
 The rounds are real: blank forms generated, filled by script
-(docxform.oxml.fill), merged by the CLI; then ``docxform compare`` on the
+(docxform.oxml.fill), merged by the CLI (in-process, tests.support.cli); then ``docxform compare`` on the
 two round folders. The agreed level is the merged mode when not disputed
 (any two ratings two or more levels apart, or no majority), worked out by
 hand below from each standard's five ratings.
@@ -10,8 +10,6 @@ hand below from each standard's five ratings.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ from docxform.errors import DocxformError
 from docxform.framework import load_framework
 from docxform.merge import merge_returns
 from docxform.oxml.fill import fill
+from tests.support.cli import run_main
 from tests.support.ooxml import check_ooxml
 from tests.test_summarise import chart_sheet
 
@@ -64,8 +63,7 @@ def _round(root: Path, framework: str, column: int, partnership: str = "Anytown 
         texts = {(item.id, "goals"): f"Goal {n} for {item.id} <b>now</b>" for item in fw.items
                  if any(f.key == "goals" for f in fw.text_fields)}
         fill(form.path, returns / form.path.name, ratings, texts)
-    done = subprocess.run([sys.executable, "-m", "docxform", "merge", str(returns), "-o", str(root / "merged.json")],
-                          capture_output=True, text=True, timeout=300)
+    done = run_main("merge", str(returns), "-o", str(root / "merged.json"))
     assert done.returncode == 0, done.stderr
     return root
 
@@ -80,9 +78,8 @@ def rounds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def compared(rounds: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("compare")
-    done = subprocess.run([sys.executable, "-m", "docxform", "compare", str(rounds["stocktake"]),
-                           str(rounds["march"] / "merged.json"), "-o", str(out / "trend.xlsx"),
-                           "--html", str(out / "trend.html"), "--json"], capture_output=True, text=True, timeout=300)
+    done = run_main("compare", str(rounds["stocktake"]), str(rounds["march"] / "merged.json"),
+                    "-o", str(out / "trend.xlsx"), "--html", str(out / "trend.html"), "--json")
     assert done.returncode == 0, done.stderr
     return {"json": json.loads(done.stdout), "xlsx": out / "trend.xlsx", "html": out / "trend.html"}
 
@@ -224,11 +221,10 @@ def test_bad_inputs_are_one_line_errors(tmp_path: Path) -> None:
     for args, expected in (([str(tmp_path / "empty"), str(tmp_path / "empty")], "no merged dataset"),
                            ([str(tmp_path / "parsed.json"), str(tmp_path / "parsed.json")], "parsed.json"),
                            ([str(tmp_path / "missing.json"), str(tmp_path / "missing.json")], "missing.json")):
-        done = subprocess.run([sys.executable, "-m", "docxform", "compare", *args, "--json"],
-                              capture_output=True, text=True, timeout=120)
+        done = run_main("compare", *args, "--json")
         assert done.returncode == 1, done
         assert expected in done.stderr and "Traceback" not in done.stderr
-        assert len(done.stderr.strip().splitlines()) == 1
+        assert len(done.stderr.strip().splitlines()) == 1 and done.stdout == ""
 
 
 @pytest.mark.libreoffice
@@ -241,3 +237,19 @@ def test_trend_workbook_prints(compared: dict[str, Any], tmp_path: Path) -> None
     assert 6 <= len(pages) <= 10, len(pages)
     assert all(p.width > p.height for p in pages)
     assert not overlapping_words(pages)
+
+
+@pytest.mark.browser
+def test_trend_page_prints_on_a4_landscape_with_nothing_cut(compared: dict[str, Any], tmp_path: Path) -> None:
+    from tests.support import browser
+    from tests.support.pdfcheck import overlapping_words, page_text, pdf_pages, words_outside
+
+    pdf = tmp_path / "trend.pdf"
+    browser.run([f"--print-to-pdf={pdf}", "--no-pdf-header-footer", compared["html"].resolve().as_uri()],
+                tmp_path / "profile")
+    pages = pdf_pages(pdf)
+    assert 1 <= len(pages) <= 4 and all(p.width > p.height for p in pages)
+    assert not words_outside(pages, 12 / 25.4 * 72) and not overlapping_words(pages)
+    text = " ".join(page_text(p) for p in pages)
+    words = text.split()
+    assert "Distribution" in words and "5.5" in words and "(2003-stocktake)" in words  # the last column and row

@@ -12,8 +12,6 @@ margins, the header row on every printed page.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +28,7 @@ from docxform.summarise import render_html, write_summary
 from docxform.summarise.printing import CHARS_PER_UNIT, matrix_breaks, matrix_page_columns, words
 from docxform.summarise.workbook import write_problems_workbook
 from docxform.validate import FileReport
+from tests.support import browser
 from tests.support.lo import convert
 from tests.support.ooxml import check_ooxml
 from tests.support.pdfcheck import Page, overlapping_words, page_text, pdf_pages, words_outside
@@ -162,21 +161,11 @@ def test_workbooks_print(outputs: dict[str, Path], tmp_path: Path) -> None:
     assert 1 <= len(pages["plan"]) <= 6
 
 
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.skip("Chromium is not installed")
-
-
 @pytest.mark.browser
 def test_html_report_prints_on_a4_landscape_with_nothing_cut(outputs: dict[str, Path], tmp_path: Path) -> None:
     pdf = tmp_path / "report.pdf"
-    subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update",
-                    f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
-                    outputs["report"].resolve().as_uri()], capture_output=True, timeout=120, check=False)
+    browser.run([f"--print-to-pdf={pdf}", "--no-pdf-header-footer", outputs["report"].resolve().as_uri()],
+                tmp_path / "profile")
     pages = pdf_pages(pdf)
     assert all(abs(p.width - A4_LANDSCAPE[0]) < 1 and abs(p.height - A4_LANDSCAPE[1]) < 1 for p in pages)
     # Summary and standards 3, themes and disputed 1-2, draft plan 3-5 (long goal lists), problems 1: 5-12.
