@@ -508,20 +508,9 @@ def _draft_plan(book: _Book, merged: dict[str, Any], framework: Framework) -> No
 
 
 def _plan(book: _Book, plans: dict[str, Any], framework: Framework) -> None:
-    """The partners' merged improvement plans, one row per plan row (as ``plan.merge.merged_table`` lays it out).
-
-    Columns come from the merged plans themselves (a partner's plan may
-    have the framework's columns or its own), else from the framework.
-    """
-    spec = framework.plan
-    given = [c for c in plans.get("columns") or [] if isinstance(c, dict) and c.get("key")]
-    plan_columns = [(str(c["key"]), str(c.get("label") or c["key"])) for c in given] or (
-        [(c.key, c.label) for c in spec.columns] if spec is not None else [])
+    """The partners' merged improvement plans, one row per plan row (as ``plan.merge.merged_table`` lays it out)."""
     rows = [r for r in plans.get("rows", []) if isinstance(r, dict)]
-    known = {"partner", "source", "row", *(key for key, _ in plan_columns)}
-    extra = sorted({k for r in rows for k in r if k not in known})
-    columns = [("partner", "Partner"), *plan_columns, *[(k, k.replace("_", " ").capitalize()) for k in extra],
-               ("source", "Source file"), ("row", "Row")]
+    columns = _plan_sheet_columns(plans, framework, rows)
     wide = {"goal", "action", "milestones", "challenges", "resources", "measure", "source"}
     widths = widen([14, *[16 if key in wide else 11 for key, _ in columns[1:]]],
                    {i: [r.get(key) for r in rows] for i, (key, _) in enumerate(columns)})
@@ -532,6 +521,23 @@ def _plan(book: _Book, plans: dict[str, Any], framework: Framework) -> None:
         book.append(ws, [book.cell(ws, _plan_value(row.get(key), key in dates))
                          if row.get(key) not in (None, "") else None for key, _ in columns])
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+
+
+def _plan_sheet_columns(plans: dict[str, Any], framework: Framework,
+                        rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(key, label) of the Plan sheet's columns: partner, the plan's own columns, any extra keys, source, row.
+
+    Columns come from the merged plans themselves (a partner's plan may
+    have the framework's columns or its own), else from the framework.
+    """
+    spec = framework.plan
+    given = [c for c in plans.get("columns") or [] if isinstance(c, dict) and c.get("key")]
+    plan_columns = [(str(c["key"]), str(c.get("label") or c["key"])) for c in given] or (
+        [(c.key, c.label) for c in spec.columns] if spec is not None else [])
+    known = {"partner", "source", "row", *(key for key, _ in plan_columns)}
+    extra = sorted({k for r in rows for k in r if k not in known})
+    return [("partner", "Partner"), *plan_columns, *[(k, k.replace("_", " ").capitalize()) for k in extra],
+            ("source", "Source file"), ("row", "Row")]
 
 
 def _plan_value(value: Any, is_date: bool = False) -> Any:
