@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict
 
+from docxform.compare import Comparison
 from docxform.errors import DocxformError, FileError
 from docxform.feedback import FeedbackOutcome
 from docxform.files import write_file
@@ -46,6 +47,7 @@ __all__ = [
     "check_framework",
     "check_frameworks",
     "collate",
+    "compare",
     "consolidate",
     "feedback",
     "frameworks",
@@ -330,3 +332,20 @@ def collate(inputs: list[str | Path], output: str | Path, *, framework: str | No
 
     return run([Path(i) for i in inputs], Path(output), framework=framework, jobs=jobs,
                rule=make_rule(consensus, threshold))
+
+
+def compare(inputs: Sequence[str | Path], output: str | Path | None = None, *, html: str | Path | None = None,
+            labels: Sequence[str] | None = None) -> Comparison:
+    """Merged datasets (or folders holding one) -> per-standard movement (a :class:`docxform.compare.Comparison`).
+
+    Writes the trend workbook to ``output`` and the page to ``html`` when given.
+    """
+    from docxform.compare import compare as run
+    from docxform.compare_report import render_trend_html, write_trend_workbook
+
+    comparison = run([Path(i) for i in inputs], labels)
+    if output is not None:
+        write_trend_workbook(comparison, Path(output))
+    if html is not None:
+        write_file(Path(html), render_trend_html(comparison))
+    return comparison

@@ -342,6 +342,41 @@ def collate(inputs: tuple[str, ...], output: str, framework: str | None, jobs: i
     sys.exit(1 if result.errors else 0)
 
 
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", type=click.Path(), help="The trend workbook (.xlsx) to write.")
+@click.option("--html", type=click.Path(), help="Also write the comparison as a self-contained web page.")
+@click.option("--json", "as_json", is_flag=True, help="Print agreed levels and movements as JSON.")
+@click.option("--labels", help="Column labels, comma-separated, one per input (default: folder names, or "
+                               "partnership names when the inputs are different partnerships).")
+def compare(inputs: tuple[str, ...], output: str | None, html: str | None, as_json: bool, labels: str | None) -> None:
+    """Compare rounds (or partnerships) standard by standard: movement of the agreed rating.
+
+    Each input is a merged dataset (merged.json) or a folder holding one.
+    Items are matched to the last input's framework, through a crosswalk when
+    the frameworks differ (stocktake2003 -> sa2003 is shipped; docs/compare.md).
+
+    \b
+    Examples:
+      docxform compare stocktake/merged.json march/merged.json -o trend.xlsx --html trend.html
+      docxform compare 2004/ 2005/ --json
+      docxform compare north.json south.json east.json -o region.xlsx
+    """
+    if not (output or html or as_json):
+        raise click.UsageError("nothing to write: give -o, --html or --json")
+    names = [n.strip() for n in labels.split(",")] if labels else None
+    result = api.compare(list(inputs), output, html=html, labels=names)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        return
+    moved = sum(1 for t in result.items if t.movement in ("up", "down"))
+    click.echo(f"{len(result.items)} items compared across {', '.join(result.labels)}; {moved} moved; "
+               f"{len(result.unmatched)} without a counterpart")
+    for path in (output, html):
+        if path:
+            click.echo(path)
+
+
 def main() -> None:
     """Entry point: one-line errors, never a traceback (unless DOCXFORM_DEBUG=1)."""
     try:

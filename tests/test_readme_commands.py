@@ -16,7 +16,7 @@ from docxform.cli import cli
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 COMMANDS = ["frameworks", "show", "check-framework", "generate form", "generate plan", "parse", "validate", "merge",
-            "summarise", "consolidate", "feedback", "collate"]
+            "summarise", "consolidate", "feedback", "collate", "compare"]
 _OPTION_LINE = re.compile(r"^\s{1,4}(-[A-Za-z])?(?:,\s*)?(--[a-z][a-z-]*)?")
 _OPTION_WORD = re.compile(r"(?<![\w-])(--[a-z][a-z-]*|-[a-zA-Z])(?![\w-])")
 

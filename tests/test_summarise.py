@@ -168,7 +168,8 @@ def sheet_xml(path: Path, title: str) -> str:
 # the workbook -------------------------------------------------------------------------------------
 
 def test_sheets(book: Any, workbook_path: Path) -> None:
-    assert book.sheetnames == ["Overview", "Matrix", "Comments", "Disputed", "Problems", "Draft plan", "Plan"]
+    assert book.sheetnames == ["Overview", "Themes", "Chart", "Matrix", "Comments", "Disputed", "Problems",
+                               "Draft plan", "Plan"]
     streaming = load_workbook(workbook_path, read_only=True)  # relies on each sheet's <dimension>
     assert [(streaming[n].max_row, streaming[n].max_column) for n in ("Matrix", "Comments", "Problems", "Plan")] == [
         (16, 21), (259, 5), (11, 8), (2, 11)]
@@ -187,13 +188,17 @@ def test_overview_has_the_hand_worked_statistics_of_every_standard(book: Any) ->
 
 
 def test_overview_theme_totals(book: Any) -> None:
-    table = rows(book, "Overview")
-    header = table.index(next(r for r in table[21:] if r and r[0] == "Theme"))
-    totals = {r[0]: r for r in table[header + 1: header + 6]}
+    # Their own sheet: below the standards they printed under the standards' repeated header.
+    assert len(rows(book, "Overview")) == 21
+    table = rows(book, "Themes")
+    assert table[0] == ("Theme", "Standards", "Gap identified", "Working towards", "Some success", "Doing well",
+                        "Rated", "Not rated", "Disputed standards")
+    totals = {r[0]: r for r in table[1:]}
+    assert list(totals) == [t.title for t in SA.themes]
     # Leadership = 1.1..1.5: gap 14, working 7, some 15+9+7=31, doing 15+6+1=22; rated 74, not rated 1.
-    assert totals["Leadership"][1:9] == (5, None, 14, 7, 31, 22, 74, 1)
-    assert totals["Leadership"][9] == 2  # 1.4 and 1.5 disputed
-    assert totals["Resources"][3:7] == (0, 6, 11, 13)
+    assert totals["Leadership"][1:8] == (5, 14, 7, 31, 22, 74, 1)
+    assert totals["Leadership"][8] == 2  # 1.4 and 1.5 disputed
+    assert totals["Resources"][2:6] == (0, 6, 11, 13)
 
 
 def test_overview_has_chart_heat_map_and_sheet_setup(workbook_path: Path, book: Any) -> None:
@@ -210,13 +215,32 @@ def test_overview_has_chart_heat_map_and_sheet_setup(workbook_path: Path, book: 
     assert refs == ["Overview!$D$2:$D$21", "Overview!$E$2:$E$21", "Overview!$F$2:$F$21", "Overview!$G$2:$G$21"]
     xml = sheet_xml(workbook_path, "Overview")
     assert '<conditionalFormatting sqref="D2:G21">' in xml and "<colorScale>" in xml
+    assert chart_sheet(workbook_path) == "Chart"
     for name in book.sheetnames:
         ws = book[name]
+        assert ws.print_title_rows == "$1:$1", name
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9, name
+        if name == "Chart":
+            continue
         assert ws.freeze_panes, name
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), name
-        assert ws.print_title_rows == "$1:$1", name
-        assert ws.page_setup.orientation == "landscape", name
-        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage, name
+        if name == "Matrix":  # printed at full size, split between themes (tests/test_print.py)
+            assert not ws.sheet_properties.pageSetUpPr.fitToPage
+        else:
+            assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage, name
+            assert ws.page_setup.fitToHeight == 0, name
+
+
+def chart_sheet(path: Path) -> str:
+    """The title of the sheet whose drawing holds the chart."""
+    with zipfile.ZipFile(path) as z:
+        workbook = z.read("xl/workbook.xml").decode()
+        names = re.findall(r'<sheet [^>]*name="([^"]+)"', workbook)
+        owners = [n for i, n in enumerate(names, 1)
+                  if f"xl/worksheets/_rels/sheet{i}.xml.rels" in z.namelist()
+                  and "drawing" in z.read(f"xl/worksheets/_rels/sheet{i}.xml.rels").decode()]
+    assert len(owners) == 1, owners
+    return owners[0]
 
 
 def test_matrix(book: Any) -> None:

@@ -35,7 +35,7 @@ TABLE_NAME = "ImprovementPlan"
 DATE_FORMAT = "dd/mm/yyyy"
 #: Dates the date columns accept: 1 January 1990 to 31 December 2099 (Excel serials).
 DATE_MIN, DATE_MAX = 32874, 73050
-WIDTHS = {"item_ref": 11.0, "date": 13.0, "status": 13.0, "priority": 9.0, "text": 26.0}
+WIDTHS = {"item_ref": 11.0, "date": 15.0, "status": 13.0, "priority": 9.0, "text": 17.0}
 OPEN = Protection(locked=False)
 THIN = Side(style="thin", color="808080")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -140,7 +140,10 @@ def _width(column: Column, index: int) -> float:
 def _style_answer(cell: Cell, column: Column) -> None:
     """An open, wrapped, bordered answer cell; text columns formatted as text ("1.10" stays "1.10")."""
     cell.protection = OPEN
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    # Dates and numbers centred: right-aligned beside a left-aligned text column they print run
+    # together with it ("30/06/2004Not started").
+    centred = column.kind in ("date", "priority")
+    cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center" if centred else None)
     cell.border = GRID
     if column.kind == "date":
         cell.number_format = DATE_FORMAT

@@ -44,7 +44,11 @@ def add_reference_sheets(workbook: Workbook, framework: Framework) -> Lists:
 
 
 def print_setup(ws: Worksheet) -> None:
-    """A4 landscape, one page wide."""
+    """A4 landscape, one page wide, the first row (a sheet's heading or header) on every page.
+
+    The Plan sheet sets its own title rows (note and header) after this.
+    """
+    ws.print_title_rows = "1:1"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1

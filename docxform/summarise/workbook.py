@@ -29,10 +29,13 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from docxform.framework.model import Framework
 from docxform.oxml.rawsheet import RawTable, Value, estimate_lines, fixed_created, row_height, splice_package
+from docxform.plan.model import plan_columns as framework_plan_columns
+from docxform.plan.values import is_iso_date
 from docxform.problems import Problem
 from docxform.prompts import prompt_texts
 from docxform.safety import text_cell
@@ -45,23 +48,37 @@ from docxform.summarise.analysis import (
     theme_totals,
     tint,
 )
+from docxform.summarise.printing import (
+    MATRIX_NAME_WIDTH,
+    MATRIX_WIDTH,
+    longest_word,
+    matrix_breaks,
+    matrix_page_columns,
+    widen,
+    word_width,
+)
 
 if TYPE_CHECKING:
     from docxform.validate import FileReport
 
 _HEADER_FILL = "DDE3EA"
 _HIGHLIGHT_FILL = "FFF2CC"
-_TOP = Alignment(vertical="top")
+# Every text cell wraps: a text longer than its column then grows the row
+# instead of running into (or being cut off by) the next column when printed.
 _WRAP = Alignment(wrap_text=True, vertical="top")
+# Numbers are centred so a number column never runs into a left-aligned text
+# column beside it (a right-aligned rank 1 beside standard 2.2 read as "12.2").
+_CENTRE = Alignment(horizontal="center", vertical="top")
 _STYLES: dict[str, dict[str, Any]] = {
     "header": {"font": Font(bold=True), "fill": PatternFill("solid", fgColor=_HEADER_FILL),
                "alignment": _WRAP, "border": Border(bottom=Side(style="thin"))},
     "text": {"alignment": _WRAP},
-    "plain": {"alignment": _TOP},
-    "number": {"alignment": _TOP},
+    "plain": {"alignment": _WRAP},
+    "number": {"alignment": _CENTRE},
     "bold": {"font": Font(bold=True), "alignment": _WRAP},
-    "flag": {"font": Font(bold=True, color="9C0006"), "alignment": _TOP},
+    "flag": {"font": Font(bold=True, color="9C0006"), "alignment": _WRAP},
     "highlight": {"fill": PatternFill("solid", fgColor=_HIGHLIGHT_FILL), "alignment": _WRAP},
+    "highlight-number": {"fill": PatternFill("solid", fgColor=_HIGHLIGHT_FILL), "alignment": _CENTRE},
     "highlight-bold": {"font": Font(bold=True), "fill": PatternFill("solid", fgColor=_HIGHLIGHT_FILL),
                        "alignment": _WRAP},
 }
@@ -81,12 +98,14 @@ class _Book:
         self._cols: dict[int, int] = {}
 
     def sheet(self, title: str, widths: Sequence[float], *, freeze: str | None = "A2",
-              title_cols: str | None = None) -> Any:
+              title_cols: str | None = None, fit: bool = True) -> Any:
         """A new sheet set up for reading and printing.
 
         Widths, panes and print titles go in before the first row (a
         streaming sheet writes them first): header row frozen and repeated
-        on every printed page, landscape, fitted to the page width.
+        on every printed page, A4 landscape, fitted to the page width
+        (``fit``; a sheet too wide to read when shrunk passes False and
+        breaks its columns across pages instead, see ``_matrix``).
         """
         ws = self.wb.create_sheet(title)
         self._widths[id(ws)] = widths
@@ -101,9 +120,9 @@ class _Book:
             ws.print_title_cols = title_cols
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = 9  # A4: the forms are British
-        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToWidth = 1 if fit else 0
         ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=fit)
         return ws
 
     def cell(self, ws: Any, value: Any, kind: str = "text") -> WriteOnlyCell:
@@ -205,13 +224,17 @@ def _levels(framework: Framework) -> list[tuple[str, str]]:
 
 
 def _overview(book: _Book, merged: dict[str, Any], framework: Framework) -> None:
-    """Distribution per standard, theme totals below, chart below that."""
+    """Distribution per standard (theme totals and the chart have sheets of their own).
+
+    Widths add up to about 180 units, so fitted to an A4 landscape page the
+    text prints at 60% (LibreOffice's fallback font) to 75% (Calibri) of 11 pt.
+    """
     levels = _levels(framework)
     n_levels = len(levels)
     header = ["Theme", framework.item_name.capitalize(), "Text", *[name for _, name in levels],
               "Rated", "Not rated", "Mode", "Median", "Spread", "Disputed", "Reason"]
-    widths = [20, 9, 60, *[11] * n_levels, 8, 9, 15, 15, 8, 9, 26]
-    ws = book.sheet("Overview", widths, freeze="D2", title_cols="A:C")
+    widths = [14, 9, 36, *[11] * n_levels, 7, 7, 13, 13, 7, 9, 18]
+    ws = book.sheet("Overview", widen(widths, {1: framework.item_ids}), freeze="D2", title_cols="A:C")
     book.header(ws, header)
     items = merged.get("items", {})
     themes = {t.id: t.title for t in framework.themes}
@@ -241,26 +264,36 @@ def _overview(book: _Book, merged: dict[str, Any], framework: Framework) -> None
             f"{first_count}2:{last_count}{last}",
             ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF",
                            end_type="max", end_color="5B9BD5"))
-    # Theme totals, two rows below the standards (outside the filter range).
-    book.append(ws, [])
-    theme_header = last + 2
-    book.row(ws, ["Theme", "Standards", "", *[name for _, name in levels], "Rated", "Not rated",
-                  "Disputed standards"], "header")
+    _themes(book, merged, framework)
+    if n_levels and framework.items:
+        chart_sheet = book.sheet("Chart", [10], freeze=None)
+        chart_sheet.add_chart(_distribution_chart(ws, framework, last, n_levels), "A1")
+
+
+def _themes(book: _Book, merged: dict[str, Any], framework: Framework) -> None:
+    """Theme totals on a sheet of their own.
+
+    Below the standards they printed under the standards' repeated header
+    row; a sheet per table gives each its own header on every page.
+    """
+    levels = _levels(framework)
+    ws = book.sheet("Themes", [30, 11, *[11] * len(levels), 9, 9, 12], freeze="B2", title_cols="A:A")
+    book.header(ws, ["Theme", f"{framework.item_name.capitalize()}s", *[name for _, name in levels], "Rated",
+                     "Not rated", f"Disputed {framework.item_name}s"])
     totals = theme_totals(merged, framework)
     for total in totals:
         book.append(ws, [
-            book.cell(ws, total["theme"].title, "bold"), book.cell(ws, total["standards"], "number"), None,
+            book.cell(ws, total["theme"].title, "bold"), book.cell(ws, total["standards"], "number"),
             *[book.cell(ws, total["counts"][key], "number") for key, _ in levels],
             book.cell(ws, total["rated"], "number"), book.cell(ws, total["unrated"], "number"),
             book.cell(ws, total["disputed"], "number"),
         ])
-    if n_levels and totals:
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(levels) + 5)}{len(totals) + 1}"
+    if levels and totals:
         ws.conditional_formatting.add(
-            f"{first_count}{theme_header + 1}:{last_count}{theme_header + len(totals)}",
+            f"C2:{get_column_letter(2 + len(levels))}{len(totals) + 1}",
             ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF",
                            end_type="max", end_color="5B9BD5"))
-    if n_levels and framework.items:
-        ws.add_chart(_distribution_chart(ws, framework, last, n_levels), f"A{theme_header + len(totals) + 3}")
 
 
 def _distribution_chart(ws: Any, framework: Framework, last_row: int, n_levels: int) -> BarChart:
@@ -289,13 +322,23 @@ def _distribution_chart(ws: Any, framework: Framework, last_row: int, n_levels: 
 
 
 def _matrix(book: _Book, merged: dict[str, Any], framework: Framework, respondents: list[str]) -> None:
-    """Respondents down, standards across, level names in the cells (streamed)."""
+    """Respondents down, standards across, level names in the cells (streamed).
+
+    Printing: twenty 15-character columns shrunk to one page width come out
+    at about 6 pt, too small to read. So the Matrix is not fitted: it prints
+    at full size, split across pages between themes (a manual column break
+    wherever the next theme would not fit), with the respondent column and
+    the header row repeated on every page.
+    """
     item_ids = list(framework.item_ids)
-    widths = [24, *[15] * len(item_ids)]
-    ws = book.sheet("Matrix", widths, freeze="B2", title_cols="A:A")
+    levels = _levels(framework)
+    widths = widen([MATRIX_NAME_WIDTH, *[MATRIX_WIDTH] * len(item_ids)],
+                   {0: respondents, **{i: [*item_ids, *(n for _, n in levels)] for i in range(1, len(item_ids) + 1)}})
+    ws = book.sheet("Matrix", widths, freeze="B2", title_cols="A:A", fit=False)
+    for column in matrix_breaks(framework, matrix_page_columns(widths[0])):
+        ws.col_breaks.append(Break(id=column))
     last_col = get_column_letter(len(item_ids) + 1)
     last_row = len(respondents) + 1
-    levels = _levels(framework)
     if item_ids and respondents:
         area = f"B2:{last_col}{last_row}"
         for (_, name), colour in zip(levels, level_colours(len(levels)), strict=True):
@@ -327,7 +370,8 @@ def _comments(book: _Book, merged: dict[str, Any], framework: Framework) -> None
         for response in ((items.get(item_id) or {}).get("responses") or {}).values():
             total += sum(1 for key, _ in fields if _has_text(response.get(key)))
             total += sum(1 for texts in prompt_texts(response).values() for key, _ in fields if key in texts)
-    ws = book.sheet("Comments", [24, 9, 15, 20, 90], freeze="A2")
+    respondents = [r.get("id") for r in merged.get("respondents", [])]
+    ws = book.sheet("Comments", widen([24, 9, 15, 20, 90], {0: respondents, 1: framework.item_ids}), freeze="A2")
 
     def rows() -> Iterator[list[Value]]:
         for item_id in framework.item_ids:
@@ -354,7 +398,9 @@ def _disputed(book: _Book, merged: dict[str, Any], framework: Framework) -> None
     levels = _levels(framework)
     header = [framework.item_name.capitalize(), "Text", *[name for _, name in levels], "Reason",
               "Ratings by respondent", "Agreed rating", "Notes"]
-    ws = book.sheet("Disputed", [9, 45, *[11] * len(levels), 24, 60, 16, 30], freeze="C2", title_cols="A:B")
+    id_width = word_width(longest_word(framework.item_ids))
+    widths = [max(9, id_width), 32, *[11] * len(levels), 16, 40, 14, 20]
+    ws = book.sheet("Disputed", widths, freeze="C2", title_cols="A:B")
     book.header(ws, header)
     items = merged.get("items", {})
     count = 0
@@ -387,7 +433,25 @@ def _problem_rows(merged: dict[str, Any], problems: Sequence[Problem],
 
 _PROBLEM_HEADER = ["File", "Respondent", "Item", "Field", "Code", "Severity", "Message", "How to fix"]
 _PROBLEM_KINDS = ["text", "plain", "plain", "plain", "plain", "plain", "text", "text"]
-_PROBLEM_WIDTHS = [36, 22, 8, 16, 20, 9, 60, 50]
+_PROBLEM_WIDTHS = [30, 18, 8, 16, 18, 9, 45, 34]
+
+
+def _problem_widths(rows: Iterable[Sequence[Value]]) -> list[float]:
+    """The Problems sheet's widths, its short columns (file to severity) widened to their longest word.
+
+    One pass over the rows before they are streamed: these are short
+    strings, so it costs little beside writing them.
+    """
+    columns: list[list[Value]] = [[] for _ in range(6)]
+    for row in rows:
+        for i in range(6):
+            columns[i].append(row[i])
+    widths = widen(_PROBLEM_WIDTHS, dict(enumerate(columns)))
+    # Long file paths or field keys widen their columns; the message and hint columns (which wrap
+    # at spaces) give that width back, so the fitted page keeps a readable scale.
+    for index, least in ((6, 30.0), (7, 24.0)):
+        widths[index] = max(least, widths[index] - max(0.0, sum(widths) - sum(_PROBLEM_WIDTHS)))
+    return widths
 
 
 def _problems(book: _Book, merged: dict[str, Any], problems: Sequence[Problem],
@@ -401,7 +465,6 @@ def _problems(book: _Book, merged: dict[str, Any], problems: Sequence[Problem],
     anonymised = bool(merged.get("anonymised"))
     who = {} if anonymised else {
         (r.get("source") or {}).get("path"): r["id"] for r in merged.get("respondents", [])}
-    ws = book.sheet("Problems", _PROBLEM_WIDTHS, freeze="A2")
 
     def rows() -> Iterator[list[Value]]:
         for entry in _problem_rows(merged, problems, plan_problems):
@@ -410,6 +473,7 @@ def _problems(book: _Book, merged: dict[str, Any], problems: Sequence[Problem],
             yield [shown, who.get(file, ""), entry.get("item") or "", entry.get("field") or "",
                    entry.get("code"), entry.get("severity"), entry.get("message"), entry.get("hint") or ""]
 
+    ws = book.sheet("Problems", _problem_widths(rows()), freeze="A2")
     book.stream(ws, _PROBLEM_HEADER, _PROBLEM_KINDS, rows(), count)
 
 
@@ -418,17 +482,19 @@ def _draft_plan(book: _Book, merged: dict[str, Any], framework: Framework) -> No
     rules = framework.rules
     header = ["Rank", framework.item_name.capitalize(), "Text", "Level", "Median", "Mode", "Low ratings",
               "Priority", "Improvement goals proposed by respondents"]
-    ws = book.sheet("Draft plan", [6, 9, 45, 15, 15, 15, 9, 9, 80], freeze="C2", title_cols="A:C")
+    id_width = max(9, word_width(longest_word(framework.item_ids)))
+    ws = book.sheet("Draft plan", [6, id_width, 36, 13, 13, 13, 8, 9, 60], freeze="C2", title_cols="A:C")
     book.header(ws, header)
     candidates = draft_plan(merged, framework)
     for c in candidates:
         kind = "highlight" if c.highlighted else "text"
+        number = "highlight-number" if c.highlighted else "number"
         goals = "\n".join(f"{rid}: {text}" for rid, text in c.goals)
         book.append(ws, [
-            book.cell(ws, c.rank, kind), book.cell(ws, c.item_id, kind), book.cell(ws, c.text, kind),
+            book.cell(ws, c.rank, number), book.cell(ws, c.item_id, kind), book.cell(ws, c.text, kind),
             book.cell(ws, level_name(framework, c.level), kind),
             book.cell(ws, level_name(framework, c.median), kind), book.cell(ws, level_name(framework, c.mode), kind),
-            book.cell(ws, c.low_count, kind),
+            book.cell(ws, c.low_count, number),
             book.cell(ws, "priority" if c.priority else "", "highlight-bold" if c.highlighted else "bold"),
             book.cell(ws, goals, kind),
         ])
@@ -442,7 +508,24 @@ def _draft_plan(book: _Book, merged: dict[str, Any], framework: Framework) -> No
 
 
 def _plan(book: _Book, plans: dict[str, Any], framework: Framework) -> None:
-    """The partners' merged improvement plans, one row per plan row (as ``plan.merge.merged_table`` lays it out).
+    """The partners' merged improvement plans, one row per plan row (as ``plan.merge.merged_table`` lays it out)."""
+    rows = [r for r in plans.get("rows", []) if isinstance(r, dict)]
+    columns = _plan_sheet_columns(plans, framework, rows)
+    wide = {"goal", "action", "milestones", "challenges", "resources", "measure", "source"}
+    widths = widen([14, *[16 if key in wide else 11 for key, _ in columns[1:]]],
+                   {i: [r.get(key) for r in rows] for i, (key, _) in enumerate(columns)})
+    ws = book.sheet("Plan", widths, freeze="B2", title_cols="A:A")
+    book.header(ws, [label for _, label in columns])
+    dates = {c.key for c in framework_plan_columns(framework) if c.kind == "date"}
+    for row in rows:
+        book.append(ws, [book.cell(ws, _plan_value(row.get(key), key in dates))
+                         if row.get(key) not in (None, "") else None for key, _ in columns])
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+
+
+def _plan_sheet_columns(plans: dict[str, Any], framework: Framework,
+                        rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(key, label) of the Plan sheet's columns: partner, the plan's own columns, any extra keys, source, row.
 
     Columns come from the merged plans themselves (a partner's plan may
     have the framework's columns or its own), else from the framework.
@@ -451,23 +534,21 @@ def _plan(book: _Book, plans: dict[str, Any], framework: Framework) -> None:
     given = [c for c in plans.get("columns") or [] if isinstance(c, dict) and c.get("key")]
     plan_columns = [(str(c["key"]), str(c.get("label") or c["key"])) for c in given] or (
         [(c.key, c.label) for c in spec.columns] if spec is not None else [])
-    rows = [r for r in plans.get("rows", []) if isinstance(r, dict)]
     known = {"partner", "source", "row", *(key for key, _ in plan_columns)}
     extra = sorted({k for r in rows for k in r if k not in known})
-    columns = [("partner", "Partner"), *plan_columns, *[(k, k.replace("_", " ").capitalize()) for k in extra],
-               ("source", "Source file"), ("row", "Row")]
-    wide = {"goal", "action", "milestones", "challenges", "resources", "measure", "source"}
-    widths = [20, *[30 if key in wide else 14 for key, _ in columns[1:]]]
-    ws = book.sheet("Plan", widths, freeze="B2", title_cols="A:A")
-    book.header(ws, [label for _, label in columns])
-    for row in rows:
-        book.append(ws, [book.cell(ws, _plan_value(row.get(key))) if row.get(key) not in (None, "") else None
-                         for key, _ in columns])
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+    return [("partner", "Partner"), *plan_columns, *[(k, k.replace("_", " ").capitalize()) for k in extra],
+            ("source", "Source file"), ("row", "Row")]
 
 
-def _plan_value(value: Any) -> Any:
-    """Plan values as cells: dates and numbers kept, anything else as text."""
+def _plan_value(value: Any, is_date: bool = False) -> Any:
+    """Plan values as cells: dates and numbers kept, anything else as text.
+
+    A merged plan read from JSON holds its dates as ISO text; in a date
+    column a full ``YYYY-MM-DD`` becomes a date cell again, so it sorts,
+    filters and prints as a date. Anything else stays the text typed.
+    """
+    if is_date and isinstance(value, str) and len(value) == 10 and is_iso_date(value):
+        return dt.date.fromisoformat(value)
     if isinstance(value, str | int | float | dt.date) and not isinstance(value, bool):
         return value
     return str(value)
@@ -476,7 +557,6 @@ def _plan_value(value: Any) -> Any:
 def write_problems_workbook(files: Sequence[FileReport], target: Path) -> None:
     """The validation report as a workbook: one filterable row per problem."""
     book = _Book()
-    ws = book.sheet("Problems", _PROBLEM_WIDTHS, freeze="A2")
     total = sum(len(f.problems) for f in files)
 
     def rows() -> Iterator[list[Value]]:
@@ -485,8 +565,11 @@ def write_problems_workbook(files: Sequence[FileReport], target: Path) -> None:
                 yield [p.file or report.path, report.respondent, p.item or "", p.field or "", p.code,
                        p.severity, p.message, p.hint or ""]
 
+    ws = book.sheet("Problems", _problem_widths(rows()), freeze="A2")
+
     book.stream(ws, _PROBLEM_HEADER, _PROBLEM_KINDS, rows(), total)
-    summary = book.sheet("Files", [40, 24, 9, 9, 50], freeze="A2")
+    summary = book.sheet("Files", widen([40, 24, 9, 9, 50], {0: [f.path for f in files],
+                                                             1: [f.respondent for f in files]}), freeze="A2")
     book.header(summary, ["File", "Respondent", "Errors", "Warnings", "Could not be read"])
     for report in files:
         errors = sum(p.severity == "error" for p in report.problems)
@@ -498,4 +581,7 @@ def write_problems_workbook(files: Sequence[FileReport], target: Path) -> None:
     book.save(target)
 
 
-__all__ = ["write_problems_workbook", "write_summary"]
+#: The print-ready streaming workbook, for other reports (``docxform.compare_report``).
+Book = _Book
+
+__all__ = ["Book", "write_problems_workbook", "write_summary"]
