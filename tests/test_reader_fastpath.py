@@ -235,6 +235,9 @@ class RandomBody:
         pr = self.pick(f"<w:sdtPr>{''.join(props)}</w:sdtPr>", "", f"<w:sdtPr>{''.join(props)}</w:sdtPr><w:sdtPr/>")
         paragraphs = (self.paragraph(depth + 1) for _ in range(self.rng.randint(0, 2)))
         content = "".join(paragraphs) if block else self.inline(depth + 1)
+        if self.python_only and self.rng.random() < 0.1:
+            box = "<w:r><w:drawing><w:txbxContent>" + self.paragraph(depth + 1) + "</w:txbxContent></w:drawing></w:r>"
+            content += f"<w:p>{box}</w:p>" if block else box
         if self.python_only and self.rng.random() < 0.2:
             content += "<w:sdt><w:sdtPr><w14:checkbox/></w:sdtPr><w:sdtContent><w:r><w:t>x</w:t></w:r></w:sdtContent></w:sdt>"
         body = self.pick(f"<w:sdtContent>{content}</w:sdtContent>", f"<w:sdtContent>{content}</w:sdtContent>", "")
@@ -254,7 +257,7 @@ class RandomBody:
                 out.append(self.pick(
                     "<w:customXml>" + self.paragraph() + "</w:customXml>",
                     "<w:r><w:t>stray run</w:t></w:r>",
-                    "<w:drawing><w:txbxContent>" + self.paragraph() + "</w:txbxContent></w:drawing>",
+                    "<w:p><w:r><w:drawing><w:inline/></w:drawing><w:t>a picture</w:t></w:r></w:p>",
                     "<w:bookmarkStart w:id='1' w:name='x'/>"))
         return "".join(out)
 

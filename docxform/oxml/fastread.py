@@ -5,7 +5,7 @@ most of a parse. ``fastread.xsl`` does the same walk in libxslt and writes
 compact text that is split here into the same :class:`Document`. It covers
 what returned forms are made of (tables, paragraphs, runs, content controls,
 LibreOffice's wrapper around checkboxes) and nothing else: a document with
-tracked changes, fields, ``w:sym``, symbol-font runs or other nested content
+tracked changes, fields, ``w:sym``, symbol-font runs, text boxes or other nested content
 controls is left to the Python walk, which is the reference. Every form the
 test suite parses is read both ways and must come out the same
 (``tests/conftest.py``); ``tests/test_reader_fastpath.py`` adds the guards and
@@ -28,7 +28,8 @@ _KINDS = {"c": "checkbox", "d": "dropdown", "e": "date"}
 
 #: Elements whose reading needs the Python walk: fields, symbols and every kind of tracked change.
 PYTHON_ONLY = tuple(qn(f"w:{name}") for name in ("fldChar", "sym", "delText", "ins", "del", "moveFrom", "moveTo",
-                                                 "rPrChange", "pPrChange", "cellIns", "cellDel"))
+                                                 "rPrChange", "pPrChange", "cellIns", "cellDel",
+                                                 "txbxContent"))
 #: Every font whose characters the Python walk reads as marks has one of these in its name (in lower case).
 SYMBOL_FONT_NAMES = (b"wingdings", b"webdings", b"symbol", b"zapfdingbats", b"monotype sorts")
 

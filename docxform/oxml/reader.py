@@ -6,7 +6,9 @@ processor may have done to a form: tracked changes are read as if accepted
 controls (including LibreOffice's untagged wrapper around checkboxes) become
 :class:`Control` objects; characters in symbol-font runs and ``w:sym``
 elements become :class:`SymbolMark` objects instead of text, because their
-meaning depends on the font. Deciding what a mark *means* is the parser's
+meaning depends on the font, except the Symbol font's signs and letters
+(≥, ±, α), which are text typed in an answer (:mod:`docxform.oxml.symbols`);
+text in text boxes (DrawingML or VML) is read as lines of its cell. Deciding what a mark *means* is the parser's
 job (:mod:`docxform.parse.ticks`).
 
 The walk here is the reference. Plain documents (most returns) are read by
@@ -21,6 +23,7 @@ from docxform.errors import UnsafeInputError
 from docxform.oxml import fastread
 from docxform.oxml.model import Cell, Control, Document, Row, SymbolMark, Table, clamp_span, parse_int
 from docxform.oxml.ns import qn
+from docxform.oxml.symbols import symbol_char
 
 MAX_CELLS = 250_000
 MAX_PARAGRAPHS = 500_000  # above MAX_CELLS (every cell holds one); a 500-page report has ~20,000
@@ -45,13 +48,16 @@ W_DRAWING, W_PICT, W_PPR, W_RPRCHANGE, W_PPRCHANGE = (qn("w:drawing"), qn("w:pic
                                                       qn("w:pPrChange"))
 W_CELLINS, W_CELLDEL, W_TRPR_DEL = qn("w:cellIns"), qn("w:cellDel"), qn("w:del")
 W_CUSTOMXML = qn("w:customXml")
+W_TXBX, MC_ALT, MC_CHOICE, MC_FALLBACK = (qn("w:txbxContent"), qn("mc:AlternateContent"), qn("mc:Choice"),
+                                          qn("mc:Fallback"))
 _SKIP = {W_DRAWING, W_PICT, W_PPR, W_RPR, W_TCPR, W_TRPR, W_SDTPR, qn("w:tblPr"), qn("w:tblGrid"),
          qn("w:bookmarkStart"), qn("w:bookmarkEnd"), qn("w:proofErr"), qn("w:commentRangeStart"),
          qn("w:commentRangeEnd"), qn("w:sectPr")}
 _TRACKED = {W_DEL, W_INS, W_MOVEFROM, W_MOVETO, W_RPRCHANGE, W_PPRCHANGE}
 _INLINE = (W_R, W_SDT, W_INS, W_MOVETO, W_DEL, W_MOVEFROM, qn("w:hyperlink"), qn("w:smartTag"), qn("w:fldSimple"),
            qn("w:customXml"), qn("w:dir"), qn("w:bdo"))
-_RUN_CONTENT = (W_T, W_TAB, W_BR, W_CR, W_SYM, W_FLDCHAR, W_INSTR, W_NOBREAKHYPHEN, W_DELTEXT)
+_RUN_CONTENT = (W_T, W_TAB, W_BR, W_CR, W_SYM, W_FLDCHAR, W_INSTR, W_NOBREAKHYPHEN, W_DELTEXT, W_DRAWING, W_PICT,
+                MC_ALT)
 _TRACKED_TAGS = (W_INS, W_DEL, W_MOVEFROM, W_MOVETO, W_RPRCHANGE, W_PPRCHANGE, W_CELLINS, W_CELLDEL)
 _TRUE = {"1", "true", "on"}
 _FLDCHAR_PATH = f"{W_R}/{W_FLDCHAR}"
@@ -277,7 +283,11 @@ def _run(r: etree._Element, out: _Collector) -> None:
             if font is None:
                 font = _run_font(r)
             if font in SYMBOL_FONTS and font not in ("ms gothic", "segoe ui symbol", "opensymbol"):
-                out.marks.extend(SymbolMark(font, ord(ch)) for ch in text if not ch.isspace())
+                for ch in text:
+                    if ch.isspace():
+                        out.parts.append(ch)
+                    else:
+                        _symbol(font, ord(ch), out)
             else:
                 out.parts.append(text)
         elif tag == W_TAB:
@@ -285,7 +295,7 @@ def _run(r: etree._Element, out: _Collector) -> None:
         elif tag in (W_BR, W_CR):
             out.parts.append("\n")
         elif tag == W_SYM:
-            out.marks.append(SymbolMark((child.get(W_FONT) or "").lower(), _int_hex(child.get(W_CHAR))))
+            _symbol((child.get(W_FONT) or "").lower(), _int_hex(child.get(W_CHAR)), out)
         elif tag == W_FLDCHAR:
             _field_char(child, out)
         elif tag == W_INSTR:
@@ -295,6 +305,49 @@ def _run(r: etree._Element, out: _Collector) -> None:
             out.parts.append("-")
         elif tag == W_DELTEXT:
             out.tracked = True
+        elif tag in (W_DRAWING, W_PICT, MC_ALT):
+            _text_boxes(child, out)
+
+
+def _symbol(font: str, code: int, out: _Collector) -> None:
+    """A symbol-font character: text where the font's character is known (Symbol's "≥"), else a mark.
+
+    A mark is what the tick reader weighs; typed signs belong to the answer's text.
+    """
+    char = symbol_char(font, code)
+    if char is None:
+        out.marks.append(SymbolMark(font, code))
+    else:
+        out.parts.append(char)
+
+
+def _text_boxes(shape: etree._Element, out: _Collector) -> None:
+    """Text typed in text boxes of a drawing, read as lines of the cell or paragraph holding it.
+
+    Word writes a text box twice, as DrawingML (``mc:Choice``) and as VML
+    (``mc:Fallback``): only one of the two is read. A box inside a box is read
+    once, as part of the outer box's content.
+    """
+    if shape.tag == MC_ALT:
+        branches = [b for b in shape if b.tag in (MC_CHOICE, MC_FALLBACK)]
+        chosen = next((b for b in branches if next(b.iter(W_TXBX), None) is not None), None)
+        if chosen is None:
+            return
+        shape = chosen
+    for box in _outer_boxes(shape):
+        if out.parts and not out.parts[-1].endswith("\n"):
+            out.parts.append("\n")
+        _walk(box, out)
+
+
+def _outer_boxes(element: etree._Element) -> list[etree._Element]:
+    found: list[etree._Element] = []
+    for child in element:
+        if child.tag == W_TXBX:
+            found.append(child)
+        elif isinstance(child.tag, str):
+            found.extend(_outer_boxes(child))
+    return found
 
 
 def _int_hex(text: str | None) -> int:
