@@ -11,6 +11,7 @@ docs/mappings.md). Files are YAML (JSON is valid YAML too).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass
 from functools import cache, cached_property
 from importlib import resources
@@ -94,6 +95,17 @@ class Mapping:
     def cells_by_key(self) -> dict[tuple[str, str, str | None], AnswerCell]:
         """Answer cells by (item, field, level), worked out once for every return read with the mapping."""
         return {(c.item, c.field, c.level): c for c in self.cells}
+
+    @cached_property
+    def expected_columns(self) -> dict[tuple[str, str | None], int]:
+        """The grid column each answer (field, level) has in most rows of the layout, where the cells say.
+
+        What a column missing from a header is checked against: its neighbours' columns.
+        """
+        counts: dict[tuple[str, str | None], Counter[int]] = {}
+        for c in self.cells:
+            counts.setdefault((c.field, c.level), Counter())[c.col] += 1
+        return {key: count.most_common(1)[0][0] for key, count in counts.items()}
 
     def to_data(self) -> dict[str, Any]:
         data = asdict(self)

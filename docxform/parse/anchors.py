@@ -21,6 +21,8 @@ from docxform.oxml.reader import Document, Row, Table
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _STRAY_ID = re.compile(r"^(\d+(?:\.\d+)*[a-z]?)\b")
+# "Comments (cont.): the rest of the answer": a column's label, a colon, then text.
+_CONTINUED = re.compile(r"\s*([^:\n]{1,60}):\s*(\S.*)", re.DOTALL)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -56,6 +58,9 @@ class AnchorIndex:
     unknown_ids: list[tuple[RowRef, str]] = field(default_factory=list)
     continued: set[RowRef] = field(default_factory=set)  # rows under a vertically merged id cell
     by_answer: dict[int, dict[tuple[str, str | None], list[int]]] = field(default_factory=dict)
+    inferred: dict[int, set[int]] = field(default_factory=dict)  # columns placed by their neighbours, not named
+    # Rows continuing an item's answer ("Comments (cont.): ..."): item -> (row, field, text).
+    continued_texts: dict[str, list[tuple[RowRef, str, str]]] = field(default_factory=dict)
 
     def answer_cells(self, item: str, field: str, level: str | None) -> list[tuple[RowRef, int]]:
         """Row and grid column of every cell the anchors say holds this answer of the item."""
@@ -151,14 +156,15 @@ class _HeaderMatcher:
 
 def build_index(doc: Document, mapping: Mapping, ids: Set[str]) -> AnchorIndex:
     index = AnchorIndex()
-    inherited: dict[int, ColumnAnchor] = {}
+    inherited: tuple[dict[int, ColumnAnchor], set[int]] = ({}, set())
     headers = _HeaderMatcher.of(mapping.columns)
     for table in doc.tables:
-        columns = _table_columns(table, headers, inherited, ids)
+        columns, inferred = _table_columns(table, headers, inherited, ids, mapping.expected_columns)
         if columns:
             index.columns[table.index] = columns
             index.by_answer[table.index] = _by_answer(columns)
-            inherited = columns
+            index.inferred[table.index] = inferred
+            inherited = (columns, inferred)
         _index_rows(table, ids, columns, headers, index)
     return index
 
@@ -170,23 +176,64 @@ def _by_answer(columns: dict[int, ColumnAnchor]) -> dict[tuple[str, str | None],
     return out
 
 
-def _table_columns(table: Table, headers: _HeaderMatcher, inherited: dict[int, ColumnAnchor],
-                   ids: Set[str]) -> dict[int, ColumnAnchor]:
+def _table_columns(table: Table, headers: _HeaderMatcher, inherited: tuple[dict[int, ColumnAnchor], set[int]],
+                   ids: Set[str], expected: dict[tuple[str, str | None], int]
+                   ) -> tuple[dict[int, ColumnAnchor], set[int]]:
     """The header among the first rows that names the most columns, else the previous table's.
 
     A row that starts with an item id is never a header, even when its answers
-    read like labels (a placeholder "Comments" left in a cell, say).
+    read like labels (a placeholder "Comments" left in a cell, say). Columns
+    the header does not name are placed by their neighbours where they agree
+    (:func:`_infer_columns`); the second value says which those are.
     """
     best: dict[int, ColumnAnchor] = {}
+    best_row: Row | None = None
     for row in table.rows[:3]:
         if row_item_id(row, ids):
             break
         found = headers.header_map(row)
         if len(found) > len(best):
-            best = found
-    if len(best) >= min(2, len(headers.labels)):
-        return best
+            best, best_row = found, row
+    if best_row is not None and len(best) >= min(2, len(headers.labels)):
+        if len(best) == len(headers.labels):
+            return best, set()
+        inferred = _infer_columns(best, best_row, headers.labels, expected)
+        return {**best, **inferred}, set(inferred)
     return inherited  # a table split across pages: its header did not repeat
+
+
+def _infer_columns(found: dict[int, ColumnAnchor], row: Row, labels: tuple[tuple[ColumnAnchor, str], ...],
+                   expected: dict[tuple[str, str | None], int]) -> dict[int, ColumnAnchor]:
+    """Columns a header leaves unnamed (a stray text in its cell), placed by the named columns around them.
+
+    The mapping says in which grid column each answer usually sits. A column
+    the header does not name is taken to be where its nearest named
+    neighbours on both sides (or on its one side, at the table's edge) put
+    it, when they are shifted alike from where the mapping has them, and a
+    header cell of its own starts there that names nothing else. A column
+    deleted (its neighbours then disagree) or merged away is not inferred:
+    its answers are reported missing instead.
+    """
+    shifts = sorted((expected[(a.field, a.level)], col - expected[(a.field, a.level)])
+                    for col, a in found.items() if (a.field, a.level) in expected)
+    named = set(found.values())
+    taken = set(found)
+    out: dict[int, ColumnAnchor] = {}
+    for anchor, _ in labels:
+        home = expected.get((anchor.field, anchor.level))
+        if anchor in named or home is None:
+            continue
+        left = [d for x, d in shifts if x < home][-1:]
+        right = [d for x, d in shifts if x > home][:1]
+        agreed = set(left + right)
+        if len(agreed) != 1:
+            continue
+        col = home + agreed.pop()
+        cell = row.at(col)
+        if cell is not None and cell.col == col and cell.span == 1 and col not in taken:
+            out[col] = anchor
+            taken.add(col)
+    return out
 
 
 def _index_rows(table: Table, ids: Set[str], columns: dict[int, ColumnAnchor], headers: _HeaderMatcher,
@@ -209,6 +256,10 @@ def _index_rows(table: Table, ids: Set[str], columns: dict[int, ColumnAnchor], h
             index.rows[previous].append(ref)  # the id cell is merged down: still the same item
             index.continued.add(ref)
             continue
+        continued = _continuation(row, columns, headers, in_table) if previous else []
+        if continued:
+            index.continued_texts.setdefault(previous or "", []).extend((ref, f, text) for f, text in continued)
+            continue
         if headers.reads_like_header(row, in_table):
             continue
         stray = _looks_like_id(row)
@@ -220,3 +271,28 @@ def _index_rows(table: Table, ids: Set[str], columns: dict[int, ColumnAnchor], h
             for c in row.cells if c.col in columns)
         if has_answer and previous and len(row.cells) > 1:
             index.unanchored.append((ref, previous))
+
+
+def _continuation(row: Row, columns: dict[int, ColumnAnchor], headers: _HeaderMatcher,
+                  in_table: set[int]) -> list[tuple[str, str]]:
+    """(field, text) of each answer in a row that continues the item above, or [] if it does not read so.
+
+    Such a row has no id and at least one cell whose text starts with a
+    column's label and a colon ("Comments (cont.): ..."), which is not how a
+    repeated header reads. That text (after the colon) goes to the label's
+    field, wherever the cell is; other texts in answer columns go to their
+    column's field.
+    """
+    labelled: list[tuple[str, str]] = []
+    plain: list[tuple[str, str]] = []
+    for cell in row.cells:
+        text = cell.text.strip()
+        if not text:
+            continue
+        match = _CONTINUED.match(text)
+        named = [i for i in headers.matching(match.group(1)) if i in in_table] if match else []
+        if match and named:
+            labelled.append((headers.labels[named[0]][0].field, match.group(2).strip()))
+        elif cell.col in columns:
+            plain.append((columns[cell.col].field, text))
+    return labelled + plain if labelled else []

@@ -21,6 +21,7 @@ from docxform.mapping import Mapping, load_mapping
 from docxform.oxml.reader import Cell, Control, Document
 from docxform.parse import fields as form_fields
 from docxform.parse.anchors import AnchorIndex, build_index, row_item_id
+from docxform.parse.columns import merged_fields, position_verdict, text_controls
 from docxform.parse.recognise import choose_mapping
 from docxform.parse.source import Source, load_source
 from docxform.parse.textanchors import read_text_anchored
@@ -35,6 +36,7 @@ class _Located:
     table: int
     row: int
     how: str
+    control: Control | None = None  # the control the answer was found by (its own text, in a merged cell)
 
 
 class _Context:
@@ -55,6 +57,7 @@ class _Context:
         self.index: AnchorIndex = build_index(self.doc, mapping, self.ids)
         self.placeholders = set(mapping.placeholders)
         self.problems: list[Problem] = []
+        self.unconfirmed: dict[tuple[str, str], tuple[int, int]] = {}  # (item, field) read by an unchecked position
         answered = {a.field for a in mapping.columns}
         scale, rating = framework.rating_scale, framework.rating_field
         self.rating: tuple[str, tuple[str, ...]] | None = (
@@ -107,9 +110,16 @@ def parse_form(path: str | Path, *, mapping: str | Path | Mapping | None = None,
         for item in fw.items:
             response.items[item.id] = _read_item(ctx, item.id)
         _extra_rows(ctx)
+        _unconfirmed(ctx)
     response.fields = form_fields.read_fields(ctx.doc, chosen, ctx.by_tag, ctx.clean, ctx.report)
     response.problems = ctx.problems
     return response
+
+
+def _unconfirmed(ctx: _Context) -> None:
+    for (item, field), (table, row) in ctx.unconfirmed.items():
+        ctx.report("value-unconfirmed", f"the {field} of {item} was read where the mapping puts it, but no column "
+                   "header confirms that column", item=item, field=field, table=table + 1, row=row + 1)
 
 
 def _framework_ref(mapping: Mapping, form: Path) -> str:
@@ -152,17 +162,20 @@ def _locate(ctx: _Context, item: str, field: str, level: str | None) -> _Located
             if found:
                 return found
         if ctx.row_id(spec.table, spec.row) == item:
+            verdict = position_verdict(ctx.index, spec.table, spec.col, field, level)
             cell = ctx.cell(spec.table, spec.row, spec.col)
-            if cell is not None:
+            if cell is not None and verdict != "contradicted":
+                if verdict == "unconfirmed":
+                    ctx.unconfirmed.setdefault((item, field), (spec.table, spec.row))
                 return _Located(cell, spec.table, spec.row, "position")
-    return None
+    return None  # a position the header contradicts is left to the anchors: the column the header names
 
 
 def _at_control(ctx: _Context, control: Control | None, how: str) -> _Located | None:
     if control is None or control.table is None or control.row is None or control.col is None:
         return None
     cell = ctx.cell(control.table, control.row, control.col)
-    return _Located(cell, control.table, control.row, how) if cell is not None else None
+    return _Located(cell, control.table, control.row, how, control) if cell is not None else None
 
 
 def _anchored(ctx: _Context, item: str, field: str, level: str | None) -> list[_Located]:
@@ -198,7 +211,7 @@ def _read_item(ctx: _Context, item: str) -> ItemAnswer:
             answer.cells["rating"] = {"table": table + 1, "row": row + 1}
     for key in ctx.text_keys:
         located = _cells_for(ctx, item, key, None)
-        texts = [ctx.clean(loc.cell.text) for loc in located]
+        texts = [_text_of(ctx, item, key, loc) for loc in located] + _continued(ctx, item, key)
         texts = list(dict.fromkeys(t for t in texts if t))
         answer.texts[key] = "\n".join(texts)
         rows_seen |= {(loc.table, loc.row) for loc in located}
@@ -206,12 +219,61 @@ def _read_item(ctx: _Context, item: str) -> ItemAnswer:
             answer.provenance[key] = located[0].how
             first = located[0]
             answer.cells[key] = {"table": first.table + 1, "row": first.row + 1, "cell": first.cell.col + 1}
+    _missing_columns(ctx, item, answer)
     if not rows_seen:
         ctx.report("item-not-found", f"no row for {ctx.framework.item_name} {item} was found", item=item)
     elif len(rows_seen) > 1 and ctx.index.separate_rows(item) > 1:
         ctx.report("item-duplicated", f"{ctx.framework.item_name} {item} appears in "
                    f"{ctx.index.separate_rows(item)} rows; their answers were combined", item=item)
     return answer
+
+
+def _text_of(ctx: _Context, item: str, key: str, loc: _Located) -> str:
+    """A text answer: its own control's text where the cell holds several answers, else the cell's.
+
+    A cell covering the header columns of several answers (cells merged) with
+    no control to tell them apart is reported: its whole text goes to the
+    answer whose column it starts in, none to the others.
+    """
+    if loc.control is not None and text_controls(loc.cell) > 1:
+        return ctx.clean(loc.control.text)
+    columns = ctx.index.columns.get(loc.table, {})
+    fields = merged_fields(columns, loc.cell)
+    if len(fields) > 1 and (loc.control is None or text_controls(loc.cell) == 0):
+        first = columns[loc.cell.col].field if loc.cell.col in columns else fields[0]
+        given = "its whole text was read as this answer" if key == first else f"its text was read as {first}"
+        ctx.report("cells-merged", f"the answers {', '.join(fields)} share one merged cell with nothing to tell "
+                   f"them apart; {given}", item=item, field=key, table=loc.table + 1, row=loc.row + 1,
+                   cell=loc.cell.col + 1)
+        return ctx.clean(loc.cell.text) if key == first else ""
+    if loc.control is not None and len(fields) > 1:
+        return ctx.clean(loc.control.text)
+    return ctx.clean(loc.cell.text)
+
+
+def _continued(ctx: _Context, item: str, key: str) -> list[str]:
+    """Text of rows continuing the item's answer ("Comments (cont.): ..."), appended and reported."""
+    out = []
+    for ref, field, text in ctx.index.continued_texts.get(item, ()):
+        if field == key and ctx.clean(text):
+            out.append(ctx.clean(text))
+            ctx.report("row-continued", f"a row below {item} continues its {key}; its text was appended",
+                       item=item, field=key, table=ref.table + 1, row=ref.row + 1)
+    return out
+
+
+def _missing_columns(ctx: _Context, item: str, answer: ItemAnswer) -> None:
+    """Text answers whose column the item's table lacks (deleted, or its header unrecognised), reported."""
+    refs = ctx.index.rows.get(item)
+    if not refs:
+        return
+    for key in ctx.text_keys:
+        if key in answer.provenance or answer.texts.get(key):
+            continue
+        table = refs[0].table
+        ctx.report("column-missing", f"no column of table {table + 1} is headed {key} (deleted, or its header "
+                   "was changed); this answer was not read", item=item, field=key, table=table + 1,
+                   row=refs[0].row + 1)
 
 
 def _read_rating(ctx: _Context, item: str, field: str,
