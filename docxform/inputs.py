@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,12 +43,17 @@ def parse_files(paths: Sequence[str | Path], *, mapping: str | None = None, fram
     if framework:
         load_framework(framework)
     args = [(str(p), mapping, framework) for p in paths]
-    if jobs > 1 and len(args) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            # Small chunks: a worker left with a long last chunk would keep the other waiting.
-            yield from pool.map(_parse_one, args, chunksize=max(1, len(args) // (jobs * 32)))
-    else:
-        yield from map(_parse_one, args)
+    from docxform.parse.source import batch_conversions
+
+    with batch_conversions(paths):  # .doc/.odt/.rtf/Word 2003 XML: one LibreOffice start for the batch
+        if jobs > 1 and len(args) > 1:
+            from concurrent.futures import ProcessPoolExecutor  # here: one job never needs multiprocessing
+
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                # Small chunks: a worker left with a long last chunk would keep the other waiting.
+                yield from pool.map(_parse_one, args, chunksize=max(1, len(args) // (jobs * 32)))
+        else:
+            yield from map(_parse_one, args)
 
 
 def _parse_one(arg: tuple[str, str | None, str | None]) -> ParseOutcome:
@@ -125,13 +129,22 @@ def _check_merged(data: dict[str, Any], path: Path) -> None:
         raise DocxformError(path, "not a merged dataset: every item must be an object")
 
 
+def _is_return(path: Path) -> bool:
+    """A file in a folder of returns: a Word document, or XML that is a Word 2003 XML document."""
+    suffix = path.suffix.lower()
+    if suffix == ".xml":
+        from docxform.parse.source import needs_conversion
+
+        return needs_conversion(path)
+    return suffix in (".docx", ".doc", ".odt", ".rtf", ".docm")
+
+
 def expand_paths(paths: list[str]) -> list[Path]:
-    """Files as given; folders contribute their .docx/.doc/.odt/.rtf/.json files, sorted."""
+    """Files as given; folders contribute their .docx/.doc/.odt/.rtf/.docm and Word 2003 XML files, sorted."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(f for f in p.iterdir() if f.suffix.lower() in (".docx", ".doc", ".odt", ".rtf", ".docm")
-                          and not f.name.startswith((".", "~$")))
+            out += sorted(f for f in p.iterdir() if _is_return(f) and not f.name.startswith((".", "~$")))
         else:
             out.append(p)
     return out

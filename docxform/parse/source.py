@@ -1,8 +1,10 @@
 """Open a returned file: convert other formats, read the package, hash the input.
 
-The input file is only ever read. Formats other than .docx are converted by
-headless LibreOffice into a temporary folder when it is installed; otherwise
-they are refused with the command that converts them.
+The input file is only ever read. Formats other than .docx (.doc, .odt,
+.rtf, Word 2003 XML) are converted by headless LibreOffice into a temporary
+folder when it is installed; otherwise they are refused with the command
+that converts them. A batch converts all its files up front in one
+LibreOffice start (:func:`batch_conversions`), since a start costs seconds.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +26,13 @@ from docxform.oxml.reader import Document, read_document
 CONVERT_TIMEOUT = 120
 #: A returned form is a few hundred KB; this is far beyond any real one.
 MAX_RETURN_BYTES = 256 * 1024 * 1024
+CONVERTED_SUFFIXES = (".doc", ".odt", ".rtf")
+#: How a Word 2003 XML document ("Word XML Document", .xml) shows itself in its first bytes.
+WORD_2003_NAMESPACE = b"http://schemas.microsoft.com/office/word/2003/wordml"
+_SNIFF_BYTES = 4096
+
+# Conversions made for the batch under way (see batch_conversions): input path -> its .docx (None: failed).
+_BATCH: dict[Path, Path | None] = {}
 
 
 @dataclass
@@ -41,9 +52,12 @@ def load_source(path: Path) -> Source:
     if suffix == ".docm":
         raise DocxformError(path, "a macro-enabled document (.docm); docxform never runs macros",
                             hint="save it in Word as a plain .docx and send that")
-    if suffix in (".doc", ".odt", ".rtf") or (suffix != ".docx" and _needs_conversion(data)):
-        data = convert_to_docx(path)
-        converted = suffix or "unknown"
+    if suffix in CONVERTED_SUFFIXES or (suffix != ".docx" and _needs_conversion(data)):
+        converted = "Word 2003 XML" if _is_word_2003_xml(data) else (suffix or "unknown")
+        data = _converted(path)
+    elif suffix == ".xml":
+        raise DocxformError(path, "an XML file that is not a Word 2003 XML document (no w:wordDocument)",
+                            hint="save the return as .docx")
     else:
         converted = None
     with open_package(path, kind="docx", data=data) as pkg:
@@ -54,7 +68,73 @@ def load_source(path: Path) -> Source:
 
 
 def _needs_conversion(data: bytes) -> bool:
-    return data[:5] == b"{\\rtf"
+    return data[:5] == b"{\\rtf" or _is_word_2003_xml(data)
+
+
+def _is_word_2003_xml(data: bytes) -> bool:
+    """Whether the file is Word 2003 XML: its root ``w:wordDocument`` in the 2003 namespace, near the start."""
+    head = data[:_SNIFF_BYTES]
+    return b"wordDocument" in head and WORD_2003_NAMESPACE in head
+
+
+def needs_conversion(path: Path) -> bool:
+    """Whether a return must go through LibreOffice first (by its suffix, or by its first bytes)."""
+    suffix = path.suffix.lower()
+    if suffix in CONVERTED_SUFFIXES:
+        return True
+    if suffix in (".docx", ".docm", ".xlsx", ".xlsm", ".xls", ".json"):
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return False
+    return _needs_conversion(head)
+
+
+@contextmanager
+def batch_conversions(paths: Iterable[str | Path]) -> Iterator[None]:
+    """Convert every file of a batch that needs it in one LibreOffice start, kept while the batch is read.
+
+    Each input is copied under a name of its own (inputs in different
+    folders may share a stem, and LibreOffice names outputs by stem), so the
+    inputs are never touched. With fewer than two such files, or no
+    LibreOffice, nothing is done here: each file is then converted (or
+    refused) when it is read. Worker processes forked for the batch inherit
+    the conversions.
+    """
+    todo = [Path(p) for p in paths if needs_conversion(Path(p))]
+    if len(todo) < 2 or office.soffice() is None:
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="docxform-batch-") as work:
+        copies: dict[Path, Path] = {}
+        for n, path in enumerate(todo):
+            try:
+                copy = Path(work) / f"input{n}{path.suffix.lower()}"
+                copy.write_bytes(read_input(path, limit=MAX_RETURN_BYTES))
+                copies[path] = copy
+            except DocxformError:
+                continue  # unreadable: reported when the file itself is read
+        results = office.convert(list(copies.values()), "docx:MS Word 2007 XML", Path(work) / "out",
+                                 timeout=CONVERT_TIMEOUT * max(1, len(copies)))
+        _BATCH.update(zip(copies, results, strict=True))
+        try:
+            yield
+        finally:
+            for path in copies:
+                _BATCH.pop(path, None)
+
+
+def _converted(path: Path) -> bytes:
+    """The .docx bytes of a file that needs converting: the batch's conversion, else one of its own."""
+    if path in _BATCH:
+        result = _BATCH[path]
+        if result is None:
+            raise DocxformError(path, "LibreOffice could not convert it (damaged, not a document, "
+                                f"or not done within {CONVERT_TIMEOUT} s)")
+        return result.read_bytes()
+    return convert_to_docx(path)
 
 
 def convert_to_docx(path: Path) -> bytes:
