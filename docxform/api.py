@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from docxform.compare import Comparison
 from docxform.errors import DocxformError, FileError
@@ -18,10 +18,6 @@ from docxform.feedback import FeedbackOutcome
 from docxform.files import write_file
 from docxform.framework import BUILTIN_IDS, check_definition, load_framework
 from docxform.framework.model import Framework
-from docxform.generate.form import FormOptions
-from docxform.generate.output import GeneratedForm, generate_forms, write_mapping
-from docxform.generate.output import generate_form as _generate_one
-from docxform.generate.respondents import read_respondents
 from docxform.inputs import (
     ParseOutcome,
     expand_paths,
@@ -37,6 +33,9 @@ from docxform.jsontypes import JsonObject
 from docxform.pipeline import CollateResult, SummaryResult
 from docxform.problems import Problem
 from docxform.validate import ValidationReport
+
+if TYPE_CHECKING:  # the writer is imported by the commands that write: a parse run never loads it
+    from docxform.generate.output import GeneratedForm
 
 __all__ = [
     "DefinitionCheck",
@@ -152,6 +151,11 @@ def generate_form(framework: str | Framework, output: str | Path, *, layout: str
                   respondents: str | Path | None = None, mapping_dir: str | Path | None = None
                   ) -> list[GeneratedForm]:
     """One form to ``output`` (a .docx), or one per respondent into ``output`` (a folder)."""
+    from docxform.generate.form import FormOptions
+    from docxform.generate.output import generate_form as _generate_one
+    from docxform.generate.output import generate_forms
+    from docxform.generate.respondents import read_respondents
+
     fw = framework if isinstance(framework, Framework) else load_framework(framework)
     options = FormOptions(layout=layout, guidance_annex=guidance, protect=protect)
     try:
@@ -168,7 +172,7 @@ def generate_form(framework: str | Framework, output: str | Path, *, layout: str
             raise DocxformError(output, "the output of a single form must end in .docx")
         forms = [_generate_one(fw, output, options, partnership=partnership)]
         mapping_folder = Path(mapping_dir) if mapping_dir else output.parent
-    from docxform.generate.output import FormWriter
+    from docxform.generate.output import FormWriter, write_mapping
 
     write_mapping(FormWriter(fw, options).mapping, mapping_folder)
     return forms

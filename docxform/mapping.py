@@ -24,6 +24,10 @@ from docxform.errors import DocxformError
 from docxform.files import read_text_input
 
 FORMAT = 1
+#: libyaml's loader where PyYAML was built with it, for the shipped mappings only: the same YAML read ten
+#: times faster (mappings hold every answer cell; a parse process reads several before its first form).
+#: Never for a user's file: it recurses in C, and a deeply nested file would crash the process.
+SHIPPED_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_MAPPING_BYTES = 20 * 1024 * 1024
 
 
@@ -222,4 +226,4 @@ def _kind_of(path: Path) -> str:
 @cache
 def _shipped(mapping_id: str) -> Mapping:
     path = mappings_dir() / f"{mapping_id}.yaml"
-    return mapping_from_data(yaml.safe_load(path.read_text("utf-8")), str(path))
+    return mapping_from_data(yaml.load(path.read_text("utf-8"), Loader=SHIPPED_LOADER), str(path))

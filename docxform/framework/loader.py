@@ -14,15 +14,18 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
+import yaml
 
 from docxform.errors import DocxformError, FrameworkError
 from docxform.framework import build
 from docxform.framework.model import Framework
 from docxform.framework.yamlsource import PathKey, YamlDocument, format_path, load_yaml, read_text
 from docxform.problems import Problem, problem
+
+if TYPE_CHECKING:
+    import jsonschema
 
 BUILTIN_IDS = ("sa2003", "stocktake2003", "hallmarks2007", "beacon2003")
 
@@ -79,11 +82,16 @@ def load_framework(ref: str | Path) -> Framework:
 
 @cache
 def _load_builtin(framework_id: str) -> Framework:
+    """A shipped definition, built straight from its YAML (read by libyaml where PyYAML has it).
+
+    The checks a user's file goes through (schema, consistency) are what the
+    test suite runs on every shipped definition (test_every_builtin_loads_cleanly);
+    repeating them in every process would cost a parse run more than its first
+    form, and jsonschema's import besides.
+    """
     path = builtin_path(framework_id)
-    framework, problems = check_definition_text(path.read_text("utf-8"), f"builtin:{framework_id}")
-    if framework is None:
-        raise FrameworkError(path, problems)
-    return framework
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # a shipped file: never deeply nested
+    return build.framework_from_data(yaml.load(path.read_text("utf-8"), Loader=loader), path=f"builtin:{framework_id}")
 
 
 def builtin_frameworks() -> list[Framework]:
@@ -97,6 +105,8 @@ def check_structure(doc: YamlDocument, file: str) -> Iterator[Problem]:
         yield problem("definition-structure", "the definition must be a mapping of keys (id, title, items ...)",
                       file=file, line=1, hint="see docs/framework-format.md for an example")
         return
+    import jsonschema  # only for a user's definition: the shipped ones are checked by the tests
+
     validator = jsonschema.Draft202012Validator(framework_schema())
     reported: set[str] = set()
     for error in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
@@ -114,7 +124,9 @@ def check_structure(doc: YamlDocument, file: str) -> Iterator[Problem]:
 def _leaf_errors(error: jsonschema.ValidationError) -> Iterable[jsonschema.ValidationError]:
     """For oneOf/anyOf/if-then, the most specific sub-errors; otherwise the error itself."""
     if error.validator in ("oneOf", "anyOf") and error.context:
-        best = jsonschema.exceptions.best_match(error.context)
+        from jsonschema.exceptions import best_match
+
+        best = best_match(error.context)
         return [best] if best is not None else [error]
     return [error]
 

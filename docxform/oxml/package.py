@@ -13,7 +13,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -200,6 +199,8 @@ def repack(data: bytes) -> bytes:
 
 def custom_properties_xml(props: dict[str, str]) -> bytes:
     """docProps/custom.xml with string properties, in the order given."""
+    from xml.sax.saxutils import escape  # here: it imports urllib and email, which reading never needs
+
     body = "".join(
         f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{escape(name, {chr(34): "&quot;"})}">'
         f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
