@@ -422,3 +422,26 @@ def test_symbol_and_text_box_survive_a_libreoffice_resave(sa2003: Filled, tmp_pa
     expected["1.2"]["comments"] = "\n".join(filter(None, [expected["1.2"]["comments"],
                                                           "Met 4 of 5 targets.\nSee the box:"]))
     assert items_of(result) == expected
+
+
+def test_braintree_header_with_a_stray_note_over_one_answer_column(tmp_path: Path) -> None:
+    """Seed 004 above item 43: "(41a)." typed over "Partnership position"; the column is placed by its neighbours."""
+    from tests.test_parse_foreign import BRAINTREE, braintree_docx
+
+    source = braintree_docx(tmp_path / "braintree.docx")
+
+    def stray_note(body: etree._Element) -> None:
+        for tr in body.iter(w("tr")):
+            cells = tr.findall(w("tc"))
+            if len(cells) == 5 and cell_text(cells[2]) == "Partnership position (and date)":
+                following = tr.getparent().findall(w("tr"))[2]
+                if "43" in [cell_text(p) for p in following.findall(w("tc"))[0].iter(w("p"))]:
+                    set_texts_cell(cells[2], "(41a).")
+                    return
+        raise AssertionError("no header above item 43")
+
+    result = parse_form(edit(source, tmp_path / "edited.docx", stray_note),
+                        mapping="hallmarks2007-braintree-original").to_dict()
+    assert items_of(result) == BRAINTREE
+    assert result["items"]["43"]["provenance"]["position"] == "anchor"
+    assert result["problems"] == []

@@ -197,7 +197,10 @@ def _table_columns(table: Table, headers: _HeaderMatcher, inherited: tuple[dict[
     if best_row is not None and len(best) >= min(2, len(headers.labels)):
         if len(best) == len(headers.labels):
             return best, set()
-        inferred = _infer_columns(best, best_row, headers.labels, expected)
+        # Where answers usually sit: the mapping's cells, else the header of the table before (forms
+        # with one table per item repeat one header: anchor-only mappings have no cells).
+        before = {(a.field, a.level): col for col, a in inherited[0].items()}
+        inferred = _infer_columns(best, best_row, headers.labels, {**before, **expected})
         return {**best, **inferred}, set(inferred)
     return inherited  # a table split across pages: its header did not repeat
 
@@ -206,7 +209,7 @@ def _infer_columns(found: dict[int, ColumnAnchor], row: Row, labels: tuple[tuple
                    expected: dict[tuple[str, str | None], int]) -> dict[int, ColumnAnchor]:
     """Columns a header leaves unnamed (a stray text in its cell), placed by the named columns around them.
 
-    The mapping says in which grid column each answer usually sits. A column
+    ``expected`` says in which grid column each answer usually sits. A column
     the header does not name is taken to be where its nearest named
     neighbours on both sides (or on its one side, at the table's edge) put
     it, when they are shifted alike from where the mapping has them, and a
