@@ -235,6 +235,8 @@ def _text_of(ctx: _Context, item: str, key: str, loc: _Located) -> str:
     no control to tell them apart is reported: its whole text goes to the
     answer whose column it starts in, none to the others.
     """
+    if loc.cell.span == 1 and len(loc.cell.controls) < 2:
+        return ctx.clean(loc.cell.text)  # the usual cell: one answer, at most one control
     if loc.control is not None and text_controls(loc.cell) > 1:
         return ctx.clean(loc.control.text)
     columns = ctx.index.columns.get(loc.table, {})
