@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
-from docxform.compare import Comparison
 from docxform.errors import DocxformError, FileError
-from docxform.feedback import FeedbackOutcome
 from docxform.files import write_file
 from docxform.framework import BUILTIN_IDS, check_definition, load_framework
 from docxform.framework.model import Framework
@@ -34,7 +32,9 @@ from docxform.pipeline import CollateResult, SummaryResult
 from docxform.problems import Problem
 from docxform.validate import ValidationReport
 
-if TYPE_CHECKING:  # the writer is imported by the commands that write: a parse run never loads it
+if TYPE_CHECKING:  # imported by the commands that use them: a parse run never loads the writer
+    from docxform.compare import Comparison
+    from docxform.feedback import FeedbackOutcome
     from docxform.generate.output import GeneratedForm
 
 __all__ = [
