@@ -160,7 +160,7 @@ def generate_plan(framework: str, output: str, source: str | None, partnership: 
               help="Write JSON here: a folder (ends in '/', exists, or several inputs) gets one file each; else the file.")
 @click.option("-j", "--jobs", default=1, show_default=True, help="Worker processes.")
 def parse(files: tuple[str, ...], mapping: str | None, framework: str | None, output: str | None, jobs: int) -> None:
-    """Parse returned forms (.docx, .doc, .odt, .rtf) or plans (.xlsx) into JSON.
+    """Parse returned forms (.docx, .doc, .odt, .rtf, Word 2003 XML) or plans (.xlsx) into JSON.
 
     One JSON document per file: into the folder given by -o (named after each
     input), or to stdout (indented for one file, one line per file for

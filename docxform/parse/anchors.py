@@ -252,28 +252,43 @@ def _index_rows(table: Table, ids: Set[str], columns: dict[int, ColumnAnchor], h
         if item:
             index.rows.setdefault(item, []).append(ref)
             previous = item
-            continue
-        if not columns:
-            continue
-        if previous and row.cells and row.cells[0].merged_continue:
-            index.rows[previous].append(ref)  # the id cell is merged down: still the same item
-            index.continued.add(ref)
-            continue
-        continued = _continuation(row, columns, headers, in_table) if previous else []
-        if continued:
-            index.continued_texts.setdefault(previous or "", []).extend((ref, f, text) for f, text in continued)
-            continue
-        if headers.reads_like_header(row, in_table):
-            continue
-        stray = _looks_like_id(row)
-        if stray and stray not in ids and len(row.cells) > 2:
-            index.unknown_ids.append((ref, stray))
-            continue
-        has_answer = any(
-            (c.text.strip() or c.marks or any(k.checked for k in c.controls))
-            for c in row.cells if c.col in columns)
-        if has_answer and previous and len(row.cells) > 1:
-            index.unanchored.append((ref, previous))
+        elif columns:
+            _row_without_id(_RowContext(row, ref, previous, columns, headers, in_table), ids, index)
+
+
+class _RowContext(NamedTuple):
+    """A row with no id, and what it is read against: the item above, the table's columns and labels."""
+
+    row: Row
+    ref: RowRef
+    previous: str | None
+    columns: dict[int, ColumnAnchor]
+    headers: _HeaderMatcher
+    in_table: set[int]
+
+
+def _row_without_id(at: _RowContext, ids: Set[str], index: AnchorIndex) -> None:
+    """What a row that names no item is: more of the item above, a header, a stray id, or unread answers."""
+    row, ref, previous = at.row, at.ref, at.previous
+    if previous and row.cells and row.cells[0].merged_continue:
+        index.rows[previous].append(ref)  # the id cell is merged down: still the same item
+        index.continued.add(ref)
+        return
+    continued = _continuation(row, at.columns, at.headers, at.in_table) if previous else []
+    if previous and continued:
+        index.continued_texts.setdefault(previous, []).extend((ref, f, text) for f, text in continued)
+        return
+    if at.headers.reads_like_header(row, at.in_table):
+        return
+    stray = _looks_like_id(row)
+    if stray and stray not in ids and len(row.cells) > 2:
+        index.unknown_ids.append((ref, stray))
+        return
+    has_answer = any(
+        (c.text.strip() or c.marks or any(k.checked for k in c.controls))
+        for c in row.cells if c.col in at.columns)
+    if has_answer and previous and len(row.cells) > 1:
+        index.unanchored.append((ref, previous))
 
 
 def _continuation(row: Row, columns: dict[int, ColumnAnchor], headers: _HeaderMatcher,
