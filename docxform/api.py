@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from docxform.compare import Comparison
 from docxform.errors import DocxformError, FileError
@@ -55,11 +55,18 @@ __all__ = [
     "generate_plan",
     "merge",
     "parse",
+    "round_ingest",
+    "round_report",
+    "round_start",
+    "round_status",
     "show",
     "summarise",
     "to_json",
     "validate",
 ]
+
+if TYPE_CHECKING:
+    from docxform.round import IngestResult, ReportResult, RoundStatus, StartResult
 
 
 class FrameworkInfo(TypedDict):
@@ -349,3 +356,32 @@ def compare(inputs: Sequence[str | Path], output: str | Path | None = None, *, h
     if html is not None:
         write_file(Path(html), render_trend_html(comparison))
     return comparison
+
+
+def round_start(framework: str, folder: str | Path, *, respondents: str | Path | None = None,
+                partnership: str = "", layout: str | None = None, due: str | None = None) -> StartResult:
+    """Start a survey round in ``folder``: forms to send and the round's store (:mod:`docxform.round`)."""
+    from docxform.round import start
+
+    return start(framework, folder, respondents=respondents, partnership=partnership, layout=layout, due=due)
+
+
+def round_ingest(folder: str | Path, paths: Sequence[str | Path]) -> IngestResult:
+    """Receive returns (files, folders, .eml, mbox) into a round; one outcome line per file."""
+    from docxform.round import ingest
+
+    return ingest(folder, list(paths))
+
+
+def round_status(folder: str | Path) -> RoundStatus:
+    """Who returned, who is outstanding, versions and problem counts (a :class:`docxform.round.RoundStatus`)."""
+    from docxform.round import status
+
+    return status(folder)
+
+
+def round_report(folder: str | Path, output: str | Path | None = None) -> ReportResult:
+    """The round's outputs from its current returns (summary, HTML, merged.json, consolidated form, plan)."""
+    from docxform.round import report
+
+    return report(folder, output)

@@ -377,6 +377,11 @@ def compare(inputs: tuple[str, ...], output: str | None, html: str | None, as_js
             click.echo(path)
 
 
+from docxform.cli_round import round_group  # noqa: E402  (the round's commands live in their own module)
+
+cli.add_command(round_group)
+
+
 def main() -> None:
     """Entry point: one-line errors, never a traceback (unless DOCXFORM_DEBUG=1)."""
     try:

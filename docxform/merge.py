@@ -22,6 +22,7 @@ from typing import Any
 from docxform import __version__
 from docxform.consensus import REASON_APART, REASON_NO_MAJORITY, Rule, judge
 from docxform.framework.model import Framework, RatingScale
+from docxform.identity import personalised_form_id
 from docxform.problems import Problem, problem
 from docxform.prompts import prompt_answers
 from docxform.returns import respondent_label, respondent_name, source_of, text_value
@@ -39,6 +40,7 @@ class _Return:
     form_id: str | None
     path: str
     sha256: str
+    person_form: str | None = None  # the form id when it names a person (docxform.identity)
 
 
 def _fold(text: str) -> str:
@@ -133,7 +135,11 @@ def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonym
     Returns of another framework or version are left out and reported
     (framework-mismatch). Duplicates (same non-null form id, or same
     respondent name in the same partnership, ignoring case) keep the
-    latest, i.e. the one given last, and are reported (duplicate-return). When every return names a different
+    latest, i.e. the one given last, and are reported (duplicate-return).
+    Only a personalised form's id names a person: copies of a generic form
+    share the blank's id and are told apart by the typed name
+    (:mod:`docxform.identity`); callers put the returns in "later" order
+    with :func:`docxform.identity.later_order`. When every return names a different
     partnership, the returns are a region's partnerships rather than one
     partnership's members, and respondents are labelled by partnership.
     ``anonymise`` replaces respondent identities (name, form id, file path)
@@ -205,7 +211,8 @@ def _make_return(data: dict[str, Any]) -> _Return:
     form_id = data.get("form_id")
     return _Return(data=data, name=respondent_name(data), label=respondent_label(data),
                    form_id=form_id if isinstance(form_id, str) and form_id else None,
-                   path=str(source.get("path") or ""), sha256=str(source.get("sha256") or ""))
+                   path=str(source.get("path") or ""), sha256=str(source.get("sha256") or ""),
+                   person_form=personalised_form_id(data))
 
 
 def _dedupe(returns: list[_Return]) -> tuple[list[_Return], list[tuple[_Return, _Return, str]]]:
@@ -224,8 +231,8 @@ def _dedupe(returns: list[_Return]) -> tuple[list[_Return], list[tuple[_Return, 
         matches: dict[int, str] = {}
         if ret.name and _who(ret) in by_name:
             matches[by_name[_who(ret)]] = "respondent"
-        if ret.form_id and ret.form_id in by_form:
-            matches[by_form[ret.form_id]] = "form_id"
+        if ret.person_form and ret.person_form in by_form:
+            matches[by_form[ret.person_form]] = "form_id"
         if not matches:
             slot = len(slots)
             slots.append(ret)
@@ -240,8 +247,8 @@ def _dedupe(returns: list[_Return]) -> tuple[list[_Return], list[tuple[_Return, 
                 if old_slot != slot:
                     moved[old_slot] = slot
             slots[slot] = ret
-        if ret.form_id:
-            by_form[ret.form_id] = slot
+        if ret.person_form:
+            by_form[ret.person_form] = slot
         if ret.name:
             by_name[_who(ret)] = slot
     dropped = []
@@ -266,8 +273,8 @@ def _who(ret: _Return) -> str:
 
 
 def _forget(ret: _Return, by_form: dict[str, int], by_name: dict[str, int]) -> None:
-    if ret.form_id:
-        by_form.pop(ret.form_id, None)
+    if ret.person_form:
+        by_form.pop(ret.person_form, None)
     if ret.name:
         by_name.pop(_who(ret), None)
 

@@ -94,8 +94,18 @@ def check_return(data: Any, path: str | Path | None = None) -> None:
             raise fail(f"unknown problem code {entry['code']!r}")
 
 
-def validate_return(data: dict[str, Any], framework: Framework, *, expected: Framework | None = None) -> list[Problem]:
+#: Validation stages: a survey response is one person's view; the partnership's return is the endorsed form.
+STAGES = ("survey", "partnership")
+
+
+def validate_return(data: dict[str, Any], framework: Framework, *, expected: Framework | None = None,
+                    stage: str = "partnership") -> list[Problem]:
     """The return's own parse problems, then the framework's rules applied to it.
+
+    ``stage`` "survey" leaves out the form-level rules (required form fields,
+    signatories): a survey respondent is not meant to sign for the
+    partnership or date its assessment; those apply to the partnership's
+    return (the consolidated form).
 
     ``expected`` is the framework the caller asked for; without it the
     return must belong to ``framework`` itself. A return of another
@@ -115,7 +125,8 @@ def validate_return(data: dict[str, Any], framework: Framework, *, expected: Fra
                 file=file, hint="validate it against its own framework, or send the respondent the right form"))
     else:
         problems.extend(check_items(data, framework, file, problems))
-        problems.extend(check_fields(data, framework, file))
+        if stage != "survey":
+            problems.extend(check_fields(data, framework, file))
     problems.sort(key=_order(framework))
     return problems
 
