@@ -265,7 +265,10 @@ def merge(paths: list[str | Path], output: str | Path, *, framework: str | None 
     rule = make_rule(consensus, threshold)
     returns, errors = load_inputs(list(expand_paths([str(p) for p in paths])), framework=framework)
     require_some(returns, errors)
-    merged = merge_returns(returns, framework_of(returns, framework), anonymise=anonymise, consensus=rule)
+    from docxform.identity import in_later_order
+
+    merged = merge_returns(in_later_order(returns), framework_of(returns, framework), anonymise=anonymise,
+                           consensus=rule)
     write_file(Path(output), to_json(merged))
     return MergeResult(merged, errors, len(merged["respondents"]), len(merged["items"]))
 
@@ -305,11 +308,19 @@ def feedback(paths: list[str | Path], output: str | Path, *, framework: str | No
 
 
 def validate(paths: list[str | Path], *, framework: str | None = None,
-             xlsx: str | Path | None = None) -> ValidationReport:
-    """Check returns against their framework's rules; with ``xlsx``, also write the report as a workbook."""
+             xlsx: str | Path | None = None, stage: str = "auto") -> ValidationReport:
+    """Check returns against their framework's rules; with ``xlsx``, also write the report as a workbook.
+
+    ``stage``: "survey" leaves out the form-level rules (signatories, the
+    partnership's date), "partnership" applies them; "auto" treats a form
+    issued to one person as a survey response. No inputs at all is an error.
+    """
     from docxform.validate import validate_files
 
-    report = validate_files(expand_paths([str(p) for p in paths]), framework)
+    files = expand_paths([str(p) for p in paths])
+    if not files:
+        raise DocxformError(None, f"no returns found in {', '.join(map(str, paths))}")
+    report = validate_files(files, framework, stage=stage)
     if xlsx:
         report.write_workbook(Path(xlsx))
     return report

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from docxform.oxml.coreprops import last_saved
+
 #: How an identity was established (stable strings: stored by the round, shown in reports).
 BY_FORM = "form_id"
 BY_NAME = "respondent"
@@ -110,9 +112,33 @@ def later_order(times: Sequence[str | None]) -> list[int]:
     return order
 
 
-def merge_summary(merged: dict[str, Any], given: int) -> str:
+def in_later_order(returns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Returns in the order that lets a later version replace an earlier one of the same person.
+
+    "Later" is the document's own last-saved time where both versions have
+    one, else the order given; never the file name. Only versions of one
+    person swap places, so returns of different people keep their order.
+    """
+    times = [last_saved(path) if path.lower().endswith(".docx") else None
+             for path in (str((r.get("source") or {}).get("path") or "") for r in returns)]
+    groups: dict[str, list[int]] = {}
+    for index, data in enumerate(returns):
+        key = identify(data).key
+        if key:
+            groups.setdefault(key, []).append(index)
+    order = list(range(len(returns)))
+    for members in groups.values():
+        for place, index in zip(members, (members[i] for i in later_order([times[m] for m in members])),
+                                strict=True):
+            order[place] = index
+    return [returns[i] for i in order]
+
+
+def merge_summary(merged: dict[str, Any]) -> str:
     """One line for the terminal: how many returns were merged, how many replaced, and why."""
     duplicates = merged.get("duplicates") or []
+    left_out = sum(p.get("code") == "framework-mismatch" for p in merged.get("problems") or [])
+    given = len(merged.get("respondents") or []) + len(duplicates) + left_out
     reasons: dict[str, int] = {}
     for dup in duplicates:
         reasons[dup.get("reason", "")] = reasons.get(dup.get("reason", ""), 0) + 1
@@ -124,7 +150,7 @@ def merge_summary(merged: dict[str, Any], given: int) -> str:
         line += f"; {len(duplicates)} replaced by a later version ({', '.join(parts)})"
     else:
         line += "; none replaced"
-    return line
+    return line + (f"; {left_out} of another framework left out" if left_out else "")
 
 
 def changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:

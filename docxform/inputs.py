@@ -125,12 +125,16 @@ def _check_merged(data: dict[str, Any], path: Path) -> None:
         raise DocxformError(path, "not a merged dataset: every item must be an object")
 
 
+#: What a folder given as input contributes: returns, and parsed returns (parse JSON).
+FOLDER_SUFFIXES = (".docx", ".doc", ".odt", ".rtf", ".docm", ".json")
+
+
 def expand_paths(paths: list[str]) -> list[Path]:
     """Files as given; folders contribute their .docx/.doc/.odt/.rtf/.json files, sorted."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(f for f in p.iterdir() if f.suffix.lower() in (".docx", ".doc", ".odt", ".rtf", ".docm")
+            out += sorted(f for f in p.iterdir() if f.suffix.lower() in FOLDER_SUFFIXES
                           and not f.name.startswith((".", "~$")))
         else:
             out.append(p)

@@ -107,15 +107,15 @@ def incoming(paths: list[Path]) -> Iterator[Incoming | IngestLine]:
 
 
 def _from_file(path: Path, *, explicit: bool) -> Iterator[Incoming | IngestLine]:
-    name = str(path)
+    name, short = str(path), path.name
     if path.exists() and is_mail(path):
         try:
             found = list(attachments(path))
         except DocxformError as exc:
-            yield IngestLine(name, name, "unreadable", cause=exc.cause)
+            yield IngestLine(short, name, "unreadable", cause=exc.cause)
             return
         if not found:
-            yield IngestLine(name, name, "skipped", cause="an e-mail with no attachment")
+            yield IngestLine(short, name, "skipped", cause="an e-mail with no attachment")
         for att in found:
             if PurePath(att.name).suffix.lower() in RETURN_SUFFIXES:
                 yield Incoming(att.name, name, att.data, att.sender, att.sent_at)
@@ -123,7 +123,7 @@ def _from_file(path: Path, *, explicit: bool) -> Iterator[Incoming | IngestLine]
                 yield IngestLine(att.name, name, "skipped", cause="attachment is not a return")
         return
     if not explicit and path.suffix.lower() not in RETURN_SUFFIXES:
-        yield IngestLine(name, name, "skipped", cause=f"not a return ({path.suffix or 'no extension'})")
+        yield IngestLine(short, name, "skipped", cause=f"not a return ({path.suffix or 'no extension'})")
         return
     try:
         yield Incoming(path.name, name, read_input(path, limit=MAX_RETURN_BYTES, what="return"))

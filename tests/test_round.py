@@ -1,0 +1,157 @@
+"""The survey round through the CLI: 12 people, one never returns, one by e-mail, one corrects.
+
+Expected numbers are computed here from the ratings the test filled in, then
+compared with what the round says (status JSON, merged.json); nothing is
+taken from docxform's own data to check docxform.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from docxform.framework import load_framework
+from tests.support.roundkit import fill_return, known_ratings, run, set_last_saved, status_json, write_eml
+
+FW = load_framework("sa2003")
+LEVELS = FW.rating_scale.keys
+ITEMS = [i.id for i in FW.items]
+ORGS = ["Salford City Council", "Greater Manchester Police", "Salford PCT"]
+NAMES = ["Ann Archer", "Ben Bell", "Cara Cole", "Dev Dutta", "Eve Evans", "Fay Ford", "Gus Gray", "Hal Hunt",
+         "Ivy Iles", "Jon Jay", "Kim Kerr", "Lee Lowe"]
+NEVER = "Lee Lowe"
+BY_MAIL = "Ben Bell"
+CORRECTS = "Cara Cole"
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def cycle(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("round")
+    people = root / "people.csv"
+    people.write_text("name,organisation,role,email\n" + "".join(
+        f"{n},{ORGS[i % 3]},Member,{n.split()[0].lower()}@example.org\n" for i, n in enumerate(NAMES)), "utf-8")
+    rnd = root / "r"
+    started = run("round", "start", "sa2003", str(rnd), "--respondents", str(people), "--partnership", "Test CDRP",
+                  "--due", "2004-03-31")
+    assert started.returncode == 0, started.stderr
+    inbox = root / "inbox"
+    inbox.mkdir()
+    current: dict[str, dict[str, str]] = {}
+    for n, name in enumerate(NAMES):
+        if name == NEVER:
+            continue
+        form = rnd / "forms" / f"sa2003-{name.lower().replace(' ', '-')}.docx"
+        ratings = known_ratings(ITEMS, LEVELS, n)
+        current[name] = ratings
+        if name == BY_MAIL:
+            attached = fill_return(form, root / "ben.docx", ratings)
+            write_eml(inbox / "message.eml", "ben@example.org", datetime(2004, 3, 2, 9, 30, tzinfo=UTC), attached)
+        elif name == CORRECTS:
+            first = fill_return(form, inbox / "Cara Cole.docx", ratings)
+            set_last_saved(first, "2004-03-01T10:00:00Z")
+            corrected = dict(ratings, **{"1.1": "doing_well" if ratings["1.1"] != "doing_well" else "gap_identified",
+                                         "2.1": "working_towards" if ratings["2.1"] != "working_towards"
+                                         else "some_success"})
+            second = fill_return(form, inbox / "Cara Cole (corrected).docx", corrected)
+            set_last_saved(second, "2004-03-05T16:00:00Z")
+            current[name] = corrected
+        else:
+            fill_return(form, inbox / f"{name}.docx", ratings)
+    ingested = run("round", "ingest", str(rnd), str(inbox))
+    return {"root": root, "round": rnd, "inbox": inbox, "current": current, "ingest": ingested,
+            "first_ratings": known_ratings(ITEMS, LEVELS, NAMES.index(CORRECTS))}
+
+
+def test_ingest_says_one_line_per_file(cycle: dict[str, Any]) -> None:
+    done = cycle["ingest"]
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 12  # 9 returns, a first version and its correction, one e-mail
+    assert sum(": new;" in line for line in lines) == 11
+    assert sum(": resubmission;" in line for line in lines) == 1
+    assert any("message.eml (ben.docx): Ben Bell: new" in line for line in lines)
+
+
+def test_status_lists_exactly_the_outstanding_person(cycle: dict[str, Any]) -> None:
+    state = status_json(cycle["round"])
+    outstanding = [r["name"] for r in state["respondents"] if r["state"] == "outstanding"]
+    assert outstanding == [NEVER]
+    assert state["counts"]["invited"] == 12 and state["counts"]["returned"] == 11
+    chase = cycle["root"] / "chase.csv"
+    assert run("round", "status", str(cycle["round"]), "--chase", str(chase)).returncode == 0
+    assert chase.read_text("utf-8").splitlines() == [
+        "name,email,organisation,role,form", f"{NEVER},lee@example.org,{ORGS[11 % 3]},Member,sa2003-lee-lowe.docx"]
+    ben = next(r for r in state["respondents"] if r["name"] == BY_MAIL)
+    assert ben["history"][0]["when"] == "2004-03-02T09:30:00Z"  # the e-mail's Date
+
+
+def test_the_correction_replaced_the_first_version(cycle: dict[str, Any]) -> None:
+    state = status_json(cycle["round"])
+    cara = next(r for r in state["respondents"] if r["name"] == CORRECTS)
+    assert cara["state"] == "resubmitted" and cara["versions"] == 2
+    assert [v["file"] for v in cara["history"]] == ["Cara Cole.docx", "Cara Cole (corrected).docx"]
+    assert [v["current"] for v in cara["history"]] == [False, True]
+    first, now = cycle["first_ratings"], cycle["current"][CORRECTS]
+    expected = [{"item": i, "field": "rating", "before": first[i], "after": now[i]} for i in ITEMS if first[i] != now[i]]
+    assert cara["history"][1]["changes"] == expected
+    assert len(expected) == 2
+    text = run("round", "status", str(cycle["round"])).stdout
+    assert f"changed 1.1 rating: {first['1.1']} -> {now['1.1']}" in text
+
+
+def test_merged_counts_equal_the_known_ratings(cycle: dict[str, Any]) -> None:
+    out = cycle["root"] / "report1"
+    done = run("round", "report", str(cycle["round"]), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "11 of 12 returned" in done.stdout
+    import json
+
+    merged = json.loads((out / "merged.json").read_text("utf-8"))
+    assert sorted(r["name"] for r in merged["respondents"]) == sorted(cycle["current"])
+    for item in ITEMS:
+        counts = Counter(r[item] for r in cycle["current"].values())
+        assert merged["items"][item]["counts"] == {lv: counts.get(lv, 0) for lv in LEVELS}, item
+    orgs = {r["name"]: r["organisation"] for r in merged["respondents"]}
+    assert orgs[BY_MAIL] == ORGS[NAMES.index(BY_MAIL) % 3]
+    assert "11 of 12 returned; outstanding: Lee Lowe" in (out / "report.html").read_text("utf-8")
+    for name in ("summary.xlsx", "consolidated.docx", "plan.xlsx"):
+        assert (out / name).is_file()
+
+
+def test_ingesting_again_changes_nothing(cycle: dict[str, Any]) -> None:
+    before = status_json(cycle["round"])
+    db = cycle["round"] / "round.sqlite"
+    again = run("round", "ingest", str(cycle["round"]), str(cycle["inbox"]))
+    assert again.returncode == 0, again.stderr
+    assert all("same as before" in line for line in again.stdout.splitlines())
+    assert status_json(cycle["round"]) == before
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM receipt").fetchone()[0] == 12
+        assert conn.execute("SELECT COUNT(*) FROM version").fetchone()[0] == 12
+
+
+def test_emptying_the_inbox_and_reporting_again_gives_the_same_outputs(cycle: dict[str, Any]) -> None:
+    first = cycle["root"] / "report-a"
+    assert run("round", "report", str(cycle["round"]), "-o", str(first)).returncode == 0
+    shutil.rmtree(cycle["inbox"])
+    second = cycle["root"] / "report-b"
+    assert run("round", "report", str(cycle["round"]), "-o", str(second)).returncode == 0
+    for name in ("merged.json", "report.html", "status.json", "summary.xlsx", "plan.xlsx", "consolidated.docx"):
+        assert _digest(first / name) == _digest(second / name), name
+    cycle["inbox"].mkdir()  # later tests in this module may look at it
+
+
+def test_generated_outputs_pass_the_ooxml_check(cycle: dict[str, Any], ooxml_check: Any) -> None:
+    out = cycle["root"] / "report1"
+    assert ooxml_check(out / "summary.xlsx", out / "consolidated.docx", out / "plan.xlsx") == ""

@@ -1,0 +1,234 @@
+"""Who is who across round, merge and collate; concurrent ingests; bad files; validation by stage."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mailbox
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime
+from email import message_from_bytes
+from pathlib import Path
+
+import pytest
+
+from docxform.framework import load_framework
+from docxform.round.store import SCHEMA_VERSION, open_store
+from docxform.validate import validate_return
+from tests.support.roundkit import fill_return, known_ratings, run, set_last_saved, status_json, write_eml
+
+FW = load_framework("sa2003")
+ITEMS = [i.id for i in FW.items]
+LEVELS = FW.rating_scale.keys
+TYPED = ["Asha Patel", "Bill Moss", "Cath Ng", "Dan Roe", "Ella Fox", "Finn Lee", "Gita Rao", "Hugh Day"]
+
+
+@pytest.fixture(scope="module")
+def generic(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One blank form e-mailed to 8 people, who each type their name on it."""
+    root = tmp_path_factory.mktemp("generic")
+    rnd = root / "r"
+    assert run("round", "start", "sa2003", str(rnd), "--partnership", "Open CDRP").returncode == 0
+    [blank] = sorted((rnd / "forms").glob("*.docx"))
+    returns = root / "returns"
+    returns.mkdir()
+    ratings = {}
+    for n, name in enumerate(TYPED):
+        ratings[name] = known_ratings(ITEMS, LEVELS, 100 + n)
+        fill_return(blank, returns / f"copy-{n}.docx", ratings[name], name=name)
+    ingested = run("round", "ingest", str(rnd), str(returns))
+    return {"root": root, "round": rnd, "returns": returns, "ratings": ratings, "ingest": ingested}
+
+
+def test_a_generic_form_sent_to_eight_people_gives_eight_respondents(generic: dict) -> None:
+    done = generic["ingest"]
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 8
+    state = status_json(generic["round"])
+    assert sorted(r["name"] for r in state["respondents"]) == sorted(TYPED)
+    assert {r["state"] for r in state["respondents"]} == {"returned"}
+    out = generic["root"] / "report"
+    assert "8 returns" in run("round", "report", str(generic["round"]), "-o", str(out)).stdout
+    merged = json.loads((out / "merged.json").read_text("utf-8"))
+    assert len(merged["respondents"]) == 8
+    counts = {lv: sum(r["1.1"] == lv for r in generic["ratings"].values()) for lv in LEVELS}
+    assert merged["items"]["1.1"]["counts"] == counts
+
+
+def test_merge_keeps_all_eight_copies_and_says_so(generic: dict) -> None:
+    out = generic["root"] / "merged.json"
+    done = run("merge", str(generic["returns"]), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "8 returns read, 8 respondents merged; none replaced" in done.stdout
+    assert len(json.loads(out.read_text("utf-8"))["respondents"]) == 8
+
+
+def test_merge_and_collate_keep_the_later_saved_version_not_the_later_name(generic: dict, tmp_path: Path) -> None:
+    [blank] = sorted((generic["round"] / "forms").glob("*.docx"))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    old, new = known_ratings(ITEMS, LEVELS, 1), known_ratings(ITEMS, LEVELS, 2)
+    set_last_saved(fill_return(blank, folder / "zoe.docx", old, name="Zoe Hart"), "2004-03-01T10:00:00Z")
+    set_last_saved(fill_return(blank, folder / "zoe (corrected).docx", new, name="Zoe Hart"), "2004-03-09T10:00:00Z")
+    fill_return(blank, folder / "yan.docx", old, name="Yan Wu")
+    done = run("merge", str(folder), "-o", str(tmp_path / "m.json"))
+    assert "3 returns read, 2 respondents merged; 1 replaced by a later version (1 by same typed name" in done.stdout
+    merged = json.loads((tmp_path / "m.json").read_text("utf-8"))
+    assert merged["items"]["1.1"]["responses"]["Zoe Hart"]["rating"] == new["1.1"]
+    assert merged["duplicates"][0]["kept"]["path"].endswith("zoe (corrected).docx")
+    collated = run("collate", str(folder), "-o", str(tmp_path / "out"))
+    assert "1 replaced by a later version" in collated.stdout
+    merged = json.loads((tmp_path / "out" / "merged.json").read_text("utf-8"))
+    assert merged["items"]["2.1"]["responses"]["Zoe Hart"]["rating"] == new["2.1"]
+
+
+def test_two_ingests_at_the_same_moment_both_land(generic: dict, tmp_path: Path) -> None:
+    rnd = tmp_path / "r"
+    assert run("round", "start", "sa2003", str(rnd)).returncode == 0
+    [blank] = sorted((rnd / "forms").glob("*.docx"))
+    batches = [tmp_path / "a", tmp_path / "b"]
+    for b, batch in enumerate(batches):
+        batch.mkdir()
+        for n in range(5):
+            fill_return(blank, batch / f"{n}.docx", known_ratings(ITEMS, LEVELS, 10 * b + n), name=f"P{b}{n}")
+    shared = batches[0] / "0.docx"
+    (batches[1] / "same-bytes.docx").write_bytes(shared.read_bytes())
+    procs = [subprocess.Popen([sys.executable, "-m", "docxform", "round", "ingest", str(rnd), str(batch)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for batch in batches]
+    results = [(*p.communicate(timeout=300), p.returncode) for p in procs]
+    for _out, err, code in results:
+        assert code == 0 and "Traceback" not in err, err
+    state = status_json(rnd)
+    assert sorted(r["name"] for r in state["respondents"]) == sorted(f"P{b}{n}" for b in range(2) for n in range(5))
+    assert state["counts"]["receipts"] == 10  # 11 files, one the same bytes as another
+    lines = results[0][0].splitlines() + results[1][0].splitlines()
+    assert sum("same as before" in line for line in lines) == 1
+
+
+def test_bad_files_are_one_line_each_and_the_rest_lands(tmp_path: Path) -> None:
+    rnd = tmp_path / "r"
+    assert run("round", "start", "sa2003", str(rnd)).returncode == 0
+    [blank] = sorted((rnd / "forms").glob("*.docx"))
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    fill_return(blank, inbox / "good.docx", known_ratings(ITEMS, LEVELS, 3), name="Good Person")
+    (inbox / "damaged.docx").write_bytes(b"PK\x03\x04 this is not really a zip")
+    (inbox / "notes.txt").write_text("not a return", "utf-8")
+    xxe = inbox / "hostile.docx"
+    _hostile_docx(blank, xxe)
+    good_mail = fill_return(blank, tmp_path / "mailed.docx", known_ratings(ITEMS, LEVELS, 4), name="Mail Person")
+    evil = write_eml(inbox / "evil.eml", "x@example.org", datetime(2004, 3, 3, tzinfo=UTC), good_mail)
+    _rename_attachment(evil, "../../../../tmp/escape.docx")
+    (inbox / "broken.eml").write_bytes(b"\xff\xfe\x00garbage")
+    hashes = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in inbox.iterdir()}
+    done = run("round", "ingest", str(rnd), str(inbox))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    errors = done.stderr.splitlines()
+    assert len(errors) == 2 and any("damaged.docx: unreadable" in e for e in errors)
+    assert any("hostile.docx: unreadable" in e and "DOCTYPE" in e for e in errors)
+    assert "notes.txt: skipped" in done.stdout
+    assert sorted(r["name"] for r in status_json(rnd)["respondents"]) == ["Good Person", "Mail Person"]
+    assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in inbox.iterdir()} == hashes
+    assert not Path("/tmp/escape.docx").exists()
+    assert len(status_json(rnd)["unreadable"]) == 2
+
+
+def _hostile_docx(blank: Path, target: Path) -> None:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(blank) as zin:
+        parts = {n: zin.read(n) for n in zin.namelist()}
+    parts["word/document.xml"] = (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                                  + parts["word/document.xml"].split(b"?>", 1)[1])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zout:
+        for name, blob in parts.items():
+            zout.writestr(name, blob)
+    target.write_bytes(buffer.getvalue())
+
+
+def _rename_attachment(eml: Path, name: str) -> None:
+    msg = message_from_bytes(eml.read_bytes())
+    for part in msg.walk():
+        if part.get_filename():
+            part.replace_header("Content-Disposition", f'attachment; filename="{name}"')
+    eml.write_bytes(bytes(msg))
+
+
+def test_mbox_export_and_the_email_date_decides(tmp_path: Path) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text("name,email\nMo Shah,mo@example.org\nNia Lowe,nia@example.org\n", "utf-8")
+    rnd = tmp_path / "r"
+    assert run("round", "start", "sa2003", str(rnd), "--respondents", str(people)).returncode == 0
+    form = rnd / "forms" / "sa2003-mo-shah.docx"
+    early, late = known_ratings(ITEMS, LEVELS, 5), known_ratings(ITEMS, LEVELS, 6)
+    box = mailbox.mbox(tmp_path / "export.mbox")
+    for ratings, when, label in ((late, datetime(2004, 3, 9, tzinfo=UTC), "b"),
+                                 (early, datetime(2004, 3, 1, tzinfo=UTC), "a")):
+        attached = fill_return(form, tmp_path / f"{label}.docx", ratings)
+        box.add(write_eml(tmp_path / f"{label}.eml", "mo@example.org", when, attached).read_bytes())
+    box.close()
+    done = run("round", "ingest", str(rnd), str(tmp_path / "export.mbox"))
+    assert done.returncode == 0, done.stderr
+    mo = next(r for r in status_json(rnd)["respondents"] if r["name"] == "Mo Shah")
+    assert mo["versions"] == 2 and [v["file"] for v in mo["history"]] == ["a.docx", "b.docx"]
+    merged = json.loads(json.dumps(__import__("docxform.round", fromlist=["x"]).current_merged(rnd)))
+    assert merged["items"]["1.1"]["responses"]["Mo Shah"]["rating"] == late["1.1"]
+
+
+def test_a_different_name_typed_on_a_personalised_form_is_reported(tmp_path: Path) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text("name\nMo Shah\n", "utf-8")
+    rnd = tmp_path / "r"
+    assert run("round", "start", "sa2003", str(rnd), "--respondents", str(people)).returncode == 0
+    fill_return(rnd / "forms" / "sa2003-mo-shah.docx", tmp_path / "x.docx", known_ratings(ITEMS, LEVELS, 7),
+                name="Someone Else")
+    done = run("round", "ingest", str(rnd), str(tmp_path / "x.docx"))
+    assert "Mo Shah: new" in done.stdout and "'Someone Else' is typed" in done.stdout
+    [mo] = status_json(rnd)["respondents"]
+    assert mo["state"] == "returned" and "Someone Else" in mo["history"][0]["notices"][0]
+
+
+def test_survey_responses_get_no_signatory_errors_but_the_partnership_return_does(generic: dict) -> None:
+    returns = sorted(generic["returns"].glob("*.docx"))
+    from docxform.parse import parse_form
+
+    data = parse_form(returns[0]).to_dict()
+    survey = {p.code for p in validate_return(data, FW, stage="survey")}
+    partnership = {p.code for p in validate_return(data, FW, stage="partnership")}
+    assert "signature-missing" not in survey and "signature-missing" in partnership
+    assert {p.code for p in validate_return(data, FW)} == partnership  # a generic copy: "auto" means partnership
+    data["respondent"] = "Someone Issued"
+    assert {p.code for p in validate_return(data, FW)} == survey  # a personalised form: a survey response
+    data["respondent"] = None
+    state = status_json(generic["round"])
+    out = generic["root"] / "report-sig"
+    assert run("round", "report", str(generic["round"]), "-o", str(out)).returncode == 0
+    problems = json.loads((out / "merged.json").read_text("utf-8"))["problems"]
+    assert not [p for p in problems if p["code"] == "signature-missing"]
+    # what the round counts per respondent is the survey stage: item rules only (no evidence given here)
+    first = next(r for r in state["respondents"] if r["history"][0]["file"] == returns[0].name)
+    assert first["errors"] == sum(p.severity == "error" for p in validate_return(data, FW, stage="survey"))
+    assert all(p.item for p in validate_return(data, FW, stage="survey"))
+    checked = run("validate", str(out / "consolidated.docx"), "--as", "partnership", "--json")
+    codes = {p["code"] for f in json.loads(checked.stdout)["files"] for p in f["problems"]}
+    assert "signature-missing" in codes
+
+
+def test_the_store_is_versioned_and_refuses_a_newer_schema(tmp_path: Path) -> None:
+    rnd = tmp_path / "r"
+    assert run("round", "start", "sa2003", str(rnd)).returncode == 0
+    with sqlite3.connect(rnd / "round.sqlite") as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    done = run("round", "status", str(rnd))
+    assert done.returncode == 1 and "newer docxform" in done.stderr and "Traceback" not in done.stderr
+    missing = run("round", "status", str(tmp_path))
+    assert missing.returncode == 1 and "not a survey round" in missing.stderr
+    with pytest.raises(Exception, match="not a survey round"):
+        open_store(tmp_path / "nowhere")
