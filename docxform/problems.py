@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any, Literal
 
-Severity = Literal["error", "warning"]
+#: "info": a notice that needs no action (e.g. tags lost on a re-save); never counted in headline numbers.
+Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ CODES: dict[str, Code] = _codes(
     Code("row-not-read", "warning", "A row holds answers but names no item (e.g. a row added for notes); it was not read."),
     Code("field-not-found", "warning", "A form-level field was not found in the form."),
     Code("tracked-changes", "warning", "The form has tracked changes; text was read as if they were accepted."),
-    Code("tags-lost", "warning",
+    Code("tags-lost", "info",
          "The form's content-control tags are gone (re-saved by another program); answers were located otherwise."),
     Code("controls-lost", "warning", "The file was converted from another format; form controls may have been lost."),
     Code("framework-mismatch", "error", "The form belongs to another framework or version than the one expected."),
@@ -164,7 +165,7 @@ def problem_from_dict(entry: dict[str, Any], default_file: str | None = None) ->
     severity = entry.get("severity")
     return Problem(
         code=code, message=str(entry.get("message") or CODES[code].summary),
-        severity=severity if severity in ("error", "warning") else CODES[code].severity,
+        severity=severity if severity in ("error", "warning", "info") else CODES[code].severity,
         file=location.get("file") or default_file, item=entry.get("item"), field=entry.get("field"),
         table=location.get("table"), row=location.get("row"), cell=location.get("cell"),
         line=location.get("line"), path=location.get("path"), hint=entry.get("hint"),

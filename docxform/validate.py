@@ -367,10 +367,12 @@ class ValidationReport:
 
 def _counts(problems: Sequence[Problem]) -> str:
     errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
+    warnings = sum(p.severity == "warning" for p in problems)
+    notices = len(problems) - errors - warnings
     if not problems:
         return "no problems"
-    return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    text = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    return text + (f" ({notices} notice{'s' if notices != 1 else ''} needing no action)" if notices else "")
 
 
 def _line(p: Problem) -> str:

@@ -155,3 +155,18 @@ def test_emptying_the_inbox_and_reporting_again_gives_the_same_outputs(cycle: di
 def test_generated_outputs_pass_the_ooxml_check(cycle: dict[str, Any], ooxml_check: Any) -> None:
     out = cycle["root"] / "report1"
     assert ooxml_check(out / "summary.xlsx", out / "consolidated.docx", out / "plan.xlsx") == ""
+
+
+def test_status_json_follows_its_schema(cycle: dict[str, Any]) -> None:
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    schema = json.loads(resources.files("docxform.schemas").joinpath("round-status.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    state = status_json(cycle["round"])
+    jsonschema.validate(state, schema)
+    broken = dict(state, respondents=[dict(state["respondents"][0], state="lost")])
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)

@@ -232,3 +232,34 @@ def test_the_store_is_versioned_and_refuses_a_newer_schema(tmp_path: Path) -> No
     assert missing.returncode == 1 and "not a survey round" in missing.stderr
     with pytest.raises(Exception, match="not a survey round"):
         open_store(tmp_path / "nowhere")
+
+
+def test_tags_lost_is_a_notice_not_counted_in_the_headline() -> None:
+    from docxform import api
+
+    report = api.validate([str(Path(__file__).resolve().parents[1] / "samples" / "returns")])
+    lost = [p for p in report.problems if p.code == "tags-lost"]
+    assert len(lost) == 3 and {p.severity for p in lost} == {"info"}  # the three samples re-saved by LibreOffice
+    assert report.warnings == sum(p.severity == "warning" for p in report.problems)
+    assert report.errors + report.warnings == len(report.problems) - 3
+    assert "(1 notice needing no action)" in report.to_text()
+
+
+def test_an_empty_set_of_inputs_is_an_error_never_an_all_clear(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for args in (["validate", str(empty)], ["merge", str(empty), "-o", str(tmp_path / "m.json")],
+                 ["summarise", str(empty), "-o", str(tmp_path / "s.xlsx")]):
+        done = run(*args)
+        assert done.returncode == 1 and done.stderr.startswith("docxform: no "), (args, done.stderr)
+
+
+def test_folders_of_parsed_json_are_read(generic: dict) -> None:
+    parsed = generic["root"] / "parsed"
+    files = sorted(generic["returns"].glob("*.docx"))[:3]
+    assert run("parse", *map(str, files), "-o", str(parsed)).returncode == 0
+    checked = run("validate", str(parsed), "--json")
+    assert [Path(f["path"]).name for f in json.loads(checked.stdout)["files"]] == [f"copy-{n}.json" for n in range(3)]
+    merged = run("merge", str(parsed), "-o", str(generic["root"] / "pm.json"))
+    assert merged.returncode == 0 and "3 returns read, 3 respondents merged" in merged.stdout
+    assert run("summarise", str(parsed), "-o", str(generic["root"] / "ps.xlsx")).returncode == 0

@@ -131,7 +131,7 @@ def _document_warnings(ctx: _Context) -> None:
     elif props.get("docxform.mapping") and ctx.mapping.cells and not any(
             c.tag.startswith("dxf:") for c in ctx.doc.controls):
         ctx.report("tags-lost", "the content-control tags are gone (the form was re-saved by another program); "
-                   "answers were located by alias, position and anchors", severity="warning")
+                   "answers were located by alias, position and anchors")
     if ctx.doc.tracked_changes:
         ctx.report("tracked-changes", "the form has tracked changes; text was read as if all were accepted")
     version = props.get("docxform.framework_version")
