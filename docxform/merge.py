@@ -343,6 +343,9 @@ def _respondent_entry(ret: _Return, rid: str, anonymise: bool, by_partnership: b
     entry["source"] = _source_dict(ret, anonymise)
     if not (anonymise and by_partnership):
         entry["partnership"] = partnership
+    organisation = text_value(ret.data.get("organisation"))
+    if organisation:
+        entry["organisation"] = organisation  # an agency, not a person: kept when anonymised
     return entry
 
 

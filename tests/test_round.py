@@ -170,3 +170,25 @@ def test_status_json_follows_its_schema(cycle: dict[str, Any]) -> None:
     broken = dict(state, respondents=[dict(state["respondents"][0], state="lost")])
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
+
+
+def test_organisations_flow_from_the_list_to_the_forms_the_parsed_data_and_the_summary(cycle: dict[str, Any]) -> None:
+    import openpyxl
+
+    from docxform.parse import parse_form
+
+    parsed = parse_form(cycle["round"] / "forms" / "sa2003-ann-archer.docx").to_dict()
+    assert (parsed["organisation"], parsed["role"]) == (ORGS[0], "Member")
+    out = cycle["root"] / "report1"
+    if not (out / "summary.xlsx").exists():
+        assert run("round", "report", str(cycle["round"]), "-o", str(out)).returncode == 0
+    sheet = openpyxl.load_workbook(out / "summary.xlsx", read_only=True)["By organisation"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0][2:-1] == ORGS
+    names = {lv.key: lv.name for lv in FW.rating_scale.levels}
+    for row in rows[1:]:
+        item = row[0]
+        for col, org in enumerate(ORGS, 2):
+            ratings = sorted((r[item] for n, r in cycle["current"].items() if ORGS[NAMES.index(n) % 3] == org),
+                             key=LEVELS.index)
+            assert row[col] == f"{names[ratings[(len(ratings) - 1) // 2]]} ({len(ratings)} of {len(ratings)})", item
