@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+import subprocess
+import sys
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -192,3 +194,25 @@ def test_organisations_flow_from_the_list_to_the_forms_the_parsed_data_and_the_s
             ratings = sorted((r[item] for n, r in cycle["current"].items() if ORGS[NAMES.index(n) % 3] == org),
                              key=LEVELS.index)
             assert row[col] == f"{names[ratings[(len(ratings) - 1) // 2]]} ({len(ratings)} of {len(ratings)})", item
+
+
+def test_the_readme_round_on_the_samples_works_as_written(tmp_path: Path) -> None:
+    import shlex
+
+    repo = Path(__file__).resolve().parents[1]
+    readme = (repo / "README.md").read_text("utf-8")
+    block = readme.split("## First commands", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    commands = [shlex.split(line)[1:] for line in block.splitlines() if line.startswith("docxform round")]
+    assert [c[:2] for c in commands] == [["round", "start"], ["round", "ingest"], ["round", "status"],
+                                         ["round", "report"]]
+    (tmp_path / "samples").symlink_to(repo / "samples")
+    import os
+
+    outputs = []
+    for args in commands:
+        done = subprocess.run([sys.executable, "-m", "docxform", *args], capture_output=True, text=True,
+                              cwd=tmp_path, timeout=600, env={**os.environ, "PYTHONPATH": str(repo)})
+        assert done.returncode == 0, (args, done.stderr)
+        outputs.append(done.stdout)
+    assert "8 of 8 returned" in outputs[2] and "matches no issued form" not in outputs[2]
+    assert (tmp_path / "myround" / "report" / "consolidated.docx").is_file()
