@@ -263,3 +263,27 @@ def test_folders_of_parsed_json_are_read(generic: dict) -> None:
     merged = run("merge", str(parsed), "-o", str(generic["root"] / "pm.json"))
     assert merged.returncode == 0 and "3 returns read, 3 respondents merged" in merged.stdout
     assert run("summarise", str(parsed), "-o", str(generic["root"] / "ps.xlsx")).returncode == 0
+
+
+def test_a_plan_workbook_received_goes_into_the_report(tmp_path: Path) -> None:
+    import openpyxl
+
+    from tests.support.planfill import fill_plan
+
+    rnd = tmp_path / "r"
+    assert run("round", "start", "sa2003", str(rnd)).returncode == 0
+    [blank] = sorted((rnd / "forms").glob("*.docx"))
+    fill_return(blank, tmp_path / "one.docx", known_ratings(ITEMS, LEVELS, 8), name="Ola Berg")
+    assert run("generate", "plan", "sa2003", "-o", str(tmp_path / "blank.xlsx")).returncode == 0
+    row = {"standard": "1.1", "goal": "Agree a joint tasking protocol", "action": "Draft it", "milestones": "",
+           "lead_officer": "Ola Berg", "resources": "", "challenges": "", "measure": "Protocol signed",
+           "milestone_date": "2004-06-30", "status": "Not started", "last_reviewed": "2004-03-01", "priority": 1}
+    fill_plan(tmp_path / "blank.xlsx", tmp_path / "plan.xlsx", [row],
+              {"partnership": "Open CDRP", "lead_officer": "Ola Berg", "period": "2004-05"})
+    done = run("round", "ingest", str(rnd), str(tmp_path / "one.docx"), str(tmp_path / "plan.xlsx"))
+    assert done.returncode == 0, done.stderr
+    assert "plan.xlsx: (improvement plan): new" in done.stdout
+    out = tmp_path / "out"
+    assert run("round", "report", str(rnd), "-o", str(out)).returncode == 0
+    sheet = openpyxl.load_workbook(out / "summary.xlsx", read_only=True)["Plan"]
+    assert any("Agree a joint tasking protocol" in row for row in sheet.iter_rows(values_only=True))

@@ -92,7 +92,7 @@ def _write_all(out: Path, merged: dict[str, Any], problems: list[Problem], frame
 
     write_file(out / "merged.json", to_json(merged))
     result.outputs["merged dataset"] = out / "merged.json"
-    write_summary(merged, framework, out / "summary.xlsx", problems=problems)
+    write_summary(merged, framework, out / "summary.xlsx", problems=problems, plans=state_plans(state, framework))
     result.outputs["summary workbook"] = out / "summary.xlsx"
     page = returned_banner(render_html(merged, framework, problems), state)
     write_file(out / "report.html", page)
@@ -107,6 +107,20 @@ def _write_all(out: Path, merged: dict[str, Any], problems: list[Problem], frame
     generate_plan(framework, out / "plan.xlsx", prefill=prefill_rows(framework, merged),
                   partnership=state.info.partnership)
     result.outputs["draft plan"] = out / "plan.xlsx"
+
+
+def state_plans(state: RoundStatus, framework: Framework) -> dict[str, Any] | None:
+    """The improvement-plan workbooks received, merged (read again from the round's own copies)."""
+    from docxform.errors import DocxformError
+    from docxform.plan import merge_plans, parse_plan
+
+    results = []
+    for stored in state.plans:
+        try:
+            results.append(parse_plan(stored, framework))
+        except DocxformError:
+            continue  # it was read when received; a copy that no longer reads is left out, not fatal
+    return merge_plans(results) if results else None
 
 
 def returned_banner(page: str, state: RoundStatus) -> str:

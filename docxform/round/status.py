@@ -58,6 +58,7 @@ class RoundStatus:
     respondents: list[RespondentRow]
     unreadable: list[dict[str, str]]
     receipts: int
+    plans: list[Path] = field(default_factory=list)  # the round's copies of the plan workbooks received
 
     @property
     def invited(self) -> int:
@@ -126,7 +127,8 @@ def build_status(store: Store) -> RoundStatus:
             by_person.setdefault(v.person_id, []).append(v)
     rows = [_row(p, ordered(by_person.get(p.id, []), receipts), receipts) for p in store.people()]
     unreadable = [{"file": r.name, "origin": r.origin, "error": r.error or ""} for r in receipts.values() if r.error]
-    return RoundStatus(store.info(), rows, unreadable, len(receipts))
+    plans = [store.folder / receipts[v.receipt_id].stored for v in store.versions() if v.kind == "plan"]
+    return RoundStatus(store.info(), rows, unreadable, len(receipts), plans)
 
 
 def ordered(versions: list[Version], receipts: dict[int, Receipt]) -> list[Version]:
