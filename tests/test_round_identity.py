@@ -287,3 +287,23 @@ def test_a_plan_workbook_received_goes_into_the_report(tmp_path: Path) -> None:
     assert run("round", "report", str(rnd), "-o", str(out)).returncode == 0
     sheet = openpyxl.load_workbook(out / "summary.xlsx", read_only=True)["Plan"]
     assert any("Agree a joint tasking protocol" in row for row in sheet.iter_rows(values_only=True))
+
+
+@pytest.mark.libreoffice
+def test_doc_and_word_2003_xml_returns_are_received(tmp_path: Path) -> None:
+    from tests.support.lo import convert
+
+    people = tmp_path / "people.csv"
+    people.write_text("name\nMo Shah\nNia Lowe\n", "utf-8")
+    rnd = tmp_path / "r"
+    assert run("round", "start", "sa2003", str(rnd), "--respondents", str(people)).returncode == 0
+    mo = fill_return(rnd / "forms" / "sa2003-mo-shah.docx", tmp_path / "mo.docx", known_ratings(ITEMS, LEVELS, 9))
+    nia = fill_return(rnd / "forms" / "sa2003-nia-lowe.docx", tmp_path / "nia.docx", known_ratings(ITEMS, LEVELS, 9),
+                      name="Nia Lowe")
+    [doc] = convert([mo], "doc:MS Word 97", tmp_path / "doc")
+    [xml] = convert([nia], "xml:MS Word 2003 XML", tmp_path / "xml")
+    done = run("round", "ingest", str(rnd), str(doc), str(xml))
+    assert done.returncode == 0, done.stderr
+    assert "mo.doc: Mo Shah: new" in done.stdout  # .doc keeps the form's properties
+    assert "nia.xml: Nia Lowe: new" in done.stdout  # Word 2003 XML: found by the name typed on it
+    assert status_json(rnd)["counts"]["returned"] == 2

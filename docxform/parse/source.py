@@ -54,7 +54,13 @@ def load_source(path: Path) -> Source:
 
 
 def _needs_conversion(data: bytes) -> bool:
-    return data[:5] == b"{\\rtf"
+    return data[:5] == b"{\\rtf" or is_word2003_xml(data)
+
+
+def is_word2003_xml(data: bytes) -> bool:
+    """A Word 2003 XML document (LibreOffice converts it; its root is w:wordDocument)."""
+    head = data[:2048]
+    return head.lstrip().startswith(b"<?xml") and (b'progid="Word.Document"' in head or b"<w:wordDocument" in head)
 
 
 def convert_to_docx(path: Path) -> bytes:

@@ -32,7 +32,7 @@ from docxform.round.mail import attachments, is_mail
 from docxform.round.records import Person, Receipt, RoundInfo, Version
 from docxform.round.store import Store, open_store
 
-RETURN_SUFFIXES = (".docx", ".doc", ".odt", ".rtf", ".xlsx", ".xlsm")
+RETURN_SUFFIXES = (".docx", ".doc", ".odt", ".rtf", ".xml", ".xlsx", ".xlsm")
 MAX_RETURN_BYTES = 256 * 1024 * 1024
 RECEIVED = "received"
 
