@@ -86,7 +86,7 @@ def summarise_inputs(inputs: list[str], workbook: Path, *, html: Path | None = N
     if merged_inputs and not returns:
         merged = rejudge(merged_inputs[0], fw, rule) if rule else merged_inputs[0]
     else:
-        merged = merge_returns(returns, fw, validated=True, consensus=rule)
+        merged = merge_returns(in_later_order(returns), fw, validated=True, consensus=rule)
     plan_data = _plans(plans or [], fw, errors)
     write_summary(merged, fw, workbook, problems=problems, plans=plan_data)
     if html:
