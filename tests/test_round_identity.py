@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import mailbox
+import os
 import sqlite3
 import subprocess
 import sys
@@ -307,3 +308,23 @@ def test_doc_and_word_2003_xml_returns_are_received(tmp_path: Path) -> None:
     assert "mo.doc: Mo Shah: new" in done.stdout  # .doc keeps the form's properties
     assert "nia.xml: Nia Lowe: new" in done.stdout  # Word 2003 XML: found by the name typed on it
     assert status_json(rnd)["counts"]["returned"] == 2
+
+
+def test_the_readme_round_on_the_samples_works_as_written(tmp_path: Path) -> None:
+    import shlex
+
+    repo = Path(__file__).resolve().parents[1]
+    readme = (repo / "README.md").read_text("utf-8")
+    block = readme.split("## First commands", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    commands = [shlex.split(line)[1:] for line in block.splitlines() if line.startswith("docxform round")]
+    assert [c[:2] for c in commands] == [["round", "start"], ["round", "ingest"], ["round", "status"],
+                                         ["round", "report"]]
+    (tmp_path / "samples").symlink_to(repo / "samples")
+    outputs = []
+    for args in commands:
+        done = subprocess.run([sys.executable, "-m", "docxform", *args], capture_output=True, text=True,
+                              cwd=tmp_path, timeout=600, env={**os.environ, "PYTHONPATH": str(repo)})
+        assert done.returncode == 0, (args, done.stderr)
+        outputs.append(done.stdout)
+    assert "8 of 8 returned" in outputs[2] and "matches no issued form" not in outputs[2]
+    assert (tmp_path / "myround" / "report" / "consolidated.docx").is_file()
