@@ -22,7 +22,7 @@ from typing import Any
 from docxform import __version__
 from docxform.consensus import REASON_APART, REASON_NO_MAJORITY, Rule, judge
 from docxform.framework.model import Framework, RatingScale
-from docxform.identity import personalised_form_id
+from docxform.identity import name_mismatch, personalised_form_id
 from docxform.problems import Problem, problem
 from docxform.prompts import prompt_answers
 from docxform.returns import respondent_label, respondent_name, source_of, text_value
@@ -186,6 +186,7 @@ def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonym
             f"{rid}: two returns with the same {what}; the later one was kept"
             + ("" if anonymise else f" ({new.path}), this one was ignored"),
             file=None if anonymise else old.path or None))
+    problems.extend(_identity_problems(kept, ids, anonymise))
     items = {}
     for item in framework.items:
         entry, item_problems = _merge_item(item.id, kept, ids, framework, anonymise, rule)
@@ -204,6 +205,18 @@ def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonym
         "duplicates": duplicates,
         "problems": [p.to_dict() for p in problems],
     }
+
+
+def _identity_problems(kept: list[_Return], ids: list[str], anonymise: bool) -> list[Problem]:
+    """A different name typed on a personalised form is reported, never silently accepted (docxform.identity)."""
+    out = []
+    for ret, rid in zip(kept, ids, strict=True):
+        message = name_mismatch(ret.data)
+        if message:
+            out.append(problem("respondent-mismatch", f"{rid}: " + (
+                "the name typed differs from the person the form was issued to" if anonymise else message),
+                field="completed_by", file=None if anonymise else ret.path or None))
+    return out
 
 
 def _make_return(data: dict[str, Any]) -> _Return:

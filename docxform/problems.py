@@ -68,6 +68,9 @@ CODES: dict[str, Code] = _codes(
     Code("signature-missing", "error", "A required signatory has not signed."),
     # merging
     Code("duplicate-return", "warning", "Two returns have the same form id or respondent; the latest was kept."),
+    Code("respondent-mismatch", "warning",
+         "A personalised form has another name typed as 'Form completed by'; it was counted as the return of the "
+         "person it was issued to."),
     Code("rating-disputed", "warning",
          "Respondents' ratings do not reach consensus under the chosen rule (default iqr: interquartile range "
          "at most 1 level and 80% within one level of the median; see docs/consensus.md). The message names the rule."),

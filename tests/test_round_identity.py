@@ -192,6 +192,11 @@ def test_a_different_name_typed_on_a_personalised_form_is_reported(tmp_path: Pat
     assert "Mo Shah: new" in done.stdout and "'Someone Else' is typed" in done.stdout
     [mo] = status_json(rnd)["respondents"]
     assert mo["state"] == "returned" and "Someone Else" in mo["history"][0]["notices"][0]
+    assert run("merge", str(tmp_path / "x.docx"), "-o", str(tmp_path / "m.json")).returncode == 0
+    merged = json.loads((tmp_path / "m.json").read_text("utf-8"))
+    assert [r["name"] for r in merged["respondents"]] == ["Mo Shah"]
+    [found] = [p for p in merged["problems"] if p["code"] == "respondent-mismatch"]
+    assert "'Someone Else' is typed" in found["message"] and found["field"] == "completed_by"
 
 
 def test_survey_responses_get_no_signatory_errors_but_the_partnership_return_does(generic: dict) -> None:
