@@ -333,3 +333,20 @@ def test_the_readme_round_on_the_samples_works_as_written(tmp_path: Path) -> Non
         outputs.append(done.stdout)
     assert "8 of 8 returned" in outputs[2] and "matches no issued form" not in outputs[2]
     assert (tmp_path / "myround" / "report" / "consolidated.docx").is_file()
+
+
+def test_the_round_folder_and_blank_forms_sent_back_are_not_returns(tmp_path: Path) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text("name\nMo Shah\nNia Lowe\n", "utf-8")
+    rnd = tmp_path / "r"
+    assert run("round", "start", "sa2003", str(rnd), "--respondents", str(people)).returncode == 0
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "unfilled.docx").write_bytes((rnd / "forms" / "sa2003-mo-shah.docx").read_bytes())
+    fill_return(rnd / "forms" / "sa2003-nia-lowe.docx", inbox / "nia.docx", known_ratings(ITEMS, LEVELS, 11))
+    done = run("round", "ingest", str(rnd), str(inbox), str(rnd), str(rnd / "forms" / "sa2003-nia-lowe.docx"))
+    assert done.returncode == 0, done.stderr
+    assert "unfilled.docx: skipped (a blank form this round sent out, not a return)" in done.stdout
+    assert done.stdout.count("inside the round folder") == 2
+    assert [(r["name"], r["state"]) for r in status_json(rnd)["respondents"]] == [
+        ("Mo Shah", "outstanding"), ("Nia Lowe", "returned")]

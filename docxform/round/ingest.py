@@ -30,6 +30,7 @@ from docxform.identity import identify, issued_to, name_mismatch
 from docxform.oxml.coreprops import last_saved
 from docxform.round.mail import attachments, is_mail
 from docxform.round.records import Person, Receipt, RoundInfo, Version
+from docxform.round.start import FORMS
 from docxform.round.store import Store, open_store
 
 RETURN_SUFFIXES = (".docx", ".doc", ".odt", ".rtf", ".xml", ".xlsx", ".xlsm")
@@ -87,19 +88,37 @@ def ingest(folder: str | Path, paths: list[str | Path]) -> IngestResult:
     with open_store(folder) as store:
         info = store.info()
         framework = load_framework(info.framework)
-        for item in incoming([Path(p) for p in paths]):
+        blanks = _issued_forms(store.folder)
+        for item in incoming([Path(p) for p in paths], store.folder):
             if isinstance(item, IngestLine):
                 result.lines.append(item)
+            elif hashlib.sha256(item.data).hexdigest() in blanks:
+                result.lines.append(IngestLine(item.name, item.origin, "skipped",
+                                               cause="a blank form this round sent out, not a return"))
             else:
                 result.lines.append(receive(store, info, framework, item))
     return result
 
 
-def incoming(paths: list[Path]) -> Iterator[Incoming | IngestLine]:
-    """The files to receive, in the order given (folders recursively, by name); problems as lines."""
+def _issued_forms(folder: Path) -> set[str]:
+    """The hashes of the forms the round sent out: one sent straight back unfilled is not a return."""
+    return {hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted((folder / FORMS).glob("*.docx"))}
+
+
+def incoming(paths: list[Path], round_folder: Path | None = None) -> Iterator[Incoming | IngestLine]:
+    """The files to receive, in the order given (folders recursively, by name); problems as lines.
+
+    A folder's walk leaves out the round folder itself (its forms, received
+    copies and reports are not returns), so ``ingest DIR DIR/..`` is safe.
+    """
+    own = round_folder.resolve() if round_folder else None
     for path in paths:
-        if path.is_dir():
+        if own and path.resolve().is_relative_to(own):
+            yield IngestLine(path.name, str(path), "skipped", cause="inside the round folder; not a return")
+        elif path.is_dir():
             for child in sorted(path.rglob("*")):
+                if own and child.resolve().is_relative_to(own):
+                    continue
                 if child.is_file() and not child.name.startswith((".", "~$")):
                     yield from _from_file(child, explicit=False)
         else:
