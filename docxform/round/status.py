@@ -158,5 +158,6 @@ def _row(person: Person, versions: list[Version], receipts: dict[int, Receipt]) 
     last = history[-1] if history else None
     return RespondentRow(name=person.name, email=person.email, organisation=person.organisation, role=person.role,
                          form=person.form_file, issued=person.issued, state=state, versions=len(versions),
-                         received=last.received if last else None, errors=last.errors if last else 0,
+                         received=max((v.received for v in history), default=None),
+                         errors=last.errors if last else 0,
                          warnings=last.warnings if last else 0, history=history)
