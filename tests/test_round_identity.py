@@ -175,6 +175,8 @@ def test_mbox_export_and_the_email_date_decides(tmp_path: Path) -> None:
     box.close()
     done = run("round", "ingest", str(rnd), str(tmp_path / "export.mbox"))
     assert done.returncode == 0, done.stderr
+    assert [line.split(": ", 2)[2].split(";")[0] for line in done.stdout.splitlines()] == [
+        "new", "an earlier version (kept, the one received before is later and stays current)"]
     mo = next(r for r in status_json(rnd)["respondents"] if r["name"] == "Mo Shah")
     assert mo["versions"] == 2 and [v["file"] for v in mo["history"]] == ["a.docx", "b.docx"]
     merged = json.loads(json.dumps(__import__("docxform.round", fromlist=["x"]).current_merged(rnd)))

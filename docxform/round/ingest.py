@@ -252,10 +252,14 @@ def _assign(store: Store, info: RoundInfo, version: Version, receipt: Receipt) -
     if mismatch:
         version.notices.append(mismatch)
     version.person_id = person_id
-    earlier = store.conn.execute("SELECT COUNT(*) FROM version WHERE person_id = ?", (person_id,)).fetchone()[0]
+    earlier, latest = store.conn.execute(
+        "SELECT COUNT(*), MAX(COALESCE(r.sent_at, r.saved_at, r.received_at)) FROM version v "
+        "JOIN receipt r ON r.id = v.receipt_id WHERE v.person_id = ?", (person_id,)).fetchone()
     name = store.conn.execute("SELECT name FROM person WHERE id = ?", (person_id,)).fetchone()[0]
-    return IngestLine("", "", "resubmission" if earlier else "new", who=name, errors=version.errors,
-                      warnings=version.warnings, notices=list(version.notices))
+    outcome = "new" if not earlier else "resubmission" if receipt.when >= latest else \
+        "an earlier version (kept, the one received before is later and stays current)"
+    return IngestLine("", "", outcome, who=name, errors=version.errors, warnings=version.warnings,
+                      notices=list(version.notices))
 
 
 def _person_for(store: Store, parsed: dict[str, Any], receipt: Receipt, notices: list[str]) -> int:
