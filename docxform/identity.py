@@ -81,10 +81,32 @@ def identify(data: dict[str, Any], sender: str | None = None) -> Identity:
         return Identity(BY_FORM, f"form\0{form_id}", issued_to(data))
     name = typed_name(data)
     if name:
-        return Identity(BY_NAME, f"name\0{fold(partnership_of(data))}\0{fold(name)}", name)
+        return Identity(BY_NAME, "name\0" + name_key(data, name), name)
     if sender:
         return Identity(BY_SENDER, f"sender\0{fold(sender)}", None)
     return Identity(None, None, None)
+
+
+def typed_organisation(data: dict[str, Any]) -> str:
+    """The organisation typed on a generic form ("Organisation/role"); "" on a personalised one.
+
+    On a personalised form it is prefilled from the respondents list, so it
+    tells nobody apart there.
+    """
+    fields = data.get("fields")
+    if issued_to(data) or not isinstance(fields, dict):
+        return ""
+    return _text(fields.get("completed_by_role"))
+
+
+def name_key(data: dict[str, Any], name: str) -> str:
+    """Partnership, name and typed organisation, ignoring case and spacing: equal for one person's returns.
+
+    The partnership keeps two partnerships' officers who share a name apart;
+    the organisation keeps apart two people of one name in different agencies
+    who filled in copies of a generic form.
+    """
+    return f"{fold(partnership_of(data))}\0{fold(name)}\0{fold(typed_organisation(data))}"
 
 
 def name_mismatch(data: dict[str, Any]) -> str | None:

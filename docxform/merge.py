@@ -22,7 +22,7 @@ from typing import Any
 from docxform import __version__
 from docxform.consensus import REASON_APART, REASON_NO_MAJORITY, Rule, judge
 from docxform.framework.model import Framework, RatingScale
-from docxform.identity import name_mismatch, personalised_form_id
+from docxform.identity import name_key, name_mismatch, personalised_form_id
 from docxform.problems import Problem, problem
 from docxform.prompts import prompt_answers
 from docxform.returns import respondent_label, respondent_name, source_of, text_value
@@ -275,14 +275,13 @@ def _dedupe(returns: list[_Return]) -> tuple[list[_Return], list[tuple[_Return, 
 
 
 def _who(ret: _Return) -> str:
-    """The key that makes two returns the same respondent's: name and partnership, ignoring case.
+    """The key that makes two returns the same respondent's: name, partnership (and typed organisation).
 
     The partnership is part of it so that in a region two partnerships'
     officers who share a name (or write a role, "Community Safety Manager",
     for a name) are not taken for one person.
     """
-    partnership = text_value((ret.data.get("fields") or {}).get("partnership"))
-    return f"{_fold(partnership)}\0{_fold(ret.name or '')}"
+    return name_key(ret.data, ret.name or "")
 
 
 def _forget(ret: _Return, by_form: dict[str, int], by_name: dict[str, int]) -> None:

@@ -352,3 +352,23 @@ def test_the_round_folder_and_blank_forms_sent_back_are_not_returns(tmp_path: Pa
     assert done.stdout.count("inside the round folder") == 2
     assert [(r["name"], r["state"]) for r in status_json(rnd)["respondents"]] == [
         ("Mo Shah", "outstanding"), ("Nia Lowe", "returned")]
+
+
+def test_two_people_of_one_name_in_different_agencies_stay_apart(tmp_path: Path) -> None:
+    rnd = tmp_path / "r"
+    assert run("round", "start", "sa2003", str(rnd)).returncode == 0
+    [blank] = sorted((rnd / "forms").glob("*.docx"))
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    police, council, again = (known_ratings(ITEMS, LEVELS, s) for s in (20, 21, 22))
+    fill_return(blank, inbox / "a.docx", police, name="Jo Smith", organisation="Police")
+    fill_return(blank, inbox / "b.docx", council, name="Jo Smith", organisation="Council")
+    set_last_saved(fill_return(blank, inbox / "c.docx", again, name="jo  smith", organisation="police"),
+                   "2004-03-09T10:00:00Z")
+    assert run("round", "ingest", str(rnd), str(inbox)).returncode == 0
+    rows = [(r["name"], r["organisation"], r["versions"]) for r in status_json(rnd)["respondents"]]
+    assert rows == [("Jo Smith", "Police", 2), ("Jo Smith", "Council", 1)]
+    done = run("merge", str(inbox), "-o", str(tmp_path / "m.json"))
+    assert "3 returns read, 2 respondents merged; 1 replaced by a later version" in done.stdout
+    merged = json.loads((tmp_path / "m.json").read_text("utf-8"))
+    assert [r["source"]["path"] for r in merged["respondents"]] == [str(inbox / "c.docx"), str(inbox / "b.docx")]

@@ -40,10 +40,13 @@ def known_ratings(item_ids: list[str], levels: tuple[str, ...], seed: int) -> di
 
 
 def fill_return(form: Path, target: Path, ratings: dict[str, str], name: str | None = None,
-                comment: str = "") -> Path:
-    """A return filled by script: the ratings, a comment on each standard, the name typed when given."""
+                comment: str = "", organisation: str | None = None) -> Path:
+    """A return filled by script: the ratings, a comment on each standard, the name (and organisation) typed."""
     texts = {(item, "comments"): comment or f"view on {item}" for item in ratings}
-    fill(form, target, dict(ratings), texts, {"completed_by": name} if name else None)
+    fields = {"completed_by": name} if name else {}
+    if organisation:
+        fields["completed_by_role"] = organisation
+    fill(form, target, dict(ratings), texts, fields or None)
     return target
 
 
