@@ -372,3 +372,17 @@ def test_two_people_of_one_name_in_different_agencies_stay_apart(tmp_path: Path)
     assert "3 returns read, 2 respondents merged; 1 replaced by a later version" in done.stdout
     merged = json.loads((tmp_path / "m.json").read_text("utf-8"))
     assert [r["source"]["path"] for r in merged["respondents"]] == [str(inbox / "c.docx"), str(inbox / "b.docx")]
+
+
+def test_the_report_writes_feedback_copies_of_returns_with_problems(generic: dict) -> None:
+    import zipfile
+
+    out = generic["root"] / "report-feedback"
+    done = run("round", "report", str(generic["round"]), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert f"feedback copies (8 returns with problems): {out / 'feedback'}" in done.stdout  # no evidence given
+    copies = sorted((out / "feedback").glob("*.docx"))
+    assert len(copies) == 8
+    with zipfile.ZipFile(copies[0]) as z:
+        comments = z.read("word/comments.xml").decode()
+    assert "evidence" in comments.lower()

@@ -2,15 +2,14 @@
 
 Everything is computed from the store (the parsed returns it holds), never
 from the inbox, so emptying the inbox and reporting again gives the same
-outputs. Feedback copies for returns with problems come from another module
-(``docxform.feedback``, when present): see :func:`feedback_hook`.
+outputs. Feedback copies of the returns with problems (Word comments in the
+cells concerned) come from :mod:`docxform.feedback`: see :func:`feedback_hook`.
 """
 
 from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,8 +78,9 @@ def report(folder: str | Path, output: str | Path | None = None) -> ReportResult
         result = ReportResult(returned=state.returned_line())
         output_folder(out, create=True)
         _write_all(out, merged, problems, framework, state, result)
-        for name, path in feedback_hook(store, out / "feedback").items():
-            result.outputs[name] = path
+        copies = feedback_hook(store, out / "feedback", framework)
+        if copies:
+            result.outputs[f"feedback copies ({len(copies)} returns with problems)"] = out / "feedback"
     return result
 
 
@@ -132,15 +132,33 @@ def returned_banner(page: str, state: RoundStatus) -> str:
     return page.replace(marker, marker + banner, 1) if marker in page else banner + page
 
 
-def feedback_hook(store: Store, folder: Path) -> dict[str, Path]:
-    """Feedback copies for returns with problems, when ``docxform.feedback`` provides them.
+def feedback_hook(store: Store, folder: Path, framework: Framework | None = None) -> dict[str, Path]:
+    """Feedback copies (docxform.feedback) of the current returns with problems a respondent can put right.
 
-    The hook: ``docxform.feedback.round_feedback(store, folder) -> dict[str, Path]``
-    (output name -> path). Until that module lands, nothing is written.
+    Each is the round's own copy of the return with a Word comment in each
+    cell concerned, written to ``folder/<form or name>.docx``; only .docx
+    returns can be commented. Output name -> path, for the report's list.
     """
-    try:
-        from docxform import feedback  # type: ignore[attr-defined]
-    except ImportError:
-        return {}
-    make: Callable[[Store, Path], dict[str, Path]] | None = getattr(feedback, "round_feedback", None)
-    return make(store, folder) if make else {}
+    from docxform.errors import DocxformError
+    from docxform.feedback import RESPONDENT_CODES, feedback_copy
+    from docxform.generate.respondents import slugify
+    from docxform.validate import validate_return
+
+    fw = framework or load_framework(store.info().framework)
+    receipts = {r.id: r for r in store.receipts()}
+    people = {p.id: p for p in store.people()}
+    written: dict[str, Path] = {}
+    for version in current_versions(store):
+        source = store.folder / receipts[version.receipt_id].stored
+        problems = [p for p in validate_return(version.parsed, fw, expected=fw, stage="survey")
+                    if p.code in RESPONDENT_CODES]
+        person = people.get(version.person_id or -1)
+        if not problems or source.suffix != ".docx" or person is None:
+            continue
+        dest = folder / f"{slugify(person.name)}-{person.id}.docx"
+        try:
+            feedback_copy(source, problems, dest, framework=fw)
+        except DocxformError:
+            continue  # a return that cannot take comments still has its problems in the summary
+        written[f"feedback for {person.name}"] = dest
+    return written
