@@ -133,13 +133,13 @@ def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonym
     """Merge parsed returns of ``framework`` into one dataset (see schemas/merged.schema.json).
 
     Returns of another framework or version are left out and reported
-    (framework-mismatch). Duplicates (same non-null form id, or same
+    (framework-mismatch). Duplicates (same personalised form id, or same
     respondent name in the same partnership, ignoring case) keep the
     latest, i.e. the one given last, and are reported (duplicate-return).
     Only a personalised form's id names a person: copies of a generic form
     share the blank's id and are told apart by the typed name
     (:mod:`docxform.identity`); callers put the returns in "later" order
-    with :func:`docxform.identity.later_order`. When every return names a different
+    with :func:`docxform.identity.in_later_order`. When every return names a different
     partnership, the returns are a region's partnerships rather than one
     partnership's members, and respondents are labelled by partnership.
     ``anonymise`` replaces respondent identities (name, form id, file path)
