@@ -10,10 +10,11 @@ the three never disagree about whether two returns are one person's:
 - copies of a generic form share the blank's form id, so the id says nothing
   about who filled them in: they are told apart by the name (and partnership)
   typed on them, else by the e-mail sender, else kept as separate respondents;
-- of two returns of one person the later replaces the earlier: "later" is the
-  e-mail's Date, else the document's last-saved time (docProps/core.xml),
-  else the order received, never the file name (``name (corrected).docx``
-  sorts before ``name.docx``).
+- of two returns of one person the later replaces the earlier: "later" is
+  decided by the e-mail Dates when both have one, else by the documents'
+  last-saved times (docProps/core.xml) when both have one, else by the order
+  received (:func:`compare_versions`); never the file name
+  (``name (corrected).docx`` sorts before ``name.docx``).
 """
 
 from __future__ import annotations
@@ -115,6 +116,27 @@ def name_mismatch(data: dict[str, Any]) -> str | None:
     if issued and typed and fold(issued) != fold(typed):
         return f"form issued to {issued} but {typed!r} is typed as 'Form completed by'; counted as {issued}'s return"
     return None
+
+
+@dataclass(frozen=True)
+class Times:
+    """What is known of when a version was made: e-mail Date, last-saved time, order received."""
+
+    sent: str | None
+    saved: str | None
+    received: int
+
+
+def compare_versions(a: Times, b: Times) -> int:
+    """-1 when ``a`` is the earlier version of the two, 1 when the later (never 0 for two receipts).
+
+    The e-mail Dates decide when both have one; else the last-saved times
+    when both have one; else the order received. Never the file name.
+    """
+    for x, y in ((a.sent, b.sent), (a.saved, b.saved)):
+        if x and y and x != y:
+            return -1 if x < y else 1
+    return (a.received > b.received) - (a.received < b.received)
 
 
 def later_order(times: Sequence[str | None]) -> list[int]:

@@ -386,3 +386,15 @@ def test_the_report_writes_feedback_copies_of_returns_with_problems(generic: dic
     with zipfile.ZipFile(copies[0]) as z:
         comments = z.read("word/comments.xml").decode()
     assert "evidence" in comments.lower()
+
+
+def test_later_compares_like_with_like_then_the_order_received() -> None:
+    from docxform.identity import Times, compare_versions
+
+    mail_old, mail_new = Times("2004-03-01T00:00:00Z", None, 2), Times("2004-03-09T00:00:00Z", None, 1)
+    assert compare_versions(mail_new, mail_old) == 1  # both e-mailed: the Dates decide, not the order received
+    saved_old, saved_new = Times(None, "2004-03-01T00:00:00Z", 2), Times(None, "2004-03-05T00:00:00Z", 1)
+    assert compare_versions(saved_new, saved_old) == 1  # both saved: the last-saved times decide
+    unstamped = Times(None, None, 3)
+    assert compare_versions(unstamped, saved_new) == 1 and compare_versions(saved_new, unstamped) == -1
+    assert compare_versions(Times(None, "2004-03-09T00:00:00Z", 1), Times(None, None, 2)) == -1

@@ -26,7 +26,7 @@ from docxform.errors import DocxformError
 from docxform.files import read_input
 from docxform.framework import load_framework
 from docxform.framework.model import Framework
-from docxform.identity import identify, issued_to, name_mismatch
+from docxform.identity import Times, compare_versions, identify, issued_to, name_mismatch
 from docxform.oxml.coreprops import last_saved
 from docxform.round.mail import attachments, is_mail
 from docxform.round.records import Person, Receipt, RoundInfo, Version
@@ -168,7 +168,7 @@ def receive(store: Store, info: RoundInfo, framework: Framework, item: Incoming)
             return IngestLine(item.name, item.origin, "same as before", who=_who_sent(store, sha))
         if version is None:
             return IngestLine(item.name, item.origin, "unreadable", cause=error or "")
-        version.receipt_id = receipt_id
+        version.receipt_id = receipt.id = receipt_id
         line = _assign(store, info, version, receipt)
         store.add_version(version)
     line.name, line.origin = item.name, item.origin
@@ -252,12 +252,13 @@ def _assign(store: Store, info: RoundInfo, version: Version, receipt: Receipt) -
     if mismatch:
         version.notices.append(mismatch)
     version.person_id = person_id
-    earlier, latest = store.conn.execute(
-        "SELECT COUNT(*), MAX(COALESCE(r.sent_at, r.saved_at, r.received_at)) FROM version v "
-        "JOIN receipt r ON r.id = v.receipt_id WHERE v.person_id = ?", (person_id,)).fetchone()
+    earlier = [Times(*row) for row in store.conn.execute(
+        "SELECT r.sent_at, r.saved_at, r.id FROM version v JOIN receipt r ON r.id = v.receipt_id "
+        "WHERE v.person_id = ?", (person_id,))]
     name = store.conn.execute("SELECT name FROM person WHERE id = ?", (person_id,)).fetchone()[0]
-    outcome = "new" if not earlier else "resubmission" if receipt.when >= latest else \
-        "an earlier version (kept, the one received before is later and stays current)"
+    this = Times(receipt.sent_at, receipt.saved_at, receipt.id)
+    outcome = "new" if not earlier else "resubmission" if all(compare_versions(this, t) > 0 for t in earlier) \
+        else "an earlier version (kept, the one received before is later and stays current)"
     return IngestLine("", "", outcome, who=name, errors=version.errors, warnings=version.warnings,
                       notices=list(version.notices))
 

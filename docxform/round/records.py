@@ -76,7 +76,10 @@ class Receipt:
 
     @property
     def when(self) -> str:
-        """"Later" as the identity rules define it: e-mail Date, else last-saved time, else time received."""
+        """The best time known for display: e-mail Date, else last-saved time, else time received.
+
+        Which of two versions is the later is decided by docxform.identity.compare_versions.
+        """
         return self.sent_at or self.saved_at or self.received_at
 
     def to_dict(self) -> dict[str, Any]:

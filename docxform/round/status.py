@@ -11,10 +11,11 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import asdict, dataclass, field
+from functools import cmp_to_key
 from pathlib import Path
 from typing import Any
 
-from docxform.identity import changes
+from docxform.identity import Times, changes, compare_versions
 from docxform.round.records import Person, Receipt, RoundInfo, Version
 from docxform.round.store import Store, open_store
 
@@ -133,7 +134,14 @@ def build_status(store: Store) -> RoundStatus:
 
 def ordered(versions: list[Version], receipts: dict[int, Receipt]) -> list[Version]:
     """A person's versions, earliest first; the last is the current one."""
-    return sorted(versions, key=lambda v: (receipts[v.receipt_id].when, v.receipt_id))
+    def times(v: Version) -> Times:
+        r = receipts[v.receipt_id]
+        return Times(r.sent_at, r.saved_at, r.id)
+
+    def order(a: Version, b: Version) -> int:
+        return compare_versions(times(a), times(b))
+
+    return sorted(versions, key=cmp_to_key(order))
 
 
 def current_versions(store: Store) -> list[Version]:
