@@ -398,3 +398,13 @@ def test_later_compares_like_with_like_then_the_order_received() -> None:
     unstamped = Times(None, None, 3)
     assert compare_versions(unstamped, saved_new) == 1 and compare_versions(saved_new, unstamped) == -1
     assert compare_versions(Times(None, "2004-03-09T00:00:00Z", 1), Times(None, None, 2)) == -1
+
+
+def test_compare_reads_a_round_folder_through_its_current_returns(generic: dict) -> None:
+    out = generic["root"] / "report-compare"
+    assert run("round", "report", str(generic["round"]), "-o", str(out)).returncode == 0
+    done = run("compare", str(out / "merged.json"), str(generic["round"]), "--json")
+    assert done.returncode == 0, done.stderr
+    items = json.loads(done.stdout)["items"]
+    assert len(items) == len(ITEMS) and all(v["agreed"][0] == v["agreed"][1] for v in items.values())
+    assert (generic["round"] / "current-merged.json").is_file()

@@ -44,6 +44,16 @@ def current_merged(folder: str | Path) -> dict[str, Any]:
         return _merged(store, load_framework(store.info().framework))[0]
 
 
+CURRENT = "current-merged.json"
+
+
+def write_current_merged(folder: str | Path) -> Path:
+    """Write :func:`current_merged` to ``folder/current-merged.json`` (what ``docxform compare DIR`` reads)."""
+    target = Path(folder) / CURRENT
+    write_file(target, to_json(current_merged(folder)))
+    return target
+
+
 def _merged(store: Store, framework: Framework) -> tuple[dict[str, Any], list[Problem]]:
     """Merge the current returns; respondents carry their organisation and role from the round."""
     from docxform.merge import merge_returns
