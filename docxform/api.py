@@ -54,11 +54,18 @@ __all__ = [
     "generate_plan",
     "merge",
     "parse",
+    "round_ingest",
+    "round_report",
+    "round_start",
+    "round_status",
     "show",
     "summarise",
     "to_json",
     "validate",
 ]
+
+if TYPE_CHECKING:
+    from docxform.round import IngestResult, ReportResult, RoundStatus, StartResult
 
 
 class FrameworkInfo(TypedDict):
@@ -262,7 +269,10 @@ def merge(paths: list[str | Path], output: str | Path, *, framework: str | None 
     rule = make_rule(consensus, threshold)
     returns, errors = load_inputs(list(expand_paths([str(p) for p in paths])), framework=framework)
     require_some(returns, errors)
-    merged = merge_returns(returns, framework_of(returns, framework), anonymise=anonymise, consensus=rule)
+    from docxform.identity import in_later_order
+
+    merged = merge_returns(in_later_order(returns), framework_of(returns, framework), anonymise=anonymise,
+                           consensus=rule)
     write_file(Path(output), to_json(merged))
     return MergeResult(merged, errors, len(merged["respondents"]), len(merged["items"]))
 
@@ -302,11 +312,19 @@ def feedback(paths: list[str | Path], output: str | Path, *, framework: str | No
 
 
 def validate(paths: list[str | Path], *, framework: str | None = None,
-             xlsx: str | Path | None = None) -> ValidationReport:
-    """Check returns against their framework's rules; with ``xlsx``, also write the report as a workbook."""
+             xlsx: str | Path | None = None, stage: str = "auto") -> ValidationReport:
+    """Check returns against their framework's rules; with ``xlsx``, also write the report as a workbook.
+
+    ``stage``: "survey" leaves out the form-level rules (signatories, the
+    partnership's date), "partnership" applies them; "auto" treats a form
+    issued to one person as a survey response. No inputs at all is an error.
+    """
     from docxform.validate import validate_files
 
-    report = validate_files(expand_paths([str(p) for p in paths]), framework)
+    files = expand_paths([str(p) for p in paths])
+    if not files:
+        raise DocxformError(None, f"no returns found in {', '.join(map(str, paths))}")
+    report = validate_files(files, framework, stage=stage)
     if xlsx:
         report.write_workbook(Path(xlsx))
     return report
@@ -353,3 +371,32 @@ def compare(inputs: Sequence[str | Path], output: str | Path | None = None, *, h
     if html is not None:
         write_file(Path(html), render_trend_html(comparison))
     return comparison
+
+
+def round_start(framework: str, folder: str | Path, *, respondents: str | Path | None = None,
+                partnership: str = "", layout: str | None = None, due: str | None = None) -> StartResult:
+    """Start a survey round in ``folder``: forms to send and the round's store (:mod:`docxform.round`)."""
+    from docxform.round import start
+
+    return start(framework, folder, respondents=respondents, partnership=partnership, layout=layout, due=due)
+
+
+def round_ingest(folder: str | Path, paths: Sequence[str | Path]) -> IngestResult:
+    """Receive returns (files, folders, .eml, mbox) into a round; one outcome line per file."""
+    from docxform.round import ingest
+
+    return ingest(folder, list(paths))
+
+
+def round_status(folder: str | Path) -> RoundStatus:
+    """Who returned, who is outstanding, versions and problem counts (a :class:`docxform.round.RoundStatus`)."""
+    from docxform.round import status
+
+    return status(folder)
+
+
+def round_report(folder: str | Path, output: str | Path | None = None) -> ReportResult:
+    """The round's outputs from its current returns (summary, HTML, merged.json, consolidated form, plan)."""
+    from docxform.round import report
+
+    return report(folder, output)

@@ -17,6 +17,7 @@ import click
 
 from docxform import __version__, api
 from docxform.errors import DocxformError, FrameworkError
+from docxform.identity import merge_summary
 
 
 def _consensus_options(command: Any) -> Any:
@@ -210,15 +211,19 @@ class _progress:
 @click.option("--framework", help="The framework the returns must belong to.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--xlsx", type=click.Path(), help="Also write the report as a workbook.")
-def validate(files: tuple[str, ...], framework: str | None, as_json: bool, xlsx: str | None) -> None:
+@click.option("--as", "stage", type=click.Choice(["auto", "survey", "partnership"]), default="auto",
+              show_default=True, help="survey: one person's response (no form-level rules); partnership: the "
+              "endorsed return (signatories, date); auto: a form issued to a person is a survey response.")
+def validate(files: tuple[str, ...], framework: str | None, as_json: bool, xlsx: str | None, stage: str) -> None:
     """Check returns against the framework's rules; exit 1 when any error is found.
 
     \b
     Examples:
       docxform validate returns/
       docxform validate returns/*.docx --json > report.json
+      docxform validate agreed.docx --as partnership
     """
-    report = api.validate(list(files), framework=framework, xlsx=xlsx)
+    report = api.validate(list(files), framework=framework, xlsx=xlsx, stage=stage)
     click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if as_json else report.to_text())
     sys.exit(1 if report.has_errors else 0)
 
@@ -266,6 +271,7 @@ def merge(files: tuple[str, ...], output: str, framework: str | None, anonymise:
     for e in result.errors:
         click.echo(e.describe(), err=True)
     click.echo(f"{output}: {result.respondents} respondents, {result.items} items")
+    click.echo(merge_summary(result.dataset))
     sys.exit(1 if result.errors else 0)
 
 
@@ -375,6 +381,11 @@ def compare(inputs: tuple[str, ...], output: str | None, html: str | None, as_js
     for path in (output, html):
         if path:
             click.echo(path)
+
+
+from docxform.cli_round import round_group  # noqa: E402  (the round's commands live in their own module)
+
+cli.add_command(round_group)
 
 
 def main() -> None:

@@ -62,6 +62,18 @@ def _merged_json(folder: Path) -> Path | None:
 FOLDER_FINDERS.append(_merged_json)
 
 
+def _round_folder(folder: Path) -> Path | None:
+    """A survey round's folder: the merged dataset of its current returns, written afresh beside its store."""
+    if not (folder / "round.sqlite").is_file():
+        return None
+    from docxform.round.report import write_current_merged
+
+    return write_current_merged(folder)
+
+
+FOLDER_FINDERS.insert(0, _round_folder)  # before merged.json: a round's current returns, not an old report
+
+
 @dataclass
 class Dataset:
     """One argument: a merged dataset, its framework and what to call it."""

@@ -130,17 +130,17 @@ def _check_merged(data: dict[str, Any], path: Path) -> None:
 
 
 def _is_return(path: Path) -> bool:
-    """A file in a folder of returns: a Word document, or XML that is a Word 2003 XML document."""
+    """A file a folder given as input contributes: a Word document, a parsed return (parse JSON), or Word 2003 XML."""
     suffix = path.suffix.lower()
     if suffix == ".xml":
         from docxform.parse.source import needs_conversion
 
         return needs_conversion(path)
-    return suffix in (".docx", ".doc", ".odt", ".rtf", ".docm")
+    return suffix in (".docx", ".doc", ".odt", ".rtf", ".docm", ".json")
 
 
 def expand_paths(paths: list[str]) -> list[Path]:
-    """Files as given; folders contribute their .docx/.doc/.odt/.rtf/.docm and Word 2003 XML files, sorted."""
+    """Files as given; folders contribute their returns (see :func:`_is_return`), sorted."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():

@@ -22,6 +22,7 @@ from typing import Any
 from docxform import __version__
 from docxform.consensus import REASON_APART, REASON_NO_MAJORITY, Rule, judge
 from docxform.framework.model import Framework, RatingScale
+from docxform.identity import name_key, name_mismatch, personalised_form_id
 from docxform.problems import Problem, problem
 from docxform.prompts import prompt_answers
 from docxform.returns import respondent_label, respondent_name, source_of, text_value
@@ -39,6 +40,7 @@ class _Return:
     form_id: str | None
     path: str
     sha256: str
+    person_form: str | None = None  # the form id when it names a person (docxform.identity)
 
 
 def _fold(text: str) -> str:
@@ -131,9 +133,13 @@ def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonym
     """Merge parsed returns of ``framework`` into one dataset (see schemas/merged.schema.json).
 
     Returns of another framework or version are left out and reported
-    (framework-mismatch). Duplicates (same non-null form id, or same
+    (framework-mismatch). Duplicates (same personalised form id, or same
     respondent name in the same partnership, ignoring case) keep the
-    latest, i.e. the one given last, and are reported (duplicate-return). When every return names a different
+    latest, i.e. the one given last, and are reported (duplicate-return).
+    Only a personalised form's id names a person: copies of a generic form
+    share the blank's id and are told apart by the typed name
+    (:mod:`docxform.identity`); callers put the returns in "later" order
+    with :func:`docxform.identity.in_later_order`. When every return names a different
     partnership, the returns are a region's partnerships rather than one
     partnership's members, and respondents are labelled by partnership.
     ``anonymise`` replaces respondent identities (name, form id, file path)
@@ -180,6 +186,7 @@ def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonym
             f"{rid}: two returns with the same {what}; the later one was kept"
             + ("" if anonymise else f" ({new.path}), this one was ignored"),
             file=None if anonymise else old.path or None))
+    problems.extend(_identity_problems(kept, ids, anonymise))
     items = {}
     for item in framework.items:
         entry, item_problems = _merge_item(item.id, kept, ids, framework, anonymise, rule)
@@ -200,12 +207,25 @@ def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonym
     }
 
 
+def _identity_problems(kept: list[_Return], ids: list[str], anonymise: bool) -> list[Problem]:
+    """A different name typed on a personalised form is reported, never silently accepted (docxform.identity)."""
+    out = []
+    for ret, rid in zip(kept, ids, strict=True):
+        message = name_mismatch(ret.data)
+        if message:
+            out.append(problem("respondent-mismatch", f"{rid}: " + (
+                "the name typed differs from the person the form was issued to" if anonymise else message),
+                field="completed_by", file=None if anonymise else ret.path or None))
+    return out
+
+
 def _make_return(data: dict[str, Any]) -> _Return:
     source = source_of(data)
     form_id = data.get("form_id")
     return _Return(data=data, name=respondent_name(data), label=respondent_label(data),
                    form_id=form_id if isinstance(form_id, str) and form_id else None,
-                   path=str(source.get("path") or ""), sha256=str(source.get("sha256") or ""))
+                   path=str(source.get("path") or ""), sha256=str(source.get("sha256") or ""),
+                   person_form=personalised_form_id(data))
 
 
 def _dedupe(returns: list[_Return]) -> tuple[list[_Return], list[tuple[_Return, _Return, str]]]:
@@ -224,8 +244,8 @@ def _dedupe(returns: list[_Return]) -> tuple[list[_Return], list[tuple[_Return, 
         matches: dict[int, str] = {}
         if ret.name and _who(ret) in by_name:
             matches[by_name[_who(ret)]] = "respondent"
-        if ret.form_id and ret.form_id in by_form:
-            matches[by_form[ret.form_id]] = "form_id"
+        if ret.person_form and ret.person_form in by_form:
+            matches[by_form[ret.person_form]] = "form_id"
         if not matches:
             slot = len(slots)
             slots.append(ret)
@@ -240,8 +260,8 @@ def _dedupe(returns: list[_Return]) -> tuple[list[_Return], list[tuple[_Return, 
                 if old_slot != slot:
                     moved[old_slot] = slot
             slots[slot] = ret
-        if ret.form_id:
-            by_form[ret.form_id] = slot
+        if ret.person_form:
+            by_form[ret.person_form] = slot
         if ret.name:
             by_name[_who(ret)] = slot
     dropped = []
@@ -255,19 +275,18 @@ def _dedupe(returns: list[_Return]) -> tuple[list[_Return], list[tuple[_Return, 
 
 
 def _who(ret: _Return) -> str:
-    """The key that makes two returns the same respondent's: name and partnership, ignoring case.
+    """The key that makes two returns the same respondent's: name, partnership (and typed organisation).
 
     The partnership is part of it so that in a region two partnerships'
     officers who share a name (or write a role, "Community Safety Manager",
     for a name) are not taken for one person.
     """
-    partnership = text_value((ret.data.get("fields") or {}).get("partnership"))
-    return f"{_fold(partnership)}\0{_fold(ret.name or '')}"
+    return name_key(ret.data, ret.name or "")
 
 
 def _forget(ret: _Return, by_form: dict[str, int], by_name: dict[str, int]) -> None:
-    if ret.form_id:
-        by_form.pop(ret.form_id, None)
+    if ret.person_form:
+        by_form.pop(ret.person_form, None)
     if ret.name:
         by_name.pop(_who(ret), None)
 
@@ -336,6 +355,9 @@ def _respondent_entry(ret: _Return, rid: str, anonymise: bool, by_partnership: b
     entry["source"] = _source_dict(ret, anonymise)
     if not (anonymise and by_partnership):
         entry["partnership"] = partnership
+    organisation = text_value(ret.data.get("organisation"))
+    if organisation:
+        entry["organisation"] = organisation  # an agency, not a person: kept when anonymised
     return entry
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from docxform.errors import DocxformError, FileError
 from docxform.files import output_folder, write_file
 from docxform.framework.model import Framework
+from docxform.identity import in_later_order, merge_summary
 from docxform.inputs import expand_paths, framework_of, load_inputs, parse_files, require_some, save_parsed, to_json
 from docxform.problems import Problem
 
@@ -35,6 +36,7 @@ class CollateResult:
     returns: int = 0
     error_count: int = 0
     warning_count: int = 0
+    merge_line: str = ""
 
     @property
     def has_errors(self) -> bool:
@@ -43,6 +45,7 @@ class CollateResult:
     def lines(self) -> list[str]:
         out = [f"{self.returns} returns read; {self.error_count} errors and {self.warning_count} warnings "
                "found by validation"]
+        out += [self.merge_line] if self.merge_line else []
         out += [f"{name}: {path}" for name, path in self.outputs.items()]
         return out
 
@@ -83,7 +86,7 @@ def summarise_inputs(inputs: list[str], workbook: Path, *, html: Path | None = N
     if merged_inputs and not returns:
         merged = rejudge(merged_inputs[0], fw, rule) if rule else merged_inputs[0]
     else:
-        merged = merge_returns(returns, fw, validated=True, consensus=rule)
+        merged = merge_returns(in_later_order(returns), fw, validated=True, consensus=rule)
     plan_data = _plans(plans or [], fw, errors)
     write_summary(merged, fw, workbook, problems=problems, plans=plan_data)
     if html:
@@ -133,7 +136,8 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
     write_file(out / "validation.txt", validation_report.to_text() + "\n")
     result.outputs["validation report"] = validation
     result.outputs["validation report (text)"] = out / "validation.txt"
-    merged = merge_returns(returns, fw, validated=True, consensus=rule)
+    merged = merge_returns(in_later_order(returns), fw, validated=True, consensus=rule)
+    result.merge_line = merge_summary(merged)
     merged_path = out / "merged.json"
     write_file(merged_path, to_json(merged))
     result.outputs["merged dataset"] = merged_path

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any, Literal
 
-Severity = Literal["error", "warning"]
+#: "info": a notice that needs no action (e.g. tags lost on a re-save); never counted in headline numbers.
+Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ CODES: dict[str, Code] = _codes(
          "A row continuing an item's answer (\"Comments (cont.): ...\") was appended to that answer."),
     Code("field-not-found", "warning", "A form-level field was not found in the form."),
     Code("tracked-changes", "warning", "The form has tracked changes; text was read as if they were accepted."),
-    Code("tags-lost", "warning",
+    Code("tags-lost", "info",
          "The form's content-control tags are gone (re-saved by another program); answers were located otherwise."),
     Code("controls-lost", "warning", "The file was converted from another format; form controls may have been lost."),
     Code("framework-mismatch", "error", "The form belongs to another framework or version than the one expected."),
@@ -75,6 +76,9 @@ CODES: dict[str, Code] = _codes(
     Code("signature-missing", "error", "A required signatory has not signed."),
     # merging
     Code("duplicate-return", "warning", "Two returns have the same form id or respondent; the latest was kept."),
+    Code("respondent-mismatch", "warning",
+         "A personalised form has another name typed as 'Form completed by'; it was counted as the return of the "
+         "person it was issued to."),
     Code("rating-disputed", "warning",
          "Respondents' ratings do not reach consensus under the chosen rule (default iqr: interquartile range "
          "at most 1 level and 80% within one level of the median; see docs/consensus.md). The message names the rule."),
@@ -172,7 +176,7 @@ def problem_from_dict(entry: dict[str, Any], default_file: str | None = None) ->
     severity = entry.get("severity")
     return Problem(
         code=code, message=str(entry.get("message") or CODES[code].summary),
-        severity=severity if severity in ("error", "warning") else CODES[code].severity,
+        severity=severity if severity in ("error", "warning", "info") else CODES[code].severity,
         file=location.get("file") or default_file, item=entry.get("item"), field=entry.get("field"),
         table=location.get("table"), row=location.get("row"), cell=location.get("cell"),
         line=location.get("line"), path=location.get("path"), hint=entry.get("hint"),

@@ -63,8 +63,16 @@ class Response:
     items: dict[str, ItemAnswer] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     has_rating: bool = True
+    organisation: str | None = None  # of the person a personalised form was issued to (from the respondents list)
+    role: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        out = self._base_dict()
+        # Only when known, so returns of forms made without a respondents list keep their shape.
+        out.update({k: v for k, v in (("organisation", self.organisation), ("role", self.role)) if v})
+        return out
+
+    def _base_dict(self) -> dict[str, Any]:
         return {
             "kind": "form",
             "docxform_version": __version__,

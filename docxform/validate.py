@@ -94,8 +94,27 @@ def check_return(data: Any, path: str | Path | None = None) -> None:
             raise fail(f"unknown problem code {entry['code']!r}")
 
 
-def validate_return(data: dict[str, Any], framework: Framework, *, expected: Framework | None = None) -> list[Problem]:
+#: Validation stages: a survey response is one person's view; the partnership's return is the endorsed form.
+#: "auto": a personalised form (issued to one person) is a survey response, any other form the partnership's.
+STAGES = ("auto", "survey", "partnership")
+
+
+def stage_of(data: dict[str, Any], stage: str = "auto") -> str:
+    """The stage a return is validated at: as asked, or for "auto" by whether the form was issued to a person."""
+    if stage != "auto":
+        return stage
+    respondent = data.get("respondent")
+    return "survey" if isinstance(respondent, str) and respondent.strip() else "partnership"
+
+
+def validate_return(data: dict[str, Any], framework: Framework, *, expected: Framework | None = None,
+                    stage: str = "auto") -> list[Problem]:
     """The return's own parse problems, then the framework's rules applied to it.
+
+    ``stage`` "survey" leaves out the form-level rules (required form fields,
+    signatories): a survey respondent is not meant to sign for the
+    partnership or date its assessment; those apply to the partnership's
+    return (the consolidated form).
 
     ``expected`` is the framework the caller asked for; without it the
     return must belong to ``framework`` itself. A return of another
@@ -115,7 +134,8 @@ def validate_return(data: dict[str, Any], framework: Framework, *, expected: Fra
                 file=file, hint="validate it against its own framework, or send the respondent the right form"))
     else:
         problems.extend(check_items(data, framework, file, problems))
-        problems.extend(check_fields(data, framework, file))
+        if stage_of(data, stage) != "survey":
+            problems.extend(check_fields(data, framework, file))
     problems.sort(key=_order(framework))
     return problems
 
@@ -347,10 +367,12 @@ class ValidationReport:
 
 def _counts(problems: Sequence[Problem]) -> str:
     errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
+    warnings = sum(p.severity == "warning" for p in problems)
+    notices = len(problems) - errors - warnings
     if not problems:
         return "no problems"
-    return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    text = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    return text + (f" ({notices} notice{'s' if notices != 1 else ''} needing no action)" if notices else "")
 
 
 def _line(p: Problem) -> str:
@@ -359,7 +381,8 @@ def _line(p: Problem) -> str:
     return text + (f" ({p.hint})" if p.hint else "")
 
 
-def validate_files(paths: Iterable[str | Path], framework_ref: str | Path | None = None) -> ValidationReport:
+def validate_files(paths: Iterable[str | Path], framework_ref: str | Path | None = None, *,
+                   stage: str = "auto") -> ValidationReport:
     """Validate returns, each a parse JSON or a form to parse first; problems per file, in the order given.
 
     With ``framework_ref`` every return must belong to that framework
@@ -382,7 +405,7 @@ def validate_files(paths: Iterable[str | Path], framework_ref: str | Path | None
             continue
         if chosen is None:
             report.item_name = framework.item_name
-        problems = validate_return(data, framework, expected=framework)
+        problems = validate_return(data, framework, expected=framework, stage=stage)
         report.files.append(FileReport(path=str(path), respondent=respondent_label(data), problems=problems))
     return report
 

@@ -16,7 +16,8 @@ from docxform.cli import cli
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 COMMANDS = ["frameworks", "show", "check-framework", "generate form", "generate plan", "parse", "validate", "merge",
-            "summarise", "consolidate", "feedback", "collate", "compare"]
+            "summarise", "consolidate", "feedback", "collate", "compare", "round start", "round ingest",
+            "round status", "round report"]
 _OPTION_LINE = re.compile(r"^\s{1,4}(-[A-Za-z])?(?:,\s*)?(--[a-z][a-z-]*)?")
 _OPTION_WORD = re.compile(r"(?<![\w-])(--[a-z][a-z-]*|-[a-zA-Z])(?![\w-])")
 
@@ -28,7 +29,7 @@ def table_rows() -> dict[str, str]:
         match = re.match(r"\|\s*`docxform ([a-z-]+(?: [a-z-]+)?)", line)
         if match:
             words = match.group(1).split()
-            name = " ".join(words) if words[0] == "generate" else words[0]
+            name = " ".join(words) if words[0] in ("generate", "round") else words[0]
             rows[name] = line
     return rows
 

@@ -129,7 +129,8 @@ def test_consolidated_form_parses_back_with_the_agreed_ratings(survey: dict, tmp
         want = expected_stats([r[item] for r in survey["known"].values()], levels)
         assert answer["rating"] == (None if want["disputed"] else want["median"]), item
         level = fw.rating_scale.level(survey["known"]["Person 03"][item]).name
-        assert f"Person 03 ({level}): Person 03 on {item}" in answer["comments"].split("\n")
+        # organisation flows from the respondents list into the merged data (issue 10), so the form names it
+        assert f"Person 03 (Agency 3) ({level}): Person 03 on {item}" in answer["comments"].split("\n")
     merged = json.loads((survey["out"] / "merged.json").read_text("utf-8"))
     assert len(merged["respondents"]) == 15
 

@@ -165,7 +165,7 @@ def test_field_missing_for_a_blank_required_field() -> None:
     data = make_return()
     data["fields"]["partnership"] = " "
     del data["fields"]["assessment_year"]
-    problems = validate_return(data, SA)
+    problems = validate_return(data, SA, stage="partnership")
     assert codes(problems) == [("field-missing", None, "partnership"), ("field-missing", None, "assessment_year")]
     assert "Name of partnership" in problems[0].message
     assert problems[0].file == SOURCE
@@ -183,7 +183,7 @@ def test_required_flag_of_the_layout_counts_too() -> None:
     data = make_return(framework={"id": "beacon2003", "version": beacon.version}, layout=None, fields={},
                        items={i: {"rating": "doing_well", "evidence": "x 1", "comments": "", "goals": ""}
                               for i in beacon.item_ids})
-    assert {p.field for p in validate_return(data, beacon) if p.code == "field-missing"} == {
+    assert {p.field for p in validate_return(data, beacon, stage="partnership") if p.code == "field-missing"} == {
         "partnership", "assessment_date"}
 
 
@@ -192,7 +192,7 @@ def test_required_flag_of_the_layout_counts_too() -> None:
 def test_signature_missing_names_the_signatory() -> None:
     data = make_return()
     data["fields"]["chair_signature"] = ""
-    problems = validate_return(data, SA)
+    problems = validate_return(data, SA, stage="partnership")
     assert codes(problems) == [("signature-missing", None, "chair_signature")]
     assert "Name of partnership Chair (Jo Bloggs)" in problems[0].message
 
@@ -200,7 +200,7 @@ def test_signature_missing_names_the_signatory() -> None:
 def test_signature_missing_when_the_field_is_absent() -> None:
     data = make_return()
     del data["fields"]["completed_by_signature"]
-    problems = validate_return(data, SA)
+    problems = validate_return(data, SA, stage="partnership")
     assert codes(problems) == [("signature-missing", None, "completed_by_signature")]
     assert "Form completed by (Jane Smith)" in problems[0].message
 
@@ -245,7 +245,7 @@ def test_problems_are_ordered_form_first_then_by_standard() -> None:
     answer(data, "5.5", rating=None, evidence="")
     answer(data, "1.2", evidence="minutes")
     data["fields"]["chair_signature"] = ""
-    assert codes(validate_return(data, SA)) == [
+    assert codes(validate_return(data, SA, stage="partnership")) == [
         ("signature-missing", None, "chair_signature"), ("evidence-vague", "1.2", "evidence"),
         ("rating-missing", "5.5", "rating")]
 
@@ -301,7 +301,7 @@ def test_validate_files_report(tmp_path: Path) -> None:
     bad_data["fields"]["partnership"] = ""
     bad = write(tmp_path, "bad.json", bad_data)
 
-    report = validate_files([good, bad])
+    report = validate_files([good, bad], stage="partnership")
     assert report.has_errors
     assert (report.errors, report.warnings) == (2, 1)
     as_dict = report.to_dict()

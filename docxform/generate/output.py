@@ -59,6 +59,9 @@ class FormWriter:
         props = {"docxform.form_id": form_id, "docxform.personalised": "true" if respondent else "false"}
         if respondent:
             props["docxform.respondent"] = respondent.name
+            # Organisation and role travel with the form, so a return says whose view it is.
+            props |= {f"docxform.{k}": v for k, v in (("organisation", respondent.organisation),
+                                                        ("role", respondent.role)) if v}
         return self.template.render(self.values_for(partnership, respondent), props), form_id
 
 

@@ -102,6 +102,8 @@ def parse_form(path: str | Path, *, mapping: str | Path | Mapping | None = None,
         framework_id=fw.id, framework_version=fw.version, source_path=str(path), source_sha256=source.sha256,
         layout=chosen.layout or None, mapping=chosen.id, form_id=source.properties.get("docxform.form_id") or None,
         respondent=source.properties.get("docxform.respondent") or None, has_rating=fw.rating_scale is not None,
+        organisation=source.properties.get("docxform.organisation") or None,
+        role=source.properties.get("docxform.role") or None,
     )
     _document_warnings(ctx)
     if chosen.anchors == "text":  # rows known by their wording, not by an id (parse/textanchors.py)
@@ -141,7 +143,7 @@ def _document_warnings(ctx: _Context) -> None:
     elif props.get("docxform.mapping") and ctx.mapping.cells and not any(
             c.tag.startswith("dxf:") for c in ctx.doc.controls):
         ctx.report("tags-lost", "the content-control tags are gone (the form was re-saved by another program); "
-                   "answers were located by alias, position and anchors", severity="warning")
+                   "answers were located by alias, position and anchors")
     if ctx.doc.tracked_changes:
         ctx.report("tracked-changes", "the form has tracked changes; text was read as if all were accepted")
     version = props.get("docxform.framework_version")

@@ -215,7 +215,24 @@ def write_summary(merged: dict[str, Any], framework: Framework, target: Path, *,
     _draft_plan(book, merged, framework)
     if plans is not None:
         _plan(book, plans, framework)
+    _by_organisation(book, merged, framework)
     book.save(Path(target))
+
+
+def _by_organisation(book: _Book, merged: dict[str, Any], framework: Framework) -> None:
+    """A "By organisation" sheet when respondents carry their organisation (a survey round does)."""
+    from docxform.summarise.byorg import by_organisation
+
+    names, rows = by_organisation(merged, framework)
+    if not names:
+        return
+    ws = book.sheet("By organisation", [9, 50, *[22] * len(names), 12], freeze="C2", title_cols="A:B")
+    book.header(ws, [framework.item_name.capitalize(), "Text", *names, "Levels apart"])
+    for row in rows:
+        cells = [f"{level_name(framework, c['median']) or '–'} ({c['rated']} of {c['members']})"
+                 for c in row["cells"].values()]
+        book.append(ws, [book.cell(ws, row["id"], "plain"), book.cell(ws, row["text"]),
+                         *[book.cell(ws, c, "plain") for c in cells], book.cell(ws, row["apart"], "number")])
 
 
 def _levels(framework: Framework) -> list[tuple[str, str]]:

@@ -1,0 +1,311 @@
+"""Ingest returns into a round: files, folders (recursively), .eml files and mbox exports.
+
+Every file received is first copied into the round folder under its content
+hash (``received/<sha256>.<ext>``), so emptying the inbox loses nothing and
+the same bytes twice are one receipt. Each new receipt is parsed, validated
+as a survey response, tied to a person by :mod:`docxform.identity`, and
+stored with its problem counts; one line per file says what happened.
+
+Parsing happens outside the database transaction (it is the slow part); the
+write of each receipt is one ``BEGIN IMMEDIATE`` transaction, so two ingests
+on one round at the same moment both land.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path, PurePath
+from typing import Any
+
+from docxform.errors import DocxformError
+from docxform.files import read_input
+from docxform.framework import load_framework
+from docxform.framework.model import Framework
+from docxform.identity import Times, compare_versions, identify, issued_to, name_mismatch
+from docxform.oxml.coreprops import last_saved
+from docxform.round.mail import attachments, is_mail
+from docxform.round.records import Person, Receipt, RoundInfo, Version
+from docxform.round.start import FORMS
+from docxform.round.store import Store, open_store
+
+RETURN_SUFFIXES = (".docx", ".doc", ".odt", ".rtf", ".xml", ".xlsx", ".xlsm")
+MAX_RETURN_BYTES = 256 * 1024 * 1024
+RECEIVED = "received"
+
+
+@dataclass
+class Incoming:
+    """One file to receive: its bytes and what is known of where it came from."""
+
+    name: str
+    origin: str
+    data: bytes
+    sender: str | None = None
+    sent_at: str | None = None
+
+
+@dataclass
+class IngestLine:
+    """What happened to one file: the line the terminal shows."""
+
+    name: str
+    origin: str
+    outcome: str  # new | resubmission | same as before | unreadable | skipped
+    who: str = ""
+    errors: int = 0
+    warnings: int = 0
+    cause: str = ""
+    notices: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        same = PurePath(self.origin).name == self.name
+        where = self.origin if same else f"{self.origin} ({self.name})"
+        if self.outcome in ("unreadable", "skipped"):
+            return f"{where}: {self.outcome} ({self.cause})"
+        line = f"{where}: {self.who or 'unknown'}: {self.outcome}"
+        if self.outcome != "same as before":
+            line += f"; {self.errors} errors, {self.warnings} warnings"
+        return line + "".join(f"; NOTE {n}" for n in self.notices)
+
+
+@dataclass
+class IngestResult:
+    lines: list[IngestLine] = field(default_factory=list)
+
+    @property
+    def unreadable(self) -> int:
+        return sum(line.outcome == "unreadable" for line in self.lines)
+
+
+def ingest(folder: str | Path, paths: list[str | Path]) -> IngestResult:
+    """Receive every return in ``paths`` into the round in ``folder``; one line each, never an exception per file."""
+    result = IngestResult()
+    with open_store(folder) as store:
+        info = store.info()
+        framework = load_framework(info.framework)
+        blanks = _issued_forms(store.folder)
+        for item in incoming([Path(p) for p in paths], store.folder):
+            if isinstance(item, IngestLine):
+                result.lines.append(item)
+            elif hashlib.sha256(item.data).hexdigest() in blanks:
+                result.lines.append(IngestLine(item.name, item.origin, "skipped",
+                                               cause="a blank form this round sent out, not a return"))
+            else:
+                result.lines.append(receive(store, info, framework, item))
+    return result
+
+
+def _issued_forms(folder: Path) -> set[str]:
+    """The hashes of the forms the round sent out: one sent straight back unfilled is not a return."""
+    return {hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted((folder / FORMS).glob("*.docx"))}
+
+
+def incoming(paths: list[Path], round_folder: Path | None = None) -> Iterator[Incoming | IngestLine]:
+    """The files to receive, in the order given (folders recursively, by name); problems as lines.
+
+    A folder's walk leaves out the round folder itself (its forms, received
+    copies and reports are not returns), so ``ingest DIR DIR/..`` is safe.
+    """
+    own = round_folder.resolve() if round_folder else None
+    for path in paths:
+        if own and path.resolve().is_relative_to(own):
+            yield IngestLine(path.name, str(path), "skipped", cause="inside the round folder; not a return")
+        elif path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if own and child.resolve().is_relative_to(own):
+                    continue
+                if child.is_file() and not child.name.startswith((".", "~$")):
+                    yield from _from_file(child, explicit=False)
+        else:
+            yield from _from_file(path, explicit=True)
+
+
+def _from_file(path: Path, *, explicit: bool) -> Iterator[Incoming | IngestLine]:
+    name, short = str(path), path.name
+    if path.exists() and is_mail(path):
+        try:
+            found = list(attachments(path))
+        except DocxformError as exc:
+            yield IngestLine(short, name, "unreadable", cause=exc.cause)
+            return
+        if not found:
+            yield IngestLine(short, name, "skipped", cause="an e-mail with no attachment")
+        for att in found:
+            if PurePath(att.name).suffix.lower() in RETURN_SUFFIXES:
+                yield Incoming(att.name, name, att.data, att.sender, att.sent_at)
+            else:
+                yield IngestLine(att.name, name, "skipped", cause="attachment is not a return")
+        return
+    if not explicit and path.suffix.lower() not in RETURN_SUFFIXES:
+        yield IngestLine(short, name, "skipped", cause=f"not a return ({path.suffix or 'no extension'})")
+        return
+    try:
+        yield Incoming(path.name, name, read_input(path, limit=MAX_RETURN_BYTES, what="return"))
+    except DocxformError as exc:
+        yield IngestLine(path.name, name, "unreadable", cause=exc.cause)
+
+
+def receive(store: Store, info: RoundInfo, framework: Framework, item: Incoming) -> IngestLine:
+    """Store one file by hash, parse and validate it, and record whose return it is."""
+    sha = hashlib.sha256(item.data).hexdigest()
+    stored = _keep(store.folder, sha, item.name, item.data)
+    receipt = Receipt(id=0, sha256=sha, stored=stored.relative_to(store.folder).as_posix(), name=item.name,
+                      origin=item.origin, received_at=_now(), sender=item.sender, sent_at=item.sent_at)
+    if _known(store, sha):
+        return IngestLine(item.name, item.origin, "same as before", who=_who_sent(store, sha))
+    parsed, error = read_return(stored, item.name)
+    receipt.error = error
+    receipt.saved_at = last_saved(stored) if parsed is not None and stored.suffix == ".docx" else None
+    version = _version(parsed, framework) if parsed is not None else None
+    with store.transaction():
+        receipt_id = store.add_receipt(receipt)
+        if receipt_id is None:
+            return IngestLine(item.name, item.origin, "same as before", who=_who_sent(store, sha))
+        if version is None:
+            return IngestLine(item.name, item.origin, "unreadable", cause=error or "")
+        version.receipt_id = receipt.id = receipt_id
+        line = _assign(store, info, version, receipt)
+        store.add_version(version)
+    line.name, line.origin = item.name, item.origin
+    return line
+
+
+def _keep(folder: Path, sha: str, name: str, data: bytes) -> Path:
+    """The file copied into the round under its hash (written whole, then renamed; the same bytes give the same name)."""
+    suffix = PurePath(name).suffix.lower()
+    target = folder / RECEIVED / f"{sha}{suffix if suffix in RETURN_SUFFIXES else '.bin'}"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".in-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+    return target
+
+
+def _known(store: Store, sha: str) -> bool:
+    return store.conn.execute("SELECT 1 FROM receipt WHERE sha256 = ?", (sha,)).fetchone() is not None
+
+
+def _who_sent(store: Store, sha: str) -> str:
+    row = store.conn.execute("SELECT person.name FROM receipt JOIN version ON version.receipt_id = receipt.id "
+                             "LEFT JOIN person ON person.id = version.person_id WHERE receipt.sha256 = ?",
+                             (sha,)).fetchone()
+    return str(row[0]) if row and row[0] else ""
+
+
+def read_return(stored: Path, name: str) -> tuple[dict[str, Any] | None, str | None]:
+    """Parse a stored file (a form or a plan workbook); (parsed, None) or (None, why not)."""
+    try:
+        if stored.suffix in (".xlsx", ".xlsm"):
+            from docxform.plan import parse_plan
+
+            parsed = parse_plan(stored, None).to_dict()
+        else:
+            from docxform.parse import parse_form
+
+            parsed = parse_form(stored).to_dict()
+    except DocxformError as exc:
+        return None, exc.cause + (f" ({exc.hint})" if exc.hint else "")
+    except RecursionError:
+        return None, "XML nested too deeply; refused"
+    except MemoryError:
+        return None, "too large to read"
+    _rename_source(parsed, str(stored), name)
+    return parsed, None
+
+
+def _rename_source(parsed: dict[str, Any], stored: str, name: str) -> None:
+    """Problems and the source name the file as received, not its hashed copy."""
+    source = parsed.get("source")
+    if isinstance(source, dict):
+        source["path"] = name
+    for entry in parsed.get("problems") or []:
+        location = entry.get("location") if isinstance(entry, dict) else None
+        if isinstance(location, dict) and location.get("file") == stored:
+            location["file"] = name
+
+
+def _version(parsed: dict[str, Any], framework: Framework) -> Version:
+    """A version with its survey-stage problem counts (form-level rules are the partnership's, not each person's)."""
+    if parsed.get("kind") != "form":
+        return Version(receipt_id=0, person_id=None, kind=str(parsed.get("kind") or "plan"), parsed=parsed)
+    from docxform.validate import validate_return
+
+    problems = validate_return(parsed, framework, expected=framework, stage="survey")
+    return Version(receipt_id=0, person_id=None, kind="form", parsed=parsed,
+                   errors=sum(p.severity == "error" for p in problems),
+                   warnings=sum(p.severity == "warning" for p in problems))
+
+
+def _assign(store: Store, info: RoundInfo, version: Version, receipt: Receipt) -> IngestLine:
+    """Tie the version to a person (found or added) and say whether it is new or a resubmission."""
+    if version.kind != "form":
+        return IngestLine("", "", "new", who="(improvement plan)")
+    person_id = _person_for(store, version.parsed, receipt, version.notices)
+    mismatch = name_mismatch(version.parsed)
+    if mismatch:
+        version.notices.append(mismatch)
+    version.person_id = person_id
+    earlier = [Times(*row) for row in store.conn.execute(
+        "SELECT r.sent_at, r.saved_at, r.id FROM version v JOIN receipt r ON r.id = v.receipt_id "
+        "WHERE v.person_id = ?", (person_id,))]
+    name = store.conn.execute("SELECT name FROM person WHERE id = ?", (person_id,)).fetchone()[0]
+    this = Times(receipt.sent_at, receipt.saved_at, receipt.id)
+    outcome = "new" if not earlier else "resubmission" if all(compare_versions(this, t) > 0 for t in earlier) \
+        else "an earlier version (kept, the one received before is later and stays current)"
+    return IngestLine("", "", outcome, who=name, errors=version.errors, warnings=version.warnings,
+                      notices=list(version.notices))
+
+
+def _person_for(store: Store, parsed: dict[str, Any], receipt: Receipt, notices: list[str]) -> int:
+    """The person a return is from, by the identity rules; a new respondent when nobody matches.
+
+    A personalised form whose id this round did not issue (one from an earlier
+    mailing, say) goes to the issued person of that name, with a notice.
+    """
+    who = identify(parsed, receipt.sender)
+    form_id = parsed.get("form_id")
+    if who.how == "form_id" and isinstance(form_id, str):
+        found = store.person_where("form_id", form_id)
+        if found is not None:
+            return found
+        notices.append(f"form id {form_id} was not issued in this round")
+    if who.name:
+        found = _issued_by_name(store, who.name)
+        if found is not None:
+            return found
+    key = who.key or f"receipt\0{receipt.sha256}"
+    found = store.person_where("identity", key)
+    if found is not None:
+        return found
+    return store.add_person(_new_person(parsed, receipt, key))
+
+
+def _issued_by_name(store: Store, name: str) -> int | None:
+    from docxform.identity import fold
+
+    for person in store.people():
+        if person.issued and fold(person.name) == fold(name):
+            return person.id
+    return None
+
+
+def _new_person(parsed: dict[str, Any], receipt: Receipt, key: str) -> Person:
+    """A respondent found on a return (a generic form, or a form issued in no list of this round)."""
+    raw = parsed.get("fields")
+    fields: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    typed = " ".join(str(fields.get("completed_by") or "").split())
+    name = issued_to(parsed) or typed or receipt.sender or f"unnamed return {PurePath(receipt.name).stem}"
+    organisation = " ".join(str(fields.get("completed_by_role") or "").split())
+    return Person(id=0, name=name, organisation=organisation, email=receipt.sender or "", issued=False,
+                  identity=key)
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

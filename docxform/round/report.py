@@ -1,0 +1,174 @@
+"""The round's outputs from its current returns, in one go.
+
+Everything is computed from the store (the parsed returns it holds), never
+from the inbox, so emptying the inbox and reporting again gives the same
+outputs. Feedback copies of the returns with problems (Word comments in the
+cells concerned) come from :mod:`docxform.feedback`: see :func:`feedback_hook`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docxform.files import output_folder, write_file
+from docxform.framework import load_framework
+from docxform.framework.model import Framework
+from docxform.problems import Problem
+from docxform.round.records import Person, Version
+from docxform.round.status import RoundStatus, build_status, current_versions
+from docxform.round.store import Store, open_store
+
+REPORT = "report"
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+@dataclass
+class ReportResult:
+    outputs: dict[str, Path] = field(default_factory=dict)
+    returned: str = ""
+
+    def lines(self) -> list[str]:
+        return [self.returned] + [f"{name}: {path}" for name, path in self.outputs.items()]
+
+
+def current_merged(folder: str | Path) -> dict[str, Any]:
+    """The merged dataset of the round's current returns (one per person, the latest version)."""
+    with open_store(folder) as store:
+        return _merged(store, load_framework(store.info().framework))[0]
+
+
+CURRENT = "current-merged.json"
+
+
+def write_current_merged(folder: str | Path) -> Path:
+    """Write :func:`current_merged` to ``folder/current-merged.json`` (what ``docxform compare DIR`` reads)."""
+    target = Path(folder) / CURRENT
+    write_file(target, to_json(current_merged(folder)))
+    return target
+
+
+def _merged(store: Store, framework: Framework) -> tuple[dict[str, Any], list[Problem]]:
+    """Merge the current returns; respondents carry their organisation and role from the round."""
+    from docxform.merge import merge_returns
+    from docxform.validate import validate_return
+
+    current = current_versions(store)
+    returns = [v.parsed for v in current]
+    merged = merge_returns(returns, framework)
+    _add_organisations(merged, current, {p.id: p for p in store.people()})
+    problems = [p for data in returns
+                for p in validate_return(data, framework, expected=framework, stage="survey")]
+    return merged, problems
+
+
+def _add_organisations(merged: dict[str, Any], current: list[Version], people: dict[int, Person]) -> None:
+    by_sha = {str((v.parsed.get("source") or {}).get("sha256")): people.get(v.person_id or -1) for v in current}
+    for entry in merged.get("respondents", []):
+        person = by_sha.get(str((entry.get("source") or {}).get("sha256")))
+        entry["organisation"] = person.organisation if person else ""
+        entry["role"] = person.role if person else ""
+
+
+def report(folder: str | Path, output: str | Path | None = None) -> ReportResult:
+    """Summary workbook, HTML report, merged.json, consolidated form and draft plan into ``output``."""
+    folder = Path(folder)
+    out = Path(output) if output else folder / REPORT
+    with open_store(folder) as store:
+        info = store.info()
+        framework = load_framework(info.framework)
+        merged, problems = _merged(store, framework)
+        state = build_status(store)
+        result = ReportResult(returned=state.returned_line())
+        output_folder(out, create=True)
+        _write_all(out, merged, problems, framework, state, result)
+        copies = feedback_hook(store, out / "feedback", framework)
+        if copies:
+            result.outputs[f"feedback copies ({len(copies)} returns with problems)"] = out / "feedback"
+    return result
+
+
+def _write_all(out: Path, merged: dict[str, Any], problems: list[Problem], framework: Framework,
+               state: RoundStatus, result: ReportResult) -> None:
+    from docxform.consolidate import consolidate
+    from docxform.plan import generate_plan, prefill_rows
+    from docxform.summarise import render_html, write_summary
+
+    write_file(out / "merged.json", to_json(merged))
+    result.outputs["merged dataset"] = out / "merged.json"
+    write_summary(merged, framework, out / "summary.xlsx", problems=problems, plans=state_plans(state, framework))
+    result.outputs["summary workbook"] = out / "summary.xlsx"
+    page = returned_banner(render_html(merged, framework, problems), state)
+    write_file(out / "report.html", page)
+    result.outputs["HTML report"] = out / "report.html"
+    write_file(out / "status.json", to_json(state.to_dict()))
+    result.outputs["round status"] = out / "status.json"
+    if not merged.get("respondents"):
+        return  # nothing returned yet: no agreed form or plan to draft
+    consolidate(merged, framework, out / "consolidated.docx", partnership=state.info.partnership,
+                layout=state.info.layout)
+    result.outputs["consolidated form"] = out / "consolidated.docx"
+    generate_plan(framework, out / "plan.xlsx", prefill=prefill_rows(framework, merged),
+                  partnership=state.info.partnership)
+    result.outputs["draft plan"] = out / "plan.xlsx"
+
+
+def state_plans(state: RoundStatus, framework: Framework) -> dict[str, Any] | None:
+    """The improvement-plan workbooks received, merged (read again from the round's own copies)."""
+    from docxform.errors import DocxformError
+    from docxform.plan import merge_plans, parse_plan
+
+    results = []
+    for stored in state.plans:
+        try:
+            results.append(parse_plan(stored, framework))
+        except DocxformError:
+            continue  # it was read when received; a copy that no longer reads is left out, not fatal
+    return merge_plans(results) if results else None
+
+
+def returned_banner(page: str, state: RoundStatus) -> str:
+    """The report page with "11 of 12 returned" (and who is outstanding) under its heading."""
+    outstanding = [r.name for r in state.respondents if r.state == "outstanding"]
+    text = state.returned_line() + (f"; outstanding: {', '.join(outstanding)}" if outstanding else "")
+    banner = f'\n<p id="returned"><b>{html.escape(text)}</b></p>'
+    marker = "</h1>"
+    return page.replace(marker, marker + banner, 1) if marker in page else banner + page
+
+
+def feedback_hook(store: Store, folder: Path, framework: Framework | None = None) -> dict[str, Path]:
+    """Feedback copies (docxform.feedback) of the current returns with problems a respondent can put right.
+
+    Each is the round's own copy of the return with a Word comment in each
+    cell concerned, written to ``folder/<form or name>.docx``; only .docx
+    returns can be commented. Output name -> path, for the report's list.
+    """
+    from docxform.errors import DocxformError
+    from docxform.feedback import RESPONDENT_CODES, feedback_copy
+    from docxform.generate.respondents import slugify
+    from docxform.validate import validate_return
+
+    fw = framework or load_framework(store.info().framework)
+    receipts = {r.id: r for r in store.receipts()}
+    people = {p.id: p for p in store.people()}
+    written: dict[str, Path] = {}
+    for version in current_versions(store):
+        source = store.folder / receipts[version.receipt_id].stored
+        problems = [p for p in validate_return(version.parsed, fw, expected=fw, stage="survey")
+                    if p.code in RESPONDENT_CODES]
+        person = people.get(version.person_id or -1)
+        if not problems or source.suffix != ".docx" or person is None:
+            continue
+        dest = folder / f"{slugify(person.name)}-{person.id}.docx"
+        try:
+            feedback_copy(source, problems, dest, framework=fw)
+        except DocxformError:
+            continue  # a return that cannot take comments still has its problems in the summary
+        written[f"feedback for {person.name}"] = dest
+    return written

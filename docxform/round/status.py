@@ -1,0 +1,171 @@
+"""Where the round stands: who returned, who is outstanding, what each version changed.
+
+The current return of a person is their latest version, "latest" by the
+identity rules (e-mail Date, else last-saved time, else order received);
+every version is kept and listed. ``status --json`` is documented by
+docxform/schemas/round-status.schema.json.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, dataclass, field
+from functools import cmp_to_key
+from pathlib import Path
+from typing import Any
+
+from docxform.identity import Times, changes, compare_versions
+from docxform.round.records import Person, Receipt, RoundInfo, Version
+from docxform.round.store import Store, open_store
+
+OUTSTANDING, RETURNED, RESUBMITTED = "outstanding", "returned", "resubmitted"
+
+
+@dataclass
+class VersionRow:
+    file: str
+    received: str
+    when: str
+    errors: int
+    warnings: int
+    current: bool
+    notices: list[str] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)  # against the previous version
+
+
+@dataclass
+class RespondentRow:
+    name: str
+    email: str
+    organisation: str
+    role: str
+    form: str | None
+    issued: bool
+    state: str
+    versions: int
+    received: str | None
+    errors: int
+    warnings: int
+    history: list[VersionRow] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class RoundStatus:
+    info: RoundInfo
+    respondents: list[RespondentRow]
+    unreadable: list[dict[str, str]]
+    receipts: int
+    plans: list[Path] = field(default_factory=list)  # the round's copies of the plan workbooks received
+
+    @property
+    def invited(self) -> int:
+        return sum(r.issued for r in self.respondents)
+
+    @property
+    def returned(self) -> int:
+        return sum(r.state != OUTSTANDING for r in self.respondents if r.issued)
+
+    def counts(self) -> dict[str, int]:
+        states = [r.state for r in self.respondents]
+        return {"invited": self.invited, "returned": self.returned, "outstanding": states.count(OUTSTANDING),
+                "resubmitted": states.count(RESUBMITTED), "unmatched": sum(not r.issued for r in self.respondents),
+                "receipts": self.receipts, "unreadable": len(self.unreadable)}
+
+    def returned_line(self) -> str:
+        """ "11 of 12 returned" (or "8 returns" for a generic form sent to people not listed)."""
+        if self.invited:
+            return f"{self.returned} of {self.invited} returned"
+        return f"{len(self.respondents)} returns"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": "round-status", "round": self.info.to_dict(), "counts": self.counts(),
+                "respondents": [r.to_dict() for r in self.respondents], "unreadable": self.unreadable}
+
+    def chase_csv(self) -> str:
+        """The outstanding people with their e-mail, to chase."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["name", "email", "organisation", "role", "form"])
+        for r in self.respondents:
+            if r.state == OUTSTANDING:
+                writer.writerow([r.name, r.email, r.organisation, r.role, r.form or ""])
+        return out.getvalue()
+
+    def to_text(self) -> str:
+        lines = [f"{self.info.framework} round{' for ' + self.info.partnership if self.info.partnership else ''}"
+                 f"{', due ' + self.info.due if self.info.due else ''}: {self.returned_line()}"]
+        for r in self.respondents:
+            where = "" if r.issued else " [matches no issued form]"
+            got = f", last received {r.received[:19]}" if r.received else ""
+            lines.append(f"  {r.state:<11} {r.name}{' <' + r.email + '>' if r.email else ''}{where}: "
+                         f"{r.versions} version(s){got}, {r.errors} errors, {r.warnings} warnings")
+            lines += [f"      changed {c['item']} {c['field']}: {_short(c['before'])} -> {_short(c['after'])}"
+                      for v in r.history for c in v.changes]
+        lines += [f"  unreadable  {u['file']}: {u['error']}" for u in self.unreadable]
+        return "\n".join(lines)
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = "(none)" if value in (None, "") else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def status(folder: str | Path) -> RoundStatus:
+    """The round's status, read from its store."""
+    with open_store(folder) as store:
+        return build_status(store)
+
+
+def build_status(store: Store) -> RoundStatus:
+    receipts = {r.id: r for r in store.receipts()}
+    by_person: dict[int, list[Version]] = {}
+    for v in store.versions():
+        if v.person_id is not None:
+            by_person.setdefault(v.person_id, []).append(v)
+    rows = [_row(p, ordered(by_person.get(p.id, []), receipts), receipts) for p in store.people()]
+    unreadable = [{"file": r.name, "origin": r.origin, "error": r.error or ""} for r in receipts.values() if r.error]
+    plans = [store.folder / receipts[v.receipt_id].stored for v in store.versions() if v.kind == "plan"]
+    return RoundStatus(store.info(), rows, unreadable, len(receipts), plans)
+
+
+def ordered(versions: list[Version], receipts: dict[int, Receipt]) -> list[Version]:
+    """A person's versions, earliest first; the last is the current one."""
+    def times(v: Version) -> Times:
+        r = receipts[v.receipt_id]
+        return Times(r.sent_at, r.saved_at, r.id)
+
+    def order(a: Version, b: Version) -> int:
+        return compare_versions(times(a), times(b))
+
+    return sorted(versions, key=cmp_to_key(order))
+
+
+def current_versions(store: Store) -> list[Version]:
+    """The current return of every person, in the order of the people (issued first, then found)."""
+    receipts = {r.id: r for r in store.receipts()}
+    by_person: dict[int, list[Version]] = {}
+    for v in store.versions():
+        if v.person_id is not None and v.kind == "form":
+            by_person.setdefault(v.person_id, []).append(v)
+    return [ordered(by_person[p.id], receipts)[-1] for p in store.people() if p.id in by_person]
+
+
+def _row(person: Person, versions: list[Version], receipts: dict[int, Receipt]) -> RespondentRow:
+    history = []
+    for i, v in enumerate(versions):
+        receipt = receipts[v.receipt_id]
+        history.append(VersionRow(file=receipt.name, received=receipt.received_at, when=receipt.when,
+                                  errors=v.errors, warnings=v.warnings, current=i == len(versions) - 1,
+                                  notices=v.notices,
+                                  changes=changes(versions[i - 1].parsed, v.parsed) if i else []))
+    state = OUTSTANDING if not versions else RETURNED if len(versions) == 1 else RESUBMITTED
+    last = history[-1] if history else None
+    return RespondentRow(name=person.name, email=person.email, organisation=person.organisation, role=person.role,
+                         form=person.form_file, issued=person.issued, state=state, versions=len(versions),
+                         received=max((v.received for v in history), default=None),
+                         errors=last.errors if last else 0,
+                         warnings=last.warnings if last else 0, history=history)
