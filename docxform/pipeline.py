@@ -15,7 +15,7 @@ from docxform.files import output_folder, write_file
 from docxform.framework.model import Framework
 from docxform.identity import in_later_order, merge_summary
 from docxform.inputs import expand_paths, framework_of, load_inputs, parse_files, require_some, save_parsed, to_json
-from docxform.problems import Problem
+from docxform.problems import Problem, counted
 
 if TYPE_CHECKING:
     from docxform.consensus import Rule
@@ -43,7 +43,8 @@ class CollateResult:
         return self.error_count > 0
 
     def lines(self) -> list[str]:
-        out = [f"{self.returns} returns read; {self.error_count} errors and {self.warning_count} warnings "
+        out = [f"{counted(self.returns, 'return')} read; {counted(self.error_count, 'error')} and "
+               f"{counted(self.warning_count, 'warning')} "
                "found by validation"]
         out += [self.merge_line] if self.merge_line else []
         out += [f"{name}: {path}" for name, path in self.outputs.items()]

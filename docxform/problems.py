@@ -190,6 +190,11 @@ def problem(code: str, message: str, **where: Any) -> Problem:
     return Problem(code=code, message=message, severity=severity, **where)
 
 
+def counted(number: int, noun: str) -> str:
+    """``1 error``, ``2 errors``: problem counts as people write them, in every report."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def has_errors(problems: Iterable[Problem]) -> bool:
     """True when any problem is an error (drives exit status 1)."""
     return any(p.severity == "error" for p in problems)

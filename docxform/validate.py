@@ -22,7 +22,7 @@ from typing import Any
 from docxform.errors import DocxformError, FileError
 from docxform.files import read_json_input
 from docxform.framework.model import FormField, Framework
-from docxform.problems import CODES, Problem, problem, problem_from_dict
+from docxform.problems import CODES, Problem, counted, problem, problem_from_dict
 from docxform.prompts import item_text
 from docxform.returns import respondent_label, text_value
 
@@ -371,8 +371,8 @@ def _counts(problems: Sequence[Problem]) -> str:
     notices = len(problems) - errors - warnings
     if not problems:
         return "no problems"
-    text = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
-    return text + (f" ({notices} notice{'s' if notices != 1 else ''} needing no action)" if notices else "")
+    text = f"{counted(errors, 'error')}, {counted(warnings, 'warning')}"
+    return text + (f" ({counted(notices, 'notice')} needing no action)" if notices else "")
 
 
 def _line(p: Problem) -> str:

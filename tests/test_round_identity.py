@@ -322,8 +322,10 @@ def test_the_readme_round_on_the_samples_works_as_written(tmp_path: Path) -> Non
 
     repo = Path(__file__).resolve().parents[1]
     readme = (repo / "README.md").read_text("utf-8")
-    block = readme.split("## First commands", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
-    commands = [shlex.split(line)[1:] for line in block.splitlines() if line.startswith("docxform round")]
+    block = readme.split("## Two commands", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    steps = [part.strip() for part in block.strip().split("&&")]
+    assert steps[0] == "python3 -m pip install -e '.[dev]'"
+    commands = [shlex.split(step)[1:] for step in steps[1:]]
     assert [c[:2] for c in commands] == [["round", "start"], ["round", "ingest"], ["round", "status"],
                                          ["round", "report"]]
     (tmp_path / "samples").symlink_to(repo / "samples")

@@ -28,6 +28,7 @@ from docxform.framework import load_framework
 from docxform.framework.model import Framework
 from docxform.identity import Times, compare_versions, identify, issued_to, name_mismatch
 from docxform.oxml.coreprops import last_saved
+from docxform.problems import counted
 from docxform.round.mail import attachments, is_mail
 from docxform.round.records import Person, Receipt, RoundInfo, Version
 from docxform.round.start import FORMS
@@ -69,7 +70,7 @@ class IngestLine:
             return f"{where}: {self.outcome} ({self.cause})"
         line = f"{where}: {self.who or 'unknown'}: {self.outcome}"
         if self.outcome != "same as before":
-            line += f"; {self.errors} errors, {self.warnings} warnings"
+            line += f"; {counted(self.errors, 'error')}, {counted(self.warnings, 'warning')}"
         return line + "".join(f"; NOTE {n}" for n in self.notices)
 
 

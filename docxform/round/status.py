@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from docxform.identity import Times, changes, compare_versions
+from docxform.problems import counted
 from docxform.round.records import Person, Receipt, RoundInfo, Version
 from docxform.round.store import Store, open_store
 
@@ -102,7 +103,7 @@ class RoundStatus:
             where = "" if r.issued else " [matches no issued form]"
             got = f", last received {r.received[:19]}" if r.received else ""
             lines.append(f"  {r.state:<11} {r.name}{' <' + r.email + '>' if r.email else ''}{where}: "
-                         f"{r.versions} version(s){got}, {r.errors} errors, {r.warnings} warnings")
+                         f"{counted(r.versions, 'version')}{got}, {counted(r.errors, 'error')}, {counted(r.warnings, 'warning')}")
             lines += [f"      changed {c['item']} {c['field']}: {_short(c['before'])} -> {_short(c['after'])}"
                       for v in r.history for c in v.changes]
         lines += [f"  unreadable  {u['file']}: {u['error']}" for u in self.unreadable]
