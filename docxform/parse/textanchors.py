@@ -126,27 +126,40 @@ class TextReader:
                     yield reading
 
     def _read_row(self, table: int, r: int, row: Row, columns: dict[int, ColumnAnchor]) -> RowReading | None:
+        """One table row as question units and answer texts; None for a row with no text at all."""
         first = min(columns)
         lines = [ln for cell in row.cells if cell.col < first for ln in _lines(cell.text)]
-        answers: dict[str, tuple[list[str], Cell]] = {}
-        spanned: list[str] = []
-        for col, anchor in sorted(columns.items()):
-            cell = row.at(col)
-            if cell is not None and cell.col != col and cell.text.strip():
-                spanned.append(anchor.field)  # a merged cell runs over this answer column
-            if cell is None or cell.col != col:
-                continue
-            texts = [t for t in (self.clean(ln) for ln in _lines(cell.text)) if t]
-            if texts and all(_is_question(t) for t in texts):
-                lines += texts  # checklist questions typed in an answer column: they are part of the issue
-                continue
-            answers[anchor.field] = (texts, cell)
+        answers, spanned, questions = self._answer_cells(row, columns)
+        lines += questions
         if not lines and not any(texts for texts, _ in answers.values()):
             return None
         reading = RowReading(table, r, self._units(lines), answers)
         if spanned and (reading.units or answers):  # not a heading row across the table
             self._report_spanned(reading, spanned)
         return reading
+
+    def _answer_cells(self, row: Row, columns: dict[int, ColumnAnchor]
+                      ) -> tuple[dict[str, tuple[list[str], Cell]], list[str], list[str]]:
+        """The row's answer columns: texts by field, fields a merged cell runs over, and question lines.
+
+        Checklist questions typed into an answer column belong to the issue's text, not to its answer,
+        and a merged cell over an answer column cannot be told apart from the text beside it.
+        """
+        answers: dict[str, tuple[list[str], Cell]] = {}
+        spanned: list[str] = []
+        questions: list[str] = []
+        for col, anchor in sorted(columns.items()):
+            cell = row.at(col)
+            if cell is None or cell.col != col:
+                if cell is not None and cell.text.strip():
+                    spanned.append(anchor.field)  # a merged cell runs over this answer column
+                continue
+            texts = [t for t in (self.clean(ln) for ln in _lines(cell.text)) if t]
+            if texts and all(_is_question(t) for t in texts):
+                questions += texts
+                continue
+            answers[anchor.field] = (texts, cell)
+        return answers, spanned, questions
 
     def _report_spanned(self, reading: RowReading, fields: list[str]) -> None:
         ok = [u.match.candidate.item for u in reading.units if u.status == "ok" and u.match]

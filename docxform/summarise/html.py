@@ -46,66 +46,107 @@ def _rule_text(merged: dict[str, Any]) -> str:
 
 def render_html(merged: dict[str, Any], framework: Framework, problems: list[Problem] | None = None) -> str:
     """The report page as a string: standards table (id ``standards``), disputed list, draft plan, problems."""
+    levels = _levels(framework)
+    items = merged.get("items", {})
+    problem_rows, total_problems = _problem_rows(merged, problems or [])
+    return _template().render(
+        framework=framework, merged=merged, levels=levels, standards=_standard_rows(items, framework, levels),
+        themes=_theme_rows(merged, framework, levels), disputed=_disputed_rows(items, framework, levels),
+        plan=_plan_rows(merged, framework), problems=problem_rows,
+        more_problems=max(0, total_problems - MAX_PROBLEMS),
+        respondents=len(merged.get("respondents", [])), anonymised=bool(merged.get("anonymised")),
+        by_partnership=merged.get("respondent_label") == "partnership",
+        item_name=framework.item_name, rules=framework.rules, consensus_rule=_rule_text(merged),
+        bar_width=BAR_WIDTH, bar_height=BAR_HEIGHT, unrated_colour=UNRATED_COLOUR,
+    )
+
+
+def _levels(framework: Framework) -> list[dict[str, str]]:
+    """The scale's levels with their colours: every table and bar on the page uses the same ones."""
     scale = framework.rating_scale
     colours = level_colours(len(scale.levels) if scale else 0)
-    levels = [{"key": lv.key, "name": lv.name, "colour": c}
-              for lv, c in zip(scale.levels if scale else (), colours, strict=True)]
-    items = merged.get("items", {})
+    return [{"key": lv.key, "name": lv.name, "colour": c}
+            for lv, c in zip(scale.levels if scale else (), colours, strict=True)]
+
+
+def _standard_rows(items: dict[str, Any], framework: Framework,
+                   levels: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """One row per standard in framework order; the first of a theme carries the theme cell's rowspan."""
     themes = {t.id: t for t in framework.themes}
     standards = []
     previous_theme = None
     for item in framework.items:
-        entry = items.get(item.id) or {}
-        counts = entry.get("counts") or {}
         rowspan = 0
         if item.theme_id != previous_theme:
             rowspan = len(framework.items_in(item.theme_id))
             previous_theme = item.theme_id
         theme = themes.get(item.theme_id)
-        standards.append({
-            "id": item.id, "text": item.text,
-            "theme": theme.title if theme else item.theme_id, "theme_rowspan": rowspan,
-            "counts": [int(counts.get(lv["key"], 0)) for lv in levels],
-            "rated": int(entry.get("rated", 0)), "unrated": int(entry.get("unrated", 0)),
-            "mode": level_name(framework, entry.get("mode")) or "–",
-            "median": level_name(framework, entry.get("median")) or "–",
-            "disputed": bool(entry.get("disputed")), "reason": entry.get("dispute_reason") or "",
-            "bar": _bar(counts, levels, int(entry.get("unrated", 0))),
-        })
+        standards.append(_standard_row(item.id, item.text, items.get(item.id) or {}, framework, levels)
+                         | {"theme": theme.title if theme else item.theme_id, "theme_rowspan": rowspan})
+    return standards
+
+
+def _standard_row(item_id: str, text: str, entry: dict[str, Any], framework: Framework,
+                  levels: list[dict[str, str]]) -> dict[str, Any]:
+    """One standard's counts, mode, median and bar as the template shows them (missing data as a dash)."""
+    counts = entry.get("counts") or {}
+    return {
+        "id": item_id, "text": text,
+        "counts": [int(counts.get(lv["key"], 0)) for lv in levels],
+        "rated": int(entry.get("rated", 0)), "unrated": int(entry.get("unrated", 0)),
+        "mode": level_name(framework, entry.get("mode")) or "–",
+        "median": level_name(framework, entry.get("median")) or "–",
+        "disputed": bool(entry.get("disputed")), "reason": entry.get("dispute_reason") or "",
+        "bar": _bar(counts, levels, int(entry.get("unrated", 0))),
+    }
+
+
+def _disputed_rows(items: dict[str, Any], framework: Framework,
+                   levels: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """The disputed standards with who rated them at which level (long name lists cut at MAX_NAMES)."""
     disputed = []
     for item in framework.items:
         entry = items.get(item.id) or {}
-        if entry.get("disputed"):
-            groups = [{"level": name, "names": ids[:MAX_NAMES], "more": max(0, len(ids) - MAX_NAMES)}
-                      for name, ids in ratings_by_level(entry, framework)]
-            disputed.append({"id": item.id, "text": item.text, "reason": entry.get("dispute_reason") or "",
-                             "bar": _bar(entry.get("counts") or {}, levels, int(entry.get("unrated", 0))),
-                             "groups": groups})
-    plan = [{"rank": c.rank, "id": c.item_id, "text": c.text, "level": level_name(framework, c.level),
+        if not entry.get("disputed"):
+            continue
+        groups = [{"level": name, "names": ids[:MAX_NAMES], "more": max(0, len(ids) - MAX_NAMES)}
+                  for name, ids in ratings_by_level(entry, framework)]
+        disputed.append({"id": item.id, "text": item.text, "reason": entry.get("dispute_reason") or "",
+                         "bar": _bar(entry.get("counts") or {}, levels, int(entry.get("unrated", 0))),
+                         "groups": groups})
+    return disputed
+
+
+def _plan_rows(merged: dict[str, Any], framework: Framework) -> list[dict[str, Any]]:
+    """The draft plan's candidates, goals cut at MAX_GOALS (the workbook has them all)."""
+    return [{"rank": c.rank, "id": c.item_id, "text": c.text, "level": level_name(framework, c.level),
              "low": c.low_count, "priority": c.priority, "highlighted": c.highlighted,
              "goals": c.goals[:MAX_GOALS], "more_goals": max(0, len(c.goals) - MAX_GOALS)}
             for c in draft_plan(merged, framework)]
-    given = problems or []
-    total_problems = len(merged.get("problems", [])) + len(given)
+
+
+def _problem_rows(merged: dict[str, Any], given: list[Problem]) -> tuple[list[dict[str, str]], int]:
+    """The first MAX_PROBLEMS problems (the dataset's, then the given ones) and the total count.
+
+    File names are left out of an anonymised dataset's page: a file name often names its respondent.
+    """
+    total = len(merged.get("problems", [])) + len(given)
     shown = islice(chain(merged.get("problems", []), (p.to_dict() for p in given)), MAX_PROBLEMS)
     anonymised = bool(merged.get("anonymised"))
-    problem_rows = [{
+    rows = [{
         "file": "" if anonymised else (p.get("location") or {}).get("file") or "",
         "item": p.get("item") or "", "field": p.get("field") or "", "code": p.get("code") or "",
         "severity": p.get("severity") or "", "message": p.get("message") or "",
     } for p in shown]
-    themes_out = [{"title": t["theme"].title, "standards": t["standards"], "disputed": t["disputed"],
-                   "counts": [t["counts"][lv["key"]] for lv in levels], "rated": t["rated"],
-                   "bar": _bar(t["counts"], levels, t["unrated"])} for t in theme_totals(merged, framework)]
-    return _template().render(
-        framework=framework, merged=merged, levels=levels, standards=standards, themes=themes_out,
-        disputed=disputed, plan=plan, problems=problem_rows,
-        more_problems=max(0, total_problems - MAX_PROBLEMS),
-        respondents=len(merged.get("respondents", [])), anonymised=anonymised,
-        by_partnership=merged.get("respondent_label") == "partnership",
-        item_name=framework.item_name, rules=framework.rules, consensus_rule=_rule_text(merged),
-        bar_width=BAR_WIDTH, bar_height=BAR_HEIGHT, unrated_colour=UNRATED_COLOUR,
-    )
+    return rows, total
+
+
+def _theme_rows(merged: dict[str, Any], framework: Framework,
+                levels: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """Each theme's totals over its standards, with a bar."""
+    return [{"title": t["theme"].title, "standards": t["standards"], "disputed": t["disputed"],
+             "counts": [t["counts"][lv["key"]] for lv in levels], "rated": t["rated"],
+             "bar": _bar(t["counts"], levels, t["unrated"])} for t in theme_totals(merged, framework)]
 
 
 def _bar(counts: dict[str, Any], levels: list[dict[str, str]], unrated: int) -> list[dict[str, Any]]:
