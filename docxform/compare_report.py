@@ -10,17 +10,15 @@ never a formula; the page escapes everything (jinja2 autoescape).
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
 
 from docxform.compare import Comparison, Dataset, ItemTrend
 from docxform.summarise.analysis import level_colours, level_name
+from docxform.summarise.html import template
 from docxform.summarise.printing import widen
 from docxform.summarise.workbook import Book
 
@@ -153,21 +151,13 @@ def _sources_sheet(book: Book, c: Comparison) -> None:
     ws.auto_filter.ref = f"A1:D{len(c.datasets) + 1}"
 
 
-@cache
-def _template() -> jinja2.Template:
-    text = resources.files("docxform.summarise").joinpath("templates/trend.html.j2").read_text("utf-8")
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True)
-    return env.from_string(text)
-
-
 def render_trend_html(c: Comparison) -> str:
     """The comparison as one self-contained page (no scripts, nothing to load)."""
     rows = [_html_row(c, t) for t in c.items]
     frameworks = {d.framework.id: d.framework for d in c.datasets}
     unmatched = [{"framework": u.split(":", 1)[0], "item": u.split(":", 1)[1],
                   "text": frameworks[u.split(":", 1)[0]].item(u.split(":", 1)[1]).text} for u in c.unmatched]
-    return _template().render(c=c, labels=c.labels, rows=rows, unmatched=unmatched, region=c.region,
+    return template("trend.html.j2").render(c=c, labels=c.labels, rows=rows, unmatched=unmatched, region=c.region,
                               item_name=c.framework.item_name, previous=c.labels[-2])
 
 

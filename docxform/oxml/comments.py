@@ -302,15 +302,10 @@ def _insert_before(xml: bytes, closing: bytes, data: bytes) -> bytes:
 def _write(dest: Path, names: list[str], infos: dict[str, zipfile.ZipInfo], parts: dict[str, bytes]) -> None:
     """The package with the parts in their original order and zip entries (dates, compression) as they were."""
     from docxform.files import write_file
-    from docxform.oxml.package import FIXED_ZIP_TIME
+    from docxform.oxml.zipout import zip_entry
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in names:
-            info = infos.get(name)
-            if info is None:
-                info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-            archive.writestr(info, parts[name])
+            archive.writestr(infos.get(name) or zip_entry(name), parts[name])
     write_file(dest, buffer.getvalue())

@@ -27,12 +27,12 @@ from typing import IO
 from openpyxl.utils import get_column_letter
 
 from docxform.files import atomic_output
+from docxform.oxml.zipout import zip_entry
 from docxform.safety import clean_text, looks_like_formula, xml_escape
 
 Value = str | int | float | None
 
-#: Zip entries carry this date, so two runs on the same input give the same bytes.
-FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+#: The document's modified date, fixed so two runs on the same input give the same bytes.
 FIXED_TIMESTAMP = "2000-01-01T00:00:00Z"
 _SHEET_DATA = re.compile(r"<sheetData\s*/>|<sheetData>\s*</sheetData>")
 _MODIFIED = re.compile(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
@@ -64,17 +64,17 @@ LINE_HEIGHT = 15.0
 MAX_ROW_HEIGHT = 409.0
 
 
-def estimate_lines(text: str, width: float) -> int:
+def estimate_lines(text: str, width: float, chars_per_unit: float = 1.2) -> int:
     """How many lines wrapped text takes in a column ``width`` characters wide.
 
     Neither Excel nor LibreOffice reliably sizes rows to wrapped text when
     opening a generated file (LibreOffice 7.4 does not at all), so heights
     are written. Column widths count the digit 0; average text runs about
-    1.2 characters to that unit, and the estimate rounds lines up.
+    1.2 characters to that unit (``chars_per_unit``: less for bold or
+    capitals), and the estimate rounds lines up. The one estimator for every
+    workbook we write (summary, plan).
     """
-    per_line = max(1, int(width * 1.2))
-    if "\n" not in text:
-        return max(1, -(-len(text) // per_line))
+    per_line = max(1, int(width * chars_per_unit))
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
@@ -167,9 +167,7 @@ def splice_package(package: bytes, target: Path, raw: dict[str, RawTable],
     with atomic_output(Path(target)) as temp, zipfile.ZipFile(BytesIO(package)) as src, \
             zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
+            entry = zip_entry(info.filename)
             data = src.read(info.filename)
             if info.filename in (dimensions or {}):
                 data = _with_dimension(data.decode("utf-8"), (dimensions or {})[info.filename]).encode("utf-8")

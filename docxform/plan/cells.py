@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import zipfile
 from pathlib import Path
 
@@ -22,11 +21,12 @@ from openpyxl.writer.excel import ExcelWriter
 
 from docxform.files import write_file
 from docxform.oxml.package import repack
+from docxform.oxml.rawsheet import estimate_lines, row_height
 from docxform.safety import clean_text, looks_like_formula
 
 #: Fixed workbook dates, so two runs give identical files (docx forms do the same).
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
-LINE_HEIGHT = 15.0
+PLAN_CHARS_PER_UNIT = 1.05
 
 
 def put_text(cell: Cell, text: str) -> None:
@@ -61,12 +61,10 @@ def fit_height(ws: Worksheet, row: int, texts: list[tuple[str, float]]) -> None:
 
     Neither openpyxl nor LibreOffice's import measures wrapped text, so rows of
     long text would print on top of each other without an explicit height.
+    The plan's cells run about 1.05 characters to a width unit (see
+    ``rawsheet.estimate_lines``, the estimator the summary uses too).
     """
-    lines = max((_lines(text, width) for text, width in texts if text), default=1)
-    if lines > 1:
-        ws.row_dimensions[row].height = LINE_HEIGHT * lines
-
-
-def _lines(text: str, width: float) -> int:
-    per_line = max(1.0, width * 1.05)
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+    lines = max((estimate_lines(text, width, PLAN_CHARS_PER_UNIT) for text, width in texts if text), default=1)
+    height = row_height(lines)
+    if height is not None:
+        ws.row_dimensions[row].height = height

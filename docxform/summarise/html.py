@@ -29,8 +29,9 @@ UNRATED_COLOUR = "DDDDDD"
 
 
 @cache
-def _template() -> jinja2.Template:
-    text = resources.files("docxform.summarise").joinpath("templates/report.html.j2").read_text("utf-8")
+def template(name: str) -> jinja2.Template:
+    """A bundled page template, autoescaping everything: respondents' text is shown, never run."""
+    text = resources.files("docxform.summarise").joinpath(f"templates/{name}").read_text("utf-8")
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True)
     return env.from_string(text)
@@ -49,7 +50,7 @@ def render_html(merged: dict[str, Any], framework: Framework, problems: list[Pro
     levels = _levels(framework)
     items = merged.get("items", {})
     problem_rows, total_problems = _problem_rows(merged, problems or [])
-    return _template().render(
+    return template("report.html.j2").render(
         framework=framework, merged=merged, levels=levels, standards=_standard_rows(items, framework, levels),
         themes=_theme_rows(merged, framework, levels), disputed=_disputed_rows(items, framework, levels),
         plan=_plan_rows(merged, framework), problems=problem_rows,
