@@ -16,6 +16,7 @@ streams the rows into that part while copying the package. Only strings
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -74,8 +75,8 @@ def estimate_lines(text: str, width: float, chars_per_unit: float = 1.2) -> int:
     capitals), and the estimate rounds lines up. The one estimator for every
     workbook we write (summary, plan).
     """
-    per_line = max(1, int(width * chars_per_unit))
-    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+    per_line = max(1.0, width * chars_per_unit)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
 
 
 def row_height(lines: int) -> float | None:
