@@ -46,6 +46,7 @@ from docxform.errors import DocxformError
 from docxform.framework import load_framework
 from docxform.framework.model import Framework
 from docxform.inputs import read_json
+from docxform.merged import MergedDataset, MergedItem
 
 #: |Cliff's delta| below this is "same" (Romano et al. 2006: negligible).
 NEGLIGIBLE_DELTA = 0.147
@@ -79,14 +80,14 @@ class Dataset:
     """One argument: a merged dataset, its framework and what to call it."""
 
     source: Path
-    merged: dict[str, Any]
+    merged: MergedDataset
     framework: Framework
     label: str = ""
 
     @property
     def partnership(self) -> str | None:
         """The one partnership all respondents belong to, or None."""
-        names = {r.get("partnership") for r in self.merged.get("respondents", [])}
+        names = {r.partnership for r in self.merged.respondents}
         names.discard(None)
         names.discard("")
         return names.pop() if len(names) == 1 else None
@@ -136,23 +137,16 @@ def load_dataset(path: Path) -> Dataset:
     if framework.version != data["framework"].get("version"):
         raise DocxformError(target, f"merged for {framework.id} version {data['framework'].get('version')}, but "
                                     f"the built-in definition is version {framework.version}")
-    return Dataset(source=path, merged=data, framework=framework)
+    return Dataset(source=path, merged=MergedDataset.from_dict(data, target), framework=framework)
 
 
-def agreed_level(entry: dict[str, Any]) -> str | None:
+def agreed_level(entry: MergedItem) -> str | None:
     """A standard's agreed level: the consensus rule's when the dataset has one, else the mode when not disputed.
 
     Datasets merged since the consensus rules (docs/consensus.md) carry ``consensus.agreed_level``, the
     level the consolidated form fills; older ones only ``mode`` and ``disputed``.
     """
-    consensus = entry.get("consensus")
-    if isinstance(consensus, dict) and "agreed_level" in consensus:
-        agreed = consensus.get("agreed_level")
-        return agreed if isinstance(agreed, str) else None
-    if entry.get("disputed"):
-        return None
-    mode = entry.get("mode")
-    return mode if isinstance(mode, str) else None
+    return entry.agreed_level
 
 
 @cache
@@ -209,19 +203,19 @@ def _indices(dataset: Dataset, counts: dict[str, int] | None) -> list[int]:
     scale = dataset.framework.rating_scale
     if scale is None or not counts:
         return []
-    return [i for i, key in enumerate(scale.keys) for _ in range(int(counts.get(key, 0) or 0))]
+    return [i for i, key in enumerate(scale.keys) for _ in range(counts.get(key, 0))]
 
 
-def _goals(dataset: Dataset, entry: dict[str, Any]) -> list[str]:
+def _goals(dataset: Dataset, entry: MergedItem) -> list[str]:
     """The improvement goals respondents proposed for a standard, "respondent: goal", each once."""
     key = dataset.framework.rules.goal_field or "goals"
     seen: set[str] = set()
     out = []
-    for rid, response in (entry.get("responses") or {}).items():
-        text = response.get(key) if isinstance(response, dict) else None
-        if isinstance(text, str) and text.strip() and text.strip() not in seen:
-            seen.add(text.strip())
-            out.append(f"{rid}: {text.strip()}")
+    for rid, response in entry.responses.items():
+        text = response.text(key).strip()
+        if text and text not in seen:
+            seen.add(text)
+            out.append(f"{rid}: {text}")
     return out
 
 
@@ -268,13 +262,12 @@ def compare_datasets(datasets: list[Dataset], labels: Sequence[str] | None = Non
 
 
 def _trend(item_id: str, text: str, datasets: list[Dataset], maps: list[dict[str, str]], region: bool) -> ItemTrend:
-    entries: list[dict[str, Any] | None] = []
+    entries: list[MergedItem | None] = []
     for dataset, mapping in zip(datasets, maps, strict=True):
         own = mapping.get(item_id)
-        entry = (dataset.merged.get("items") or {}).get(own) if own else None
-        entries.append(entry if isinstance(entry, dict) else None)
+        entries.append(dataset.merged.items.get(own) if own else None)
     agreed = [agreed_level(e) if e else None for e in entries]
-    counts = [dict(e.get("counts") or {}) if e else None for e in entries]
+    counts = [dict(e.counts) if e else None for e in entries]
     trend = ItemTrend(item_id=item_id, text=text, agreed=agreed, counts=counts, movement=None, distribution=None,
                       delta=None)
     if region:

@@ -147,7 +147,7 @@ def _sources_sheet(book: Book, c: Comparison) -> None:
     for d, label in zip(c.datasets, c.labels, strict=True):
         book.append(ws, [book.cell(ws, label, "plain"), book.cell(ws, str(d.source)),
                          book.cell(ws, d.framework.id, "plain"),
-                         book.cell(ws, len(d.merged.get("respondents", [])), "number")])
+                         book.cell(ws, len(d.merged.respondents), "number")])
     ws.auto_filter.ref = f"A1:D{len(c.datasets) + 1}"
 
 

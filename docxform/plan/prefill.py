@@ -15,6 +15,7 @@ from typing import Any
 
 from docxform.errors import DocxformError
 from docxform.framework.model import Framework, RatingScale
+from docxform.merged import MergedDataset, MergedItem
 from docxform.plan.model import GOAL_KEYS, PlanRow, item_ref_key, plan_columns, role_key
 
 
@@ -27,20 +28,30 @@ def prefill_rows(framework: Framework, source: dict[str, Any]) -> list[PlanRow]:
     """
     scale = _scale(framework)
     items = _items(framework, source)
-    merged = "respondents" in source
     needing = _levels_needing_goals(framework, scale)
-    ranked: list[tuple[int, int, str, str]] = []
-    for position, item_id in enumerate(framework.item_ids):
-        entry = items.get(item_id)
-        if not isinstance(entry, dict):
-            continue
-        level = _merged_level(entry, scale) if merged else _answer(entry, "rating")
-        if level not in needing:
-            continue
-        goals = _merged_goals(entry, framework, source) if merged else _text(_answer(entry, _goal_field(framework)))
-        ranked.append((scale.index(level), position, item_id, goals))
-    ranked.sort()
+    if "respondents" in source:
+        found = _merged_needs(framework, MergedDataset.from_dict(source), scale)
+    else:
+        found = _return_needs(framework, items)
+    ranked = sorted((scale.index(level), position, item_id, goals)
+                    for position, (item_id, level, goals) in enumerate(found) if level in needing)
     return [_row(framework, item_id, goals, number) for number, (_, _, item_id, goals) in enumerate(ranked, 1)]
+
+
+def _return_needs(framework: Framework, items: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    """(item id, rating, goal) of each item a parsed return answers, in framework order."""
+    out = []
+    for item_id in framework.item_ids:
+        entry = items.get(item_id)
+        if isinstance(entry, dict):
+            out.append((item_id, _answer(entry, "rating"), _text(_answer(entry, _goal_field(framework)))))
+    return out
+
+
+def _merged_needs(framework: Framework, merged: MergedDataset, scale: RatingScale) -> list[tuple[str, Any, str]]:
+    """(item id, level, goals) of each item a merged dataset has, in framework order."""
+    return [(item_id, _merged_level(merged.items[item_id], scale), _merged_goals(merged, item_id, framework))
+            for item_id in framework.item_ids if item_id in merged.items]
 
 
 def _scale(framework: Framework) -> RatingScale:
@@ -68,12 +79,9 @@ def _levels_needing_goals(framework: Framework, scale: RatingScale) -> set[str]:
     return set(wanted) if wanted else set(scale.keys[: max(1, len(scale.keys) // 2)])
 
 
-def _merged_level(entry: dict[str, Any], scale: RatingScale) -> str | None:
+def _merged_level(entry: MergedItem, scale: RatingScale) -> str | None:
     """The median level when it is one, else the mode (a tie may leave the median unset)."""
-    for level in (entry.get("median"), entry.get("mode")):
-        if isinstance(level, str) and level in scale.keys:
-            return level
-    return None
+    return next((level for level in (entry.median, entry.mode) if level in scale.keys), None)
 
 
 def _answer(entry: dict[str, Any], key: str) -> Any:
@@ -91,25 +99,13 @@ def _goal_field(framework: Framework) -> str:
     return framework.rules.goal_field or "goals"
 
 
-def _merged_goals(entry: dict[str, Any], framework: Framework, source: dict[str, Any]) -> str:
-    responses = entry.get("responses")
-    if not isinstance(responses, dict):
-        return ""
+def _merged_goals(merged: MergedDataset, item_id: str, framework: Framework) -> str:
+    """Every respondent's goals for the item, in the dataset's respondent order, each line once."""
+    responses = merged.items[item_id].responses
     field = _goal_field(framework)
-    ordered = _respondent_order(source.get("respondents"), responses)
-    texts = (_text(_answer(responses[name], field)) for name in ordered if isinstance(responses[name], dict))
-    return "\n".join(_unique_lines(texts))
-
-
-def _respondent_order(respondents: Any, responses: dict[str, Any]) -> list[str]:
-    """The dataset's respondent order, then any responder it does not list."""
-    names: list[str] = []
-    for entry in respondents if isinstance(respondents, list) else []:
-        name = entry if isinstance(entry, str) else (entry.get("name") or entry.get("id")) \
-            if isinstance(entry, dict) else None
-        if isinstance(name, str) and name in responses and name not in names:
-            names.append(name)
-    return names + [n for n in responses if n not in names]
+    ordered = [r.id for r in merged.respondents if r.id in responses]
+    ordered += [rid for rid in responses if rid not in ordered]
+    return "\n".join(_unique_lines(responses[rid].text(field).strip() for rid in ordered))
 
 
 def _unique_lines(texts: Iterable[str]) -> list[str]:

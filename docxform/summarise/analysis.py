@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from docxform.framework.model import Framework, ItemField
+from docxform.framework.model import Framework, ItemField, Theme
+from docxform.merged import MergedDataset, MergedItem
 
 # ColorBrewer RdYlBu: low levels warm, high levels cool; safe for the common
 # colour-vision deficiencies and legible in greyscale print.
@@ -84,7 +85,7 @@ class PlanCandidate:
     goals: list[tuple[str, str]] = field(default_factory=list)
 
 
-def draft_plan(merged: dict[str, Any], framework: Framework) -> list[PlanCandidate]:
+def draft_plan(merged: MergedDataset | dict[str, Any], framework: Framework) -> list[PlanCandidate]:
     """Standards whose median or mode is a low level, ranked for the improvement plan.
 
     Chapter 4: improvement goals are set where a gap is identified, and
@@ -99,19 +100,20 @@ def draft_plan(merged: dict[str, Any], framework: Framework) -> list[PlanCandida
     scale = framework.rating_scale
     if scale is None:
         return []
+    dataset = MergedDataset.of(merged)
     low = low_levels(framework)
     order = {item_id: i for i, item_id in enumerate(framework.item_ids)}
     found: list[tuple[tuple[int, int, int], PlanCandidate]] = []
     for item in framework.items:
-        entry = merged.get("items", {}).get(item.id)
-        if not entry:
+        entry = dataset.items.get(item.id)
+        if entry is None:
             continue
-        median, mode = entry.get("median"), entry.get("mode")
+        median, mode = entry.median, entry.mode
         consensus = [k for k in (median, mode) if k in scale.keys]
         if not any(k in low for k in consensus):
             continue
         level = min(consensus, key=scale.index)
-        counts = dict(entry.get("counts") or {})
+        counts = dict(entry.counts)
         low_count = sum(n for k, n in counts.items() if k in low)
         goals = _goals(entry, framework)
         candidate = PlanCandidate(rank=0, item_id=item.id, text=item.text, level=level, median=median, mode=mode,
@@ -130,47 +132,53 @@ def draft_plan(merged: dict[str, Any], framework: Framework) -> list[PlanCandida
     return out
 
 
-def _goals(entry: dict[str, Any], framework: Framework) -> list[tuple[str, str]]:
+def _goals(entry: MergedItem, framework: Framework) -> list[tuple[str, str]]:
     """Every respondent's improvement goal for the standard, as (respondent, goal)."""
     key = framework.rules.goal_field
     if key is None:
         return []
-    out = []
-    for rid, response in (entry.get("responses") or {}).items():
-        text = response.get(key)
-        if isinstance(text, str) and text.strip():
-            out.append((rid, text.strip()))
-    return out
+    return [(rid, response.text(key).strip()) for rid, response in entry.responses.items()
+            if response.text(key).strip()]
 
 
-def theme_totals(merged: dict[str, Any], framework: Framework) -> list[dict[str, Any]]:
+@dataclass
+class ThemeTotal:
+    """One theme's ratings over all its standards added up (the overview's and the page's theme rows)."""
+
+    theme: Theme
+    standards: int
+    counts: dict[str, int]
+    rated: int = 0
+    unrated: int = 0
+    disputed: int = 0
+
+
+def theme_totals(merged: MergedDataset | dict[str, Any], framework: Framework) -> list[ThemeTotal]:
     """Per theme: the ratings of all its standards added up (for the overview)."""
+    dataset = MergedDataset.of(merged)
     keys = framework.rating_scale.keys if framework.rating_scale else ()
     out = []
     for theme in framework.themes:
-        counts = dict.fromkeys(keys, 0)
-        rated = unrated = disputed = 0
         items = framework.items_in(theme.id)
-        for item in items:
-            entry = merged.get("items", {}).get(item.id) or {}
+        total = ThemeTotal(theme, len(items), dict.fromkeys(keys, 0))
+        for entry in (dataset.item(item.id) for item in items):
             for k in keys:
-                counts[k] += int((entry.get("counts") or {}).get(k, 0))
-            rated += int(entry.get("rated", 0))
-            unrated += int(entry.get("unrated", 0))
-            disputed += bool(entry.get("disputed"))
-        out.append({"theme": theme, "standards": len(items), "counts": counts, "rated": rated,
-                    "unrated": unrated, "disputed": disputed})
+                total.counts[k] += entry.count(k)
+            total.rated += entry.rated
+            total.unrated += entry.unrated
+            total.disputed += entry.disputed
+        out.append(total)
     return out
 
 
-def ratings_by_level(entry: dict[str, Any], framework: Framework) -> list[tuple[str, list[str]]]:
+def ratings_by_level(entry: MergedItem, framework: Framework) -> list[tuple[str, list[str]]]:
     """Who gave which rating: [(level name, [respondent, ...])], lowest level first, "Not rated" last."""
     scale = framework.rating_scale
     keys = scale.keys if scale else ()
     groups: dict[str | None, list[str]] = {k: [] for k in keys}
     groups[None] = []
-    for rid, response in (entry.get("responses") or {}).items():
-        rating = response.get("rating")
+    for rid, response in entry.responses.items():
+        rating = response.rating
         groups.setdefault(rating if rating in groups else None, []).append(rid)
     out = [(level_name(framework, k), groups[k]) for k in keys if groups[k]]
     if groups[None]:

@@ -8,6 +8,7 @@ printout. jinja2 autoescapes everything, so a respondent's ``<script>`` or
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from itertools import chain, islice
@@ -16,6 +17,7 @@ from typing import Any
 import jinja2
 
 from docxform.framework.model import Framework
+from docxform.merged import MergedDataset, MergedItem
 from docxform.problems import Problem
 from docxform.summarise.analysis import draft_plan, level_colours, level_name, ratings_by_level, theme_totals
 
@@ -37,27 +39,28 @@ def template(name: str) -> jinja2.Template:
     return env.from_string(text)
 
 
-def _rule_text(merged: dict[str, Any]) -> str:
+def _rule_text(merged: MergedDataset) -> str:
     """The consensus rule in words, as the dataset records it (datasets before rules: the strict rule)."""
     from docxform.consensus import Rule, rule_of
 
-    saved = merged.get("consensus")
-    return rule_of(merged).describe() if isinstance(saved, dict) else Rule("strict").describe()
+    return rule_of(merged.rule_dict()).describe() if merged.consensus else Rule("strict").describe()
 
 
-def render_html(merged: dict[str, Any], framework: Framework, problems: list[Problem] | None = None) -> str:
+def render_html(merged: MergedDataset | dict[str, Any], framework: Framework,
+                problems: list[Problem] | None = None) -> str:
     """The report page as a string: standards table (id ``standards``), disputed list, draft plan, problems."""
+    dataset = MergedDataset.of(merged)
     levels = _levels(framework)
-    items = merged.get("items", {})
-    problem_rows, total_problems = _problem_rows(merged, problems or [])
+    problem_rows, total_problems = _problem_rows(dataset, problems or [])
     return template("report.html.j2").render(
-        framework=framework, merged=merged, levels=levels, standards=_standard_rows(items, framework, levels),
-        themes=_theme_rows(merged, framework, levels), disputed=_disputed_rows(items, framework, levels),
-        plan=_plan_rows(merged, framework), problems=problem_rows,
+        framework=framework, docxform_version=dataset.docxform_version or "", levels=levels,
+        standards=_standard_rows(dataset, framework, levels),
+        themes=_theme_rows(dataset, framework, levels), disputed=_disputed_rows(dataset, framework, levels),
+        plan=_plan_rows(dataset, framework), problems=problem_rows,
         more_problems=max(0, total_problems - MAX_PROBLEMS),
-        respondents=len(merged.get("respondents", [])), anonymised=bool(merged.get("anonymised")),
-        by_partnership=merged.get("respondent_label") == "partnership",
-        item_name=framework.item_name, rules=framework.rules, consensus_rule=_rule_text(merged),
+        respondents=len(dataset.respondents), anonymised=dataset.anonymised,
+        by_partnership=dataset.by_partnership,
+        item_name=framework.item_name, rules=framework.rules, consensus_rule=_rule_text(dataset),
         bar_width=BAR_WIDTH, bar_height=BAR_HEIGHT, unrated_colour=UNRATED_COLOUR,
     )
 
@@ -70,7 +73,7 @@ def _levels(framework: Framework) -> list[dict[str, str]]:
             for lv, c in zip(scale.levels if scale else (), colours, strict=True)]
 
 
-def _standard_rows(items: dict[str, Any], framework: Framework,
+def _standard_rows(merged: MergedDataset, framework: Framework,
                    levels: list[dict[str, str]]) -> list[dict[str, Any]]:
     """One row per standard in framework order; the first of a theme carries the theme cell's rowspan."""
     themes = {t.id: t for t in framework.themes}
@@ -82,43 +85,41 @@ def _standard_rows(items: dict[str, Any], framework: Framework,
             rowspan = len(framework.items_in(item.theme_id))
             previous_theme = item.theme_id
         theme = themes.get(item.theme_id)
-        standards.append(_standard_row(item.id, item.text, items.get(item.id) or {}, framework, levels)
+        standards.append(_standard_row(item.id, item.text, merged.item(item.id), framework, levels)
                          | {"theme": theme.title if theme else item.theme_id, "theme_rowspan": rowspan})
     return standards
 
 
-def _standard_row(item_id: str, text: str, entry: dict[str, Any], framework: Framework,
+def _standard_row(item_id: str, text: str, entry: MergedItem, framework: Framework,
                   levels: list[dict[str, str]]) -> dict[str, Any]:
     """One standard's counts, mode, median and bar as the template shows them (missing data as a dash)."""
-    counts = entry.get("counts") or {}
     return {
         "id": item_id, "text": text,
-        "counts": [int(counts.get(lv["key"], 0)) for lv in levels],
-        "rated": int(entry.get("rated", 0)), "unrated": int(entry.get("unrated", 0)),
-        "mode": level_name(framework, entry.get("mode")) or "–",
-        "median": level_name(framework, entry.get("median")) or "–",
-        "disputed": bool(entry.get("disputed")), "reason": entry.get("dispute_reason") or "",
-        "bar": _bar(counts, levels, int(entry.get("unrated", 0))),
+        "counts": [entry.count(lv["key"]) for lv in levels],
+        "rated": entry.rated, "unrated": entry.unrated,
+        "mode": level_name(framework, entry.mode) or "–",
+        "median": level_name(framework, entry.median) or "–",
+        "disputed": entry.disputed, "reason": entry.dispute_reason or "",
+        "bar": _bar(entry.counts, levels, entry.unrated),
     }
 
 
-def _disputed_rows(items: dict[str, Any], framework: Framework,
+def _disputed_rows(merged: MergedDataset, framework: Framework,
                    levels: list[dict[str, str]]) -> list[dict[str, Any]]:
     """The disputed standards with who rated them at which level (long name lists cut at MAX_NAMES)."""
     disputed = []
     for item in framework.items:
-        entry = items.get(item.id) or {}
-        if not entry.get("disputed"):
+        entry = merged.item(item.id)
+        if not entry.disputed:
             continue
         groups = [{"level": name, "names": ids[:MAX_NAMES], "more": max(0, len(ids) - MAX_NAMES)}
                   for name, ids in ratings_by_level(entry, framework)]
-        disputed.append({"id": item.id, "text": item.text, "reason": entry.get("dispute_reason") or "",
-                         "bar": _bar(entry.get("counts") or {}, levels, int(entry.get("unrated", 0))),
-                         "groups": groups})
+        disputed.append({"id": item.id, "text": item.text, "reason": entry.dispute_reason or "",
+                         "bar": _bar(entry.counts, levels, entry.unrated), "groups": groups})
     return disputed
 
 
-def _plan_rows(merged: dict[str, Any], framework: Framework) -> list[dict[str, Any]]:
+def _plan_rows(merged: MergedDataset, framework: Framework) -> list[dict[str, Any]]:
     """The draft plan's candidates, goals cut at MAX_GOALS (the workbook has them all)."""
     return [{"rank": c.rank, "id": c.item_id, "text": c.text, "level": level_name(framework, c.level),
              "low": c.low_count, "priority": c.priority, "highlighted": c.highlighted,
@@ -126,31 +127,30 @@ def _plan_rows(merged: dict[str, Any], framework: Framework) -> list[dict[str, A
             for c in draft_plan(merged, framework)]
 
 
-def _problem_rows(merged: dict[str, Any], given: list[Problem]) -> tuple[list[dict[str, str]], int]:
+def _problem_rows(merged: MergedDataset, given: list[Problem]) -> tuple[list[dict[str, str]], int]:
     """The first MAX_PROBLEMS problems (the dataset's, then the given ones) and the total count.
 
     File names are left out of an anonymised dataset's page: a file name often names its respondent.
     """
-    total = len(merged.get("problems", [])) + len(given)
-    shown = islice(chain(merged.get("problems", []), (p.to_dict() for p in given)), MAX_PROBLEMS)
-    anonymised = bool(merged.get("anonymised"))
+    total = len(merged.problems) + len(given)
+    shown = islice(chain(merged.problems, (p.to_dict() for p in given)), MAX_PROBLEMS)
     rows = [{
-        "file": "" if anonymised else (p.get("location") or {}).get("file") or "",
+        "file": "" if merged.anonymised else (p.get("location") or {}).get("file") or "",
         "item": p.get("item") or "", "field": p.get("field") or "", "code": p.get("code") or "",
         "severity": p.get("severity") or "", "message": p.get("message") or "",
     } for p in shown]
     return rows, total
 
 
-def _theme_rows(merged: dict[str, Any], framework: Framework,
+def _theme_rows(merged: MergedDataset, framework: Framework,
                 levels: list[dict[str, str]]) -> list[dict[str, Any]]:
     """Each theme's totals over its standards, with a bar."""
-    return [{"title": t["theme"].title, "standards": t["standards"], "disputed": t["disputed"],
-             "counts": [t["counts"][lv["key"]] for lv in levels], "rated": t["rated"],
-             "bar": _bar(t["counts"], levels, t["unrated"])} for t in theme_totals(merged, framework)]
+    return [{"title": t.theme.title, "standards": t.standards, "disputed": t.disputed,
+             "counts": [t.counts[lv["key"]] for lv in levels], "rated": t.rated,
+             "bar": _bar(t.counts, levels, t.unrated)} for t in theme_totals(merged, framework)]
 
 
-def _bar(counts: dict[str, Any], levels: list[dict[str, str]], unrated: int) -> list[dict[str, Any]]:
+def _bar(counts: Mapping[str, int], levels: list[dict[str, str]], unrated: int) -> list[dict[str, Any]]:
     """Segments of one stacked bar: each level's share of all respondents, then the unrated rest."""
     parts = [(lv["name"], int(counts.get(lv["key"], 0)), lv["colour"]) for lv in levels]
     parts.append(("Not rated", unrated, UNRATED_COLOUR))

@@ -33,11 +33,11 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from docxform.framework.model import Framework
+from docxform.merged import MergedDataset
 from docxform.oxml.rawsheet import RawTable, Value, estimate_lines, fixed_created, row_height, splice_package
 from docxform.plan.model import plan_columns as framework_plan_columns
 from docxform.plan.values import is_iso_date
 from docxform.problems import Problem
-from docxform.prompts import prompt_texts
 from docxform.safety import text_cell
 from docxform.summarise.analysis import (
     draft_plan,
@@ -196,7 +196,7 @@ class _Book:
         splice_package(buffer.getvalue(), target, parts, dimensions)
 
 
-def write_summary(merged: dict[str, Any], framework: Framework, target: Path, *,
+def write_summary(merged: MergedDataset | dict[str, Any], framework: Framework, target: Path, *,
                   problems: list[Problem] | None = None, plans: dict[str, Any] | None = None) -> None:
     """Write the summary workbook of a merged dataset to ``target``.
 
@@ -204,15 +204,16 @@ def write_summary(merged: dict[str, Any], framework: Framework, target: Path, *,
     ``plans`` is the merged plans dict (``docxform.plan.merge_plans``),
     shown on a Plan sheet when given.
     """
+    dataset = MergedDataset.of(merged)
     book = _Book()
-    respondents = [r["id"] for r in merged.get("respondents", [])]
-    _overview(book, merged, framework)
-    _matrix(book, merged, framework, respondents)
-    _comments(book, merged, framework)
-    _disputed(book, merged, framework)
+    respondents = [r.id for r in dataset.respondents]
+    _overview(book, dataset, framework)
+    _matrix(book, dataset, framework, respondents)
+    _comments(book, dataset, framework)
+    _disputed(book, dataset, framework)
     plan_problems = [p for p in (plans or {}).get("problems") or [] if isinstance(p, dict)]
-    _problems(book, merged, problems or [], plan_problems)
-    _draft_plan(book, merged, framework)
+    _problems(book, dataset, problems or [], plan_problems)
+    _draft_plan(book, dataset, framework)
     if plans is not None:
         _plan(book, plans, framework)
     _by_organisation(book, merged, framework)
@@ -240,7 +241,7 @@ def _levels(framework: Framework) -> list[tuple[str, str]]:
     return [(lv.key, lv.name) for lv in scale.levels] if scale else []
 
 
-def _overview(book: _Book, merged: dict[str, Any], framework: Framework) -> None:
+def _overview(book: _Book, merged: MergedDataset, framework: Framework) -> None:
     """Distribution per standard (theme totals and the chart have sheets of their own).
 
     Widths add up to about 180 units, so fitted to an A4 landscape page the
@@ -253,24 +254,21 @@ def _overview(book: _Book, merged: dict[str, Any], framework: Framework) -> None
     widths = [14, 9, 36, *[11] * n_levels, 7, 7, 13, 13, 7, 9, 18]
     ws = book.sheet("Overview", widen(widths, {1: framework.item_ids}), freeze="D2", title_cols="A:C")
     book.header(ws, header)
-    items = merged.get("items", {})
     themes = {t.id: t.title for t in framework.themes}
     for item in framework.items:
-        entry = items.get(item.id) or {}
-        counts = entry.get("counts") or {}
-        disputed = bool(entry.get("disputed"))
+        entry = merged.item(item.id)
         book.append(ws, [
             book.cell(ws, themes.get(item.theme_id, item.theme_id), "plain"),
             book.cell(ws, item.id, "plain"),
             book.cell(ws, item.text),
-            *[book.cell(ws, int(counts.get(key, 0)), "number") for key, _ in levels],
-            book.cell(ws, int(entry.get("rated", 0)), "number"),
-            book.cell(ws, int(entry.get("unrated", 0)), "number"),
-            book.cell(ws, level_name(framework, entry.get("mode")), "plain"),
-            book.cell(ws, level_name(framework, entry.get("median")), "plain"),
-            book.cell(ws, int(entry.get("spread", 0)), "number"),
-            book.cell(ws, "Yes" if disputed else "No", "flag" if disputed else "plain"),
-            book.cell(ws, entry.get("dispute_reason") or ""),
+            *[book.cell(ws, entry.count(key), "number") for key, _ in levels],
+            book.cell(ws, entry.rated, "number"),
+            book.cell(ws, entry.unrated, "number"),
+            book.cell(ws, level_name(framework, entry.mode), "plain"),
+            book.cell(ws, level_name(framework, entry.median), "plain"),
+            book.cell(ws, entry.spread, "number"),
+            book.cell(ws, "Yes" if entry.disputed else "No", "flag" if entry.disputed else "plain"),
+            book.cell(ws, entry.dispute_reason or ""),
         ])
     last = len(framework.items) + 1
     last_col = get_column_letter(len(header))
@@ -287,7 +285,7 @@ def _overview(book: _Book, merged: dict[str, Any], framework: Framework) -> None
         chart_sheet.add_chart(_distribution_chart(ws, framework, last, n_levels), "A1")
 
 
-def _themes(book: _Book, merged: dict[str, Any], framework: Framework) -> None:
+def _themes(book: _Book, merged: MergedDataset, framework: Framework) -> None:
     """Theme totals on a sheet of their own.
 
     Below the standards they printed under the standards' repeated header
@@ -300,10 +298,10 @@ def _themes(book: _Book, merged: dict[str, Any], framework: Framework) -> None:
     totals = theme_totals(merged, framework)
     for total in totals:
         book.append(ws, [
-            book.cell(ws, total["theme"].title, "bold"), book.cell(ws, total["standards"], "number"),
-            *[book.cell(ws, total["counts"][key], "number") for key, _ in levels],
-            book.cell(ws, total["rated"], "number"), book.cell(ws, total["unrated"], "number"),
-            book.cell(ws, total["disputed"], "number"),
+            book.cell(ws, total.theme.title, "bold"), book.cell(ws, total.standards, "number"),
+            *[book.cell(ws, total.counts[key], "number") for key, _ in levels],
+            book.cell(ws, total.rated, "number"), book.cell(ws, total.unrated, "number"),
+            book.cell(ws, total.disputed, "number"),
         ])
     ws.auto_filter.ref = f"A1:{get_column_letter(len(levels) + 5)}{len(totals) + 1}"
     if levels and totals:
@@ -338,7 +336,7 @@ def _distribution_chart(ws: Any, framework: Framework, last_row: int, n_levels: 
     return chart
 
 
-def _matrix(book: _Book, merged: dict[str, Any], framework: Framework, respondents: list[str]) -> None:
+def _matrix(book: _Book, merged: MergedDataset, framework: Framework, respondents: list[str]) -> None:
     """Respondents down, standards across, level names in the cells (streamed).
 
     Printing: twenty 15-character columns shrunk to one page width come out
@@ -362,55 +360,58 @@ def _matrix(book: _Book, merged: dict[str, Any], framework: Framework, responden
             literal = '"' + name.replace('"', '""') + '"'
             ws.conditional_formatting.add(area, CellIsRule(
                 operator="equal", formula=[literal], fill=PatternFill("solid", bgColor=tint(colour))))
-    items = merged.get("items", {})
     names = {key: name for key, name in levels}
-    responses = [(items.get(i) or {}).get("responses") or {} for i in item_ids]
+    responses = [merged.item(i).responses for i in item_ids]
 
     def rows() -> Iterator[list[Value]]:
         for rid in respondents:
             row: list[Value] = [rid]
             for answers in responses:
-                rating = (answers.get(rid) or {}).get("rating")
+                answer = answers.get(rid)
+                rating = answer.rating if answer else None
                 row.append(names.get(rating, "") if rating else "")
             yield row
 
     book.stream(ws, ["Respondent", *item_ids], ["plain", *["plain"] * len(item_ids)], rows(), len(respondents))
 
 
-def _comments(book: _Book, merged: dict[str, Any], framework: Framework) -> None:
+def _comments(book: _Book, merged: MergedDataset, framework: Framework) -> None:
     """Every free-text answer, one per row: filter by standard, field or respondent (streamed)."""
+    respondents = [r.id for r in merged.respondents]
+    ws = book.sheet("Comments", widen([24, 9, 15, 20, 90], {0: respondents, 1: framework.item_ids}), freeze="A2")
+    header = ["Respondent", framework.item_name.capitalize(), "Rating", "Field", "Text"]
+    book.stream(ws, header, ["plain", "plain", "plain", "plain", "text"], _comment_rows(merged, framework),
+                _comment_count(merged, framework))
+
+
+def _comment_rows(merged: MergedDataset, framework: Framework) -> Iterator[list[Value]]:
+    """The Comments sheet's rows: each item's fields, then its answers given per prompt ("Action (9a)")."""
     fields = [(f.key, field_label(f)) for f in framework.text_fields]
-    items = merged.get("items", {})
     names = dict(_levels(framework))
+    for item_id in framework.item_ids:
+        for rid, response in merged.item(item_id).responses.items():
+            rating = names.get(response.rating, "") if response.rating else ""
+            for key, label in fields:
+                if response.text(key).strip():
+                    yield [rid, item_id, rating, label, response.text(key)]
+            for prompt, texts in response.prompt_texts().items():
+                for key, label in fields:
+                    if key in texts:
+                        yield [rid, item_id, rating, f"{label} ({prompt})", texts[key]]
+
+
+def _comment_count(merged: MergedDataset, framework: Framework) -> int:
+    """How many rows the Comments sheet gets: the streamed sheet's size is declared before its rows."""
+    keys = [f.key for f in framework.text_fields]
     total = 0
     for item_id in framework.item_ids:
-        for response in ((items.get(item_id) or {}).get("responses") or {}).values():
-            total += sum(1 for key, _ in fields if _has_text(response.get(key)))
-            total += sum(1 for texts in prompt_texts(response).values() for key, _ in fields if key in texts)
-    respondents = [r.get("id") for r in merged.get("respondents", [])]
-    ws = book.sheet("Comments", widen([24, 9, 15, 20, 90], {0: respondents, 1: framework.item_ids}), freeze="A2")
-
-    def rows() -> Iterator[list[Value]]:
-        for item_id in framework.item_ids:
-            for rid, response in ((items.get(item_id) or {}).get("responses") or {}).items():
-                rating = names.get(response.get("rating"), "") if response.get("rating") else ""
-                for key, label in fields:
-                    text = response.get(key)
-                    if _has_text(text):
-                        yield [rid, item_id, rating, label, text]
-                for prompt, texts in prompt_texts(response).items():  # answers given per prompt: "Action (9a)"
-                    yield from ([rid, item_id, rating, f"{label} ({prompt})", texts[key]]
-                                for key, label in fields if key in texts)
-
-    header = ["Respondent", framework.item_name.capitalize(), "Rating", "Field", "Text"]
-    book.stream(ws, header, ["plain", "plain", "plain", "plain", "text"], rows(), total)
+        for response in merged.item(item_id).responses.values():
+            total += sum(1 for key in keys if response.text(key).strip())
+            total += sum(1 for texts in response.prompt_texts().values() for key in keys if key in texts)
+    return total
 
 
-def _has_text(value: Any) -> bool:
-    return isinstance(value, str) and bool(value.strip())
-
-
-def _disputed(book: _Book, merged: dict[str, Any], framework: Framework) -> None:
+def _disputed(book: _Book, merged: MergedDataset, framework: Framework) -> None:
     """The agenda for the steering group: each disputed standard, who said what, room for the decision."""
     levels = _levels(framework)
     header = [framework.item_name.capitalize(), "Text", *[name for _, name in levels], "Reason",
@@ -419,30 +420,28 @@ def _disputed(book: _Book, merged: dict[str, Any], framework: Framework) -> None
     widths = [max(9, id_width), 32, *[11] * len(levels), 16, 40, 14, 20]
     ws = book.sheet("Disputed", widths, freeze="C2", title_cols="A:B")
     book.header(ws, header)
-    items = merged.get("items", {})
     count = 0
     for item in framework.items:
-        entry = items.get(item.id) or {}
-        if not entry.get("disputed"):
+        entry = merged.item(item.id)
+        if not entry.disputed:
             continue
         count += 1
         who = "\n".join(f"{name}: {', '.join(ids)}" for name, ids in ratings_by_level(entry, framework))
-        counts = entry.get("counts") or {}
         book.append(ws, [
             book.cell(ws, item.id, "plain"), book.cell(ws, item.text),
-            *[book.cell(ws, int(counts.get(key, 0)), "number") for key, _ in levels],
-            book.cell(ws, entry.get("dispute_reason") or ""), book.cell(ws, who), None, None,
+            *[book.cell(ws, entry.count(key), "number") for key, _ in levels],
+            book.cell(ws, entry.dispute_reason or ""), book.cell(ws, who), None, None,
         ])
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
 
 
-def _problem_rows(merged: dict[str, Any], problems: Sequence[Problem],
+def _problem_rows(merged: MergedDataset, problems: Sequence[Problem],
                   extra: Sequence[dict[str, Any]] = ()) -> Iterator[dict[str, Any]]:
     """The merge's own problems, then the validation problems given, then the plans' problems.
 
     A generator: there can be tens of thousands, and each is needed once.
     """
-    yield from merged.get("problems", [])
+    yield from merged.problems
     for p in problems:
         yield p.to_dict()
     yield from extra
@@ -471,17 +470,16 @@ def _problem_widths(rows: Iterable[Sequence[Value]]) -> list[float]:
     return widths
 
 
-def _problems(book: _Book, merged: dict[str, Any], problems: Sequence[Problem],
+def _problems(book: _Book, merged: MergedDataset, problems: Sequence[Problem],
               plan_problems: Sequence[dict[str, Any]] = ()) -> None:
     """Merge and validation problems, one per row (streamed: there can be many).
 
     When the dataset is anonymised the file column is withheld (file names
     usually name the respondent) and only the problem itself is shown.
     """
-    count = len(merged.get("problems", [])) + len(problems) + len(plan_problems)
-    anonymised = bool(merged.get("anonymised"))
-    who = {} if anonymised else {
-        (r.get("source") or {}).get("path"): r["id"] for r in merged.get("respondents", [])}
+    count = len(merged.problems) + len(problems) + len(plan_problems)
+    anonymised = merged.anonymised
+    who = {} if anonymised else {r.source.path: r.id for r in merged.respondents}
 
     def rows() -> Iterator[list[Value]]:
         for entry in _problem_rows(merged, problems, plan_problems):
@@ -494,7 +492,7 @@ def _problems(book: _Book, merged: dict[str, Any], problems: Sequence[Problem],
     book.stream(ws, _PROBLEM_HEADER, _PROBLEM_KINDS, rows(), count)
 
 
-def _draft_plan(book: _Book, merged: dict[str, Any], framework: Framework) -> None:
+def _draft_plan(book: _Book, merged: MergedDataset, framework: Framework) -> None:
     """Standards rated low, ranked: the starting point for choosing 4-6 priority goals."""
     rules = framework.rules
     header = ["Rank", framework.item_name.capitalize(), "Text", "Level", "Median", "Mode", "Low ratings",

@@ -1,0 +1,117 @@
+"""The merged dataset as a typed record: read back from its JSON unchanged, and refused when a value is wrong."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from docxform import api
+from docxform.errors import DocxformError
+from docxform.framework import load_framework
+from docxform.merged import MergedDataset, MergedItem
+from docxform.summarise.html import render_html
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "golden" / "samples"
+SCHEMA = json.loads((ROOT / "docxform" / "schemas" / "merged.schema.json").read_text("utf-8"))
+
+
+def _golden() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((GOLDEN / "merged.json").read_text("utf-8"))
+    return data
+
+
+def _parsed_copies(tmp_path: Path, region: bool) -> list[str]:
+    """The sample returns' parse JSON, each in a partnership of its own when ``region``."""
+    paths = []
+    for i, path in enumerate(sorted((GOLDEN / "parsed").glob("*.json"))):
+        data = json.loads(path.read_text("utf-8"))
+        if region:
+            data["fields"]["partnership"] = f"Partnership {i}"
+        target = tmp_path / path.name
+        target.write_text(json.dumps(data), "utf-8")
+        paths.append(str(target))
+    return paths
+
+
+def test_the_sample_dataset_reads_back_into_the_record_unchanged() -> None:
+    data = _golden()
+    record = MergedDataset.from_dict(data)
+    assert record.to_dict() == data
+    jsonschema.validate(record.to_dict(), SCHEMA)
+    item = record.items["1.5"]
+    assert item.disputed and item.agreed_level is None and item.consensus is not None
+    assert item.consensus.value == 1.25 and item.counts == {"gap_identified": 3, "working_towards": 3,
+                                                              "some_success": 2, "doing_well": 0}
+    assert item.responses["Tom Healey"].texts["comments"] == "Progress is uneven across sub-groups.\nSee the audit."
+    assert record.respondents[0].source.path == "samples/returns/sa2003-brian-wroe.docx"
+
+
+@pytest.mark.parametrize("anonymise,region", [(True, False), (True, True), (False, True)])
+def test_anonymised_and_regional_datasets_round_trip(tmp_path: Path, anonymise: bool, region: bool) -> None:
+    api.merge(_parsed_copies(tmp_path, region), tmp_path / "merged.json", anonymise=anonymise)
+    data = json.loads((tmp_path / "merged.json").read_text("utf-8"))
+    record = MergedDataset.from_dict(data)
+    assert record.to_dict() == data
+    jsonschema.validate(record.to_dict(), SCHEMA)
+    assert record.anonymised is anonymise and record.by_partnership is region
+    assert len(record.respondents) == 8
+    first = record.respondents[0]
+    assert (first.name is None) is anonymise and (first.source.path is None) is anonymise
+    if anonymise and region:
+        assert "partnership" not in record.to_dict()["respondents"][0]
+
+
+def test_answers_given_per_prompt_and_odd_field_keys_stay_apart() -> None:
+    data = {"rating": "gap_identified", "cells": "a comment in a field keyed cells", "source": "a.docx",
+            "prompts": {"9a": {"goals": "Yes", "score": "ignored when listed"}}}
+    dataset = {"kind": "merged", "framework": {"id": "sa2003", "version": "2003-12"}, "respondents": [],
+               "items": {"1.1": {"responses": {"x": data}}}}
+    response = MergedDataset.from_dict(dataset).items["1.1"].responses["x"]
+    assert response.texts == {"cells": "a comment in a field keyed cells"} and response.source == "a.docx"
+    assert response.item_text("goals") == "9a: Yes"
+    assert response.to_dict() == data
+
+
+@pytest.mark.parametrize("path,value,where", [
+    (("items", "1.1", "counts", "gap_identified"), "three", "items.1.1.counts.gap_identified"),
+    (("items", "1.1", "rated"), -1, "items.1.1.rated"),
+    (("items", "1.1", "mode"), 3, "items.1.1.mode"),
+    (("items", "1.1", "responses"), [], "items.1.1.responses"),
+    (("respondents",), {}, "respondents"),
+])
+def test_a_wrong_value_is_one_line_naming_file_and_place(path: tuple[str, ...], value: Any, where: str) -> None:
+    data = copy.deepcopy(_golden())
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    with pytest.raises(DocxformError) as caught:
+        MergedDataset.from_dict(data, "round1/merged.json")
+    assert str(caught.value).startswith("round1/merged.json") and where in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_datasets_from_before_consensus_rules_still_read() -> None:
+    data = _golden()
+    del data["consensus"]
+    for entry in data["items"].values():
+        del entry["consensus"]
+    record = MergedDataset.from_dict(data)
+    assert record.consensus is None and record.to_dict() == data
+    assert record.items["1.1"].agreed_level == record.items["1.1"].mode == "working_towards"
+    assert record.items["1.5"].agreed_level is None
+    assert record.item("no-such-item") == MergedItem()
+
+
+def test_consumers_read_the_record_and_the_dict_alike() -> None:
+    data = _golden()
+    framework = load_framework("sa2003")
+    page = render_html(data, framework)
+    assert page == render_html(MergedDataset.from_dict(data), framework)
+    assert "interquartile range 1.25 is more than 1 level" in page
