@@ -298,6 +298,15 @@ class FileReport:
             out["error_code"] = self.error_code or "file-unreadable"
         return out
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FileReport:
+        """Read one file's entry of validation.json back (the inverse of :meth:`to_dict`)."""
+        error = data.get("error")
+        return cls(path=str(data.get("path") or ""), respondent=str(data.get("respondent") or ""),
+                   problems=[problem_from_dict(p) for p in data.get("problems") or []],
+                   error=error if isinstance(error, str) else None,
+                   error_code=data.get("error_code") if isinstance(error, str) else None)
+
 
 @dataclass
 class ValidationReport:
@@ -332,6 +341,11 @@ class ValidationReport:
         if self.unreadable:
             summary["unreadable"] = self.unreadable
         return {"files": [f.to_dict() for f in self.files], "summary": summary}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], item_name: str = "item") -> ValidationReport:
+        """Read validation.json back; its summary is recomputed from the files, so it cannot disagree."""
+        return cls(files=[FileReport.from_dict(f) for f in data.get("files") or []], item_name=item_name)
 
     def to_text(self) -> str:
         """For people: each file, its form-level problems, then its problems by item."""
