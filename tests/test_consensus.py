@@ -7,8 +7,6 @@ Quartiles by linear interpolation (h = (n-1)p), as QUARTILE.INC.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,7 @@ from docxform.consensus import Rule, make_rule, quartiles, tastle_wierman
 from docxform.errors import DocxformError
 from docxform.framework import load_framework
 from docxform.merge import item_stats, merge_returns, rejudge
+from tests.support.cli import run_main
 
 SA = load_framework("sa2003")
 SCALE = SA.rating_scale
@@ -180,8 +179,7 @@ def test_cli_consensus_options(tmp_path: Path) -> None:
     out = tmp_path / "merged.json"
     files = [str(p) for p in sorted(parsed.glob("*.json"))]
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "docxform", *args], capture_output=True, text=True, timeout=120)
+    run = run_main  # in this process: the options are under test, not the Python start
 
     done = run("merge", *files, "-o", str(out), "--consensus", "strict")
     assert done.returncode == 0, done.stderr

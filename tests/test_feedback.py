@@ -9,8 +9,6 @@ exactly as the original.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ from docxform.framework import load_framework
 from docxform.oxml.fill import fill
 from docxform.parse import parse_form
 from docxform.validate import validate_return
+from tests.support.cli import run_main
 from tests.support.lo import convert
 from tests.support.ooxml import check_ooxml
 
@@ -170,15 +169,13 @@ def test_batch_writes_the_rest_when_one_cannot_be_read(tmp_path: Path) -> None:
     bad = tmp_path / "bad.docx"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
     out = tmp_path / "out"
-    done = subprocess.run([sys.executable, "-m", "docxform", "feedback", str(bad), str(good), str(clean),
-                           "-o", str(out)], capture_output=True, text=True, timeout=120)
+    done = run_main("feedback", str(bad), str(good), str(clean), "-o", str(out))
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [f"{bad}: damaged or truncated zip (not a complete .docx/.xlsx)"]
     assert done.stdout.splitlines() == [f"{out / 'good.docx'}: 5 comments",
                                         f"{clean}: no problems to comment on; no copy written"]
     assert sorted(p.name for p in out.iterdir()) == ["good.docx"]
-    assert "Example" in subprocess.run([sys.executable, "-m", "docxform", "feedback", "--help"],
-                                       capture_output=True, text=True, timeout=60).stdout
+    assert "Example" in run_main("feedback", "--help").stdout
 
 
 def test_sample_returns_including_libreoffice_resaves(tmp_path: Path) -> None:

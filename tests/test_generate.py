@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from docxform.framework import load_framework
 from docxform.generate.shipped import regenerate, shipped_layouts
 from docxform.oxml.fill import fill
 from docxform.parse import parse_form
+from tests.support.cli import Done, run_main
 from tests.support.definitions import GOOD
 from tests.support.lo import convert
 
@@ -135,8 +135,9 @@ def test_bad_respondents_files(tmp_path: Path, content: str, message: str) -> No
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.docx"))
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "docxform", *args], capture_output=True, text=True, timeout=120)
+def run_cli(*args: str) -> Done:
+    """The CLI in this process (tests.support.cli): exit status and one-line errors as a child would show them."""
+    return run_main(*args)
 
 
 def test_cli_errors_are_one_line_and_leave_nothing(tmp_path: Path) -> None:
