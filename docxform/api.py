@@ -287,6 +287,7 @@ def consolidate(merged: str | Path, output: str | Path, *, partnership: str | No
     from docxform.consensus import make_rule
     from docxform.consolidate import consolidate as write
     from docxform.merge import rejudge
+    from docxform.merged import MergedDataset
 
     rule = make_rule(consensus, threshold) if (consensus or threshold is not None) else None
     data = read_json(Path(merged))
@@ -295,9 +296,10 @@ def consolidate(merged: str | Path, output: str | Path, *, partnership: str | No
     fw = framework_of([data])
     if rule is not None:
         data = rejudge(data, fw, rule)
-    names = {r.get("partnership") for r in data.get("respondents", []) if r.get("partnership")}
+    dataset = MergedDataset.from_dict(data, merged)  # a wrong value: one line naming the file
+    names = {r.partnership for r in dataset.respondents if r.partnership}
     name = partnership if partnership is not None else (names.pop() if len(names) == 1 else "")
-    return write(data, fw, Path(output), partnership=name)
+    return write(dataset, fw, Path(output), partnership=name)
 
 
 def feedback(paths: list[str | Path], output: str | Path, *, framework: str | None = None,

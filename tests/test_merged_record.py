@@ -15,6 +15,7 @@ from docxform.errors import DocxformError
 from docxform.framework import load_framework
 from docxform.merged import MergedDataset, MergedItem
 from docxform.summarise.html import render_html
+from tests.support.cli import run_main
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "samples"
@@ -115,3 +116,13 @@ def test_consumers_read_the_record_and_the_dict_alike() -> None:
     page = render_html(data, framework)
     assert page == render_html(MergedDataset.from_dict(data), framework)
     assert "interquartile range 1.25 is more than 1 level" in page
+
+
+def test_consolidate_refuses_a_wrong_value_in_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    data = _golden()
+    data["respondents"][0]["partnership"] = 5
+    source = tmp_path / "merged.json"
+    source.write_text(json.dumps(data), "utf-8")
+    done = run_main("consolidate", str(source), "-o", str(tmp_path / "agreed.docx"))
+    assert done.returncode == 1 and not (tmp_path / "agreed.docx").exists()
+    assert done.stderr == f"docxform: {source}: not a merged dataset: respondents[0].partnership must be text or null\n"
