@@ -37,7 +37,7 @@ def agreed_level(entry: MergedItem) -> str | None:
 
 def respondent_names(merged: MergedDataset) -> dict[str, str]:
     """Respondent id -> how the form names them: "Name (Organisation)" when the dataset knows the organisation."""
-    return {r.id: f"{r.id} ({r.organisation})" if r.organisation else r.id for r in merged.respondents}
+    return {r.id: f"{r.id} ({r.affiliation})" if r.affiliation else r.id for r in merged.respondents}
 
 
 def collate_text(responses: Mapping[str, Response], key: str, names: dict[str, str],

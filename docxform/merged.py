@@ -27,8 +27,8 @@ T = TypeVar("T")
 RESPONSE_KEYS = ("rating", "source", "prompts")
 #: Where hand-made or foreign JSON nests a response's answers (read as if they were at the top).
 NESTS = ("fields", "values")
-#: Keys of a respondent the schema defines (others, e.g. organisation, are kept in ``details``).
-RESPONDENT_KEYS = ("id", "name", "form_id", "source", "partnership")
+#: Keys of a respondent the schema defines (any other text is kept in ``details``).
+RESPONDENT_KEYS = ("id", "name", "form_id", "source", "partnership", "organisation", "role")
 
 
 class _Reader:
@@ -96,13 +96,18 @@ class Source:
 
 @dataclass
 class Respondent:
-    """One kept return. ``name``/``form_id`` are None when anonymised; ``details`` holds any other strings."""
+    """One kept return. ``name``/``form_id`` are None when anonymised; ``details`` holds any other strings.
+
+    ``organisation`` (an agency) and ``role`` are None when the dataset does not know them.
+    """
 
     id: str
     source: Source
     name: str | None = None
     form_id: str | None = None
     partnership: str | None = None
+    organisation: str | None = None
+    role: str | None = None
     details: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self, anonymised: bool, by_partnership: bool) -> dict[str, Any]:
@@ -115,7 +120,8 @@ class Respondent:
         out["source"] = self.source.to_dict()
         if not (anonymised and by_partnership):
             out["partnership"] = self.partnership
-        return out | self.details
+        known = {"organisation": self.organisation, "role": self.role}
+        return out | {k: v for k, v in known.items() if v is not None} | self.details
 
     @classmethod
     def read(cls, data: dict[str, Any] | str, where: str, r: _Reader) -> Respondent:
@@ -130,12 +136,14 @@ class Respondent:
                    name=r.text(data.get("name"), f"{where}.name"),
                    form_id=r.text(data.get("form_id"), f"{where}.form_id"),
                    partnership=r.text(data.get("partnership"), f"{where}.partnership"),
+                   organisation=r.text(data.get("organisation"), f"{where}.organisation"),
+                   role=r.text(data.get("role"), f"{where}.role"),
                    details={k: v for k, v in data.items() if k not in RESPONDENT_KEYS and isinstance(v, str)})
 
     @property
-    def organisation(self) -> str:
-        """The respondent's organisation (else role) where the dataset records one, else ''."""
-        return next((self.details[k] for k in ("organisation", "role") if self.details.get(k)), "")
+    def affiliation(self) -> str:
+        """The respondent's organisation, else role, where the dataset records one, else ''."""
+        return self.organisation or self.role or ""
 
 
 @dataclass

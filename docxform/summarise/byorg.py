@@ -13,27 +13,30 @@ from typing import Any
 
 from docxform.framework.model import Framework
 from docxform.merge import item_stats
+from docxform.merged import MergedDataset
 
 UNKNOWN = "(organisation not given)"
 
 
-def organisations(merged: dict[str, Any]) -> dict[str, str]:
+def organisations(merged: MergedDataset) -> dict[str, str]:
     """Respondent id -> organisation, for a merged dataset whose respondents carry one (else empty)."""
-    out = {str(r.get("id")): str(r.get("organisation") or "").strip() for r in merged.get("respondents", [])}
+    out = {r.id: (r.organisation or "").strip() for r in merged.respondents}
     return {rid: org or UNKNOWN for rid, org in out.items()} if any(out.values()) else {}
 
 
-def by_organisation(merged: dict[str, Any], framework: Framework) -> tuple[list[str], list[dict[str, Any]]]:
+def by_organisation(merged: MergedDataset | dict[str, Any], framework: Framework
+                    ) -> tuple[list[str], list[dict[str, Any]]]:
     """The organisations (in order of first appearance) and per standard each one's median and count."""
-    orgs = organisations(merged)
+    dataset = MergedDataset.of(merged)
+    orgs = organisations(dataset)
     names = list(dict.fromkeys(orgs.values()))
     scale = framework.rating_scale
     rows = []
     for item in framework.items:
-        responses = (merged.get("items", {}).get(item.id) or {}).get("responses") or {}
+        responses = dataset.item(item.id).responses
         cells = {}
         for org in names:
-            ratings = [r.get("rating") for rid, r in responses.items() if orgs.get(rid) == org]
+            ratings = [r.rating for rid, r in responses.items() if orgs.get(rid) == org]
             stats = item_stats(ratings, scale)
             cells[org] = {"median": stats["median"], "rated": stats["rated"], "members": len(ratings)}
         medians = [scale.keys.index(c["median"]) for c in cells.values() if scale and c["median"]]

@@ -216,11 +216,11 @@ def write_summary(merged: MergedDataset | dict[str, Any], framework: Framework, 
     _draft_plan(book, dataset, framework)
     if plans is not None:
         _plan(book, plans, framework)
-    _by_organisation(book, merged, framework)
+    _by_organisation(book, dataset, framework)
     book.save(Path(target))
 
 
-def _by_organisation(book: _Book, merged: dict[str, Any], framework: Framework) -> None:
+def _by_organisation(book: _Book, merged: MergedDataset, framework: Framework) -> None:
     """A "By organisation" sheet when respondents carry their organisation (a survey round does)."""
     from docxform.summarise.byorg import by_organisation
 
