@@ -126,3 +126,18 @@ def test_consolidate_refuses_a_wrong_value_in_one_line_and_writes_nothing(tmp_pa
     done = run_main("consolidate", str(source), "-o", str(tmp_path / "agreed.docx"))
     assert done.returncode == 1 and not (tmp_path / "agreed.docx").exists()
     assert done.stderr == f"docxform: {source}: not a merged dataset: respondents[0].partnership must be text or null\n"
+
+
+def test_organisation_and_role_are_typed_and_name_the_respondent_on_the_consolidated_form() -> None:
+    from docxform.consolidate import respondent_names
+
+    data = _golden()
+    data["respondents"][0] |= {"organisation": "Greater Manchester Police", "role": "Chair"}
+    data["respondents"][1]["role"] = "Analyst"
+    record = MergedDataset.from_dict(data)
+    jsonschema.validate(data, SCHEMA)
+    assert record.to_dict() == data
+    assert (record.respondents[0].organisation, record.respondents[0].role) == ("Greater Manchester Police", "Chair")
+    names = respondent_names(record)
+    assert names["Brian Wroe"] == "Brian Wroe (Greater Manchester Police)"
+    assert names["Chris Wells"] == "Chris Wells (Analyst)" and names["Don Richards"] == "Don Richards"
