@@ -152,6 +152,35 @@ def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonym
     (default: the iqr rule, see :mod:`docxform.consensus`).
     """
     rule = consensus or Rule()
+    accepted, problems = _of_framework(returns, framework, anonymise=anonymise, validated=validated)
+    kept, dropped = _dedupe([_make_return(d) for d in accepted])
+    by_partnership = _is_region(kept)
+    if by_partnership:
+        _label_by_partnership(kept)
+    ids = _respondent_ids(kept, framework, anonymise=anonymise, salt=salt, by_partnership=by_partnership)
+    duplicates, found = _duplicates(dropped, kept, ids, anonymise)
+    problems.extend(found)
+    problems.extend(_identity_problems(kept, ids, anonymise))
+    items, found = _merge_items(kept, ids, framework, anonymise, rule, validated)
+    problems.extend(found)
+    return {
+        "kind": "merged",
+        "docxform_version": __version__,
+        "framework": {"id": framework.id, "version": framework.version, "title": framework.title},
+        "anonymised": anonymise,
+        "consensus": rule.to_dict(),
+        "respondent_label": "partnership" if by_partnership else "respondent",
+        "respondents": [_respondent_entry(ret, rid, anonymise, by_partnership)
+                        for ret, rid in zip(kept, ids, strict=True)],
+        "items": items,
+        "duplicates": duplicates,
+        "problems": [p.to_dict() for p in problems],
+    }
+
+
+def _of_framework(returns: list[dict[str, Any]], framework: Framework, *, anonymise: bool,
+                  validated: bool) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """The returns of this framework and version; the others are left out, and reported unless validation did."""
     problems: list[Problem] = []
     accepted = []
     for data in returns:
@@ -167,14 +196,25 @@ def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonym
                 file=None if anonymise else path or None)]
             continue
         accepted.append(data)
-    kept, dropped = _dedupe([_make_return(d) for d in accepted])
-    by_partnership = _is_region(kept)
-    if by_partnership:
-        for ret in kept:
-            ret.label = text_value((ret.data.get("fields") or {}).get("partnership"))
-    ids = _respondent_ids(kept, framework, anonymise=anonymise, salt=salt, by_partnership=by_partnership)
+    return accepted, problems
+
+
+def _label_by_partnership(kept: list[_Return]) -> None:
+    """In a region's merge each return speaks for its partnership, so that is what it is called."""
+    for ret in kept:
+        ret.label = text_value((ret.data.get("fields") or {}).get("partnership"))
+
+
+def _duplicates(dropped: list[tuple[_Return, _Return, str]], kept: list[_Return], ids: list[str],
+                anonymise: bool) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """The dataset's record of each return replaced by a later one, and its duplicate-return problem.
+
+    The record names the respondent by the id of the return that was kept; an
+    anonymised merge names neither the files nor the form id.
+    """
     index = {id(ret): rid for ret, rid in zip(kept, ids, strict=True)}
     duplicates = []
+    problems = []
     for old, new, reason in dropped:
         rid = index[id(new)]
         duplicates.append({"respondent": rid, "reason": reason,
@@ -186,25 +226,19 @@ def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonym
             f"{rid}: two returns with the same {what}; the later one was kept"
             + ("" if anonymise else f" ({new.path}), this one was ignored"),
             file=None if anonymise else old.path or None))
-    problems.extend(_identity_problems(kept, ids, anonymise))
+    return duplicates, problems
+
+
+def _merge_items(kept: list[_Return], ids: list[str], framework: Framework, anonymise: bool, rule: Rule,
+                 validated: bool) -> tuple[dict[str, Any], list[Problem]]:
+    """Every standard merged in the framework's order; rating-unclear left to validation when it ran."""
     items = {}
+    problems: list[Problem] = []
     for item in framework.items:
         entry, item_problems = _merge_item(item.id, kept, ids, framework, anonymise, rule)
         items[item.id] = entry
         problems.extend(p for p in item_problems if not (validated and p.code == "rating-unclear"))
-    return {
-        "kind": "merged",
-        "docxform_version": __version__,
-        "framework": {"id": framework.id, "version": framework.version, "title": framework.title},
-        "anonymised": anonymise,
-        "consensus": rule.to_dict(),
-        "respondent_label": "partnership" if by_partnership else "respondent",
-        "respondents": [_respondent_entry(ret, rid, anonymise, by_partnership)
-                        for ret, rid in zip(kept, ids, strict=True)],
-        "items": items,
-        "duplicates": duplicates,
-        "problems": [p.to_dict() for p in problems],
-    }
+    return items, problems
 
 
 def _identity_problems(kept: list[_Return], ids: list[str], anonymise: bool) -> list[Problem]:

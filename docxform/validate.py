@@ -62,36 +62,57 @@ def load_return(path: str | Path) -> dict[str, Any]:
 
 def check_return(data: Any, path: str | Path | None = None) -> None:
     """Raise :class:`DocxformError` unless ``data`` has the shape of a parsed return."""
-    def fail(cause: str) -> DocxformError:
-        return DocxformError(path, f"not a docxform return: {cause}",
-                             hint="give the JSON written by docxform parse")
+    cause = _shape_problem(data)
+    if cause is not None:
+        raise DocxformError(path, f"not a docxform return: {cause}",
+                            hint="give the JSON written by docxform parse")
 
+
+def _shape_problem(data: Any) -> str | None:
+    """The first thing that makes ``data`` not a parsed return, or None; checked from the outside in."""
     if not isinstance(data, dict):
-        raise fail("the JSON is not an object")
+        return "the JSON is not an object"
+    return _header_problem(data) or _items_problem(data.get("items") or {}) \
+        or _problems_problem(data.get("problems") or [])
+
+
+def _header_problem(data: dict[str, Any]) -> str | None:
+    """Kind, framework, source, and the types of the three containers the later stages iterate."""
     if data.get("kind") != "form":
-        raise fail(f'"kind" is {data.get("kind")!r}, not "form"')
+        return f'"kind" is {data.get("kind")!r}, not "form"'
     fw = data.get("framework")
     if not (isinstance(fw, dict) and isinstance(fw.get("id"), str) and isinstance(fw.get("version"), str)):
-        raise fail('"framework" must be {"id": ..., "version": ...}')
+        return '"framework" must be {"id": ..., "version": ...}'
     source = data.get("source")
     if not (isinstance(source, dict) and isinstance(source.get("path", ""), str)):
-        raise fail('"source" must be {"path": ..., "sha256": ...}')
+        return '"source" must be {"path": ..., "sha256": ...}'
     for key, kind in (("fields", dict), ("items", dict), ("problems", list)):
         if not isinstance(data.get(key, kind()), kind):
-            raise fail(f'"{key}" must be a JSON {"object" if kind is dict else "array"}')
-    for item_id, answer in (data.get("items") or {}).items():
+            return f'"{key}" must be a JSON {"object" if kind is dict else "array"}'
+    return None
+
+
+def _items_problem(items: dict[str, Any]) -> str | None:
+    """Each answer an object whose rating is a level key or null and whose prompts are an object."""
+    for item_id, answer in items.items():
         if not isinstance(answer, dict):
-            raise fail(f"item {item_id} is not an object")
+            return f"item {item_id} is not an object"
         rating = answer.get("rating")
         if rating is not None and not isinstance(rating, str):
-            raise fail(f"item {item_id}: rating must be a level key or null")
+            return f"item {item_id}: rating must be a level key or null"
         if not isinstance(answer.get("prompts", {}), dict):
-            raise fail(f"item {item_id}: prompts must be an object of prompt id -> answers")
-    for entry in data.get("problems") or []:
+            return f"item {item_id}: prompts must be an object of prompt id -> answers"
+    return None
+
+
+def _problems_problem(entries: list[Any]) -> str | None:
+    """Each recorded problem carries a code this version knows, so it can be read back as a Problem."""
+    for entry in entries:
         if not (isinstance(entry, dict) and isinstance(entry.get("code"), str)):
-            raise fail("a problem is not an object with a code")
+            return "a problem is not an object with a code"
         if entry["code"] not in CODES:
-            raise fail(f"unknown problem code {entry['code']!r}")
+            return f"unknown problem code {entry['code']!r}"
+    return None
 
 
 #: Validation stages: a survey response is one person's view; the partnership's return is the endorsed form.
@@ -143,47 +164,83 @@ def validate_return(data: dict[str, Any], framework: Framework, *, expected: Fra
 def check_items(data: dict[str, Any], framework: Framework, file: str | None,
                 parse_problems: Sequence[Problem] = ()) -> list[Problem]:
     """The per-standard rules: rating, evidence (present and specific), goals."""
-    rules = framework.rules
-    scale = framework.rating_scale
-    name = framework.item_name
     already = {p.item for p in parse_problems if p.code in RATING_PARSE_CODES}
     items = data.get("items") or {}
     out: list[Problem] = []
     for item in framework.items:
         answer = items.get(item.id) or {}
-        rating = answer.get("rating")
-        if scale is not None and rating is not None and rating not in scale.keys:
-            out.append(problem(
-                "rating-unclear", f"rating {rating!r} is not a level of the scale",
-                file=file, item=item.id, field="rating",
-                hint=f"use one of: {', '.join(scale.keys)}"))
-            rating = None
-            already.add(item.id)
-        if rating is None and rules.rating_required and scale is not None and item.id not in already:
-            out.append(problem(
-                "rating-missing", f"{name} {item.id} has no rating",
-                file=file, item=item.id, field="rating", **_where(answer, "rating"),
-                hint="tick one rating level for every " + name))
-        level = scale.level(rating).name.lower() if scale is not None and rating is not None else ""
-        evidence = item_text(answer, rules.evidence_field) if rules.evidence_field else ""  # item's and prompts'
-        if rules.evidence_field and rating in rules.evidence_required_for and not evidence:
-            out.append(problem(
-                "evidence-missing", f"rated {level!r} but no supporting evidence is given",
-                file=file, item=item.id, field=rules.evidence_field, **_where(answer, rules.evidence_field),
-                hint="name the document, with its date and page or paragraph, or lower the rating"))
-        if rules.evidence_field and evidence and rules.vague_evidence_terms \
-                and is_vague_evidence(evidence, rules.vague_evidence_terms):
-            out.append(problem(
-                "evidence-vague", f"the evidence {_quote(evidence)} does not say which document, date or page",
-                file=file, item=item.id, field=rules.evidence_field, **_where(answer, rules.evidence_field),
-                hint="reference the specific document: title, date, and page, paragraph or item "
-                     "(e.g. 'Partnership board minutes 12 March 2004, item 4')"))
-        if rules.goal_field and rating in rules.goal_required_for and not item_text(answer, rules.goal_field):
-            out.append(problem(
-                "goal-missing", f"rated {level!r} but no improvement goal is given",
-                file=file, item=item.id, field=rules.goal_field, **_where(answer, rules.goal_field),
-                hint="write at least one improvement goal for a gap or partial achievement"))
+        rating, found = _rating_problems(item.id, answer, framework, file, already)
+        out.extend(found)
+        out.extend(_evidence_problems(item.id, answer, rating, framework, file))
+        out.extend(_goal_problems(item.id, answer, rating, framework, file))
     return out
+
+
+def _rating_problems(item_id: str, answer: dict[str, Any], framework: Framework, file: str | None,
+                     already: set[str | None]) -> tuple[str | None, list[Problem]]:
+    """The rating the other rules go by (None when not a level of the scale), and its problems.
+
+    A rating that is not a level is reported once as rating-unclear and then
+    counts as no rating, without a second rating-missing; so does an item
+    whose rating the parser already reported (``already``, updated here).
+    """
+    scale = framework.rating_scale
+    rating = answer.get("rating")
+    out: list[Problem] = []
+    if scale is not None and rating is not None and rating not in scale.keys:
+        out.append(problem(
+            "rating-unclear", f"rating {rating!r} is not a level of the scale",
+            file=file, item=item_id, field="rating",
+            hint=f"use one of: {', '.join(scale.keys)}"))
+        rating = None
+        already.add(item_id)
+    if rating is None and framework.rules.rating_required and scale is not None and item_id not in already:
+        name = framework.item_name
+        out.append(problem(
+            "rating-missing", f"{name} {item_id} has no rating",
+            file=file, item=item_id, field="rating", **_where(answer, "rating"),
+            hint="tick one rating level for every " + name))
+    return rating, out
+
+
+def _level_name(framework: Framework, rating: str | None) -> str:
+    """The rating's level as the messages say it ("partial"), or "" when there is none."""
+    scale = framework.rating_scale
+    return scale.level(rating).name.lower() if scale is not None and rating is not None else ""
+
+
+def _evidence_problems(item_id: str, answer: dict[str, Any], rating: str | None, framework: Framework,
+                       file: str | None) -> list[Problem]:
+    """Evidence missing where the rating needs it, and evidence too vague to find (the item's and prompts' text)."""
+    rules = framework.rules
+    if not rules.evidence_field:
+        return []
+    evidence = item_text(answer, rules.evidence_field)
+    out: list[Problem] = []
+    if rating in rules.evidence_required_for and not evidence:
+        out.append(problem(
+            "evidence-missing", f"rated {_level_name(framework, rating)!r} but no supporting evidence is given",
+            file=file, item=item_id, field=rules.evidence_field, **_where(answer, rules.evidence_field),
+            hint="name the document, with its date and page or paragraph, or lower the rating"))
+    if evidence and rules.vague_evidence_terms and is_vague_evidence(evidence, rules.vague_evidence_terms):
+        out.append(problem(
+            "evidence-vague", f"the evidence {_quote(evidence)} does not say which document, date or page",
+            file=file, item=item_id, field=rules.evidence_field, **_where(answer, rules.evidence_field),
+            hint="reference the specific document: title, date, and page, paragraph or item "
+                 "(e.g. 'Partnership board minutes 12 March 2004, item 4')"))
+    return out
+
+
+def _goal_problems(item_id: str, answer: dict[str, Any], rating: str | None, framework: Framework,
+                   file: str | None) -> list[Problem]:
+    """An improvement goal missing where the rating admits a gap."""
+    rules = framework.rules
+    if not (rules.goal_field and rating in rules.goal_required_for and not item_text(answer, rules.goal_field)):
+        return []
+    return [problem(
+        "goal-missing", f"rated {_level_name(framework, rating)!r} but no improvement goal is given",
+        file=file, item=item_id, field=rules.goal_field, **_where(answer, rules.goal_field),
+        hint="write at least one improvement goal for a gap or partial achievement")]
 
 
 def _where(answer: dict[str, Any], field: str) -> dict[str, int]:

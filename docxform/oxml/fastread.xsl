@@ -112,7 +112,7 @@
   </xsl:template>
   <xsl:template match="*" mode="inline"/>
 
-  <!-- _run (without fields, symbols and tracked text: those documents take the Python path) -->
+  <!-- _run, _run_text, _run_other (without fields, symbols and tracked text: those documents take the Python path) -->
   <xsl:template match="w:t" mode="run">
     <xsl:value-of select="node()[1][self::text()]"/>
   </xsl:template>

@@ -271,42 +271,65 @@ def _run_font(r: etree._Element) -> str:
 
 
 def _run(r: etree._Element, out: _Collector) -> None:
-    font: str | None = None
+    """A run's content in document order: its text, then anything else a run can hold."""
+    font: str | None = None  # looked up at the first text only: most runs have none worth reading
     for child in r.iterchildren(*_RUN_CONTENT):
-        tag = child.tag
-        if tag == W_T:
-            text = child.text or ""
-            if not text:
-                continue
-            if out.field_stage and out.field_stage[-1] == "instr":
-                continue
-            if font is None:
-                font = _run_font(r)
-            if font in SYMBOL_FONTS and font not in ("ms gothic", "segoe ui symbol", "opensymbol"):
-                for ch in text:
-                    if ch.isspace():
-                        out.parts.append(ch)
-                    else:
-                        _symbol(font, ord(ch), out)
+        if child.tag == W_T:
+            font = _run_text(r, child, font, out)
+        else:
+            _run_other(child, out)
+
+
+def _run_text(r: etree._Element, t: etree._Element, font: str | None, out: _Collector) -> str | None:
+    """One w:t of a run; returns the run's font once it had to be looked up.
+
+    A field's instruction text is not the answer, so it is skipped. Text in a
+    symbol font (Wingdings, Symbol...) is a mark or a sign, not letters, except
+    in fonts whose code points are real Unicode (MS Gothic, Segoe UI Symbol,
+    OpenSymbol).
+    """
+    text = t.text or ""
+    if not text:
+        return font
+    if out.field_stage and out.field_stage[-1] == "instr":
+        return font
+    if font is None:
+        font = _run_font(r)
+    if font in SYMBOL_FONTS and font not in ("ms gothic", "segoe ui symbol", "opensymbol"):
+        for ch in text:
+            if ch.isspace():
+                out.parts.append(ch)
             else:
-                out.parts.append(text)
-        elif tag == W_TAB:
-            out.parts.append("\t")
-        elif tag in (W_BR, W_CR):
-            out.parts.append("\n")
-        elif tag == W_SYM:
-            _symbol((child.get(W_FONT) or "").lower(), _int_hex(child.get(W_CHAR)), out)
-        elif tag == W_FLDCHAR:
-            _field_char(child, out)
-        elif tag == W_INSTR:
-            if out.ffdata and out.field_stage and out.field_stage[-1] == "instr":
-                _legacy_field(child.text or "", out)
-        elif tag == W_NOBREAKHYPHEN:
-            out.parts.append("-")
-        elif tag == W_DELTEXT:
-            out.tracked = True
-        elif tag in (W_DRAWING, W_PICT, MC_ALT):
-            _text_boxes(child, out)
+                _symbol(font, ord(ch), out)
+    else:
+        out.parts.append(text)
+    return font
+
+
+def _run_other(child: etree._Element, out: _Collector) -> None:
+    """A run's child other than text: layout characters, symbols, field parts, deletions, drawings.
+
+    Deleted text only marks the answer as tracked (it is not read); a legacy
+    form field's instruction is read only between its begin and separate.
+    """
+    tag = child.tag
+    if tag == W_TAB:
+        out.parts.append("\t")
+    elif tag in (W_BR, W_CR):
+        out.parts.append("\n")
+    elif tag == W_SYM:
+        _symbol((child.get(W_FONT) or "").lower(), _int_hex(child.get(W_CHAR)), out)
+    elif tag == W_FLDCHAR:
+        _field_char(child, out)
+    elif tag == W_INSTR:
+        if out.ffdata and out.field_stage and out.field_stage[-1] == "instr":
+            _legacy_field(child.text or "", out)
+    elif tag == W_NOBREAKHYPHEN:
+        out.parts.append("-")
+    elif tag == W_DELTEXT:
+        out.tracked = True
+    elif tag in (W_DRAWING, W_PICT, MC_ALT):
+        _text_boxes(child, out)
 
 
 def _symbol(font: str, code: int, out: _Collector) -> None:
