@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,14 +34,43 @@ def input_error(path: str | Path, exc: OSError, what: str = "file") -> DocxformE
 
 
 def read_input(path: Path, *, limit: int, what: str = "file") -> bytes:
-    """The whole of an input file, refusing one larger than ``limit`` bytes before reading it."""
+    """The whole of an input file, refusing one larger than ``limit`` bytes before reading it.
+
+    Only regular files are read: a FIFO would block the batch forever and a
+    device (``/dev/zero``, perhaps behind a symlink) would be read until the
+    memory runs out. The file is opened without blocking and checked through
+    its open handle, so what is checked is what is read (a symlink is
+    resolved by the open, then its target checked); the read itself stops
+    at the limit whatever the file claims.
+    """
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise UnsafeInputError(path, f"{size:,} bytes is too large for a {what} (limit {limit:,})")
-        return path.read_bytes()
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         raise input_error(path, exc, what) from None
+    try:
+        info = os.fstat(handle)
+        if stat.S_ISDIR(info.st_mode):
+            raise DocxformError(path, f"is a directory, not a {what}")
+        if not stat.S_ISREG(info.st_mode):
+            raise DocxformError(path, f"not a regular file ({special_kind(info.st_mode)}); not read")
+        if info.st_size > limit:
+            raise UnsafeInputError(path, f"{info.st_size:,} bytes is too large for a {what} (limit {limit:,})")
+        with os.fdopen(os.dup(handle), "rb") as stream:
+            data = stream.read(limit + 1)
+    except OSError as exc:
+        raise input_error(path, exc, what) from None
+    finally:
+        os.close(handle)
+    if len(data) > limit:
+        raise UnsafeInputError(path, f"more than {limit:,} bytes is too large for a {what}")
+    return data
+
+
+def special_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
+    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a device"),
+             (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 def read_text_input(path: Path, *, limit: int, what: str = "file") -> str:
