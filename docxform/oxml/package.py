@@ -9,6 +9,7 @@ entity expansion). Input files are only ever opened for reading.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import IO
 from lxml import etree
 
 from docxform.errors import DocxformError, UnsafeInputError
-from docxform.files import input_error
+from docxform.files import read_input
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK"
@@ -70,26 +71,20 @@ def open_package(path: str | Path, *, kind: str = "docx", data: bytes | None = N
     """Open a .docx or .xlsx for reading, or raise a one-line DocxformError."""
     path = Path(path)
     if data is None:
-        try:
-            with open(path, "rb") as handle:
-                head = handle.read(8)
-        except OSError as exc:
-            raise input_error(path, exc) from None
-    else:
-        head = data[:8]
+        data = read_input(path, limit=MAX_TOTAL_UNCOMPRESSED)
+    head = data[:8]
     if not head:
         raise DocxformError(path, "empty file")
     if head.startswith(OLE_MAGIC):
         raise _ole_error(path, kind, data)
     if not head.startswith(ZIP_MAGIC):
         raise DocxformError(path, f"not a Word or Excel file ({_sniff(head)})")
-    source: str | IO[bytes] = str(path) if data is None else io.BytesIO(data)
     try:
-        archive = zipfile.ZipFile(source)
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise DocxformError(path, "damaged or truncated zip (not a complete .docx/.xlsx)") from None
-    except OSError as exc:
-        raise DocxformError(path, f"cannot read: {exc.strerror}") from None
+    except Exception as exc:  # a bad name encoding, an impossible field: zipfile raises many kinds
+        raise DocxformError(path, f"damaged zip directory ({_short(exc)})") from None
     try:
         _check_members(archive, path, kind)
     except DocxformError:
@@ -117,9 +112,9 @@ def _check_members(archive: zipfile.ZipFile, path: Path, kind: str) -> None:
         raise DocxformError(path, f"not a {'Word document' if kind == 'docx' else 'workbook'}: this is {other}")
 
 
-def _ole_error(path: Path, kind: str, data: bytes | None) -> DocxformError:
+def _ole_error(path: Path, kind: str, data: bytes) -> DocxformError:
     """OLE compound files are legacy .doc/.xls, or encrypted (password-protected) OOXML."""
-    blob = data if data is not None else path.read_bytes()[:65536 * 8]
+    blob = data
     if "EncryptionInfo".encode("utf-16-le") in blob or "EncryptedPackage".encode("utf-16-le") in blob:
         return DocxformError(path, "password-protected (encrypted); docxform cannot read it",
                              hint="remove the password in Word (File > Info > Protect) and send it again")
@@ -148,18 +143,46 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 
 def parse_xml(data: bytes, path: str, part: str) -> etree._Element:
     """Parse one XML part, refusing DTDs (entity expansion, external entities)."""
-    head = data[:4096]
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-        raise UnsafeInputError(path, f"part {part} declares a DOCTYPE/entities; refused (XXE or entity expansion)")
+    refuse_doctype(data, path, part)
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         if "excessive depth" in str(exc).lower():  # libxml2's own limit (256 levels), kept on purpose
             raise UnsafeInputError(path, f"part {part} is nested more than 256 levels deep; refused") from None
         raise DocxformError(path, f"damaged XML in {part}: {_short(exc)}") from None
+    except ValueError as exc:  # lxml refuses some inputs (a unicode string with a declaration, ...) this way
+        raise DocxformError(path, f"damaged XML in {part}: {_short(exc)}") from None
     if root.getroottree().docinfo.doctype:
         raise UnsafeInputError(path, f"part {part} declares a DOCTYPE; refused (XXE or entity expansion)")
     return root
+
+
+_DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def refuse_doctype(data: bytes, path: str, part: str) -> None:
+    """Refuse a part that declares a DOCTYPE or entities anywhere in it, in UTF-8 or UTF-16/32.
+
+    The whole part is searched, not its head: a parser that is not ours
+    (openpyxl's) would expand internal entities declared after any prefix.
+    """
+    texts = [data]
+    if data[:4].count(0) or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        texts += [data.decode(codec, "ignore").encode("utf-8") for codec in _WIDE_CODECS]
+    if any(_DTD.search(text) for text in texts):
+        raise UnsafeInputError(path, f"part {part} declares a DOCTYPE/entities; refused (XXE or entity expansion)")
+
+
+_WIDE_CODECS = ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+
+
+def check_parts(pkg: Package, *, skip_media: bool) -> None:
+    """Read every part once: damaged members (bad CRC, corrupt deflate, encrypted, unknown method) and
+    DOCTYPEs are refused here in our words, before any reader (ours or openpyxl's) meets them."""
+    for info in pkg.zip.infolist():
+        if info.is_dir() or (skip_media and "/media/" in info.filename):
+            continue
+        refuse_doctype(pkg.read(info.filename), pkg.path, info.filename)
 
 
 def read_custom_properties(pkg: Package) -> dict[str, str]:

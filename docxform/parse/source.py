@@ -20,7 +20,7 @@ from pathlib import Path
 from docxform import office
 from docxform.errors import DocxformError
 from docxform.files import read_input
-from docxform.oxml.package import open_package, parse_xml, read_custom_properties
+from docxform.oxml.package import check_parts, open_package, parse_xml, read_custom_properties
 from docxform.oxml.reader import Document, read_document
 
 CONVERT_TIMEOUT = 120
@@ -61,6 +61,7 @@ def load_source(path: Path) -> Source:
     else:
         converted = None
     with open_package(path, kind="docx", data=data) as pkg:
+        check_parts(pkg, skip_media=True)
         xml = pkg.read("word/document.xml")
         document = read_document(parse_xml(xml, str(path), "word/document.xml"), str(path), xml)
         props = read_custom_properties(pkg)

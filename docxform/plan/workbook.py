@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,5 +57,25 @@ def _load(path: Path, data: bytes, data_only: bool) -> Workbook:
     except DocxformError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        cause = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
-        raise DocxformError(path, f"cannot read the workbook: {cause}") from None
+        raise DocxformError(path, f"damaged workbook: {openpyxl_cause(exc)}") from None
+
+
+#: openpyxl's stages of reading ("could not read strings from None.") and what each reads, in our words.
+_STAGES = {"read manifest": "its content types ([Content_Types].xml)", "read strings": "its shared strings",
+           "read workbook": "its workbook part or relationships", "read properties": "its document properties",
+           "read custom properties": "its custom properties", "read theme": "its theme",
+           "read stylesheet": "its styles", "read worksheets": "a worksheet", "assign names": "its defined names"}
+_MISSING = re.compile(r"There is no item named '([^']*)' in the archive")
+
+
+def openpyxl_cause(exc: BaseException) -> str:
+    """What went wrong, in docxform's words, from an exception openpyxl raised while loading."""
+    stage = re.search(r"could not (.+?) from ", str(exc))
+    inner = exc.__cause__ if stage and exc.__cause__ is not None else exc
+    detail = str(inner).splitlines()[0][:100] if str(inner) else type(inner).__name__
+    missing = _MISSING.search(str(inner))
+    if missing:
+        detail = f"part {missing[1][:100]} is missing"
+    if stage:
+        return f"{_STAGES.get(stage[1], stage[1])} cannot be read ({detail})"
+    return detail if missing else f"cannot be read ({detail})"
