@@ -7,6 +7,7 @@ them, never XML.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 # Slotted dataclasses: a form has hundreds of cells and controls, built for every return read.
@@ -14,11 +15,17 @@ MAX_SPAN = 1000
 
 
 def parse_int(text: str | None, default: int) -> int:
-    """An integer attribute as Word would read it; malformed values fall back to the default."""
-    try:
-        return int(text or default)
-    except ValueError:
+    """An integer attribute as Word would read it; malformed values fall back to the default.
+
+    ASCII digits only, at most nine of them: ``int()`` alone would take
+    Arabic-Indic digits, underscores and spaces, and a number of any length.
+    """
+    if text is None or not _INT.fullmatch(text):
         return default
+    return int(text)
+
+
+_INT = re.compile(r"-?[0-9]{1,9}", re.ASCII)
 
 
 def clamp_span(text: str | None) -> int:

@@ -17,11 +17,14 @@ the same walk done in C, :mod:`docxform.oxml.fastread`, several times faster.
 
 from __future__ import annotations
 
+import re
+import sys
+
 from lxml import etree
 
 from docxform.errors import UnsafeInputError
 from docxform.oxml import fastread
-from docxform.oxml.model import Cell, Control, Document, Row, SymbolMark, Table, clamp_span, parse_int
+from docxform.oxml.model import MAX_SPAN, Cell, Control, Document, Row, SymbolMark, Table, clamp_span, parse_int
 from docxform.oxml.ns import qn
 from docxform.oxml.symbols import symbol_char
 
@@ -174,7 +177,7 @@ def _read_table(tbl: etree._Element, index: int, doc: Document) -> Table:
             doc.tracked_changes = True
             continue  # a deleted row, read as if the deletion were accepted
         before = tr.find(_GRID_BEFORE)
-        col = parse_int(before.get(W_VAL), 0) if before is not None else 0
+        col = min(max(parse_int(before.get(W_VAL), 0), 0), MAX_SPAN) if before is not None else 0
         cells: list[Cell] = []
         for tc in _row_cells(tr):
             span, merged = _cell_props(tc)
@@ -374,10 +377,14 @@ def _outer_boxes(element: etree._Element) -> list[etree._Element]:
 
 
 def _int_hex(text: str | None) -> int:
-    try:
-        return int(text or "0", 16)
-    except ValueError:
+    """A ``w:sym`` character code; anything but a Unicode code point (ASCII hex) reads as 0, an unclear mark."""
+    if text is None or not _HEX.fullmatch(text):
         return 0
+    code = int(text, 16)
+    return code if code <= sys.maxunicode else 0
+
+
+_HEX = re.compile(r"[0-9A-Fa-f]{1,8}", re.ASCII)
 
 
 def _field_char(el: etree._Element, out: _Collector) -> None:

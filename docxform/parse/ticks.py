@@ -10,6 +10,7 @@ LibreOffice re-saves a Wingdings tick) and marks typed as text.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from typing import Literal
 
@@ -45,6 +46,8 @@ class TickReading:
 
 def classify_symbol(mark: SymbolMark) -> str:
     """``ticked``, ``empty`` or ``unclear`` for one symbol-font character."""
+    if not 0 <= mark.code <= sys.maxunicode:  # the readers never make one; a mark built elsewhere might
+        return "unclear"
     code = mark.code - 0xF000 if mark.code >= 0xF000 else mark.code
     glyphs = SYMBOL_GLYPHS.get(mark.font)
     if glyphs is None:

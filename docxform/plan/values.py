@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from typing import Any
 
-_ISO = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+_ISO = re.compile(r"^\d{4}-\d{2}(-\d{2})?$", re.ASCII)
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -22,12 +22,12 @@ _MONTHS = {
          ("oct", "october"), ("nov", "november"), ("dec", "december")), start=1)
     for name in names
 }
-_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
-_YMD = re.compile(r"^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?$")
-_YM = re.compile(r"^(\d{4})-(\d{1,2})$")
-_MONTH_YEAR_NUM = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
-_WORDY = re.compile(r"^(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?([a-z]+)\.?,?\s+(\d{2}|\d{4})$")
-_US_WORDY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
+_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$", re.ASCII)
+_YMD = re.compile(r"^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?$", re.ASCII)
+_YM = re.compile(r"^(\d{4})-(\d{1,2})$", re.ASCII)
+_MONTH_YEAR_NUM = re.compile(r"^(\d{1,2})[/.\-](\d{4})$", re.ASCII)
+_WORDY = re.compile(r"^(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?([a-z]+)\.?,?\s+(\d{2}|\d{4})$", re.ASCII)
+_US_WORDY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$", re.ASCII)
 
 
 def text_of(value: Any) -> str:
@@ -147,9 +147,12 @@ def whole_number_of(value: Any) -> int | None:
         return value if value > 0 else None
     if isinstance(value, float) and value.is_integer() and value > 0:
         return int(value)
-    if isinstance(value, str) and value.strip().isdigit() and int(value.strip()) > 0:
-        return int(value.strip())
+    if isinstance(value, str) and _WHOLE.fullmatch(value.strip()) and int(value.strip()) > 0:
+        return int(value.strip())  # ASCII digits only: "²" passes isdigit() and fails int()
     return None
+
+
+_WHOLE = re.compile(r"[0-9]{1,9}", re.ASCII)
 
 
 def item_id_of(value: Any) -> str:
