@@ -22,6 +22,7 @@ import yaml
 
 from docxform.errors import DocxformError
 from docxform.files import read_text_input
+from docxform.framework.yamlsource import load_limited
 
 FORMAT = 1
 #: libyaml's loader where PyYAML was built with it, for the shipped mappings only: the same YAML read ten
@@ -190,16 +191,7 @@ def load_mapping(ref: str | Path) -> Mapping:
     if not path.exists():
         raise DocxformError(path, "no such mapping file or shipped mapping id")
     text = read_text_input(path, limit=MAX_MAPPING_BYTES, what="mapping file")
-    try:
-        data = yaml.safe_load(text)
-    except RecursionError:
-        raise DocxformError(path, "mapping is nested too deeply to be a docxform mapping") from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise DocxformError(path, f"mapping is not valid YAML{where}: {exc.problem or exc.context}") from None
-    except yaml.YAMLError as exc:
-        raise DocxformError(path, f"mapping is not valid YAML: {str(exc).splitlines()[0]}") from None
+    data = load_limited(text, path, "mapping")
     return mapping_from_data(data, str(path))
 
 

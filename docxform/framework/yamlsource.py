@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from docxform.errors import DocxformError
 from docxform.files import read_text_input
 from docxform.problems import Problem, problem
 
@@ -103,6 +104,50 @@ def _walk(node: yaml.Node, path: PathKey, doc: YamlDocument, file: str, seen: se
     elif isinstance(node, yaml.SequenceNode):
         for index, child in enumerate(node.value):
             _walk(child, (*path, index), doc, file, seen)
+
+
+#: Nodes a YAML document may expand to, aliases followed (a billion-laughs document expands without bound).
+MAX_YAML_NODES = 2_000_000
+
+
+def load_limited(text: str, file: str | Path, what: str) -> Any:
+    """``yaml.safe_load`` with bounds: aliases are followed only up to MAX_YAML_NODES nodes in all.
+
+    Raises a one-line DocxformError for a document beyond that, nested too
+    deeply, or not valid YAML.
+    """
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node, MAX_YAML_NODES) > MAX_YAML_NODES:
+            raise DocxformError(file, f"YAML expands to more than {MAX_YAML_NODES:,} values (an alias bomb?); "
+                                      f"not a {what}")
+        return loader.construct_document(node)
+    except RecursionError:
+        raise DocxformError(file, f"nested too deeply to be a {what}") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise DocxformError(file, f"{what} is not valid YAML{where}: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise DocxformError(file, f"{what} is not valid YAML: {str(exc).splitlines()[0]}") from None
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(root: yaml.Node, limit: int) -> int:
+    """Nodes in the document with every alias expanded, counted up to just past ``limit``."""
+    count, stack = 0, [root]
+    while stack and count <= limit:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return count
 
 
 def read_text(path: Path) -> str:

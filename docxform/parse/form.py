@@ -22,7 +22,7 @@ from docxform.oxml.reader import Cell, Control, Document
 from docxform.parse import fields as form_fields
 from docxform.parse.anchors import AnchorIndex, build_index, row_item_id
 from docxform.parse.columns import merged_fields, position_verdict, text_controls
-from docxform.parse.recognise import choose_mapping
+from docxform.parse.recognise import MAPPING_ID, choose_mapping
 from docxform.parse.source import Source, load_source
 from docxform.parse.textanchors import read_text_anchored
 from docxform.parse.ticks import read_tick
@@ -128,6 +128,9 @@ def _framework_ref(mapping: Mapping, form: Path) -> str:
     """A built-in id, or the user's definition file kept beside the mapping (``<framework>.yaml``)."""
     if mapping.framework in BUILTIN_IDS or not mapping.path:
         return mapping.framework
+    if not MAPPING_ID.fullmatch(mapping.framework) or ".." in mapping.framework:
+        raise DocxformError(form, f"its mapping names framework {mapping.framework[:60]!r}, which is not a "
+                                  "framework id", hint="pass --framework with the definition file")
     beside = Path(mapping.path).parent / f"{mapping.framework}.yaml"
     if beside.is_file():
         return str(beside)

@@ -11,6 +11,7 @@ mapping's ``recognise`` phrases.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from docxform.errors import DocxformError
@@ -26,19 +27,42 @@ MIN_SCORE = 1.2
 def choose_mapping(source: Source) -> Mapping:
     named = source.properties.get("docxform.mapping")
     if named:
-        if named in shipped_mapping_ids():
-            return load_mapping(named)
-        beside = Path(source.path).parent / f"{named}.yaml"
-        if beside.is_file():  # generated from the user's own framework: the mapping was written beside the form
-            return load_mapping(beside)
-        raise DocxformError(source.path, f"made with mapping {named!r}, which is not shipped with docxform",
-                            hint=f"pass --mapping {named}.yaml (written beside the form when it was generated)")
+        return named_mapping(source.path, named)
     labels = LabelIndex(source.document)
     scored = sorted(((score(source, m, labels), m.id, m) for m in form_mappings()), key=lambda t: (-t[0], t[1]))
     if not scored or scored[0][0] < MIN_SCORE:
         raise DocxformError(source.path, "not recognised as a form of any shipped framework",
                             hint="pass --mapping FILE (see docs/mappings.md)")
     return scored[0][2]
+
+
+#: What a mapping id may look like: a file name without a folder, never a path.
+MAPPING_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}", re.ASCII)
+
+
+def named_mapping(form: str, named: str) -> Mapping:
+    """The mapping a return names in its properties: looked up by id, never used as a path.
+
+    A return's properties are the respondent's data. The id is looked up
+    among the shipped mappings, then as ``<id>.yaml`` beside the form (where
+    docxform writes the mapping of a form made from the user's own
+    framework), and nowhere else; anything that is not a plain id (an
+    absolute path, ``../``) is refused in one line.
+    """
+    if not MAPPING_ID.fullmatch(named) or ".." in named:
+        raise DocxformError(form, f"its docxform.mapping property ({_shown(named)}) is not a mapping id; "
+                                  "docxform looks mappings up by id only", hint="pass --mapping FILE")
+    if named in shipped_mapping_ids():
+        return load_mapping(named)
+    beside = Path(form).parent / f"{named}.yaml"
+    if beside.is_file():  # generated from the user's own framework: the mapping was written beside the form
+        return load_mapping(beside)
+    raise DocxformError(form, f"made with mapping {named!r}, which is not shipped with docxform",
+                        hint=f"pass --mapping {named}.yaml (written beside the form when it was generated)")
+
+
+def _shown(text: str) -> str:
+    return repr(text[:60] + ("..." if len(text) > 60 else ""))
 
 
 def form_mappings() -> list[Mapping]:

@@ -15,16 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from openpyxl.worksheet.worksheet import Worksheet
 
 from docxform.errors import DocxformError
+from docxform.files import read_text_input
 from docxform.framework.model import Framework
+from docxform.framework.yamlsource import load_limited
 from docxform.plan.model import header_fields, plan_columns
 
 SCAN_ROWS = 60
 SCAN_COLUMNS = 60
 MAPPING_NAME = "plan-annexc.yaml"
+MAX_PLAN_MAPPING_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,8 @@ def load_plan_mapping(path: Path | None = None) -> PlanMapping | None:
     path = path or default_mapping_path()
     if path is None:
         return None
-    try:
-        data = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise DocxformError(path, f"cannot read the plan mapping: {str(exc).splitlines()[0]}") from None
+    data = load_limited(read_text_input(path, limit=MAX_PLAN_MAPPING_BYTES, what="plan mapping"), path,
+                        "plan mapping")
     if not isinstance(data, dict) or data.get("kind") != "plan" or not isinstance(data.get("columns"), dict):
         raise DocxformError(path, "not a plan mapping (needs kind: plan and columns); see docs/plans.md")
     return PlanMapping(
