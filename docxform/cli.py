@@ -36,7 +36,8 @@ def _fail(message: str, code: int = 1) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="docxform")
-def cli() -> None:
+@click.option("--debug", is_flag=True, help="On an internal error (a bug), show its traceback (as DOCXFORM_DEBUG=1).")
+def cli(debug: bool) -> None:
     """Self-assessment forms on a round trip through Word and Excel.
 
     \b
@@ -47,6 +48,8 @@ def cli() -> None:
     Example (the whole survey on the bundled samples):
       docxform collate samples/returns -o out/
     """
+    if debug:  # the environment, so worker processes see it too
+        os.environ["DOCXFORM_DEBUG"] = "1"
 
 
 @cli.command()
@@ -345,7 +348,7 @@ def collate(inputs: tuple[str, ...], output: str, framework: str | None, jobs: i
         click.echo(e.describe(), err=True)
     for line in result.lines():
         click.echo(line)
-    sys.exit(1 if result.errors else 0)
+    sys.exit(1 if result.errors or result.stopped else 0)
 
 
 @cli.command()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from docxform.boundary import guarded
 from docxform.errors import DocxformError, FileError
 from docxform.files import output_folder, read_json_input, write_file
 from docxform.framework import load_framework
@@ -47,32 +48,64 @@ def parse_files(paths: Sequence[str | Path], *, mapping: str | None = None, fram
 
     with batch_conversions(paths):  # .doc/.odt/.rtf/Word 2003 XML: one LibreOffice start for the batch
         if jobs > 1 and len(args) > 1:
-            from concurrent.futures import ProcessPoolExecutor  # here: one job never needs multiprocessing
-
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                # Small chunks: a worker left with a long last chunk would keep the other waiting.
-                yield from pool.map(_parse_one, args, chunksize=max(1, len(args) // (jobs * 32)))
+            yield from _parse_in_workers(args, jobs)
         else:
             yield from map(_parse_one, args)
 
 
-def _parse_one(arg: tuple[str, str | None, str | None]) -> ParseOutcome:
-    path, mapping, framework = arg
+_ParseArg = tuple[str, str | None, str | None]
+
+
+def _parse_in_workers(args: list[_ParseArg], jobs: int) -> Iterator[ParseOutcome]:
+    """Parse in worker processes; a worker that dies (a crash, the memory limit) fails only its own file.
+
+    After a worker dies, the files not yet reported are parsed one per
+    single-worker pool, so the file that kills its worker is found and
+    reported, and every other file is still parsed.
+    """
+    from concurrent.futures import ProcessPoolExecutor  # here: one job never needs multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
+
+    done = 0
     try:
-        if path.lower().endswith((".xlsx", ".xlsm", ".xls")):
-            from docxform.plan import parse_plan
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            # Small chunks: a worker left with a long last chunk would keep the other waiting.
+            for outcome in pool.map(_parse_one, args, chunksize=max(1, len(args) // (jobs * 32))):
+                done += 1
+                yield outcome
+    except BrokenProcessPool:
+        for arg in args[done:]:
+            yield _parse_alone(arg)
 
-            fw = load_framework(framework) if framework else None
-            return ParseOutcome(path, parse_plan(Path(path), fw).to_dict(), None)
-        from docxform.parse import parse_form
 
-        return ParseOutcome(path, parse_form(path, mapping=mapping, framework=framework).to_dict(), None)
-    except DocxformError as exc:
-        return ParseOutcome(path, None, FileError.of(path, exc))
-    except RecursionError:
-        return ParseOutcome(path, None, FileError(path, "file-refused", "XML nested too deeply; refused"))
-    except MemoryError:
-        return ParseOutcome(path, None, FileError(path, "file-refused", "too large to read"))
+def _parse_alone(arg: _ParseArg) -> ParseOutcome:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            return pool.submit(_parse_one, arg).result()
+    except BrokenProcessPool:
+        return ParseOutcome(arg[0], None, FileError(arg[0], "file-refused", "the process reading it ended abruptly "
+                                                                            "(out of memory?); refused"))
+
+
+def _parse_one(arg: _ParseArg) -> ParseOutcome:
+    """One file's outcome: its result, or its error record (never an exception: see docxform.boundary)."""
+    path = arg[0]
+    result, error = guarded(path, lambda: _parse_file(*arg))
+    return ParseOutcome(path, result, error)
+
+
+def _parse_file(path: str, mapping: str | None, framework: str | None) -> dict[str, Any]:
+    if path.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        from docxform.plan import parse_plan
+
+        fw = load_framework(framework) if framework else None
+        return parse_plan(Path(path), fw).to_dict()
+    from docxform.parse import parse_form
+
+    return parse_form(path, mapping=mapping, framework=framework).to_dict()
 
 
 def load_inputs(paths: list[str | Path], *, framework: str | None = None, jobs: int = 1
@@ -83,10 +116,11 @@ def load_inputs(paths: list[str | Path], *, framework: str | None = None, jobs: 
     to_parse: list[str | Path] = []
     for p in paths:
         if str(p).lower().endswith(".json"):
-            try:
-                results.append(read_json(Path(p)))
-            except DocxformError as exc:
-                errors.append(FileError.of(p, exc))
+            data, error = guarded(p, lambda: read_json(Path(p)))  # noqa: B023 - called at once
+            if data is not None:
+                results.append(data)
+            elif error is not None:
+                errors.append(error)
         else:
             to_parse.append(p)
     for outcome in parse_files(to_parse, framework=framework, jobs=jobs):

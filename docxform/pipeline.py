@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from docxform.boundary import guarded
 from docxform.errors import DocxformError, FileError
 from docxform.files import output_folder, write_file
 from docxform.framework.model import Framework
@@ -37,12 +38,17 @@ class CollateResult:
     error_count: int = 0
     warning_count: int = 0
     merge_line: str = ""
+    #: Why collate stopped after parsing (the returns belong to several frameworks), or None.
+    stopped: str | None = None
 
     @property
     def has_errors(self) -> bool:
         return self.error_count > 0
 
     def lines(self) -> list[str]:
+        if self.stopped:
+            return [f"{counted(self.returns, 'return')} read; not validated, merged or summarised: {self.stopped}",
+                    *(f"{name}: {path}" for name, path in self.outputs.items())]
         out = [f"{counted(self.returns, 'return')} read; {counted(self.error_count, 'error')} and "
                f"{counted(self.warning_count, 'warning')} "
                "found by validation"]
@@ -102,10 +108,11 @@ def _plans(paths: list[Path], fw: Framework, errors: list[FileError]) -> dict[st
 
     results = []
     for path in paths:
-        try:
-            results.append(parse_plan(path, fw))
-        except DocxformError as exc:
-            errors.append(FileError.of(path, exc))
+        result, error = guarded(path, lambda: parse_plan(path, fw))  # noqa: B023 - called at once
+        if result is not None:
+            results.append(result)
+        elif error is not None:
+            errors.append(error)
     return merge_plans(results) if results else None
 
 
@@ -128,7 +135,11 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
     result.returns = len(returns)
     result.outputs["parsed returns"] = parsed_dir
     require_some(returns, result.errors)
-    fw = framework_of(returns, framework)
+    try:
+        fw = framework_of(returns, framework)
+    except DocxformError as exc:  # each unreadable file's own line is kept, then why the rest cannot go on
+        result.stopped = exc.describe()
+        return result
     validation_report = _report_of(returns, fw, result.errors)
     problems = validation_report.problems
     result.error_count, result.warning_count = validation_report.errors, validation_report.warnings

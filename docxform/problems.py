@@ -98,6 +98,9 @@ CODES: dict[str, Code] = _codes(
          "The file was refused as unsafe or absurd (zip bomb, entity tricks, nesting too deep, too large)."),
     Code("field-key-reserved", "error",
          "A text field's key is one every parsed answer already uses (rating, provenance, cells); it would be overwritten."),
+    # batches
+    Code("internal-error", "error",
+         "docxform failed on this file (a bug, please report it); the other files were still processed."),
 )
 
 

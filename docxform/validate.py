@@ -19,7 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from docxform.errors import DocxformError, FileError
+from docxform.boundary import guarded
+from docxform.errors import DocxformError
 from docxform.files import read_json_input
 from docxform.framework.model import FormField, Framework
 from docxform.problems import CODES, Problem, counted, problem, problem_from_dict
@@ -467,18 +468,23 @@ def validate_files(paths: Iterable[str | Path], framework_ref: str | Path | None
     chosen = load_framework(framework_ref) if framework_ref is not None else None
     report = ValidationReport(item_name=chosen.item_name if chosen else "item")
     for path in paths:
-        try:
-            data = read_return(path)
-            framework = chosen or _builtin_for(data, path)
-        except DocxformError as exc:
-            unread = FileError.of(path, exc)
+        checked, unread = guarded(path, lambda: _check_file(path, chosen, stage))  # noqa: B023 - called at once
+        if checked is None:
+            assert unread is not None
             report.files.append(FileReport(path=str(path), respondent="", error=unread.message, error_code=unread.code))
             continue
+        file_report, framework = checked
         if chosen is None:
             report.item_name = framework.item_name
-        problems = validate_return(data, framework, expected=framework, stage=stage)
-        report.files.append(FileReport(path=str(path), respondent=respondent_label(data), problems=problems))
+        report.files.append(file_report)
     return report
+
+
+def _check_file(path: str | Path, chosen: Framework | None, stage: str) -> tuple[FileReport, Framework]:
+    data = read_return(path)
+    framework = chosen or _builtin_for(data, path)
+    problems = validate_return(data, framework, expected=framework, stage=stage)
+    return FileReport(path=str(path), respondent=respondent_label(data), problems=problems), framework
 
 
 def read_return(path: str | Path) -> dict[str, Any]:
