@@ -25,6 +25,9 @@ ZIP_MAGIC = b"PK"
 MAX_MEMBERS = 2_000
 MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_PART_UNCOMPRESSED = 100 * 1024 * 1024
+#: The parts docxform parses into trees: lxml takes about ten times a part's size for dense XML,
+#: and openpyxl more (a plan workbook is tens of KB; a return's document.xml a few hundred KB).
+MAX_PARSED_PART = {"docx": 24 * 1024 * 1024, "xlsx": 16 * 1024 * 1024}
 MAX_RATIO = 200
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -35,6 +38,8 @@ class Package:
 
     path: str
     zip: zipfile.ZipFile
+    #: Inflated size beyond which a part is refused (a zip bomb, or more than any real form holds).
+    part_limit: int = MAX_PART_UNCOMPRESSED
 
     def has(self, name: str) -> bool:
         return name in self.zip.NameToInfo
@@ -42,7 +47,7 @@ class Package:
     def read(self, name: str) -> bytes:
         """Read one part, checking its real size as it inflates."""
         info = self.zip.getinfo(name)
-        limit = MAX_PART_UNCOMPRESSED
+        limit = self.part_limit
         try:
             with self.zip.open(info) as stream:
                 data = stream.read(limit + 1)
@@ -51,7 +56,8 @@ class Package:
         except Exception as exc:  # zlib.error and friends from a corrupt stream
             raise DocxformError(self.path, f"damaged zip: part {name} cannot be read ({_short(exc)})") from None
         if len(data) > limit:
-            raise UnsafeInputError(self.path, f"part {name} inflates to more than {limit // 2**20} MB (zip bomb?)")
+            raise UnsafeInputError(self.path, f"part {name} inflates to more than {limit // 2**20} MB; refused "
+                                              "(a zip bomb, or far more than any form or plan holds)")
         return data
 
     def xml(self, name: str) -> etree._Element:
@@ -90,7 +96,7 @@ def open_package(path: str | Path, *, kind: str = "docx", data: bytes | None = N
     except DocxformError:
         archive.close()
         raise
-    return Package(str(path), archive)
+    return Package(str(path), archive, MAX_PARSED_PART.get(kind, MAX_PART_UNCOMPRESSED))
 
 
 def _check_members(archive: zipfile.ZipFile, path: Path, kind: str) -> None:
@@ -157,7 +163,20 @@ def parse_xml(data: bytes, path: str, part: str) -> etree._Element:
     return root
 
 
-_DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+def _dtd_pattern(codec: str) -> re.Pattern[bytes]:
+    """``<!DOCTYPE`` or ``<!ENTITY`` (any case, spaces allowed after ``!``) as bytes in ``codec``."""
+    def alternatives(chars: str) -> bytes:
+        return b"(?:" + b"|".join(re.escape(c.encode(codec)) for c in sorted(set(chars))) + b")"
+
+    def word(text: str) -> bytes:
+        return b"".join(alternatives(c.lower() + c.upper()) for c in text)
+
+    return re.compile(alternatives("<") + alternatives("!") + alternatives(" \t\r\n") + b"*(?:"
+                      + word("DOCTYPE") + b"|" + word("ENTITY") + b")")
+
+
+_DTD = _dtd_pattern("utf-8")
+_WIDE_DTD = tuple(_dtd_pattern(codec) for codec in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"))
 
 
 def refuse_doctype(data: bytes, path: str, part: str) -> None:
@@ -165,15 +184,11 @@ def refuse_doctype(data: bytes, path: str, part: str) -> None:
 
     The whole part is searched, not its head: a parser that is not ours
     (openpyxl's) would expand internal entities declared after any prefix.
+    A part in UTF-16/32 starts with a byte-order mark or a zero byte.
     """
-    texts = [data]
-    if data[:4].count(0) or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        texts += [data.decode(codec, "ignore").encode("utf-8") for codec in _WIDE_CODECS]
-    if any(_DTD.search(text) for text in texts):
+    wide = data[:4].count(0) or data[:2] in (b"\xff\xfe", b"\xfe\xff")
+    if _DTD.search(data) or (wide and any(pattern.search(data) for pattern in _WIDE_DTD)):
         raise UnsafeInputError(path, f"part {part} declares a DOCTYPE/entities; refused (XXE or entity expansion)")
-
-
-_WIDE_CODECS = ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
 
 
 def check_parts(pkg: Package, *, skip_media: bool) -> None:

@@ -21,11 +21,11 @@ from lxml import etree
 from docxform.errors import DocxformError, UnsafeInputError
 from docxform.oxml.package import Package, check_parts
 
-MAX_ROWS = 100_000
+MAX_ROWS = 20_000
 MAX_COLUMNS = 1_000
-MAX_CELLS = 500_000
+MAX_CELLS = 25_000  # openpyxl, loading a plan twice, takes about 7 KB and 0.4 ms a cell; a plan has a few thousand
 #: Cells covered by merged ranges, summed over a sheet (openpyxl makes an object for each).
-MAX_MERGED_CELLS = 100_000
+MAX_MERGED_CELLS = 25_000
 MAX_MERGED_RANGES = 10_000
 SML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})", re.ASCII)
