@@ -102,7 +102,7 @@ def refusal(path: Path) -> str:
     """The one line ``api.parse`` reports for a file it cannot read (asserting it is one and names the file)."""
     [outcome] = api.parse([path])
     assert outcome.result is None, f"{path} was parsed"
-    line = outcome.error or ""
+    line = outcome.error.describe() if outcome.error else ""
     assert line.startswith(f"{path}: ") and "\n" not in line and "internal" not in line, line
     return line
 
@@ -261,7 +261,7 @@ SENTINEL_SCRIPT = textwrap.dedent("""
     sys.addaudithook(lambda event, args: opened.append(str(args[0])) if event == "open" and args
                      and isinstance(args[0], (str, bytes)) else None)
     from docxform import api
-    lines = [o.error or "parsed" for o in api.parse(sys.argv[2:])]
+    lines = [o.error.describe() if o.error else "parsed" for o in api.parse(sys.argv[2:])]
     print(json.dumps({"lines": lines, "opened": [p for p in opened if sys.argv[1] in p]}))
 """)
 
@@ -340,7 +340,8 @@ def test_an_internal_error_is_reported_against_its_file(monkeypatch: pytest.Monk
     files = [RETURN, tmp_path / "boom.docx", OTHER_RETURN]
     outcomes = list(api.parse(files, jobs=jobs))
     assert [o.result is not None for o in outcomes] == [True, False, True]
-    line = outcomes[1].error or ""
+    assert outcomes[1].error is not None and outcomes[1].error.code == "internal-error"
+    line = outcomes[1].error.describe()
     assert line.startswith(f"{tmp_path / 'boom.docx'}: internal-error: ") and "ValueError: a bug" in line
     assert "\n" not in line
 
@@ -352,7 +353,8 @@ def test_debug_keeps_the_traceback_of_an_internal_error(monkeypatch: pytest.Monk
     monkeypatch.setenv("DOCXFORM_DEBUG", "1")
     shutil.copy(RETURN, tmp_path / "boom.docx")
     [outcome] = api.parse([tmp_path / "boom.docx"])
-    assert "Traceback" in (outcome.error or "") and "_boom" in (outcome.error or "")
+    assert outcome.error is not None
+    assert "Traceback" in outcome.error.message and "_boom" in outcome.error.message
 
 
 def test_validate_reports_an_internal_error_against_its_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -365,6 +367,7 @@ def test_validate_reports_an_internal_error_against_its_file(monkeypatch: pytest
     report = api.validate([RETURN, tmp_path / "boom.docx", OTHER_RETURN])
     assert [f.error is None for f in report.files] == [True, False, True]
     assert (report.files[1].error or "").startswith("internal-error: ")
+    assert report.files[1].error_code == "internal-error"
     assert report.has_errors
 
 
@@ -380,7 +383,8 @@ def test_a_worker_that_dies_fails_only_its_own_file(monkeypatch: pytest.MonkeyPa
     shutil.copy(RETURN, tmp_path / "die.docx")
     outcomes = list(api.parse([RETURN, tmp_path / "die.docx", OTHER_RETURN, RETURN], jobs=2))
     assert [o.result is not None for o in outcomes] == [True, False, True, True]
-    assert (outcomes[1].error or "").startswith(f"{tmp_path / 'die.docx'}: the process reading it ended abruptly")
+    assert outcomes[1].error is not None
+    assert outcomes[1].error.describe().startswith(f"{tmp_path / 'die.docx'}: the process reading it ended abruptly")
 
 
 # --- collate and summarise keep each file's line
@@ -393,7 +397,7 @@ def test_collate_of_two_frameworks_keeps_each_unreadable_files_line(tmp_path: Pa
               "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert run.returncode == 1
     assert f"{broken}: damaged or truncated zip" in run.stderr
-    assert "the inputs belong to 2 frameworks" in run.stderr
+    assert "not validated, merged or summarised: the inputs belong to 2 frameworks" in run.stdout
     assert "internal" not in run.stderr
 
 

@@ -40,7 +40,9 @@ def _child(path: str, out: Path, memory: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     try:
         [outcome] = list(api.parse([path]))
-        record: dict[str, Any] = {"ok": outcome.result is not None, "error": outcome.error}
+        error = outcome.error
+        record: dict[str, Any] = {"ok": outcome.result is not None, "error": error.describe() if error else None,
+                                  "code": error.code if error else None}
     except BaseException as exc:  # an escape from the boundary is what this looks for
         record = {"ok": False, "error": None, "escaped": f"{type(exc).__name__}: {exc}"[:500]}
     out.write_text(json.dumps(record))
