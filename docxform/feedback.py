@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from docxform.boundary import guarded
 from docxform.errors import DocxformError
 from docxform.framework.model import Framework
 from docxform.generate import tags
@@ -100,6 +101,23 @@ def feedback_copy(source: Path, problems: Sequence[Problem], dest: Path, *, fram
     return add_comments(source, notes, dest, author=author, initials="".join(w[:1] for w in author.split()).upper()[:4])
 
 
+def _feedback_one(path: Path, chosen: Framework | None, folder: Path, taken: set[str], author: str
+                  ) -> FeedbackOutcome:
+    """One return's commented copy (none when it has no problem for the respondent)."""
+    from docxform.framework import load_framework
+    from docxform.inputs import json_name
+    from docxform.validate import read_return, validate_return
+
+    data = read_return(path)
+    fw = chosen or load_framework(data["framework"]["id"])
+    problems = [p for p in validate_return(data, fw, expected=fw) if p.code in RESPONDENT_CODES]
+    if not problems:
+        return FeedbackOutcome(str(path))
+    dest = folder / (Path(json_name(path, taken)).stem + path.suffix)
+    count = feedback_copy(path, problems, dest, framework=fw, author=author)
+    return FeedbackOutcome(str(path), dest, count)
+
+
 def feedback(paths: Iterable[Path], folder: Path, *, framework: str | None = None,
              author: str = "docxform") -> list[FeedbackOutcome]:
     """Parse and validate each return; write a commented copy of each with problems into ``folder``.
@@ -108,24 +126,12 @@ def feedback(paths: Iterable[Path], folder: Path, *, framework: str | None = Non
     """
     from docxform.files import output_folder
     from docxform.framework import load_framework
-    from docxform.inputs import json_name
-    from docxform.validate import read_return, validate_return
 
     chosen = load_framework(framework) if framework else None
     output_folder(folder, create=True)
     taken: set[str] = set()
     out = []
     for path in paths:
-        try:
-            data = read_return(path)
-            fw = chosen or load_framework(data["framework"]["id"])
-            problems = [p for p in validate_return(data, fw, expected=fw) if p.code in RESPONDENT_CODES]
-            if not problems:
-                out.append(FeedbackOutcome(str(path)))
-                continue
-            dest = folder / (Path(json_name(path, taken)).stem + path.suffix)
-            count = feedback_copy(path, problems, dest, framework=fw, author=author)
-            out.append(FeedbackOutcome(str(path), dest, count))
-        except DocxformError as exc:
-            out.append(FeedbackOutcome(str(path), error=exc.cause if exc.file else exc.describe()))
+        done, error = guarded(path, lambda: _feedback_one(Path(path), chosen, folder, taken, author))  # noqa: B023
+        out.append(done if done is not None else FeedbackOutcome(str(path), error=error.message if error else None))
     return out
