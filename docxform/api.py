@@ -18,6 +18,7 @@ from docxform.framework import BUILTIN_IDS, check_definition, load_framework
 from docxform.framework.model import Framework
 from docxform.inputs import (
     ParseOutcome,
+    batch_framework,
     expand_paths,
     framework_of,
     load_inputs,
@@ -271,7 +272,7 @@ def merge(paths: list[str | Path], output: str | Path, *, framework: str | None 
     require_some(returns, errors)
     from docxform.identity import in_later_order
 
-    merged = merge_returns(in_later_order(returns), framework_of(returns, framework), anonymise=anonymise,
+    merged = merge_returns(in_later_order(returns), batch_framework(returns, errors, framework), anonymise=anonymise,
                            consensus=rule)
     write_file(Path(output), to_json(merged))
     return MergeResult(merged, errors, len(merged["respondents"]), len(merged["items"]))

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from docxform import __version__, api
-from docxform.errors import DocxformError, FrameworkError
+from docxform.errors import BatchStopped, DocxformError, FrameworkError
 from docxform.identity import merge_summary
 
 
@@ -404,6 +404,10 @@ def main() -> None:
         for p in exc.problems:
             click.echo(p.describe(), err=True)
         _fail(f"{exc.file}: unusable framework definition ({len(exc.problems)} problem(s))")
+    except BatchStopped as exc:  # each unreadable file's line, then why the batch stopped
+        for unread in exc.unread:
+            click.echo(unread.describe(), err=True)
+        _fail(exc.describe())
     except DocxformError as exc:
         _fail(exc.describe())
     except KeyboardInterrupt:

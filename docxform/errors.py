@@ -70,3 +70,15 @@ class FileError:
 
     def to_dict(self) -> dict[str, str]:
         return {"path": self.path, "code": self.code, "message": self.message}
+
+
+class BatchStopped(DocxformError):
+    """A batch cannot go on after reading its inputs (they belong to several frameworks, say).
+
+    ``unread`` are the files that could not be read: each still gets its own
+    line before the reason the batch stopped.
+    """
+
+    def __init__(self, cause: str, unread: list[FileError]) -> None:
+        super().__init__(None, cause)
+        self.unread = unread

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from docxform.boundary import guarded
-from docxform.errors import DocxformError, FileError
+from docxform.errors import BatchStopped, DocxformError, FileError
 from docxform.files import output_folder, read_json_input, write_file
 from docxform.framework import load_framework
 from docxform.framework.model import Framework
@@ -190,6 +190,16 @@ def require_some(inputs: list[dict[str, Any]], errors: list[FileError]) -> None:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise DocxformError(None, f"no input could be read: {errors[0].describe()}{more}" if errors
                             else "no inputs given")
+
+
+def batch_framework(inputs: list[dict[str, Any]], unread: list[FileError], given: str | None = None) -> Framework:
+    """:func:`framework_of` in a batch: when it cannot choose, the unreadable files' lines are kept."""
+    try:
+        return framework_of(inputs, given)
+    except DocxformError as exc:
+        if not unread:
+            raise
+        raise BatchStopped(exc.describe(), unread) from None
 
 
 def framework_of(inputs: list[dict[str, Any]], given: str | None = None) -> Framework:

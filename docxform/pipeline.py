@@ -15,7 +15,16 @@ from docxform.errors import DocxformError, FileError
 from docxform.files import output_folder, write_file
 from docxform.framework.model import Framework
 from docxform.identity import in_later_order, merge_summary
-from docxform.inputs import expand_paths, framework_of, load_inputs, parse_files, require_some, save_parsed, to_json
+from docxform.inputs import (
+    batch_framework,
+    expand_paths,
+    framework_of,
+    load_inputs,
+    parse_files,
+    require_some,
+    save_parsed,
+    to_json,
+)
 from docxform.problems import Problem, counted
 
 if TYPE_CHECKING:
@@ -88,7 +97,7 @@ def summarise_inputs(inputs: list[str], workbook: Path, *, html: Path | None = N
     require_some(data, errors)
     merged_inputs = [d for d in data if d.get("kind") == "merged"]
     returns = [d for d in data if d.get("kind") == "form"]
-    fw = framework_of(data, framework)
+    fw = batch_framework(data, errors, framework)
     problems = _problems_of(returns, fw)
     if merged_inputs and not returns:
         merged = rejudge(merged_inputs[0], fw, rule) if rule else merged_inputs[0]

@@ -441,3 +441,15 @@ def test_a_sheet_with_more_cells_than_any_plan_is_refused(plan: Path, tmp_path: 
     started = time.monotonic()
     assert "25,000 cells; not a plan" in refusal(path)
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize("command", ["summarise", "merge"])
+def test_summarise_and_merge_of_two_frameworks_keep_each_unreadable_files_line(tmp_path: Path, command: str) -> None:
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 not really")
+    run = cli(command, str(RETURN), str(ROOT / "blank_forms" / "hallmarks2007.docx"), str(broken),
+              "-o", str(tmp_path / ("out.xlsx" if command == "summarise" else "out.json")), cwd=tmp_path)
+    assert run.returncode == 1
+    lines = run.stderr.splitlines()
+    assert lines[0] == f"{broken}: damaged or truncated zip (not a complete .docx/.xlsx)"
+    assert lines[1].startswith("docxform: the inputs belong to 2 frameworks")
