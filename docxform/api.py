@@ -187,16 +187,19 @@ def generate_form(framework: str | Framework, output: str | Path, *, layout: str
 
 
 def parse(paths: Sequence[str | Path], *, mapping: str | None = None, framework: str | None = None,
-          jobs: int = 1, output: str | Path | None = None) -> ParseBatch:
+          jobs: int = 1, output: str | Path | None = None, mapping_dir: str | Path | None = None) -> ParseBatch:
     """Parse returns (forms or plans; folders give their forms); one outcome per file, in input order.
 
     ``output``, when given, is where the JSON goes: a folder (it ends in "/", already is one, or
     there are several inputs) gets ``<input name>.json`` per file; otherwise it is the one file
     to write. Each outcome's ``written`` says where its JSON went. A bad ``mapping`` or
     ``framework`` stops the batch at once (one line), rather than failing every file.
+    ``mapping_dir`` is a folder of the user's mappings: a mapping id a return names is also looked
+    for there (as ``<id>.yaml``), besides the shipped ones and the form's own folder.
     """
     files = expand_paths([str(p) for p in paths])
-    outcomes: Iterator[ParseOutcome] = parse_files(files, mapping=mapping, framework=framework, jobs=jobs)
+    outcomes: Iterator[ParseOutcome] = parse_files(files, mapping=mapping, framework=framework, jobs=jobs,
+                                                   mapping_dir=mapping_dir)
     if output is not None and is_folder_target(output, len(files)):
         outcomes = save_parsed(outcomes, Path(output))
     elif output is not None:

@@ -163,7 +163,9 @@ def generate_plan(framework: str, output: str, source: str | None, partnership: 
 @click.option("-o", "--output", type=click.Path(),
               help="Write JSON here: a folder (ends in '/', exists, or several inputs) gets one file each; else the file.")
 @click.option("-j", "--jobs", default=1, show_default=True, help="Worker processes.")
-def parse(files: tuple[str, ...], mapping: str | None, framework: str | None, output: str | None, jobs: int) -> None:
+@click.option("--mapping-dir", type=click.Path(), help="A folder of your own mappings, looked in for the id a form names.")
+def parse(files: tuple[str, ...], mapping: str | None, framework: str | None, output: str | None, jobs: int,
+          mapping_dir: str | None) -> None:
     """Parse returned forms (.docx, .doc, .odt, .rtf, Word 2003 XML) or plans (.xlsx) into JSON.
 
     One JSON document per file: into the folder given by -o (named after each
@@ -176,8 +178,10 @@ def parse(files: tuple[str, ...], mapping: str | None, framework: str | None, ou
       docxform parse return.docx
       docxform parse returns/*.docx -o parsed/ --jobs 2
       docxform parse salford.docx --mapping stocktake2003-salford
+      docxform parse returns/ --mapping-dir my-mappings/
     """
-    batch = api.parse(list(files), mapping=mapping, framework=framework, jobs=jobs, output=output)
+    batch = api.parse(list(files), mapping=mapping, framework=framework, jobs=jobs, output=output,
+                      mapping_dir=mapping_dir)
     failed = 0
     with _progress(batch, len(batch)) as bar:
         for outcome in bar:

@@ -32,10 +32,11 @@ class ParseOutcome:
 
 
 def parse_files(paths: Sequence[str | Path], *, mapping: str | None = None, framework: str | None = None,
-                jobs: int = 1) -> Iterator[ParseOutcome]:
+                jobs: int = 1, mapping_dir: str | Path | None = None) -> Iterator[ParseOutcome]:
     """Parse returns (forms or plans); one outcome per file, errors included, in input order.
 
     A bad --mapping or --framework stops the batch at once (one line), rather than failing every file.
+    ``mapping_dir`` is the user's folder of mappings, where a mapping id a return names is looked for.
     """
     if mapping:
         from docxform.mapping import load_mapping
@@ -43,7 +44,8 @@ def parse_files(paths: Sequence[str | Path], *, mapping: str | None = None, fram
         load_mapping(mapping)
     if framework:
         load_framework(framework)
-    args = [(str(p), mapping, framework) for p in paths]
+    folder = str(mapping_dir) if mapping_dir else None
+    args = [(str(p), mapping, framework, folder) for p in paths]
     from docxform.parse.source import batch_conversions
 
     with batch_conversions(paths):  # .doc/.odt/.rtf/Word 2003 XML: one LibreOffice start for the batch
@@ -53,7 +55,7 @@ def parse_files(paths: Sequence[str | Path], *, mapping: str | None = None, fram
             yield from map(_parse_one, args)
 
 
-_ParseArg = tuple[str, str | None, str | None]
+_ParseArg = tuple[str, str | None, str | None, str | None]
 
 
 def _parse_in_workers(args: list[_ParseArg], jobs: int) -> Iterator[ParseOutcome]:
@@ -97,7 +99,7 @@ def _parse_one(arg: _ParseArg) -> ParseOutcome:
     return ParseOutcome(path, result, error)
 
 
-def _parse_file(path: str, mapping: str | None, framework: str | None) -> dict[str, Any]:
+def _parse_file(path: str, mapping: str | None, framework: str | None, mapping_dir: str | None) -> dict[str, Any]:
     if path.lower().endswith((".xlsx", ".xlsm", ".xls")):
         from docxform.plan import parse_plan
 
@@ -105,7 +107,7 @@ def _parse_file(path: str, mapping: str | None, framework: str | None) -> dict[s
         return parse_plan(Path(path), fw).to_dict()
     from docxform.parse import parse_form
 
-    return parse_form(path, mapping=mapping, framework=framework).to_dict()
+    return parse_form(path, mapping=mapping, framework=framework, mapping_dir=mapping_dir).to_dict()
 
 
 def load_inputs(paths: list[str | Path], *, framework: str | None = None, jobs: int = 1

@@ -453,3 +453,21 @@ def test_summarise_and_merge_of_two_frameworks_keep_each_unreadable_files_line(t
     lines = run.stderr.splitlines()
     assert lines[0] == f"{broken}: damaged or truncated zip (not a complete .docx/.xlsx)"
     assert lines[1].startswith("docxform: the inputs belong to 2 frameworks")
+
+
+def test_a_mapping_id_is_looked_up_in_the_users_mapping_folder(tmp_path: Path) -> None:
+    mine = tmp_path / "my-mappings"
+    mine.mkdir()
+    shutil.copy(ROOT / "docxform" / "mappings" / "sa2003-annexb.yaml", mine / "my-own.yaml")
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    path = _with_mapping_property(RETURN, forms / "r.docx", "my-own")
+    [without] = api.parse([path])
+    assert without.error is not None and "made with mapping 'my-own'" in without.error.message
+    [found] = api.parse([path], mapping_dir=mine)
+    assert found.result is not None and found.result["mapping"] == "sa2003-annexb"
+    run = cli("parse", str(path), "--mapping-dir", str(mine), cwd=tmp_path)
+    assert run.returncode == 0 and json.loads(run.stdout)["mapping"] == "sa2003-annexb"
+    escaping = _with_mapping_property(RETURN, forms / "escape.docx", "../my-mappings/my-own")
+    [refused] = api.parse([escaping], mapping_dir=mine)
+    assert refused.error is not None and "is not a mapping id" in refused.error.message

@@ -88,12 +88,12 @@ class _Context:
 
 
 def parse_form(path: str | Path, *, mapping: str | Path | Mapping | None = None,
-               framework: str | Framework | None = None) -> Response:
+               framework: str | Framework | None = None, mapping_dir: str | Path | None = None) -> Response:
     """Read one return. Raises DocxformError only when the file cannot be read at all."""
     path = Path(path)
     source = load_source(path)
     chosen = mapping if isinstance(mapping, Mapping) else (load_mapping(mapping) if mapping else None)
-    chosen = chosen or choose_mapping(source)
+    chosen = chosen or choose_mapping(source, mapping_dir)
     fw = framework if isinstance(framework, Framework) else load_framework(framework or _framework_ref(chosen, path))
     if fw.id != chosen.framework:
         raise DocxformError(path, f"mapping {chosen.id} is for framework {chosen.framework}, not {fw.id}")

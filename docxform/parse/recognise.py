@@ -24,10 +24,10 @@ from docxform.parse.source import Source
 MIN_SCORE = 1.2
 
 
-def choose_mapping(source: Source) -> Mapping:
+def choose_mapping(source: Source, mapping_dir: str | Path | None = None) -> Mapping:
     named = source.properties.get("docxform.mapping")
     if named:
-        return named_mapping(source.path, named)
+        return named_mapping(source.path, named, mapping_dir)
     labels = LabelIndex(source.document)
     scored = sorted(((score(source, m, labels), m.id, m) for m in form_mappings()), key=lambda t: (-t[0], t[1]))
     if not scored or scored[0][0] < MIN_SCORE:
@@ -40,13 +40,13 @@ def choose_mapping(source: Source) -> Mapping:
 MAPPING_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}", re.ASCII)
 
 
-def named_mapping(form: str, named: str) -> Mapping:
+def named_mapping(form: str, named: str, mapping_dir: str | Path | None = None) -> Mapping:
     """The mapping a return names in its properties: looked up by id, never used as a path.
 
     A return's properties are the respondent's data. The id is looked up
-    among the shipped mappings, then as ``<id>.yaml`` beside the form (where
-    docxform writes the mapping of a form made from the user's own
-    framework), and nowhere else; anything that is not a plain id (an
+    among the shipped mappings, then as ``<id>.yaml`` in the user's mapping
+    folder (``--mapping-dir``) and beside the form (where docxform writes
+    the mapping of a form made from the user's own framework), and nowhere else; anything that is not a plain id (an
     absolute path, ``../``) is refused in one line.
     """
     if not MAPPING_ID.fullmatch(named) or ".." in named:
@@ -54,11 +54,12 @@ def named_mapping(form: str, named: str) -> Mapping:
                                   "docxform looks mappings up by id only", hint="pass --mapping FILE")
     if named in shipped_mapping_ids():
         return load_mapping(named)
-    beside = Path(form).parent / f"{named}.yaml"
-    if beside.is_file():  # generated from the user's own framework: the mapping was written beside the form
-        return load_mapping(beside)
+    for folder in ([Path(mapping_dir)] if mapping_dir else []) + [Path(form).parent]:
+        if (folder / f"{named}.yaml").is_file():  # the user's own: generated from their framework, or kept there
+            return load_mapping(folder / f"{named}.yaml")
     raise DocxformError(form, f"made with mapping {named!r}, which is not shipped with docxform",
-                        hint=f"pass --mapping {named}.yaml (written beside the form when it was generated)")
+                        hint=f"pass --mapping {named}.yaml, or --mapping-dir with the folder that holds it "
+                             "(written beside the form when it was generated)")
 
 
 def _shown(text: str) -> str:
