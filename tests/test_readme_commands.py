@@ -69,5 +69,6 @@ def test_every_option_in_the_table_row_exists(command: str) -> None:
 
 def test_the_parsers_find_options_in_both() -> None:
     """The check itself can fail: parse's help has its five options and the table words are read."""
-    assert help_options("parse") == [("--mapping",), ("--framework",), ("-o", "--output"), ("-j", "--jobs")]
+    assert help_options("parse") == [("--mapping",), ("--framework",), ("-o", "--output"), ("-j", "--jobs"),
+                                     ("--mapping-dir",)]
     assert _OPTION_WORD.findall("a `--from x.json`, `-o DIR` and e-mail or re-save") == ["--from", "-o"]
