@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from typing import Any
 
+from docxform.boundary import guarded
 from docxform.errors import DocxformError
 from docxform.files import read_input
 from docxform.framework import load_framework
@@ -201,24 +202,26 @@ def _who_sent(store: Store, sha: str) -> str:
 
 
 def read_return(stored: Path, name: str) -> tuple[dict[str, Any] | None, str | None]:
-    """Parse a stored file (a form or a plan workbook); (parsed, None) or (None, why not)."""
-    try:
-        if stored.suffix in (".xlsx", ".xlsm"):
-            from docxform.plan import parse_plan
+    """Parse a stored file (a form or a plan workbook); (parsed, None) or (None, why not).
 
-            parsed = parse_plan(stored, None).to_dict()
-        else:
-            from docxform.parse import parse_form
-
-            parsed = parse_form(stored).to_dict()
-    except DocxformError as exc:
-        return None, exc.cause + (f" ({exc.hint})" if exc.hint else "")
-    except RecursionError:
-        return None, "XML nested too deeply; refused"
-    except MemoryError:
-        return None, "too large to read"
+    Through the per-file boundary (docxform.boundary): an internal error on
+    one return is that return's ``internal-error`` cause, never the ingest's end.
+    """
+    parsed, error = guarded(stored, lambda: _parse_stored(stored))
+    if parsed is None:
+        return None, error.message if error else "could not be read"
     _rename_source(parsed, str(stored), name)
     return parsed, None
+
+
+def _parse_stored(stored: Path) -> dict[str, Any]:
+    if stored.suffix in (".xlsx", ".xlsm"):
+        from docxform.plan import parse_plan
+
+        return parse_plan(stored, None).to_dict()
+    from docxform.parse import parse_form
+
+    return parse_form(stored).to_dict()
 
 
 def _rename_source(parsed: dict[str, Any], stored: str, name: str) -> None:
