@@ -198,14 +198,15 @@ def test_external_entity_is_never_read(corpus: dict[str, Path]) -> None:
 
 
 def test_a_table_just_under_the_cell_limit_is_read(tmp_path: Path) -> None:
-    """The limit refuses absurd tables, not big ones: 250,000 cells are read (and are no form)."""
+    """The limit refuses absurd tables, not big ones: 250,000 cells are read (and are no form).
+
+    How fast is measured by the benchmarks, not here; the fuzz test bounds time per file.
+    """
     path = tmp_path / "big.docx"
     path.write_bytes(package(document_xml(huge_table_body(249_000))))
-    started = time.monotonic()
     with pytest.raises(DocxformError) as info:
         parse_form(path)
     assert "not recognised as a form" in str(info.value)
-    assert time.monotonic() - started < 10
 
 
 def test_nesting_within_the_limit_is_read(tmp_path: Path, good: Path) -> None:

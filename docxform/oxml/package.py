@@ -19,6 +19,7 @@ from lxml import etree
 
 from docxform.errors import DocxformError, UnsafeInputError
 from docxform.files import read_input
+from docxform.oxml.zipout import zip_entry
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK"
@@ -29,7 +30,6 @@ MAX_PART_UNCOMPRESSED = 100 * 1024 * 1024
 #: and openpyxl more (a plan workbook is tens of KB; a return's document.xml a few hundred KB).
 MAX_PARSED_PART = {"docx": 24 * 1024 * 1024, "xlsx": 16 * 1024 * 1024}
 MAX_RATIO = 200
-FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass
@@ -219,10 +219,7 @@ def write_package(parts: dict[str, bytes], target: str | Path | IO[bytes]) -> No
     """Write a zip with fixed timestamps and a fixed part order, so output is byte-stable."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, blob in parts.items():
-            info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, blob)
+            archive.writestr(zip_entry(name), blob)
 
 
 def repack(data: bytes) -> bytes:
