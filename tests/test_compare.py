@@ -244,10 +244,7 @@ def test_trend_page_prints_on_a4_landscape_with_nothing_cut(compared: dict[str, 
     from tests.support import browser
     from tests.support.pdfcheck import overlapping_words, page_text, pdf_pages, words_outside
 
-    pdf = tmp_path / "trend.pdf"
-    browser.run([f"--print-to-pdf={pdf}", "--no-pdf-header-footer", compared["html"].resolve().as_uri()],
-                tmp_path / "profile")
-    pages = pdf_pages(pdf)
+    pages = pdf_pages(browser.print_to_pdf(compared["html"], tmp_path))
     assert 1 <= len(pages) <= 4 and all(p.width > p.height for p in pages)
     assert not words_outside(pages, 12 / 25.4 * 72) and not overlapping_words(pages)
     text = " ".join(page_text(p) for p in pages)

@@ -163,9 +163,7 @@ def test_workbooks_print(outputs: dict[str, Path], tmp_path: Path) -> None:
 
 @pytest.mark.browser
 def test_html_report_prints_on_a4_landscape_with_nothing_cut(outputs: dict[str, Path], tmp_path: Path) -> None:
-    pdf = tmp_path / "report.pdf"
-    browser.run([f"--print-to-pdf={pdf}", "--no-pdf-header-footer", outputs["report"].resolve().as_uri()],
-                tmp_path / "profile")
+    pdf = browser.print_to_pdf(outputs["report"], tmp_path)
     pages = pdf_pages(pdf)
     assert all(abs(p.width - A4_LANDSCAPE[0]) < 1 and abs(p.height - A4_LANDSCAPE[1]) < 1 for p in pages)
     # Summary and standards 3, themes and disputed 1-2, draft plan 3-5 (long goal lists), problems 1: 5-12.

@@ -35,3 +35,10 @@ def run(args: list[str], profile: Path, *, timeout: float = 120) -> subprocess.C
     command = [chromium_or_skip(), *FLAGS, f"--user-data-dir={profile}", *args]
     return subprocess.run(command, capture_output=True, timeout=timeout, check=True, text=True,
                           stdin=subprocess.DEVNULL)
+
+
+def print_to_pdf(page: Path, folder: Path) -> Path:
+    """Print a local HTML page to ``folder/<name>.pdf`` as a person's browser would (no header or footer)."""
+    pdf = folder / f"{page.stem}.pdf"
+    run([f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.resolve().as_uri()], folder / "profile")
+    return pdf
