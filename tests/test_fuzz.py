@@ -36,6 +36,9 @@ from docxform import api
 from tests.support.mutate import FAMILIES, mutant
 from tests.support.planfill import fill_plan
 
+#: A fuzz campaign: part of the full suite and CI, left out of the quick run (-m "not slow").
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 MUTANTS = int(os.environ.get("DOCXFORM_FUZZ_MUTANTS", "240"))
 SEED = int(os.environ.get("DOCXFORM_FUZZ_SEED", "13000"))

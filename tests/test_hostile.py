@@ -197,6 +197,7 @@ def test_external_entity_is_never_read(corpus: dict[str, Path]) -> None:
     assert "root:" not in str(info.value)
 
 
+@pytest.mark.slow
 def test_a_table_just_under_the_cell_limit_is_read(tmp_path: Path) -> None:
     """The limit refuses absurd tables, not big ones: 250,000 cells are read (and are no form).
 
