@@ -84,14 +84,14 @@ def new_cell(text: str, span: int = 1) -> etree._Element:
     return tc
 
 
-def insert_rag_column(body: etree._Element) -> None:
+def insert_rag_column(body: etree._Element, header_text: str = "RAG status") -> None:
     """A "RAG status" column after the rating columns, filled in Green/Amber/Red (typed: no control)."""
     n = 0
     for table in item_tables(body):
         grid = table.find(w("tblGrid"))
         grid[ROW_COMMENTS].addprevious(copy.deepcopy(grid[ROW_COMMENTS]))
         header, rows = header_and_items(table)
-        header.findall(w("tc"))[HEADER_COMMENTS].addprevious(new_cell("RAG status"))
+        header.findall(w("tc"))[HEADER_COMMENTS].addprevious(new_cell(header_text))
         for tr in rows:
             tr.findall(w("tc"))[ROW_COMMENTS].addprevious(new_cell(RAG[n % 3]))
             n += 1
@@ -249,6 +249,15 @@ def test_rag_column_inserted_after_the_ratings(sa2003: Filled, tmp_path: Path, m
         answer = result["items"]["1.1"]
         assert answer["provenance"]["comments"] == "anchor"  # the header's column, not the mapping's position
         assert answer["cells"]["comments"] == {"table": 2, "row": 2, "cell": 8}
+
+
+def test_inserted_column_headed_like_its_neighbour_does_not_take_its_answers(sa2003: Filled, tmp_path: Path,
+                                                                             mode: str) -> None:
+    """A header that starts with another column's label ("Comments on rating") loses to the exact label."""
+    f = sa2003
+    result = parse_edited(f, tmp_path, mode, lambda body: insert_rag_column(body, "Comments on rating"))
+    assert items_of(result) == f.expected()  # no comment reads "Amber"
+    assert codes(result) == sorted([*rating_missing(f), *document_codes(mode)])
 
 
 def test_comments_column_deleted(sa2003: Filled, tmp_path: Path, mode: str) -> None:

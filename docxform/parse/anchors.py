@@ -137,16 +137,31 @@ class _HeaderMatcher:
         return found
 
     def header_map(self, row: Row) -> dict[int, ColumnAnchor]:
-        """Grid column -> anchor, for each cell the first label it matches that no cell took before."""
+        """Grid column -> anchor: exact labels first, then loose ones that only one cell claims.
+
+        A column a respondent inserted ("Comments on rating") loosely matches a
+        label ("Comments") that another cell holds exactly; taking the first loose
+        match in the row would read the inserted column's text as the comments.
+        A label claimed loosely by two cells and exactly by none is left unplaced,
+        so its answers are flagged rather than read from either column.
+        """
         found: dict[int, ColumnAnchor] = {}
         used: set[ColumnAnchor] = set()
+        loose: dict[ColumnAnchor, list[int]] = {}
         for cell in row.cells:
+            normed = norm(cell.text) if cell.text else ""
             for i in self.matching(cell.text) if cell.text else ():
-                anchor = self.labels[i][0]
-                if anchor not in used:
+                anchor, label = self.labels[i]
+                if normed == label and anchor not in used and cell.col not in found:
                     found[cell.col] = anchor
                     used.add(anchor)
-                    break
+                elif normed != label:
+                    loose.setdefault(anchor, []).append(cell.col)
+        for anchor, cols in loose.items():
+            free = [col for col in dict.fromkeys(cols) if col not in found]
+            if anchor not in used and len(free) == 1:
+                found[free[0]] = anchor
+                used.add(anchor)
         return found
 
     def reads_like_header(self, row: Row, allowed: set[int]) -> bool:
