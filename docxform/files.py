@@ -43,6 +43,19 @@ def read_input(path: Path, *, limit: int, what: str = "file") -> bytes:
     resolved by the open, then its target checked); the read itself stops
     at the limit whatever the file claims.
     """
+    data = _read_regular(path, limit + 1, what, refuse_over=limit)
+    if len(data) > limit:
+        raise UnsafeInputError(path, f"more than {limit:,} bytes is too large for a {what}")
+    return data
+
+
+def read_head(path: Path, size: int, what: str = "file") -> bytes:
+    """The first ``size`` bytes of a regular file (to tell its format), with :func:`read_input`'s checks."""
+    return _read_regular(path, size, what, refuse_over=None)
+
+
+def _read_regular(path: Path, size: int, what: str, *, refuse_over: int | None) -> bytes:
+    """Up to ``size`` bytes of ``path``, opened without blocking and checked to be a regular file."""
     try:
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
@@ -53,17 +66,14 @@ def read_input(path: Path, *, limit: int, what: str = "file") -> bytes:
             raise DocxformError(path, f"is a directory, not a {what}")
         if not stat.S_ISREG(info.st_mode):
             raise DocxformError(path, f"not a regular file ({special_kind(info.st_mode)}); not read")
-        if info.st_size > limit:
-            raise UnsafeInputError(path, f"{info.st_size:,} bytes is too large for a {what} (limit {limit:,})")
+        if refuse_over is not None and info.st_size > refuse_over:
+            raise UnsafeInputError(path, f"{info.st_size:,} bytes is too large for a {what} (limit {refuse_over:,})")
         with os.fdopen(os.dup(handle), "rb") as stream:
-            data = stream.read(limit + 1)
+            return stream.read(size)
     except OSError as exc:
         raise input_error(path, exc, what) from None
     finally:
         os.close(handle)
-    if len(data) > limit:
-        raise UnsafeInputError(path, f"more than {limit:,} bytes is too large for a {what}")
-    return data
 
 
 def special_kind(mode: int) -> str:

@@ -253,6 +253,21 @@ def test_special_files_in_a_batch_are_refused_and_the_rest_parsed(tmp_path: Path
     assert sorted(p.name for p in out.iterdir()) == ["a-good.json", "d-link.json", "e-good.json"]
 
 
+
+def test_fifos_whose_format_must_be_sniffed_do_not_block_the_batch(tmp_path: Path) -> None:
+    """A FIFO with no known suffix (its first bytes would be read to tell its format), and one named .xml in a folder."""
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    shutil.copy(RETURN, folder / "a-good.docx")
+    os.mkfifo(folder / "pipe.xml")
+    os.mkfifo(tmp_path / "plain")
+    out = tmp_path / "out"
+    run = cli("parse", str(tmp_path / "plain"), str(folder), "-o", str(out), cwd=tmp_path, timeout=60)
+    assert run.returncode == 1, run.stderr
+    assert f"{tmp_path / 'plain'}: not a regular file (a FIFO (named pipe))" in run.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["a-good.json"]
+
+
 # --- a return's mapping property is data, never a path
 
 SENTINEL_SCRIPT = textwrap.dedent("""

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from docxform import office
 from docxform.errors import DocxformError
-from docxform.files import read_input
+from docxform.files import read_head, read_input
 from docxform.oxml.package import check_parts, open_package, parse_xml, read_custom_properties
 from docxform.oxml.reader import Document, read_document
 
@@ -86,10 +86,9 @@ def needs_conversion(path: Path) -> bool:
     if suffix in (".docx", ".docm", ".xlsx", ".xlsm", ".xls", ".json"):
         return False
     try:
-        with path.open("rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
-    except OSError:
-        return False
+        head = read_head(path, _SNIFF_BYTES)
+    except DocxformError:
+        return False  # not readable (a FIFO, a device, missing): refused in its own line when it is read
     return _needs_conversion(head)
 
 
