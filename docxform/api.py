@@ -198,13 +198,23 @@ def parse(paths: Sequence[str | Path], *, mapping: str | None = None, framework:
     for there (as ``<id>.yaml``), besides the shipped ones and the form's own folder.
     """
     files = expand_paths([str(p) for p in paths])
+    if output is not None and not is_folder_target(output, len(files)):
+        _refuse_overwriting_an_input(Path(output), files)
     outcomes: Iterator[ParseOutcome] = parse_files(files, mapping=mapping, framework=framework, jobs=jobs,
                                                    mapping_dir=mapping_dir)
     if output is not None and is_folder_target(output, len(files)):
-        outcomes = save_parsed(outcomes, Path(output))
+        outcomes = save_parsed(outcomes, Path(output), files)
     elif output is not None:
         outcomes = _save_one(outcomes, Path(output))
     return ParseBatch(files, outcomes)
+
+
+def _refuse_overwriting_an_input(target: Path, inputs: list[Path]) -> None:
+    """Inputs are only ever read: ``parse x.docx -o x.docx`` would replace the return with its JSON."""
+    resolved = target.resolve()
+    for path in inputs:
+        if path.resolve() == resolved:
+            raise DocxformError(target, "is one of the inputs; write the JSON elsewhere (inputs are never changed)")
 
 
 class ParseBatch:

@@ -224,10 +224,15 @@ def to_json(data: object, *, compact: bool = False) -> str:
     return indented(data)  # json.dumps(data, indent=2, ensure_ascii=False) + "\n", at C speed
 
 
-def save_parsed(outcomes: Iterable[ParseOutcome], folder: Path) -> Iterator[ParseOutcome]:
-    """Write each parsed result to ``folder/<input name>.json`` as it arrives, passing the outcomes on."""
+def save_parsed(outcomes: Iterable[ParseOutcome], folder: Path, inputs: Iterable[Path] = ()
+                ) -> Iterator[ParseOutcome]:
+    """Write each parsed result to ``folder/<input name>.json`` as it arrives, passing the outcomes on.
+
+    Names of ``inputs`` that lie in ``folder`` are never used: inputs are only ever read.
+    """
     output_folder(folder, create=True)
-    taken: set[str] = set()
+    here = folder.resolve()
+    taken: set[str] = {p.name for p in inputs if p.resolve().parent == here}
     for outcome in outcomes:
         if outcome.result is not None:
             outcome.written = folder / json_name(outcome.path, taken)

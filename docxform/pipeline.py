@@ -136,7 +136,7 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
     parsed_dir = out / "parsed"
     returns: list[dict[str, Any]] = []
     paths = list(expand_paths([str(i) for i in inputs]))
-    for outcome in save_parsed(parse_files(paths, framework=framework, jobs=jobs), parsed_dir):
+    for outcome in save_parsed(parse_files(paths, framework=framework, jobs=jobs), parsed_dir, paths):
         if outcome.error is not None:
             result.errors.append(outcome.error)
         elif outcome.result is not None:

@@ -6,10 +6,12 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from docxform import api
 from docxform.cli import cli
+from docxform.errors import DocxformError
 from docxform.framework.loader import builtin_path
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "returns"
@@ -104,3 +106,19 @@ def test_a_refused_file_has_its_own_code(tmp_path: Path, monkeypatch) -> None:
     (outcome,) = api.parse([ONE])
     assert outcome.error is not None and outcome.error.code == "file-refused"
     assert outcome.error.describe() == f"{ONE}: {outcome.error.message}"
+
+
+def test_parse_never_writes_over_an_input(tmp_path: Path) -> None:
+    """``parse x.docx -o x.docx`` is refused, and a folder's own parse JSON is not overwritten by its twin."""
+    copy = tmp_path / "x.docx"
+    shutil.copy(ONE, copy)
+    before = copy.read_bytes()
+    with pytest.raises(DocxformError, match="is one of the inputs"):
+        api.parse([copy], output=copy)
+    assert copy.read_bytes() == before
+    kept = tmp_path / "x.json"
+    kept.write_text('{"kind": "plan", "mine": true}', "utf-8")
+    for _ in api.parse([copy, kept], output=tmp_path):
+        pass
+    assert json.loads(kept.read_text("utf-8")) == {"kind": "plan", "mine": True}
+    assert json.loads((tmp_path / "x-2.json").read_text("utf-8"))["kind"] == "form"
