@@ -281,7 +281,7 @@ def merge(paths: list[str | Path], output: str | Path, *, framework: str | None 
     from docxform.merge import merge_returns
 
     rule = make_rule(consensus, threshold)
-    returns, errors = load_inputs(list(expand_paths([str(p) for p in paths])), framework=framework)
+    returns, errors = load_inputs(list(expand_paths([str(p) for p in paths])), framework=framework, kinds=("form",))
     require_some(returns, errors)
     from docxform.identity import in_later_order
 
@@ -301,16 +301,17 @@ def consolidate(merged: str | Path, output: str | Path, *, partnership: str | No
     from docxform.consensus import make_rule
     from docxform.consolidate import consolidate as write
     from docxform.merge import rejudge
-    from docxform.merged import MergedDataset
+    from docxform.merged import MergedDataset, check_against
 
     rule = make_rule(consensus, threshold) if (consensus or threshold is not None) else None
     data = read_json(Path(merged))
     if data.get("kind") != "merged":
         raise DocxformError(merged, "not a merged dataset (make one with docxform merge)")
     fw = framework_of([data])
+    check_against(MergedDataset.from_dict(data, merged), fw, merged)  # a wrong value: one line naming the file
     if rule is not None:
         data = rejudge(data, fw, rule)
-    dataset = MergedDataset.from_dict(data, merged)  # a wrong value: one line naming the file
+    dataset = MergedDataset.from_dict(data, merged)
     names = {r.partnership for r in dataset.respondents if r.partnership}
     name = partnership if partnership is not None else (names.pop() if len(names) == 1 else "")
     return write(dataset, fw, Path(output), partnership=name)

@@ -43,10 +43,10 @@ from typing import Any
 import yaml
 
 from docxform.errors import DocxformError
-from docxform.framework import load_framework
+from docxform.framework import framework_named_in
 from docxform.framework.model import Framework
 from docxform.inputs import read_json
-from docxform.merged import MergedDataset, MergedItem
+from docxform.merged import MergedDataset, MergedItem, check_against
 
 #: |Cliff's delta| below this is "same" (Romano et al. 2006: negligible).
 NEGLIGIBLE_DELTA = 0.147
@@ -133,11 +133,13 @@ def load_dataset(path: Path) -> Dataset:
     data = read_json(target)
     if data.get("kind") != "merged":
         raise DocxformError(target, "not a merged dataset (make one with docxform merge or collate)")
-    framework = load_framework(data["framework"]["id"])
+    framework = framework_named_in(data["framework"]["id"], target)
     if framework.version != data["framework"].get("version"):
         raise DocxformError(target, f"merged for {framework.id} version {data['framework'].get('version')}, but "
                                     f"the built-in definition is version {framework.version}")
-    return Dataset(source=path, merged=MergedDataset.from_dict(data, target), framework=framework)
+    dataset = MergedDataset.from_dict(data, target)
+    check_against(dataset, framework, target)
+    return Dataset(source=path, merged=dataset, framework=framework)
 
 
 def agreed_level(entry: MergedItem) -> str | None:

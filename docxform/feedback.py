@@ -104,12 +104,12 @@ def feedback_copy(source: Path, problems: Sequence[Problem], dest: Path, *, fram
 def _feedback_one(path: Path, chosen: Framework | None, folder: Path, taken: set[str], author: str
                   ) -> FeedbackOutcome:
     """One return's commented copy (none when it has no problem for the respondent)."""
-    from docxform.framework import load_framework
+    from docxform.framework import framework_named_in
     from docxform.inputs import json_name
     from docxform.validate import read_return, validate_return
 
     data = read_return(path)
-    fw = chosen or load_framework(data["framework"]["id"])
+    fw = chosen or framework_named_in(data["framework"]["id"], path)
     problems = [p for p in validate_return(data, fw, expected=fw) if p.code in RESPONDENT_CODES]
     if not problems:
         return FeedbackOutcome(str(path))

@@ -17,7 +17,7 @@ from typing import Any
 from docxform.boundary import guarded
 from docxform.errors import BatchStopped, DocxformError, FileError
 from docxform.files import output_folder, read_json_input, write_file
-from docxform.framework import load_framework
+from docxform.framework import framework_named_in, load_framework
 from docxform.framework.model import Framework
 
 
@@ -110,16 +110,23 @@ def _parse_file(path: str, mapping: str | None, framework: str | None, mapping_d
     return parse_form(path, mapping=mapping, framework=framework, mapping_dir=mapping_dir).to_dict()
 
 
-def load_inputs(paths: list[str | Path], *, framework: str | None = None, jobs: int = 1
-                ) -> tuple[list[dict[str, Any]], list[FileError]]:
-    """Returns as parse dicts: .docx files are parsed, .json files (parse output) are read."""
+def load_inputs(paths: list[str | Path], *, framework: str | None = None, jobs: int = 1,
+                kinds: tuple[str, ...] = ("form", "merged", "plan")) -> tuple[list[dict[str, Any]], list[FileError]]:
+    """Returns as parse dicts: .docx files are parsed, .json files (docxform's JSON) are read.
+
+    A JSON file of a kind the command does not take (a merged dataset given to
+    merge, say) is that file's error, not a respondent nor silently skipped.
+    """
     results: list[dict[str, Any]] = []
     errors: list[FileError] = []
     to_parse: list[str | Path] = []
     for p in paths:
         if str(p).lower().endswith(".json"):
             data, error = guarded(p, lambda: read_json(Path(p)))  # noqa: B023 - called at once
-            if data is not None:
+            if data is not None and data.get("kind") not in kinds:
+                errors.append(FileError(str(p), "file-refused", f"a docxform {data.get('kind')} file; this command "
+                                                                  f"takes {' or '.join(_KIND_NAMES[k] for k in kinds)}"))
+            elif data is not None:
                 results.append(data)
             elif error is not None:
                 errors.append(error)
@@ -134,6 +141,7 @@ def load_inputs(paths: list[str | Path], *, framework: str | None = None, jobs: 
 
 
 MAX_JSON_BYTES = 1024 * 1024 * 1024
+_KIND_NAMES = {"form": "returns", "merged": "a merged dataset", "plan": "plans"}
 
 
 def read_json(path: Path) -> dict[str, Any]:
@@ -212,7 +220,8 @@ def framework_of(inputs: list[dict[str, Any]], given: str | None = None) -> Fram
     if len(ids) != 1:
         raise DocxformError(None, f"the inputs belong to {len(ids)} frameworks ({', '.join(ids) or 'none'}); "
                             "pass --framework")
-    return load_framework(ids[0])
+    sources = [d.get("source", {}).get("path") for d in inputs if isinstance(d.get("source"), dict)]
+    return framework_named_in(ids[0], sources[0] if len(sources) == 1 else None)
 
 
 def to_json(data: object, *, compact: bool = False) -> str:

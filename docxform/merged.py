@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from docxform.errors import DocxformError
+from docxform.framework.model import Framework
 
 T = TypeVar("T")
 
@@ -390,6 +391,42 @@ class MergedDataset:
             consensus=_rule_ref(rule, r) if rule is not None else None,
             docxform_version=r.text(data.get("docxform_version"), "docxform_version"),
         )
+
+
+def check_against(dataset: MergedDataset, framework: Framework, source: str | Path | None) -> None:
+    """Refuse, naming the file, item and field, a dataset whose ids or levels its framework does not have.
+
+    A hand-edited merged.json is data like any return: a misspelt standard or a
+    level off the scale would otherwise be dropped from a report, or crash a
+    count, without a word.
+    """
+    if dataset.framework.id != framework.id:
+        raise DocxformError(source, f"merged for framework {dataset.framework.id!r}, not {framework.id!r}")
+    known = set(framework.item_ids)
+    levels = set(framework.rating_scale.keys) if framework.rating_scale else None
+    for item_id, item in dataset.items.items():
+        if item_id not in known:
+            raise DocxformError(source, f"item {item_id!r} is not a {framework.id} {framework.item_name}")
+        if levels is not None:
+            _check_levels(item_id, item, levels, source)
+    if dataset.consensus is not None:
+        from docxform.consensus import make_rule
+
+        try:
+            make_rule(dataset.consensus.rule, dataset.consensus.threshold if dataset.consensus.rule != "strict"
+                      else None)
+        except DocxformError as exc:
+            raise DocxformError(source, f"its consensus rule: {exc.cause}") from None
+
+
+def _check_levels(item_id: str, item: MergedItem, levels: set[str], source: str | Path | None) -> None:
+    """Every level a merged item names (counts, mode, median, agreed level, each rating) is on the scale."""
+    named = [*((f"counts.{k}", k) for k in item.counts), ("mode", item.mode), ("median", item.median),
+             ("consensus.agreed_level", item.consensus.agreed_level if item.consensus else None),
+             *((f"responses.{who}.rating", r.rating) for who, r in item.responses.items())]
+    for where, level in named:
+        if level is not None and level not in levels:
+            raise DocxformError(source, f"item {item_id} {where}: {level!r} is not a level of the rating scale")
 
 
 def _rule_ref(value: Any, r: _Reader) -> RuleRef:

@@ -91,15 +91,20 @@ def summarise_inputs(inputs: list[str], workbook: Path, *, html: Path | None = N
     ``rule`` decides disputes; a merged dataset keeps its own rule unless one is given.
     """
     from docxform.merge import merge_returns, rejudge
+    from docxform.merged import MergedDataset, check_against
     from docxform.summarise import render_html, write_summary
 
-    data, errors = load_inputs(list(expand_paths(inputs)))
+    data, errors = load_inputs(list(expand_paths(inputs)), kinds=("form", "merged"))
     require_some(data, errors)
     merged_inputs = [d for d in data if d.get("kind") == "merged"]
     returns = [d for d in data if d.get("kind") == "form"]
+    if len(merged_inputs) > 1 or (merged_inputs and returns):
+        raise DocxformError(None, "summarise takes returns, or one merged dataset: not several datasets, nor "
+                            "a dataset with returns (merge them all with docxform merge first)")
     fw = batch_framework(data, errors, framework)
     problems = _problems_of(returns, fw)
-    if merged_inputs and not returns:
+    if merged_inputs:
+        check_against(MergedDataset.from_dict(merged_inputs[0], "the merged dataset"), fw, "the merged dataset")
         merged = rejudge(merged_inputs[0], fw, rule) if rule else merged_inputs[0]
     else:
         merged = merge_returns(in_later_order(returns), fw, validated=True, consensus=rule)
