@@ -128,12 +128,11 @@ def batch_conversions(paths: Iterable[str | Path]) -> Iterator[None]:
 
 def _converted(path: Path) -> bytes:
     """The .docx bytes of a file that needs converting: the batch's conversion, else one of its own."""
-    if path in _BATCH:
-        result = _BATCH[path]
-        if result is None:
-            raise DocxformError(path, "LibreOffice could not convert it (damaged, not a document, "
-                                f"or not done within {CONVERT_TIMEOUT} s)")
+    result = _BATCH.get(path)
+    if result is not None:
         return result.read_bytes()
+    # Not in the batch, or the batch's start did not convert it (this file damaged, or another file
+    # stalled the shared start past its time limit): one start of its own says which.
     return convert_to_docx(path)
 
 
