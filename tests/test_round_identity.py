@@ -410,3 +410,20 @@ def test_compare_reads_a_round_folder_through_its_current_returns(generic: dict)
     items = json.loads(done.stdout)["items"]
     assert len(items) == len(ITEMS) and all(v["agreed"][0] == v["agreed"][1] for v in items.values())
     assert (generic["round"] / "current-merged.json").is_file()
+
+
+@pytest.mark.parametrize("kind", ["empty", "foreign"])
+def test_a_round_sqlite_that_is_not_a_round_is_refused_untouched(tmp_path: Path, kind: str) -> None:
+    db = tmp_path / "round.sqlite"
+    if kind == "empty":
+        db.write_bytes(b"")
+    else:
+        with sqlite3.connect(db) as conn:
+            conn.execute("CREATE TABLE notes (body TEXT)")
+        conn.close()
+    before = db.read_bytes()
+    done = run("round", "status", str(tmp_path))
+    assert done.returncode == 1, done.stderr
+    assert "not a survey round (no round store)" in done.stderr and "Traceback" not in done.stderr
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["round.sqlite"]

@@ -98,7 +98,11 @@ class Store:
 
     def info(self) -> RoundInfo:
         rows = self.conn.execute("SELECT key, value FROM info").fetchall()
-        return RoundInfo.from_dict({k: json.loads(v) for k, v in rows})
+        values = {k: json.loads(v) for k, v in rows}
+        if not values.get("framework") or "layout" not in values:
+            raise DocxformError(self.folder, "not a survey round (no round store)",
+                                hint="start one with: docxform round start FRAMEWORK DIR")
+        return RoundInfo.from_dict(values)
 
     # --- people
     def add_person(self, person: Person) -> int:
@@ -176,6 +180,23 @@ def migrate(conn: sqlite3.Connection) -> None:
     conn.execute("COMMIT")
 
 
+def _check_is_round(folder: Path, db: Path) -> None:
+    """Refuse, before any write, a round.sqlite that is not ours (empty, or another program's database).
+
+    Opened read-only: migrating a stranger's database would write our tables into it.
+    """
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        has_info = version and conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'info'").fetchone()
+    finally:
+        conn.close()
+    if not version or not has_info:
+        raise DocxformError(folder, "not a survey round (no round store)",
+                            hint="start one with: docxform round start FRAMEWORK DIR")
+
+
 def open_store(folder: str | Path, *, create: bool = False) -> Store:
     """Open (or with ``create``, make) the round in ``folder``; a one-line error when it is not a round."""
     folder = Path(folder)
@@ -184,6 +205,8 @@ def open_store(folder: str | Path, *, create: bool = False) -> Store:
         raise DocxformError(folder, "not a survey round (no round.sqlite)",
                             hint="start one with: docxform round start FRAMEWORK DIR")
     try:
+        if not create:
+            _check_is_round(folder, db)
         conn = _connect(db)
         migrate(conn)
     except sqlite3.DatabaseError as exc:
