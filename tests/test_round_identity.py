@@ -427,3 +427,30 @@ def test_a_round_sqlite_that_is_not_a_round_is_refused_untouched(tmp_path: Path,
     assert "not a survey round (no round store)" in done.stderr and "Traceback" not in done.stderr
     assert db.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["round.sqlite"]
+
+
+def test_an_unreadable_file_sent_again_is_unreadable_again(tmp_path: Path) -> None:
+    rnd = tmp_path / "r"
+    assert run("round", "start", "sa2003", str(rnd)).returncode == 0
+    damaged = tmp_path / "damaged.docx"
+    damaged.write_bytes(b"PK\x03\x04 this is not really a zip")
+    first = run("round", "ingest", str(rnd), str(damaged))
+    assert first.returncode == 1 and "damaged.docx: unreadable (" in first.stderr
+    [cause] = [line for line in first.stderr.splitlines() if "damaged.docx: unreadable" in line]
+    again = run("round", "ingest", str(rnd), str(damaged))
+    assert again.returncode == 1, again.stdout
+    assert cause in again.stderr.splitlines()
+    assert "same as before" not in again.stdout
+
+
+def test_the_same_bytes_under_another_extension_are_not_kept_twice(tmp_path: Path) -> None:
+    rnd = tmp_path / "r"
+    assert run("round", "start", "sa2003", str(rnd)).returncode == 0
+    [blank] = sorted((rnd / "forms").glob("*.docx"))
+    good = fill_return(blank, tmp_path / "good.docx", known_ratings(ITEMS, LEVELS, 5), name="Good Person")
+    (tmp_path / "good.odt").write_bytes(good.read_bytes())
+    assert run("round", "ingest", str(rnd), str(good)).returncode == 0
+    renamed = run("round", "ingest", str(rnd), str(tmp_path / "good.odt"))
+    assert renamed.returncode == 0 and renamed.stdout.strip() == f"{tmp_path / 'good.odt'}: Good Person: same as before"
+    sha = hashlib.sha256(good.read_bytes()).hexdigest()
+    assert sorted(p.name for p in (rnd / "received").glob(f"{sha}.*")) == [f"{sha}.docx"]

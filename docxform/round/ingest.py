@@ -155,11 +155,11 @@ def _from_file(path: Path, *, explicit: bool) -> Iterator[Incoming | IngestLine]
 def receive(store: Store, info: RoundInfo, framework: Framework, item: Incoming) -> IngestLine:
     """Store one file by hash, parse and validate it, and record whose return it is."""
     sha = hashlib.sha256(item.data).hexdigest()
+    if _known(store, sha):
+        return _again(store, sha, item)
     stored = _keep(store.folder, sha, item.name, item.data)
     receipt = Receipt(id=0, sha256=sha, stored=stored.relative_to(store.folder).as_posix(), name=item.name,
                       origin=item.origin, received_at=_now(), sender=item.sender, sent_at=item.sent_at)
-    if _known(store, sha):
-        return IngestLine(item.name, item.origin, "same as before", who=_who_sent(store, sha))
     parsed, error = read_return(stored, item.name)
     receipt.error = error
     receipt.saved_at = last_saved(stored) if parsed is not None and stored.suffix == ".docx" else None
@@ -167,7 +167,7 @@ def receive(store: Store, info: RoundInfo, framework: Framework, item: Incoming)
     with store.transaction():
         receipt_id = store.add_receipt(receipt)
         if receipt_id is None:
-            return IngestLine(item.name, item.origin, "same as before", who=_who_sent(store, sha))
+            return _again(store, sha, item)
         if version is None:
             return IngestLine(item.name, item.origin, "unreadable", cause=error or "")
         version.receipt_id = receipt.id = receipt_id
@@ -188,6 +188,17 @@ def _keep(folder: Path, sha: str, name: str, data: bytes) -> Path:
             f.write(data)
         os.replace(tmp, target)
     return target
+
+
+def _again(store: Store, sha: str, item: Incoming) -> IngestLine:
+    """Bytes received before: unreadable again (with the stored cause) if they were then, else the same as before.
+
+    Checked before the copy is kept, so the same bytes under another extension leave no second copy.
+    """
+    row = store.conn.execute("SELECT error FROM receipt WHERE sha256 = ?", (sha,)).fetchone()
+    if row and row[0]:
+        return IngestLine(item.name, item.origin, "unreadable", cause=str(row[0]))
+    return IngestLine(item.name, item.origin, "same as before", who=_who_sent(store, sha))
 
 
 def _known(store: Store, sha: str) -> bool:
