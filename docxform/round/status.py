@@ -19,6 +19,7 @@ from docxform.identity import Times, changes, compare_versions
 from docxform.problems import counted
 from docxform.round.records import Person, Receipt, RoundInfo, Version
 from docxform.round.store import Store, open_store
+from docxform.safety import looks_like_formula
 
 OUTSTANDING, RETURNED, RESUBMITTED = "outstanding", "returned", "resubmitted"
 
@@ -93,7 +94,7 @@ class RoundStatus:
         writer.writerow(["name", "email", "organisation", "role", "form"])
         for r in self.respondents:
             if r.state == OUTSTANDING:
-                writer.writerow([r.name, r.email, r.organisation, r.role, r.form or ""])
+                writer.writerow([_as_text(v) for v in (r.name, r.email, r.organisation, r.role, r.form or "")])
         return out.getvalue()
 
     def to_text(self) -> str:
@@ -108,6 +109,11 @@ class RoundStatus:
                       for v in r.history for c in v.changes]
         lines += [f"  unreadable  {u['file']}: {u['error']}" for u in self.unreadable]
         return "\n".join(lines)
+
+
+def _as_text(value: str) -> str:
+    """A cell Excel keeps as text: respondents' text that looks like a formula gets a leading apostrophe."""
+    return "'" + value if looks_like_formula(value) else value
 
 
 def _short(value: Any, limit: int = 40) -> str:
