@@ -130,13 +130,32 @@ class Times:
 def compare_versions(a: Times, b: Times) -> int:
     """-1 when ``a`` is the earlier version of the two, 1 when the later (never 0 for two receipts).
 
-    The e-mail Dates decide when both have one; else the last-saved times
-    when both have one; else the order received. Never the file name.
+    The two-version case of :func:`version_order`: the e-mail Dates when both
+    have one, else the last-saved times when both have one, else the order
+    received. Never the file name.
     """
-    for x, y in ((a.sent, b.sent), (a.saved, b.saved)):
-        if x and y and x != y:
-            return -1 if x < y else 1
-    return (a.received > b.received) - (a.received < b.received)
+    return -1 if version_order([a, b]) == [0, 1] else 1
+
+
+def version_order(times: Sequence[Times]) -> list[int]:
+    """Indices of one person's versions, earliest first; the last is the current one.
+
+    The key is chosen ONCE for all the person's versions: the e-mail Date if
+    every version has one, else the last-saved time if every version has one,
+    else the order received (ties by the order received). Choosing per pair
+    instead can make three versions a cycle, with no consistent latest.
+    """
+    if times and all(t.sent for t in times):
+        return sorted(range(len(times)), key=lambda i: (times[i].sent or "", times[i].received))
+    if times and all(t.saved for t in times):
+        return sorted(range(len(times)), key=lambda i: (times[i].saved or "", times[i].received))
+    return sorted(range(len(times)), key=lambda i: times[i].received)
+
+
+def is_latest(this: Times, earlier: Sequence[Times]) -> bool:
+    """True when ``this`` comes out last among itself and ``earlier`` by :func:`version_order`."""
+    everything = [*earlier, this]
+    return version_order(everything)[-1] == len(earlier)
 
 
 def later_order(times: Sequence[str | None]) -> list[int]:

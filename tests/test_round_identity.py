@@ -470,3 +470,34 @@ def test_the_chase_list_keeps_formula_like_names_as_text(tmp_path: Path) -> None
     rows = list(csv.reader(chase.read_text("utf-8").splitlines()))
     assert rows[1][:4] == ["'" + evil, "'@x@example.org", "'+Acme", "Member"]
     assert rows[2][:4] == ["Ann Bee", "a@b.org", "Police", "Member"]
+
+
+def test_three_versions_are_ordered_by_one_key_and_ingest_agrees_with_status(tmp_path: Path) -> None:
+    """E-mail Dates say C < A, saved times say A < B, order received says B < C: per pair a cycle."""
+    from docxform.identity import Times, version_order
+
+    a, b, c = Times("2004-03-09T00:00:00Z", "2004-03-01T00:00:00Z", 1), Times(None, "2004-03-05T00:00:00Z", 2), \
+        Times("2004-03-01T00:00:00Z", None, 3)
+    assert version_order([a, b, c]) == [0, 1, 2]  # not every version has a Date or a saved time: order received
+    assert version_order([a, c]) == [1, 0]  # both e-mailed: the Dates
+    people = tmp_path / "people.csv"
+    people.write_text("name,email\nMo Shah,mo@example.org\n", "utf-8")
+    rnd = tmp_path / "r"
+    assert run("round", "start", "sa2003", str(rnd), "--respondents", str(people)).returncode == 0
+    form = rnd / "forms" / "sa2003-mo-shah.docx"
+    first = fill_return(form, tmp_path / "a.docx", known_ratings(ITEMS, LEVELS, 11))
+    set_last_saved(first, "2004-03-01T00:00:00Z")
+    second = fill_return(form, tmp_path / "b.docx", known_ratings(ITEMS, LEVELS, 12))
+    set_last_saved(second, "2004-03-05T00:00:00Z")
+    third = fill_return(form, tmp_path / "c.docx", known_ratings(ITEMS, LEVELS, 13))
+    inputs = [write_eml(tmp_path / "a.eml", "mo@example.org", datetime(2004, 3, 9, tzinfo=UTC), first), second,
+              write_eml(tmp_path / "c.eml", "mo@example.org", datetime(2004, 3, 1, tzinfo=UTC), third)]
+    outcomes = []
+    for path in inputs:
+        done = run("round", "ingest", str(rnd), str(path))
+        assert done.returncode == 0, done.stderr
+        outcomes.append(done.stdout.split(": ", 2)[2].split(";")[0])
+    assert outcomes == ["new", "resubmission", "resubmission"]
+    mo = next(r for r in status_json(rnd)["respondents"] if r["name"] == "Mo Shah")
+    assert [v["file"] for v in mo["history"]] == ["a.docx", "b.docx", "c.docx"]
+    assert [v["current"] for v in mo["history"]] == [False, False, True]

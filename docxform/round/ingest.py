@@ -27,7 +27,7 @@ from docxform.errors import DocxformError
 from docxform.files import read_input
 from docxform.framework import load_framework
 from docxform.framework.model import Framework
-from docxform.identity import Times, compare_versions, identify, issued_to, name_mismatch
+from docxform.identity import Times, identify, is_latest, issued_to, name_mismatch
 from docxform.oxml.coreprops import last_saved
 from docxform.problems import counted
 from docxform.round.mail import attachments, is_mail
@@ -272,7 +272,7 @@ def _assign(store: Store, info: RoundInfo, version: Version, receipt: Receipt) -
         "WHERE v.person_id = ?", (person_id,))]
     name = store.conn.execute("SELECT name FROM person WHERE id = ?", (person_id,)).fetchone()[0]
     this = Times(receipt.sent_at, receipt.saved_at, receipt.id)
-    outcome = "new" if not earlier else "resubmission" if all(compare_versions(this, t) > 0 for t in earlier) \
+    outcome = "new" if not earlier else "resubmission" if is_latest(this, earlier) \
         else "an earlier version (kept, the one received before is later and stays current)"
     return IngestLine("", "", outcome, who=name, errors=version.errors, warnings=version.warnings,
                       notices=list(version.notices))

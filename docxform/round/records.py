@@ -78,7 +78,7 @@ class Receipt:
     def when(self) -> str:
         """The best time known for display: e-mail Date, else last-saved time, else time received.
 
-        Which of two versions is the later is decided by docxform.identity.compare_versions.
+        Which of two versions is the later is decided by docxform.identity.version_order.
         """
         return self.sent_at or self.saved_at or self.received_at
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import asdict, dataclass, field
-from functools import cmp_to_key
 from pathlib import Path
 from typing import Any
 
-from docxform.identity import Times, changes, compare_versions
+from docxform.identity import Times, changes, version_order
 from docxform.problems import counted
 from docxform.round.records import Person, Receipt, RoundInfo, Version
 from docxform.round.store import Store, open_store
@@ -140,15 +139,9 @@ def build_status(store: Store) -> RoundStatus:
 
 
 def ordered(versions: list[Version], receipts: dict[int, Receipt]) -> list[Version]:
-    """A person's versions, earliest first; the last is the current one."""
-    def times(v: Version) -> Times:
-        r = receipts[v.receipt_id]
-        return Times(r.sent_at, r.saved_at, r.id)
-
-    def order(a: Version, b: Version) -> int:
-        return compare_versions(times(a), times(b))
-
-    return sorted(versions, key=cmp_to_key(order))
+    """A person's versions, earliest first; the last is the current one (one key for all: identity.version_order)."""
+    times = [Times(receipts[v.receipt_id].sent_at, receipts[v.receipt_id].saved_at, v.receipt_id) for v in versions]
+    return [versions[i] for i in version_order(times)]
 
 
 def current_versions(store: Store) -> list[Version]:
