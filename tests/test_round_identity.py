@@ -501,3 +501,94 @@ def test_three_versions_are_ordered_by_one_key_and_ingest_agrees_with_status(tmp
     mo = next(r for r in status_json(rnd)["respondents"] if r["name"] == "Mo Shah")
     assert [v["file"] for v in mo["history"]] == ["a.docx", "b.docx", "c.docx"]
     assert [v["current"] for v in mo["history"]] == [False, False, True]
+
+
+def _deeply_nested_mail(depth: int) -> bytes:
+    head = b"From: deep@example.org\r\nSubject: deep\r\n"
+    body = b"innermost\r\n"
+    for n in range(depth):
+        boundary = f"b{n}".encode()
+        body = (b"Content-Type: multipart/mixed; boundary=\"" + boundary + b"\"\r\n\r\n--" + boundary + b"\r\n"
+                + body + b"\r\n--" + boundary + b"--\r\n")
+    return head + b"MIME-Version: 1.0\r\n" + body
+
+
+def test_a_deeply_nested_email_is_its_own_line_and_the_rest_lands(tmp_path: Path) -> None:
+    rnd = tmp_path / "r"
+    assert run("round", "start", "sa2003", str(rnd)).returncode == 0
+    [blank] = sorted((rnd / "forms").glob("*.docx"))
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    deep = _deeply_nested_mail(2000)
+    (inbox / "a-deep.eml").write_bytes(deep)
+    good = fill_return(blank, tmp_path / "good.docx", known_ratings(ITEMS, LEVELS, 21), name="Good Person")
+    mailed = write_eml(tmp_path / "ok.eml", "ok@example.org", datetime(2004, 3, 3, tzinfo=UTC), good)
+    box = mailbox.mbox(inbox / "b-export.mbox")
+    box.add(deep)
+    box.add(mailed.read_bytes())
+    box.close()
+    done = run("round", "ingest", str(rnd), str(inbox))
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    errors = done.stderr.splitlines()
+    assert len(errors) == 2, errors
+    assert errors[0].startswith(f"{inbox / 'a-deep.eml'}: unreadable (not a readable e-mail file (")
+    assert errors[1].startswith(f"{inbox / 'b-export.mbox'} (b-export.mbox message 1): unreadable "
+                                "(not a readable e-mail file (")
+    assert done.stdout.strip().split(";")[0] == f"{inbox / 'b-export.mbox'} (good.docx): Good Person: new"
+    assert [r["name"] for r in status_json(rnd)["respondents"]] == ["Good Person"]
+
+
+def test_a_forwarded_returns_sender_and_date_are_the_inner_messages(tmp_path: Path) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text("name,email\nMo Shah,mo@example.org\n", "utf-8")
+    rnd = tmp_path / "r"
+    assert run("round", "start", "sa2003", str(rnd), "--respondents", str(people)).returncode == 0
+    form = rnd / "forms" / "sa2003-mo-shah.docx"
+    attached = fill_return(form, tmp_path / "mo.docx", known_ratings(ITEMS, LEVELS, 22))
+    inner = message_from_bytes(
+        write_eml(tmp_path / "inner.eml", "mo@example.org", datetime(2004, 3, 2, 9, 30, tzinfo=UTC),
+                  attached).read_bytes())
+    from email.message import EmailMessage
+    from email.utils import format_datetime
+
+    outer = EmailMessage()
+    outer["From"] = "Boss <boss@example.org>"
+    outer["Date"] = format_datetime(datetime(2004, 3, 20, tzinfo=UTC))
+    outer.set_content("Forwarding Mo's return.")
+    outer.add_attachment(inner)
+    (tmp_path / "fwd.eml").write_bytes(bytes(outer))
+    done = run("round", "ingest", str(rnd), str(tmp_path / "fwd.eml"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().split(";")[0] == f"{tmp_path / 'fwd.eml'} (mo.docx): Mo Shah: new"
+    mo = next(r for r in status_json(rnd)["respondents"] if r["name"] == "Mo Shah")
+    assert mo["history"][0]["when"] == "2004-03-02T09:30:00Z"
+    with sqlite3.connect(rnd / "round.sqlite") as conn:
+        assert conn.execute("SELECT sender, sent_at FROM receipt").fetchall() == [
+            ("mo@example.org", "2004-03-02T09:30:00Z")]
+    conn.close()
+
+
+def test_a_failure_inside_receive_is_that_files_line_and_the_rest_lands(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    ingest_module = __import__("importlib").import_module("docxform.round.ingest")
+
+    rnd = tmp_path / "r"
+    assert run("round", "start", "sa2003", str(rnd)).returncode == 0
+    [blank] = sorted((rnd / "forms").glob("*.docx"))
+    first = fill_return(blank, tmp_path / "a.docx", known_ratings(ITEMS, LEVELS, 31), name="Ann Bee")
+    second = fill_return(blank, tmp_path / "b.docx", known_ratings(ITEMS, LEVELS, 32), name="Bob Cee")
+    real, calls = ingest_module._version, []
+
+    def failing_once(parsed: dict, framework: object) -> object:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ValueError("boom")
+        return real(parsed, framework)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ingest_module, "_version", failing_once)
+    result = ingest_module.ingest(rnd, [first, second])
+    assert [line.outcome for line in result.lines] == ["unreadable", "new"]
+    assert result.lines[0].text().startswith(f"{first}: unreadable (internal-error: docxform failed on this file "
+                                             "(ValueError: boom)")
+    assert result.lines[1].who == "Bob Cee"

@@ -30,7 +30,7 @@ from docxform.framework.model import Framework
 from docxform.identity import Times, identify, is_latest, issued_to, name_mismatch
 from docxform.oxml.coreprops import last_saved
 from docxform.problems import counted
-from docxform.round.mail import attachments, is_mail
+from docxform.round.mail import is_mail, read_mail
 from docxform.round.records import Person, Receipt, RoundInfo, Version
 from docxform.round.start import FORMS
 from docxform.round.store import Store, open_store
@@ -98,7 +98,7 @@ def ingest(folder: str | Path, paths: list[str | Path]) -> IngestResult:
                 result.lines.append(IngestLine(item.name, item.origin, "skipped",
                                                cause="a blank form this round sent out, not a return"))
             else:
-                result.lines.append(receive(store, info, framework, item))
+                result.lines.append(_receive_guarded(store, info, framework, item))
     return result
 
 
@@ -130,18 +130,8 @@ def incoming(paths: list[Path], round_folder: Path | None = None) -> Iterator[In
 def _from_file(path: Path, *, explicit: bool) -> Iterator[Incoming | IngestLine]:
     name, short = str(path), path.name
     if path.exists() and is_mail(path):
-        try:
-            found = list(attachments(path))
-        except DocxformError as exc:
-            yield IngestLine(short, name, "unreadable", cause=exc.cause)
-            return
-        if not found:
-            yield IngestLine(short, name, "skipped", cause="an e-mail with no attachment")
-        for att in found:
-            if PurePath(att.name).suffix.lower() in RETURN_SUFFIXES:
-                yield Incoming(att.name, name, att.data, att.sender, att.sent_at)
-            else:
-                yield IngestLine(att.name, name, "skipped", cause="attachment is not a return")
+        lines, error = guarded(path, lambda: _from_mail(path))
+        yield from lines or [IngestLine(short, name, "unreadable", cause=error.message if error else "")]
         return
     if not explicit and path.suffix.lower() not in RETURN_SUFFIXES:
         yield IngestLine(short, name, "skipped", cause=f"not a return ({path.suffix or 'no extension'})")
@@ -150,6 +140,33 @@ def _from_file(path: Path, *, explicit: bool) -> Iterator[Incoming | IngestLine]
         yield Incoming(path.name, name, read_input(path, limit=MAX_RETURN_BYTES, what="return"))
     except DocxformError as exc:
         yield IngestLine(path.name, name, "unreadable", cause=exc.cause)
+
+
+def _from_mail(path: Path) -> list[Incoming | IngestLine]:
+    """A mail file's returns and lines: each unreadable message (of an mbox) is its own line, the rest still read.
+
+    Read whole inside the per-file guard (docxform.boundary), so any failure is this file's line.
+    """
+    name, short = str(path), path.name
+    out: list[Incoming | IngestLine] = []
+    for part in read_mail(path):
+        label = f"{short} {part.label}" if part.label else short
+        if part.error is not None:
+            out.append(IngestLine(label, name, "unreadable", cause=part.error.cause))
+        elif not part.attachments:
+            out.append(IngestLine(label, name, "skipped", cause="an e-mail with no attachment"))
+        for att in part.attachments:
+            if PurePath(att.name).suffix.lower() in RETURN_SUFFIXES:
+                out.append(Incoming(att.name, name, att.data, att.sender, att.sent_at))
+            else:
+                out.append(IngestLine(att.name, name, "skipped", cause="attachment is not a return"))
+    return out
+
+
+def _receive_guarded(store: Store, info: RoundInfo, framework: Framework, item: Incoming) -> IngestLine:
+    """:func:`receive` through the per-file boundary: any failure is this file's line, and the rest still lands."""
+    line, error = guarded(item.origin, lambda: receive(store, info, framework, item))
+    return line or IngestLine(item.name, item.origin, "unreadable", cause=error.message if error else "")
 
 
 def receive(store: Store, info: RoundInfo, framework: Framework, item: Incoming) -> IngestLine:

@@ -45,52 +45,105 @@ def is_mail(path: Path) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class MailPart:
+    """One message of a mail file: its attachments, or why it could not be read.
+
+    ``label`` is empty for an .eml file and "message N" for the Nth message of an mbox.
+    """
+
+    label: str
+    attachments: list[Attachment]
+    error: DocxformError | None = None
+
+
 def attachments(path: Path) -> Iterator[Attachment]:
-    """Every attachment of every message in an .eml or mbox file; a one-line error when unreadable."""
+    """Every attachment of every readable message in an .eml or mbox file (see :func:`read_mail`)."""
+    for part in read_mail(path):
+        yield from part.attachments
+
+
+def read_mail(path: Path) -> Iterator[MailPart]:
+    """Each message of an .eml or mbox file in turn; a bad message is its own error, the others still read.
+
+    Any failure while reading a message (a RecursionError on a deeply nested
+    one, say) becomes a DocxformError "not a readable e-mail file (...)".
+    A file that cannot be opened at all raises that error for the whole file.
+    """
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise DocxformError(path, f"cannot be read ({exc.strerror})") from None
     if size > MAX_MAIL_BYTES:
         raise DocxformError(path, f"larger than {MAX_MAIL_BYTES // 2**20} MB; refused")
-    for message in _messages(path):
-        yield from message_attachments(message)
+    for label, data in _raw_messages(path):
+        try:
+            yield MailPart(label, list(message_attachments(_parse_bytes(data))))
+        except Exception as exc:  # one message's failure is that message's line, never the batch's end
+            yield MailPart(label, [], _unreadable(path, exc))
 
 
-def _messages(path: Path) -> list[Message]:
-    with path.open("rb") as f:
-        head = f.read(5)
+def _unreadable(path: Path, exc: BaseException) -> DocxformError:
+    text = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    return DocxformError(path, f"not a readable e-mail file ({text})")
+
+
+def _raw_messages(path: Path) -> Iterator[tuple[str, bytes]]:
+    """The bytes of each message, read one at a time (an mbox's keys first, then each message's bytes)."""
     try:
-        if head == b"From " or path.suffix.lower() in (".mbox", ".mbx"):
-            box = mailbox.mbox(path, factory=_parse_bytes, create=False)  # type: ignore[arg-type]
-            try:
-                return [m for m in box if m is not None]
-            finally:
-                box.close()
-        return [_parse_bytes(path.read_bytes())]
-    except (OSError, mailbox.Error, ValueError) as exc:
+        with path.open("rb") as f:
+            head = f.read(5)
+        if head != b"From " and path.suffix.lower() not in (".mbox", ".mbx"):
+            yield "", path.read_bytes()
+            return
+        box = mailbox.mbox(path, create=False)
+        try:
+            keys = box.keys()
+        except Exception as exc:
+            box.close()
+            raise _unreadable(path, exc) from None
+    except OSError as exc:
         raise DocxformError(path, f"not a readable e-mail file ({exc})") from None
+    try:
+        for number, key in enumerate(keys, start=1):
+            yield f"message {number}", box.get_bytes(key)
+    finally:
+        box.close()
 
 
-def _parse_bytes(source: object) -> EmailMessage:
-    data = source.read() if hasattr(source, "read") else source
-    assert isinstance(data, bytes)
+def _parse_bytes(data: bytes) -> EmailMessage:
     parsed = email.message_from_bytes(data, policy=email.policy.default)
     assert isinstance(parsed, EmailMessage)
     return parsed
 
 
 def message_attachments(message: Message) -> Iterator[Attachment]:
-    """The attached files of one message (forwarded messages included), with its sender and Date."""
-    sender = _sender(message)
-    sent_at = _date(message)
-    for part in message.walk():
-        name = part.get_filename()
-        if not name or part.is_multipart():
+    """The attached files of one message, with its sender and Date.
+
+    A forwarded message (an attached message/rfc822) gives its own
+    attachments the INNER message's From and Date, not the forwarder's: they
+    say who wrote the return and when. Walked with a stack, not recursion.
+    """
+    stack: list[tuple[Message, str | None, str | None]] = [(message, _sender(message), _date(message))]
+    found: list[Attachment] = []
+    while stack:
+        part, sender, sent_at = stack.pop()
+        if part.get_content_type() == "message/rfc822":
+            inner = part.get_payload()
+            for msg in reversed(inner if isinstance(inner, list) else [inner]):
+                if isinstance(msg, Message):
+                    stack.append((msg, _sender(msg) or sender, _date(msg) or sent_at))
             continue
-        payload = part.get_payload(decode=True)
-        if isinstance(payload, bytes) and payload:
-            yield Attachment(PurePath(name.replace("\\", "/")).name or "attachment", payload, sender, sent_at)
+        if part.is_multipart():
+            children = part.get_payload()
+            stack.extend((child, sender, sent_at) for child in reversed(children if isinstance(children, list) else [])
+                         if isinstance(child, Message))
+            continue
+        name = part.get_filename()
+        payload = part.get_payload(decode=True) if name else None
+        if name and isinstance(payload, bytes) and payload:
+            found.append(Attachment(PurePath(name.replace("\\", "/")).name or "attachment", payload, sender, sent_at))
+    yield from found
 
 
 def _sender(message: Message) -> str | None:
