@@ -29,6 +29,9 @@ FORMAT = 1
 #: times faster (mappings hold every answer cell; a parse process reads several before its first form).
 #: Never for a user's file: it recurses in C, and a deeply nested file would crash the process.
 SHIPPED_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: libyaml's emitter when present: the same text as the Python one (checked over every shipped
+#: mapping), about 3x faster. Only our own data is written, so its unbounded recursion is no risk.
+WRITER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 MAX_MAPPING_BYTES = 20 * 1024 * 1024
 
 
@@ -125,10 +128,10 @@ def mapping_to_yaml(mapping: Mapping) -> str:
     """Deterministic YAML for a mapping (answer cells one per line, to stay readable)."""
     data = mapping.to_data()
     cells = data.pop("cells")
-    head = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
+    head = yaml.dump(data, Dumper=WRITER, sort_keys=False, allow_unicode=True, width=120)
     lines = [head.rstrip("\n"), "cells:" if cells else "cells: []"]
-    lines += ["- " + yaml.safe_dump(c, default_flow_style=True, sort_keys=False, allow_unicode=True,
-                                     width=400).strip() for c in cells]
+    lines += ["- " + yaml.dump(c, Dumper=WRITER, default_flow_style=True, sort_keys=False, allow_unicode=True,
+                               width=400).strip() for c in cells]
     return "\n".join(lines) + "\n"
 
 
