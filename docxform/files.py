@@ -54,6 +54,24 @@ def read_head(path: Path, size: int, what: str = "file") -> bytes:
     return _read_regular(path, size, what, refuse_over=None)
 
 
+def _read_up_to(handle: int, size: int, expected: int) -> bytes:
+    """At most ``size`` bytes from an open file, asked for in reads of the size it claims (plus one).
+
+    Asking for ``size`` bytes at once would make the buffer that large, and a
+    buffered stream costs a dup and an object per file; a file that grows
+    while it is read is read on, up to ``size``.
+    """
+    chunks = []
+    while size > 0:
+        chunk = os.read(handle, min(size, expected + 1, 1 << 30))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+        expected = max(expected - len(chunk), 65536)
+    return b"".join(chunks)
+
+
 def _read_regular(path: Path, size: int, what: str, *, refuse_over: int | None) -> bytes:
     """Up to ``size`` bytes of ``path``, opened without blocking and checked to be a regular file."""
     try:
@@ -68,8 +86,7 @@ def _read_regular(path: Path, size: int, what: str, *, refuse_over: int | None) 
             raise DocxformError(path, f"not a regular file ({special_kind(info.st_mode)}); not read")
         if refuse_over is not None and info.st_size > refuse_over:
             raise UnsafeInputError(path, f"{info.st_size:,} bytes is too large for a {what} (limit {refuse_over:,})")
-        with os.fdopen(os.dup(handle), "rb") as stream:
-            return stream.read(size)
+        return _read_up_to(handle, size, info.st_size)
     except OSError as exc:
         raise input_error(path, exc, what) from None
     finally:

@@ -20,7 +20,8 @@ from pathlib import Path
 from lxml import etree
 
 from docxform.oxml.model import Cell, Control, Document, Row, Table, clamp_span, parse_int
-from docxform.oxml.ns import qn
+from docxform.oxml.ns import W, qn
+from docxform.oxml.symbols import MARK_FONTS
 
 RECORD, FIELD, OPEN, CLOSE, PROPERTY = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3", "\ufdd4"
 _TRUE = {"1", "true", "on"}
@@ -30,8 +31,9 @@ _KINDS = {"c": "checkbox", "d": "dropdown", "e": "date"}
 PYTHON_ONLY = tuple(qn(f"w:{name}") for name in ("fldChar", "sym", "delText", "ins", "del", "moveFrom", "moveTo",
                                                  "rPrChange", "pPrChange", "cellIns", "cellDel",
                                                  "txbxContent"))
-#: Every font whose characters the Python walk reads as marks has one of these in its name (in lower case).
-SYMBOL_FONT_NAMES = (b"wingdings", b"webdings", b"symbol", b"zapfdingbats", b"monotype sorts")
+#: Every font named on a run (``w:rFonts``, all its attributes), as plain strings: one pass in C.
+_RUN_FONTS = etree.XPath(".//w:r/w:rPr/w:rFonts/@*", namespaces={"w": W},
+                         smart_strings=False)
 
 _TRANSFORM = etree.XSLT(etree.parse(str(Path(__file__).with_name("fastread.xsl"))),
                         access_control=etree.XSLTAccessControl.DENY_ALL)
@@ -42,8 +44,9 @@ def fast_path_fits(xml: bytes, root: etree._Element, body: etree._Element) -> bo
 
     Each check is a scan in C. Elements: lxml skips the tree walk outright
     when no element of a name was ever parsed, so plain documents cost
-    nothing. Symbol fonts: their names must not occur anywhere in the bytes
-    (a false alarm, say "symbol" in a comment, only costs speed). Separators:
+    nothing. Symbol fonts: no run may name one whose characters the walk reads
+    as marks, in any of its font attributes (the walk reads the first of
+    ascii, hAnsi and cs; any of them here only costs speed). Separators:
     they are noncharacters near U+FDD0, so a document holding a character of
     that block, a character reference that could spell one, or not plainly in
     UTF-8 (so that its bytes cannot be checked this way) is not read here.
@@ -52,8 +55,7 @@ def fast_path_fits(xml: bytes, root: etree._Element, body: etree._Element) -> bo
         return False
     if next(body.iter(*PYTHON_ONLY), None) is not None:
         return False
-    lower = xml.lower()
-    return not any(name in lower for name in SYMBOL_FONT_NAMES)
+    return not any(font.lower() in MARK_FONTS for font in set(_RUN_FONTS(body)))
 
 
 def _plainly_utf8(xml: bytes, root: etree._Element) -> bool:

@@ -26,12 +26,10 @@ from docxform.errors import UnsafeInputError
 from docxform.oxml import fastread
 from docxform.oxml.model import MAX_SPAN, Cell, Control, Document, Row, SymbolMark, Table, clamp_span, parse_int
 from docxform.oxml.ns import qn
-from docxform.oxml.symbols import symbol_char
+from docxform.oxml.symbols import MARK_FONTS, symbol_char
 
 MAX_CELLS = 250_000
 MAX_PARAGRAPHS = 500_000  # above MAX_CELLS (every cell holds one); a 500-page report has ~20,000
-SYMBOL_FONTS = ("wingdings", "wingdings 2", "wingdings 3", "webdings", "symbol", "zapfdingbats", "monotype sorts",
-                "ms gothic", "segoe ui symbol", "opensymbol")
 
 W_P, W_R, W_T, W_TBL, W_TR, W_TC = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 W_SDT, W_SDTPR, W_SDTCONTENT = qn("w:sdt"), qn("w:sdtPr"), qn("w:sdtContent")
@@ -298,7 +296,7 @@ def _run_text(r: etree._Element, t: etree._Element, font: str | None, out: _Coll
         return font
     if font is None:
         font = _run_font(r)
-    if font in SYMBOL_FONTS and font not in ("ms gothic", "segoe ui symbol", "opensymbol"):
+    if font in MARK_FONTS:
         for ch in text:
             if ch.isspace():
                 out.parts.append(ch)

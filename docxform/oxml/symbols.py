@@ -32,6 +32,11 @@ _TABLE.update(zip(range(0xA0, 0xE6), "\u20ac\u03d2\u2032\u2264\u2044\u221e\u0192
                                      "\u21d0\u21d1\u21d2\u21d3\u25ca\u2329\u00ae\u00a9\u2122\u2211", strict=True))
 _TABLE.update({0xF1: "\u232a", 0xF2: "\u222b"})
 
+#: Fonts whose characters are marks or signs, not letters (lower case, as the reader compares them).
+#: Symbol fonts whose code points are real Unicode (MS Gothic, Segoe UI Symbol, OpenSymbol) are not here.
+MARK_FONTS = frozenset({"wingdings", "wingdings 2", "wingdings 3", "webdings", "symbol", "zapfdingbats",
+                        "monotype sorts"})
+
 #: Fonts whose codes this module can read as text (lower case, as the reader compares them).
 TEXT_SYMBOL_FONTS = frozenset({"symbol"})
 
