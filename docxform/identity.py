@@ -21,9 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docxform.oxml.coreprops import last_saved
+
+if TYPE_CHECKING:
+    from docxform.merged import MergedDataset
 
 #: How an identity was established (stable strings: stored by the round, shown in reports).
 BY_FORM = "form_id"
@@ -197,17 +200,17 @@ def in_later_order(returns: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [returns[i] for i in order]
 
 
-def merge_summary(merged: dict[str, Any]) -> str:
+def merge_summary(merged: MergedDataset) -> str:
     """One line for the terminal: how many returns were merged, how many replaced, and why."""
-    duplicates = merged.get("duplicates") or []
-    left_out = sum(p.get("code") == "framework-mismatch" for p in merged.get("problems") or [])
-    given = len(merged.get("respondents") or []) + len(duplicates) + left_out
+    duplicates = merged.duplicates
+    left_out = sum(p.get("code") == "framework-mismatch" for p in merged.problems)
+    given = len(merged.respondents) + len(duplicates) + left_out
     reasons: dict[str, int] = {}
     for dup in duplicates:
-        reasons[dup.get("reason", "")] = reasons.get(dup.get("reason", ""), 0) + 1
+        reasons[dup.reason] = reasons.get(dup.reason, 0) + 1
     why = {BY_FORM: "same personalised form", BY_NAME: "same typed name and partnership",
            BY_SENDER: "same e-mail sender"}
-    line = f"{given} returns read, {len(merged.get('respondents') or [])} respondents merged"
+    line = f"{given} returns read, {len(merged.respondents)} respondents merged"
     if duplicates:
         parts = [f"{n} by {why.get(reason, reason)}" for reason, n in sorted(reasons.items())]
         line += f"; {len(duplicates)} replaced by a later version ({', '.join(parts)})"

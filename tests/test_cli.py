@@ -75,7 +75,7 @@ def test_merge_writes_the_library_dataset(tmp_path: Path) -> None:
     assert code == 0 and "8 respondents, 20 items" in out
     returns = [o.result for o in api.parse(files)]
     assert json.loads((tmp_path / "m.json").read_text("utf-8")) == json.loads(
-        json.dumps(merge_returns(returns, load_framework("sa2003"))))
+        json.dumps(merge_returns(returns, load_framework("sa2003")).to_dict()))
 
 
 def test_a_bad_file_in_a_batch_fails_alone(tmp_path: Path) -> None:

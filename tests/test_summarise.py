@@ -24,6 +24,7 @@ from docxform.consensus import Rule
 from docxform.errors import DocxformError
 from docxform.framework import load_framework
 from docxform.merge import merge_returns
+from docxform.merged import MergedDataset
 from docxform.oxml.rawsheet import RawTable, write_rows
 from docxform.problems import problem
 from docxform.safety import MAX_CELL_TEXT, clean_text, looks_like_formula
@@ -116,7 +117,7 @@ def build_returns() -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def merged() -> dict[str, Any]:
+def merged() -> MergedDataset:
     # EXPECTED was worked out under the strict rule, which gives the most disputes to show.
     return merge_returns(build_returns(), SA, consensus=Rule("strict"))
 
@@ -130,7 +131,7 @@ def problems() -> list[Any]:
 
 
 @pytest.fixture(scope="module")
-def workbook_path(tmp_path_factory: pytest.TempPathFactory, merged: dict[str, Any], problems: list[Any]) -> Path:
+def workbook_path(tmp_path_factory: pytest.TempPathFactory, merged: MergedDataset, problems: list[Any]) -> Path:
     path = tmp_path_factory.mktemp("summary") / "summary.xlsx"
     plans = {"kind": "plan-merge", "columns": [{"key": c.key, "label": c.label} for c in PLAN_COLUMNS],
              "rows": [{"partner": "Police", "source": "plans/police.xlsx", "standard": "2.4",
@@ -346,13 +347,13 @@ def test_plan_sheet(book: Any) -> None:
     assert len(table) == 2
 
 
-def test_no_plan_sheet_without_plans(tmp_path: Path, merged: dict[str, Any]) -> None:
+def test_no_plan_sheet_without_plans(tmp_path: Path, merged: MergedDataset) -> None:
     path = tmp_path / "s.xlsx"
     write_summary(merged, SA, path)
     assert "Plan" not in load_workbook(path).sheetnames
 
 
-def test_output_is_reproducible(tmp_path: Path, merged: dict[str, Any]) -> None:
+def test_output_is_reproducible(tmp_path: Path, merged: MergedDataset) -> None:
     write_summary(merged, SA, tmp_path / "a.xlsx")
     write_summary(merged, SA, tmp_path / "b.xlsx")
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
@@ -384,14 +385,14 @@ def test_an_empty_merge_still_makes_a_workbook_and_page(tmp_path: Path) -> None:
     assert len(page.xpath('//table[@id="standards"]/tbody/tr')) == 20
 
 
-def test_unwritable_target_is_one_clear_error(tmp_path: Path, merged: dict[str, Any]) -> None:
+def test_unwritable_target_is_one_clear_error(tmp_path: Path, merged: MergedDataset) -> None:
     target = tmp_path / "no-such-folder" / "summary.xlsx"
     with pytest.raises(DocxformError, match="cannot write"):
         write_summary(merged, SA, target)
     assert not any(tmp_path.iterdir())
 
 
-def test_a_failed_write_leaves_nothing_behind(tmp_path: Path, merged: dict[str, Any],
+def test_a_failed_write_leaves_nothing_behind(tmp_path: Path, merged: MergedDataset,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(out: Any, table: Any) -> int:
         raise RuntimeError("disk on fire")
@@ -452,7 +453,7 @@ def test_clean_text() -> None:
 # the HTML report ----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def html(merged: dict[str, Any], problems: list[Any]) -> str:
+def html(merged: MergedDataset, problems: list[Any]) -> str:
     return render_html(merged, SA, problems)
 
 
