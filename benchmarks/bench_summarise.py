@@ -34,6 +34,7 @@ from docxform.framework.model import Framework
 from docxform.merge import merge_returns
 from docxform.merged import MergedDataset
 from docxform.problems import Problem
+from docxform.response import Response
 from docxform.summarise import write_summary
 from docxform.summarise.analysis import draft_plan, field_label, level_name
 from docxform.validate import validate_return
@@ -175,7 +176,7 @@ def run_case(n: int, mode: str) -> dict[str, float]:
     fw = load_framework("sa2003")
     returns = make_returns(n, fw)
     problems = [p for r in returns for p in validate_return(r, fw)]
-    merged = merge_returns(returns, fw)
+    merged = merge_returns([Response.from_dict(r) for r in returns], fw)
     del returns
     result: dict[str, float] = {"problems": len(problems) + len(merged.problems)}
     with tempfile.TemporaryDirectory() as work:

@@ -279,14 +279,15 @@ def merge(paths: list[str | Path], output: str | Path, *, framework: str | None 
     ``consensus`` and ``threshold`` choose the rule for disputed ratings (see docs/consensus.md).
     """
     from docxform.consensus import make_rule
+    from docxform.identity import in_later_order
     from docxform.merge import merge_returns
+    from docxform.response import Response
 
     rule = make_rule(consensus, threshold)
     returns, errors = load_inputs(list(expand_paths([str(p) for p in paths])), framework=framework, kinds=("form",))
     require_some(returns, errors)
-    from docxform.identity import in_later_order
-
-    merged = merge_returns(in_later_order(returns), batch_framework(returns, errors, framework), anonymise=anonymise,
+    fw = batch_framework(returns, errors, framework)
+    merged = merge_returns([Response.from_dict(d) for d in in_later_order(returns)], fw, anonymise=anonymise,
                            consensus=rule)
     write_file(Path(output), to_json(merged.to_dict()))
     return MergeResult(merged, errors, len(merged.respondents), len(merged.items))

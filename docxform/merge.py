@@ -7,7 +7,8 @@ the collating: per standard, the distribution of ratings, its mode and
 median, and whether the ratings are disputed, with every respondent's answers
 kept beside them for the discussion.
 
-Input is the parse JSON (one dict per return, see :mod:`docxform.response`);
+Input is the parsed returns as typed records (:class:`docxform.response.Response`,
+read from the parse JSON with ``Response.from_dict`` where the returns are read);
 output is a :class:`docxform.merged.MergedDataset`, whose ``to_dict`` is the
 JSON documented by ``schemas/merged.schema.json`` (written by the callers that
 save merged.json). Names in it are stable.
@@ -19,7 +20,6 @@ import hashlib
 from collections.abc import Sequence
 from copy import deepcopy
 from dataclasses import dataclass
-from typing import Any
 
 from docxform import __version__
 from docxform.consensus import REASON_APART, REASON_NO_MAJORITY, Rule, judge, lower_median
@@ -32,13 +32,14 @@ from docxform.merged import (
     MergedDataset,
     MergedItem,
     Respondent,
-    Response,
     RuleRef,
     Source,
 )
+from docxform.merged import Response as MergedResponse
 from docxform.problems import Problem, problem
 from docxform.prompts import prompt_answers
-from docxform.returns import respondent_label, respondent_name, source_of, text_value
+from docxform.response import ItemAnswer, Response
+from docxform.returns import respondent_label, respondent_name, text_value
 
 __all__ = ["REASON_APART", "REASON_NO_MAJORITY", "item_stats", "merge_returns", "rejudge"]
 
@@ -47,7 +48,7 @@ __all__ = ["REASON_APART", "REASON_NO_MAJORITY", "item_stats", "merge_returns", 
 class _Return:
     """One accepted return and who it is from."""
 
-    data: dict[str, Any]
+    data: Response
     name: str | None  # a real name (respondent or completed_by), used to spot duplicates
     label: str  # what to call the respondent: the name, else the file stem
     form_id: str | None
@@ -144,9 +145,13 @@ def disputed_problem(item_id: str, entry: MergedItem, scale: RatingScale | None,
                                              "value": consensus.value if consensus else None})
 
 
-def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonymise: bool = False,
+def merge_returns(returns: Sequence[Response], framework: Framework, *, anonymise: bool = False,
                   salt: str = "", validated: bool = False, consensus: Rule | None = None) -> MergedDataset:
     """Merge parsed returns of ``framework`` into one dataset (its JSON: schemas/merged.schema.json).
+
+    ``returns`` are the typed records (``Response.from_dict`` of each parse JSON,
+    done by the caller where the returns are read); the dataset is the typed
+    record too, and its ``to_dict()`` is what merged.json holds.
 
     Returns of another framework or version are left out and reported
     (framework-mismatch). Duplicates (same personalised form id, or same
@@ -188,16 +193,14 @@ def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonym
     )
 
 
-def _of_framework(returns: list[dict[str, Any]], framework: Framework, *, anonymise: bool,
-                  validated: bool) -> tuple[list[dict[str, Any]], list[Problem]]:
+def _of_framework(returns: Sequence[Response], framework: Framework, *, anonymise: bool,
+                  validated: bool) -> tuple[list[Response], list[Problem]]:
     """The returns of this framework and version; the others are left out, and reported unless validation did."""
     problems: list[Problem] = []
     accepted = []
     for data in returns:
-        path = str(source_of(data).get("path") or "")
-        fw = data.get("framework")
-        fw = fw if isinstance(fw, dict) else {}
-        got = (fw.get("id"), fw.get("version"))
+        path = data.source_path
+        got = (data.framework_id, data.framework_version)
         if got != (framework.id, framework.version):
             problems += [] if validated else [problem(
                 "framework-mismatch",
@@ -212,7 +215,7 @@ def _of_framework(returns: list[dict[str, Any]], framework: Framework, *, anonym
 def _label_by_partnership(kept: list[_Return]) -> None:
     """In a region's merge each return speaks for its partnership, so that is what it is called."""
     for ret in kept:
-        ret.label = text_value((ret.data.get("fields") or {}).get("partnership"))
+        ret.label = text_value(ret.data.fields.get("partnership"))
 
 
 def _duplicates(dropped: list[tuple[_Return, _Return, str]], kept: list[_Return], ids: list[str],
@@ -263,13 +266,11 @@ def _identity_problems(kept: list[_Return], ids: list[str], anonymise: bool) -> 
     return out
 
 
-def _make_return(data: dict[str, Any]) -> _Return:
-    source = source_of(data)
-    form_id = data.get("form_id")
+def _make_return(data: Response) -> _Return:
+    form_id = data.form_id
     return _Return(data=data, name=respondent_name(data), label=respondent_label(data),
                    form_id=form_id if isinstance(form_id, str) and form_id else None,
-                   path=str(source.get("path") or ""), sha256=str(source.get("sha256") or ""),
-                   person_form=personalised_form_id(data))
+                   path=data.source_path, sha256=data.source_sha256, person_form=personalised_form_id(data))
 
 
 def _dedupe(returns: list[_Return]) -> tuple[list[_Return], list[tuple[_Return, _Return, str]]]:
@@ -339,7 +340,7 @@ def _is_region(kept: list[_Return]) -> bool:
     """True when there are two or more returns and each names a different partnership."""
     if len(kept) < 2:
         return False
-    names = [_fold(text_value((r.data.get("fields") or {}).get("partnership"))) for r in kept]
+    names = [_fold(text_value(r.data.fields.get("partnership"))) for r in kept]
     return all(names) and len(set(names)) == len(names)
 
 
@@ -392,12 +393,12 @@ def _source(ret: _Return, anonymise: bool) -> Source:
 
 def _respondent(ret: _Return, rid: str, anonymise: bool, by_partnership: bool) -> Respondent:
     """Who a kept return is from; name and form id withheld when anonymised, a region's partnership too."""
-    partnership = text_value((ret.data.get("fields") or {}).get("partnership")) or None
+    partnership = text_value(ret.data.fields.get("partnership")) or None
     return Respondent(id=rid, source=_source(ret, anonymise), name=None if anonymise else ret.label,
                       form_id=None if anonymise else ret.form_id,
                       partnership=None if anonymise and by_partnership else partnership,
                       # an agency, not a person: kept when anonymised
-                      organisation=text_value(ret.data.get("organisation")) or None)
+                      organisation=text_value(ret.data.organisation) or None)
 
 
 def _merge_item(item_id: str, kept: list[_Return], ids: list[str], framework: Framework,
@@ -407,11 +408,10 @@ def _merge_item(item_id: str, kept: list[_Return], ids: list[str], framework: Fr
     text_keys = [f.key for f in framework.text_fields]
     problems: list[Problem] = []
     ratings: list[str | None] = []
-    responses: dict[str, Response] = {}
+    responses: dict[str, MergedResponse] = {}
     for ret, rid in zip(kept, ids, strict=True):
-        answer = (ret.data.get("items") or {}).get(item_id)
-        answer = answer if isinstance(answer, dict) else {}
-        rating = answer.get("rating") if scale else None
+        answer = ret.data.items.get(item_id) or ItemAnswer()
+        rating = answer.rating if scale else None
         if rating is not None and (scale is None or not isinstance(rating, str) or rating not in scale.keys):
             problems.append(problem(
                 "rating-unclear", f"{rid}: rating {rating!r} is not a level of the scale; counted as not rated",
@@ -419,8 +419,9 @@ def _merge_item(item_id: str, kept: list[_Return], ids: list[str], framework: Fr
             rating = None
         ratings.append(rating)
         # prompts: answers given per prompt (forms read by text anchors)
-        responses[rid] = Response(rating=rating, texts={key: text_value(answer.get(key)) for key in text_keys},
-                                  prompts=prompt_answers(answer, text_keys), source=None if anonymise else ret.path)
+        texts = {key: text_value(answer.texts.get(key)) for key in text_keys}
+        responses[rid] = MergedResponse(rating=rating, texts=texts, prompts=prompt_answers(answer.prompts, text_keys),
+                                        source=None if anonymise else ret.path)
     entry = item_stats(ratings, scale, rule)
     entry.responses = responses
     if entry.disputed:

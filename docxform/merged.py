@@ -164,9 +164,9 @@ class Response:
 
     def prompt_texts(self) -> dict[str, dict[str, str]]:
         """Prompt id -> field -> non-empty text (forms read by text anchors), as the reports list them."""
-        from docxform.prompts import prompt_texts
+        from docxform.prompts import texts_by_prompt
 
-        return prompt_texts({"prompts": self.prompts})
+        return texts_by_prompt(self.prompts)
 
     def item_text(self, key: str) -> str:
         """The field's own text, then its answers given per prompt one per line ("9a: Yes")."""

@@ -18,6 +18,7 @@ from docxform.framework import load_framework
 from docxform.merge import item_stats, merge_returns, rejudge
 from docxform.merged import MergedItem
 from tests.support.cli import run_main
+from tests.support.returns import records
 
 SA = load_framework("sa2003")
 SCALE = SA.rating_scale
@@ -160,9 +161,9 @@ def _return(n: int, rating: str) -> dict[str, Any]:
 
 def test_merge_records_the_rule_and_the_problem_names_it() -> None:
     returns = [_return(n, "working_towards") for n in range(9)] + [_return(9, "doing_well")]
-    merged = merge_returns(returns, SA)
+    merged = merge_returns(records(returns), SA)
     assert merged.consensus is not None and merged.consensus.rule == "iqr" and not merged.items["1.1"].disputed
-    strict = merge_returns(returns, SA, consensus=Rule("strict"))
+    strict = merge_returns(records(returns), SA, consensus=Rule("strict"))
     problem = [p for p in strict.problems if p["code"] == "rating-disputed"]
     assert [p["item"] for p in problem] == ["1.1"]
     assert problem[0]["message"] == ("ratings disagree under the strict rule (levels two or more apart): "

@@ -27,6 +27,7 @@ from docxform.oxml.package import write_package
 from docxform.parse import parse_form
 from tests.support.lo import convert
 from tests.support.ooxml import check_ooxml
+from tests.support.returns import records
 
 SA = load_framework("sa2003")
 KEYS = SA.rating_scale.keys if SA.rating_scale else ()
@@ -67,7 +68,7 @@ def build_returns() -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("consolidate")
-    merged = merge_returns(build_returns(), SA)
+    merged = merge_returns(records(build_returns()), SA)
     target = root / "agreed.docx"
     consolidate(merged, SA, target, partnership="Anytown CDRP")
     return {"root": root, "merged": merged, "path": target, "parsed": parse_form(target).to_dict()}
@@ -143,7 +144,7 @@ def test_rendered_length_and_print(made: dict[str, Any]) -> None:
     root = made["root"]
     blank = generate_form(SA, root / "blank.docx").path
     strict = root / "strict.docx"
-    consolidate(merge_returns(build_returns(), SA, consensus=Rule("strict")), SA, strict)
+    consolidate(merge_returns(records(build_returns()), SA, consensus=Rule("strict")), SA, strict)
     pdfs = convert([made["path"], blank, collated_only(made["merged"], root / "collated.docx"), strict], "pdf",
                    root / "pdf")
     pages = [_pages(p) for p in pdfs]

@@ -14,6 +14,7 @@ from docxform.consensus import Rule
 from docxform.framework import load_framework
 from docxform.merge import item_stats, merge_returns, pseudonym
 from docxform.merged import MergedDataset, MergedItem
+from tests.support.returns import records
 
 SA = load_framework("sa2003")
 SCALE = SA.rating_scale
@@ -46,7 +47,7 @@ def schema() -> dict[str, Any]:
 
 def merge_json(returns: list[dict[str, Any]], **options: Any) -> dict[str, Any]:
     """The merged dataset of sa2003 returns as merged.json holds it (what the schema and these tests describe)."""
-    return merge_returns(returns, SA, **options).to_dict()
+    return merge_returns(records(returns), SA, **options).to_dict()
 
 
 def stats(letters: str) -> MergedItem:
@@ -137,7 +138,7 @@ def test_merge_returns_a_typed_dataset_that_its_json_reads_back_as() -> None:
                make_return("Alice Adams", {"1.1": "working_towards"}, form_id="f1", comments="on reflection",
                            path="in/alice-v2.docx")]
     for anonymise in (False, True):
-        merged = merge_returns(returns, SA, anonymise=anonymise)
+        merged = merge_returns(records(returns), SA, anonymise=anonymise)
         assert isinstance(merged, MergedDataset)
         rid = merged.respondents[0].id
         assert merged.items["1.1"].responses[rid].rating == "working_towards"
@@ -146,6 +147,18 @@ def test_merge_returns_a_typed_dataset_that_its_json_reads_back_as() -> None:
         assert (merged.duplicates[0].kept.path, merged.respondents[0].name) == (
             (None, None) if anonymise else ("in/alice-v2.docx", "Alice Adams"))
         assert MergedDataset.from_dict(json.loads(json.dumps(merged.to_dict()))) == merged
+
+
+def test_the_agency_a_form_was_issued_to_is_kept_when_anonymised_and_prompt_answers_are_merged() -> None:
+    issued = make_return("Amy", form_id="f1", comments="see 1a")
+    issued["organisation"] = "Essex Police"
+    issued["items"]["1.1"]["prompts"] = {"1a": {"comments": " yes ", "score": 0.9}, "1b": {"goals": "", "x": 3}}
+    for anonymise in (False, True):
+        merged = merge_returns(records([issued, make_return("Ben")]), SA, anonymise=anonymise)
+        assert [r.organisation for r in merged.respondents] == ["Essex Police", None]
+        response = merged.items["1.1"].responses[merged.respondents[0].id]
+        assert response.prompts == {"1a": {"comments": "yes"}}
+        assert response.item_text("comments") == "see 1a\n1a: yes"
 
 
 def test_name_falls_back_to_completed_by_then_the_file_stem() -> None:

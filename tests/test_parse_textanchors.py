@@ -18,6 +18,7 @@ from docxform.framework import load_framework
 from docxform.mapping import load_mapping, mapping_from_data
 from docxform.parse.textanchors import Unit, pair_answers, split_repeated
 from docxform.parse.textmatch import THRESHOLD, PromptIndex, content_words
+from tests.support.returns import records
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "seed003" / "hallmarks-action-plan.docx"
@@ -267,7 +268,7 @@ def test_validate_merge_summarise_consolidate_carry_prompt_answers(seed003: dict
     second["source"]["path"] = "other.docx"
     second["fields"] = {"partnership": "Other CDRP"}
     second["items"]["9"]["prompts"]["9a"]["developments"] = "=HYPERLINK(\"http://x\")"
-    merged = merge_returns([seed003, second], framework)
+    merged = merge_returns(records([seed003, second]), framework)
     written = merged.to_dict()
     schema = json.loads((ROOT / "docxform" / "schemas" / "merged.schema.json").read_text("utf-8"))
     jsonschema.validate(written, schema)

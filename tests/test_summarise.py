@@ -31,6 +31,7 @@ from docxform.safety import MAX_CELL_TEXT, clean_text, looks_like_formula
 from docxform.summarise import render_html, write_summary
 from tests.support import browser
 from tests.support.ooxml import check_ooxml
+from tests.support.returns import records
 
 SA = load_framework("sa2003")
 PLAN_COLUMNS = SA.plan.columns if SA.plan else ()
@@ -119,7 +120,7 @@ def build_returns() -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def merged() -> MergedDataset:
     # EXPECTED was worked out under the strict rule, which gives the most disputes to show.
-    return merge_returns(build_returns(), SA, consensus=Rule("strict"))
+    return merge_returns(records(build_returns()), SA, consensus=Rule("strict"))
 
 
 @pytest.fixture(scope="module")
@@ -331,7 +332,7 @@ def test_draft_plan_ties_extend_the_priorities(tmp_path: Path) -> None:
         for item_id in ("1.1", "1.2", "1.3", "1.5", "2.2", "2.3", "3.2"):
             ret["items"][item_id] = {"rating": "gap_identified", "goals": "g", "evidence": "", "comments": ""}
     path = tmp_path / "ties.xlsx"
-    write_summary(merge_returns(returns, SA), SA, path)
+    write_summary(merge_returns(records(returns), SA), SA, path)
     body = [r for r in rows(load_workbook(path), "Draft plan")[1:] if r[0] is not None]
     assert [r[7] for r in body[:7]] == ["priority"] * 6 + [None]
     assert [r[1] for r in body[:7]] == ["1.1", "1.2", "1.3", "1.5", "2.2", "2.3", "2.4"]
@@ -366,7 +367,7 @@ def test_anonymised_summary_names_nobody(tmp_path: Path, problems: list[Any]) ->
         for answer in ret["items"].values():
             answer["goals"] = "a goal" if answer["goals"] else ""
     path = tmp_path / "anon.xlsx"
-    write_summary(merge_returns(returns, SA, anonymise=True), SA, path, problems=problems)
+    write_summary(merge_returns(records(returns), SA, anonymise=True), SA, path, problems=problems)
     with zipfile.ZipFile(path) as z:
         text = " ".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
     for name in NAMES:
@@ -409,7 +410,7 @@ def test_other_frameworks(tmp_path: Path) -> None:
            "source": {"path": "h.docx", "sha256": "0"}, "respondent": "H",
            "fields": {"partnership": "X"}, "items": {"1": {"position": "=1+1", "owner": "Chair"}}, "problems": []}
     path = tmp_path / "h.xlsx"
-    merged = merge_returns([ret], hallmarks)
+    merged = merge_returns(records([ret]), hallmarks)
     write_summary(merged, hallmarks, path)
     assert ("H", "1", None, "Partnership position (and date)", "=1+1") in rows(load_workbook(path), "Comments")
     assert "<table id=\"standards\"" in render_html(merged, hallmarks, [])
@@ -464,7 +465,7 @@ def test_html_escapes_everything(html: str) -> None:
     returns = build_returns()
     returns[0]["respondent"] = "<img src=x onerror=alert(1)>"
     returns[0]["items"]["1.4"]["goals"] = FORMULA + " <a href='http://example.com'>x</a>"
-    page = render_html(merge_returns(returns, SA), SA, [])
+    page = render_html(merge_returns(records(returns), SA), SA, [])
     assert "<img" not in page and "<a " not in page and "<a href" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "=HYPERLINK(&#34;http://example.com&#34;,&#34;x&#34;) &lt;a href=&#39;http://example.com&#39;&gt;" in page

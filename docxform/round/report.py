@@ -58,11 +58,12 @@ def write_current_merged(folder: str | Path) -> Path:
 def _merged(store: Store, framework: Framework) -> tuple[MergedDataset, list[Problem]]:
     """Merge the current returns; respondents carry their organisation and role from the round."""
     from docxform.merge import merge_returns
+    from docxform.response import Response
     from docxform.validate import validate_return
 
     current = current_versions(store)
     returns = [v.parsed for v in current]
-    merged = merge_returns(returns, framework)
+    merged = merge_returns([Response.from_dict(data) for data in returns], framework)
     _add_organisations(merged, current, {p.id: p for p in store.people()})
     problems = [p for data in returns
                 for p in validate_return(data, framework, expected=framework, stage="survey")]
