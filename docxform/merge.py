@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from docxform import __version__
 from docxform.consensus import REASON_APART, REASON_NO_MAJORITY, Rule, judge, lower_median
 from docxform.framework.model import Framework, RatingScale
-from docxform.identity import name_key, name_mismatch, personalised_form_id
+from docxform.identity import fold, name_key, name_mismatch, personalised_form_id
 from docxform.merged import (
     Duplicate,
     FrameworkRef,
@@ -57,10 +57,6 @@ class _Return:
     person_form: str | None = None  # the form id when it names a person (docxform.identity)
 
 
-def _fold(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 def pseudonym(label: str, framework_id: str, *, salt: str = "", digits: int = 6, prefix: str = "Respondent") -> str:
     """A stable pseudonym: the same label and framework always give the same one.
 
@@ -69,7 +65,7 @@ def pseudonym(label: str, framework_id: str, *, salt: str = "", digits: int = 6,
     names can recompute it, unless a ``salt`` known only to the coordinator
     is given.
     """
-    digest = hashlib.sha256(f"{salt}\0{_fold(label)}\0{framework_id}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{salt}\0{fold(label)}\0{framework_id}".encode()).hexdigest()
     return f"{prefix} {digest[:digits]}"
 
 
@@ -340,7 +336,7 @@ def _is_region(kept: list[_Return]) -> bool:
     """True when there are two or more returns and each names a different partnership."""
     if len(kept) < 2:
         return False
-    names = [_fold(text_value(r.data.fields.get("partnership"))) for r in kept]
+    names = [fold(text_value(r.data.fields.get("partnership"))) for r in kept]
     return all(names) and len(set(names)) == len(names)
 
 
@@ -355,12 +351,12 @@ def _respondent_ids(kept: list[_Return], framework: Framework, *, anonymise: boo
         ids: list[str] = []
         seen: dict[str, int] = {}
         for ret in kept:
-            key = _fold(ret.label)
+            key = fold(ret.label)
             seen[key] = seen.get(key, 0) + 1
             ids.append(ret.label if seen[key] == 1 else f"{ret.label} ({seen[key]})")
         return ids
     prefix = "Partnership" if by_partnership else "Respondent"
-    labels = [_fold(ret.label) for ret in kept]
+    labels = [fold(ret.label) for ret in kept]
     digits = [6] * len(labels)
     while True:
         ids = [pseudonym(label, framework.id, salt=salt, digits=d, prefix=prefix)

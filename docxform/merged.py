@@ -1,4 +1,4 @@
-"""The merged dataset as a typed record: what ``merge`` writes and summarise, consolidate, compare and plan read.
+"""The merged dataset as a typed record: what ``merge`` builds and summarise, consolidate, compare and plan read.
 
 schemas/merged.schema.json documents the JSON; :meth:`MergedDataset.to_dict`
 writes exactly it and :meth:`MergedDataset.from_dict` reads it back, so the
