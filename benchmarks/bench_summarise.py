@@ -32,7 +32,9 @@ from xml.sax.saxutils import escape
 from docxform.framework import load_framework
 from docxform.framework.model import Framework
 from docxform.merge import merge_returns
+from docxform.merged import MergedDataset
 from docxform.problems import Problem
+from docxform.response import Response
 from docxform.summarise import write_summary
 from docxform.summarise.analysis import draft_plan, field_label, level_name
 from docxform.validate import validate_return
@@ -76,10 +78,10 @@ def make_returns(n: int, fw: Framework, seed: int = 7) -> list[dict[str, Any]]:
     return out
 
 
-def floor(merged: dict[str, Any], fw: Framework, problems: list[Problem], target: Path) -> None:
+def floor(merged: MergedDataset, fw: Framework, problems: list[Problem], target: Path) -> None:
     """The same cells as the summary, as raw sheet XML in a minimal package: the lower bound."""
-    items = merged["items"]
-    respondents = [r["id"] for r in merged["respondents"]]
+    items = merged.items
+    respondents = [r.id for r in merged.respondents]
     keys = fw.rating_scale.keys if fw.rating_scale else ()
     sheets: list[tuple[str, Any]] = []
 
@@ -88,35 +90,35 @@ def floor(merged: dict[str, Any], fw: Framework, problems: list[Problem], target
                "Median", "Spread", "Disputed", "Reason"]
         for item in fw.items:
             e = items[item.id]
-            yield [item.theme_id, item.id, item.text, *[e["counts"][k] for k in keys], e["rated"], e["unrated"],
-                   level_name(fw, e["mode"]), level_name(fw, e["median"]), e["spread"],
-                   "Yes" if e["disputed"] else "No", e["dispute_reason"] or ""]
+            yield [item.theme_id, item.id, item.text, *[e.counts[k] for k in keys], e.rated, e.unrated,
+                   level_name(fw, e.mode), level_name(fw, e.median), e.spread,
+                   "Yes" if e.disputed else "No", e.dispute_reason or ""]
 
     def matrix() -> Any:
         yield ["Respondent", *fw.item_ids]
         for rid in respondents:
-            yield [rid, *[level_name(fw, items[i]["responses"][rid]["rating"]) for i in fw.item_ids]]
+            yield [rid, *[level_name(fw, items[i].responses[rid].rating) for i in fw.item_ids]]
 
     def comments() -> Any:
         yield ["Respondent", "Standard", "Rating", "Field", "Text"]
         fields = [(f.key, field_label(f)) for f in fw.text_fields]
         for item_id in fw.item_ids:
-            for rid, resp in items[item_id]["responses"].items():
+            for rid, resp in items[item_id].responses.items():
                 for key, label in fields:
-                    if resp[key]:
-                        yield [rid, item_id, level_name(fw, resp["rating"]), label, resp[key]]
+                    if resp.text(key):
+                        yield [rid, item_id, level_name(fw, resp.rating), label, resp.text(key)]
 
     def disputed() -> Any:
         yield ["Standard", "Text", "Reason", "Ratings"]
         for item in fw.items:
             e = items[item.id]
-            if e["disputed"]:
-                who = "\n".join(f"{level_name(fw, r['rating'])}: {rid}" for rid, r in e["responses"].items())
-                yield [item.id, item.text, e["dispute_reason"], who]
+            if e.disputed:
+                who = "\n".join(f"{level_name(fw, r.rating)}: {rid}" for rid, r in e.responses.items())
+                yield [item.id, item.text, e.dispute_reason, who]
 
     def problem_rows() -> Any:
         yield ["File", "Item", "Field", "Code", "Severity", "Message"]
-        for p in [*merged["problems"], *[q.to_dict() for q in problems]]:
+        for p in [*merged.problems, *[q.to_dict() for q in problems]]:
             yield [p["location"].get("file") or "", p["item"] or "", p["field"] or "", p["code"], p["severity"],
                    p["message"]]
 
@@ -174,9 +176,9 @@ def run_case(n: int, mode: str) -> dict[str, float]:
     fw = load_framework("sa2003")
     returns = make_returns(n, fw)
     problems = [p for r in returns for p in validate_return(r, fw)]
-    merged = merge_returns(returns, fw)
+    merged = merge_returns([Response.from_dict(r) for r in returns], fw)
     del returns
-    result: dict[str, float] = {"problems": len(problems) + len(merged["problems"])}
+    result: dict[str, float] = {"problems": len(problems) + len(merged.problems)}
     with tempfile.TemporaryDirectory() as work:
         ours_path, floor_path = Path(work, "summary.xlsx"), Path(work, "floor.xlsx")
         if mode == "time":

@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # imported by the commands that use them: a parse run never l
     from docxform.compare import Comparison
     from docxform.feedback import FeedbackOutcome
     from docxform.generate.output import GeneratedForm
+    from docxform.merged import MergedDataset
 
 __all__ = [
     "DefinitionCheck",
@@ -264,7 +265,7 @@ def generate_plan(framework: str, output: str | Path, *, source: str | Path | No
 class MergeResult:
     """What ``docxform merge`` wrote (the dataset, with its counts) and the inputs that could not be read."""
 
-    dataset: JsonObject
+    dataset: MergedDataset  # its to_dict() is what was written
     errors: list[FileError]
     respondents: int
     items: int
@@ -278,17 +279,18 @@ def merge(paths: list[str | Path], output: str | Path, *, framework: str | None 
     ``consensus`` and ``threshold`` choose the rule for disputed ratings (see docs/consensus.md).
     """
     from docxform.consensus import make_rule
+    from docxform.identity import in_later_order
     from docxform.merge import merge_returns
+    from docxform.response import Response
 
     rule = make_rule(consensus, threshold)
     returns, errors = load_inputs(list(expand_paths([str(p) for p in paths])), framework=framework, kinds=("form",))
     require_some(returns, errors)
-    from docxform.identity import in_later_order
-
-    merged = merge_returns(in_later_order(returns), batch_framework(returns, errors, framework), anonymise=anonymise,
+    fw = batch_framework(returns, errors, framework)
+    merged = merge_returns([Response.from_dict(d) for d in in_later_order(returns)], fw, anonymise=anonymise,
                            consensus=rule)
-    write_file(Path(output), to_json(merged))
-    return MergeResult(merged, errors, len(merged["respondents"]), len(merged["items"]))
+    write_file(Path(output), to_json(merged.to_dict()))
+    return MergeResult(merged, errors, len(merged.respondents), len(merged.items))
 
 
 def consolidate(merged: str | Path, output: str | Path, *, partnership: str | None = None,
@@ -308,10 +310,10 @@ def consolidate(merged: str | Path, output: str | Path, *, partnership: str | No
     if data.get("kind") != "merged":
         raise DocxformError(merged, "not a merged dataset (make one with docxform merge)")
     fw = framework_of([data])
-    check_against(MergedDataset.from_dict(data, merged), fw, merged)  # a wrong value: one line naming the file
-    if rule is not None:
-        data = rejudge(data, fw, rule)
     dataset = MergedDataset.from_dict(data, merged)
+    check_against(dataset, fw, merged)  # a wrong value: one line naming the file
+    if rule is not None:
+        dataset = rejudge(dataset, fw, rule)
     names = {r.partnership for r in dataset.respondents if r.partnership}
     name = partnership if partnership is not None else (names.pop() if len(names) == 1 else "")
     return write(dataset, fw, Path(output), partnership=name)

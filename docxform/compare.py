@@ -14,7 +14,7 @@ dropped silently.
 
 Per standard:
 
-- ``agreed``: each dataset's agreed level (:func:`agreed_level`).
+- ``agreed``: each dataset's agreed level (:attr:`docxform.merged.MergedItem.agreed_level`).
 - ``movement``: the last dataset's agreed level against the one before it:
   up, same, down, or None when either has none. Levels are compared by
   their place on each framework's own scale.
@@ -142,15 +142,6 @@ def load_dataset(path: Path) -> Dataset:
     return Dataset(source=path, merged=dataset, framework=framework)
 
 
-def agreed_level(entry: MergedItem) -> str | None:
-    """A standard's agreed level: the consensus rule's when the dataset has one, else the mode when not disputed.
-
-    Datasets merged since the consensus rules (docs/consensus.md) carry ``consensus.agreed_level``, the
-    level the consolidated form fills; older ones only ``mode`` and ``disputed``.
-    """
-    return entry.agreed_level
-
-
 @cache
 def _crosswalks() -> dict[tuple[str, str], dict[str, str | None]]:
     """Every shipped crosswalk, both ways round (a one-to-one map reverses)."""
@@ -268,7 +259,7 @@ def _trend(item_id: str, text: str, datasets: list[Dataset], maps: list[dict[str
     for dataset, mapping in zip(datasets, maps, strict=True):
         own = mapping.get(item_id)
         entries.append(dataset.merged.items.get(own) if own else None)
-    agreed = [agreed_level(e) if e else None for e in entries]
+    agreed = [e.agreed_level if e else None for e in entries]
     counts = [dict(e.counts) if e else None for e in entries]
     trend = ItemTrend(item_id=item_id, text=text, agreed=agreed, counts=counts, movement=None, distribution=None,
                       delta=None)

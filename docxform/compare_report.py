@@ -17,6 +17,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
 
 from docxform.compare import Comparison, Dataset, ItemTrend
+from docxform.consensus import lower_median
 from docxform.summarise.analysis import level_colours, level_name
 from docxform.summarise.html import template
 from docxform.summarise.printing import widen
@@ -66,7 +67,7 @@ def median_score(dataset: Dataset, counts: dict[str, int] | None) -> int | None:
     if scale is None or not counts:
         return None
     ranks = [i + 1 for i, key in enumerate(scale.keys) for _ in range(int(counts.get(key, 0) or 0))]
-    return ranks[(len(ranks) - 1) // 2] if ranks else None
+    return lower_median(ranks) if ranks else None
 
 
 def _scores_sheet(book: Book, c: Comparison) -> None:

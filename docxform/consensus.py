@@ -130,6 +130,15 @@ def tastle_wierman(counts: Sequence[int]) -> float:
     return 1 + total
 
 
+def lower_median(positions: Sequence[int]) -> int:
+    """The lower median of sorted, non-empty positions: with an even number the lower middle one.
+
+    The one place the rule lives: the merge's median, every rule's agreed
+    level and compare's median score all read ratings this cautious way.
+    """
+    return positions[(len(positions) - 1) // 2]
+
+
 def judge(positions: Sequence[int], counts: Sequence[int], keys: Sequence[str], rule: Rule) -> dict[str, Any]:
     """One standard's consensus under ``rule``: the measure, its value, and the agreed level or why not.
 
@@ -142,7 +151,7 @@ def judge(positions: Sequence[int], counts: Sequence[int], keys: Sequence[str], 
                            "threshold": rule.limit, "agreed_level": None, "reason": None}
     if not positions:
         return out
-    median = keys[positions[(len(positions) - 1) // 2] - 1]
+    median = keys[lower_median(positions) - 1]
     reasons = _JUDGES[rule.name](positions, counts, rule, out)
     if reasons:
         out["reason"] = "; ".join(reasons)
@@ -154,7 +163,7 @@ def judge(positions: Sequence[int], counts: Sequence[int], keys: Sequence[str], 
 def _judge_iqr(positions: Sequence[int], counts: Sequence[int], rule: Rule, out: dict[str, Any]) -> list[str]:
     q1, q3 = quartiles(positions)
     iqr = round(q3 - q1, 4)
-    median = positions[(len(positions) - 1) // 2]
+    median = lower_median(positions)
     share = sum(1 for p in positions if abs(p - median) <= 1) / len(positions)
     out["value"], out["within_one"] = iqr, round(share, 4)
     limit = rule.limit or 0.0

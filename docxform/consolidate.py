@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from docxform.framework.model import Framework, RatingScale
 from docxform.generate.form import FormOptions
@@ -27,12 +26,6 @@ from docxform.generate.output import GeneratedForm, generate_form
 from docxform.merged import MergedDataset, MergedItem, Response
 
 DISPUTED_NOTE = "DISPUTED under the {rule} rule, no rating agreed. Given: {ratings}."
-
-
-def agreed_level(entry: MergedItem) -> str | None:
-    """The agreed level of a merged item: the consensus rule's, or the mode of an undisputed item
-    in a dataset merged before consensus rules were kept."""
-    return entry.agreed_level
 
 
 def respondent_names(merged: MergedDataset) -> dict[str, str]:
@@ -93,14 +86,13 @@ def dispute_note(entry: MergedItem, scale: RatingScale) -> str:
     return DISPUTED_NOTE.format(rule=rule, ratings=given or "none")
 
 
-def agreed_answers(merged: MergedDataset | dict[str, Any], framework: Framework) -> dict[str, dict[str, str | None]]:
+def agreed_answers(merged: MergedDataset, framework: Framework) -> dict[str, dict[str, str | None]]:
     """Item id -> answers: the agreed level (None when disputed), and the collated texts."""
-    dataset = MergedDataset.of(merged)
     scale = framework.rating_scale
-    names = respondent_names(dataset)
+    names = respondent_names(merged)
     answers: dict[str, dict[str, str | None]] = {}
     for item in framework.items:
-        entry = dataset.item(item.id)
+        entry = merged.item(item.id)
         answer: dict[str, str | None] = {}
         for n, f in enumerate(framework.text_fields):
             answer[f.key] = collate_text(entry.responses, f.key, names, scale if n == 0 else None)
@@ -110,20 +102,18 @@ def agreed_answers(merged: MergedDataset | dict[str, Any], framework: Framework)
     return answers
 
 
-def disputes(merged: MergedDataset | dict[str, Any], framework: Framework) -> dict[str, str]:
+def disputes(merged: MergedDataset, framework: Framework) -> dict[str, str]:
     """Item id -> printed note, for every disputed standard."""
-    dataset = MergedDataset.of(merged)
     scale = framework.rating_scale
     if scale is None:
         return {}
-    return {item.id: dispute_note(dataset.items[item.id], scale) for item in framework.items
-            if item.id in dataset.items and dataset.items[item.id].disputed}
+    return {item.id: dispute_note(merged.items[item.id], scale) for item in framework.items
+            if item.id in merged.items and merged.items[item.id].disputed}
 
 
-def consolidate(merged: MergedDataset | dict[str, Any], framework: Framework, target: Path, *,
+def consolidate(merged: MergedDataset, framework: Framework, target: Path, *,
                 partnership: str = "", layout: str | None = None) -> GeneratedForm:
     """Write the consolidated form to ``target``."""
-    dataset = MergedDataset.of(merged)
-    options = FormOptions(layout=layout, answers=agreed_answers(dataset, framework), for_print=True,
-                          disputes=disputes(dataset, framework))
+    options = FormOptions(layout=layout, answers=agreed_answers(merged, framework), for_print=True,
+                          disputes=disputes(merged, framework))
     return generate_form(framework, target, options, partnership=partnership)

@@ -21,9 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docxform.oxml.coreprops import last_saved
+from docxform.returns import header_of
+
+if TYPE_CHECKING:
+    from docxform.merged import MergedDataset
+    from docxform.response import Response
 
 #: How an identity was established (stable strings: stored by the round, shown in reports).
 BY_FORM = "form_id"
@@ -49,33 +54,31 @@ def _text(value: Any) -> str:
     return " ".join(value.split()) if isinstance(value, str) else ""
 
 
-def issued_to(data: dict[str, Any]) -> str | None:
+def issued_to(data: dict[str, Any] | Response) -> str | None:
     """The person a personalised form was issued to (its ``respondent``), else None."""
-    return _text(data.get("respondent")) or None
+    return _text(header_of(data)[0]) or None
 
 
-def typed_name(data: dict[str, Any]) -> str | None:
+def typed_name(data: dict[str, Any] | Response) -> str | None:
     """The name typed on the form ("Form completed by"), else None."""
-    fields = data.get("fields")
-    return _text(fields.get("completed_by")) or None if isinstance(fields, dict) else None
+    return _text(header_of(data)[2].get("completed_by")) or None
 
 
-def partnership_of(data: dict[str, Any]) -> str:
-    fields = data.get("fields")
-    return _text(fields.get("partnership")) if isinstance(fields, dict) else ""
+def partnership_of(data: dict[str, Any] | Response) -> str:
+    return _text(header_of(data)[2].get("partnership"))
 
 
-def personalised_form_id(data: dict[str, Any]) -> str | None:
+def personalised_form_id(data: dict[str, Any] | Response) -> str | None:
     """The form id when it identifies a person (a personalised form), else None.
 
     A generic form's id is the blank's: every copy has it, so it must never
     make two returns one respondent's.
     """
-    form_id = data.get("form_id")
+    form_id = header_of(data)[1]
     return form_id if isinstance(form_id, str) and form_id and issued_to(data) else None
 
 
-def identify(data: dict[str, Any], sender: str | None = None) -> Identity:
+def identify(data: dict[str, Any] | Response, sender: str | None = None) -> Identity:
     """The identity of one parsed return, by the rules above (most trusted first)."""
     form_id = personalised_form_id(data)
     if form_id:
@@ -88,19 +91,18 @@ def identify(data: dict[str, Any], sender: str | None = None) -> Identity:
     return Identity(None, None, None)
 
 
-def typed_organisation(data: dict[str, Any]) -> str:
+def typed_organisation(data: dict[str, Any] | Response) -> str:
     """The organisation typed on a generic form ("Organisation/role"); "" on a personalised one.
 
     On a personalised form it is prefilled from the respondents list, so it
     tells nobody apart there.
     """
-    fields = data.get("fields")
-    if issued_to(data) or not isinstance(fields, dict):
+    if issued_to(data):
         return ""
-    return _text(fields.get("completed_by_role"))
+    return _text(header_of(data)[2].get("completed_by_role"))
 
 
-def name_key(data: dict[str, Any], name: str) -> str:
+def name_key(data: dict[str, Any] | Response, name: str) -> str:
     """Partnership, name and typed organisation, ignoring case and spacing: equal for one person's returns.
 
     The partnership keeps two partnerships' officers who share a name apart;
@@ -110,7 +112,7 @@ def name_key(data: dict[str, Any], name: str) -> str:
     return f"{fold(partnership_of(data))}\0{fold(name)}\0{fold(typed_organisation(data))}"
 
 
-def name_mismatch(data: dict[str, Any]) -> str | None:
+def name_mismatch(data: dict[str, Any] | Response) -> str | None:
     """A message when the name typed on a personalised form is not the person it was issued to."""
     issued, typed = issued_to(data), typed_name(data)
     if issued and typed and fold(issued) != fold(typed):
@@ -197,17 +199,17 @@ def in_later_order(returns: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [returns[i] for i in order]
 
 
-def merge_summary(merged: dict[str, Any]) -> str:
+def merge_summary(merged: MergedDataset) -> str:
     """One line for the terminal: how many returns were merged, how many replaced, and why."""
-    duplicates = merged.get("duplicates") or []
-    left_out = sum(p.get("code") == "framework-mismatch" for p in merged.get("problems") or [])
-    given = len(merged.get("respondents") or []) + len(duplicates) + left_out
+    duplicates = merged.duplicates
+    left_out = sum(p.get("code") == "framework-mismatch" for p in merged.problems)
+    given = len(merged.respondents) + len(duplicates) + left_out
     reasons: dict[str, int] = {}
     for dup in duplicates:
-        reasons[dup.get("reason", "")] = reasons.get(dup.get("reason", ""), 0) + 1
+        reasons[dup.reason] = reasons.get(dup.reason, 0) + 1
     why = {BY_FORM: "same personalised form", BY_NAME: "same typed name and partnership",
            BY_SENDER: "same e-mail sender"}
-    line = f"{given} returns read, {len(merged.get('respondents') or [])} respondents merged"
+    line = f"{given} returns read, {len(merged.respondents)} respondents merged"
     if duplicates:
         parts = [f"{n} by {why.get(reason, reason)}" for reason, n in sorted(reasons.items())]
         line += f"; {len(duplicates)} replaced by a later version ({', '.join(parts)})"

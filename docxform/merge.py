@@ -7,25 +7,39 @@ the collating: per standard, the distribution of ratings, its mode and
 median, and whether the ratings are disputed, with every respondent's answers
 kept beside them for the discussion.
 
-Input is the parse JSON (one dict per return, see :mod:`docxform.response`);
-output is the dict documented by ``schemas/merged.schema.json``. Names in it
-are stable.
+Input is the parsed returns as typed records (:class:`docxform.response.Response`,
+read from the parse JSON with ``Response.from_dict`` where the returns are read);
+output is a :class:`docxform.merged.MergedDataset`, whose ``to_dict`` is the
+JSON documented by ``schemas/merged.schema.json`` (written by the callers that
+save merged.json). Names in it are stable.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from copy import deepcopy
 from dataclasses import dataclass
-from typing import Any
 
 from docxform import __version__
-from docxform.consensus import REASON_APART, REASON_NO_MAJORITY, Rule, judge
+from docxform.consensus import REASON_APART, REASON_NO_MAJORITY, Rule, judge, lower_median
 from docxform.framework.model import Framework, RatingScale
-from docxform.identity import name_key, name_mismatch, personalised_form_id
+from docxform.identity import fold, name_key, name_mismatch, personalised_form_id
+from docxform.merged import (
+    Duplicate,
+    FrameworkRef,
+    ItemConsensus,
+    MergedDataset,
+    MergedItem,
+    Respondent,
+    RuleRef,
+    Source,
+)
+from docxform.merged import Response as MergedResponse
 from docxform.problems import Problem, problem
 from docxform.prompts import prompt_answers
-from docxform.returns import respondent_label, respondent_name, source_of, text_value
+from docxform.response import ItemAnswer, Response
+from docxform.returns import respondent_label, respondent_name, text_value
 
 __all__ = ["REASON_APART", "REASON_NO_MAJORITY", "item_stats", "merge_returns", "rejudge"]
 
@@ -34,17 +48,13 @@ __all__ = ["REASON_APART", "REASON_NO_MAJORITY", "item_stats", "merge_returns", 
 class _Return:
     """One accepted return and who it is from."""
 
-    data: dict[str, Any]
+    data: Response
     name: str | None  # a real name (respondent or completed_by), used to spot duplicates
     label: str  # what to call the respondent: the name, else the file stem
     form_id: str | None
     path: str
     sha256: str
     person_form: str | None = None  # the form id when it names a person (docxform.identity)
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def pseudonym(label: str, framework_id: str, *, salt: str = "", digits: int = 6, prefix: str = "Respondent") -> str:
@@ -55,12 +65,12 @@ def pseudonym(label: str, framework_id: str, *, salt: str = "", digits: int = 6,
     names can recompute it, unless a ``salt`` known only to the coordinator
     is given.
     """
-    digest = hashlib.sha256(f"{salt}\0{_fold(label)}\0{framework_id}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{salt}\0{fold(label)}\0{framework_id}".encode()).hexdigest()
     return f"{prefix} {digest[:digits]}"
 
 
 def item_stats(ratings: Sequence[str | None], scale: RatingScale | None, rule: Rule | None = None
-               ) -> dict[str, Any]:
+               ) -> MergedItem:
     """Distribution, mode, median, spread, consensus and dispute for one standard's ratings.
 
     ``ratings`` holds one entry per respondent, None for "not rated". The
@@ -70,6 +80,7 @@ def item_stats(ratings: Sequence[str | None], scale: RatingScale | None, rule: R
     planning). Whether the ratings are disputed ("disputed ratings" in the
     guidance) is decided by the consensus ``rule`` (default: the iqr rule,
     see :mod:`docxform.consensus`), whose measure is kept as ``consensus``.
+    The item has no responses: the caller adds them.
     """
     keys = scale.keys if scale else ()
     counts = dict.fromkeys(keys, 0)
@@ -77,60 +88,66 @@ def item_stats(ratings: Sequence[str | None], scale: RatingScale | None, rule: R
         if rating is not None:
             counts[rating] += 1
     rated = sum(counts.values())
-    stats: dict[str, Any] = {
-        "counts": counts, "rated": rated, "unrated": len(ratings) - rated,
-        "mode": None, "median": None, "spread": 0, "disputed": False, "dispute_reason": None,
-    }
     positions = sorted(keys.index(r) + 1 for r in ratings if r is not None)
     verdict = judge(positions, list(counts.values()), keys, rule or Rule())
-    stats["dispute_reason"] = verdict.pop("reason")
-    stats["disputed"] = stats["dispute_reason"] is not None
-    stats["consensus"] = verdict
+    reason = verdict.pop("reason")
+    stats = MergedItem(counts=counts, rated=rated, unrated=len(ratings) - rated, disputed=reason is not None,
+                       dispute_reason=reason, consensus=ItemConsensus(**verdict))
     if rated == 0:
         return stats
     top = max(counts.values())
     modes = [k for k, n in counts.items() if n == top]
-    stats["mode"] = modes[0] if len(modes) == 1 else None
-    stats["median"] = keys[positions[(rated - 1) // 2] - 1]
-    stats["spread"] = positions[-1] - positions[0]
+    stats.mode = modes[0] if len(modes) == 1 else None
+    stats.median = keys[lower_median(positions) - 1]
+    stats.spread = positions[-1] - positions[0]
     return stats
 
 
-def rejudge(merged: dict[str, Any], framework: Framework, rule: Rule) -> dict[str, Any]:
+def rejudge(merged: MergedDataset, framework: Framework, rule: Rule) -> MergedDataset:
     """A merged dataset judged again under another consensus rule (the input is not changed).
 
     The ratings kept in each item's ``responses`` are all that is needed, so
     a coordinator can try a rule on last week's merged.json without the returns.
     """
-    out = dict(merged, consensus=rule.to_dict())
+    out = deepcopy(merged)
     items = {}
-    problems = [p for p in merged.get("problems", []) if p.get("code") != "rating-disputed"]
+    problems = [p for p in out.problems if p.get("code") != "rating-disputed"]
+    keys = framework.rating_scale.keys if framework.rating_scale else ()
     for item in framework.items:
-        entry = dict((merged.get("items") or {}).get(item.id) or {})
-        responses = entry.get("responses") or {}
-        keys = framework.rating_scale.keys if framework.rating_scale else ()
-        ratings = [r.get("rating") if r.get("rating") in keys else None for r in responses.values()]
-        entry.update(item_stats(ratings, framework.rating_scale, rule))
+        responses = out.item(item.id).responses
+        entry = item_stats([r.rating if r.rating in keys else None for r in responses.values()],
+                           framework.rating_scale, rule)
+        entry.responses = responses
         items[item.id] = entry
-        if entry["disputed"]:
+        if entry.disputed:
             problems.append(disputed_problem(item.id, entry, framework.rating_scale, rule).to_dict())
-    out["items"], out["problems"] = items, problems
+    out.consensus, out.items, out.problems = rule_ref(rule), items, problems
     return out
 
 
-def disputed_problem(item_id: str, entry: dict[str, Any], scale: RatingScale | None, rule: Rule) -> Problem:
+def rule_ref(rule: Rule) -> RuleRef:
+    """The rule as a merged dataset records it."""
+    return RuleRef(rule=rule.name, threshold=rule.limit, description=rule.describe())
+
+
+def disputed_problem(item_id: str, entry: MergedItem, scale: RatingScale | None, rule: Rule) -> Problem:
     """The rating-disputed problem of one standard, naming the rule that found the dispute."""
+    consensus = entry.consensus
     return problem(
         "rating-disputed",
-        f"ratings disagree under the {rule.name} rule ({entry['dispute_reason']}): "
-        f"{_describe_counts(entry['counts'], scale)}",
-        item=item_id, field="rating", extra={"rule": rule.name, "measure": entry["consensus"]["measure"],
-                                             "value": entry["consensus"]["value"]})
+        f"ratings disagree under the {rule.name} rule ({entry.dispute_reason}): "
+        f"{_describe_counts(entry.counts, scale)}",
+        item=item_id, field="rating", extra={"rule": rule.name, "measure": consensus.measure if consensus else None,
+                                             "value": consensus.value if consensus else None})
 
 
-def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonymise: bool = False,
-                  salt: str = "", validated: bool = False, consensus: Rule | None = None) -> dict[str, Any]:
-    """Merge parsed returns of ``framework`` into one dataset (see schemas/merged.schema.json).
+def merge_returns(returns: Sequence[Response], framework: Framework, *, anonymise: bool = False,
+                  salt: str = "", validated: bool = False, consensus: Rule | None = None) -> MergedDataset:
+    """Merge parsed returns of ``framework`` into one dataset (its JSON: schemas/merged.schema.json).
+
+    ``returns`` are the typed records (``Response.from_dict`` of each parse JSON,
+    done by the caller where the returns are read); the dataset is the typed
+    record too, and its ``to_dict()`` is what merged.json holds.
 
     Returns of another framework or version are left out and reported
     (framework-mismatch). Duplicates (same personalised form id, or same
@@ -163,31 +180,23 @@ def merge_returns(returns: list[dict[str, Any]], framework: Framework, *, anonym
     problems.extend(_identity_problems(kept, ids, anonymise))
     items, found = _merge_items(kept, ids, framework, anonymise, rule, validated)
     problems.extend(found)
-    return {
-        "kind": "merged",
-        "docxform_version": __version__,
-        "framework": {"id": framework.id, "version": framework.version, "title": framework.title},
-        "anonymised": anonymise,
-        "consensus": rule.to_dict(),
-        "respondent_label": "partnership" if by_partnership else "respondent",
-        "respondents": [_respondent_entry(ret, rid, anonymise, by_partnership)
-                        for ret, rid in zip(kept, ids, strict=True)],
-        "items": items,
-        "duplicates": duplicates,
-        "problems": [p.to_dict() for p in problems],
-    }
+    return MergedDataset(
+        framework=FrameworkRef(id=framework.id, version=framework.version, title=framework.title),
+        respondents=[_respondent(ret, rid, anonymise, by_partnership) for ret, rid in zip(kept, ids, strict=True)],
+        items=items, anonymised=anonymise, respondent_label="partnership" if by_partnership else "respondent",
+        duplicates=duplicates, problems=[p.to_dict() for p in problems], consensus=rule_ref(rule),
+        docxform_version=__version__,
+    )
 
 
-def _of_framework(returns: list[dict[str, Any]], framework: Framework, *, anonymise: bool,
-                  validated: bool) -> tuple[list[dict[str, Any]], list[Problem]]:
+def _of_framework(returns: Sequence[Response], framework: Framework, *, anonymise: bool,
+                  validated: bool) -> tuple[list[Response], list[Problem]]:
     """The returns of this framework and version; the others are left out, and reported unless validation did."""
     problems: list[Problem] = []
     accepted = []
     for data in returns:
-        path = str(source_of(data).get("path") or "")
-        fw = data.get("framework")
-        fw = fw if isinstance(fw, dict) else {}
-        got = (fw.get("id"), fw.get("version"))
+        path = data.source_path
+        got = (data.framework_id, data.framework_version)
         if got != (framework.id, framework.version):
             problems += [] if validated else [problem(
                 "framework-mismatch",
@@ -202,11 +211,11 @@ def _of_framework(returns: list[dict[str, Any]], framework: Framework, *, anonym
 def _label_by_partnership(kept: list[_Return]) -> None:
     """In a region's merge each return speaks for its partnership, so that is what it is called."""
     for ret in kept:
-        ret.label = text_value((ret.data.get("fields") or {}).get("partnership"))
+        ret.label = text_value(ret.data.fields.get("partnership"))
 
 
 def _duplicates(dropped: list[tuple[_Return, _Return, str]], kept: list[_Return], ids: list[str],
-                anonymise: bool) -> tuple[list[dict[str, Any]], list[Problem]]:
+                anonymise: bool) -> tuple[list[Duplicate], list[Problem]]:
     """The dataset's record of each return replaced by a later one, and its duplicate-return problem.
 
     The record names the respondent by the id of the return that was kept; an
@@ -217,8 +226,8 @@ def _duplicates(dropped: list[tuple[_Return, _Return, str]], kept: list[_Return]
     problems = []
     for old, new, reason in dropped:
         rid = index[id(new)]
-        duplicates.append({"respondent": rid, "reason": reason,
-                           "kept": _source_dict(new, anonymise), "dropped": _source_dict(old, anonymise)})
+        duplicates.append(Duplicate(respondent=rid, reason=reason, kept=_source(new, anonymise),
+                                    dropped=_source(old, anonymise)))
         what = f"form id {old.form_id}" if reason == "form_id" and not anonymise else (
             "form id" if reason == "form_id" else "respondent")
         problems.append(problem(
@@ -230,7 +239,7 @@ def _duplicates(dropped: list[tuple[_Return, _Return, str]], kept: list[_Return]
 
 
 def _merge_items(kept: list[_Return], ids: list[str], framework: Framework, anonymise: bool, rule: Rule,
-                 validated: bool) -> tuple[dict[str, Any], list[Problem]]:
+                 validated: bool) -> tuple[dict[str, MergedItem], list[Problem]]:
     """Every standard merged in the framework's order; rating-unclear left to validation when it ran."""
     items = {}
     problems: list[Problem] = []
@@ -253,13 +262,11 @@ def _identity_problems(kept: list[_Return], ids: list[str], anonymise: bool) -> 
     return out
 
 
-def _make_return(data: dict[str, Any]) -> _Return:
-    source = source_of(data)
-    form_id = data.get("form_id")
+def _make_return(data: Response) -> _Return:
+    form_id = data.form_id
     return _Return(data=data, name=respondent_name(data), label=respondent_label(data),
                    form_id=form_id if isinstance(form_id, str) and form_id else None,
-                   path=str(source.get("path") or ""), sha256=str(source.get("sha256") or ""),
-                   person_form=personalised_form_id(data))
+                   path=data.source_path, sha256=data.source_sha256, person_form=personalised_form_id(data))
 
 
 def _dedupe(returns: list[_Return]) -> tuple[list[_Return], list[tuple[_Return, _Return, str]]]:
@@ -329,7 +336,7 @@ def _is_region(kept: list[_Return]) -> bool:
     """True when there are two or more returns and each names a different partnership."""
     if len(kept) < 2:
         return False
-    names = [_fold(text_value((r.data.get("fields") or {}).get("partnership"))) for r in kept]
+    names = [fold(text_value(r.data.fields.get("partnership"))) for r in kept]
     return all(names) and len(set(names)) == len(names)
 
 
@@ -344,12 +351,12 @@ def _respondent_ids(kept: list[_Return], framework: Framework, *, anonymise: boo
         ids: list[str] = []
         seen: dict[str, int] = {}
         for ret in kept:
-            key = _fold(ret.label)
+            key = fold(ret.label)
             seen[key] = seen.get(key, 0) + 1
             ids.append(ret.label if seen[key] == 1 else f"{ret.label} ({seen[key]})")
         return ids
     prefix = "Partnership" if by_partnership else "Respondent"
-    labels = [_fold(ret.label) for ret in kept]
+    labels = [fold(ret.label) for ret in kept]
     digits = [6] * len(labels)
     while True:
         ids = [pseudonym(label, framework.id, salt=salt, digits=d, prefix=prefix)
@@ -375,56 +382,45 @@ def _number_repeats(ids: list[str]) -> list[str]:
     return out
 
 
-def _source_dict(ret: _Return, anonymise: bool) -> dict[str, str]:
+def _source(ret: _Return, anonymise: bool) -> Source:
     """Where a return came from; the path is withheld when anonymised (file names name people)."""
-    return {"sha256": ret.sha256} if anonymise else {"path": ret.path, "sha256": ret.sha256}
+    return Source(sha256=ret.sha256, path=None if anonymise else ret.path)
 
 
-def _respondent_entry(ret: _Return, rid: str, anonymise: bool, by_partnership: bool) -> dict[str, Any]:
-    entry: dict[str, Any] = {"id": rid}
-    partnership = text_value((ret.data.get("fields") or {}).get("partnership")) or None
-    if not anonymise:
-        entry["name"] = ret.label
-        entry["form_id"] = ret.form_id
-    entry["source"] = _source_dict(ret, anonymise)
-    if not (anonymise and by_partnership):
-        entry["partnership"] = partnership
-    organisation = text_value(ret.data.get("organisation"))
-    if organisation:
-        entry["organisation"] = organisation  # an agency, not a person: kept when anonymised
-    return entry
+def _respondent(ret: _Return, rid: str, anonymise: bool, by_partnership: bool) -> Respondent:
+    """Who a kept return is from; name and form id withheld when anonymised, a region's partnership too."""
+    partnership = text_value(ret.data.fields.get("partnership")) or None
+    return Respondent(id=rid, source=_source(ret, anonymise), name=None if anonymise else ret.label,
+                      form_id=None if anonymise else ret.form_id,
+                      partnership=None if anonymise and by_partnership else partnership,
+                      # an agency, not a person: kept when anonymised
+                      organisation=text_value(ret.data.organisation) or None)
 
 
 def _merge_item(item_id: str, kept: list[_Return], ids: list[str], framework: Framework,
-                anonymise: bool, rule: Rule) -> tuple[dict[str, Any], list[Problem]]:
+                anonymise: bool, rule: Rule) -> tuple[MergedItem, list[Problem]]:
     """One standard: every respondent's answers, and the statistics of their ratings."""
     scale = framework.rating_scale
     text_keys = [f.key for f in framework.text_fields]
     problems: list[Problem] = []
     ratings: list[str | None] = []
-    responses: dict[str, dict[str, Any]] = {}
+    responses: dict[str, MergedResponse] = {}
     for ret, rid in zip(kept, ids, strict=True):
-        answer = (ret.data.get("items") or {}).get(item_id)
-        answer = answer if isinstance(answer, dict) else {}
-        rating = answer.get("rating") if scale else None
+        answer = ret.data.items.get(item_id) or ItemAnswer()
+        rating = answer.rating if scale else None
         if rating is not None and (scale is None or not isinstance(rating, str) or rating not in scale.keys):
             problems.append(problem(
                 "rating-unclear", f"{rid}: rating {rating!r} is not a level of the scale; counted as not rated",
                 item=item_id, field="rating", file=None if anonymise else ret.path or None))
             rating = None
         ratings.append(rating)
-        response: dict[str, Any] = {"rating": rating}
-        for key in text_keys:
-            response[key] = text_value(answer.get(key))
-        per_prompt = prompt_answers(answer, text_keys)
-        if per_prompt:  # answers given per prompt (forms read by text anchors)
-            response["prompts"] = per_prompt
-        if not anonymise:
-            response["source"] = ret.path
-        responses[rid] = response
+        # prompts: answers given per prompt (forms read by text anchors)
+        texts = {key: text_value(answer.texts.get(key)) for key in text_keys}
+        responses[rid] = MergedResponse(rating=rating, texts=texts, prompts=prompt_answers(answer.prompts, text_keys),
+                                        source=None if anonymise else ret.path)
     entry = item_stats(ratings, scale, rule)
-    entry["responses"] = responses
-    if entry["disputed"]:
+    entry.responses = responses
+    if entry.disputed:
         problems.append(disputed_problem(item_id, entry, scale, rule))
     return entry, problems
 

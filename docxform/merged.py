@@ -1,11 +1,13 @@
-"""The merged dataset as a typed record: what ``merge`` writes and summarise, consolidate, compare and plan read.
+"""The merged dataset as a typed record: what ``merge`` builds and summarise, consolidate, compare and plan read.
 
 schemas/merged.schema.json documents the JSON; :meth:`MergedDataset.to_dict`
 writes exactly it and :meth:`MergedDataset.from_dict` reads it back, so the
 stages after the merge read attributes (``item.counts``, ``response.texts``)
 instead of chains of ``.get(`` that hide a misspelt key as an empty answer.
-JSON stays at the edges: ``merge_returns`` still returns its dict, and each
-consumer converts at its entry with :meth:`MergedDataset.of`.
+JSON stays at the edges: :func:`docxform.merge.merge_returns` builds this
+record directly and every consumer takes it; ``to_dict`` is called only where
+the dataset is written (merged.json) or printed, and ``from_dict`` only where a
+merged.json given by the user is read (then checked by :func:`check_against`).
 
 Reading is lenient where the JSON of older versions differs (no ``consensus``,
 a missing count), and a value of the wrong type is a one-line error naming the
@@ -14,7 +16,7 @@ file: a hand-edited dataset must not reach a chart as nonsense.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -162,9 +164,9 @@ class Response:
 
     def prompt_texts(self) -> dict[str, dict[str, str]]:
         """Prompt id -> field -> non-empty text (forms read by text anchors), as the reports list them."""
-        from docxform.prompts import prompt_texts
+        from docxform.prompts import texts_by_prompt
 
-        return prompt_texts({"prompts": self.prompts})
+        return texts_by_prompt(self.prompts)
 
     def item_text(self, key: str) -> str:
         """The field's own text, then its answers given per prompt one per line ("9a: Yes")."""
@@ -252,10 +254,10 @@ class MergedItem:
             "counts": dict(self.counts), "rated": self.rated, "unrated": self.unrated, "mode": self.mode,
             "median": self.median, "spread": self.spread, "disputed": self.disputed,
             "dispute_reason": self.dispute_reason,
-            "responses": {k: v.to_dict() for k, v in self.responses.items()},
         }
-        if self.consensus is not None:
+        if self.consensus is not None:  # before the responses, where the merge has always written it
             out["consensus"] = self.consensus.to_dict()
+        out["responses"] = {k: v.to_dict() for k, v in self.responses.items()}
         return out
 
     @classmethod
@@ -364,11 +366,6 @@ class MergedDataset:
             "problems": [dict(p) for p in self.problems],
         }
         return out
-
-    @classmethod
-    def of(cls, data: MergedDataset | Mapping[str, Any], source: str | Path | None = None) -> MergedDataset:
-        """The record itself, or one read from its JSON form (what consumers call at their entry)."""
-        return data if isinstance(data, MergedDataset) else cls.from_dict(dict(data), source)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str | Path | None = None) -> MergedDataset:

@@ -26,6 +26,7 @@ from docxform.inputs import (
     to_json,
 )
 from docxform.problems import Problem, counted
+from docxform.response import Response
 
 if TYPE_CHECKING:
     from docxform.consensus import Rule
@@ -104,10 +105,12 @@ def summarise_inputs(inputs: list[str], workbook: Path, *, html: Path | None = N
     fw = batch_framework(data, errors, framework)
     problems = _problems_of(returns, fw)
     if merged_inputs:
-        check_against(MergedDataset.from_dict(merged_inputs[0], "the merged dataset"), fw, "the merged dataset")
-        merged = rejudge(merged_inputs[0], fw, rule) if rule else merged_inputs[0]
+        given = MergedDataset.from_dict(merged_inputs[0], "the merged dataset")
+        check_against(given, fw, "the merged dataset")
+        merged = rejudge(given, fw, rule) if rule else given
     else:
-        merged = merge_returns(in_later_order(returns), fw, validated=True, consensus=rule)
+        merged = merge_returns([Response.from_dict(d) for d in in_later_order(returns)], fw, validated=True,
+                               consensus=rule)
     plan_data = _plans(plans or [], fw, errors)
     write_summary(merged, fw, workbook, problems=problems, plans=plan_data)
     if html:
@@ -162,10 +165,11 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
     write_file(out / "validation.txt", validation_report.to_text() + "\n")
     result.outputs["validation report"] = validation
     result.outputs["validation report (text)"] = out / "validation.txt"
-    merged = merge_returns(in_later_order(returns), fw, validated=True, consensus=rule)
+    merged = merge_returns([Response.from_dict(d) for d in in_later_order(returns)], fw, validated=True,
+                           consensus=rule)
     result.merge_line = merge_summary(merged)
     merged_path = out / "merged.json"
-    write_file(merged_path, to_json(merged))
+    write_file(merged_path, to_json(merged.to_dict()))
     result.outputs["merged dataset"] = merged_path
     workbook = out / "summary.xlsx"
     write_summary(merged, fw, workbook, problems=problems)

@@ -18,7 +18,11 @@ META = ("provenance", "cells", "score")
 
 def prompt_texts(answer: Any) -> dict[str, dict[str, str]]:
     """Prompt id -> field -> non-empty text, from an item answer (anything malformed is skipped)."""
-    prompts = answer.get("prompts") if isinstance(answer, dict) else None
+    return texts_by_prompt(answer.get("prompts") if isinstance(answer, dict) else None)
+
+
+def texts_by_prompt(prompts: Any) -> dict[str, dict[str, str]]:
+    """Prompt id -> field -> non-empty text, from an answer's ``prompts`` (JSON or a typed record's)."""
     if not isinstance(prompts, dict):
         return {}
     out: dict[str, dict[str, str]] = {}
@@ -39,7 +43,11 @@ def item_text(answer: Any, field: str) -> str:
     return "\n".join(lines)
 
 
-def prompt_answers(answer: Any, fields: list[str]) -> dict[str, dict[str, str]]:
-    """Prompt id -> answers in the given fields, for prompts with at least one (what a merge keeps)."""
-    out = {prompt: {k: t for k, t in texts.items() if k in fields} for prompt, texts in prompt_texts(answer).items()}
+def prompt_answers(prompts: Any, fields: list[str]) -> dict[str, dict[str, str]]:
+    """Prompt id -> answers in the given fields, for prompts with at least one (what a merge keeps).
+
+    ``prompts`` is an item answer's ``prompts`` (:attr:`docxform.response.ItemAnswer.prompts`).
+    """
+    out = {prompt: {k: t for k, t in texts.items() if k in fields}
+           for prompt, texts in texts_by_prompt(prompts).items()}
     return {prompt: texts for prompt, texts in out.items() if texts}

@@ -2,7 +2,10 @@
 
 This is the JSON contract of ``docxform parse`` (documented by
 schemas/response.schema.json). Names here are stable: validate, merge,
-summarise and the plan prefill all read them.
+summarise and the plan prefill all read them. :meth:`Response.from_dict`
+reads the JSON back into the record; the merge takes the records (its callers
+convert each return where they read it), validation still reads the JSON
+itself, since what it checks is what the file holds.
 """
 
 from __future__ import annotations
@@ -14,6 +17,10 @@ from docxform import __version__
 from docxform.problems import Problem, problem_from_dict
 
 FieldValue = str | list[dict[str, str]] | dict[str, str]
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
 
 #: Keys :meth:`ItemAnswer.to_dict` writes beside the text fields: a text field with one of these
 #: keys would be overwritten by them, so ``check-framework`` refuses it (field-key-reserved).
@@ -43,10 +50,17 @@ class ItemAnswer:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ItemAnswer:
-        """Read one item's answers back (the inverse of :meth:`to_dict`); every other key is a text field."""
-        texts = {k: v for k, v in data.items() if k not in RESERVED_ANSWER_KEYS and isinstance(v, str)}
+        """Read one item's answers back (the inverse of :meth:`to_dict`); every other key is a text field.
+
+        A hand-edited file may hold something else than text there (a number): it is kept as its
+        text ("5"), as the merge has always read it, never dropped without a word; null is no answer.
+        """
+        texts = {k: _text(v) for k, v in data.items() if k not in (*RESERVED_ANSWER_KEYS, "prompts") and v is not None}
+        prompts = data.get("prompts")
         return cls(rating=data.get("rating"), texts=texts, provenance=dict(data.get("provenance") or {}),
-                   cells={k: dict(v) for k, v in (data.get("cells") or {}).items()})
+                   cells={k: dict(v) for k, v in (data.get("cells") or {}).items()},
+                   prompts={str(k): dict(v) for k, v in prompts.items() if isinstance(v, dict)}
+                   if isinstance(prompts, dict) else {})
 
 
 @dataclass
@@ -99,10 +113,11 @@ class Response:
         framework = data.get("framework") or {}
         return cls(
             framework_id=framework["id"], framework_version=framework["version"],
-            source_path=source["path"], source_sha256=source["sha256"],
+            source_path=str(source.get("path") or ""), source_sha256=str(source.get("sha256") or ""),
             layout=data.get("layout"), mapping=data.get("mapping"), form_id=data.get("form_id"),
             respondent=data.get("respondent"), fields=dict(data.get("fields") or {}),
             items={k: ItemAnswer.from_dict(v) for k, v in items.items()},
             problems=[problem_from_dict(p) for p in data.get("problems") or []],
             has_rating=all("rating" in v for v in items.values()) if items else True,
+            organisation=data.get("organisation") or None, role=data.get("role") or None,
         )

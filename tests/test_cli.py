@@ -14,6 +14,7 @@ from docxform.framework import load_framework
 from docxform.merge import merge_returns
 from docxform.validate import validate_files
 from tests.support.cli import run_main
+from tests.support.returns import records
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "returns"
 COMMANDS = [["frameworks"], ["show"], ["check-framework"], ["generate", "form"], ["generate", "plan"], ["parse"],
@@ -75,7 +76,7 @@ def test_merge_writes_the_library_dataset(tmp_path: Path) -> None:
     assert code == 0 and "8 respondents, 20 items" in out
     returns = [o.result for o in api.parse(files)]
     assert json.loads((tmp_path / "m.json").read_text("utf-8")) == json.loads(
-        json.dumps(merge_returns(returns, load_framework("sa2003"))))
+        json.dumps(merge_returns(records(returns), load_framework("sa2003")).to_dict()))
 
 
 def test_a_bad_file_in_a_batch_fails_alone(tmp_path: Path) -> None:

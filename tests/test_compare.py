@@ -26,6 +26,7 @@ from docxform.merge import merge_returns
 from docxform.oxml.fill import fill
 from tests.support.cli import run_main
 from tests.support.ooxml import check_ooxml
+from tests.support.returns import records
 from tests.test_summarise import chart_sheet
 
 SA = load_framework("sa2003")
@@ -133,9 +134,9 @@ def test_trend_workbook(compared: dict[str, Any]) -> None:
 def test_goals_of_the_earlier_round_beside_the_later_ratings(tmp_path: Path) -> None:
     returns = [_return("sa2003", "2003-12", f"P{i}", {"1.1": ("working_towards", f"Goal {i}: =SUM(A1) <script>x</script>")})
                for i in range(3)]
-    first = _write(tmp_path / "one" / "merged.json", merge_returns(returns, SA))
+    first = _write(tmp_path / "one" / "merged.json", merge_returns(records(returns), SA).to_dict())
     later = [_return("sa2003", "2003-12", f"P{i}", {"1.1": ("some_success", "")}) for i in range(3)]
-    second = _write(tmp_path / "two" / "merged.json", merge_returns(later, SA))
+    second = _write(tmp_path / "two" / "merged.json", merge_returns(records(later), SA).to_dict())
     comparison = api.compare([first, second], tmp_path / "t.xlsx", html=tmp_path / "t.html")
     trend = comparison.items[0]
     assert trend.goals_before == [f"P{i}: Goal {i}: =SUM(A1) <script>x</script>" for i in range(3)]
@@ -167,9 +168,9 @@ def _write(path: Path, data: dict[str, Any]) -> Path:
 
 def test_a_third_framework_without_counterparts_is_listed(rounds: dict[str, Path], tmp_path: Path) -> None:
     beacon = load_framework("beacon2003")
-    merged = merge_returns([_return("beacon2003", beacon.version, "B", {beacon.item_ids[0]: ("doing_well", "")})],
+    merged = merge_returns(records([_return("beacon2003", beacon.version, "B", {beacon.item_ids[0]: ("doing_well", "")})]),
                            beacon)
-    path = _write(tmp_path / "beacon" / "merged.json", merged)
+    path = _write(tmp_path / "beacon" / "merged.json", merged.to_dict())
     comparison = compare([path, rounds["stocktake"], rounds["march"]])
     assert comparison.unmatched == [f"beacon2003:{i}" for i in beacon.item_ids]
     result = comparison.to_json()
@@ -193,7 +194,7 @@ def test_region_side_by_side_is_labelled_by_partnership(tmp_path: Path) -> None:
     for name, level in (("North CDRP", "gap_identified"), ("South CDRP", "doing_well"), ("East CDRP", "some_success")):
         returns = [_return("sa2003", SA.version, f"{name} {i}", {"1.1": (level, "")}, partnership=name)
                    for i in range(2)]
-        paths.append(_write(tmp_path / name / "merged.json", merge_returns(returns, SA)))
+        paths.append(_write(tmp_path / name / "merged.json", merge_returns(records(returns), SA).to_dict()))
     comparison = api.compare(paths, tmp_path / "region.xlsx")
     assert comparison.region and comparison.labels == ["North CDRP", "South CDRP", "East CDRP"]
     assert comparison.to_json()["items"]["1.1"] == {"agreed": ["gap_identified", "doing_well", "some_success"],

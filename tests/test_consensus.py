@@ -16,7 +16,9 @@ from docxform.consensus import Rule, make_rule, quartiles, tastle_wierman
 from docxform.errors import DocxformError
 from docxform.framework import load_framework
 from docxform.merge import item_stats, merge_returns, rejudge
+from docxform.merged import MergedItem
 from tests.support.cli import run_main
+from tests.support.returns import records
 
 SA = load_framework("sa2003")
 SCALE = SA.rating_scale
@@ -28,7 +30,7 @@ def ratings(counts: tuple[int, int, int, int]) -> list[str | None]:
     return [k for k, n in zip(KEYS, counts, strict=True) for _ in range(n)]
 
 
-def judged(counts: tuple[int, int, int, int], rule: Rule) -> dict[str, Any]:
+def judged(counts: tuple[int, int, int, int], rule: Rule) -> MergedItem:
     return item_stats(ratings(counts), SCALE, rule)
 
 
@@ -56,21 +58,22 @@ ADJACENT = (0, 5, 5, 0)          # an even split between neighbours
 ])
 def test_iqr_rule(counts: tuple[int, int, int, int], iqr: float, within: float, agreed: str | None) -> None:
     s = judged(counts, Rule("iqr"))
-    c = s["consensus"]
-    assert (c["rule"], c["measure"], c["value"], c["within_one"], c["threshold"]) == (
+    c = s.consensus
+    assert c is not None
+    assert (c.rule, c.measure, c.value, c.within_one, c.threshold) == (
         "iqr", "interquartile range", iqr, within, 0.8)
-    assert c["agreed_level"] == agreed
-    assert s["disputed"] is (agreed is None)
+    assert c.agreed_level == agreed
+    assert s.disputed is (agreed is None)
 
 
 def test_iqr_reasons_and_threshold() -> None:
-    assert judged(UNIFORM, Rule("iqr"))["dispute_reason"] == (
+    assert judged(UNIFORM, Rule("iqr")).dispute_reason == (
         "interquartile range 1.5 is more than 1 level; only 75% of ratings within one level of the median "
         "(needs 80%)")
     # Two outliers of ten: 80% within one level, just enough; with --threshold 0.9, disputed.
     two = (0, 8, 0, 2)
-    assert judged(two, Rule("iqr"))["disputed"] is False
-    assert judged(two, Rule("iqr", 0.9))["dispute_reason"] == (
+    assert judged(two, Rule("iqr")).disputed is False
+    assert judged(two, Rule("iqr", 0.9)).dispute_reason == (
         "only 80% of ratings within one level of the median (needs 90%)")
 
 
@@ -102,14 +105,15 @@ def test_tastle_wierman_matches_the_published_example() -> None:
 ])
 def test_tastle_rule(counts: tuple[int, int, int, int], value: float, agreed: str | None) -> None:
     s = judged(counts, Rule("tastle"))
-    c = s["consensus"]
-    assert (c["rule"], c["measure"], c["threshold"]) == ("tastle", "Tastle-Wierman consensus", 0.5)
-    assert c["value"] == pytest.approx(value, abs=1e-4)
-    assert (c["agreed_level"], s["disputed"]) == (agreed, agreed is None)
+    c = s.consensus
+    assert c is not None
+    assert (c.rule, c.measure, c.threshold) == ("tastle", "Tastle-Wierman consensus", 0.5)
+    assert c.value == pytest.approx(value, abs=1e-4)
+    assert (c.agreed_level, s.disputed) == (agreed, agreed is None)
 
 
 def test_tastle_threshold() -> None:
-    assert judged(FAR_OUTLIER, Rule("tastle", 0.6))["dispute_reason"] == "consensus 0.53 is below 0.6"
+    assert judged(FAR_OUTLIER, Rule("tastle", 0.6)).dispute_reason == "consensus 0.53 is below 0.6"
 
 
 # --- strict (the old rule) -----------------------------------------------------------------------------
@@ -124,15 +128,15 @@ def test_tastle_threshold() -> None:
 ])
 def test_strict_rule(counts: tuple[int, int, int, int], reason: str | None) -> None:
     s = judged(counts, Rule("strict"))
-    assert s["dispute_reason"] == reason
-    assert s["consensus"]["value"] == s["spread"]
-    assert s["consensus"]["agreed_level"] == (None if reason else "working_towards")
+    assert s.dispute_reason == reason
+    assert s.consensus.value == s.spread
+    assert s.consensus.agreed_level == (None if reason else "working_towards")
 
 
 def test_nobody_rated_is_neither_agreed_nor_disputed() -> None:
     for name in ("iqr", "tastle", "strict"):
         s = item_stats([None, None], SCALE, Rule(name))
-        assert (s["disputed"], s["consensus"]["agreed_level"], s["consensus"]["value"]) == (False, None, None)
+        assert (s.disputed, s.consensus.agreed_level, s.consensus.value) == (False, None, None)
 
 
 # --- options -------------------------------------------------------------------------------------------
@@ -157,18 +161,19 @@ def _return(n: int, rating: str) -> dict[str, Any]:
 
 def test_merge_records_the_rule_and_the_problem_names_it() -> None:
     returns = [_return(n, "working_towards") for n in range(9)] + [_return(9, "doing_well")]
-    merged = merge_returns(returns, SA)
-    assert merged["consensus"]["rule"] == "iqr" and not merged["items"]["1.1"]["disputed"]
-    strict = merge_returns(returns, SA, consensus=Rule("strict"))
-    problem = [p for p in strict["problems"] if p["code"] == "rating-disputed"]
+    merged = merge_returns(records(returns), SA)
+    assert merged.consensus is not None and merged.consensus.rule == "iqr" and not merged.items["1.1"].disputed
+    strict = merge_returns(records(returns), SA, consensus=Rule("strict"))
+    problem = [p for p in strict.problems if p["code"] == "rating-disputed"]
     assert [p["item"] for p in problem] == ["1.1"]
     assert problem[0]["message"] == ("ratings disagree under the strict rule (levels two or more apart): "
                                      "9 working towards, 1 doing well")
     assert problem[0]["extra"] == {"rule": "strict", "measure": "spread", "value": 2}
     again = rejudge(strict, SA, Rule("iqr"))
-    assert not again["items"]["1.1"]["disputed"] and not [p for p in again["problems"]
-                                                          if p["code"] == "rating-disputed"]
-    assert strict["items"]["1.1"]["disputed"]  # the input is not changed
+    assert again.consensus is not None and again.consensus.rule == "iqr"
+    assert not again.items["1.1"].disputed and not [p for p in again.problems if p["code"] == "rating-disputed"]
+    assert again.items["1.1"].responses == strict.items["1.1"].responses
+    assert strict.items["1.1"].disputed and strict.consensus and strict.consensus.rule == "strict"  # input unchanged
 
 
 def test_cli_consensus_options(tmp_path: Path) -> None:

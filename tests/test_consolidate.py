@@ -21,11 +21,13 @@ from docxform.framework import load_framework
 from docxform.generate.form import AGREED_LABEL
 from docxform.generate.output import generate_form
 from docxform.merge import merge_returns
+from docxform.merged import MergedDataset
 from docxform.oxml import writer as w
 from docxform.oxml.package import write_package
 from docxform.parse import parse_form
 from tests.support.lo import convert
 from tests.support.ooxml import check_ooxml
+from tests.support.returns import records
 
 SA = load_framework("sa2003")
 KEYS = SA.rating_scale.keys if SA.rating_scale else ()
@@ -66,14 +68,14 @@ def build_returns() -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("consolidate")
-    merged = merge_returns(build_returns(), SA)
+    merged = merge_returns(records(build_returns()), SA)
     target = root / "agreed.docx"
     consolidate(merged, SA, target, partnership="Anytown CDRP")
     return {"root": root, "merged": merged, "path": target, "parsed": parse_form(target).to_dict()}
 
 
 def test_default_rule_leaves_only_real_disputes(made: dict[str, Any]) -> None:
-    disputed = sorted({i % 10 for i, item in enumerate(SA.items) if made["merged"]["items"][item.id]["disputed"]})
+    disputed = sorted({i % 10 for i, item in enumerate(SA.items) if made["merged"].items[item.id].disputed})
     # Patterns 3 (6 gap, 6 doing well), 5 (spread evenly over four levels), 9 (uniform) are disputed;
     # pattern 0 (one outlier of twelve), 2 and 6 (outliers) and the adjacent splits are not.
     assert disputed == [3, 5, 9]
@@ -81,9 +83,9 @@ def test_default_rule_leaves_only_real_disputes(made: dict[str, Any]) -> None:
 
 def test_parses_back_to_the_agreed_levels(made: dict[str, Any]) -> None:
     for item in SA.items:
-        entry = made["merged"]["items"][item.id]
+        entry = made["merged"].items[item.id]
         got = made["parsed"]["items"][item.id]["rating"]
-        assert got == (None if entry["disputed"] else entry["median"]), item.id
+        assert got == (None if entry.disputed else entry.median), item.id
     assert made["parsed"]["items"]["1.1"]["rating"] == "working_towards"  # 11 working towards, 1 doing well
 
 
@@ -116,7 +118,7 @@ def test_document_structure(made: dict[str, Any]) -> None:
         root = etree.fromstring(z.read("word/document.xml"))
     ns = {"w": W_NS, "w14": "http://schemas.microsoft.com/office/word/2010/wordml"}
     boxes = root.xpath('//w:sdt[starts-with(w:sdtPr/w:tag/@w:val, "dxf:agreed:")]', namespaces=ns)
-    disputed = [k for k, v in made["merged"]["items"].items() if v["disputed"]]
+    disputed = [k for k, v in made["merged"].items.items() if v.disputed]
     assert sorted(b.xpath("string(w:sdtPr/w:tag/@w:val)", namespaces=ns) for b in boxes) == sorted(
         f"dxf:agreed:{k}" for k in disputed)
     assert all(b.xpath("w:sdtPr/w14:checkbox", namespaces=ns) for b in boxes)
@@ -127,7 +129,7 @@ def test_document_structure(made: dict[str, Any]) -> None:
     assert not root.xpath('//w:tr[.//w:tag[@w:val="dxf:1.1:comments"]]/w:trPr/w:cantSplit', namespaces=ns)
 
 
-def collated_only(merged: dict[str, Any], path: Path) -> Path:
+def collated_only(merged: MergedDataset, path: Path) -> Path:
     """The collated text alone, full page width, set as the form sets it: the 'collated text' of the bound."""
     text = "\n".join(v for a in agreed_answers(merged, SA).values() for k, v in a.items() if k != "rating" and v)
     control = w.TextControl("collated", "collated", "", value=text, compact=True)
@@ -142,7 +144,7 @@ def test_rendered_length_and_print(made: dict[str, Any]) -> None:
     root = made["root"]
     blank = generate_form(SA, root / "blank.docx").path
     strict = root / "strict.docx"
-    consolidate(merge_returns(build_returns(), SA, consensus=Rule("strict")), SA, strict)
+    consolidate(merge_returns(records(build_returns()), SA, consensus=Rule("strict")), SA, strict)
     pdfs = convert([made["path"], blank, collated_only(made["merged"], root / "collated.docx"), strict], "pdf",
                    root / "pdf")
     pages = [_pages(p) for p in pdfs]
@@ -151,7 +153,7 @@ def test_rendered_length_and_print(made: dict[str, Any]) -> None:
     assert pages[3] <= pages[1] + pages[2], pages  # the strict rule: more notes, same bound
     text = subprocess.run(["pdftotext", "-layout", str(pdfs[0]), "-"], capture_output=True, text=True,
                           check=True).stdout
-    disputed = sum(v["disputed"] for v in made["merged"]["items"].values())
+    disputed = sum(v.disputed for v in made["merged"].items.values())
     # The note and the box print (the label may wrap: count its first words).
     assert len(re.findall(r"Agreed\s+at\s+the", text)) == disputed
     assert text.count("DISPUTED") == disputed

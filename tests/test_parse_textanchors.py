@@ -18,6 +18,7 @@ from docxform.framework import load_framework
 from docxform.mapping import load_mapping, mapping_from_data
 from docxform.parse.textanchors import Unit, pair_answers, split_repeated
 from docxform.parse.textmatch import THRESHOLD, PromptIndex, content_words
+from tests.support.returns import records
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "seed003" / "hallmarks-action-plan.docx"
@@ -267,10 +268,11 @@ def test_validate_merge_summarise_consolidate_carry_prompt_answers(seed003: dict
     second["source"]["path"] = "other.docx"
     second["fields"] = {"partnership": "Other CDRP"}
     second["items"]["9"]["prompts"]["9a"]["developments"] = "=HYPERLINK(\"http://x\")"
-    merged = merge_returns([seed003, second], framework)
+    merged = merge_returns(records([seed003, second]), framework)
+    written = merged.to_dict()
     schema = json.loads((ROOT / "docxform" / "schemas" / "merged.schema.json").read_text("utf-8"))
-    jsonschema.validate(merged, schema)
-    responses = merged["items"]["9"]["responses"]
+    jsonschema.validate(written, schema)
+    responses = written["items"]["9"]["responses"]
     first, other = sorted(responses)
     assert responses[first]["prompts"]["9c"] == {"developments": "Probably – awaits County"}
     assert responses[other]["prompts"]["9a"]["developments"] == "=HYPERLINK(\"http://x\")"

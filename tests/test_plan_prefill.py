@@ -6,6 +6,7 @@ import pytest
 
 from docxform.errors import DocxformError
 from docxform.framework import load_framework
+from docxform.merged import FrameworkRef, MergedDataset
 from docxform.plan import PlanRow, generate_plan, parse_plan, prefill_rows
 
 
@@ -69,6 +70,15 @@ def test_from_merged_dataset_uses_median_then_mode(sa2003):
     assert rows[1].goal == "consult hard to reach  groups.\nUse national targets"
     assert rows[0].goal == "Performance reviews"
     assert rows[2].goal == "Monitor spend"
+
+
+def test_from_the_merged_record_as_from_its_json(sa2003):
+    """The round's report passes the record itself; a file given by the user is its JSON."""
+    record = MergedDataset.from_dict(_merged())
+    assert prefill_rows(sa2003, record) == prefill_rows(sa2003, _merged())
+    record.framework = FrameworkRef(id="hallmarks2007", version="2007")
+    with pytest.raises(DocxformError, match="for framework hallmarks2007, not sa2003"):
+        prefill_rows(sa2003, record)
 
 
 def test_prefilled_plan_round_trip(tmp_path, sa2003):

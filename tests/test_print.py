@@ -32,6 +32,7 @@ from tests.support import browser
 from tests.support.lo import convert
 from tests.support.ooxml import check_ooxml
 from tests.support.pdfcheck import Page, overlapping_words, page_text, pdf_pages, words_outside
+from tests.support.returns import records
 from tests.test_summarise import PLAN_COLUMNS, build_returns
 
 SA = load_framework("sa2003")
@@ -53,7 +54,7 @@ def _problems() -> list[Any]:
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Summary (with a plan sheet whose dates come as ISO text, as from JSON), plan, validation, HTML."""
     folder = tmp_path_factory.mktemp("print")
-    merged = merge_returns(build_returns(), SA)
+    merged = merge_returns(records(build_returns()), SA)
     plans = {"kind": "plan-merge", "columns": [{"key": c.key, "label": c.label} for c in PLAN_COLUMNS],
              "rows": [{"partner": "Police", "source": "plans/police.xlsx", "standard": "2.4",
                        "goal": "Share burglary data monthly", "milestones": "June 2004: first report",

@@ -75,3 +75,22 @@ def test_the_rating_field_may_be_keyed_rating(tmp_path: Path) -> None:
     path = tmp_path / "def.yaml"
     path.write_text(GOOD, "utf-8")
     assert check_definition(path)[1] == []
+
+
+def test_prompts_organisation_and_role_survive_the_round_trip() -> None:
+    """What the merge reads from the record: per-prompt answers (text-anchor forms) and a respondent's agency."""
+    seed = Path(__file__).resolve().parents[1] / "samples" / "seed003" / "hallmarks-action-plan.docx"
+    [outcome] = list(api.parse([seed]))
+    data = outcome.result
+    assert data is not None
+    data |= {"organisation": "Greater Manchester Police", "role": "Analyst"}
+    record = Response.from_dict(data)
+    assert record.to_dict() == data
+    assert (record.organisation, record.role) == ("Greater Manchester Police", "Analyst")
+    with_prompts = [a for a in record.items.values() if a.prompts]
+    assert with_prompts and all(isinstance(p, dict) for a in with_prompts for p in a.prompts.values())
+
+
+def test_a_number_where_text_belongs_is_read_as_its_text_and_null_as_no_answer() -> None:
+    answer = ItemAnswer.from_dict({"rating": None, "comments": 5, "evidence": None, "goals": "  x  "})
+    assert answer.texts == {"comments": "5", "goals": "  x  "}

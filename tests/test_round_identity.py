@@ -180,7 +180,7 @@ def test_mbox_export_and_the_email_date_decides(tmp_path: Path) -> None:
         "new", "an earlier version (kept, the one received before is later and stays current)"]
     mo = next(r for r in status_json(rnd)["respondents"] if r["name"] == "Mo Shah")
     assert mo["versions"] == 2 and [v["file"] for v in mo["history"]] == ["a.docx", "b.docx"]
-    merged = json.loads(json.dumps(__import__("docxform.round", fromlist=["x"]).current_merged(rnd)))
+    merged = json.loads(json.dumps(__import__("docxform.round", fromlist=["x"]).current_merged(rnd).to_dict()))
     assert merged["items"]["1.1"]["responses"]["Mo Shah"]["rating"] == late["1.1"]
 
 

@@ -24,12 +24,14 @@ from docxform.consensus import Rule
 from docxform.errors import DocxformError
 from docxform.framework import load_framework
 from docxform.merge import merge_returns
+from docxform.merged import MergedDataset
 from docxform.oxml.rawsheet import RawTable, write_rows
 from docxform.problems import problem
 from docxform.safety import MAX_CELL_TEXT, clean_text, looks_like_formula
 from docxform.summarise import render_html, write_summary
 from tests.support import browser
 from tests.support.ooxml import check_ooxml
+from tests.support.returns import records
 
 SA = load_framework("sa2003")
 PLAN_COLUMNS = SA.plan.columns if SA.plan else ()
@@ -116,9 +118,9 @@ def build_returns() -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def merged() -> dict[str, Any]:
+def merged() -> MergedDataset:
     # EXPECTED was worked out under the strict rule, which gives the most disputes to show.
-    return merge_returns(build_returns(), SA, consensus=Rule("strict"))
+    return merge_returns(records(build_returns()), SA, consensus=Rule("strict"))
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +132,7 @@ def problems() -> list[Any]:
 
 
 @pytest.fixture(scope="module")
-def workbook_path(tmp_path_factory: pytest.TempPathFactory, merged: dict[str, Any], problems: list[Any]) -> Path:
+def workbook_path(tmp_path_factory: pytest.TempPathFactory, merged: MergedDataset, problems: list[Any]) -> Path:
     path = tmp_path_factory.mktemp("summary") / "summary.xlsx"
     plans = {"kind": "plan-merge", "columns": [{"key": c.key, "label": c.label} for c in PLAN_COLUMNS],
              "rows": [{"partner": "Police", "source": "plans/police.xlsx", "standard": "2.4",
@@ -330,7 +332,7 @@ def test_draft_plan_ties_extend_the_priorities(tmp_path: Path) -> None:
         for item_id in ("1.1", "1.2", "1.3", "1.5", "2.2", "2.3", "3.2"):
             ret["items"][item_id] = {"rating": "gap_identified", "goals": "g", "evidence": "", "comments": ""}
     path = tmp_path / "ties.xlsx"
-    write_summary(merge_returns(returns, SA), SA, path)
+    write_summary(merge_returns(records(returns), SA), SA, path)
     body = [r for r in rows(load_workbook(path), "Draft plan")[1:] if r[0] is not None]
     assert [r[7] for r in body[:7]] == ["priority"] * 6 + [None]
     assert [r[1] for r in body[:7]] == ["1.1", "1.2", "1.3", "1.5", "2.2", "2.3", "2.4"]
@@ -346,13 +348,13 @@ def test_plan_sheet(book: Any) -> None:
     assert len(table) == 2
 
 
-def test_no_plan_sheet_without_plans(tmp_path: Path, merged: dict[str, Any]) -> None:
+def test_no_plan_sheet_without_plans(tmp_path: Path, merged: MergedDataset) -> None:
     path = tmp_path / "s.xlsx"
     write_summary(merged, SA, path)
     assert "Plan" not in load_workbook(path).sheetnames
 
 
-def test_output_is_reproducible(tmp_path: Path, merged: dict[str, Any]) -> None:
+def test_output_is_reproducible(tmp_path: Path, merged: MergedDataset) -> None:
     write_summary(merged, SA, tmp_path / "a.xlsx")
     write_summary(merged, SA, tmp_path / "b.xlsx")
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
@@ -365,7 +367,7 @@ def test_anonymised_summary_names_nobody(tmp_path: Path, problems: list[Any]) ->
         for answer in ret["items"].values():
             answer["goals"] = "a goal" if answer["goals"] else ""
     path = tmp_path / "anon.xlsx"
-    write_summary(merge_returns(returns, SA, anonymise=True), SA, path, problems=problems)
+    write_summary(merge_returns(records(returns), SA, anonymise=True), SA, path, problems=problems)
     with zipfile.ZipFile(path) as z:
         text = " ".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
     for name in NAMES:
@@ -384,14 +386,14 @@ def test_an_empty_merge_still_makes_a_workbook_and_page(tmp_path: Path) -> None:
     assert len(page.xpath('//table[@id="standards"]/tbody/tr')) == 20
 
 
-def test_unwritable_target_is_one_clear_error(tmp_path: Path, merged: dict[str, Any]) -> None:
+def test_unwritable_target_is_one_clear_error(tmp_path: Path, merged: MergedDataset) -> None:
     target = tmp_path / "no-such-folder" / "summary.xlsx"
     with pytest.raises(DocxformError, match="cannot write"):
         write_summary(merged, SA, target)
     assert not any(tmp_path.iterdir())
 
 
-def test_a_failed_write_leaves_nothing_behind(tmp_path: Path, merged: dict[str, Any],
+def test_a_failed_write_leaves_nothing_behind(tmp_path: Path, merged: MergedDataset,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(out: Any, table: Any) -> int:
         raise RuntimeError("disk on fire")
@@ -408,7 +410,7 @@ def test_other_frameworks(tmp_path: Path) -> None:
            "source": {"path": "h.docx", "sha256": "0"}, "respondent": "H",
            "fields": {"partnership": "X"}, "items": {"1": {"position": "=1+1", "owner": "Chair"}}, "problems": []}
     path = tmp_path / "h.xlsx"
-    merged = merge_returns([ret], hallmarks)
+    merged = merge_returns(records([ret]), hallmarks)
     write_summary(merged, hallmarks, path)
     assert ("H", "1", None, "Partnership position (and date)", "=1+1") in rows(load_workbook(path), "Comments")
     assert "<table id=\"standards\"" in render_html(merged, hallmarks, [])
@@ -452,7 +454,7 @@ def test_clean_text() -> None:
 # the HTML report ----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def html(merged: dict[str, Any], problems: list[Any]) -> str:
+def html(merged: MergedDataset, problems: list[Any]) -> str:
     return render_html(merged, SA, problems)
 
 
@@ -463,7 +465,7 @@ def test_html_escapes_everything(html: str) -> None:
     returns = build_returns()
     returns[0]["respondent"] = "<img src=x onerror=alert(1)>"
     returns[0]["items"]["1.4"]["goals"] = FORMULA + " <a href='http://example.com'>x</a>"
-    page = render_html(merge_returns(returns, SA), SA, [])
+    page = render_html(merge_returns(records(returns), SA), SA, [])
     assert "<img" not in page and "<a " not in page and "<a href" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "=HYPERLINK(&#34;http://example.com&#34;,&#34;x&#34;) &lt;a href=&#39;http://example.com&#39;&gt;" in page

@@ -19,20 +19,23 @@ from docxform.merged import MergedDataset, MergedItem
 from docxform.plan.model import GOAL_KEYS, PlanRow, item_ref_key, plan_columns, role_key
 
 
-def prefill_rows(framework: Framework, source: dict[str, Any]) -> list[PlanRow]:
-    """Rows for a new plan from a parsed return or a merged dataset (see module doc).
+def prefill_rows(framework: Framework, source: dict[str, Any] | MergedDataset) -> list[PlanRow]:
+    """Rows for a new plan from a parsed return's JSON, a merged dataset's JSON, or a merged dataset.
 
-    A merged dataset (it has ``respondents``) is rated by each standard's median
-    level, falling back to the mode; its goals are every respondent's goals,
-    de-duplicated, one per line.
+    The JSON is a file the user gave (``generate-plan --from``), so either kind
+    may come. A merged dataset (its JSON has ``respondents``) is rated by each
+    standard's median level, falling back to the mode; its goals are every
+    respondent's goals, de-duplicated, one per line.
     """
     scale = _scale(framework)
-    items = _items(framework, source)
     needing = _levels_needing_goals(framework, scale)
-    if "respondents" in source:
-        found = _merged_needs(framework, MergedDataset.from_dict(source), scale)
+    if isinstance(source, MergedDataset):
+        _check_framework(framework, source.framework.id)
+        found = _merged_needs(framework, source, scale)
     else:
-        found = _return_needs(framework, items)
+        items = _items(framework, source)
+        found = (_merged_needs(framework, MergedDataset.from_dict(source), scale) if "respondents" in source
+                 else _return_needs(framework, items))
     ranked = sorted((scale.index(level), position, item_id, goals)
                     for position, (item_id, level, goals) in enumerate(found) if level in needing)
     return [_row(framework, item_id, goals, number) for number, (_, _, item_id, goals) in enumerate(ranked, 1)]
@@ -66,11 +69,15 @@ def _items(framework: Framework, source: dict[str, Any]) -> dict[str, Any]:
         raise DocxformError(None, "not a parsed return or merged dataset: it has no 'items'",
                             hint="give the JSON written by 'docxform parse' or 'docxform merge'")
     declared = source.get("framework")
-    declared_id = declared.get("id") if isinstance(declared, dict) else declared
-    if isinstance(declared_id, str) and declared_id and declared_id != framework.id:
-        raise DocxformError(None, f"the assessment is for framework {declared_id}, not {framework.id}")
+    _check_framework(framework, declared.get("id") if isinstance(declared, dict) else declared)
     items: dict[str, Any] = source["items"]
     return items
+
+
+def _check_framework(framework: Framework, declared_id: Any) -> None:
+    """An assessment of another framework cannot prefill this one's plan."""
+    if isinstance(declared_id, str) and declared_id and declared_id != framework.id:
+        raise DocxformError(None, f"the assessment is for framework {declared_id}, not {framework.id}")
 
 
 def _levels_needing_goals(framework: Framework, scale: RatingScale) -> set[str]:

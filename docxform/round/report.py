@@ -17,6 +17,7 @@ from typing import Any
 from docxform.files import output_folder, write_file
 from docxform.framework import load_framework
 from docxform.framework.model import Framework
+from docxform.merged import MergedDataset
 from docxform.problems import Problem
 from docxform.round.records import Person, Version
 from docxform.round.status import RoundStatus, build_status, current_versions
@@ -38,7 +39,7 @@ class ReportResult:
         return [self.returned] + [f"{name}: {path}" for name, path in self.outputs.items()]
 
 
-def current_merged(folder: str | Path) -> dict[str, Any]:
+def current_merged(folder: str | Path) -> MergedDataset:
     """The merged dataset of the round's current returns (one per person, the latest version)."""
     with open_store(folder) as store:
         return _merged(store, load_framework(store.info().framework))[0]
@@ -50,30 +51,31 @@ CURRENT = "current-merged.json"
 def write_current_merged(folder: str | Path) -> Path:
     """Write :func:`current_merged` to ``folder/current-merged.json`` (what ``docxform compare DIR`` reads)."""
     target = Path(folder) / CURRENT
-    write_file(target, to_json(current_merged(folder)))
+    write_file(target, to_json(current_merged(folder).to_dict()))
     return target
 
 
-def _merged(store: Store, framework: Framework) -> tuple[dict[str, Any], list[Problem]]:
+def _merged(store: Store, framework: Framework) -> tuple[MergedDataset, list[Problem]]:
     """Merge the current returns; respondents carry their organisation and role from the round."""
     from docxform.merge import merge_returns
+    from docxform.response import Response
     from docxform.validate import validate_return
 
     current = current_versions(store)
     returns = [v.parsed for v in current]
-    merged = merge_returns(returns, framework)
+    merged = merge_returns([Response.from_dict(data) for data in returns], framework)
     _add_organisations(merged, current, {p.id: p for p in store.people()})
     problems = [p for data in returns
                 for p in validate_return(data, framework, expected=framework, stage="survey")]
     return merged, problems
 
 
-def _add_organisations(merged: dict[str, Any], current: list[Version], people: dict[int, Person]) -> None:
+def _add_organisations(merged: MergedDataset, current: list[Version], people: dict[int, Person]) -> None:
     by_sha = {str((v.parsed.get("source") or {}).get("sha256")): people.get(v.person_id or -1) for v in current}
-    for entry in merged.get("respondents", []):
-        person = by_sha.get(str((entry.get("source") or {}).get("sha256")))
-        entry["organisation"] = person.organisation if person else ""
-        entry["role"] = person.role if person else ""
+    for entry in merged.respondents:
+        person = by_sha.get(entry.source.sha256)
+        entry.organisation = person.organisation if person else ""
+        entry.role = person.role if person else ""
 
 
 def report(folder: str | Path, output: str | Path | None = None) -> ReportResult:
@@ -94,13 +96,13 @@ def report(folder: str | Path, output: str | Path | None = None) -> ReportResult
     return result
 
 
-def _write_all(out: Path, merged: dict[str, Any], problems: list[Problem], framework: Framework,
+def _write_all(out: Path, merged: MergedDataset, problems: list[Problem], framework: Framework,
                state: RoundStatus, result: ReportResult) -> None:
     from docxform.consolidate import consolidate
     from docxform.plan import generate_plan, prefill_rows
     from docxform.summarise import render_html, write_summary
 
-    write_file(out / "merged.json", to_json(merged))
+    write_file(out / "merged.json", to_json(merged.to_dict()))
     result.outputs["merged dataset"] = out / "merged.json"
     write_summary(merged, framework, out / "summary.xlsx", problems=problems, plans=state_plans(state, framework))
     result.outputs["summary workbook"] = out / "summary.xlsx"
@@ -109,7 +111,7 @@ def _write_all(out: Path, merged: dict[str, Any], problems: list[Problem], frame
     result.outputs["HTML report"] = out / "report.html"
     write_file(out / "status.json", to_json(state.to_dict()))
     result.outputs["round status"] = out / "status.json"
-    if not merged.get("respondents"):
+    if not merged.respondents:
         return  # nothing returned yet: no agreed form or plan to draft
     consolidate(merged, framework, out / "consolidated.docx", partnership=state.info.partnership,
                 layout=state.info.layout)

@@ -7,7 +7,6 @@ which standards are priorities or what a level is called.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from docxform.framework.model import Framework, ItemField, Theme
 from docxform.merged import MergedDataset, MergedItem
@@ -85,7 +84,7 @@ class PlanCandidate:
     goals: list[tuple[str, str]] = field(default_factory=list)
 
 
-def draft_plan(merged: MergedDataset | dict[str, Any], framework: Framework) -> list[PlanCandidate]:
+def draft_plan(merged: MergedDataset, framework: Framework) -> list[PlanCandidate]:
     """Standards whose median or mode is a low level, ranked for the improvement plan.
 
     Chapter 4: improvement goals are set where a gap is identified, and
@@ -100,12 +99,11 @@ def draft_plan(merged: MergedDataset | dict[str, Any], framework: Framework) -> 
     scale = framework.rating_scale
     if scale is None:
         return []
-    dataset = MergedDataset.of(merged)
     low = low_levels(framework)
     order = {item_id: i for i, item_id in enumerate(framework.item_ids)}
     found: list[tuple[tuple[int, int, int], PlanCandidate]] = []
     for item in framework.items:
-        entry = dataset.items.get(item.id)
+        entry = merged.items.get(item.id)
         if entry is None:
             continue
         median, mode = entry.median, entry.mode
@@ -153,15 +151,14 @@ class ThemeTotal:
     disputed: int = 0
 
 
-def theme_totals(merged: MergedDataset | dict[str, Any], framework: Framework) -> list[ThemeTotal]:
+def theme_totals(merged: MergedDataset, framework: Framework) -> list[ThemeTotal]:
     """Per theme: the ratings of all its standards added up (for the overview)."""
-    dataset = MergedDataset.of(merged)
     keys = framework.rating_scale.keys if framework.rating_scale else ()
     out = []
     for theme in framework.themes:
         items = framework.items_in(theme.id)
         total = ThemeTotal(theme, len(items), dict.fromkeys(keys, 0))
-        for entry in (dataset.item(item.id) for item in items):
+        for entry in (merged.item(item.id) for item in items):
             for k in keys:
                 total.counts[k] += entry.count(k)
             total.rated += entry.rated

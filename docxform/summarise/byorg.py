@@ -24,21 +24,20 @@ def organisations(merged: MergedDataset) -> dict[str, str]:
     return {rid: org or UNKNOWN for rid, org in out.items()} if any(out.values()) else {}
 
 
-def by_organisation(merged: MergedDataset | dict[str, Any], framework: Framework
+def by_organisation(merged: MergedDataset, framework: Framework
                     ) -> tuple[list[str], list[dict[str, Any]]]:
     """The organisations (in order of first appearance) and per standard each one's median and count."""
-    dataset = MergedDataset.of(merged)
-    orgs = organisations(dataset)
+    orgs = organisations(merged)
     names = list(dict.fromkeys(orgs.values()))
     scale = framework.rating_scale
     rows = []
     for item in framework.items:
-        responses = dataset.item(item.id).responses
+        responses = merged.item(item.id).responses
         cells = {}
         for org in names:
             ratings = [r.rating for rid, r in responses.items() if orgs.get(rid) == org]
             stats = item_stats(ratings, scale)
-            cells[org] = {"median": stats["median"], "rated": stats["rated"], "members": len(ratings)}
+            cells[org] = {"median": stats.median, "rated": stats.rated, "members": len(ratings)}
         medians = [scale.keys.index(c["median"]) for c in cells.values() if scale and c["median"]]
         rows.append({"id": item.id, "text": item.text, "cells": cells,
                      "apart": (max(medians) - min(medians)) if medians else 0})

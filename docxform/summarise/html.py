@@ -46,21 +46,20 @@ def _rule_text(merged: MergedDataset) -> str:
     return rule_of(merged.rule_dict()).describe() if merged.consensus else Rule("strict").describe()
 
 
-def render_html(merged: MergedDataset | dict[str, Any], framework: Framework,
+def render_html(merged: MergedDataset, framework: Framework,
                 problems: list[Problem] | None = None) -> str:
     """The report page as a string: standards table (id ``standards``), disputed list, draft plan, problems."""
-    dataset = MergedDataset.of(merged)
     levels = _levels(framework)
-    problem_rows, total_problems = _problem_rows(dataset, problems or [])
+    problem_rows, total_problems = _problem_rows(merged, problems or [])
     return template("report.html.j2").render(
-        framework=framework, docxform_version=dataset.docxform_version or "", levels=levels,
-        standards=_standard_rows(dataset, framework, levels),
-        themes=_theme_rows(dataset, framework, levels), disputed=_disputed_rows(dataset, framework, levels),
-        plan=_plan_rows(dataset, framework), problems=problem_rows,
+        framework=framework, docxform_version=merged.docxform_version or "", levels=levels,
+        standards=_standard_rows(merged, framework, levels),
+        themes=_theme_rows(merged, framework, levels), disputed=_disputed_rows(merged, framework, levels),
+        plan=_plan_rows(merged, framework), problems=problem_rows,
         more_problems=max(0, total_problems - MAX_PROBLEMS),
-        respondents=len(dataset.respondents), anonymised=dataset.anonymised,
-        by_partnership=dataset.by_partnership,
-        item_name=framework.item_name, rules=framework.rules, consensus_rule=_rule_text(dataset),
+        respondents=len(merged.respondents), anonymised=merged.anonymised,
+        by_partnership=merged.by_partnership,
+        item_name=framework.item_name, rules=framework.rules, consensus_rule=_rule_text(merged),
         bar_width=BAR_WIDTH, bar_height=BAR_HEIGHT, unrated_colour=UNRATED_COLOUR,
     )
 

@@ -196,7 +196,7 @@ class _Book:
         splice_package(buffer.getvalue(), target, parts, dimensions)
 
 
-def write_summary(merged: MergedDataset | dict[str, Any], framework: Framework, target: Path, *,
+def write_summary(merged: MergedDataset, framework: Framework, target: Path, *,
                   problems: list[Problem] | None = None, plans: dict[str, Any] | None = None) -> None:
     """Write the summary workbook of a merged dataset to ``target``.
 
@@ -204,19 +204,18 @@ def write_summary(merged: MergedDataset | dict[str, Any], framework: Framework, 
     ``plans`` is the merged plans dict (``docxform.plan.merge_plans``),
     shown on a Plan sheet when given.
     """
-    dataset = MergedDataset.of(merged)
     book = _Book()
-    respondents = [r.id for r in dataset.respondents]
-    _overview(book, dataset, framework)
-    _matrix(book, dataset, framework, respondents)
-    _comments(book, dataset, framework)
-    _disputed(book, dataset, framework)
+    respondents = [r.id for r in merged.respondents]
+    _overview(book, merged, framework)
+    _matrix(book, merged, framework, respondents)
+    _comments(book, merged, framework)
+    _disputed(book, merged, framework)
     plan_problems = [p for p in (plans or {}).get("problems") or [] if isinstance(p, dict)]
-    _problems(book, dataset, problems or [], plan_problems)
-    _draft_plan(book, dataset, framework)
+    _problems(book, merged, problems or [], plan_problems)
+    _draft_plan(book, merged, framework)
     if plans is not None:
         _plan(book, plans, framework)
-    _by_organisation(book, dataset, framework)
+    _by_organisation(book, merged, framework)
     book.save(Path(target))
 
 
