@@ -1,4 +1,4 @@
-"""Opening a returned workbook: refuse what is unsafe or absurd, then load it twice.
+"""Opening a returned workbook: refuse what is unsafe or absurd, then load it (twice when it holds formulas).
 
 Every check runs on bytes read once into memory, so the file on disk is never
 opened for writing and cannot change between checking and loading. The zip
@@ -45,8 +45,19 @@ def open_workbook(path: Path) -> Loaded:
     with open_package(path, kind="xlsx", data=data) as package:
         check_workbook_parts(package)
         properties = read_custom_properties(package)
-    return Loaded(path=path, sha256=hashlib.sha256(data).hexdigest(), values=_load(path, data, True),
-                  formulas=_load(path, data, False), properties=properties)
+    formulas = _load(path, data, False)
+    values = _load(path, data, True) if _has_formula(formulas) else formulas
+    return Loaded(path=path, sha256=hashlib.sha256(data).hexdigest(), values=values, formulas=formulas,
+                  properties=properties)
+
+
+def _has_formula(workbook: Workbook) -> bool:
+    """Whether any cell holds a formula: only then do the values (cached results) differ from the formulas.
+
+    openpyxl's ``data_only`` changes nothing else, so a workbook without
+    formulas (nearly every returned plan) is loaded once, not twice.
+    """
+    return any(cell.data_type == "f" for ws in workbook.worksheets for row in ws.iter_rows() for cell in row)
 
 
 def _load(path: Path, data: bytes, data_only: bool) -> Workbook:
