@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import hashlib
 import os
 import shutil
@@ -97,15 +99,25 @@ def pytest_runtest_protocol(item, nextitem):
         patch.setattr(office, "soffice", _refuse("libreoffice", "LibreOffice"))
     if "browser" in missing:
         patch.setattr(browser, "binary", _refuse("browser", "Chromium"))
-    root = Path(tempfile.mkdtemp(prefix="docxform-needs-"))
-    folders = _stand_ins(root)
-    patch.setenv(_TRACE, str(root / "started"))
+    folders = _shared_stand_ins()
+    trace = Path(tempfile.mkstemp(prefix="started-", dir=folders["root"])[1])
+    trace.unlink()  # exists only once a stand-in has been started
+    patch.setenv(_TRACE, str(trace))
     patch.setenv("PATH", os.pathsep.join([*(str(folders[m]) for m in missing), os.environ.get("PATH", "")]))
     try:
         yield
     finally:
         patch.undo()
-        shutil.rmtree(root, ignore_errors=True)
+        trace.unlink(missing_ok=True)
+
+
+@functools.cache
+def _shared_stand_ins() -> dict[str, Path]:
+    """The stand-ins, made once per test process (each test gets its own trace file; they read its name
+    from the environment when started), and removed when the process ends."""
+    root = Path(tempfile.mkdtemp(prefix="docxform-needs-"))
+    atexit.register(shutil.rmtree, root, True)
+    return {**_stand_ins(root), "root": root}
 
 
 @pytest.fixture(autouse=True)
