@@ -454,3 +454,30 @@ def test_braintree_header_with_a_stray_note_over_one_answer_column(tmp_path: Pat
     assert items_of(result) == BRAINTREE
     assert result["items"]["43"]["provenance"]["position"] == "anchor"
     assert result["problems"] == []
+
+
+def delete_rating_columns(body: etree._Element) -> None:
+    """The four level columns removed (a respondent who rates in words elsewhere, or not at all)."""
+    for table in item_tables(body):
+        grid = table.find(w("tblGrid"))
+        for col in list(grid)[2:6]:
+            grid.remove(col)
+        header, rows = header_and_items(table)
+        for tc in header.findall(w("tc"))[1:5]:
+            header.remove(tc)
+        for tr in rows:
+            for tc in tr.findall(w("tc"))[2:6]:
+                tr.remove(tc)
+
+
+def test_rating_columns_deleted(sa2003: Filled, tmp_path: Path, mode: str) -> None:
+    """No level column left: every rating is reported missing as a column, the texts are still read exactly."""
+    f = sa2003
+    result = parse_edited(f, tmp_path, mode, delete_rating_columns)
+    expected = f.expected()
+    for answer in expected.values():
+        answer["rating"] = None
+    assert items_of(result) == expected
+    every_item = [(i.id, "rating") for i in f.framework.items]
+    assert problem_fields(result, "column-missing") == sorted(every_item)
+    assert codes(result) == sorted([*document_codes(mode), *(("column-missing", i) for i, _ in every_item)])

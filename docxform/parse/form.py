@@ -270,10 +270,19 @@ def _continued(ctx: _Context, item: str, key: str) -> list[str]:
 
 
 def _missing_columns(ctx: _Context, item: str, answer: ItemAnswer) -> None:
-    """Text answers whose column the item's table lacks (deleted, or its header unrecognised), reported."""
+    """Answers whose column the item's table lacks (deleted, or its header unrecognised), reported.
+
+    For the rating, that is no cell for any of its levels: a rating left
+    blank is a different finding (rating-missing), made where the levels are read.
+    """
     refs = ctx.index.rows.get(item)
     if not refs:
         return
+    if ctx.rating and "rating" not in answer.cells:
+        table = refs[0].table
+        ctx.report("column-missing", f"no column of table {table + 1} is headed with a rating level (deleted, or "
+                   "their headers were changed); the rating was not read", item=item, field=ctx.rating[0],
+                   table=table + 1, row=refs[0].row + 1)
     for key in ctx.text_keys:
         if key in answer.provenance or answer.texts.get(key):
             continue
