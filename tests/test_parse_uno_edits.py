@@ -37,6 +37,7 @@ EDITS: dict[str, list[dict[str, Any]]] = {
     "rag-column": [{"op": "insert_column", "table": 2, "after": 5, "header": "RAG status",
                     "texts": {"2": "Green", "3": "Amber", "4": "Red", "5": "Green", "6": "Amber"}}],
     "comments-deleted": [{"op": "delete_column", "table": 2, "cell": 6}],
+    "ratings-deleted": [{"op": "delete_column", "table": 2, "cell": 2}] * 4,  # the four level columns
     "merged": [{"op": "merge_cells", "table": 2, "row": 2, "from": 7, "to": 8}],
     "continued": [{"op": "insert_row", "table": 2, "after": 2,
                    "texts": ["", "", "", "", "", "", "Comments (cont.): and the panel met twice more."]}],
