@@ -376,15 +376,16 @@ def collate(inputs: list[str | Path], output: str | Path, *, framework: str | No
 
 
 def compare(inputs: Sequence[str | Path], output: str | Path | None = None, *, html: str | Path | None = None,
-            labels: Sequence[str] | None = None) -> Comparison:
+            labels: Sequence[str] | None = None, arrangement: str = "auto") -> Comparison:
     """Merged datasets (or folders holding one) -> per-standard movement (a :class:`docxform.compare.Comparison`).
 
     Writes the trend workbook to ``output`` and the page to ``html`` when given.
+    ``arrangement``: ``rounds``, ``region`` or ``auto`` (see :mod:`docxform.compare`).
     """
     from docxform.compare import compare as run
     from docxform.compare_report import render_trend_html, write_trend_workbook
 
-    comparison = run([Path(i) for i in inputs], labels)
+    comparison = run([Path(i) for i in inputs], labels, arrangement=arrangement)
     if output is not None:
         write_trend_workbook(comparison, Path(output))
     if html is not None:

@@ -362,7 +362,12 @@ def collate(inputs: tuple[str, ...], output: str, framework: str | None, jobs: i
 @click.option("--json", "as_json", is_flag=True, help="Print agreed levels and movements as JSON.")
 @click.option("--labels", help="Column labels, comma-separated, one per input (default: folder names, or "
                                "partnership names when the inputs are different partnerships).")
-def compare(inputs: tuple[str, ...], output: str | None, html: str | None, as_json: bool, labels: str | None) -> None:
+@click.option("--as", "arrangement", type=click.Choice(["auto", "rounds", "region"]), default="auto",
+              show_default=True, help="rounds: movement from each input to the next; region: partnerships side "
+                                      "by side, no movement; auto: a region when each input is a different "
+                                      "partnership's (a partnership renamed between rounds looks like one).")
+def compare(inputs: tuple[str, ...], output: str | None, html: str | None, as_json: bool, labels: str | None,
+            arrangement: str) -> None:
     """Compare rounds (or partnerships) standard by standard: movement of the agreed rating.
 
     Each input is a merged dataset (merged.json) or a folder holding one.
@@ -374,17 +379,23 @@ def compare(inputs: tuple[str, ...], output: str | None, html: str | None, as_js
       docxform compare stocktake/merged.json march/merged.json -o trend.xlsx --html trend.html
       docxform compare 2004/ 2005/ --json
       docxform compare north.json south.json east.json -o region.xlsx
+      docxform compare 2004/ 2005-renamed/ --as rounds -o trend.xlsx
     """
     if not (output or html or as_json):
         raise click.UsageError("nothing to write: give -o, --html or --json")
     names = [n.strip() for n in labels.split(",")] if labels else None
-    result = api.compare(list(inputs), output, html=html, labels=names)
+    result = api.compare(list(inputs), output, html=html, labels=names, arrangement=arrangement)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         return
-    moved = sum(1 for t in result.items if t.movement in ("up", "down"))
-    click.echo(f"{len(result.items)} items compared across {', '.join(result.labels)}; {moved} moved; "
-               f"{len(result.unmatched)} without a counterpart")
+    if result.region:
+        how = "" if arrangement == "region" else " (each input is a different partnership's; --as rounds if they are rounds)"
+        click.echo(f"{len(result.items)} items compared as a region, partnerships side by side, no movement{how}: "
+                   f"{', '.join(result.labels)}; {len(result.unmatched)} without a counterpart")
+    else:
+        moved = sum(1 for t in result.items if t.movement in ("up", "down"))
+        click.echo(f"{len(result.items)} items compared as rounds across {', '.join(result.labels)}; {moved} moved; "
+                   f"{len(result.unmatched)} without a counterpart")
     for path in (output, html):
         if path:
             click.echo(path)

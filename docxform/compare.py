@@ -28,7 +28,9 @@ Per standard:
 When every dataset is of the same framework and each is one partnership's,
 all different, the datasets are a region side by side rather than rounds:
 columns are labelled by partnership and there is no movement (the order of
-partnerships is not a time order).
+partnerships is not a time order). A partnership renamed between rounds
+looks the same, so the arrangement can be given (``rounds`` or ``region``)
+and the command says which one it used.
 """
 
 from __future__ import annotations
@@ -117,8 +119,10 @@ class Comparison:
     region: bool
 
     def to_json(self) -> dict[str, Any]:
-        """The ``--json`` shape: agreed levels and movement per item, then the unmatched items."""
-        return {"items": {t.item_id: {"agreed": t.agreed, "movement": t.movement} for t in self.items},
+        """The ``--json`` shape: how the inputs were compared and their labels, agreed levels and movement per
+        item, then the unmatched items."""
+        return {"arrangement": "region" if self.region else "rounds", "labels": self.labels,
+                "items": {t.item_id: {"agreed": t.agreed, "movement": t.movement} for t in self.items},
                 "unmatched": self.unmatched}
 
 
@@ -212,16 +216,32 @@ def _goals(dataset: Dataset, entry: MergedItem) -> list[str]:
     return out
 
 
-def _labels(datasets: list[Dataset], given: Sequence[str] | None) -> tuple[list[str], bool]:
-    """Column labels, and whether the datasets are a region (same framework, one partnership each, all different)."""
+#: How the datasets are compared: ``auto`` decides by their partnerships (see the module's docstring).
+ARRANGEMENTS = ("auto", "rounds", "region")
+
+
+def looks_like_a_region(datasets: Sequence[Dataset]) -> bool:
+    """Same framework, one partnership each, all different: partnerships side by side, not rounds.
+
+    A partnership renamed between rounds looks the same, which is why the
+    command says how it compared them and ``--as rounds`` overrides it.
+    """
     partnerships = [d.partnership for d in datasets]
-    region = (len(datasets) > 1 and len({d.framework.id for d in datasets}) == 1
-              and None not in partnerships and len(set(partnerships)) == len(datasets))
+    return (len(datasets) > 1 and len({d.framework.id for d in datasets}) == 1
+            and None not in partnerships and len(set(partnerships)) == len(datasets))
+
+
+def _labels(datasets: list[Dataset], given: Sequence[str] | None, arrangement: str) -> tuple[list[str], bool]:
+    """Column labels, and whether the datasets are compared as a region (``arrangement``, or decided when auto)."""
+    if arrangement not in ARRANGEMENTS:
+        raise DocxformError(None, f"compare as {arrangement!r}: not one of {', '.join(ARRANGEMENTS)}")
+    partnerships = [d.partnership for d in datasets]
+    region = looks_like_a_region(datasets) if arrangement == "auto" else arrangement == "region"
     if given:
         if len(given) != len(datasets):
             raise DocxformError(None, f"{len(given)} labels for {len(datasets)} datasets; give one per dataset")
         return list(given), region
-    if region:
+    if region and None not in partnerships and len(set(partnerships)) == len(datasets):
         return [p or "" for p in partnerships], True
     labels: list[str] = []
     for d in datasets:
@@ -231,14 +251,20 @@ def _labels(datasets: list[Dataset], given: Sequence[str] | None) -> tuple[list[
             n += 1
             label = f"{base} ({n})"
         labels.append(label)
-    return labels, False
+    return labels, region
 
 
-def compare_datasets(datasets: list[Dataset], labels: Sequence[str] | None = None) -> Comparison:
-    """Match every dataset's items to the last one's framework and work out the movements."""
+def compare_datasets(datasets: list[Dataset], labels: Sequence[str] | None = None, *,
+                     arrangement: str = "auto") -> Comparison:
+    """Match every dataset's items to the last one's framework and work out the movements.
+
+    ``arrangement``: ``rounds`` (movement from each to the next), ``region``
+    (partnerships side by side, no movement) or ``auto`` (a region when
+    :func:`looks_like_a_region`).
+    """
     if len(datasets) < 2:
         raise DocxformError(None, "compare needs two or more merged datasets")
-    names, region = _labels(datasets, labels)
+    names, region = _labels(datasets, labels, arrangement)
     for dataset, name in zip(datasets, names, strict=True):
         dataset.label = name
     target = datasets[-1].framework
@@ -281,6 +307,6 @@ def _same_scale(a: Framework, b: Framework) -> bool:
     return bool(a.rating_scale and b.rating_scale and len(a.rating_scale.keys) == len(b.rating_scale.keys))
 
 
-def compare(paths: Sequence[Path], labels: Sequence[str] | None = None) -> Comparison:
+def compare(paths: Sequence[Path], labels: Sequence[str] | None = None, *, arrangement: str = "auto") -> Comparison:
     """Load each path (a merged dataset or a folder holding one) and compare them."""
-    return compare_datasets([load_dataset(Path(p)) for p in paths], labels)
+    return compare_datasets([load_dataset(Path(p)) for p in paths], labels, arrangement=arrangement)

@@ -87,7 +87,8 @@ def compared(rounds: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) 
 
 def test_exact_movements_per_standard(compared: dict[str, Any]) -> None:
     result = compared["json"]
-    assert set(result) == {"items", "unmatched"}
+    assert set(result) == {"arrangement", "labels", "items", "unmatched"}
+    assert result["arrangement"] == "rounds" and result["labels"] == ["2003-stocktake", "2004-march"]
     assert list(result["items"]) == list(SA.item_ids)
     for item_id, entry in result["items"].items():
         _, _, before, after, moved, _ = case(item_id)
@@ -205,6 +206,29 @@ def test_region_side_by_side_is_labelled_by_partnership(tmp_path: Path) -> None:
     assert labelled.labels == ["N", "S", "E"]
     with pytest.raises(DocxformError, match="2 labels for 3 datasets"):
         api.compare(paths, labels=["N", "S"])
+
+
+def test_a_partnership_renamed_between_rounds_is_said_to_look_like_a_region(tmp_path: Path) -> None:
+    """Auto takes two partnership names for a region, and says so with the way out; --as rounds moves."""
+    paths = []
+    for year, name, level in (("2004", "Anytown CDRP", "gap_identified"),
+                              ("2005", "Anytown Community Safety Partnership", "doing_well")):
+        returns = [_return("sa2003", SA.version, f"Person {i}", {"1.1": (level, "")}, partnership=name)
+                   for i in range(2)]
+        paths.append(_write(tmp_path / year / "merged.json", merge_returns(records(returns), SA).to_dict()))
+    auto = run_main("compare", *map(str, paths), "-o", str(tmp_path / "auto.xlsx"))
+    assert auto.returncode == 0, auto.stderr
+    assert auto.stdout.splitlines()[0] == (
+        f"{len(SA.item_ids)} items compared as a region, partnerships side by side, no movement (each input is a "
+        "different partnership's; --as rounds if they are rounds): Anytown CDRP, Anytown Community Safety "
+        "Partnership; 0 without a counterpart")
+    rounds = run_main("compare", *map(str, paths), "--as", "rounds", "--json")
+    assert rounds.returncode == 0, rounds.stderr
+    result = json.loads(rounds.stdout)
+    assert result["arrangement"] == "rounds" and result["labels"] == ["2004", "2005"]
+    assert result["items"]["1.1"] == {"agreed": ["gap_identified", "doing_well"], "movement": "up"}
+    region = api.compare(paths, arrangement="region")
+    assert region.region and region.to_json()["items"]["1.1"]["movement"] is None
 
 
 def test_cliffs_delta_by_hand() -> None:
