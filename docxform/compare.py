@@ -148,7 +148,7 @@ def load_dataset(path: Path) -> Dataset:
 
 @cache
 def _crosswalks() -> dict[tuple[str, str], dict[str, str | None]]:
-    """Every shipped crosswalk, both ways round (a one-to-one map reverses)."""
+    """Every shipped crosswalk, both ways round (a one-to-one map reverses; one that is not is refused)."""
     walks: dict[tuple[str, str], dict[str, str | None]] = {}
     folder = resources.files("docxform.crosswalks")
     for entry in folder.iterdir():
@@ -156,6 +156,9 @@ def _crosswalks() -> dict[tuple[str, str], dict[str, str | None]]:
             continue
         data = yaml.safe_load(entry.read_text("utf-8"))
         pairs = [(str(e["from"]), None if e.get("to") is None else str(e["to"])) for e in data["items"]]
+        targets = [to for _, to in pairs if to is not None]
+        if len(targets) != len(set(targets)):  # two items on one would hide one of them in every trend
+            raise DocxformError(entry.name, "a crosswalk must map at most one item to each item (it reverses)")
         walks[(data["from"], data["to"])] = dict(pairs)
         walks[(data["to"], data["from"])] = {to: frm for frm, to in pairs if to is not None}
     return walks

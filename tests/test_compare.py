@@ -184,6 +184,23 @@ def test_a_third_framework_without_counterparts_is_listed(rounds: dict[str, Path
     assert reverse.to_json()["items"][beacon.item_ids[0]] == {"agreed": [None, "doing_well"], "movement": None}
 
 
+def test_a_crosswalk_mapping_two_items_to_one_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reversed, it would keep one of the two and drop the other from every trend without a word."""
+    from docxform import compare as module
+
+    (tmp_path / "a-b.yaml").write_text("from: a\nto: b\nitems:\n- {from: '1', to: '9'}\n- {from: '2', to: '9'}\n",
+                                       "utf-8")
+    monkeypatch.setattr(module.resources, "files", lambda package: tmp_path)
+    module._crosswalks.cache_clear()
+    try:
+        with pytest.raises(DocxformError, match=r"a-b\.yaml: a crosswalk must map at most one item to each item"):
+            module._crosswalks()
+    finally:
+        monkeypatch.undo()
+        module._crosswalks.cache_clear()
+    assert ("stocktake2003", "sa2003") in module._crosswalks()  # the shipped one is one-to-one
+
+
 def test_crosswalk_both_ways() -> None:
     assert item_map(ST, SA) == {i: i for i in ST.item_ids}
     assert item_map(SA, ST) == {i: i for i in SA.item_ids}
