@@ -388,14 +388,7 @@ def compare(inputs: tuple[str, ...], output: str | None, html: str | None, as_js
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         return
-    if result.region:
-        how = "" if arrangement == "region" else " (each input is a different partnership's; --as rounds if they are rounds)"
-        click.echo(f"{len(result.items)} items compared as a region, partnerships side by side, no movement{how}: "
-                   f"{', '.join(result.labels)}; {len(result.unmatched)} without a counterpart")
-    else:
-        moved = sum(1 for t in result.items if t.movement in ("up", "down"))
-        click.echo(f"{len(result.items)} items compared as rounds across {', '.join(result.labels)}; {moved} moved; "
-                   f"{len(result.unmatched)} without a counterpart")
+    click.echo(result.headline(decided=arrangement == "auto"))
     for path in (output, html):
         if path:
             click.echo(path)

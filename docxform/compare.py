@@ -118,6 +118,17 @@ class Comparison:
     unmatched: list[str]
     region: bool
 
+    def headline(self, *, decided: bool) -> str:
+        """One line on what was compared and how; ``decided``: the arrangement was the automatic rule's,
+        so a region says how to compare the inputs as rounds instead."""
+        unmatched = f"{len(self.unmatched)} without a counterpart"
+        if self.region:
+            how = " (each input is a different partnership's; --as rounds if they are rounds)" if decided else ""
+            return (f"{len(self.items)} items compared as a region, partnerships side by side, no movement{how}: "
+                    f"{', '.join(self.labels)}; {unmatched}")
+        moved = sum(1 for t in self.items if t.movement in ("up", "down"))
+        return f"{len(self.items)} items compared as rounds across {', '.join(self.labels)}; {moved} moved; {unmatched}"
+
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` shape: how the inputs were compared and their labels, agreed levels and movement per
         item, then the unmatched items."""
