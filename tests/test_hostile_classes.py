@@ -110,13 +110,20 @@ def refusal(path: Path) -> str:
 # --- damaged zip members inside a workbook
 
 
-def _damage(data: bytes, kind: str) -> bytes:
-    central, local = central_entry(data, SHEET), local_entry(data, SHEET)
+#: Flags zipfile refuses a member for: encrypted, compressed patched data, strong encryption.
+FLAG_OF = {"encrypted": 0x1, "patched": 0x20, "strong-encryption": 0x40}
+
+
+def _damage(data: bytes, kind: str, part: str = SHEET) -> bytes:
+    central, local = central_entry(data, part), local_entry(data, part)
     if kind == "crc":
         return patch(patch(data, central + 16, "<I", 0xDEADBEEF), local + 14, "<I", 0xDEADBEEF)
-    if kind == "encrypted":
-        flags = struct.unpack_from("<H", data, central + 8)[0]
-        return patch(patch(data, central + 8, "<H", flags | 1), local + 6, "<H", flags | 1)
+    if kind in FLAG_OF:
+        flags = struct.unpack_from("<H", data, central + 8)[0] | FLAG_OF[kind]
+        return patch(patch(data, central + 8, "<H", flags), local + 6, "<H", flags)
+    if kind == "header-name":  # the local header names another part than the directory does
+        name_at = local + 30
+        return data[:name_at] + data[name_at:name_at + 1].swapcase() + data[name_at + 1:]
     if kind == "method":
         return patch(patch(data, central + 10, "<H", 99), local + 8, "<H", 99)
     start = local + 30 + struct.unpack_from("<H", data, local + 26)[0] + struct.unpack_from("<H", data, local + 28)[0]
@@ -128,6 +135,18 @@ def test_a_damaged_member_of_a_workbook_is_refused_in_one_line(plan: Path, tmp_p
     path = tmp_path / f"{kind}.xlsx"
     path.write_bytes(_damage(plan.read_bytes(), kind))
     assert f"damaged zip: part {SHEET} cannot be read" in refusal(path)
+
+
+@pytest.mark.parametrize("kind", ["crc", "deflate", *FLAG_OF, "header-name", "method"])
+def test_a_damaged_member_of_a_return_is_refused_in_zipfiles_words(tmp_path: Path, kind: str) -> None:
+    """Parts are inflated straight from memory only when all is plainly in order; anything else is zipfile's
+    to read and refuse (a strongly encrypted member was once inflated and parsed: fuzz seed 70117)."""
+    path = tmp_path / f"{kind}.docx"
+    path.write_bytes(_damage(RETURN.read_bytes(), kind, "word/styles.xml"))
+    with zipfile.ZipFile(path) as archive, pytest.raises(Exception) as raised:
+        archive.read("word/styles.xml")
+    cause = str(raised.value).splitlines()[0][:120] or type(raised.value).__name__
+    assert refusal(path) == f"{path}: damaged zip: part word/styles.xml cannot be read ({cause})"
 
 
 @pytest.mark.parametrize("kind", ["non-utf8-name", "version-needed"])

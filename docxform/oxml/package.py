@@ -63,7 +63,7 @@ class Package:
         if plain is not None:
             return plain
         try:
-            with self.zip.open(info) as stream:
+            with self.zip.open(name) as stream:  # by name: its errors then name the part, not a ZipInfo
                 data = stream.read(limit + 1)
         except (zipfile.BadZipFile, EOFError, OSError, RuntimeError) as exc:
             raise DocxformError(self.path, f"damaged zip: part {name} cannot be read ({_short(exc)})") from None
@@ -113,7 +113,12 @@ def open_package(path: str | Path, *, kind: str = "docx", data: bytes | None = N
     return Package(str(path), archive, MAX_PARSED_PART.get(kind, MAX_PART_UNCOMPRESSED), data=data)
 
 
-_LOCAL_HEADER = struct.Struct("<4s22xHH")
+#: A member's local header: signature, flags, then (past the method, times, CRC and sizes) the lengths of
+#: its name and extra field.
+_LOCAL_HEADER = struct.Struct("<4s2xH18xHH")
+#: Flags ``zipfile`` refuses a member for (encrypted; compressed patched data; strong encryption).
+_REFUSED_FLAGS = 0x1 | 0x20 | 0x40
+_UTF8_NAME = 0x800
 
 
 def inflate_plain_member(data: bytes, info: zipfile.ZipInfo, limit: int) -> bytes | None:
@@ -123,20 +128,23 @@ def inflate_plain_member(data: bytes, info: zipfile.ZipInfo, limit: int) -> byte
     header agreeing, its CRC and size right) is read here in one zlib call
     rather than through ``zipfile``'s stream objects: a return has a dozen
     parts and every one is read (:func:`check_parts`), so this is a tenth of a
-    parse. Anything else (another method, encryption, a damaged stream, a
-    wrong CRC, more than ``limit`` bytes) returns None, and ``zipfile`` then
-    reads the member and reports what is wrong in its own way.
+    parse. Anything else (another method, any flag ``zipfile`` refuses, a
+    local header that does not agree with the directory, a damaged stream,
+    a wrong CRC or size, more than ``limit`` bytes) returns None, and
+    ``zipfile`` then reads the member and reports what is wrong in its own way.
     """
-    if not data or info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+    if (not data or info.flag_bits & _REFUSED_FLAGS
+            or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)):
         return None
     start = info.header_offset
     try:
-        magic, name_length, extra_length = _LOCAL_HEADER.unpack_from(data, start)
+        magic, flags, name_length, extra_length = _LOCAL_HEADER.unpack_from(data, start)
     except struct.error:
         return None
     name_at = start + _LOCAL_HEADER.size
-    encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
-    if magic != b"PK\x03\x04" or data[name_at:name_at + name_length] != info.orig_filename.encode(encoding, "replace"):
+    encoding = "utf-8" if info.flag_bits & _UTF8_NAME else "cp437"
+    if (magic != b"PK\x03\x04" or (flags ^ info.flag_bits) & _UTF8_NAME
+            or data[name_at:name_at + name_length] != info.orig_filename.encode(encoding, "replace")):
         return None
     begin = name_at + name_length + extra_length
     packed = memoryview(data)[begin:begin + info.compress_size]
