@@ -281,14 +281,13 @@ def merge(paths: list[str | Path], output: str | Path, *, framework: str | None 
     from docxform.consensus import make_rule
     from docxform.identity import in_later_order
     from docxform.merge import merge_returns
-    from docxform.response import Response
 
     rule = make_rule(consensus, threshold)
-    returns, errors = load_inputs(list(expand_paths([str(p) for p in paths])), framework=framework, kinds=("form",))
+    loaded = load_inputs(list(expand_paths([str(p) for p in paths])), framework=framework, kinds=("form",))
+    returns, errors = loaded.returns, loaded.errors
     require_some(returns, errors)
     fw = batch_framework(returns, errors, framework)
-    merged = merge_returns([Response.from_dict(d) for d in in_later_order(returns)], fw, anonymise=anonymise,
-                           consensus=rule)
+    merged = merge_returns(in_later_order(returns), fw, anonymise=anonymise, consensus=rule)
     write_file(Path(output), to_json(merged.to_dict()))
     return MergeResult(merged, errors, len(merged.respondents), len(merged.items))
 
@@ -309,8 +308,8 @@ def consolidate(merged: str | Path, output: str | Path, *, partnership: str | No
     data = read_json(Path(merged))
     if data.get("kind") != "merged":
         raise DocxformError(merged, "not a merged dataset (make one with docxform merge)")
-    fw = framework_of([data])
     dataset = MergedDataset.from_dict(data, merged)
+    fw = framework_of([dataset])
     check_against(dataset, fw, merged)  # a wrong value: one line naming the file
     if rule is not None:
         dataset = rejudge(dataset, fw, rule)

@@ -109,7 +109,7 @@ def _feedback_one(path: Path, chosen: Framework | None, folder: Path, taken: set
     from docxform.validate import read_return, validate_return
 
     data = read_return(path)
-    fw = chosen or framework_named_in(data["framework"]["id"], path)
+    fw = chosen or framework_named_in(data.framework_id, path)
     problems = [p for p in validate_return(data, fw, expected=fw) if p.code in RESPONDENT_CODES]
     if not problems:
         return FeedbackOutcome(str(path))

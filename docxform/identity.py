@@ -177,15 +177,14 @@ def later_order(times: Sequence[str | None]) -> list[int]:
     return order
 
 
-def in_later_order(returns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def in_later_order(returns: list[Response]) -> list[Response]:
     """Returns in the order that lets a later version replace an earlier one of the same person.
 
     "Later" is the document's own last-saved time where both versions have
     one, else the order given; never the file name. Only versions of one
     person swap places, so returns of different people keep their order.
     """
-    times = [last_saved(path) if path.lower().endswith(".docx") else None
-             for path in (str((r.get("source") or {}).get("path") or "") for r in returns)]
+    times = [last_saved(r.source_path) if r.source_path.lower().endswith(".docx") else None for r in returns]
     groups: dict[str, list[int]] = {}
     for index, data in enumerate(returns):
         key = identify(data).key

@@ -4,31 +4,50 @@ Every command (and ``collate``'s stages) reads its inputs through here, so a
 folder, a parse JSON or a form to parse mean the same thing everywhere, and
 :mod:`docxform.api` and :mod:`docxform.pipeline` can both use it without
 importing each other.
+
+This is the JSON edge of the inputs: a form or plan parsed here is its typed
+record at once (:class:`docxform.response.Response`,
+:class:`docxform.plan.model.PlanResult`), and a docxform JSON file is checked
+for shape and read into its record here (``Response.from_dict``,
+``MergedDataset.from_dict``), so every later stage takes records. The parse
+JSON itself (:attr:`ParseOutcome.result`) is made only where it is written or
+printed.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docxform.boundary import guarded
 from docxform.errors import BatchStopped, DocxformError, FileError
 from docxform.files import output_folder, read_json_input, write_file
 from docxform.framework import framework_named_in, load_framework
 from docxform.framework.model import Framework
+from docxform.response import Response
+
+if TYPE_CHECKING:
+    from docxform.merged import MergedDataset
+    from docxform.plan.model import PlanResult
 
 
 @dataclass
 class ParseOutcome:
-    """One input's parse: the result, or why the file could not be read; ``written``: where its JSON went."""
+    """One input's parse: its record, or why the file could not be read; ``written``: where its JSON went."""
 
     path: str
-    result: dict[str, Any] | None
+    record: Response | PlanResult | None
     error: FileError | None
     written: Path | None = None
+
+    @cached_property
+    def result(self) -> dict[str, Any] | None:
+        """The parse JSON (``docxform parse`` output) of the record, made the first time it is asked for."""
+        return self.record.to_dict() if self.record is not None else None
 
 
 def parse_files(paths: Sequence[str | Path], *, mapping: str | None = None, framework: str | None = None,
@@ -99,45 +118,88 @@ def _parse_one(arg: _ParseArg) -> ParseOutcome:
     return ParseOutcome(path, result, error)
 
 
-def _parse_file(path: str, mapping: str | None, framework: str | None, mapping_dir: str | None) -> dict[str, Any]:
+def _parse_file(path: str, mapping: str | None, framework: str | None, mapping_dir: str | None
+                ) -> Response | PlanResult:
     if path.lower().endswith((".xlsx", ".xlsm", ".xls")):
         from docxform.plan import parse_plan
 
         fw = load_framework(framework) if framework else None
-        return parse_plan(Path(path), fw).to_dict()
+        return parse_plan(Path(path), fw)
     from docxform.parse import parse_form
 
-    return parse_form(path, mapping=mapping, framework=framework, mapping_dir=mapping_dir).to_dict()
+    return parse_form(path, mapping=mapping, framework=framework, mapping_dir=mapping_dir)
+
+
+@dataclass
+class Inputs:
+    """What :func:`load_inputs` read: the returns' records, merged datasets (with their files), and the failures."""
+
+    returns: list[Response] = field(default_factory=list)
+    merged: list[tuple[Path, MergedDataset]] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+
+    @property
+    def datasets(self) -> list[MergedDataset]:
+        return [dataset for _, dataset in self.merged]
 
 
 def load_inputs(paths: list[str | Path], *, framework: str | None = None, jobs: int = 1,
-                kinds: tuple[str, ...] = ("form", "merged", "plan")) -> tuple[list[dict[str, Any]], list[FileError]]:
-    """Returns as parse dicts: .docx files are parsed, .json files (docxform's JSON) are read.
+                kinds: tuple[str, ...] = ("form", "merged")) -> Inputs:
+    """Returns and merged datasets as records: forms are parsed, .json files (docxform's JSON) are read.
 
-    A JSON file of a kind the command does not take (a merged dataset given to
-    merge, say) is that file's error, not a respondent nor silently skipped.
+    A file of a kind the command does not take (a merged dataset given to
+    merge, a plan workbook given to summarise) is that file's error, not a
+    respondent nor silently skipped.
     """
-    results: list[dict[str, Any]] = []
-    errors: list[FileError] = []
+    out = Inputs()
     to_parse: list[str | Path] = []
     for p in paths:
         if str(p).lower().endswith(".json"):
-            data, error = guarded(p, lambda: read_json(Path(p)))  # noqa: B023 - called at once
-            if data is not None and data.get("kind") not in kinds:
-                errors.append(FileError(str(p), "file-refused", f"a docxform {data.get('kind')} file; this command "
-                                                                  f"takes {' or '.join(_KIND_NAMES[k] for k in kinds)}"))
-            elif data is not None:
-                results.append(data)
-            elif error is not None:
-                errors.append(error)
+            record, error = guarded(p, lambda: _read_record(Path(p), kinds))  # noqa: B023 - called at once
+            _keep(out, p, record, error)
         else:
             to_parse.append(p)
     for outcome in parse_files(to_parse, framework=framework, jobs=jobs):
-        if outcome.result is not None:
-            results.append(outcome.result)
-        elif outcome.error is not None:
-            errors.append(outcome.error)
-    return results, errors
+        if isinstance(outcome.record, Response) or outcome.record is None:
+            _keep(out, outcome.path, outcome.record, outcome.error)
+        else:
+            _keep(out, outcome.path, None, plan_refused(outcome.path, kinds))
+    return out
+
+
+def _keep(out: Inputs, path: str | Path, record: Response | MergedDataset | FileError | None,
+          error: FileError | None) -> None:
+    if isinstance(record, Response):
+        out.returns.append(record)
+    elif isinstance(record, FileError):
+        out.errors.append(record)
+    elif record is not None:
+        out.merged.append((Path(path), record))
+    elif error is not None:
+        out.errors.append(error)
+
+
+def _read_record(path: Path, kinds: tuple[str, ...]) -> Response | MergedDataset | FileError:
+    """The record of a docxform JSON file (shape-checked by :func:`read_json`), or why this command refuses it."""
+    data = read_json(path)
+    if data.get("kind") not in kinds:
+        return _refused(path, data.get("kind"), kinds)
+    if data["kind"] == "form":
+        return Response.from_dict(data)
+    from docxform.merged import MergedDataset
+
+    return MergedDataset.from_dict(data, path)
+
+
+def _refused(path: str | Path, kind: Any, kinds: tuple[str, ...]) -> FileError:
+    return FileError(str(path), "file-refused", f"a docxform {kind} file; this command "
+                                                f"takes {' or '.join(_KIND_NAMES[k] for k in kinds)}")
+
+
+def plan_refused(path: str | Path, kinds: tuple[str, ...] = ("form",)) -> FileError:
+    """A plan workbook given where returns are read: its error, never a respondent without answers."""
+    return FileError(str(path), "file-refused", "an improvement plan, not a return; this command "
+                                                f"takes {' or '.join(_KIND_NAMES[k] for k in kinds)}")
 
 
 MAX_JSON_BYTES = 1024 * 1024 * 1024
@@ -194,7 +256,7 @@ def expand_paths(paths: list[str]) -> list[Path]:
     return out
 
 
-def require_some(inputs: list[dict[str, Any]], errors: list[FileError]) -> None:
+def require_some(inputs: Sequence[object], errors: list[FileError]) -> None:
     """Stop with the reasons when not one input could be read."""
     if not inputs:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
@@ -202,7 +264,8 @@ def require_some(inputs: list[dict[str, Any]], errors: list[FileError]) -> None:
                             else "no inputs given")
 
 
-def batch_framework(inputs: list[dict[str, Any]], unread: list[FileError], given: str | None = None) -> Framework:
+def batch_framework(inputs: Sequence[Response | MergedDataset], unread: list[FileError], given: str | None = None
+                    ) -> Framework:
     """:func:`framework_of` in a batch: when it cannot choose, the unreadable files' lines are kept."""
     try:
         return framework_of(inputs, given)
@@ -212,16 +275,19 @@ def batch_framework(inputs: list[dict[str, Any]], unread: list[FileError], given
         raise BatchStopped(exc.describe(), unread) from None
 
 
-def framework_of(inputs: list[dict[str, Any]], given: str | None = None) -> Framework:
-    """The framework given, or the one all the inputs belong to (one-line error when they disagree)."""
+def framework_of(inputs: Sequence[Response | MergedDataset], given: str | None = None) -> Framework:
+    """The framework given, or the one all the inputs belong to (one-line error when they disagree).
+
+    One return's file is named when its framework is not built in.
+    """
     if given:
         return load_framework(given)
-    ids = sorted({d["framework"]["id"] for d in inputs if isinstance(d.get("framework"), dict)})
+    ids = sorted({r.framework_id if isinstance(r, Response) else r.framework.id for r in inputs})
     if len(ids) != 1:
         raise DocxformError(None, f"the inputs belong to {len(ids)} frameworks ({', '.join(ids) or 'none'}); "
                             "pass --framework")
-    sources = [d.get("source", {}).get("path") for d in inputs if isinstance(d.get("source"), dict)]
-    return framework_named_in(ids[0], sources[0] if len(sources) == 1 else None)
+    sources = [r.source_path for r in inputs if isinstance(r, Response)]
+    return framework_named_in(ids[0], (sources[0] or None) if len(sources) == 1 else None)
 
 
 def to_json(data: object, *, compact: bool = False) -> str:

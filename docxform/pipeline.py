@@ -21,6 +21,7 @@ from docxform.inputs import (
     framework_of,
     load_inputs,
     parse_files,
+    plan_refused,
     require_some,
     save_parsed,
     to_json,
@@ -67,20 +68,19 @@ class CollateResult:
         return out
 
 
-def _problems_of(returns: list[dict[str, Any]], framework: Framework) -> list[Problem]:
+def _problems_of(returns: list[Response], framework: Framework) -> list[Problem]:
     return _report_of(returns, framework, []).problems
 
 
-def _report_of(returns: list[dict[str, Any]], framework: Framework, unreadable: list[FileError]) -> ValidationReport:
+def _report_of(returns: list[Response], framework: Framework, unreadable: list[FileError]) -> ValidationReport:
     """The validation report of returns already parsed (the same report ``docxform validate`` gives)."""
     from docxform.returns import respondent_label
     from docxform.validate import FileReport, ValidationReport, validate_return
 
     report = ValidationReport(item_name=framework.item_name)
     for data in returns:
-        if data.get("kind") == "form":
-            report.files.append(FileReport(path=data["source"]["path"], respondent=respondent_label(data),
-                                           problems=validate_return(data, framework, expected=framework)))
+        report.files.append(FileReport(path=data.source_path, respondent=respondent_label(data),
+                                       problems=validate_return(data, framework, expected=framework)))
     report.files += [FileReport(path=e.path, respondent="", error=e.message, error_code=e.code) for e in unreadable]
     return report
 
@@ -95,22 +95,21 @@ def summarise_inputs(inputs: list[str], workbook: Path, *, html: Path | None = N
     from docxform.merged import MergedDataset, check_against
     from docxform.summarise import render_html, write_summary
 
-    data, errors = load_inputs(list(expand_paths(inputs)), kinds=("form", "merged"))
-    require_some(data, errors)
-    merged_inputs = [d for d in data if d.get("kind") == "merged"]
-    returns = [d for d in data if d.get("kind") == "form"]
-    if len(merged_inputs) > 1 or (merged_inputs and returns):
+    loaded = load_inputs(list(expand_paths(inputs)), kinds=("form", "merged"))
+    errors, returns = loaded.errors, loaded.returns
+    require_some([*returns, *loaded.merged], errors)
+    if len(loaded.merged) > 1 or (loaded.merged and returns):
         raise DocxformError(None, "summarise takes returns, or one merged dataset: not several datasets, nor "
                             "a dataset with returns (merge them all with docxform merge first)")
-    fw = batch_framework(data, errors, framework)
+    fw = batch_framework([*returns, *loaded.datasets], errors, framework)
     problems = _problems_of(returns, fw)
-    if merged_inputs:
-        given = MergedDataset.from_dict(merged_inputs[0], "the merged dataset")
+    merged: MergedDataset
+    if loaded.merged:
+        given = loaded.datasets[0]
         check_against(given, fw, "the merged dataset")
         merged = rejudge(given, fw, rule) if rule else given
     else:
-        merged = merge_returns([Response.from_dict(d) for d in in_later_order(returns)], fw, validated=True,
-                               consensus=rule)
+        merged = merge_returns(in_later_order(returns), fw, validated=True, consensus=rule)
     plan_data = _plans(plans or [], fw, errors)
     write_summary(merged, fw, workbook, problems=problems, plans=plan_data)
     if html:
@@ -142,13 +141,15 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
     result = CollateResult()
     output_folder(out, create=True)
     parsed_dir = out / "parsed"
-    returns: list[dict[str, Any]] = []
+    returns: list[Response] = []
     paths = list(expand_paths([str(i) for i in inputs]))
     for outcome in save_parsed(parse_files(paths, framework=framework, jobs=jobs), parsed_dir, paths):
         if outcome.error is not None:
             result.errors.append(outcome.error)
-        elif outcome.result is not None:
-            returns.append(outcome.result)
+        elif isinstance(outcome.record, Response):
+            returns.append(outcome.record)
+        elif outcome.record is not None:  # a plan workbook: its JSON is written, but it is nobody's return
+            result.errors.append(plan_refused(outcome.path))
     result.returns = len(returns)
     result.outputs["parsed returns"] = parsed_dir
     require_some(returns, result.errors)
@@ -165,8 +166,7 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
     write_file(out / "validation.txt", validation_report.to_text() + "\n")
     result.outputs["validation report"] = validation
     result.outputs["validation report (text)"] = out / "validation.txt"
-    merged = merge_returns([Response.from_dict(d) for d in in_later_order(returns)], fw, validated=True,
-                           consensus=rule)
+    merged = merge_returns(in_later_order(returns), fw, validated=True, consensus=rule)
     result.merge_line = merge_summary(merged)
     merged_path = out / "merged.json"
     write_file(merged_path, to_json(merged.to_dict()))

@@ -16,11 +16,6 @@ from typing import Any
 META = ("provenance", "cells", "score")
 
 
-def prompt_texts(answer: Any) -> dict[str, dict[str, str]]:
-    """Prompt id -> field -> non-empty text, from an item answer (anything malformed is skipped)."""
-    return texts_by_prompt(answer.get("prompts") if isinstance(answer, dict) else None)
-
-
 def texts_by_prompt(prompts: Any) -> dict[str, dict[str, str]]:
     """Prompt id -> field -> non-empty text, from an answer's ``prompts`` (JSON or a typed record's)."""
     if not isinstance(prompts, dict):
@@ -33,14 +28,6 @@ def texts_by_prompt(prompts: Any) -> dict[str, dict[str, str]]:
         if texts:
             out[str(prompt)] = texts
     return out
-
-
-def item_text(answer: Any, field: str) -> str:
-    """The item's answer in a field with its prompts' answers after it, one per line ("9a: Yes")."""
-    own = answer.get(field) if isinstance(answer, dict) else None
-    lines = [own.strip()] if isinstance(own, str) and own.strip() else []
-    lines += [f"{prompt}: {texts[field]}" for prompt, texts in prompt_texts(answer).items() if field in texts]
-    return "\n".join(lines)
 
 
 def prompt_answers(prompts: Any, fields: list[str]) -> dict[str, dict[str, str]]:

@@ -2,10 +2,11 @@
 
 This is the JSON contract of ``docxform parse`` (documented by
 schemas/response.schema.json). Names here are stable: validate, merge,
-summarise and the plan prefill all read them. :meth:`Response.from_dict`
-reads the JSON back into the record; the merge takes the records (its callers
-convert each return where they read it), validation still reads the JSON
-itself, since what it checks is what the file holds.
+summarise and the plan prefill all read them. A form parsed in this run is
+its record straight away; :meth:`Response.from_dict` reads a parsed return's
+JSON back into the record where a ``.json`` file (or the round's store) is
+read, after its shape was checked. Validation, merge and summary all take the
+record; ``to_dict`` is called only where JSON is written.
 """
 
 from __future__ import annotations
@@ -21,6 +22,13 @@ FieldValue = str | list[dict[str, str]] | dict[str, str]
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
+
+
+def _objects(value: Any, kind: type) -> dict[str, Any]:
+    """A JSON object's entries of the given kind (copied), by key as text; {} when it is not an object."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): (dict(v) if isinstance(v, dict) else v) for k, v in value.items() if isinstance(v, kind)}
 
 #: Keys :meth:`ItemAnswer.to_dict` writes beside the text fields: a text field with one of these
 #: keys would be overwritten by them, so ``check-framework`` refuses it (field-key-reserved).
@@ -38,6 +46,21 @@ class ItemAnswer:
     #: Answers given per prompt (forms read by text anchors): prompt id -> field -> text, with
     #: ``provenance``, ``cells`` and ``score`` (the match's similarity) per field.
     prompts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Keys of ``texts`` whose value in a hand-edited file was not text (a number, a list): held as
+    #: its text for the merge, as it always was, but no answer to a rule that asks for text (validation).
+    not_text: frozenset[str] = frozenset()
+
+    def item_text(self, key: str) -> str:
+        """The field's own text, then its answers given per prompt one per line ("9a: Yes"), as the rules read it.
+
+        A value that was not text in the file (``not_text``) is no answer here, as validation has always read it.
+        """
+        from docxform.prompts import texts_by_prompt
+
+        own = self.texts.get(key, "").strip() if key not in self.not_text else ""
+        lines = [own] if own else []
+        lines += [f"{prompt}: {texts[key]}" for prompt, texts in texts_by_prompt(self.prompts).items() if key in texts]
+        return "\n".join(lines)
 
     def to_dict(self, include_rating: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {"rating": self.rating} if include_rating else {}
@@ -53,14 +76,15 @@ class ItemAnswer:
         """Read one item's answers back (the inverse of :meth:`to_dict`); every other key is a text field.
 
         A hand-edited file may hold something else than text there (a number): it is kept as its
-        text ("5"), as the merge has always read it, never dropped without a word; null is no answer.
+        text ("5"), as the merge has always read it, never dropped without a word, and named in
+        ``not_text``, so validation still finds no text there; null is no answer. Provenance, cells
+        and prompts that are not objects are no location and no answers (what every reader skipped).
         """
-        texts = {k: _text(v) for k, v in data.items() if k not in (*RESERVED_ANSWER_KEYS, "prompts") and v is not None}
-        prompts = data.get("prompts")
-        return cls(rating=data.get("rating"), texts=texts, provenance=dict(data.get("provenance") or {}),
-                   cells={k: dict(v) for k, v in (data.get("cells") or {}).items()},
-                   prompts={str(k): dict(v) for k, v in prompts.items() if isinstance(v, dict)}
-                   if isinstance(prompts, dict) else {})
+        given = {k: v for k, v in data.items() if k not in (*RESERVED_ANSWER_KEYS, "prompts") and v is not None}
+        return cls(rating=data.get("rating"), texts={k: _text(v) for k, v in given.items()},
+                   provenance=_objects(data.get("provenance"), object), cells=_objects(data.get("cells"), dict),
+                   prompts=_objects(data.get("prompts"), dict),
+                   not_text=frozenset(k for k, v in given.items() if not isinstance(v, str)))
 
 
 @dataclass

@@ -5,8 +5,10 @@ specific enough to be checked ("references to 'meeting minutes' are not
 considered sufficiently specific"), improvement goals where a gap is found,
 and endorsement by the named signatories. A framework states these as
 ``rules`` (see :class:`docxform.framework.model.Rules`); this module applies
-them to the parse JSON of each return and reports problems, never raising
-for anything short of an unreadable file. docs/validation.md lists every
+them to each return (its typed record, :class:`docxform.response.Response`:
+a form parsed in this run, or a parse JSON read and shape-checked here by
+:func:`load_return`) and reports problems, never raising for anything short
+of an unreadable file. docs/validation.md lists every
 code, what triggers it and how to fix it.
 """
 
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from docxform.errors import DocxformError
 from docxform.files import read_json_input
 from docxform.framework.model import FormField, Framework
 from docxform.problems import CODES, Problem, counted, problem, problem_from_dict
-from docxform.prompts import item_text
+from docxform.response import ItemAnswer, Response
 from docxform.returns import respondent_label, text_value
 
 #: A parse JSON bigger than this is not a return (a 20-standard form is ~50 kB).
@@ -48,8 +50,8 @@ GENERIC_WORDS = frozenset(_GENERIC_TEXT.split())
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 
 
-def load_return(path: str | Path) -> dict[str, Any]:
-    """Read one parse JSON (``docxform parse`` output) and check it is a docxform return.
+def load_return(path: str | Path) -> Response:
+    """Read one parse JSON (``docxform parse`` output), check it is a docxform return, and give its record.
 
     Only the shape is checked (kinds and types the later stages rely on),
     so a hand-edited or foreign file fails here with one clear line rather
@@ -58,7 +60,7 @@ def load_return(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     data = read_json_input(path, limit=MAX_RETURN_BYTES, what="parsed return")
     check_return(data, path)
-    return data
+    return Response.from_dict(data)
 
 
 def check_return(data: Any, path: str | Path | None = None) -> None:
@@ -121,15 +123,15 @@ def _problems_problem(entries: list[Any]) -> str | None:
 STAGES = ("auto", "survey", "partnership")
 
 
-def stage_of(data: dict[str, Any], stage: str = "auto") -> str:
+def stage_of(data: Response, stage: str = "auto") -> str:
     """The stage a return is validated at: as asked, or for "auto" by whether the form was issued to a person."""
     if stage != "auto":
         return stage
-    respondent = data.get("respondent")
+    respondent = data.respondent
     return "survey" if isinstance(respondent, str) and respondent.strip() else "partnership"
 
 
-def validate_return(data: dict[str, Any], framework: Framework, *, expected: Framework | None = None,
+def validate_return(data: Response, framework: Framework, *, expected: Framework | None = None,
                     stage: str = "auto") -> list[Problem]:
     """The return's own parse problems, then the framework's rules applied to it.
 
@@ -143,15 +145,14 @@ def validate_return(data: dict[str, Any], framework: Framework, *, expected: Fra
     framework or version gets framework-mismatch and no rule checks, since
     its items are not the ones the rules talk about.
     """
-    file = text_value((data.get("source") or {}).get("path")) or None
-    problems = [problem_from_dict(p, file) for p in data.get("problems") or []]
+    file = text_value(data.source_path) or None
+    problems = [p if p.file else replace(p, file=file) for p in data.problems]
     target = expected or framework
-    fw = data.get("framework") or {}
-    if (fw.get("id"), fw.get("version")) != (target.id, target.version):
+    if (data.framework_id, data.framework_version) != (target.id, target.version):
         if not any(p.code == "framework-mismatch" for p in problems):
             problems.append(problem(
                 "framework-mismatch",
-                f"the return is for framework {fw.get('id')} version {fw.get('version')}, "
+                f"the return is for framework {data.framework_id} version {data.framework_version}, "
                 f"not {target.id} version {target.version}; its answers were not checked",
                 file=file, hint="validate it against its own framework, or send the respondent the right form"))
     else:
@@ -162,14 +163,13 @@ def validate_return(data: dict[str, Any], framework: Framework, *, expected: Fra
     return problems
 
 
-def check_items(data: dict[str, Any], framework: Framework, file: str | None,
+def check_items(data: Response, framework: Framework, file: str | None,
                 parse_problems: Sequence[Problem] = ()) -> list[Problem]:
     """The per-standard rules: rating, evidence (present and specific), goals."""
     already = {p.item for p in parse_problems if p.code in RATING_PARSE_CODES}
-    items = data.get("items") or {}
     out: list[Problem] = []
     for item in framework.items:
-        answer = items.get(item.id) or {}
+        answer = data.items.get(item.id) or ItemAnswer()
         rating, found = _rating_problems(item.id, answer, framework, file, already)
         out.extend(found)
         out.extend(_evidence_problems(item.id, answer, rating, framework, file))
@@ -177,7 +177,7 @@ def check_items(data: dict[str, Any], framework: Framework, file: str | None,
     return out
 
 
-def _rating_problems(item_id: str, answer: dict[str, Any], framework: Framework, file: str | None,
+def _rating_problems(item_id: str, answer: ItemAnswer, framework: Framework, file: str | None,
                      already: set[str | None]) -> tuple[str | None, list[Problem]]:
     """The rating the other rules go by (None when not a level of the scale), and its problems.
 
@@ -186,7 +186,7 @@ def _rating_problems(item_id: str, answer: dict[str, Any], framework: Framework,
     whose rating the parser already reported (``already``, updated here).
     """
     scale = framework.rating_scale
-    rating = answer.get("rating")
+    rating = answer.rating
     out: list[Problem] = []
     if scale is not None and rating is not None and rating not in scale.keys:
         out.append(problem(
@@ -210,13 +210,13 @@ def _level_name(framework: Framework, rating: str | None) -> str:
     return scale.level(rating).name.lower() if scale is not None and rating is not None else ""
 
 
-def _evidence_problems(item_id: str, answer: dict[str, Any], rating: str | None, framework: Framework,
+def _evidence_problems(item_id: str, answer: ItemAnswer, rating: str | None, framework: Framework,
                        file: str | None) -> list[Problem]:
     """Evidence missing where the rating needs it, and evidence too vague to find (the item's and prompts' text)."""
     rules = framework.rules
     if not rules.evidence_field:
         return []
-    evidence = item_text(answer, rules.evidence_field)
+    evidence = answer.item_text(rules.evidence_field)
     out: list[Problem] = []
     if rating in rules.evidence_required_for and not evidence:
         out.append(problem(
@@ -232,11 +232,11 @@ def _evidence_problems(item_id: str, answer: dict[str, Any], rating: str | None,
     return out
 
 
-def _goal_problems(item_id: str, answer: dict[str, Any], rating: str | None, framework: Framework,
+def _goal_problems(item_id: str, answer: ItemAnswer, rating: str | None, framework: Framework,
                    file: str | None) -> list[Problem]:
     """An improvement goal missing where the rating admits a gap."""
     rules = framework.rules
-    if not (rules.goal_field and rating in rules.goal_required_for and not item_text(answer, rules.goal_field)):
+    if not (rules.goal_field and rating in rules.goal_required_for and not answer.item_text(rules.goal_field)):
         return []
     return [problem(
         "goal-missing", f"rated {_level_name(framework, rating)!r} but no improvement goal is given",
@@ -244,20 +244,17 @@ def _goal_problems(item_id: str, answer: dict[str, Any], rating: str | None, fra
         hint="write at least one improvement goal for a gap or partial achievement")]
 
 
-def _where(answer: dict[str, Any], field: str) -> dict[str, int]:
+def _where(answer: ItemAnswer, field: str) -> dict[str, int]:
     """Where the parser read this answer (table, row, cell), so a problem points at the cell."""
-    cells = answer.get("cells")
-    found = cells.get(field) if isinstance(cells, dict) else None
-    if not isinstance(found, dict):
-        return {}
+    found = answer.cells.get(field) or {}
     return {k: v for k, v in found.items() if k in ("table", "row", "cell") and isinstance(v, int)}
 
 
-def check_fields(data: dict[str, Any], framework: Framework, file: str | None) -> list[Problem]:
+def check_fields(data: Response, framework: Framework, file: str | None) -> list[Problem]:
     """Form-level rules: required fields filled in, required signatories signed."""
     rules = framework.rules
-    fields = data.get("fields") or {}
-    known = _form_fields(framework, data.get("layout"))
+    fields: dict[str, Any] = data.fields
+    known = _form_fields(framework, data.layout)
     required = list(rules.required_fields)
     required += [f.key for f in known.values() if f.required and f.type != "signature" and f.key not in required]
     out: list[Problem] = []
@@ -487,8 +484,8 @@ def _check_file(path: str | Path, chosen: Framework | None, stage: str) -> tuple
     return FileReport(path=str(path), respondent=respondent_label(data), problems=problems), framework
 
 
-def read_return(path: str | Path) -> dict[str, Any]:
-    """A return as parse JSON: a ``.json`` file is read (:func:`load_return`), a form is parsed.
+def read_return(path: str | Path) -> Response:
+    """A return's record: a ``.json`` file is read (:func:`load_return`), a form is parsed.
 
     Forms are parsed with the mapping they match, not a chosen framework,
     so a form of the wrong framework is reported as framework-mismatch.
@@ -497,13 +494,13 @@ def read_return(path: str | Path) -> dict[str, Any]:
         return load_return(path)
     from docxform.parse import parse_form
 
-    return parse_form(path).to_dict()
+    return parse_form(path)
 
 
-def _builtin_for(data: dict[str, Any], path: str | Path) -> Framework:
+def _builtin_for(data: Response, path: str | Path) -> Framework:
     from docxform.framework import BUILTIN_IDS
 
-    framework_id = data["framework"]["id"]
+    framework_id = data.framework_id
     if framework_id not in BUILTIN_IDS:
         raise DocxformError(path, f"the return is for framework {framework_id!r}, which is not built in",
                             hint="give its definition file with --framework")

@@ -58,8 +58,7 @@ def make_return(folder: Path, name: str = "jane.docx", *, clean: bool = False) -
 def copy(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("feedback")
     original = make_return(root)
-    data = parse_form(original).to_dict()
-    problems = validate_return(data, SA)
+    problems = validate_return(parse_form(original), SA)
     assert {(p.code, p.item, p.field) for p in problems} == EXPECTED
     dest = root / "out" / "jane.docx"
     count = feedback_copy(original, problems, dest, framework=SA)

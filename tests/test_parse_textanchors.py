@@ -256,12 +256,13 @@ def test_validate_merge_summarise_consolidate_carry_prompt_answers(seed003: dict
 
     from docxform.consolidate import agreed_answers, consolidate
     from docxform.merge import merge_returns
+    from docxform.response import Response
     from docxform.summarise.workbook import write_summary
     from docxform.validate import validate_return
     from tests.support.ooxml import check_ooxml
 
     framework = load_framework("hallmarks2007")
-    problems = validate_return(seed003, framework)
+    problems = validate_return(Response.from_dict(seed003), framework)
     parsed = {p["code"] for p in seed003["problems"]}
     assert [p.code for p in problems if p.code not in parsed] == ["field-missing"]  # the form has no partnership
     second = json.loads(json.dumps(seed003))
@@ -407,6 +408,7 @@ def test_every_prompt_of_a_builtin_framework_finds_itself_uniquely(framework_id:
 
 def test_validate_counts_per_prompt_answers_for_required_texts() -> None:
     """Evidence given per prompt is evidence; none at all is still missing."""
+    from docxform.response import Response
     from docxform.validate import check_items
 
     framework = load_framework("sa2003")
@@ -416,7 +418,9 @@ def test_validate_counts_per_prompt_answers_for_required_texts() -> None:
     items["1.2"] = {"rating": "doing_well", "evidence": "", "provenance": {},
                     "prompts": {"p1": {"comments": "Fine", "provenance": {}}, "p2": "not an object"}}
     items["1.3"] = {"rating": "gap_identified", "provenance": {}, "prompts": {"p1": {"goals": "Appoint a lead"}}}
-    codes = {(p.code, p.item) for p in check_items({"items": items}, framework, None)}
+    data = Response.from_dict({"kind": "form", "framework": {"id": "sa2003", "version": framework.version},
+                               "source": {"path": "r.docx"}, "items": items})
+    codes = {(p.code, p.item) for p in check_items(data, framework, None)}
     assert ("evidence-missing", "1.1") not in codes and ("evidence-vague", "1.1") not in codes
     assert ("evidence-missing", "1.2") in codes
     assert ("goal-missing", "1.3") not in codes

@@ -206,14 +206,14 @@ def test_survey_responses_get_no_signatory_errors_but_the_partnership_return_doe
     returns = sorted(generic["returns"].glob("*.docx"))
     from docxform.parse import parse_form
 
-    data = parse_form(returns[0]).to_dict()
+    data = parse_form(returns[0])
     survey = {p.code for p in validate_return(data, FW, stage="survey")}
     partnership = {p.code for p in validate_return(data, FW, stage="partnership")}
     assert "signature-missing" not in survey and "signature-missing" in partnership
     assert {p.code for p in validate_return(data, FW)} == partnership  # a generic copy: "auto" means partnership
-    data["respondent"] = "Someone Issued"
+    data.respondent = "Someone Issued"
     assert {p.code for p in validate_return(data, FW)} == survey  # a personalised form: a survey response
-    data["respondent"] = None
+    data.respondent = None
     state = status_json(generic["round"])
     out = generic["root"] / "report-sig"
     assert run("round", "report", str(generic["round"]), "-o", str(out)).returncode == 0

@@ -60,10 +60,12 @@ def test_validation_problems_point_at_the_cell_that_holds_the_answer() -> None:
     from docxform.framework import load_framework
     from docxform.oxml.package import open_package
     from docxform.oxml.reader import read_document
+    from docxform.response import Response
     from docxform.validate import validate_return
 
     path = SAMPLES / "returns" / "sa2003-jane-smith.docx"
-    data = next(api.parse([path])).result
+    data = next(api.parse([path])).record
+    assert isinstance(data, Response)
     problems = [p for p in validate_return(data, load_framework("sa2003")) if p.code == "evidence-vague"]
     assert problems
     with open_package(path) as pkg:
@@ -71,4 +73,4 @@ def test_validation_problems_point_at_the_cell_that_holds_the_answer() -> None:
     for p in problems:
         assert p.table and p.row and p.cell
         cell = doc.tables[p.table - 1].rows[p.row - 1].at(p.cell - 1)
-        assert cell is not None and cell.text == data["items"][p.item]["evidence"] == "minutes"
+        assert cell is not None and cell.text == data.items[p.item].texts["evidence"] == "minutes"

@@ -267,9 +267,10 @@ def _version(parsed: dict[str, Any], framework: Framework) -> Version:
     """A version with its survey-stage problem counts (form-level rules are the partnership's, not each person's)."""
     if parsed.get("kind") != "form":
         return Version(receipt_id=0, person_id=None, kind=str(parsed.get("kind") or "plan"), parsed=parsed)
+    from docxform.response import Response
     from docxform.validate import validate_return
 
-    problems = validate_return(parsed, framework, expected=framework, stage="survey")
+    problems = validate_return(Response.from_dict(parsed), framework, expected=framework, stage="survey")
     return Version(receipt_id=0, person_id=None, kind="form", parsed=parsed,
                    errors=sum(p.severity == "error" for p in problems),
                    warnings=sum(p.severity == "warning" for p in problems))

@@ -62,8 +62,8 @@ def _merged(store: Store, framework: Framework) -> tuple[MergedDataset, list[Pro
     from docxform.validate import validate_return
 
     current = current_versions(store)
-    returns = [v.parsed for v in current]
-    merged = merge_returns([Response.from_dict(data) for data in returns], framework)
+    returns = [Response.from_dict(v.parsed) for v in current]  # the store keeps each return's parse JSON
+    merged = merge_returns(returns, framework)
     _add_organisations(merged, current, {p.id: p for p in store.people()})
     problems = [p for data in returns
                 for p in validate_return(data, framework, expected=framework, stage="survey")]
@@ -154,6 +154,7 @@ def feedback_hook(store: Store, folder: Path, framework: Framework | None = None
     from docxform.errors import DocxformError
     from docxform.feedback import RESPONDENT_CODES, feedback_copy
     from docxform.generate.respondents import slugify
+    from docxform.response import Response
     from docxform.validate import validate_return
 
     fw = framework or load_framework(store.info().framework)
@@ -162,7 +163,7 @@ def feedback_hook(store: Store, folder: Path, framework: Framework | None = None
     written: dict[str, Path] = {}
     for version in current_versions(store):
         source = store.folder / receipts[version.receipt_id].stored
-        problems = [p for p in validate_return(version.parsed, fw, expected=fw, stage="survey")
+        problems = [p for p in validate_return(Response.from_dict(version.parsed), fw, expected=fw, stage="survey")
                     if p.code in RESPONDENT_CODES]
         person = people.get(version.person_id or -1)
         if not problems or source.suffix != ".docx" or person is None:
