@@ -2,9 +2,10 @@
 
 Validation, merging and the pipeline all name respondents and read free text
 the same way; the helpers live here so those stages need not import each other.
-A return is its parse JSON (validation and the round read that) or the typed
-:class:`docxform.response.Response` (the merge reads that): :func:`header_of`
-reads who it is from out of either.
+A return is the typed :class:`docxform.response.Response` (what validation,
+merge and collate read) or, in the survey round, the parse JSON its store
+keeps (identity and ingest read that): :func:`header_of` reads who it is from
+out of either.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from docxform.response import Response
 
-__all__ = ["header_of", "respondent_label", "respondent_name", "source_of", "text_value"]
+__all__ = ["header_of", "respondent_label", "respondent_name", "text_value"]
 
 def header_of(data: dict[str, Any] | Response) -> tuple[Any, Any, dict[str, Any]]:
     """(respondent, form_id, fields) of a return, JSON or record; fields is {} when a file's are not an object."""
@@ -32,29 +33,22 @@ def text_value(value: Any) -> str:
     return value.strip() if isinstance(value, str) else str(value).strip()
 
 
-def respondent_name(data: dict[str, Any] | Response) -> str | None:
+def respondent_name(data: Response) -> str | None:
     """The respondent's real name: ``respondent``, else ``fields.completed_by``; None if neither.
 
     The file stem is not a name (two folders can both hold ``return.docx``),
     so it labels a respondent but never makes two returns duplicates.
     """
-    respondent, _, fields = header_of(data)
-    for value in (respondent, fields.get("completed_by")):
+    for value in (data.respondent, data.fields.get("completed_by")):
         if isinstance(value, str) and value.strip():
             return " ".join(value.split())
     return None
 
 
-def respondent_label(data: dict[str, Any] | Response) -> str:
+def respondent_label(data: Response) -> str:
     """What to call a respondent: the name, else the stem of the source file."""
     name = respondent_name(data)
     if name:
         return name
-    path = (source_of(data).get("path") if isinstance(data, dict) else data.source_path) or ""
-    return PurePath(str(path)).stem or "unnamed return"
+    return PurePath(data.source_path).stem or "unnamed return"
 
-
-def source_of(data: dict[str, Any]) -> dict[str, Any]:
-    """The return's ``source`` record, or {} when a hand-edited file lost it."""
-    source = data.get("source")
-    return source if isinstance(source, dict) else {}
