@@ -264,21 +264,23 @@ def require_some(inputs: Sequence[object], errors: list[FileError]) -> None:
                             else "no inputs given")
 
 
-def batch_framework(inputs: Sequence[Response | MergedDataset], unread: list[FileError], given: str | None = None
-                    ) -> Framework:
+def batch_framework(inputs: Sequence[Response | MergedDataset], unread: list[FileError], given: str | None = None,
+                    *, source: str | Path | None = None) -> Framework:
     """:func:`framework_of` in a batch: when it cannot choose, the unreadable files' lines are kept."""
     try:
-        return framework_of(inputs, given)
+        return framework_of(inputs, given, source=source)
     except DocxformError as exc:
         if not unread:
             raise
         raise BatchStopped(exc.describe(), unread) from None
 
 
-def framework_of(inputs: Sequence[Response | MergedDataset], given: str | None = None) -> Framework:
+def framework_of(inputs: Sequence[Response | MergedDataset], given: str | None = None, *,
+                 source: str | Path | None = None) -> Framework:
     """The framework given, or the one all the inputs belong to (one-line error when they disagree).
 
-    One return's file is named when its framework is not built in.
+    When that framework is not built in, the line names one return's file, else ``source``
+    (the file a merged dataset was read from).
     """
     if given:
         return load_framework(given)
@@ -287,7 +289,7 @@ def framework_of(inputs: Sequence[Response | MergedDataset], given: str | None =
         raise DocxformError(None, f"the inputs belong to {len(ids)} frameworks ({', '.join(ids) or 'none'}); "
                             "pass --framework")
     sources = [r.source_path for r in inputs if isinstance(r, Response)]
-    return framework_named_in(ids[0], (sources[0] or None) if len(sources) == 1 else None)
+    return framework_named_in(ids[0], (sources[0] or None) if len(sources) == 1 else source)
 
 
 def to_json(data: object, *, compact: bool = False) -> str:

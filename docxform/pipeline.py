@@ -101,12 +101,13 @@ def summarise_inputs(inputs: list[str], workbook: Path, *, html: Path | None = N
     if len(loaded.merged) > 1 or (loaded.merged and returns):
         raise DocxformError(None, "summarise takes returns, or one merged dataset: not several datasets, nor "
                             "a dataset with returns (merge them all with docxform merge first)")
-    fw = batch_framework([*returns, *loaded.datasets], errors, framework)
+    fw = batch_framework([*returns, *loaded.datasets], errors, framework,
+                         source=loaded.merged[0][0] if loaded.merged else None)
     problems = _problems_of(returns, fw)
     merged: MergedDataset
     if loaded.merged:
-        given = loaded.datasets[0]
-        check_against(given, fw, "the merged dataset")
+        path, given = loaded.merged[0]
+        check_against(given, fw, path)  # a wrong id or level: one line naming the file
         merged = rejudge(given, fw, rule) if rule else given
     else:
         merged = merge_returns(in_later_order(returns), fw, validated=True, consensus=rule)

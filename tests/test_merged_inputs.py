@@ -64,6 +64,7 @@ def test_a_hand_edited_dataset_is_refused_in_one_line(tmp_path: Path, change: An
     done = run_main(*args)
     assert done.returncode == 1, done.stderr
     assert message in done.stderr and "internal error" not in done.stderr
+    assert f"{bad}: " in done.stderr and "the merged dataset" not in done.stderr  # the file is named, every command
     assert not (tmp_path / "s.xlsx").exists() and not (tmp_path / "a.docx").exists()
 
 
