@@ -15,6 +15,10 @@ the three never disagree about whether two returns are one person's:
   last-saved times (docProps/core.xml) when both have one, else by the order
   received (:func:`compare_versions`); never the file name
   (``name (corrected).docx`` sorts before ``name.docx``).
+
+The rules read a return's typed record (:class:`docxform.response.Response`);
+only :func:`changes` reads the parse JSON, of two versions as the round's
+store keeps them.
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from docxform.oxml.coreprops import last_saved
-from docxform.returns import header_of
 
 if TYPE_CHECKING:
     from docxform.merged import MergedDataset
@@ -54,31 +57,31 @@ def _text(value: Any) -> str:
     return " ".join(value.split()) if isinstance(value, str) else ""
 
 
-def issued_to(data: dict[str, Any] | Response) -> str | None:
+def issued_to(data: Response) -> str | None:
     """The person a personalised form was issued to (its ``respondent``), else None."""
-    return _text(header_of(data)[0]) or None
+    return _text(data.respondent) or None
 
 
-def typed_name(data: dict[str, Any] | Response) -> str | None:
+def typed_name(data: Response) -> str | None:
     """The name typed on the form ("Form completed by"), else None."""
-    return _text(header_of(data)[2].get("completed_by")) or None
+    return _text(data.fields.get("completed_by")) or None
 
 
-def partnership_of(data: dict[str, Any] | Response) -> str:
-    return _text(header_of(data)[2].get("partnership"))
+def partnership_of(data: Response) -> str:
+    return _text(data.fields.get("partnership"))
 
 
-def personalised_form_id(data: dict[str, Any] | Response) -> str | None:
+def personalised_form_id(data: Response) -> str | None:
     """The form id when it identifies a person (a personalised form), else None.
 
     A generic form's id is the blank's: every copy has it, so it must never
     make two returns one respondent's.
     """
-    form_id = header_of(data)[1]
+    form_id = data.form_id
     return form_id if isinstance(form_id, str) and form_id and issued_to(data) else None
 
 
-def identify(data: dict[str, Any] | Response, sender: str | None = None) -> Identity:
+def identify(data: Response, sender: str | None = None) -> Identity:
     """The identity of one parsed return, by the rules above (most trusted first)."""
     form_id = personalised_form_id(data)
     if form_id:
@@ -91,7 +94,7 @@ def identify(data: dict[str, Any] | Response, sender: str | None = None) -> Iden
     return Identity(None, None, None)
 
 
-def typed_organisation(data: dict[str, Any] | Response) -> str:
+def typed_organisation(data: Response) -> str:
     """The organisation typed on a generic form ("Organisation/role"); "" on a personalised one.
 
     On a personalised form it is prefilled from the respondents list, so it
@@ -99,10 +102,10 @@ def typed_organisation(data: dict[str, Any] | Response) -> str:
     """
     if issued_to(data):
         return ""
-    return _text(header_of(data)[2].get("completed_by_role"))
+    return _text(data.fields.get("completed_by_role"))
 
 
-def name_key(data: dict[str, Any] | Response, name: str) -> str:
+def name_key(data: Response, name: str) -> str:
     """Partnership, name and typed organisation, ignoring case and spacing: equal for one person's returns.
 
     The partnership keeps two partnerships' officers who share a name apart;
@@ -112,7 +115,7 @@ def name_key(data: dict[str, Any] | Response, name: str) -> str:
     return f"{fold(partnership_of(data))}\0{fold(name)}\0{fold(typed_organisation(data))}"
 
 
-def name_mismatch(data: dict[str, Any] | Response) -> str | None:
+def name_mismatch(data: Response) -> str | None:
     """A message when the name typed on a personalised form is not the person it was issued to."""
     issued, typed = issued_to(data), typed_name(data)
     if issued and typed and fold(issued) != fold(typed):

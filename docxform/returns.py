@@ -2,10 +2,8 @@
 
 Validation, merging and the pipeline all name respondents and read free text
 the same way; the helpers live here so those stages need not import each other.
-A return is the typed :class:`docxform.response.Response` (what validation,
-merge and collate read) or, in the survey round, the parse JSON its store
-keeps (identity and ingest read that): :func:`header_of` reads who it is from
-out of either.
+A return is its typed record, :class:`docxform.response.Response`, everywhere
+past the file it was read from.
 """
 
 from __future__ import annotations
@@ -16,15 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from docxform.response import Response
 
-__all__ = ["header_of", "respondent_label", "respondent_name", "text_value"]
-
-def header_of(data: dict[str, Any] | Response) -> tuple[Any, Any, dict[str, Any]]:
-    """(respondent, form_id, fields) of a return, JSON or record; fields is {} when a file's are not an object."""
-    if isinstance(data, dict):
-        fields = data.get("fields")
-        return data.get("respondent"), data.get("form_id"), fields if isinstance(fields, dict) else {}
-    return data.respondent, data.form_id, data.fields
-
+__all__ = ["respondent_label", "respondent_name", "text_value"]
 
 def text_value(value: Any) -> str:
     """A free-text answer as a string ("" for missing), whatever the JSON held."""

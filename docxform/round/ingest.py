@@ -17,10 +17,10 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docxform.boundary import guarded
 from docxform.errors import DocxformError
@@ -30,10 +30,14 @@ from docxform.framework.model import Framework
 from docxform.identity import Times, identify, is_latest, issued_to, name_mismatch
 from docxform.oxml.coreprops import last_saved
 from docxform.problems import counted
+from docxform.response import Response
 from docxform.round.mail import is_mail, read_mail
 from docxform.round.records import Person, Receipt, RoundInfo, Version
 from docxform.round.start import FORMS
 from docxform.round.store import Store, open_store
+
+if TYPE_CHECKING:
+    from docxform.plan.model import PlanResult
 
 RETURN_SUFFIXES = (".docx", ".doc", ".odt", ".rtf", ".xml", ".xlsx", ".xlsm")
 MAX_RETURN_BYTES = 256 * 1024 * 1024
@@ -177,18 +181,18 @@ def receive(store: Store, info: RoundInfo, framework: Framework, item: Incoming)
     stored = _keep(store.folder, sha, item.name, item.data)
     receipt = Receipt(id=0, sha256=sha, stored=stored.relative_to(store.folder).as_posix(), name=item.name,
                       origin=item.origin, received_at=_now(), sender=item.sender, sent_at=item.sent_at)
-    parsed, error = read_return(stored, item.name)
+    record, error = read_return(stored, item.name)
     receipt.error = error
-    receipt.saved_at = last_saved(stored) if parsed is not None and stored.suffix == ".docx" else None
-    version = _version(parsed, framework) if parsed is not None else None
+    receipt.saved_at = last_saved(stored) if record is not None and stored.suffix == ".docx" else None
+    version = _version(record, framework) if record is not None else None
     with store.transaction():
         receipt_id = store.add_receipt(receipt)
         if receipt_id is None:
             return _again(store, sha, item)
-        if version is None:
+        if version is None or record is None:
             return IngestLine(item.name, item.origin, "unreadable", cause=error or "")
         version.receipt_id = receipt.id = receipt_id
-        line = _assign(store, info, version, receipt)
+        line = _assign(store, version, receipt, record)
         store.add_version(version)
     line.name, line.origin = item.name, item.origin
     return line
@@ -229,8 +233,8 @@ def _who_sent(store: Store, sha: str) -> str:
     return str(row[0]) if row and row[0] else ""
 
 
-def read_return(stored: Path, name: str) -> tuple[dict[str, Any] | None, str | None]:
-    """Parse a stored file (a form or a plan workbook); (parsed, None) or (None, why not).
+def read_return(stored: Path, name: str) -> tuple[Response | PlanResult | None, str | None]:
+    """Parse a stored file (a form or a plan workbook) into its record; (record, None) or (None, why not).
 
     Through the per-file boundary (docxform.boundary): an internal error on
     one return is that return's ``internal-error`` cause, never the ingest's end.
@@ -242,46 +246,46 @@ def read_return(stored: Path, name: str) -> tuple[dict[str, Any] | None, str | N
     return parsed, None
 
 
-def _parse_stored(stored: Path) -> dict[str, Any]:
+def _parse_stored(stored: Path) -> Response | PlanResult:
     if stored.suffix in (".xlsx", ".xlsm"):
         from docxform.plan import parse_plan
 
-        return parse_plan(stored, None).to_dict()
+        return parse_plan(stored, None)
     from docxform.parse import parse_form
 
-    return parse_form(stored).to_dict()
+    return parse_form(stored)
 
 
-def _rename_source(parsed: dict[str, Any], stored: str, name: str) -> None:
+def _rename_source(record: Response | PlanResult, stored: str, name: str) -> None:
     """Problems and the source name the file as received, not its hashed copy."""
-    source = parsed.get("source")
-    if isinstance(source, dict):
-        source["path"] = name
-    for entry in parsed.get("problems") or []:
-        location = entry.get("location") if isinstance(entry, dict) else None
-        if isinstance(location, dict) and location.get("file") == stored:
-            location["file"] = name
+    if isinstance(record, Response):
+        record.source_path = name
+    else:
+        record.source["path"] = name
+    record.problems = [replace(p, file=name) if p.file == stored else p for p in record.problems]
 
 
-def _version(parsed: dict[str, Any], framework: Framework) -> Version:
-    """A version with its survey-stage problem counts (form-level rules are the partnership's, not each person's)."""
-    if parsed.get("kind") != "form":
-        return Version(receipt_id=0, person_id=None, kind=str(parsed.get("kind") or "plan"), parsed=parsed)
-    from docxform.response import Response
+def _version(record: Response | PlanResult, framework: Framework) -> Version:
+    """A version (its parse JSON, as the store keeps it) with its survey-stage problem counts.
+
+    Only the item rules count: form-level rules are the partnership's, not each person's.
+    """
+    if not isinstance(record, Response):
+        return Version(receipt_id=0, person_id=None, kind="plan", parsed=record.to_dict())
     from docxform.validate import validate_return
 
-    problems = validate_return(Response.from_dict(parsed), framework, expected=framework, stage="survey")
-    return Version(receipt_id=0, person_id=None, kind="form", parsed=parsed,
+    problems = validate_return(record, framework, expected=framework, stage="survey")
+    return Version(receipt_id=0, person_id=None, kind="form", parsed=record.to_dict(),
                    errors=sum(p.severity == "error" for p in problems),
                    warnings=sum(p.severity == "warning" for p in problems))
 
 
-def _assign(store: Store, info: RoundInfo, version: Version, receipt: Receipt) -> IngestLine:
+def _assign(store: Store, version: Version, receipt: Receipt, record: Response | PlanResult) -> IngestLine:
     """Tie the version to a person (found or added) and say whether it is new or a resubmission."""
-    if version.kind != "form":
+    if not isinstance(record, Response):
         return IngestLine("", "", "new", who="(improvement plan)")
-    person_id = _person_for(store, version.parsed, receipt, version.notices)
-    mismatch = name_mismatch(version.parsed)
+    person_id = _person_for(store, record, receipt, version.notices)
+    mismatch = name_mismatch(record)
     if mismatch:
         version.notices.append(mismatch)
     version.person_id = person_id
@@ -296,14 +300,14 @@ def _assign(store: Store, info: RoundInfo, version: Version, receipt: Receipt) -
                       notices=list(version.notices))
 
 
-def _person_for(store: Store, parsed: dict[str, Any], receipt: Receipt, notices: list[str]) -> int:
+def _person_for(store: Store, parsed: Response, receipt: Receipt, notices: list[str]) -> int:
     """The person a return is from, by the identity rules; a new respondent when nobody matches.
 
     A personalised form whose id this round did not issue (one from an earlier
     mailing, say) goes to the issued person of that name, with a notice.
     """
     who = identify(parsed, receipt.sender)
-    form_id = parsed.get("form_id")
+    form_id = parsed.form_id
     if who.how == "form_id" and isinstance(form_id, str):
         found = store.person_where("form_id", form_id)
         if found is not None:
@@ -329,10 +333,9 @@ def _issued_by_name(store: Store, name: str) -> int | None:
     return None
 
 
-def _new_person(parsed: dict[str, Any], receipt: Receipt, key: str) -> Person:
+def _new_person(parsed: Response, receipt: Receipt, key: str) -> Person:
     """A respondent found on a return (a generic form, or a form issued in no list of this round)."""
-    raw = parsed.get("fields")
-    fields: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    fields: dict[str, Any] = parsed.fields
     typed = " ".join(str(fields.get("completed_by") or "").split())
     name = issued_to(parsed) or typed or receipt.sender or f"unnamed return {PurePath(receipt.name).stem}"
     organisation = " ".join(str(fields.get("completed_by_role") or "").split())
