@@ -7,8 +7,8 @@ the collating: per standard, the distribution of ratings, its mode and
 median, and whether the ratings are disputed, with every respondent's answers
 kept beside them for the discussion.
 
-Input is the parsed returns as typed records (:class:`docxform.response.Response`,
-read from the parse JSON with ``Response.from_dict`` where the returns are read);
+Input is the parsed returns as typed records (:class:`docxform.response.Response`:
+a form parsed in this run, or a parse JSON read with ``Response.from_dict`` where it is read);
 output is a :class:`docxform.merged.MergedDataset`, whose ``to_dict`` is the
 JSON documented by ``schemas/merged.schema.json`` (written by the callers that
 save merged.json). Names in it are stable.
@@ -145,8 +145,8 @@ def merge_returns(returns: Sequence[Response], framework: Framework, *, anonymis
                   salt: str = "", validated: bool = False, consensus: Rule | None = None) -> MergedDataset:
     """Merge parsed returns of ``framework`` into one dataset (its JSON: schemas/merged.schema.json).
 
-    ``returns`` are the typed records (``Response.from_dict`` of each parse JSON,
-    done by the caller where the returns are read); the dataset is the typed
+    ``returns`` are the typed records (forms parsed, or parse JSON read with ``Response.from_dict``
+    where the file is read, :func:`docxform.inputs.load_inputs`); the dataset is the typed
     record too, and its ``to_dict()`` is what merged.json holds.
 
     Returns of another framework or version are left out and reported
