@@ -193,7 +193,8 @@ def parse(paths: Sequence[str | Path], *, mapping: str | None = None, framework:
 
     ``output``, when given, is where the JSON goes: a folder (it ends in "/", already is one, or
     there are several inputs) gets ``<input name>.json`` per file; otherwise it is the one file
-    to write. Each outcome's ``written`` says where its JSON went. A bad ``mapping`` or
+    to write. Each outcome's ``record`` is the parsed record (a ``Response``, or a ``PlanResult``
+    for a plan workbook), ``result`` its JSON, and ``written`` says where that JSON went. A bad ``mapping`` or
     ``framework`` stops the batch at once (one line), rather than failing every file.
     ``mapping_dir`` is a folder of the user's mappings: a mapping id a return names is also looked
     for there (as ``<id>.yaml``), besides the shipped ones and the form's own folder.
