@@ -174,9 +174,9 @@ def floor(merged: MergedDataset, fw: Framework, problems: list[Problem], target:
 def run_case(n: int, mode: str) -> dict[str, float]:
     """One size in this process: build the dataset, then time (or trace) ours and the floor."""
     fw = load_framework("sa2003")
-    returns = make_returns(n, fw)
+    returns = [Response.from_dict(r) for r in make_returns(n, fw)]
     problems = [p for r in returns for p in validate_return(r, fw)]
-    merged = merge_returns([Response.from_dict(r) for r in returns], fw)
+    merged = merge_returns(returns, fw)
     del returns
     result: dict[str, float] = {"problems": len(problems) + len(merged.problems)}
     with tempfile.TemporaryDirectory() as work:
