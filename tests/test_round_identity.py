@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from docxform.framework import load_framework
+from docxform.oxml.fill import fill
 from docxform.round.store import SCHEMA_VERSION, open_store
 from docxform.validate import validate_return
 from tests.support.roundkit import fill_return, known_ratings, run, set_last_saved, status_json, write_eml
@@ -592,3 +593,27 @@ def test_a_failure_inside_receive_is_that_files_line_and_the_rest_lands(tmp_path
     assert result.lines[0].text().startswith(f"{first}: unreadable (internal-error: docxform failed on this file "
                                              "(ValueError: boom)")
     assert result.lines[1].who == "Bob Cee"
+
+
+def test_a_corrected_return_loses_its_stale_feedback_copy_when_reported_again(tmp_path: Path) -> None:
+    """Reported again into the same folder, the folder holds only feedback that still applies."""
+    people = tmp_path / "people.csv"
+    people.write_text("name,email\nAnn Clear,ann@example.org\nBob Vague,bob@example.org\n", "utf-8")
+    rnd, out = tmp_path / "r", tmp_path / "report"
+    assert run("round", "start", "sa2003", str(rnd), "--respondents", str(people)).returncode == 0
+    ann, bob = (next((rnd / "forms").glob(f"*{who}*.docx")) for who in ("ann", "bob"))
+    ratings = {item: "some_success" for item in ITEMS}
+    fill_return(ann, tmp_path / "ann.docx", ratings, name="Ann Clear")  # comments only: evidence missing
+    fill_return(bob, tmp_path / "bob.docx", ratings, name="Bob Vague")
+    assert run("round", "ingest", str(rnd), str(tmp_path / "ann.docx"), str(tmp_path / "bob.docx")).returncode == 0
+    assert run("round", "report", str(rnd), "-o", str(out)).returncode == 0
+    first = sorted(p.name for p in (out / "feedback").glob("*.docx"))
+    assert len(first) == 2 and first[0].startswith("ann-clear-") and first[1].startswith("bob-vague-")
+    texts = {(item, key): f"Board minutes of 12 March 2004, item {item} ({key})" for item in ITEMS
+             for key in ("comments", "evidence", "goals")}
+    fill(ann, tmp_path / "ann-corrected.docx", ratings, texts, {"completed_by": "Ann Clear"})
+    assert run("round", "ingest", str(rnd), str(tmp_path / "ann-corrected.docx")).returncode == 0
+    again = run("round", "report", str(rnd), "-o", str(out))
+    assert again.returncode == 0, again.stderr
+    assert "feedback copies (1 returns with problems)" in again.stdout
+    assert sorted(p.name for p in (out / "feedback").glob("*.docx")) == [first[1]]

@@ -148,8 +148,11 @@ def feedback_hook(store: Store, folder: Path, framework: Framework | None = None
     """Feedback copies (docxform.feedback) of the current returns with problems a respondent can put right.
 
     Each is the round's own copy of the return with a Word comment in each
-    cell concerned, written to ``folder/<form or name>.docx``; only .docx
-    returns can be commented. Output name -> path, for the report's list.
+    cell concerned, written to ``folder/<name>-<id>.docx``; only .docx
+    returns can be commented. A copy an earlier report wrote for someone
+    whose current return has nothing left to put right is removed, so the
+    folder never holds feedback that no longer applies (only files of this
+    round's own naming are touched). Output name -> path, for the report's list.
     """
     from docxform.errors import DocxformError
     from docxform.feedback import RESPONDENT_CODES, feedback_copy
@@ -174,4 +177,8 @@ def feedback_hook(store: Store, folder: Path, framework: Framework | None = None
         except DocxformError:
             continue  # a return that cannot take comments still has its problems in the summary
         written[f"feedback for {person.name}"] = dest
+    for person in people.values():
+        stale = folder / f"{slugify(person.name)}-{person.id}.docx"
+        if stale not in written.values():
+            stale.unlink(missing_ok=True)
     return written
