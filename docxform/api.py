@@ -408,11 +408,14 @@ def round_ingest(folder: str | Path, paths: Sequence[str | Path]) -> IngestResul
     return ingest(folder, list(paths))
 
 
-def round_status(folder: str | Path) -> RoundStatus:
-    """Who returned, who is outstanding, versions and problem counts (a :class:`docxform.round.RoundStatus`)."""
+def round_status(folder: str | Path, today: str | None = None) -> RoundStatus:
+    """Who returned, who is outstanding, versions and problem counts (a :class:`docxform.round.RoundStatus`).
+
+    ``today`` (YYYY-MM-DD): once the round's due date is before it, outstanding people are overdue.
+    """
     from docxform.round import status
 
-    return status(folder)
+    return status(folder, today)
 
 
 def round_report(folder: str | Path, output: str | Path | None = None) -> ReportResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -83,7 +84,7 @@ def status(folder: str, as_json: bool, chase: str | None) -> None:
       docxform round status myround
       docxform round status myround --json --chase chase.csv
     """
-    state = api.round_status(folder)
+    state = api.round_status(folder, today=dt.date.today().isoformat())
     if chase:
         write_file(Path(chase), state.chase_csv())
     click.echo(json.dumps(state.to_dict(), indent=2, ensure_ascii=False) if as_json else state.to_text())

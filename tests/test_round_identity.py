@@ -617,3 +617,29 @@ def test_a_corrected_return_loses_its_stale_feedback_copy_when_reported_again(tm
     assert again.returncode == 0, again.stderr
     assert "feedback copies (1 returns with problems)" in again.stdout
     assert sorted(p.name for p in (out / "feedback").glob("*.docx")) == [first[1]]
+
+
+@pytest.mark.parametrize(("due", "overdue"), [("2004-03-31", True), ("2999-12-31", False)])
+def test_outstanding_people_are_overdue_once_the_due_date_has_passed(tmp_path: Path, due: str, overdue: bool) -> None:
+    import jsonschema
+
+    people = tmp_path / "people.csv"
+    people.write_text("name,email\nAnn Early,ann@example.org\nBob Late,bob@example.org\n", "utf-8")
+    rnd = tmp_path / "r"
+    assert run("round", "start", "sa2003", str(rnd), "--respondents", str(people), "--due", due).returncode == 0
+    ann = next((rnd / "forms").glob("*ann*.docx"))
+    fill_return(ann, tmp_path / "ann.docx", known_ratings(ITEMS, LEVELS, 5), name="Ann Early")
+    assert run("round", "ingest", str(rnd), str(tmp_path / "ann.docx")).returncode == 0
+    lines = run("round", "status", str(rnd)).stdout.splitlines()
+    assert lines[0] == f"sa2003 round, due {due}{' (passed)' if overdue else ''}: 1 of 2 returned"
+    bob = next(line for line in lines if "Bob Late" in line)
+    assert bob.split()[0] == ("overdue" if overdue else "outstanding")
+    state = status_json(rnd)
+    schema = json.loads((Path(__file__).resolve().parents[1] / "docxform" / "schemas"
+                         / "round-status.schema.json").read_text("utf-8"))
+    jsonschema.validate(state, schema)
+    assert state["counts"]["overdue"] == (1 if overdue else 0)
+    assert [r["state"] for r in state["respondents"]] == ["returned", "outstanding"]  # the states stay the same
+    assert run("round", "report", str(rnd), "-o", str(tmp_path / "out")).returncode == 0
+    reported = json.loads((tmp_path / "out" / "status.json").read_text("utf-8"))
+    assert "overdue" not in reported["counts"]  # the report depends only on the store, not on the day

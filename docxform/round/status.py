@@ -61,6 +61,17 @@ class RoundStatus:
     unreadable: list[dict[str, str]]
     receipts: int
     plans: list[Path] = field(default_factory=list)  # the round's copies of the plan workbooks received
+    #: The day the status was taken (YYYY-MM-DD), for what is overdue; None in the report, whose
+    #: outputs depend only on the store.
+    today: str | None = None
+
+    @property
+    def past_due(self) -> bool:
+        """Whether the round's due date has passed (on :attr:`today`)."""
+        return bool(self.info.due and self.today and self.today > self.info.due)
+
+    def is_overdue(self, row: RespondentRow) -> bool:
+        return self.past_due and row.issued and row.state == OUTSTANDING
 
     @property
     def invited(self) -> int:
@@ -72,9 +83,12 @@ class RoundStatus:
 
     def counts(self) -> dict[str, int]:
         states = [r.state for r in self.respondents]
-        return {"invited": self.invited, "returned": self.returned, "outstanding": states.count(OUTSTANDING),
-                "resubmitted": states.count(RESUBMITTED), "unmatched": sum(not r.issued for r in self.respondents),
-                "receipts": self.receipts, "unreadable": len(self.unreadable)}
+        counts = {"invited": self.invited, "returned": self.returned, "outstanding": states.count(OUTSTANDING),
+                  "resubmitted": states.count(RESUBMITTED), "unmatched": sum(not r.issued for r in self.respondents),
+                  "receipts": self.receipts, "unreadable": len(self.unreadable)}
+        if self.today is not None and self.info.due:
+            counts["overdue"] = sum(self.is_overdue(r) for r in self.respondents)
+        return counts
 
     def returned_line(self) -> str:
         """ "11 of 12 returned" (or "8 returns" for a generic form sent to people not listed)."""
@@ -97,12 +111,14 @@ class RoundStatus:
         return out.getvalue()
 
     def to_text(self) -> str:
+        due = f", due {self.info.due}{' (passed)' if self.past_due else ''}" if self.info.due else ""
         lines = [f"{self.info.framework} round{' for ' + self.info.partnership if self.info.partnership else ''}"
-                 f"{', due ' + self.info.due if self.info.due else ''}: {self.returned_line()}"]
+                 f"{due}: {self.returned_line()}"]
         for r in self.respondents:
             where = "" if r.issued else " [matches no issued form]"
             got = f", last received {r.received[:19]}" if r.received else ""
-            lines.append(f"  {r.state:<11} {r.name}{' <' + r.email + '>' if r.email else ''}{where}: "
+            state = "overdue" if self.is_overdue(r) else r.state
+            lines.append(f"  {state:<11} {r.name}{' <' + r.email + '>' if r.email else ''}{where}: "
                          f"{counted(r.versions, 'version')}{got}, {counted(r.errors, 'error')}, {counted(r.warnings, 'warning')}")
             lines += [f"      changed {c['item']} {c['field']}: {_short(c['before'])} -> {_short(c['after'])}"
                       for v in r.history for c in v.changes]
@@ -120,10 +136,12 @@ def _short(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def status(folder: str | Path) -> RoundStatus:
-    """The round's status, read from its store."""
+def status(folder: str | Path, today: str | None = None) -> RoundStatus:
+    """The round's status, read from its store; ``today`` (YYYY-MM-DD) marks who is overdue."""
     with open_store(folder) as store:
-        return build_status(store)
+        state = build_status(store)
+    state.today = today
+    return state
 
 
 def build_status(store: Store) -> RoundStatus:
