@@ -369,7 +369,11 @@ def test_two_people_of_one_name_in_different_agencies_stay_apart(tmp_path: Path)
     fill_return(blank, inbox / "b.docx", council, name="Jo Smith", organisation="Council")
     set_last_saved(fill_return(blank, inbox / "c.docx", again, name="jo  smith", organisation="police"),
                    "2004-03-09T10:00:00Z")
-    assert run("round", "ingest", str(rnd), str(inbox)).returncode == 0
+    done = run("round", "ingest", str(rnd), str(inbox))
+    assert done.returncode == 0, done.stderr
+    told = [line for line in done.stdout.splitlines() if line.startswith(str(inbox / "b.docx"))]
+    assert told and told[0].endswith("; NOTE the same name as an earlier respondent of 'Police', but another "
+                                     "organisation and no e-mail in common: kept apart"), done.stdout
     rows = [(r["name"], r["organisation"], r["versions"]) for r in status_json(rnd)["respondents"]]
     assert rows == [("Jo Smith", "Police", 2), ("Jo Smith", "Council", 1)]
     done = run("merge", str(inbox), "-o", str(tmp_path / "m.json"))
@@ -643,3 +647,24 @@ def test_outstanding_people_are_overdue_once_the_due_date_has_passed(tmp_path: P
     assert run("round", "report", str(rnd), "-o", str(tmp_path / "out")).returncode == 0
     reported = json.loads((tmp_path / "out" / "status.json").read_text("utf-8"))
     assert "overdue" not in reported["counts"]  # the report depends only on the store, not on the day
+
+
+def test_an_organisation_retyped_on_a_correction_sent_from_the_same_address_is_one_person(tmp_path: Path) -> None:
+    """Name and e-mail sender agree, the organisation was typed otherwise: the same person, and it is said."""
+    rnd = tmp_path / "r"
+    assert run("round", "start", "sa2003", str(rnd)).returncode == 0
+    [blank] = sorted((rnd / "forms").glob("*.docx"))
+    first = fill_return(blank, tmp_path / "first.docx", known_ratings(ITEMS, LEVELS, 30), name="Kim Lowe",
+                        organisation="Salford PCT")
+    second = fill_return(blank, tmp_path / "second.docx", known_ratings(ITEMS, LEVELS, 31), name="Kim Lowe",
+                         organisation="Salford Primary Care Trust")
+    mails = [write_eml(tmp_path / f"{n}.eml", "kim.lowe@example.org", datetime(2004, 3, day, tzinfo=UTC), path)
+             for n, day, path in (("a", 1, first), ("b", 8, second))]
+    done = run("round", "ingest", str(rnd), *map(str, mails))
+    assert done.returncode == 0, done.stderr
+    second_line = done.stdout.splitlines()[1]
+    assert second_line.startswith(f"{mails[1]} (second.docx): Kim Lowe: resubmission;"), done.stdout
+    assert second_line.endswith("; NOTE organisation typed as 'Salford Primary Care Trust', not 'Salford PCT' as "
+                                "before: the same person by name and e-mail (kim.lowe@example.org)"), done.stdout
+    [person] = status_json(rnd)["respondents"]
+    assert (person["name"], person["versions"], person["state"]) == ("Kim Lowe", 2, "resubmitted")

@@ -27,7 +27,17 @@ from docxform.errors import DocxformError
 from docxform.files import read_input
 from docxform.framework import load_framework
 from docxform.framework.model import Framework
-from docxform.identity import Times, identify, is_latest, issued_to, name_mismatch
+from docxform.identity import (
+    BY_NAME,
+    Times,
+    fold,
+    identify,
+    is_latest,
+    issued_to,
+    name_mismatch,
+    partnership_of,
+    typed_organisation,
+)
 from docxform.oxml.coreprops import last_saved
 from docxform.problems import counted
 from docxform.response import Response
@@ -321,12 +331,36 @@ def _person_for(store: Store, parsed: Response, receipt: Receipt, notices: list[
     found = store.person_where("identity", key)
     if found is not None:
         return found
+    if who.how == BY_NAME and who.name:
+        found = _same_name(store, parsed, who.name, receipt.sender, notices)
+        if found is not None:
+            return found
     return store.add_person(_new_person(parsed, receipt, key))
 
 
-def _issued_by_name(store: Store, name: str) -> int | None:
-    from docxform.identity import fold
+def _same_name(store: Store, parsed: Response, name: str, sender: str | None, notices: list[str]) -> int | None:
+    """An earlier respondent of the same name (and partnership) whose organisation was typed otherwise.
 
+    With the same e-mail sender it is that person, who retyped the
+    organisation on a correction; without, a new respondent, with a notice
+    naming the earlier one. So neither is one person counted twice nor are
+    two people merged without it being said.
+    """
+    typed = typed_organisation(parsed)
+    same_partnership = f"name\0{fold(partnership_of(parsed))}\0{fold(name)}\0"
+    for person in store.people():
+        if person.issued or not (person.identity or "").startswith(same_partnership):
+            continue
+        if sender and person.email and fold(person.email) == fold(sender):
+            notices.append(f"organisation typed as {typed!r}, not {person.organisation!r} as before: the same "
+                           f"person by name and e-mail ({sender})")
+            return person.id
+        notices.append(f"the same name as an earlier respondent of {person.organisation!r}, but another "
+                       "organisation and no e-mail in common: kept apart")
+    return None
+
+
+def _issued_by_name(store: Store, name: str) -> int | None:
     for person in store.people():
         if person.issued and fold(person.name) == fold(name):
             return person.id
