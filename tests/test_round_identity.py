@@ -644,9 +644,10 @@ def test_outstanding_people_are_overdue_once_the_due_date_has_passed(tmp_path: P
     jsonschema.validate(state, schema)
     assert state["counts"]["overdue"] == (1 if overdue else 0)
     assert [r["state"] for r in state["respondents"]] == ["returned", "outstanding"]  # the states stay the same
-    assert run("round", "report", str(rnd), "-o", str(tmp_path / "out")).returncode == 0
-    reported = json.loads((tmp_path / "out" / "status.json").read_text("utf-8"))
-    assert "overdue" not in reported["counts"]  # the report depends only on the store, not on the day
+    if overdue:
+        assert run("round", "report", str(rnd), "-o", str(tmp_path / "out")).returncode == 0
+        reported = json.loads((tmp_path / "out" / "status.json").read_text("utf-8"))
+        assert "overdue" not in reported["counts"]  # the report depends only on the store, not on the day
 
 
 def test_an_organisation_retyped_on_a_correction_sent_from_the_same_address_is_one_person(tmp_path: Path) -> None:
