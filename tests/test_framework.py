@@ -9,6 +9,7 @@ import pytest
 
 from docxform.framework import BUILTIN_IDS, check_definition, load_framework
 from docxform.framework.loader import builtin_path
+from docxform.framework.yamlsource import load_yaml
 from tests.support.definitions import GOOD
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -181,3 +182,15 @@ def test_aliases_are_refused(tmp_path: Path) -> None:
 def test_absurdly_nested_yaml_is_refused_in_one_problem(tmp_path: Path) -> None:
     (p,) = check(tmp_path, "[" * 20000 + "]" * 20000)
     assert p.code == "definition-syntax" and "nested too deeply" in p.message
+
+
+def test_flow_nesting_beyond_the_bound_is_refused_before_parsing_and_quoted_brackets_are_text(tmp_path: Path) -> None:
+    """201 open brackets are refused at once; 200 parse; brackets inside quotes are text; block nesting too
+    deep for the parser is still refused (by its RecursionError)."""
+    (p,) = check(tmp_path, "x: " + "[" * 201 + "]" * 201)
+    assert p.code == "definition-syntax" and "nested too deeply" in p.message
+    assert load_yaml("x: " + "[" * 200 + "]" * 200, "f").problems == []
+    quoted = load_yaml('x: "' + "[" * 300 + '"\ny: \'' + "{" * 300 + "'", "f")
+    assert quoted.problems == [] and quoted.data == {"x": "[" * 300, "y": "{" * 300}
+    (deep,) = load_yaml("".join(" " * i + "a:\n" for i in range(1500)), "f").problems
+    assert deep.code == "definition-syntax" and "nested too deeply" in deep.message

@@ -8,6 +8,7 @@ aliases (which can expand without bound) are reported here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,8 +49,31 @@ def format_path(path: PathKey) -> str:
     return out or "(top level)"
 
 
+#: Flow collections (``[...]``, ``{...}``) open at once beyond which a text is refused as nested too deeply.
+#: A definition or mapping needs three or four; PyYAML's composer recurses and fails a little beyond 300,
+#: after a scan that grows with the square of the depth (a second for 20,000 brackets).
+MAX_FLOW_DEPTH = 200
+_BRACKETS = re.compile(r"[\[\]{}]")
+#: Quoted scalars on one line, whose brackets are text (removing text can only lower the count).
+_QUOTED = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\n]|'')*'")
+
+
+def flow_too_deep(text: str) -> bool:
+    """Whether more than MAX_FLOW_DEPTH brackets outside quoted text are open at some point."""
+    if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
+        return False  # every real file: decided by two scans in C
+    depth = 0
+    for bracket in _BRACKETS.finditer(_QUOTED.sub("", text)):
+        depth = depth + 1 if bracket.group() in "[{" else max(depth - 1, 0)
+        if depth > MAX_FLOW_DEPTH:
+            return True
+    return False
+
+
 def load_yaml(text: str, file: str) -> YamlDocument:
     """Parse YAML text; syntax errors become problems, never exceptions."""
+    if flow_too_deep(text):
+        return _too_deep(file)
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -62,9 +86,7 @@ def load_yaml(text: str, file: str) -> YamlDocument:
         doc.data = loader.construct_document(node)
         return doc
     except RecursionError:
-        return YamlDocument(None, problems=[problem(
-            "definition-syntax", "nested too deeply to be a framework definition", file=file,
-            hint="a definition needs only a few levels: themes, items, prompts")])
+        return _too_deep(file)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -77,6 +99,12 @@ def load_yaml(text: str, file: str) -> YamlDocument:
         return YamlDocument(None, problems=[problem("definition-syntax", f"not valid YAML: {exc}", file=file)])
     finally:
         loader.dispose()
+
+
+def _too_deep(file: str) -> YamlDocument:
+    return YamlDocument(None, problems=[problem(
+        "definition-syntax", "nested too deeply to be a framework definition", file=file,
+        hint="a definition needs only a few levels: themes, items, prompts")])
 
 
 def _walk(node: yaml.Node, path: PathKey, doc: YamlDocument, file: str, seen: set[int]) -> None:
@@ -116,6 +144,8 @@ def load_limited(text: str, file: str | Path, what: str) -> Any:
     Raises a one-line DocxformError for a document beyond that, nested too
     deeply, or not valid YAML.
     """
+    if flow_too_deep(text):
+        raise DocxformError(file, f"nested too deeply to be a {what}")
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
