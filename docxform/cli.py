@@ -360,13 +360,15 @@ def collate(inputs: tuple[str, ...], output: str, framework: str | None, jobs: i
 @click.option("-o", "--output", type=click.Path(), help="The trend workbook (.xlsx) to write.")
 @click.option("--html", type=click.Path(), help="Also write the comparison as a self-contained web page.")
 @click.option("--json", "as_json", is_flag=True, help="Print agreed levels and movements as JSON.")
-@click.option("--labels", help="Column labels, comma-separated, one per input (default: folder names, or "
-                               "partnership names when the inputs are different partnerships).")
+@click.option("--labels", multiple=True,
+              help="Column labels, one per input: comma-separated, or the option once per label (for a label "
+                   "with a comma in it). Default: folder names, or partnership names when the inputs are "
+                   "different partnerships.")
 @click.option("--as", "arrangement", type=click.Choice(["auto", "rounds", "region"]), default="auto",
               show_default=True, help="rounds: movement from each input to the next; region: partnerships side "
                                       "by side, no movement; auto: a region when each input is a different "
                                       "partnership's (a partnership renamed between rounds looks like one).")
-def compare(inputs: tuple[str, ...], output: str | None, html: str | None, as_json: bool, labels: str | None,
+def compare(inputs: tuple[str, ...], output: str | None, html: str | None, as_json: bool, labels: tuple[str, ...],
             arrangement: str) -> None:
     """Compare rounds (or partnerships) standard by standard: movement of the agreed rating.
 
@@ -380,10 +382,11 @@ def compare(inputs: tuple[str, ...], output: str | None, html: str | None, as_js
       docxform compare 2004/ 2005/ --json
       docxform compare north.json south.json east.json -o region.xlsx
       docxform compare 2004/ 2005-renamed/ --as rounds -o trend.xlsx
+      docxform compare a.json b.json --labels "March, 2004" --labels "March, 2005" --json
     """
     if not (output or html or as_json):
         raise click.UsageError("nothing to write: give -o, --html or --json")
-    names = [n.strip() for n in labels.split(",")] if labels else None
+    names = ([n.strip() for n in labels[0].split(",")] if len(labels) == 1 else [n.strip() for n in labels]) or None
     result = api.compare(list(inputs), output, html=html, labels=names, arrangement=arrangement)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))

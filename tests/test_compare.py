@@ -246,6 +246,11 @@ def test_a_partnership_renamed_between_rounds_is_said_to_look_like_a_region(tmp_
     assert result["items"]["1.1"] == {"agreed": ["gap_identified", "doing_well"], "movement": "up"}
     region = api.compare(paths, arrangement="region")
     assert region.region and region.to_json()["items"]["1.1"]["movement"] is None
+    commas = run_main("compare", *map(str, paths), "--as", "rounds", "--json", "--labels", "March, 2004",
+                      "--labels", "March, 2005")
+    assert json.loads(commas.stdout)["labels"] == ["March, 2004", "March, 2005"]
+    split = run_main("compare", *map(str, paths), "--as", "rounds", "--json", "--labels", "2004,2005")
+    assert json.loads(split.stdout)["labels"] == ["2004", "2005"]
 
 
 def test_cliffs_delta_by_hand() -> None:
