@@ -20,7 +20,15 @@ from docxform.framework import load_framework
 from docxform.oxml.fill import fill
 from docxform.round.store import SCHEMA_VERSION, open_store
 from docxform.validate import validate_return
-from tests.support.roundkit import fill_return, known_ratings, run, set_last_saved, status_json, write_eml
+from tests.support.roundkit import (
+    fill_return,
+    known_ratings,
+    run,
+    set_last_saved,
+    start_generic_round,
+    status_json,
+    write_eml,
+)
 
 FW = load_framework("sa2003")
 ITEMS = [i.id for i in FW.items]
@@ -88,9 +96,7 @@ def test_merge_and_collate_keep_the_later_saved_version_not_the_later_name(gener
 
 
 def test_two_ingests_at_the_same_moment_both_land(generic: dict, tmp_path: Path) -> None:
-    rnd = tmp_path / "r"
-    assert run("round", "start", "sa2003", str(rnd)).returncode == 0
-    [blank] = sorted((rnd / "forms").glob("*.docx"))
+    rnd, blank = start_generic_round(tmp_path)
     batches = [tmp_path / "a", tmp_path / "b"]
     for b, batch in enumerate(batches):
         batch.mkdir()
@@ -111,9 +117,7 @@ def test_two_ingests_at_the_same_moment_both_land(generic: dict, tmp_path: Path)
 
 
 def test_bad_files_are_one_line_each_and_the_rest_lands(tmp_path: Path) -> None:
-    rnd = tmp_path / "r"
-    assert run("round", "start", "sa2003", str(rnd)).returncode == 0
-    [blank] = sorted((rnd / "forms").glob("*.docx"))
+    rnd, blank = start_generic_round(tmp_path)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     fill_return(blank, inbox / "good.docx", known_ratings(ITEMS, LEVELS, 3), name="Good Person")
@@ -280,9 +284,7 @@ def test_a_plan_workbook_received_goes_into_the_report(tmp_path: Path) -> None:
 
     from tests.support.planfill import fill_plan
 
-    rnd = tmp_path / "r"
-    assert run("round", "start", "sa2003", str(rnd)).returncode == 0
-    [blank] = sorted((rnd / "forms").glob("*.docx"))
+    rnd, blank = start_generic_round(tmp_path)
     fill_return(blank, tmp_path / "one.docx", known_ratings(ITEMS, LEVELS, 8), name="Ola Berg")
     assert run("generate", "plan", "sa2003", "-o", str(tmp_path / "blank.xlsx")).returncode == 0
     row = {"standard": "1.1", "goal": "Agree a joint tasking protocol", "action": "Draft it", "milestones": "",
@@ -359,9 +361,7 @@ def test_the_round_folder_and_blank_forms_sent_back_are_not_returns(tmp_path: Pa
 
 
 def test_two_people_of_one_name_in_different_agencies_stay_apart(tmp_path: Path) -> None:
-    rnd = tmp_path / "r"
-    assert run("round", "start", "sa2003", str(rnd)).returncode == 0
-    [blank] = sorted((rnd / "forms").glob("*.docx"))
+    rnd, blank = start_generic_round(tmp_path)
     inbox = tmp_path / "in"
     inbox.mkdir()
     police, council, again = (known_ratings(ITEMS, LEVELS, s) for s in (20, 21, 22))
@@ -450,9 +450,7 @@ def test_an_unreadable_file_sent_again_is_unreadable_again(tmp_path: Path) -> No
 
 
 def test_the_same_bytes_under_another_extension_are_not_kept_twice(tmp_path: Path) -> None:
-    rnd = tmp_path / "r"
-    assert run("round", "start", "sa2003", str(rnd)).returncode == 0
-    [blank] = sorted((rnd / "forms").glob("*.docx"))
+    rnd, blank = start_generic_round(tmp_path)
     good = fill_return(blank, tmp_path / "good.docx", known_ratings(ITEMS, LEVELS, 5), name="Good Person")
     (tmp_path / "good.odt").write_bytes(good.read_bytes())
     assert run("round", "ingest", str(rnd), str(good)).returncode == 0
@@ -519,9 +517,7 @@ def _deeply_nested_mail(depth: int) -> bytes:
 
 
 def test_a_deeply_nested_email_is_its_own_line_and_the_rest_lands(tmp_path: Path) -> None:
-    rnd = tmp_path / "r"
-    assert run("round", "start", "sa2003", str(rnd)).returncode == 0
-    [blank] = sorted((rnd / "forms").glob("*.docx"))
+    rnd, blank = start_generic_round(tmp_path)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     deep = _deeply_nested_mail(2000)
@@ -578,9 +574,7 @@ def test_a_failure_inside_receive_is_that_files_line_and_the_rest_lands(tmp_path
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     ingest_module = __import__("importlib").import_module("docxform.round.ingest")
 
-    rnd = tmp_path / "r"
-    assert run("round", "start", "sa2003", str(rnd)).returncode == 0
-    [blank] = sorted((rnd / "forms").glob("*.docx"))
+    rnd, blank = start_generic_round(tmp_path)
     first = fill_return(blank, tmp_path / "a.docx", known_ratings(ITEMS, LEVELS, 31), name="Ann Bee")
     second = fill_return(blank, tmp_path / "b.docx", known_ratings(ITEMS, LEVELS, 32), name="Bob Cee")
     real, calls = ingest_module._version, []
@@ -652,9 +646,7 @@ def test_outstanding_people_are_overdue_once_the_due_date_has_passed(tmp_path: P
 
 def test_an_organisation_retyped_on_a_correction_sent_from_the_same_address_is_one_person(tmp_path: Path) -> None:
     """Name and e-mail sender agree, the organisation was typed otherwise: the same person, and it is said."""
-    rnd = tmp_path / "r"
-    assert run("round", "start", "sa2003", str(rnd)).returncode == 0
-    [blank] = sorted((rnd / "forms").glob("*.docx"))
+    rnd, blank = start_generic_round(tmp_path)
     first = fill_return(blank, tmp_path / "first.docx", known_ratings(ITEMS, LEVELS, 30), name="Kim Lowe",
                         organisation="Salford PCT")
     second = fill_return(blank, tmp_path / "second.docx", known_ratings(ITEMS, LEVELS, 31), name="Kim Lowe",

@@ -28,6 +28,15 @@ def run(*args: str) -> Done:
     return run_main(*args)
 
 
+def start_generic_round(tmp_path: Path, framework: str = "sa2003") -> tuple[Path, Path]:
+    """A round started in ``tmp_path/r`` with no respondents list: the round folder and its one generic form."""
+    rnd = tmp_path / "r"
+    done = run("round", "start", framework, str(rnd))
+    assert done.returncode == 0, done.stderr
+    [blank] = sorted((rnd / "forms").glob("*.docx"))
+    return rnd, blank
+
+
 def status_json(folder: Path) -> dict[str, Any]:
     done = run("round", "status", str(folder), "--json")
     assert done.returncode == 0, done.stderr
