@@ -505,3 +505,23 @@ def test_a_mapping_id_is_looked_up_in_the_users_mapping_folder(tmp_path: Path) -
     escaping = _with_mapping_property(RETURN, forms / "escape.docx", "../my-mappings/my-own")
     [refused] = api.parse([escaping], mapping_dir=mine)
     assert refused.error is not None and "is not a mapping id" in refused.error.message
+
+
+def test_two_cells_at_the_far_corners_of_a_sheet_make_no_cells_between(tmp_path: Path) -> None:
+    """Looking for formulas must not make every cell of the rectangle two far cells span (20 million at the
+    largest sheet accepted: 49 s and 4.5 GB once); the file is read and refused as no plan, in one line."""
+    from openpyxl import Workbook
+
+    from docxform.plan.workbook import open_workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet["A1"] = "far"
+    sheet.cell(19_999, 999).value = "corner"
+    path = tmp_path / "corners.xlsx"
+    book.save(path)
+    loaded = open_workbook(path)
+    assert loaded.values is loaded.formulas  # no formula: loaded once
+    assert [len(ws._cells) for ws in loaded.values.worksheets] == [2]
+    assert "no improvement plan found" in refusal(path)

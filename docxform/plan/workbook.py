@@ -55,9 +55,12 @@ def _has_formula(workbook: Workbook) -> bool:
     """Whether any cell holds a formula: only then do the values (cached results) differ from the formulas.
 
     openpyxl's ``data_only`` changes nothing else, so a workbook without
-    formulas (nearly every returned plan) is loaded once, not twice.
+    formulas (nearly every returned plan) is loaded once, not twice. Only the
+    cells the file holds are looked at (openpyxl's own ``_cells``):
+    ``iter_rows`` would make every cell of the rectangle they span, 20
+    million for two cells at the corners of the largest sheet we accept.
     """
-    return any(cell.data_type == "f" for ws in workbook.worksheets for row in ws.iter_rows() for cell in row)
+    return any(cell.data_type == "f" for ws in workbook.worksheets for cell in ws._cells.values())
 
 
 def _load(path: Path, data: bytes, data_only: bool) -> Workbook:
