@@ -9,7 +9,7 @@ import pytest
 
 from docxform.framework import BUILTIN_IDS, check_definition, load_framework
 from docxform.framework.loader import builtin_path
-from docxform.framework.yamlsource import load_yaml
+from docxform.framework.yamlsource import flow_too_deep, load_yaml
 from tests.support.definitions import GOOD
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -194,3 +194,13 @@ def test_flow_nesting_beyond_the_bound_is_refused_before_parsing_and_quoted_brac
     assert quoted.problems == [] and quoted.data == {"x": "[" * 300, "y": "{" * 300}
     (deep,) = load_yaml("".join(" " * i + "a:\n" for i in range(1500)), "f").problems
     assert deep.code == "definition-syntax" and "nested too deeply" in deep.message
+
+
+def test_the_nesting_check_is_linear_in_quotes_a_hostile_file_cannot_stall_it() -> None:
+    """200,000 escaped quotes on one line (a regular expression once took the square of that: hours)."""
+    junk = 'x: "' + '\\"' * 200_000 + "\n"
+    assert flow_too_deep(junk + "y: " + "[" * 201) is True
+    assert flow_too_deep(junk + "y: " + "[]" * 201) is False
+    assert flow_too_deep("x: 'it''s " + "[" * 201 + "'") is False  # '' is a quote inside single quotes
+    assert flow_too_deep('x: "a\\" ' + "[" * 201 + '"') is False  # \" is a quote inside double quotes
+    assert flow_too_deep("a: don't " + "[" * 201) is True  # an apostrophe that closes nothing hides nothing

@@ -9,6 +9,7 @@ aliases (which can expand without bound) are reported here.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,21 +54,57 @@ def format_path(path: PathKey) -> str:
 #: A definition or mapping needs three or four; PyYAML's composer recurses and fails a little beyond 300,
 #: after a scan that grows with the square of the depth (a second for 20,000 brackets).
 MAX_FLOW_DEPTH = 200
-_BRACKETS = re.compile(r"[\[\]{}]")
-#: Quoted scalars on one line, whose brackets are text (removing text can only lower the count).
-_QUOTED = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\n]|'')*'")
+_SPECIAL = re.compile(r"[\[\]{}\"'\\\n]")
 
 
 def flow_too_deep(text: str) -> bool:
-    """Whether more than MAX_FLOW_DEPTH brackets outside quoted text are open at some point."""
+    """Whether more than MAX_FLOW_DEPTH brackets outside quoted text are open at some point.
+
+    Linear in the text (a hostile file must not make this check the slow
+    part). A quote not closed on its line is not taken as one, so its
+    brackets count: the bound errs towards refusing absurd text, never
+    towards letting a deep file reach PyYAML's scan.
+    """
     if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
         return False  # every real file: decided by two scans in C
     depth = 0
-    for bracket in _BRACKETS.finditer(_QUOTED.sub("", text)):
-        depth = depth + 1 if bracket.group() in "[{" else max(depth - 1, 0)
+    for step in _bracket_steps(text):
+        depth = max(depth + step, 0)
         if depth > MAX_FLOW_DEPTH:
             return True
     return False
+
+
+def _bracket_steps(text: str) -> Iterator[int]:
+    """+1 for each opening and -1 for each closing bracket, in order, leaving out those in quoted text."""
+    quote: str | None = None
+    inside: list[int] = []  # the steps since the open quote, counted after all if it is not closed on its line
+    skip = -1  # a character escaped by a backslash ("...\\"...") or the second of a doubled quote ('...''...')
+    for match in _SPECIAL.finditer(text):
+        char, at = match.group(), match.start()
+        if at == skip:
+            continue
+        if char == "\n":
+            yield from inside
+            inside, quote = [], None
+        elif quote is None:
+            if char in "\"'":
+                quote = char
+            elif char != "\\":
+                yield 1 if char in "[{" else -1
+        elif char in "[]{}":
+            inside.append(1 if char in "[{" else -1)
+        elif _escapes_next(text, at, quote):
+            skip = at + 1
+        elif char == quote:
+            inside, quote = [], None
+    yield from inside
+
+
+def _escapes_next(text: str, at: int, quote: str) -> bool:
+    """In double quotes a backslash escapes the next character; in single quotes '' is one quote."""
+    char = text[at]
+    return (quote == '"' and char == "\\") or (quote == "'" == char and text.startswith("'", at + 1))
 
 
 def load_yaml(text: str, file: str) -> YamlDocument:
