@@ -651,13 +651,19 @@ def test_an_organisation_retyped_on_a_correction_sent_from_the_same_address_is_o
                         organisation="Salford PCT")
     second = fill_return(blank, tmp_path / "second.docx", known_ratings(ITEMS, LEVELS, 31), name="Kim Lowe",
                          organisation="Salford Primary Care Trust")
+    namesake = fill_return(blank, tmp_path / "police.docx", known_ratings(ITEMS, LEVELS, 32), name="Kim Lowe",
+                           organisation="Police")  # another Kim Lowe, handed in without an e-mail
+    assert run("round", "ingest", str(rnd), str(namesake)).returncode == 0
     mails = [write_eml(tmp_path / f"{n}.eml", "kim.lowe@example.org", datetime(2004, 3, day, tzinfo=UTC), path)
              for n, day, path in (("a", 1, first), ("b", 8, second))]
     done = run("round", "ingest", str(rnd), *map(str, mails))
     assert done.returncode == 0, done.stderr
-    second_line = done.stdout.splitlines()[1]
+    first_line, second_line = done.stdout.splitlines()
+    assert first_line.endswith("new; 20 errors, 0 warnings; NOTE the same name as an earlier respondent of "
+                               "'Police', but another organisation and no e-mail in common: kept apart"), done.stdout
     assert second_line.startswith(f"{mails[1]} (second.docx): Kim Lowe: resubmission;"), done.stdout
-    assert second_line.endswith("; NOTE organisation typed as 'Salford Primary Care Trust', not 'Salford PCT' as "
-                                "before: the same person by name and e-mail (kim.lowe@example.org)"), done.stdout
-    [person] = status_json(rnd)["respondents"]
-    assert (person["name"], person["versions"], person["state"]) == ("Kim Lowe", 2, "resubmitted")
+    assert second_line.endswith("20 errors, 0 warnings; NOTE organisation typed as 'Salford Primary Care Trust', "
+                                "not 'Salford PCT' as before: the same person by name and e-mail "
+                                "(kim.lowe@example.org)"), done.stdout
+    people = [(r["organisation"], r["versions"], r["state"]) for r in status_json(rnd)["respondents"]]
+    assert people == [("Police", 1, "returned"), ("Salford PCT", 2, "resubmitted")]

@@ -346,17 +346,15 @@ def _same_name(store: Store, parsed: Response, name: str, sender: str | None, no
     naming the earlier one. So neither is one person counted twice nor are
     two people merged without it being said.
     """
-    typed = typed_organisation(parsed)
     same_partnership = f"name\0{fold(partnership_of(parsed))}\0{fold(name)}\0"
-    for person in store.people():
-        if person.issued or not (person.identity or "").startswith(same_partnership):
-            continue
+    namesakes = [p for p in store.people() if not p.issued and (p.identity or "").startswith(same_partnership)]
+    for person in namesakes:
         if sender and person.email and fold(person.email) == fold(sender):
-            notices.append(f"organisation typed as {typed!r}, not {person.organisation!r} as before: the same "
-                           f"person by name and e-mail ({sender})")
+            notices.append(f"organisation typed as {typed_organisation(parsed)!r}, not {person.organisation!r} "
+                           f"as before: the same person by name and e-mail ({sender})")
             return person.id
-        notices.append(f"the same name as an earlier respondent of {person.organisation!r}, but another "
-                       "organisation and no e-mail in common: kept apart")
+    notices += [f"the same name as an earlier respondent of {person.organisation!r}, but another organisation "
+                "and no e-mail in common: kept apart" for person in namesakes]
     return None
 
 
