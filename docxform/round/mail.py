@@ -21,6 +21,9 @@ from pathlib import Path, PurePath
 from docxform.errors import DocxformError
 
 MAX_MAIL_BYTES = 512 * 1024 * 1024
+#: Multipart containers a message may declare (one ``boundary=`` each). A real e-mail has a few; Python's
+#: parser takes about a second to fail on a thousand nested ones, so more than this is refused at once.
+MAX_MULTIPARTS = 500
 MAIL_SUFFIXES = (".eml", ".mbox", ".mbx")
 
 
@@ -112,6 +115,9 @@ def _raw_messages(path: Path) -> Iterator[tuple[str, bytes]]:
 
 
 def _parse_bytes(data: bytes) -> EmailMessage:
+    # "Boundary=" or "boundary=", and all capitals; another spelling only reaches the parser, which fails slower.
+    if data.count(b"oundary=") + data.count(b"OUNDARY=") > MAX_MULTIPARTS:
+        raise ValueError(f"more than {MAX_MULTIPARTS} multipart sections")
     parsed = email.message_from_bytes(data, policy=email.policy.default)
     assert isinstance(parsed, EmailMessage)
     return parsed
