@@ -31,6 +31,7 @@ from docxform.oxml.model import SymbolMark, parse_int
 from docxform.parse import parse_form
 from docxform.parse.ticks import classify_symbol
 from docxform.plan import parse_plan
+from tests.support.cli import run_main
 from tests.support.planfill import fill_plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -427,8 +428,8 @@ def test_a_worker_that_dies_fails_only_its_own_file(monkeypatch: pytest.MonkeyPa
 def test_collate_of_two_frameworks_keeps_each_unreadable_files_line(tmp_path: Path) -> None:
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"PK\x03\x04 not really")
-    run = cli("collate", str(RETURN), str(ROOT / "blank_forms" / "hallmarks2007.docx"), str(broken),
-              "-o", str(tmp_path / "out"), cwd=tmp_path)
+    run = run_main("collate", str(RETURN), str(ROOT / "blank_forms" / "hallmarks2007.docx"), str(broken),
+                   "-o", str(tmp_path / "out"))
     assert run.returncode == 1
     assert f"{broken}: damaged or truncated zip" in run.stderr
     assert "not validated, merged or summarised: the inputs belong to 2 frameworks" in run.stdout
@@ -481,8 +482,8 @@ def test_a_sheet_with_more_cells_than_any_plan_is_refused(plan: Path, tmp_path: 
 def test_summarise_and_merge_of_two_frameworks_keep_each_unreadable_files_line(tmp_path: Path, command: str) -> None:
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"PK\x03\x04 not really")
-    run = cli(command, str(RETURN), str(ROOT / "blank_forms" / "hallmarks2007.docx"), str(broken),
-              "-o", str(tmp_path / ("out.xlsx" if command == "summarise" else "out.json")), cwd=tmp_path)
+    run = run_main(command, str(RETURN), str(ROOT / "blank_forms" / "hallmarks2007.docx"), str(broken),
+                   "-o", str(tmp_path / ("out.xlsx" if command == "summarise" else "out.json")))
     assert run.returncode == 1
     lines = run.stderr.splitlines()
     assert lines[0] == f"{broken}: damaged or truncated zip (not a complete .docx/.xlsx)"
@@ -500,7 +501,7 @@ def test_a_mapping_id_is_looked_up_in_the_users_mapping_folder(tmp_path: Path) -
     assert without.error is not None and "made with mapping 'my-own'" in without.error.message
     [found] = api.parse([path], mapping_dir=mine)
     assert found.result is not None and found.result["mapping"] == "sa2003-annexb"
-    run = cli("parse", str(path), "--mapping-dir", str(mine), cwd=tmp_path)
+    run = run_main("parse", str(path), "--mapping-dir", str(mine))
     assert run.returncode == 0 and json.loads(run.stdout)["mapping"] == "sa2003-annexb"
     escaping = _with_mapping_property(RETURN, forms / "escape.docx", "../my-mappings/my-own")
     [refused] = api.parse([escaping], mapping_dir=mine)
