@@ -29,8 +29,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from docxform import api, office
+from docxform import api
 from docxform.framework import load_framework
+from docxform.io import office
 from docxform.oxml.fill import fill
 
 LAYOUTS = (("sa2003", None), ("stocktake2003", None), ("hallmarks2007", "braintree"),

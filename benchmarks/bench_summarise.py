@@ -29,15 +29,15 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from docxform.core.problems import Problem
 from docxform.framework import load_framework
 from docxform.framework.model import Framework
-from docxform.merge import merge_returns
-from docxform.merged import MergedDataset
-from docxform.problems import Problem
-from docxform.response import Response
-from docxform.summarise import write_summary
-from docxform.summarise.analysis import draft_plan, field_label, level_name
-from docxform.validate import validate_return
+from docxform.records.merged import MergedDataset
+from docxform.records.response import Response
+from docxform.reports import write_summary
+from docxform.reports.analysis import draft_plan, field_label, level_name
+from docxform.survey.merge import merge_returns
+from docxform.validate.rules import validate_return
 
 SIZES = (1_000, 10_000)
 ROUNDS = 3

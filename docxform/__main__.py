@@ -1,6 +1,6 @@
 """``python -m docxform``: the same as the ``docxform`` console script."""
 
-from docxform.cli import main
+from docxform.cli.main import main
 
 if __name__ == "__main__":
     main()

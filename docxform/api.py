@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
-from docxform.errors import DocxformError, FileError
-from docxform.files import write_file
+from docxform.core.errors import DocxformError, FileError
+from docxform.core.jsontypes import JsonObject
+from docxform.core.problems import Problem
 from docxform.framework import BUILTIN_IDS, check_definition, load_framework
 from docxform.framework.model import Framework
-from docxform.inputs import (
+from docxform.io.files import write_file
+from docxform.parse.inputs import (
     ParseOutcome,
     batch_framework,
     expand_paths,
@@ -28,16 +30,14 @@ from docxform.inputs import (
     save_parsed,
     to_json,
 )
-from docxform.jsontypes import JsonObject
-from docxform.pipeline import CollateResult, SummaryResult
-from docxform.problems import Problem
-from docxform.validate import ValidationReport
+from docxform.pipeline.collate import CollateResult, SummaryResult
+from docxform.validate.rules import ValidationReport
 
 if TYPE_CHECKING:  # imported by the commands that use them: a parse run never loads the writer
-    from docxform.compare import Comparison
-    from docxform.feedback import FeedbackOutcome
     from docxform.generate.output import GeneratedForm
-    from docxform.merged import MergedDataset
+    from docxform.pipeline.compare import Comparison
+    from docxform.records.merged import MergedDataset
+    from docxform.reports.feedback import FeedbackOutcome
 
 __all__ = [
     "DefinitionCheck",
@@ -279,9 +279,9 @@ def merge(paths: list[str | Path], output: str | Path, *, framework: str | None 
 
     ``consensus`` and ``threshold`` choose the rule for disputed ratings (see docs/consensus.md).
     """
-    from docxform.consensus import make_rule
-    from docxform.identity import in_later_order
-    from docxform.merge import merge_returns
+    from docxform.survey.consensus import make_rule
+    from docxform.survey.identity import in_later_order
+    from docxform.survey.merge import merge_returns
 
     rule = make_rule(consensus, threshold)
     loaded = load_inputs(list(expand_paths([str(p) for p in paths])), framework=framework, kinds=("form",))
@@ -295,15 +295,15 @@ def merge(paths: list[str | Path], output: str | Path, *, framework: str | None 
 
 def consolidate(merged: str | Path, output: str | Path, *, partnership: str | None = None,
                 consensus: str | None = None, threshold: float | None = None) -> GeneratedForm:
-    """The form filled with a merged dataset's agreed answers (see :mod:`docxform.consolidate`).
+    """The form filled with a merged dataset's agreed answers (see :mod:`docxform.reports.consolidated`).
 
     With ``consensus`` or ``threshold`` the dataset is judged again under that rule first
     (the merged file is not changed); otherwise the rule it was merged with stands.
     """
-    from docxform.consensus import make_rule
-    from docxform.consolidate import consolidate as write
-    from docxform.merge import rejudge
-    from docxform.merged import MergedDataset, check_against
+    from docxform.records.merged import MergedDataset, check_against
+    from docxform.reports.consolidated import consolidate as write
+    from docxform.survey.consensus import make_rule
+    from docxform.survey.merge import rejudge
 
     rule = make_rule(consensus, threshold) if (consensus or threshold is not None) else None
     data = read_json(Path(merged))
@@ -321,11 +321,11 @@ def consolidate(merged: str | Path, output: str | Path, *, partnership: str | No
 
 def feedback(paths: list[str | Path], output: str | Path, *, framework: str | None = None,
              author: str = "docxform") -> list[FeedbackOutcome]:
-    """Each return with problems written to ``output`` with Word comments on them (see :mod:`docxform.feedback`).
+    """Each return with problems written to ``output`` with Word comments on them (see :mod:`docxform.reports.feedback`).
 
     One outcome per return, in order; unreadable ones carry the reason.
     """
-    from docxform.feedback import feedback as write
+    from docxform.reports.feedback import feedback as write
 
     return write(expand_paths([str(p) for p in paths]), Path(output), framework=framework, author=author)
 
@@ -338,7 +338,7 @@ def validate(paths: list[str | Path], *, framework: str | None = None,
     partnership's date), "partnership" applies them; "auto" treats a form
     issued to one person as a survey response. No inputs at all is an error.
     """
-    from docxform.validate import validate_files
+    from docxform.validate.rules import validate_files
 
     files = expand_paths([str(p) for p in paths])
     if not files:
@@ -357,8 +357,8 @@ def summarise(inputs: list[str], output: str | Path, *, html: str | Path | None 
     ``consensus``/``threshold``: the rule for disputed ratings; a merged dataset given
     as input is judged again only when one of them is given.
     """
-    from docxform.consensus import make_rule
-    from docxform.pipeline import summarise_inputs
+    from docxform.pipeline.collate import summarise_inputs
+    from docxform.survey.consensus import make_rule
 
     rule = make_rule(consensus, threshold) if (consensus or threshold is not None) else None
     return summarise_inputs(inputs, Path(output), html=Path(html) if html else None,
@@ -368,8 +368,8 @@ def summarise(inputs: list[str], output: str | Path, *, html: str | Path | None 
 def collate(inputs: list[str | Path], output: str | Path, *, framework: str | None = None, jobs: int = 1,
             consensus: str | None = None, threshold: float | None = None) -> CollateResult:
     """The whole survey: parse, validate, merge and summarise into a folder."""
-    from docxform.consensus import make_rule
-    from docxform.pipeline import collate as run
+    from docxform.pipeline.collate import collate as run
+    from docxform.survey.consensus import make_rule
 
     return run([Path(i) for i in inputs], Path(output), framework=framework, jobs=jobs,
                rule=make_rule(consensus, threshold))
@@ -377,13 +377,13 @@ def collate(inputs: list[str | Path], output: str | Path, *, framework: str | No
 
 def compare(inputs: Sequence[str | Path], output: str | Path | None = None, *, html: str | Path | None = None,
             labels: Sequence[str] | None = None, arrangement: str = "auto") -> Comparison:
-    """Merged datasets (or folders holding one) -> per-standard movement (a :class:`docxform.compare.Comparison`).
+    """Merged datasets (or folders holding one) -> per-standard movement (a :class:`docxform.pipeline.compare.Comparison`).
 
     Writes the trend workbook to ``output`` and the page to ``html`` when given.
-    ``arrangement``: ``rounds``, ``region`` or ``auto`` (see :mod:`docxform.compare`).
+    ``arrangement``: ``rounds``, ``region`` or ``auto`` (see :mod:`docxform.pipeline.compare`).
     """
-    from docxform.compare import compare as run
-    from docxform.compare_report import render_trend_html, write_trend_workbook
+    from docxform.pipeline.compare import compare as run
+    from docxform.reports.trend import render_trend_html, write_trend_workbook
 
     comparison = run([Path(i) for i in inputs], labels, arrangement=arrangement)
     if output is not None:

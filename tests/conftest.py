@@ -82,14 +82,14 @@ def _refuse(mark: str, what: str):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
-    """An unmarked test that starts LibreOffice (docxform.office) or Chromium (tests.support.browser) fails.
+    """An unmarked test that starts LibreOffice (docxform.io.office) or Chromium (tests.support.browser) fails.
 
     Set around the whole test, fixtures included (a module fixture runs in its first test's setup):
     in this process the launchers are replaced; child processes find stand-ins first on PATH,
     which leave a trace that :func:`needs_are_marked` reads when the test ends. So
     ``-m "not libreoffice and not browser"`` really runs without either.
     """
-    from docxform import office
+    from docxform.io import office
     from tests.support import browser
 
     marks = {m.name for m in item.iter_markers()}

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from docxform.errors import DocxformError, FrameworkError
+from docxform.core.errors import DocxformError, FrameworkError
+from docxform.core.problems import Problem, problem
 from docxform.framework import build
 from docxform.framework.model import Framework
 from docxform.framework.yamlsource import PathKey, YamlDocument, format_path, load_yaml, read_text
-from docxform.problems import Problem, problem
 
 if TYPE_CHECKING:
     import jsonschema
@@ -230,7 +230,7 @@ def check_consistency(doc: YamlDocument, file: str) -> Iterator[Problem]:
 
 def _reserved_keys(fields: list[dict[str, Any]], at: Any) -> Iterator[Problem]:
     """A text field keyed like the answer's own keys would be overwritten by them in every parse."""
-    from docxform.response import RESERVED_ANSWER_KEYS
+    from docxform.records.response import RESERVED_ANSWER_KEYS
 
     for i, fld in enumerate(fields):
         if fld["key"] in RESERVED_ANSWER_KEYS and (fld["type"], fld["key"]) != ("rating", "rating"):

@@ -16,9 +16,9 @@ from typing import Any
 
 import yaml
 
-from docxform.errors import DocxformError
-from docxform.files import read_text_input
-from docxform.problems import Problem, problem
+from docxform.core.errors import DocxformError
+from docxform.core.problems import Problem, problem
+from docxform.io.files import read_text_input
 
 PathKey = tuple[str | int, ...]
 MAX_DEFINITION_BYTES = 5_000_000

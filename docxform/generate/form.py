@@ -14,8 +14,8 @@ from typing import Any
 
 from docxform import __version__
 from docxform.framework import model as m
+from docxform.framework.mapping import AnswerCell, ColumnAnchor, FieldRef, Mapping, PeopleRef
 from docxform.generate import tags
-from docxform.mapping import AnswerCell, ColumnAnchor, FieldRef, Mapping, PeopleRef
 from docxform.oxml import writer as w
 
 HEADER_SHADE = "D9D9D9"

@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from docxform.files import output_folder, write_file
+from docxform.framework.mapping import Mapping, mapping_to_yaml
 from docxform.framework.model import Framework
 from docxform.generate.form import FormOptions, build_form
 from docxform.generate.respondents import Respondent
-from docxform.mapping import Mapping, mapping_to_yaml
+from docxform.io.files import output_folder, write_file
 from docxform.oxml.package import write_package
 from docxform.oxml.writer import DocxTemplate, build_template
 

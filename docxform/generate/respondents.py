@@ -9,8 +9,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from docxform.errors import DocxformError
-from docxform.files import read_text_input
+from docxform.core.errors import DocxformError
+from docxform.io.files import read_text_input
 
 REQUIRED = ("name",)
 KNOWN = ("name", "organisation", "role", "email")

@@ -28,7 +28,7 @@ from xml.parsers import expat
 
 from lxml import etree
 
-from docxform.errors import DocxformError
+from docxform.core.errors import DocxformError
 from docxform.oxml.package import open_package, parse_xml
 from docxform.oxml.reader import _cell_props, _row_cells, _table_rows
 from docxform.oxml.writer import xml_attr, xml_text
@@ -301,7 +301,7 @@ def _insert_before(xml: bytes, closing: bytes, data: bytes) -> bytes:
 
 def _write(dest: Path, names: list[str], infos: dict[str, zipfile.ZipInfo], parts: dict[str, bytes]) -> None:
     """The package with the parts in their original order and zip entries (dates, compression) as they were."""
-    from docxform.files import write_file
+    from docxform.io.files import write_file
     from docxform.oxml.zipout import zip_entry
 
     buffer = io.BytesIO()

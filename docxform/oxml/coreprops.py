@@ -1,6 +1,6 @@
 """docProps/core.xml: the document's own last-saved time (dcterms:modified).
 
-Who-is-who (:mod:`docxform.identity`) needs it to tell which of two versions
+Who-is-who (:mod:`docxform.survey.identity`) needs it to tell which of two versions
 of one person's return is the later when no e-mail Date says so. Read here
 because this is the only layer that knows OOXML.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from docxform.errors import DocxformError
+from docxform.core.errors import DocxformError
 from docxform.oxml.package import open_package
 
 DCTERMS = "http://purl.org/dc/terms/"

@@ -8,7 +8,7 @@ LibreOffice's wrapper around checkboxes) and nothing else: a document with
 tracked changes, fields, ``w:sym``, symbol-font runs, text boxes or other nested content
 controls is left to the Python walk, which is the reference. Every form the
 test suite parses is read both ways and must come out the same
-(``tests/conftest.py``); ``tests/test_reader_fastpath.py`` adds the guards and
+(``tests/conftest.py``); ``tests/unit/oxml/test_reader_fastpath.py`` adds the guards and
 randomly built documents.
 """
 

@@ -19,8 +19,8 @@ from typing import IO
 
 from lxml import etree
 
-from docxform.errors import DocxformError, UnsafeInputError
-from docxform.files import read_input
+from docxform.core.errors import DocxformError, UnsafeInputError
+from docxform.io.files import read_input
 from docxform.oxml.zipout import zip_entry
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

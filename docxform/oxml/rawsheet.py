@@ -27,9 +27,9 @@ from typing import IO
 
 from openpyxl.utils import get_column_letter
 
-from docxform.files import atomic_output
+from docxform.io.files import atomic_output
+from docxform.io.safety import clean_text, looks_like_formula, xml_escape
 from docxform.oxml.zipout import zip_entry
-from docxform.safety import clean_text, looks_like_formula, xml_escape
 
 Value = str | int | float | None
 

@@ -22,7 +22,7 @@ import sys
 
 from lxml import etree
 
-from docxform.errors import UnsafeInputError
+from docxform.core.errors import UnsafeInputError
 from docxform.oxml import fastread
 from docxform.oxml.model import MAX_SPAN, Cell, Control, Document, Row, SymbolMark, Table, clamp_span, parse_int
 from docxform.oxml.ns import qn

@@ -18,7 +18,7 @@ from typing import NoReturn
 
 from lxml import etree
 
-from docxform.errors import DocxformError, UnsafeInputError
+from docxform.core.errors import DocxformError, UnsafeInputError
 from docxform.oxml.package import Package, check_parts
 
 MAX_ROWS = 20_000

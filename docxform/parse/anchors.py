@@ -16,7 +16,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import NamedTuple
 
-from docxform.mapping import ColumnAnchor, Mapping
+from docxform.framework.mapping import ColumnAnchor, Mapping
 from docxform.oxml.reader import Document, Row, Table
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")

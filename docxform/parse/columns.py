@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from docxform.mapping import ColumnAnchor
+from docxform.framework.mapping import ColumnAnchor
 from docxform.oxml.model import Cell
 from docxform.parse.anchors import AnchorIndex
 

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
-from docxform.mapping import FieldRef, Mapping
+from docxform.framework.mapping import FieldRef, Mapping
 from docxform.oxml.reader import Control, Document
 from docxform.parse.anchors import header_map, label_matches, norm
 

@@ -1,4 +1,4 @@
-"""Parse one returned form into a :class:`~docxform.response.Response`.
+"""Parse one returned form into a :class:`~docxform.records.response.Response`.
 
 Each answer is located by the most trusted strategy that finds it:
 content-control tag, then control alias (kept by LibreOffice, which drops
@@ -14,10 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from docxform.errors import DocxformError
+from docxform.core.errors import DocxformError
+from docxform.core.problems import Problem, problem
 from docxform.framework import BUILTIN_IDS, load_framework
+from docxform.framework.mapping import Mapping, load_mapping
 from docxform.framework.model import Framework
-from docxform.mapping import Mapping, load_mapping
 from docxform.oxml.reader import Cell, Control, Document
 from docxform.parse import fields as form_fields
 from docxform.parse.anchors import AnchorIndex, build_index, row_item_id
@@ -26,8 +27,7 @@ from docxform.parse.recognise import MAPPING_ID, choose_mapping
 from docxform.parse.source import Source, load_source
 from docxform.parse.textanchors import read_text_anchored
 from docxform.parse.ticks import read_tick
-from docxform.problems import Problem, problem
-from docxform.response import ItemAnswer, Response
+from docxform.records.response import ItemAnswer, Response
 
 
 @dataclass(slots=True)

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from docxform.errors import DocxformError
-from docxform.mapping import Mapping, load_mapping, shipped_mapping_ids
+from docxform.core.errors import DocxformError
+from docxform.framework.mapping import Mapping, load_mapping, shipped_mapping_ids
 from docxform.oxml.reader import Document
 from docxform.parse.anchors import header_map, norm, row_item_id
 from docxform.parse.fields import LabelIndex, find_by_label

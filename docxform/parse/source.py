@@ -17,9 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docxform import office
-from docxform.errors import DocxformError
-from docxform.files import read_head, read_input
+from docxform.core.errors import DocxformError
+from docxform.io import office
+from docxform.io.files import read_head, read_input
 from docxform.oxml.package import check_parts, open_package, parse_xml, read_custom_properties
 from docxform.oxml.reader import Document, read_document
 

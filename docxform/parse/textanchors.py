@@ -35,12 +35,12 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+from docxform.framework.mapping import ColumnAnchor, Mapping
 from docxform.framework.model import Framework
-from docxform.mapping import ColumnAnchor, Mapping
 from docxform.oxml.model import Cell, Document, Row
 from docxform.parse.anchors import header_map
 from docxform.parse.textmatch import MARGIN, THRESHOLD, Match, PromptIndex, strip_marks
-from docxform.response import ItemAnswer
+from docxform.records.response import ItemAnswer
 
 Reporter = Callable[..., None]
 _TICK = re.compile(r"^\s*[✓✔☑√]")

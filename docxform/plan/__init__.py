@@ -10,10 +10,10 @@
 
 from docxform.plan.generate import generate_plan
 from docxform.plan.merge import merge_plans, merged_table
-from docxform.plan.model import PlanResult, PlanRow, plan_columns
 from docxform.plan.prefill import prefill_rows
 from docxform.plan.read import parse_plan
 from docxform.plan.rules import check_plan
+from docxform.records.plan import PlanResult, PlanRow, plan_columns
 
 __all__ = ["PlanResult", "PlanRow", "check_plan", "generate_plan", "merge_plans", "merged_table", "parse_plan",
            "plan_columns", "prefill_rows"]

@@ -19,10 +19,10 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from docxform.files import write_file
+from docxform.io.files import write_file
+from docxform.io.safety import clean_text, looks_like_formula
 from docxform.oxml.package import repack
 from docxform.oxml.rawsheet import estimate_lines, row_height
-from docxform.safety import clean_text, looks_like_formula
 
 #: Fixed workbook dates, so two runs give identical files (docx forms do the same).
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
@@ -30,7 +30,7 @@ PLAN_CHARS_PER_UNIT = 1.05
 
 
 def put_text(cell: Cell, text: str) -> None:
-    """Write text as text: never a formula, no characters XML cannot hold (see :mod:`docxform.safety`)."""
+    """Write text as text: never a formula, no characters XML cannot hold (see :mod:`docxform.io.safety`)."""
     clean = clean_text(text)
     cell.value = clean
     if looks_like_formula(clean):

@@ -27,8 +27,8 @@ from docxform import __version__
 from docxform.framework.model import Framework
 from docxform.plan import sheets
 from docxform.plan.cells import add_properties, fit_height, put_text, save_workbook
-from docxform.plan.model import Column, PlanRow, header_fields, plan_columns, plan_spec
 from docxform.plan.values import is_iso_date
+from docxform.records.plan import Column, PlanRow, header_fields, plan_columns, plan_spec
 
 PLAN_ROWS = 200
 PLAN_SHEET = "Plan"

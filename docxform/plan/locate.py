@@ -17,11 +17,11 @@ from typing import Any
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from docxform.errors import DocxformError
-from docxform.files import read_text_input
+from docxform.core.errors import DocxformError
 from docxform.framework.model import Framework
 from docxform.framework.yamlsource import load_limited
-from docxform.plan.model import header_fields, plan_columns
+from docxform.io.files import read_text_input
+from docxform.records.plan import header_fields, plan_columns
 
 SCAN_ROWS = 60
 SCAN_COLUMNS = 60

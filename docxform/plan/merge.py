@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from docxform.errors import DocxformError
-from docxform.plan.model import LEAD_KEYS, PlanResult, PlanRow, item_ref_key, role_key
+from docxform.core.errors import DocxformError
+from docxform.core.problems import Problem, problem
 from docxform.plan.rules import standard_ids
-from docxform.problems import Problem, problem
+from docxform.records.plan import LEAD_KEYS, PlanResult, PlanRow, item_ref_key, role_key
 
 
 def merge_plans(results: list[PlanResult]) -> dict[str, Any]:

@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from docxform.errors import DocxformError
+from docxform.core.errors import DocxformError
 from docxform.framework.model import Framework, RatingScale
-from docxform.merged import MergedDataset, MergedItem
-from docxform.plan.model import GOAL_KEYS, PlanRow, item_ref_key, plan_columns, role_key
+from docxform.records.merged import MergedDataset, MergedItem
+from docxform.records.plan import GOAL_KEYS, PlanRow, item_ref_key, plan_columns, role_key
 
 
 def prefill_rows(framework: Framework, source: dict[str, Any] | MergedDataset) -> list[PlanRow]:

@@ -18,16 +18,16 @@ from typing import Any
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from docxform.errors import DocxformError
+from docxform.core.errors import DocxformError
+from docxform.core.problems import Problem, problem
 from docxform.framework import BUILTIN_IDS, load_framework
 from docxform.framework.model import Framework
 from docxform.plan import locate
 from docxform.plan.locate import Grid, Header
-from docxform.plan.model import Column, PlanResult, PlanRow, plan_columns, statuses
 from docxform.plan.rules import check_plan
 from docxform.plan.values import date_of, item_id_of, text_of, whole_number_of
 from docxform.plan.workbook import Loaded, open_workbook
-from docxform.problems import Problem, problem
+from docxform.records.plan import Column, PlanResult, PlanRow, plan_columns, statuses
 
 
 def parse_plan(path: Path, framework: Framework | None = None, *, mapping: Path | None = None) -> PlanResult:

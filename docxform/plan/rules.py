@@ -14,8 +14,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from docxform.core.problems import Problem, problem
 from docxform.framework.model import Framework
-from docxform.plan.model import (
+from docxform.plan.values import is_iso_date
+from docxform.records.plan import (
     ACTION_KEYS,
     GOAL_KEYS,
     LEAD_KEYS,
@@ -26,8 +28,6 @@ from docxform.plan.model import (
     plan_columns,
     role_key,
 )
-from docxform.plan.values import is_iso_date
-from docxform.problems import Problem, problem
 
 #: Where a problem is: (row, column key) -> keyword arguments for :func:`problem`.
 Locator = Callable[[PlanRow, str | None], dict[str, Any]]

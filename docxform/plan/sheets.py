@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from docxform.framework.model import Framework
 from docxform.plan.cells import fit_height, put_text
-from docxform.plan.model import plan_spec, statuses
+from docxform.records.plan import plan_spec, statuses
 
 INSTRUCTIONS_SHEET = "Instructions"
 STANDARDS_SHEET = "Standards"

@@ -19,8 +19,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
-from docxform.errors import DocxformError
-from docxform.files import read_input
+from docxform.core.errors import DocxformError
+from docxform.io.files import read_input
 from docxform.oxml.package import open_package, read_custom_properties
 from docxform.oxml.sheets import check_workbook_parts
 

@@ -3,7 +3,7 @@
 Every file received is first copied into the round folder under its content
 hash (``received/<sha256>.<ext>``), so emptying the inbox loses nothing and
 the same bytes twice are one receipt. Each new receipt is parsed, validated
-as a survey response, tied to a person by :mod:`docxform.identity`, and
+as a survey response, tied to a person by :mod:`docxform.survey.identity`, and
 stored with its problem counts; one line per file says what happened.
 
 Parsing happens outside the database transaction (it is the slow part); the
@@ -22,12 +22,19 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
-from docxform.boundary import guarded
-from docxform.errors import DocxformError
-from docxform.files import read_input
+from docxform.core.errors import DocxformError
+from docxform.core.problems import counted
 from docxform.framework import load_framework
 from docxform.framework.model import Framework
-from docxform.identity import (
+from docxform.io.boundary import guarded
+from docxform.io.files import read_input
+from docxform.io.mail import is_mail, read_mail
+from docxform.oxml.coreprops import last_saved
+from docxform.records.response import Response
+from docxform.records.round import Person, Receipt, RoundInfo, Version
+from docxform.round.start import FORMS
+from docxform.round.store import Store, open_store
+from docxform.survey.identity import (
     BY_NAME,
     Times,
     fold,
@@ -38,16 +45,9 @@ from docxform.identity import (
     partnership_of,
     typed_organisation,
 )
-from docxform.oxml.coreprops import last_saved
-from docxform.problems import counted
-from docxform.response import Response
-from docxform.round.mail import is_mail, read_mail
-from docxform.round.records import Person, Receipt, RoundInfo, Version
-from docxform.round.start import FORMS
-from docxform.round.store import Store, open_store
 
 if TYPE_CHECKING:
-    from docxform.plan.model import PlanResult
+    from docxform.records.plan import PlanResult
 
 RETURN_SUFFIXES = (".docx", ".doc", ".odt", ".rtf", ".xml", ".xlsx", ".xlsm")
 MAX_RETURN_BYTES = 256 * 1024 * 1024
@@ -159,7 +159,7 @@ def _from_file(path: Path, *, explicit: bool) -> Iterator[Incoming | IngestLine]
 def _from_mail(path: Path) -> list[Incoming | IngestLine]:
     """A mail file's returns and lines: each unreadable message (of an mbox) is its own line, the rest still read.
 
-    Read whole inside the per-file guard (docxform.boundary), so any failure is this file's line.
+    Read whole inside the per-file guard (docxform.io.boundary), so any failure is this file's line.
     """
     name, short = str(path), path.name
     out: list[Incoming | IngestLine] = []
@@ -246,7 +246,7 @@ def _who_sent(store: Store, sha: str) -> str:
 def read_return(stored: Path, name: str) -> tuple[Response | PlanResult | None, str | None]:
     """Parse a stored file (a form or a plan workbook) into its record; (record, None) or (None, why not).
 
-    Through the per-file boundary (docxform.boundary): an internal error on
+    Through the per-file boundary (docxform.io.boundary): an internal error on
     one return is that return's ``internal-error`` cause, never the ingest's end.
     """
     parsed, error = guarded(stored, lambda: _parse_stored(stored))
@@ -282,7 +282,7 @@ def _version(record: Response | PlanResult, framework: Framework) -> Version:
     """
     if not isinstance(record, Response):
         return Version(receipt_id=0, person_id=None, kind="plan", parsed=record.to_dict())
-    from docxform.validate import validate_return
+    from docxform.validate.rules import validate_return
 
     problems = validate_return(record, framework, expected=framework, stage="survey")
     return Version(receipt_id=0, person_id=None, kind="form", parsed=record.to_dict(),

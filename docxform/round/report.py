@@ -3,7 +3,7 @@
 Everything is computed from the store (the parsed returns it holds), never
 from the inbox, so emptying the inbox and reporting again gives the same
 outputs. Feedback copies of the returns with problems (Word comments in the
-cells concerned) come from :mod:`docxform.feedback`: see :func:`feedback_hook`.
+cells concerned) come from :mod:`docxform.reports.feedback`: see :func:`feedback_hook`.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docxform.files import output_folder, write_file
+from docxform.core.problems import Problem
 from docxform.framework import load_framework
 from docxform.framework.model import Framework
-from docxform.merged import MergedDataset
-from docxform.problems import Problem
-from docxform.round.records import Person, Version
+from docxform.io.files import output_folder, write_file
+from docxform.records.merged import MergedDataset
+from docxform.records.round import Person, Version
 from docxform.round.status import RoundStatus, build_status, current_versions
 from docxform.round.store import Store, open_store
 
@@ -57,9 +57,9 @@ def write_current_merged(folder: str | Path) -> Path:
 
 def _merged(store: Store, framework: Framework) -> tuple[MergedDataset, list[Problem]]:
     """Merge the current returns; respondents carry their organisation and role from the round."""
-    from docxform.merge import merge_returns
-    from docxform.response import Response
-    from docxform.validate import validate_return
+    from docxform.records.response import Response
+    from docxform.survey.merge import merge_returns
+    from docxform.validate.rules import validate_return
 
     current = current_versions(store)
     returns = [Response.from_dict(v.parsed) for v in current]  # the store keeps each return's parse JSON
@@ -98,9 +98,9 @@ def report(folder: str | Path, output: str | Path | None = None) -> ReportResult
 
 def _write_all(out: Path, merged: MergedDataset, problems: list[Problem], framework: Framework,
                state: RoundStatus, result: ReportResult) -> None:
-    from docxform.consolidate import consolidate
     from docxform.plan import generate_plan, prefill_rows
-    from docxform.summarise import render_html, write_summary
+    from docxform.reports import render_html, write_summary
+    from docxform.reports.consolidated import consolidate
 
     write_file(out / "merged.json", to_json(merged.to_dict()))
     result.outputs["merged dataset"] = out / "merged.json"
@@ -123,7 +123,7 @@ def _write_all(out: Path, merged: MergedDataset, problems: list[Problem], framew
 
 def state_plans(state: RoundStatus, framework: Framework) -> dict[str, Any] | None:
     """The improvement-plan workbooks received, merged (read again from the round's own copies)."""
-    from docxform.errors import DocxformError
+    from docxform.core.errors import DocxformError
     from docxform.plan import merge_plans, parse_plan
 
     results = []
@@ -145,7 +145,7 @@ def returned_banner(page: str, state: RoundStatus) -> str:
 
 
 def feedback_hook(store: Store, folder: Path, framework: Framework | None = None) -> dict[str, Path]:
-    """Feedback copies (docxform.feedback) of the current returns with problems a respondent can put right.
+    """Feedback copies (docxform.reports.feedback) of the current returns with problems a respondent can put right.
 
     Each is the round's own copy of the return with a Word comment in each
     cell concerned, written to ``folder/<name>-<id>.docx``; only .docx
@@ -154,11 +154,11 @@ def feedback_hook(store: Store, folder: Path, framework: Framework | None = None
     folder never holds feedback that no longer applies (only files of this
     round's own naming are touched). Output name -> path, for the report's list.
     """
-    from docxform.errors import DocxformError
-    from docxform.feedback import RESPONDENT_CODES, feedback_copy
+    from docxform.core.errors import DocxformError
     from docxform.generate.respondents import slugify
-    from docxform.response import Response
-    from docxform.validate import validate_return
+    from docxform.records.response import Response
+    from docxform.reports.feedback import RESPONDENT_CODES, feedback_copy
+    from docxform.validate.rules import validate_return
 
     fw = framework or load_framework(store.info().framework)
     receipts = {r.id: r for r in store.receipts()}

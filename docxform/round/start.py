@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from docxform.errors import DocxformError
+from docxform.core.errors import DocxformError
 from docxform.framework import load_framework
 from docxform.generate.form import FormOptions
 from docxform.generate.output import FormWriter, GeneratedForm, generate_form, generate_forms, write_mapping
 from docxform.generate.respondents import read_respondents
-from docxform.round.records import Person, RoundInfo
+from docxform.records.round import Person, RoundInfo
 from docxform.round.store import DB_NAME, open_store
 
 FORMS = "forms"

@@ -14,11 +14,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docxform.identity import Times, changes, version_order
-from docxform.problems import counted
-from docxform.round.records import Person, Receipt, RoundInfo, Version
+from docxform.core.problems import counted
+from docxform.io.safety import looks_like_formula
+from docxform.records.round import Person, Receipt, RoundInfo, Version
 from docxform.round.store import Store, open_store
-from docxform.safety import looks_like_formula
+from docxform.survey.identity import Times, changes, version_order
 
 OUTSTANDING, RETURNED, RESUBMITTED = "outstanding", "returned", "resubmitted"
 

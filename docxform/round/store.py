@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from docxform.errors import DocxformError
-from docxform.round.records import Person, Receipt, RoundInfo, Version
+from docxform.core.errors import DocxformError
+from docxform.records.round import Person, Receipt, RoundInfo, Version
 
 DB_NAME = "round.sqlite"
 BUSY_TIMEOUT_MS = 120_000

@@ -21,8 +21,8 @@ class Done:
 
 
 def run_main(*args: str) -> Done:
-    """``docxform ARGS...`` through :func:`docxform.cli.main`, never raising (like a child process)."""
-    from docxform.cli import main
+    """``docxform ARGS...`` through :func:`docxform.cli.main.main`, never raising (like a child process)."""
+    from docxform.cli.main import main
 
     out, err = io.StringIO(), io.StringIO()
     saved = sys.argv

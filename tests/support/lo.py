@@ -1,4 +1,4 @@
-"""LibreOffice for tests: the library's own launcher (docxform.office), skipping when it is absent."""
+"""LibreOffice for tests: the library's own launcher (docxform.io.office), skipping when it is absent."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from docxform import office
+from docxform.io import office
 
 
 def soffice_or_skip() -> str:

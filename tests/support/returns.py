@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from docxform.response import Response
+from docxform.records.response import Response
 
 
 def records(returns: Iterable[dict[str, Any]]) -> list[Response]:

@@ -1,0 +1,170 @@
+"""Files in and out: one-line errors naming the path, absurd sizes refused, outputs whole or absent.
+
+Every input a user hands us (definitions, mappings, CSVs, returns, JSON)
+is read through :func:`read_input`, so a missing file, a folder, a
+permission problem or a file far too large is reported the same way
+everywhere. Every output (forms, JSON, workbooks, reports) is written
+through :func:`write_file`, so a full disk, a missing or read-only folder
+never leaves a half-written file and never ends in a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from docxform.core.errors import DocxformError, UnsafeInputError
+
+
+def input_error(path: str | Path, exc: OSError, what: str = "file") -> DocxformError:
+    """The one-line error for an input that cannot be opened."""
+    if isinstance(exc, FileNotFoundError):
+        return DocxformError(path, f"no such {what}")
+    if isinstance(exc, IsADirectoryError):
+        return DocxformError(path, f"is a directory, not a {what}")
+    if isinstance(exc, PermissionError):
+        return DocxformError(path, "permission denied")
+    return DocxformError(path, f"cannot read: {exc.strerror or exc}")
+
+
+def read_input(path: Path, *, limit: int, what: str = "file") -> bytes:
+    """The whole of an input file, refusing one larger than ``limit`` bytes before reading it.
+
+    Only regular files are read: a FIFO would block the batch forever and a
+    device (``/dev/zero``, perhaps behind a symlink) would be read until the
+    memory runs out. The file is opened without blocking and checked through
+    its open handle, so what is checked is what is read (a symlink is
+    resolved by the open, then its target checked); the read itself stops
+    at the limit whatever the file claims.
+    """
+    data = _read_regular(path, limit + 1, what, refuse_over=limit)
+    if len(data) > limit:
+        raise UnsafeInputError(path, f"more than {limit:,} bytes is too large for a {what}")
+    return data
+
+
+def read_head(path: Path, size: int, what: str = "file") -> bytes:
+    """The first ``size`` bytes of a regular file (to tell its format), with :func:`read_input`'s checks."""
+    return _read_regular(path, size, what, refuse_over=None)
+
+
+def _read_up_to(handle: int, size: int, expected: int) -> bytes:
+    """At most ``size`` bytes from an open file, asked for in reads of the size it claims (plus one).
+
+    Asking for ``size`` bytes at once would make the buffer that large, and a
+    buffered stream costs a dup and an object per file; a file that grows
+    while it is read is read on, up to ``size``.
+    """
+    chunks = []
+    while size > 0:
+        chunk = os.read(handle, min(size, expected + 1, 1 << 30))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+        expected = max(expected - len(chunk), 65536)
+    return b"".join(chunks)
+
+
+def _read_regular(path: Path, size: int, what: str, *, refuse_over: int | None) -> bytes:
+    """Up to ``size`` bytes of ``path``, opened without blocking and checked to be a regular file."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise input_error(path, exc, what) from None
+    try:
+        info = os.fstat(handle)
+        if stat.S_ISDIR(info.st_mode):
+            raise DocxformError(path, f"is a directory, not a {what}")
+        if not stat.S_ISREG(info.st_mode):
+            raise DocxformError(path, f"not a regular file ({special_kind(info.st_mode)}); not read")
+        if refuse_over is not None and info.st_size > refuse_over:
+            raise UnsafeInputError(path, f"{info.st_size:,} bytes is too large for a {what} (limit {refuse_over:,})")
+        return _read_up_to(handle, size, info.st_size)
+    except OSError as exc:
+        raise input_error(path, exc, what) from None
+    finally:
+        os.close(handle)
+
+
+def special_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
+    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a device"),
+             (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
+def read_text_input(path: Path, *, limit: int, what: str = "file") -> str:
+    """An input text file as UTF-8 (a byte-order mark is allowed)."""
+    data = read_input(path, limit=limit, what=what)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DocxformError(path, f"not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+
+
+def read_json_input(path: Path, *, limit: int, what: str = "JSON file") -> Any:
+    """A JSON input, with depth bombs and syntax errors reported in one line."""
+    data = read_input(path, limit=limit, what=what)
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise DocxformError(path, f"JSON nested too deeply; not a {what}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DocxformError(path, f"not JSON ({str(exc).splitlines()[0]}); not a {what}") from None
+
+
+def output_folder(folder: Path, create: bool = False) -> None:
+    """Check (and with ``create``, make) a folder to write into."""
+    folder = folder if str(folder) else Path(".")
+    try:
+        if create:
+            folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DocxformError(folder, f"cannot create output folder: {exc.strerror}") from None
+    if not folder.is_dir():
+        raise DocxformError(folder, "output folder does not exist")
+    if not os.access(folder, os.W_OK):
+        raise DocxformError(folder, "output folder is not writable")
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` to write to; renamed onto ``path`` only if the block succeeds.
+
+    A failure (a full disk, an exception while writing) removes the temporary
+    file, so ``path`` is always either the old file, absent, or whole.
+    """
+    try:
+        handle, temp = tempfile.mkstemp(prefix=".docxform-", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
+    except OSError as exc:
+        raise DocxformError(path, f"cannot write: {exc.strerror or exc}") from None
+    os.close(handle)
+    try:
+        yield Path(temp)
+        os.chmod(temp, 0o644 & ~_umask())  # mkstemp makes it private; outputs are meant to be shared
+        os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise DocxformError(path, f"cannot write: {exc.strerror or exc}") from None
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def write_file(path: Path, data: bytes | str) -> None:
+    """Write a whole file at once (see :func:`atomic_output`)."""
+    with atomic_output(path) as temp:
+        temp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,601 @@
+"""The summary workbook: one .xlsx for the steering group's discussion.
+
+Sheets: Overview (distribution per standard and theme, with a stacked bar
+chart and a heat map), Matrix (respondents x standards), Comments (every
+comment, evidence and goal, one per row), Disputed (the agenda for settling
+disputed ratings), Problems, Draft plan (ranked candidates for the 4-6
+priority goals) and, when given, Plan (the partners' merged plans).
+
+The whole workbook is written in openpyxl's write-only (streaming) mode,
+which supports everything used here (freeze panes, filters, print set-up,
+conditional formatting, charts). The big sheets' rows are streamed as raw
+XML (:mod:`docxform.oxml.rawsheet`) because openpyxl's per-cell cost
+is far above the target; they are still only strings and numbers. Every
+text from a return is written as a string, never a formula
+(:mod:`docxform.io.safety`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from io import BytesIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from docxform.core.problems import Problem
+from docxform.framework.model import Framework
+from docxform.io.safety import text_cell
+from docxform.oxml.rawsheet import RawTable, Value, estimate_lines, fixed_created, row_height, splice_package
+from docxform.plan.values import is_iso_date
+from docxform.records.merged import MergedDataset
+from docxform.records.plan import plan_columns as framework_plan_columns
+from docxform.reports.analysis import (
+    draft_plan,
+    field_label,
+    level_colours,
+    level_name,
+    ratings_by_level,
+    theme_totals,
+    tint,
+)
+from docxform.reports.printing import (
+    MATRIX_NAME_WIDTH,
+    MATRIX_WIDTH,
+    longest_word,
+    matrix_breaks,
+    matrix_page_columns,
+    widen,
+    word_width,
+)
+
+if TYPE_CHECKING:
+    from docxform.validate.rules import FileReport
+
+_HEADER_FILL = "DDE3EA"
+_HIGHLIGHT_FILL = "FFF2CC"
+# Every text cell wraps: a text longer than its column then grows the row
+# instead of running into (or being cut off by) the next column when printed.
+_WRAP = Alignment(wrap_text=True, vertical="top")
+# Numbers are centred so a number column never runs into a left-aligned text
+# column beside it (a right-aligned rank 1 beside standard 2.2 read as "12.2").
+_CENTRE = Alignment(horizontal="center", vertical="top")
+_STYLES: dict[str, dict[str, Any]] = {
+    "header": {"font": Font(bold=True), "fill": PatternFill("solid", fgColor=_HEADER_FILL),
+               "alignment": _WRAP, "border": Border(bottom=Side(style="thin"))},
+    "text": {"alignment": _WRAP},
+    "plain": {"alignment": _WRAP},
+    "number": {"alignment": _CENTRE},
+    "bold": {"font": Font(bold=True), "alignment": _WRAP},
+    "flag": {"font": Font(bold=True, color="9C0006"), "alignment": _WRAP},
+    "highlight": {"fill": PatternFill("solid", fgColor=_HIGHLIGHT_FILL), "alignment": _WRAP},
+    "highlight-number": {"fill": PatternFill("solid", fgColor=_HIGHLIGHT_FILL), "alignment": _CENTRE},
+    "highlight-bold": {"font": Font(bold=True), "fill": PatternFill("solid", fgColor=_HIGHLIGHT_FILL),
+                       "alignment": _WRAP},
+}
+
+
+class _Book:
+    """A write-only workbook plus the raw tables to splice into its big sheets."""
+
+    def __init__(self) -> None:
+        self.wb = Workbook(write_only=True)
+        self.wb.properties.creator = "docxform"
+        self.wb.properties.created = fixed_created()
+        self.raw: list[tuple[Any, RawTable]] = []
+        self._ids: dict[tuple[str, bool], int] = {}
+        self._widths: dict[int, Sequence[float]] = {}
+        self._rows: dict[int, int] = {}
+        self._cols: dict[int, int] = {}
+
+    def sheet(self, title: str, widths: Sequence[float], *, freeze: str | None = "A2",
+              title_cols: str | None = None, fit: bool = True) -> Any:
+        """A new sheet set up for reading and printing.
+
+        Widths, panes and print titles go in before the first row (a
+        streaming sheet writes them first): header row frozen and repeated
+        on every printed page, A4 landscape, fitted to the page width
+        (``fit``; a sheet too wide to read when shrunk passes False and
+        breaks its columns across pages instead, see ``_matrix``).
+        """
+        ws = self.wb.create_sheet(title)
+        self._widths[id(ws)] = widths
+        self._rows[id(ws)] = 0
+        self._cols[id(ws)] = 0
+        for i, width in enumerate(widths, 1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        if freeze:
+            ws.freeze_panes = freeze
+        ws.print_title_rows = "1:1"
+        if title_cols:
+            ws.print_title_cols = title_cols
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = 9  # A4: the forms are British
+        ws.page_setup.fitToWidth = 1 if fit else 0
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=fit)
+        return ws
+
+    def cell(self, ws: Any, value: Any, kind: str = "text") -> WriteOnlyCell:
+        """One styled cell; strings always as text (never a formula), numbers as numbers."""
+        if isinstance(value, str):
+            cell = text_cell(ws, value)
+        elif isinstance(value, dt.datetime | dt.date):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.number_format = "yyyy-mm-dd"
+        else:
+            cell = WriteOnlyCell(ws, value=value)
+        for attr, style in _STYLES[kind].items():
+            setattr(cell, attr, style)
+        return cell
+
+    def append(self, ws: Any, cells: Sequence[WriteOnlyCell | None]) -> None:
+        """Append a row, tall enough for its wrapped text (see ``rawsheet.estimate_lines``)."""
+        row = self._rows[id(ws)] + 1
+        self._rows[id(ws)] = row
+        self._cols[id(ws)] = max(self._cols[id(ws)], len(cells))
+        widths = self._widths[id(ws)]
+        lines = 1
+        for i, cell in enumerate(cells):
+            if cell is not None and isinstance(cell.value, str) and cell.alignment.wrap_text and i < len(widths):
+                lines = max(lines, estimate_lines(cell.value, widths[i]))
+        height = row_height(lines)
+        if height:
+            ws.row_dimensions[row].height = height
+        ws.append(list(cells))
+
+    def row(self, ws: Any, values: Iterable[Any], kind: str = "text") -> None:
+        self.append(ws, [self.cell(ws, v, kind) if v is not None else None for v in values])
+
+    def header(self, ws: Any, names: Sequence[str]) -> None:
+        self.row(ws, names, "header")
+
+    def style_id(self, kind: str, quoted: bool = False) -> int:
+        """The cellXfs index of a style kind, registered with the workbook (for raw rows)."""
+        key = (kind, quoted)
+        if key not in self._ids:
+            probe = self.cell(self.wb.worksheets[0], "x", kind)  # any sheet: ids belong to the workbook
+            if quoted:
+                probe.quotePrefix = True
+            self._ids[key] = int(probe.style_id)
+        return self._ids[key]
+
+    def stream(self, ws: Any, header: Sequence[str], kinds: Sequence[str], rows: Iterable[Sequence[Value]],
+               count: int) -> None:
+        """Give a sheet's ``count`` body rows to the raw writer (the sheet gets no rows of its own).
+
+        The count is needed up front: the filter range and the sheet's
+        dimension come before the rows; the writer checks it was right.
+        """
+        styles = [self.style_id(k) for k in kinds]
+        quoted = {self.style_id(k): self.style_id(k, quoted=True) for k in set(kinds)}
+        widths = self._widths[id(ws)]
+        wraps = [widths[i] if i < len(widths) and _STYLES[k]["alignment"].wrap_text else None
+                 for i, k in enumerate(kinds)]
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+        self._rows[id(ws)], self._cols[id(ws)] = count + 1, len(header)
+        self.raw.append((ws, RawTable(header=header, header_style=self.style_id("header"),
+                                      column_styles=styles, rows=rows, quoted=quoted, wrap_widths=wraps,
+                                      expected_rows=count + 1)))
+
+    def save(self, target: Path) -> None:
+        buffer = BytesIO()
+        self.wb.save(buffer)
+        parts = {ws.path.lstrip("/"): table for ws, table in self.raw}
+        dimensions = {ws.path.lstrip("/"): f"A1:{get_column_letter(self._cols[id(ws)])}{self._rows[id(ws)]}"
+                      for ws in self.wb.worksheets if self._rows[id(ws)] and self._cols[id(ws)]}
+        splice_package(buffer.getvalue(), target, parts, dimensions)
+
+
+def write_summary(merged: MergedDataset, framework: Framework, target: Path, *,
+                  problems: list[Problem] | None = None, plans: dict[str, Any] | None = None) -> None:
+    """Write the summary workbook of a merged dataset to ``target``.
+
+    ``problems`` are validation problems to list beside the merge's own;
+    ``plans`` is the merged plans dict (``docxform.plan.merge_plans``),
+    shown on a Plan sheet when given.
+    """
+    book = _Book()
+    respondents = [r.id for r in merged.respondents]
+    _overview(book, merged, framework)
+    _matrix(book, merged, framework, respondents)
+    _comments(book, merged, framework)
+    _disputed(book, merged, framework)
+    plan_problems = [p for p in (plans or {}).get("problems") or [] if isinstance(p, dict)]
+    _problems(book, merged, problems or [], plan_problems)
+    _draft_plan(book, merged, framework)
+    if plans is not None:
+        _plan(book, plans, framework)
+    _by_organisation(book, merged, framework)
+    book.save(Path(target))
+
+
+def _by_organisation(book: _Book, merged: MergedDataset, framework: Framework) -> None:
+    """A "By organisation" sheet when respondents carry their organisation (a survey round does)."""
+    from docxform.reports.byorg import by_organisation
+
+    names, rows = by_organisation(merged, framework)
+    if not names:
+        return
+    ws = book.sheet("By organisation", [9, 50, *[22] * len(names), 12], freeze="C2", title_cols="A:B")
+    book.header(ws, [framework.item_name.capitalize(), "Text", *names, "Levels apart"])
+    for row in rows:
+        cells = [f"{level_name(framework, c['median']) or '–'} ({c['rated']} of {c['members']})"
+                 for c in row["cells"].values()]
+        book.append(ws, [book.cell(ws, row["id"], "plain"), book.cell(ws, row["text"]),
+                         *[book.cell(ws, c, "plain") for c in cells], book.cell(ws, row["apart"], "number")])
+
+
+def _levels(framework: Framework) -> list[tuple[str, str]]:
+    scale = framework.rating_scale
+    return [(lv.key, lv.name) for lv in scale.levels] if scale else []
+
+
+def _overview(book: _Book, merged: MergedDataset, framework: Framework) -> None:
+    """Distribution per standard (theme totals and the chart have sheets of their own).
+
+    Widths add up to about 180 units, so fitted to an A4 landscape page the
+    text prints at 60% (LibreOffice's fallback font) to 75% (Calibri) of 11 pt.
+    """
+    levels = _levels(framework)
+    n_levels = len(levels)
+    header = ["Theme", framework.item_name.capitalize(), "Text", *[name for _, name in levels],
+              "Rated", "Not rated", "Mode", "Median", "Spread", "Disputed", "Reason"]
+    widths = [14, 9, 36, *[11] * n_levels, 7, 7, 13, 13, 7, 9, 18]
+    ws = book.sheet("Overview", widen(widths, {1: framework.item_ids}), freeze="D2", title_cols="A:C")
+    book.header(ws, header)
+    themes = {t.id: t.title for t in framework.themes}
+    for item in framework.items:
+        entry = merged.item(item.id)
+        book.append(ws, [
+            book.cell(ws, themes.get(item.theme_id, item.theme_id), "plain"),
+            book.cell(ws, item.id, "plain"),
+            book.cell(ws, item.text),
+            *[book.cell(ws, entry.count(key), "number") for key, _ in levels],
+            book.cell(ws, entry.rated, "number"),
+            book.cell(ws, entry.unrated, "number"),
+            book.cell(ws, level_name(framework, entry.mode), "plain"),
+            book.cell(ws, level_name(framework, entry.median), "plain"),
+            book.cell(ws, entry.spread, "number"),
+            book.cell(ws, "Yes" if entry.disputed else "No", "flag" if entry.disputed else "plain"),
+            book.cell(ws, entry.dispute_reason or ""),
+        ])
+    last = len(framework.items) + 1
+    last_col = get_column_letter(len(header))
+    ws.auto_filter.ref = f"A1:{last_col}{last}"
+    first_count, last_count = get_column_letter(4), get_column_letter(3 + max(n_levels, 1))
+    if n_levels:
+        ws.conditional_formatting.add(
+            f"{first_count}2:{last_count}{last}",
+            ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF",
+                           end_type="max", end_color="5B9BD5"))
+    _themes(book, merged, framework)
+    if n_levels and framework.items:
+        chart_sheet = book.sheet("Chart", [10], freeze=None)
+        chart_sheet.add_chart(_distribution_chart(ws, framework, last, n_levels), "A1")
+
+
+def _themes(book: _Book, merged: MergedDataset, framework: Framework) -> None:
+    """Theme totals on a sheet of their own.
+
+    Below the standards they printed under the standards' repeated header
+    row; a sheet per table gives each its own header on every page.
+    """
+    levels = _levels(framework)
+    ws = book.sheet("Themes", [30, 11, *[11] * len(levels), 9, 9, 12], freeze="B2", title_cols="A:A")
+    book.header(ws, ["Theme", f"{framework.item_name.capitalize()}s", *[name for _, name in levels], "Rated",
+                     "Not rated", f"Disputed {framework.item_name}s"])
+    totals = theme_totals(merged, framework)
+    for total in totals:
+        book.append(ws, [
+            book.cell(ws, total.theme.title, "bold"), book.cell(ws, total.standards, "number"),
+            *[book.cell(ws, total.counts[key], "number") for key, _ in levels],
+            book.cell(ws, total.rated, "number"), book.cell(ws, total.unrated, "number"),
+            book.cell(ws, total.disputed, "number"),
+        ])
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(levels) + 5)}{len(totals) + 1}"
+    if levels and totals:
+        ws.conditional_formatting.add(
+            f"C2:{get_column_letter(2 + len(levels))}{len(totals) + 1}",
+            ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF",
+                           end_type="max", end_color="5B9BD5"))
+
+
+def _distribution_chart(ws: Any, framework: Framework, last_row: int, n_levels: int) -> BarChart:
+    """A stacked horizontal bar per standard: how many respondents gave each level."""
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.gapWidth = 40
+    chart.title = f"Ratings per {framework.item_name}"
+    chart.y_axis.title = "Respondents"
+    data = Reference(ws, min_col=4, max_col=3 + n_levels, min_row=1, max_row=last_row)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=last_row))
+    for series, colour in zip(chart.series, level_colours(n_levels), strict=True):
+        series.graphicalProperties.solidFill = colour
+        series.graphicalProperties.line.solidFill = colour
+    chart.x_axis.scaling.orientation = "maxMin"  # first standard at the top, as in the table
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.y_axis.majorGridlines = None
+    chart.legend.position = "b"
+    chart.width = 24
+    chart.height = max(8.0, 0.55 * len(framework.items) + 3)
+    return chart
+
+
+def _matrix(book: _Book, merged: MergedDataset, framework: Framework, respondents: list[str]) -> None:
+    """Respondents down, standards across, level names in the cells (streamed).
+
+    Printing: twenty 15-character columns shrunk to one page width come out
+    at about 6 pt, too small to read. So the Matrix is not fitted: it prints
+    at full size, split across pages between themes (a manual column break
+    wherever the next theme would not fit), with the respondent column and
+    the header row repeated on every page.
+    """
+    item_ids = list(framework.item_ids)
+    levels = _levels(framework)
+    widths = widen([MATRIX_NAME_WIDTH, *[MATRIX_WIDTH] * len(item_ids)],
+                   {0: respondents, **{i: [*item_ids, *(n for _, n in levels)] for i in range(1, len(item_ids) + 1)}})
+    ws = book.sheet("Matrix", widths, freeze="B2", title_cols="A:A", fit=False)
+    for column in matrix_breaks(framework, matrix_page_columns(widths[0])):
+        ws.col_breaks.append(Break(id=column))
+    last_col = get_column_letter(len(item_ids) + 1)
+    last_row = len(respondents) + 1
+    if item_ids and respondents:
+        area = f"B2:{last_col}{last_row}"
+        for (_, name), colour in zip(levels, level_colours(len(levels)), strict=True):
+            literal = '"' + name.replace('"', '""') + '"'
+            ws.conditional_formatting.add(area, CellIsRule(
+                operator="equal", formula=[literal], fill=PatternFill("solid", bgColor=tint(colour))))
+    names = {key: name for key, name in levels}
+    responses = [merged.item(i).responses for i in item_ids]
+
+    def rows() -> Iterator[list[Value]]:
+        for rid in respondents:
+            row: list[Value] = [rid]
+            for answers in responses:
+                answer = answers.get(rid)
+                rating = answer.rating if answer else None
+                row.append(names.get(rating, "") if rating else "")
+            yield row
+
+    book.stream(ws, ["Respondent", *item_ids], ["plain", *["plain"] * len(item_ids)], rows(), len(respondents))
+
+
+def _comments(book: _Book, merged: MergedDataset, framework: Framework) -> None:
+    """Every free-text answer, one per row: filter by standard, field or respondent (streamed)."""
+    respondents = [r.id for r in merged.respondents]
+    ws = book.sheet("Comments", widen([24, 9, 15, 20, 90], {0: respondents, 1: framework.item_ids}), freeze="A2")
+    header = ["Respondent", framework.item_name.capitalize(), "Rating", "Field", "Text"]
+    book.stream(ws, header, ["plain", "plain", "plain", "plain", "text"], _comment_rows(merged, framework),
+                _comment_count(merged, framework))
+
+
+def _comment_rows(merged: MergedDataset, framework: Framework) -> Iterator[list[Value]]:
+    """The Comments sheet's rows: each item's fields, then its answers given per prompt ("Action (9a)")."""
+    fields = [(f.key, field_label(f)) for f in framework.text_fields]
+    names = dict(_levels(framework))
+    for item_id in framework.item_ids:
+        for rid, response in merged.item(item_id).responses.items():
+            rating = names.get(response.rating, "") if response.rating else ""
+            for key, label in fields:
+                if response.text(key).strip():
+                    yield [rid, item_id, rating, label, response.text(key)]
+            for prompt, texts in response.prompt_texts().items():
+                for key, label in fields:
+                    if key in texts:
+                        yield [rid, item_id, rating, f"{label} ({prompt})", texts[key]]
+
+
+def _comment_count(merged: MergedDataset, framework: Framework) -> int:
+    """How many rows the Comments sheet gets: the streamed sheet's size is declared before its rows."""
+    keys = [f.key for f in framework.text_fields]
+    total = 0
+    for item_id in framework.item_ids:
+        for response in merged.item(item_id).responses.values():
+            total += sum(1 for key in keys if response.text(key).strip())
+            total += sum(1 for texts in response.prompt_texts().values() for key in keys if key in texts)
+    return total
+
+
+def _disputed(book: _Book, merged: MergedDataset, framework: Framework) -> None:
+    """The agenda for the steering group: each disputed standard, who said what, room for the decision."""
+    levels = _levels(framework)
+    header = [framework.item_name.capitalize(), "Text", *[name for _, name in levels], "Reason",
+              "Ratings by respondent", "Agreed rating", "Notes"]
+    id_width = word_width(longest_word(framework.item_ids))
+    widths = [max(9, id_width), 32, *[11] * len(levels), 16, 40, 14, 20]
+    ws = book.sheet("Disputed", widths, freeze="C2", title_cols="A:B")
+    book.header(ws, header)
+    count = 0
+    for item in framework.items:
+        entry = merged.item(item.id)
+        if not entry.disputed:
+            continue
+        count += 1
+        who = "\n".join(f"{name}: {', '.join(ids)}" for name, ids in ratings_by_level(entry, framework))
+        book.append(ws, [
+            book.cell(ws, item.id, "plain"), book.cell(ws, item.text),
+            *[book.cell(ws, entry.count(key), "number") for key, _ in levels],
+            book.cell(ws, entry.dispute_reason or ""), book.cell(ws, who), None, None,
+        ])
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+
+
+def _problem_rows(merged: MergedDataset, problems: Sequence[Problem],
+                  extra: Sequence[dict[str, Any]] = ()) -> Iterator[dict[str, Any]]:
+    """The merge's own problems, then the validation problems given, then the plans' problems.
+
+    A generator: there can be tens of thousands, and each is needed once.
+    """
+    yield from merged.problems
+    for p in problems:
+        yield p.to_dict()
+    yield from extra
+
+
+_PROBLEM_HEADER = ["File", "Respondent", "Item", "Field", "Code", "Severity", "Message", "How to fix"]
+_PROBLEM_KINDS = ["text", "plain", "plain", "plain", "plain", "plain", "text", "text"]
+_PROBLEM_WIDTHS = [30, 18, 8, 16, 18, 9, 45, 34]
+
+
+def _problem_widths(rows: Iterable[Sequence[Value]]) -> list[float]:
+    """The Problems sheet's widths, its short columns (file to severity) widened to their longest word.
+
+    One pass over the rows before they are streamed: these are short
+    strings, so it costs little beside writing them.
+    """
+    columns: list[list[Value]] = [[] for _ in range(6)]
+    for row in rows:
+        for i in range(6):
+            columns[i].append(row[i])
+    widths = widen(_PROBLEM_WIDTHS, dict(enumerate(columns)))
+    # Long file paths or field keys widen their columns; the message and hint columns (which wrap
+    # at spaces) give that width back, so the fitted page keeps a readable scale.
+    for index, least in ((6, 30.0), (7, 24.0)):
+        widths[index] = max(least, widths[index] - max(0.0, sum(widths) - sum(_PROBLEM_WIDTHS)))
+    return widths
+
+
+def _problems(book: _Book, merged: MergedDataset, problems: Sequence[Problem],
+              plan_problems: Sequence[dict[str, Any]] = ()) -> None:
+    """Merge and validation problems, one per row (streamed: there can be many).
+
+    When the dataset is anonymised the file column is withheld (file names
+    usually name the respondent) and only the problem itself is shown.
+    """
+    count = len(merged.problems) + len(problems) + len(plan_problems)
+    anonymised = merged.anonymised
+    who = {} if anonymised else {r.source.path: r.id for r in merged.respondents}
+
+    def rows() -> Iterator[list[Value]]:
+        for entry in _problem_rows(merged, problems, plan_problems):
+            file = (entry.get("location") or {}).get("file")
+            shown = "(withheld: anonymised)" if anonymised and file else (file or "")
+            yield [shown, who.get(file, ""), entry.get("item") or "", entry.get("field") or "",
+                   entry.get("code"), entry.get("severity"), entry.get("message"), entry.get("hint") or ""]
+
+    ws = book.sheet("Problems", _problem_widths(rows()), freeze="A2")
+    book.stream(ws, _PROBLEM_HEADER, _PROBLEM_KINDS, rows(), count)
+
+
+def _draft_plan(book: _Book, merged: MergedDataset, framework: Framework) -> None:
+    """Standards rated low, ranked: the starting point for choosing 4-6 priority goals."""
+    rules = framework.rules
+    header = ["Rank", framework.item_name.capitalize(), "Text", "Level", "Median", "Mode", "Low ratings",
+              "Priority", "Improvement goals proposed by respondents"]
+    id_width = max(9, word_width(longest_word(framework.item_ids)))
+    ws = book.sheet("Draft plan", [6, id_width, 36, 13, 13, 13, 8, 9, 60], freeze="C2", title_cols="A:C")
+    book.header(ws, header)
+    candidates = draft_plan(merged, framework)
+    for c in candidates:
+        kind = "highlight" if c.highlighted else "text"
+        number = "highlight-number" if c.highlighted else "number"
+        goals = "\n".join(f"{rid}: {text}" for rid, text in c.goals)
+        book.append(ws, [
+            book.cell(ws, c.rank, number), book.cell(ws, c.item_id, kind), book.cell(ws, c.text, kind),
+            book.cell(ws, level_name(framework, c.level), kind),
+            book.cell(ws, level_name(framework, c.median), kind), book.cell(ws, level_name(framework, c.mode), kind),
+            book.cell(ws, c.low_count, number),
+            book.cell(ws, "priority" if c.priority else "", "highlight-bold" if c.highlighted else "bold"),
+            book.cell(ws, goals, kind),
+        ])
+    ws.auto_filter.ref = f"A1:I{len(candidates) + 1}"
+    book.append(ws, [])
+    note = (f"Ranked: gap identified before working towards, then by the number of low ratings. The top "
+            f"{rules.priority_goals_max} are highlighted; the top {rules.priority_goals_min} (and any tied with "
+            f"the last of them, up to {rules.priority_goals_max}) are marked priority. The guidance asks for "
+            f"{rules.priority_goals_min}-{rules.priority_goals_max} priority areas; the partnership decides.")
+    book.append(ws, [None, None, book.cell(ws, note)])
+
+
+def _plan(book: _Book, plans: dict[str, Any], framework: Framework) -> None:
+    """The partners' merged improvement plans, one row per plan row (as ``plan.merge.merged_table`` lays it out)."""
+    rows = [r for r in plans.get("rows", []) if isinstance(r, dict)]
+    columns = _plan_sheet_columns(plans, framework, rows)
+    wide = {"goal", "action", "milestones", "challenges", "resources", "measure", "source"}
+    widths = widen([14, *[16 if key in wide else 11 for key, _ in columns[1:]]],
+                   {i: [r.get(key) for r in rows] for i, (key, _) in enumerate(columns)})
+    ws = book.sheet("Plan", widths, freeze="B2", title_cols="A:A")
+    book.header(ws, [label for _, label in columns])
+    dates = {c.key for c in framework_plan_columns(framework) if c.kind == "date"}
+    for row in rows:
+        book.append(ws, [book.cell(ws, _plan_value(row.get(key), key in dates))
+                         if row.get(key) not in (None, "") else None for key, _ in columns])
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+
+
+def _plan_sheet_columns(plans: dict[str, Any], framework: Framework,
+                        rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(key, label) of the Plan sheet's columns: partner, the plan's own columns, any extra keys, source, row.
+
+    Columns come from the merged plans themselves (a partner's plan may
+    have the framework's columns or its own), else from the framework.
+    """
+    spec = framework.plan
+    given = [c for c in plans.get("columns") or [] if isinstance(c, dict) and c.get("key")]
+    plan_columns = [(str(c["key"]), str(c.get("label") or c["key"])) for c in given] or (
+        [(c.key, c.label) for c in spec.columns] if spec is not None else [])
+    known = {"partner", "source", "row", *(key for key, _ in plan_columns)}
+    extra = sorted({k for r in rows for k in r if k not in known})
+    return [("partner", "Partner"), *plan_columns, *[(k, k.replace("_", " ").capitalize()) for k in extra],
+            ("source", "Source file"), ("row", "Row")]
+
+
+def _plan_value(value: Any, is_date: bool = False) -> Any:
+    """Plan values as cells: dates and numbers kept, anything else as text.
+
+    A merged plan read from JSON holds its dates as ISO text; in a date
+    column a full ``YYYY-MM-DD`` becomes a date cell again, so it sorts,
+    filters and prints as a date. Anything else stays the text typed.
+    """
+    if is_date and isinstance(value, str) and len(value) == 10 and is_iso_date(value):
+        return dt.date.fromisoformat(value)
+    if isinstance(value, str | int | float | dt.date) and not isinstance(value, bool):
+        return value
+    return str(value)
+
+
+def write_problems_workbook(files: Sequence[FileReport], target: Path) -> None:
+    """The validation report as a workbook: one filterable row per problem."""
+    book = _Book()
+    total = sum(len(f.problems) for f in files)
+
+    def rows() -> Iterator[list[Value]]:
+        for report in files:
+            for p in report.problems:
+                yield [p.file or report.path, report.respondent, p.item or "", p.field or "", p.code,
+                       p.severity, p.message, p.hint or ""]
+
+    ws = book.sheet("Problems", _problem_widths(rows()), freeze="A2")
+
+    book.stream(ws, _PROBLEM_HEADER, _PROBLEM_KINDS, rows(), total)
+    summary = book.sheet("Files", widen([40, 24, 9, 9, 50], {0: [f.path for f in files],
+                                                             1: [f.respondent for f in files]}), freeze="A2")
+    book.header(summary, ["File", "Respondent", "Errors", "Warnings", "Could not be read"])
+    for report in files:
+        errors = sum(p.severity == "error" for p in report.problems)
+        book.append(summary, [book.cell(summary, report.path), book.cell(summary, report.respondent, "plain"),
+                              book.cell(summary, errors, "number"),
+                              book.cell(summary, len(report.problems) - errors, "number"),
+                              book.cell(summary, report.error) if report.error else None])
+    summary.auto_filter.ref = f"A1:E{len(files) + 1}"
+    book.save(target)
+
+
+#: The print-ready streaming workbook, for other reports (``docxform.reports.trend``).
+Book = _Book
+
+__all__ = ["Book", "write_problems_workbook", "write_summary"]

@@ -1,0 +1,39 @@
+"""Every benchmark runs end to end at a small size, so a change to the library cannot leave one broken.
+
+The figures themselves are not asserted (speed is measured by running the
+benchmarks, README "Speed"); what is asserted is that each prints its table,
+with the ratio against its floor measured in the same run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Each benchmark at a small size, and the line of its table that holds the ratio to its floor.
+RUNS = {
+    "generate": (["bench_generate.py"], r"^\| ratio \| \d+\.\d+x \|"),
+    "parse": (["bench_parse.py", "40"], r"^\| docxform parse_form, median per form \| [\d.]+ ms \(\d+\.\d+x the floor\) \|"),
+    "parse-cli": (["bench_parse_cli.py", "30"],
+                  r"^\| `docxform parse \.\.\. -o parsed/`, 30 returns \| [\d.]+ s \(\d+\.\d+x\) \|"),
+    "summarise": (["bench_summarise.py", "50"], r"^\| 50 \| \d+ \| [\d.]+ s \| [\d.]+ s \| \d+\.\d+x \|"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice  # bench_parse re-saves a quarter of its returns in LibreOffice, as partners do
+@pytest.mark.parametrize("name", list(RUNS))
+def test_each_benchmark_runs_and_prints_its_ratio(name: str) -> None:
+    args, row = RUNS[name]
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / args[0]), *args[1:]], capture_output=True,
+                          text=True, cwd=ROOT, timeout=600, check=False,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert re.search(row, done.stdout, re.MULTILINE), done.stdout

@@ -1,0 +1,226 @@
+"""Feedback copies: the respondent's own file back with Word comments, nothing else changed.
+
+One return with five known problems (a rating missing, evidence missing,
+evidence vague, a goal missing, the Chair's signature missing); each comment
+must sit in the cell of the answer it is about, and the copy must parse
+exactly as the original.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from docxform import api
+from docxform.framework import load_framework
+from docxform.oxml.fill import fill
+from docxform.parse import parse_form
+from docxform.reports.feedback import feedback_copy
+from docxform.validate.rules import validate_return
+from tests.support.cli import run_main
+from tests.support.lo import convert
+from tests.support.ooxml import check_ooxml
+
+SA = load_framework("sa2003")
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+EXPECTED = {("rating-missing", "1.2", "rating"), ("evidence-missing", "1.1", "evidence"),
+            ("evidence-vague", "1.3", "evidence"), ("goal-missing", "2.1", "goals"),
+            ("signature-missing", None, "chair_signature")}
+
+
+def make_return(folder: Path, name: str = "jane.docx", *, clean: bool = False) -> Path:
+    """A filled sa2003 return; with ``clean`` it has no problems at all."""
+    blank = folder / "blank.docx"
+    if not blank.exists():
+        api.generate_form("sa2003", blank, partnership="Anytown CDRP", mapping_dir=folder / "maps")
+    ratings: dict[str, Any] = {i: "some_success" for i in SA.item_ids}
+    texts = {(i, "evidence"): "Crime and Disorder Audit 2004, table 2.1" for i in SA.item_ids}
+    fields = {"assessment_month": "March", "assessment_year": "2004", "completed_by": "Jane Smith",
+              "completed_by_signature": "Jane Smith", "chair_signature": "A Chair"}
+    if not clean:
+        ratings["1.2"] = None
+        texts[("1.1", "evidence")] = ""
+        texts[("1.3", "evidence")] = "minutes"
+        ratings["2.1"] = "gap_identified"
+        del fields["chair_signature"]
+    target = folder / name
+    fill(blank, target, ratings, texts, fields)
+    return target
+
+
+@pytest.fixture(scope="module")
+def copy(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("feedback")
+    original = make_return(root)
+    problems = validate_return(parse_form(original), SA)
+    assert {(p.code, p.item, p.field) for p in problems} == EXPECTED
+    dest = root / "out" / "jane.docx"
+    count = feedback_copy(original, problems, dest, framework=SA)
+    return {"root": root, "original": original, "copy": dest, "count": count, "problems": problems}
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def test_one_comment_per_problem_in_the_cell_it_names(copy: dict[str, Any]) -> None:
+    assert copy["count"] == 5
+    parts = _parts(copy["copy"])
+    comments = etree.fromstring(parts["word/comments.xml"])
+    texts = {c.get(f"{{{W}}}id"): "\n".join(p.xpath("string(.)") for p in c.xpath("w:p", namespaces=NS))
+             for c in comments.xpath("w:comment", namespaces=NS)}
+    assert len(texts) == 5
+    root = etree.fromstring(parts["word/document.xml"])
+    for ident, problem in zip(sorted(texts, key=int), copy["problems"], strict=True):
+        ref = root.xpath(f'//w:commentReference[@w:id="{ident}"]', namespaces=NS)
+        start = root.xpath(f'//w:commentRangeStart[@w:id="{ident}"]', namespaces=NS)
+        assert len(ref) == 1 and len(start) == 1
+        cell = next(ref[0].iterancestors(f"{{{W}}}tc"))
+        assert next(start[0].iterancestors(f"{{{W}}}tc")) is cell
+        cell_tags = cell.xpath(".//w:sdt/w:sdtPr/w:tag/@w:val", namespaces=NS)
+        if problem.item is None:
+            assert cell_tags == [f"dxf:form:{problem.field}"]
+            assert "Chair" in texts[ident]
+        elif problem.field == "rating":
+            assert cell_tags == [f"dxf:{problem.item}:rating:gap_identified"]  # the first level's cell
+        else:
+            assert cell_tags == [f"dxf:{problem.item}:{problem.field}"]
+        if problem.item:
+            assert texts[ident].startswith(f"Standard {problem.item}: ")
+        assert "\nTo put it right: " in texts[ident]
+    assert "name the document, with its date and page or paragraph" in " ".join(texts.values())
+
+
+def test_nothing_else_changes(copy: dict[str, Any]) -> None:
+    before, after = _parts(copy["original"]), _parts(copy["copy"])
+    assert list(after) == [*before, "word/comments.xml"]  # same parts, same order, one new
+    changed = {n for n in before if before[n] != after[n]}
+    assert changed == {"word/document.xml", "word/_rels/document.xml.rels", "[Content_Types].xml"}
+    rels = after["word/_rels/document.xml.rels"].decode()
+    added = rels.replace(before["word/_rels/document.xml.rels"].decode().replace("</Relationships>", ""), "")
+    assert re.fullmatch(r'<Relationship Id="rIdComments1" Type="[^"]+/comments" Target="comments.xml"/>'
+                        r"</Relationships>", added)
+    assert after["[Content_Types].xml"].count(b"<Override") == before["[Content_Types].xml"].count(b"<Override") + 1
+    # document.xml: take the anchors out again and the original bytes come back (an empty <w:p/> that
+    # received an anchor had to be opened: compare empty paragraphs in one spelling).
+    stripped = re.sub(rb'<w:commentRange(Start|End) w:id="\d+"/>|<w:r><w:commentReference w:id="\d+"/></w:r>',
+                      b"", after["word/document.xml"])
+    assert stripped.replace(b"<w:p></w:p>", b"<w:p/>") == before["word/document.xml"].replace(
+        b"<w:p></w:p>", b"<w:p/>")
+    assert stripped != after["word/document.xml"]
+
+
+def test_copy_parses_as_the_original(copy: dict[str, Any]) -> None:
+    # Both readers (the C fast path and the Python walk) read the copy: conftest compares them.
+    a, b = parse_form(copy["original"]).to_dict(), parse_form(copy["copy"]).to_dict()
+    for d in (a, b):
+        d.pop("source")
+        for p in d["problems"]:
+            p["location"].pop("file", None)
+    assert a == b
+    texts = " ".join(str(v) for item in b["items"].values() for v in item.values())
+    assert "To put it right" not in texts and "does not say which document" not in texts
+
+
+def test_copy_passes_the_schema_check(copy: dict[str, Any]) -> None:
+    assert check_ooxml(copy["copy"]) == ""
+
+
+def test_comments_are_added_to_existing_ones(copy: dict[str, Any]) -> None:
+    again = copy["root"] / "again.docx"
+    assert feedback_copy(copy["copy"], copy["problems"][:2], again, framework=SA) == 2
+    parts = _parts(again)
+    ids = etree.fromstring(parts["word/comments.xml"]).xpath("w:comment/@w:id", namespaces=NS)
+    assert ids == ["0", "1", "2", "3", "4", "5", "6"]
+    assert parts["[Content_Types].xml"] == _parts(copy["copy"])["[Content_Types].xml"]
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_shows_the_comments_in_their_cells(copy: dict[str, Any]) -> None:
+    (odt,) = convert([copy["copy"]], "odt", copy["root"] / "odt")
+    with zipfile.ZipFile(odt) as z:
+        content = etree.fromstring(z.read("content.xml"))
+    ns = {"office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+          "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0"}
+    notes = content.xpath("//office:annotation", namespaces=ns)
+    assert len(notes) == 5
+    for note in notes:
+        text = note.xpath("string(.)")
+        row = next(note.iterancestors(f"{{{ns['table']}}}table-row"))
+        first = row.xpath("string(table:table-cell[1])", namespaces=ns).strip()
+        item = re.search(r"Standard (\d+\.\d+):", text)
+        if item:
+            assert first == item.group(1), text
+        else:
+            assert "Chair" in text and first == "* Signature"
+
+
+def test_batch_writes_the_rest_when_one_cannot_be_read(tmp_path: Path) -> None:
+    good = make_return(tmp_path, "good.docx")
+    clean = make_return(tmp_path, "clean.docx", clean=True)
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    out = tmp_path / "out"
+    done = run_main("feedback", str(bad), str(good), str(clean), "-o", str(out))
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [f"{bad}: damaged or truncated zip (not a complete .docx/.xlsx)"]
+    assert done.stdout.splitlines() == [f"{out / 'good.docx'}: 5 comments",
+                                        f"{clean}: no problems to comment on; no copy written"]
+    assert sorted(p.name for p in out.iterdir()) == ["good.docx"]
+    assert "Example" in run_main("feedback", "--help").stdout
+
+
+def test_sample_returns_including_libreoffice_resaves(tmp_path: Path) -> None:
+    """The bundled returns (three re-saved by LibreOffice, tags gone): every item comment in its item's row."""
+    samples = sorted((Path(__file__).parents[3] / "samples" / "returns").glob("*.docx"))
+    outcomes = api.feedback(samples, tmp_path)
+    assert all(o.error is None and o.copy is not None for o in outcomes)
+    resaved = 0
+    for sample, outcome in zip(samples, outcomes, strict=True):
+        a, b = parse_form(sample).to_dict(), parse_form(outcome.copy).to_dict()
+        resaved += any(p["code"] == "tags-lost" for p in a["problems"])
+        for d in (a, b):
+            d.pop("source")
+            for p in d["problems"]:
+                p["location"].pop("file", None)
+        assert a == b, sample
+        root = etree.fromstring(_parts(outcome.copy)["word/document.xml"])
+        comments = etree.fromstring(_parts(outcome.copy)["word/comments.xml"])
+        assert len(comments) == outcome.comments > 0
+        for comment in comments:
+            found = re.search(r"^Standard (\d+\.\d+):", comment.xpath("string(w:p[1])", namespaces=NS))
+            ref = root.xpath(f'//w:commentReference[@w:id="{comment.get(f"{{{W}}}id")}"]', namespaces=NS)[0]
+            row = next(ref.iterancestors(f"{{{W}}}tr"))
+            if found:
+                assert row.xpath("string(w:tc[1])", namespaces=NS).strip() == found.group(1), sample
+    assert resaved == 3
+
+
+def test_anchors_spliced_into_odd_but_valid_markup(tmp_path: Path) -> None:
+    """Empty pPr, whitespace between elements, '>' in text, two comments in one paragraph: bytes kept."""
+    from docxform.oxml.comments import Anchor, Note, add_comments
+
+    xml = (b'<?xml version="1.0" encoding="UTF-8"?>\n<w:document xmlns:w="' + W.encode() + b'">\n <w:body>\n'
+           b'  <w:tbl><w:tr><w:tc>\n    <w:p><w:pPr/><w:r><w:t>a &gt; b</w:t></w:r></w:p>\n  </w:tc></w:tr></w:tbl>\n'
+           b'  <w:p><w:pPr>\n <w:jc w:val="left"/></w:pPr><w:r><w:t>x</w:t></w:r></w:p>\n </w:body>\n</w:document>')
+    source = tmp_path / "odd.docx"
+    parts = _parts(make_return(tmp_path, "base.docx", clean=True))
+    parts["word/document.xml"] = xml
+    with zipfile.ZipFile(source, "w") as z:
+        for name, blob in parts.items():
+            z.writestr(name, blob)
+    dest = tmp_path / "odd-copy.docx"
+    assert add_comments(source, [Note(Anchor(table=1, row=1, cell=1), "one"), Note(Anchor(), "two")], dest) == 2
+    out = _parts(dest)["word/document.xml"]
+    assert b'<w:pPr/><w:commentRangeStart w:id="0"/><w:commentRangeStart w:id="1"/><w:r>' in out
+    assert out.count(b"<w:commentReference") == 2
+    stripped = re.sub(rb'<w:commentRange(Start|End) w:id="\d+"/>|<w:r><w:commentReference w:id="\d+"/></w:r>',
+                      b"", out)
+    assert stripped == xml
