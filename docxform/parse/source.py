@@ -20,6 +20,7 @@ from pathlib import Path
 from docxform.core.errors import DocxformError
 from docxform.io import office
 from docxform.io.files import read_head, read_input
+from docxform.oxml.coreprops import saved_time
 from docxform.oxml.package import check_parts, open_package, parse_xml, read_custom_properties
 from docxform.oxml.reader import Document, read_document
 
@@ -42,6 +43,9 @@ class Source:
     document: Document
     properties: dict[str, str] = field(default_factory=dict)
     converted_from: str | None = None
+    #: The document's own last-saved time (docProps/core.xml), read while the package is open; only
+    #: for a .docx read as it is (a converted file's time is LibreOffice's, not the respondent's).
+    saved_at: str | None = None
 
 
 def load_source(path: Path) -> Source:
@@ -65,7 +69,8 @@ def load_source(path: Path) -> Source:
         xml = pkg.read("word/document.xml")
         document = read_document(parse_xml(xml, str(path), "word/document.xml"), str(path), xml)
         props = read_custom_properties(pkg)
-    return Source(str(path), digest, document, props, converted)
+        saved = saved_time(pkg) if converted is None and suffix == ".docx" else None
+    return Source(str(path), digest, document, props, converted, saved)
 
 
 def _needs_conversion(data: bytes) -> bool:

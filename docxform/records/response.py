@@ -103,6 +103,9 @@ class Response:
     has_rating: bool = True
     organisation: str | None = None  # of the person a personalised form was issued to (from the respondents list)
     role: str | None = None
+    #: The document's own last-saved time, from the parse (who-is-who orders one person's versions by it).
+    #: Not part of the JSON contract: a return read back from JSON has none, and its order received decides.
+    saved_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = self._base_dict()
