@@ -30,12 +30,12 @@ from docxform.parse.inputs import (
     save_parsed,
     to_json,
 )
-from docxform.pipeline.collate import CollateResult, SummaryResult
+from docxform.pipeline.collate import CollateResult, SummaryResult, read_plan_workbook
 from docxform.validate.rules import ValidationReport
 
 if TYPE_CHECKING:  # imported by the commands that use them: a parse run never loads the writer
     from docxform.generate.output import GeneratedForm
-    from docxform.pipeline.compare import Comparison
+    from docxform.records.comparison import Comparison
     from docxform.records.merged import MergedDataset
     from docxform.reports.feedback import FeedbackOutcome
 
@@ -203,7 +203,7 @@ def parse(paths: Sequence[str | Path], *, mapping: str | None = None, framework:
     if output is not None and not is_folder_target(output, len(files)):
         _refuse_overwriting_an_input(Path(output), files)
     outcomes: Iterator[ParseOutcome] = parse_files(files, mapping=mapping, framework=framework, jobs=jobs,
-                                                   mapping_dir=mapping_dir)
+                                                   mapping_dir=mapping_dir, read_plan=read_plan_workbook)
     if output is not None and is_folder_target(output, len(files)):
         outcomes = save_parsed(outcomes, Path(output), files)
     elif output is not None:
@@ -345,7 +345,9 @@ def validate(paths: list[str | Path], *, framework: str | None = None,
         raise DocxformError(None, f"no returns found in {', '.join(map(str, paths))}")
     report = validate_files(files, framework, stage=stage)
     if xlsx:
-        report.write_workbook(Path(xlsx))
+        from docxform.reports.validation import write_validation_workbook  # here: plain validation needs no openpyxl
+
+        write_validation_workbook(report, Path(xlsx))
     return report
 
 
@@ -377,7 +379,7 @@ def collate(inputs: list[str | Path], output: str | Path, *, framework: str | No
 
 def compare(inputs: Sequence[str | Path], output: str | Path | None = None, *, html: str | Path | None = None,
             labels: Sequence[str] | None = None, arrangement: str = "auto") -> Comparison:
-    """Merged datasets (or folders holding one) -> per-standard movement (a :class:`docxform.pipeline.compare.Comparison`).
+    """Merged datasets (or folders holding one) -> per-standard movement (a :class:`docxform.records.comparison.Comparison`).
 
     Writes the trend workbook to ``output`` and the page to ``html`` when given.
     ``arrangement``: ``rounds``, ``region`` or ``auto`` (see :mod:`docxform.pipeline.compare`).

@@ -21,7 +21,7 @@ import yaml
 from docxform.core.errors import DocxformError, FrameworkError
 from docxform.core.problems import Problem, problem
 from docxform.framework import build
-from docxform.framework.model import Framework
+from docxform.framework.model import RESERVED_ANSWER_KEYS, Framework
 from docxform.framework.yamlsource import PathKey, YamlDocument, format_path, load_yaml, read_text
 
 if TYPE_CHECKING:
@@ -230,8 +230,6 @@ def check_consistency(doc: YamlDocument, file: str) -> Iterator[Problem]:
 
 def _reserved_keys(fields: list[dict[str, Any]], at: Any) -> Iterator[Problem]:
     """A text field keyed like the answer's own keys would be overwritten by them in every parse."""
-    from docxform.records.response import RESERVED_ANSWER_KEYS
-
     for i, fld in enumerate(fields):
         if fld["key"] in RESERVED_ANSWER_KEYS and (fld["type"], fld["key"]) != ("rating", "rating"):
             yield at(("fields", i, "key"), "field-key-reserved",

@@ -17,7 +17,7 @@ printed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -28,11 +28,11 @@ from docxform.framework import framework_named_in, load_framework
 from docxform.framework.model import Framework
 from docxform.io.boundary import guarded
 from docxform.io.files import output_folder, read_json_input, write_file
-from docxform.records.response import Response
+from docxform.records.plan import PlanResult
+from docxform.records.response import Response, check_return
 
 if TYPE_CHECKING:
     from docxform.records.merged import MergedDataset
-    from docxform.records.plan import PlanResult
 
 
 @dataclass
@@ -50,12 +50,22 @@ class ParseOutcome:
         return self.record.to_dict() if self.record is not None else None
 
 
+#: How a plan workbook is read (``docxform.plan``'s reader): given by a caller above the plan stage,
+#: since parsing comes before plans in the pipeline and never imports them.
+PlanReader = Callable[[Path, Framework | None], PlanResult]
+#: A plan workbook, by its name (an improvement plan, never a return).
+PLAN_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
 def parse_files(paths: Sequence[str | Path], *, mapping: str | None = None, framework: str | None = None,
-                jobs: int = 1, mapping_dir: str | Path | None = None) -> Iterator[ParseOutcome]:
-    """Parse returns (forms or plans); one outcome per file, errors included, in input order.
+                jobs: int = 1, mapping_dir: str | Path | None = None, read_plan: PlanReader | None = None,
+                kinds: tuple[str, ...] = ("form",)) -> Iterator[ParseOutcome]:
+    """Parse returns (forms, and plans when ``read_plan`` is given); one outcome per file, errors included, in input order.
 
     A bad --mapping or --framework stops the batch at once (one line), rather than failing every file.
     ``mapping_dir`` is the user's folder of mappings, where a mapping id a return names is looked for.
+    Without ``read_plan`` a plan workbook is that file's refusal (:func:`plan_refused`, naming the
+    ``kinds`` the command takes), never opened.
     """
     if mapping:
         from docxform.framework.mapping import load_mapping
@@ -64,7 +74,7 @@ def parse_files(paths: Sequence[str | Path], *, mapping: str | None = None, fram
     if framework:
         load_framework(framework)
     folder = str(mapping_dir) if mapping_dir else None
-    args = [(str(p), mapping, framework, folder) for p in paths]
+    args = [(str(p), mapping, framework, folder, read_plan, kinds) for p in paths]
     from docxform.parse.source import batch_conversions
 
     with batch_conversions(paths):  # .doc/.odt/.rtf/Word 2003 XML: one LibreOffice start for the batch
@@ -74,7 +84,7 @@ def parse_files(paths: Sequence[str | Path], *, mapping: str | None = None, fram
             yield from map(_parse_one, args)
 
 
-_ParseArg = tuple[str, str | None, str | None, str | None]
+_ParseArg = tuple[str, str | None, str | None, str | None, PlanReader | None, tuple[str, ...]]
 
 
 def _parse_in_workers(args: list[_ParseArg], jobs: int) -> Iterator[ParseOutcome]:
@@ -113,18 +123,17 @@ def _parse_alone(arg: _ParseArg) -> ParseOutcome:
 
 def _parse_one(arg: _ParseArg) -> ParseOutcome:
     """One file's outcome: its result, or its error record (never an exception: see docxform.io.boundary)."""
-    path = arg[0]
-    result, error = guarded(path, lambda: _parse_file(*arg))
+    path, read_plan, kinds = arg[0], arg[4], arg[5]
+    if read_plan is None and path.lower().endswith(PLAN_SUFFIXES):
+        return ParseOutcome(path, None, plan_refused(path, kinds))
+    result, error = guarded(path, lambda: _parse_file(*arg[:5]))
     return ParseOutcome(path, result, error)
 
 
-def _parse_file(path: str, mapping: str | None, framework: str | None, mapping_dir: str | None
-                ) -> Response | PlanResult:
-    if path.lower().endswith((".xlsx", ".xlsm", ".xls")):
-        from docxform.plan import parse_plan
-
-        fw = load_framework(framework) if framework else None
-        return parse_plan(Path(path), fw)
+def _parse_file(path: str, mapping: str | None, framework: str | None, mapping_dir: str | None,
+                read_plan: PlanReader | None) -> Response | PlanResult:
+    if read_plan is not None and path.lower().endswith(PLAN_SUFFIXES):
+        return read_plan(Path(path), load_framework(framework) if framework else None)
     from docxform.parse import parse_form
 
     return parse_form(path, mapping=mapping, framework=framework, mapping_dir=mapping_dir)
@@ -159,11 +168,8 @@ def load_inputs(paths: list[str | Path], *, framework: str | None = None, jobs: 
             _keep(out, p, record, error)
         else:
             to_parse.append(p)
-    for outcome in parse_files(to_parse, framework=framework, jobs=jobs):
-        if isinstance(outcome.record, Response) or outcome.record is None:
-            _keep(out, outcome.path, outcome.record, outcome.error)
-        else:
-            _keep(out, outcome.path, None, plan_refused(outcome.path, kinds))
+    for outcome in parse_files(to_parse, framework=framework, jobs=jobs, kinds=kinds):
+        _keep(out, outcome.path, outcome.record if isinstance(outcome.record, Response) else None, outcome.error)
     return out
 
 
@@ -209,14 +215,12 @@ _KIND_NAMES = {"form": "returns", "merged": "a merged dataset", "plan": "plans"}
 def read_json(path: Path) -> dict[str, Any]:
     """A docxform JSON output (a parsed return or plan, or a merged dataset), or a one-line error.
 
-    The shape is checked here (a parsed return fully, by :func:`docxform.validate.rules.check_return`),
+    The shape is checked here (a parsed return fully, by :func:`docxform.records.response.check_return`),
     so a hand-edited or foreign file fails with its name and the cause, not deep in a later stage.
     """
     data = read_json_input(path, limit=MAX_JSON_BYTES, what="docxform JSON file")
     kind = data.get("kind") if isinstance(data, dict) else None
     if kind == "form":
-        from docxform.validate.rules import check_return
-
         check_return(data, path)
     elif kind == "merged":
         _check_merged(data, path)

@@ -30,8 +30,20 @@ from docxform.records.response import Response
 from docxform.survey.identity import in_later_order, merge_summary
 
 if TYPE_CHECKING:
+    from docxform.records.plan import PlanResult
     from docxform.survey.consensus import Rule
     from docxform.validate.rules import ValidationReport
+
+
+def read_plan_workbook(path: Path, framework: Framework | None) -> PlanResult:
+    """A plan workbook's record, for the parse of a batch that may hold plans (``parse``, ``collate``).
+
+    :mod:`docxform.plan` (and openpyxl) is loaded only when a workbook is among the inputs; the parse
+    stage below the plans is given this reader rather than importing them.
+    """
+    from docxform.plan import parse_plan
+
+    return parse_plan(path, framework)
 
 
 @dataclass
@@ -144,7 +156,8 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
     parsed_dir = out / "parsed"
     returns: list[Response] = []
     paths = list(expand_paths([str(i) for i in inputs]))
-    for outcome in save_parsed(parse_files(paths, framework=framework, jobs=jobs), parsed_dir, paths):
+    parsed = parse_files(paths, framework=framework, jobs=jobs, read_plan=read_plan_workbook)
+    for outcome in save_parsed(parsed, parsed_dir, paths):
         if outcome.error is not None:
             result.errors.append(outcome.error)
         elif isinstance(outcome.record, Response):

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from docxform.core.errors import DocxformError
 from docxform.framework.model import Framework
+from docxform.records.consensus import RULE_NAMES, Rule, make_rule
 
 T = TypeVar("T")
 
@@ -322,6 +323,10 @@ class RuleRef:
     def to_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "threshold": self.threshold, "description": self.description}
 
+    def as_rule(self) -> Rule:
+        """The rule itself, to quote in words (the default rule for a name this version does not know)."""
+        return Rule(self.rule, self.threshold) if self.rule in RULE_NAMES else Rule()
+
 
 @dataclass
 class MergedDataset:
@@ -346,10 +351,6 @@ class MergedDataset:
     def item(self, item_id: str) -> MergedItem:
         """The item's record; an empty one for an item the dataset lacks (nobody answered it)."""
         return self.items.get(item_id) or MergedItem()
-
-    def rule_dict(self) -> dict[str, Any]:
-        """The ``consensus`` part as :func:`docxform.survey.consensus.rule_of` reads it."""
-        return {"consensus": self.consensus.to_dict()} if self.consensus else {}
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": "merged"}
@@ -407,8 +408,6 @@ def check_against(dataset: MergedDataset, framework: Framework, source: str | Pa
         if levels is not None:
             _check_levels(item_id, item, levels, source)
     if dataset.consensus is not None:
-        from docxform.survey.consensus import make_rule
-
         try:
             make_rule(dataset.consensus.rule, dataset.consensus.threshold if dataset.consensus.rule != "strict"
                       else None)

@@ -18,6 +18,7 @@ import jinja2
 
 from docxform.core.problems import Problem
 from docxform.framework.model import Framework
+from docxform.records.consensus import Rule
 from docxform.records.merged import MergedDataset, MergedItem
 from docxform.reports.analysis import draft_plan, level_colours, level_name, ratings_by_level, theme_totals
 
@@ -41,9 +42,7 @@ def template(name: str) -> jinja2.Template:
 
 def _rule_text(merged: MergedDataset) -> str:
     """The consensus rule in words, as the dataset records it (datasets before rules: the strict rule)."""
-    from docxform.survey.consensus import Rule, rule_of
-
-    return rule_of(merged.rule_dict()).describe() if merged.consensus else Rule("strict").describe()
+    return merged.consensus.as_rule().describe() if merged.consensus else Rule("strict").describe()
 
 
 def render_html(merged: MergedDataset, framework: Framework,

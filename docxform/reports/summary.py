@@ -18,10 +18,10 @@ text from a return is written as a string, never a formula
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -57,9 +57,6 @@ from docxform.reports.printing import (
     widen,
     word_width,
 )
-
-if TYPE_CHECKING:
-    from docxform.validate.rules import FileReport
 
 _HEADER_FILL = "DDE3EA"
 _HIGHLIGHT_FILL = "FFF2CC"
@@ -487,6 +484,15 @@ def _problems(book: _Book, merged: MergedDataset, problems: Sequence[Problem],
             yield [shown, who.get(file, ""), entry.get("item") or "", entry.get("field") or "",
                    entry.get("code"), entry.get("severity"), entry.get("message"), entry.get("hint") or ""]
 
+    problems_sheet(book, rows, count)
+
+
+def problems_sheet(book: _Book, rows: Callable[[], Iterator[list[Value]]], count: int) -> None:
+    """The Problems sheet, one row per problem (file, respondent, item, field, code, severity, message, hint).
+
+    ``rows`` is called twice (widths, then the stream), so the rows are never all held at once.
+    Shared by the summary workbook and the validation workbook (:mod:`docxform.reports.validation`).
+    """
     ws = book.sheet("Problems", _problem_widths(rows()), freeze="A2")
     book.stream(ws, _PROBLEM_HEADER, _PROBLEM_KINDS, rows(), count)
 
@@ -568,34 +574,7 @@ def _plan_value(value: Any, is_date: bool = False) -> Any:
     return str(value)
 
 
-def write_problems_workbook(files: Sequence[FileReport], target: Path) -> None:
-    """The validation report as a workbook: one filterable row per problem."""
-    book = _Book()
-    total = sum(len(f.problems) for f in files)
-
-    def rows() -> Iterator[list[Value]]:
-        for report in files:
-            for p in report.problems:
-                yield [p.file or report.path, report.respondent, p.item or "", p.field or "", p.code,
-                       p.severity, p.message, p.hint or ""]
-
-    ws = book.sheet("Problems", _problem_widths(rows()), freeze="A2")
-
-    book.stream(ws, _PROBLEM_HEADER, _PROBLEM_KINDS, rows(), total)
-    summary = book.sheet("Files", widen([40, 24, 9, 9, 50], {0: [f.path for f in files],
-                                                             1: [f.respondent for f in files]}), freeze="A2")
-    book.header(summary, ["File", "Respondent", "Errors", "Warnings", "Could not be read"])
-    for report in files:
-        errors = sum(p.severity == "error" for p in report.problems)
-        book.append(summary, [book.cell(summary, report.path), book.cell(summary, report.respondent, "plain"),
-                              book.cell(summary, errors, "number"),
-                              book.cell(summary, len(report.problems) - errors, "number"),
-                              book.cell(summary, report.error) if report.error else None])
-    summary.auto_filter.ref = f"A1:E{len(files) + 1}"
-    book.save(target)
-
-
 #: The print-ready streaming workbook, for other reports (``docxform.reports.trend``).
 Book = _Book
 
-__all__ = ["Book", "write_problems_workbook", "write_summary"]
+__all__ = ["Book", "problems_sheet", "write_summary"]

@@ -27,7 +27,6 @@ from docxform.framework.model import Framework, RatingScale
 from docxform.records.merged import (
     Duplicate,
     FrameworkRef,
-    ItemConsensus,
     MergedDataset,
     MergedItem,
     Respondent,
@@ -90,9 +89,8 @@ def item_stats(ratings: Sequence[str | None], scale: RatingScale | None, rule: R
     rated = sum(counts.values())
     positions = sorted(keys.index(r) + 1 for r in ratings if r is not None)
     verdict = judge(positions, list(counts.values()), keys, rule or Rule())
-    reason = verdict.pop("reason")
-    stats = MergedItem(counts=counts, rated=rated, unrated=len(ratings) - rated, disputed=reason is not None,
-                       dispute_reason=reason, consensus=ItemConsensus(**verdict))
+    stats = MergedItem(counts=counts, rated=rated, unrated=len(ratings) - rated, disputed=verdict.reason is not None,
+                       dispute_reason=verdict.reason, consensus=verdict.consensus)
     if rated == 0:
         return stats
     top = max(counts.values())

@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from docxform.core.errors import DocxformError
-from docxform.core.problems import CODES, Problem, counted, problem, problem_from_dict
+from docxform.core.problems import Problem, counted, problem, problem_from_dict
 from docxform.framework.model import FormField, Framework
 from docxform.io.boundary import guarded
 from docxform.io.files import read_json_input
-from docxform.records.response import ItemAnswer, Response
+from docxform.records.response import ItemAnswer, Response, check_return
 from docxform.records.returns import respondent_label, text_value
 
 #: A parse JSON bigger than this is not a return (a 20-standard form is ~50 kB).
@@ -61,61 +61,6 @@ def load_return(path: str | Path) -> Response:
     data = read_json_input(path, limit=MAX_RETURN_BYTES, what="parsed return")
     check_return(data, path)
     return Response.from_dict(data)
-
-
-def check_return(data: Any, path: str | Path | None = None) -> None:
-    """Raise :class:`DocxformError` unless ``data`` has the shape of a parsed return."""
-    cause = _shape_problem(data)
-    if cause is not None:
-        raise DocxformError(path, f"not a docxform return: {cause}",
-                            hint="give the JSON written by docxform parse")
-
-
-def _shape_problem(data: Any) -> str | None:
-    """The first thing that makes ``data`` not a parsed return, or None; checked from the outside in."""
-    if not isinstance(data, dict):
-        return "the JSON is not an object"
-    return _header_problem(data) or _items_problem(data.get("items") or {}) \
-        or _problems_problem(data.get("problems") or [])
-
-
-def _header_problem(data: dict[str, Any]) -> str | None:
-    """Kind, framework, source, and the types of the three containers the later stages iterate."""
-    if data.get("kind") != "form":
-        return f'"kind" is {data.get("kind")!r}, not "form"'
-    fw = data.get("framework")
-    if not (isinstance(fw, dict) and isinstance(fw.get("id"), str) and isinstance(fw.get("version"), str)):
-        return '"framework" must be {"id": ..., "version": ...}'
-    source = data.get("source")
-    if not (isinstance(source, dict) and isinstance(source.get("path", ""), str)):
-        return '"source" must be {"path": ..., "sha256": ...}'
-    for key, kind in (("fields", dict), ("items", dict), ("problems", list)):
-        if not isinstance(data.get(key, kind()), kind):
-            return f'"{key}" must be a JSON {"object" if kind is dict else "array"}'
-    return None
-
-
-def _items_problem(items: dict[str, Any]) -> str | None:
-    """Each answer an object whose rating is a level key or null and whose prompts are an object."""
-    for item_id, answer in items.items():
-        if not isinstance(answer, dict):
-            return f"item {item_id} is not an object"
-        rating = answer.get("rating")
-        if rating is not None and not isinstance(rating, str):
-            return f"item {item_id}: rating must be a level key or null"
-        if not isinstance(answer.get("prompts", {}), dict):
-            return f"item {item_id}: prompts must be an object of prompt id -> answers"
-    return None
-
-
-def _problems_problem(entries: list[Any]) -> str | None:
-    """Each recorded problem carries a code this version knows, so it can be read back as a Problem."""
-    for entry in entries:
-        if not (isinstance(entry, dict) and isinstance(entry.get("code"), str)):
-            return "a problem is not an object with a code"
-        if entry["code"] not in CODES:
-            return f"unknown problem code {entry['code']!r}"
-    return None
 
 
 #: Validation stages: a survey response is one person's view; the partnership's return is the endorsed form.
@@ -425,13 +370,6 @@ class ValidationReport:
         unreadable = f", {self.unreadable} could not be read" if self.unreadable else ""
         lines.append(f"{len(self.files)} file{'s' if len(self.files) != 1 else ''}: {_counts(self.problems)}{unreadable}")
         return "\n".join(lines) + "\n"
-
-    def write_workbook(self, path: str | Path) -> None:
-        """The problems as a filterable workbook (one row per problem)."""
-        # Imported here: plain validation should not load openpyxl.
-        from docxform.reports.summary import write_problems_workbook
-
-        write_problems_workbook(self.files, Path(path))
 
 
 def _counts(problems: Sequence[Problem]) -> str:

@@ -25,9 +25,9 @@ from docxform.plan.generate import generate_plan
 from docxform.records.plan import PlanRow
 from docxform.reports import render_html, write_summary
 from docxform.reports.printing import CHARS_PER_UNIT, matrix_breaks, matrix_page_columns, words
-from docxform.reports.summary import write_problems_workbook
+from docxform.reports.validation import write_validation_workbook
 from docxform.survey.merge import merge_returns
-from docxform.validate.rules import FileReport
+from docxform.validate.rules import FileReport, ValidationReport
 from tests.support import browser
 from tests.support.lo import convert
 from tests.support.ooxml import check_ooxml
@@ -64,7 +64,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     reports = [FileReport(path=LONG_PATH.format(i), respondent=f"Respondent {i}", problems=_problems())
                for i in range(30)]
     reports.append(FileReport(path="returns/broken.docx", respondent="", error="not a Word document"))
-    write_problems_workbook(reports, folder / "validation.xlsx")
+    write_validation_workbook(ValidationReport(files=reports), folder / "validation.xlsx")
     row = PlanRow(standard="2.4", goal="Reduce repeat burglary", action="Share data", milestones="June 2004",
                   lead_officer="Insp. Lee", milestone_date="2004-06-30", status="Not started",
                   last_reviewed="2004-03-01", priority=1)

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from docxform.core.errors import DocxformError
 from docxform.framework import load_framework
 from docxform.records.response import Response
+from docxform.reports.validation import write_validation_workbook
 from docxform.validate.rules import is_vague_evidence, load_return, validate_files, validate_return
 
 SA = load_framework("sa2003")
@@ -330,7 +331,7 @@ def test_validate_files_report(tmp_path: Path) -> None:
     assert lines[-1] == "2 files: 2 errors, 1 warning"
 
     target = tmp_path / "problems.xlsx"
-    report.write_workbook(target)
+    write_validation_workbook(report, target)
     wb = load_workbook(target)
     rows = list(wb["Problems"].iter_rows(values_only=True))
     assert rows[0][:7] == ("File", "Respondent", "Item", "Field", "Code", "Severity", "Message")
@@ -363,7 +364,7 @@ def test_unreadable_files_are_reported_and_the_others_still_checked(tmp_path: Pa
     assert lines[2] == f"{good} (Jane Smith): no problems"
     assert lines[-1] == "3 files: no problems, 2 could not be read"
     target = tmp_path / "report.xlsx"
-    report.write_workbook(target)
+    write_validation_workbook(report, target)
     files = list(load_workbook(target)["Files"].iter_rows(values_only=True))
     assert files[2][0] == str(broken) and files[2][4].startswith("not JSON")
 
