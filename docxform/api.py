@@ -22,7 +22,6 @@ from docxform.parse.inputs import (
     ParseOutcome,
     batch_framework,
     expand_paths,
-    framework_of,
     load_inputs,
     parse_files,
     read_json,
@@ -310,7 +309,7 @@ def consolidate(merged: str | Path, output: str | Path, *, partnership: str | No
     if data.get("kind") != "merged":
         raise DocxformError(merged, "not a merged dataset (make one with docxform merge)")
     dataset = MergedDataset.from_dict(data, merged)
-    fw = framework_of([dataset], source=merged)
+    fw = batch_framework([dataset], source=merged)
     check_against(dataset, fw, merged)  # a wrong value: one line naming the file
     if rule is not None:
         dataset = rejudge(dataset, fw, rule)

@@ -61,18 +61,6 @@ def check_definition(path: str | Path) -> tuple[Framework | None, list[Problem]]
     return check_definition_text(read_text(path), str(path))
 
 
-def framework_named_in(framework_id: object, source: str | Path | None) -> Framework:
-    """The built-in framework a file names by id (a parsed return, a merged dataset).
-
-    A file's contents are data, never a path to follow: an id that is not built in is
-    refused in one line naming the file, and the user gives the definition with --framework.
-    """
-    if not isinstance(framework_id, str) or framework_id not in BUILTIN_IDS:
-        raise DocxformError(source, f"names framework {framework_id!r}, which is not built in",
-                            hint="give its definition file with --framework")
-    return _load_builtin(framework_id)
-
-
 def load_framework(ref: str | Path) -> Framework:
     """A built-in framework id (``sa2003``) or a path to a definition file.
 

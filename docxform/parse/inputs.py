@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docxform.core.errors import BatchStopped, DocxformError, FileError
-from docxform.framework import framework_named_in, load_framework
+from docxform.framework import load_framework
+from docxform.framework.choice import framework_for
 from docxform.framework.model import Framework
 from docxform.io.boundary import guarded
 from docxform.io.files import output_folder, read_json_input, write_file
@@ -268,32 +269,22 @@ def require_some(inputs: Sequence[object], errors: list[FileError]) -> None:
                             else "no inputs given")
 
 
-def batch_framework(inputs: Sequence[Response | MergedDataset], unread: list[FileError], given: str | None = None,
-                    *, source: str | Path | None = None) -> Framework:
-    """:func:`framework_of` in a batch: when it cannot choose, the unreadable files' lines are kept."""
+def batch_framework(inputs: Sequence[Response | MergedDataset], unread: Sequence[FileError] = (),
+                    given: str | None = None, *, source: str | Path | None = None) -> Framework:
+    """The framework given, or the one all the inputs belong to (:func:`docxform.framework.choice.framework_for`).
+
+    When that framework is not built in, the line names one return's file, else ``source``
+    (the file a merged dataset was read from). When it cannot choose, the unreadable files'
+    lines (``unread``) are kept before why the batch stopped.
+    """
+    sources = [r.source_path for r in inputs if isinstance(r, Response)]
+    named = [r.framework_id if isinstance(r, Response) else r.framework.id for r in inputs]
     try:
-        return framework_of(inputs, given, source=source)
+        return framework_for(named, (sources[0] or None) if len(sources) == 1 else source, given=given)
     except DocxformError as exc:
         if not unread:
             raise
-        raise BatchStopped(exc.describe(), unread) from None
-
-
-def framework_of(inputs: Sequence[Response | MergedDataset], given: str | None = None, *,
-                 source: str | Path | None = None) -> Framework:
-    """The framework given, or the one all the inputs belong to (one-line error when they disagree).
-
-    When that framework is not built in, the line names one return's file, else ``source``
-    (the file a merged dataset was read from).
-    """
-    if given:
-        return load_framework(given)
-    ids = sorted({r.framework_id if isinstance(r, Response) else r.framework.id for r in inputs})
-    if len(ids) != 1:
-        raise DocxformError(None, f"the inputs belong to {len(ids)} frameworks ({', '.join(ids) or 'none'}); "
-                            "pass --framework")
-    sources = [r.source_path for r in inputs if isinstance(r, Response)]
-    return framework_named_in(ids[0], (sources[0] or None) if len(sources) == 1 else source)
+        raise BatchStopped(exc.describe(), list(unread)) from None
 
 
 def to_json(data: object, *, compact: bool = False) -> str:

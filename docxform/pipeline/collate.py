@@ -18,7 +18,6 @@ from docxform.io.files import output_folder, write_file
 from docxform.parse.inputs import (
     batch_framework,
     expand_paths,
-    framework_of,
     load_inputs,
     parse_files,
     plan_refused,
@@ -168,7 +167,7 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
     result.outputs["parsed returns"] = parsed_dir
     require_some(returns, result.errors)
     try:
-        fw = framework_of(returns, framework)
+        fw = batch_framework(returns, given=framework)
     except DocxformError as exc:  # each unreadable file's own line is kept, then why the rest cannot go on
         result.stopped = exc.describe()
         return result

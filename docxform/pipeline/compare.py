@@ -43,7 +43,7 @@ from pathlib import Path
 import yaml
 
 from docxform.core.errors import DocxformError
-from docxform.framework import framework_named_in
+from docxform.framework.choice import framework_for
 from docxform.framework.model import Framework
 from docxform.parse.inputs import read_json
 from docxform.records.comparison import Comparison, Dataset, ItemTrend
@@ -89,7 +89,7 @@ def load_dataset(path: Path) -> Dataset:
     data = read_json(target)
     if data.get("kind") != "merged":
         raise DocxformError(target, "not a merged dataset (make one with docxform merge or collate)")
-    framework = framework_named_in(data["framework"]["id"], target)
+    framework = framework_for([data["framework"]["id"]], target)
     if framework.version != data["framework"].get("version"):
         raise DocxformError(target, f"merged for {framework.id} version {data['framework'].get('version')}, but "
                                     f"the built-in definition is version {framework.version}")

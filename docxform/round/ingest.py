@@ -29,7 +29,6 @@ from docxform.framework.model import Framework
 from docxform.io.boundary import guarded
 from docxform.io.files import read_input
 from docxform.io.mail import is_mail, read_mail
-from docxform.oxml.coreprops import last_saved
 from docxform.records.response import Response
 from docxform.records.round import Person, Receipt, RoundInfo, Version
 from docxform.round.start import FORMS
@@ -193,7 +192,7 @@ def receive(store: Store, info: RoundInfo, framework: Framework, item: Incoming)
                       origin=item.origin, received_at=_now(), sender=item.sender, sent_at=item.sent_at)
     record, error = read_return(stored, item.name)
     receipt.error = error
-    receipt.saved_at = last_saved(stored) if record is not None and stored.suffix == ".docx" else None
+    receipt.saved_at = record.saved_at if isinstance(record, Response) else None  # read by the parse
     version = _version(record, framework) if record is not None else None
     with store.transaction():
         receipt_id = store.add_receipt(receipt)

@@ -17,12 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from docxform.core.errors import DocxformError
 from docxform.core.problems import Problem, counted, problem, problem_from_dict
+from docxform.framework.choice import framework_for
 from docxform.framework.model import FormField, Framework
 from docxform.io.boundary import guarded
 from docxform.io.files import read_json_input
@@ -417,7 +416,7 @@ def validate_files(paths: Iterable[str | Path], framework_ref: str | Path | None
 
 def _check_file(path: str | Path, chosen: Framework | None, stage: str) -> tuple[FileReport, Framework]:
     data = read_return(path)
-    framework = chosen or _builtin_for(data, path)
+    framework = framework_for([data.framework_id], path, given=chosen)
     problems = validate_return(data, framework, expected=framework, stage=stage)
     return FileReport(path=str(path), respondent=respondent_label(data), problems=problems), framework
 
@@ -433,23 +432,6 @@ def read_return(path: str | Path) -> Response:
     from docxform.parse import parse_form
 
     return parse_form(path)
-
-
-def _builtin_for(data: Response, path: str | Path) -> Framework:
-    from docxform.framework import BUILTIN_IDS
-
-    framework_id = data.framework_id
-    if framework_id not in BUILTIN_IDS:
-        raise DocxformError(path, f"the return is for framework {framework_id!r}, which is not built in",
-                            hint="give its definition file with --framework")
-    return _load_cached(framework_id)
-
-
-@cache
-def _load_cached(framework_id: str) -> Framework:
-    from docxform.framework import load_framework
-
-    return load_framework(framework_id)
 
 
 def _order(framework: Framework) -> Any:

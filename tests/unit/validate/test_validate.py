@@ -360,7 +360,7 @@ def test_unreadable_files_are_reported_and_the_others_still_checked(tmp_path: Pa
     assert report.to_dict()["summary"] == {"errors": 0, "warnings": 0, "unreadable": 2}
     assert report.to_dict()["files"][1]["error"].startswith("not JSON")
     lines = report.to_text().splitlines()
-    assert lines[0].startswith(f"{unknown}: cannot be read: the return is for framework 'myframework'")
+    assert lines[0].startswith(f"{unknown}: cannot be read: names framework 'myframework', which is not built in")
     assert lines[2] == f"{good} (Jane Smith): no problems"
     assert lines[-1] == "3 files: no problems, 2 could not be read"
     target = tmp_path / "report.xlsx"
