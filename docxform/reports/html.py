@@ -46,8 +46,11 @@ def _rule_text(merged: MergedDataset) -> str:
 
 
 def render_html(merged: MergedDataset, framework: Framework,
-                problems: list[Problem] | None = None) -> str:
-    """The report page as a string: standards table (id ``standards``), disputed list, draft plan, problems."""
+                problems: list[Problem] | None = None, *, returned: str | None = None) -> str:
+    """The report page as a string: standards table (id ``standards``), disputed list, draft plan, problems.
+
+    ``returned`` is a survey round's "11 of 12 returned" line, shown under the heading.
+    """
     levels = _levels(framework)
     problem_rows, total_problems = _problem_rows(merged, problems or [])
     return template("report.html.j2").render(
@@ -59,7 +62,7 @@ def render_html(merged: MergedDataset, framework: Framework,
         respondents=len(merged.respondents), anonymised=merged.anonymised,
         by_partnership=merged.by_partnership,
         item_name=framework.item_name, rules=framework.rules, consensus_rule=_rule_text(merged),
-        bar_width=BAR_WIDTH, bar_height=BAR_HEIGHT, unrated_colour=UNRATED_COLOUR,
+        bar_width=BAR_WIDTH, bar_height=BAR_HEIGHT, unrated_colour=UNRATED_COLOUR, returned=returned,
     )
 
 

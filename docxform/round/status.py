@@ -144,16 +144,38 @@ def status(folder: str | Path, today: str | None = None) -> RoundStatus:
     return state
 
 
+@dataclass(frozen=True)
+class RoundRecords:
+    """What the round's store holds, read once per command: its info, people, receipts (by id) and versions."""
+
+    folder: Path
+    info: RoundInfo
+    people: list[Person]
+    receipts: dict[int, Receipt]
+    versions: list[Version]
+
+
+def read_round(store: Store) -> RoundRecords:
+    """Every table the status and the report need, each read once."""
+    return RoundRecords(store.folder, store.info(), store.people(), {r.id: r for r in store.receipts()},
+                        store.versions())
+
+
 def build_status(store: Store) -> RoundStatus:
-    receipts = {r.id: r for r in store.receipts()}
+    return status_of(read_round(store))
+
+
+def status_of(records: RoundRecords) -> RoundStatus:
+    """The round's status from its records (no further reads of the store)."""
+    receipts = records.receipts
     by_person: dict[int, list[Version]] = {}
-    for v in store.versions():
+    for v in records.versions:
         if v.person_id is not None:
             by_person.setdefault(v.person_id, []).append(v)
-    rows = [_row(p, ordered(by_person.get(p.id, []), receipts), receipts) for p in store.people()]
+    rows = [_row(p, ordered(by_person.get(p.id, []), receipts), receipts) for p in records.people]
     unreadable = [{"file": r.name, "origin": r.origin, "error": r.error or ""} for r in receipts.values() if r.error]
-    plans = [store.folder / receipts[v.receipt_id].stored for v in store.versions() if v.kind == "plan"]
-    return RoundStatus(store.info(), rows, unreadable, len(receipts), plans)
+    plans = [records.folder / receipts[v.receipt_id].stored for v in records.versions if v.kind == "plan"]
+    return RoundStatus(records.info, rows, unreadable, len(receipts), plans)
 
 
 def ordered(versions: list[Version], receipts: dict[int, Receipt]) -> list[Version]:
@@ -162,14 +184,13 @@ def ordered(versions: list[Version], receipts: dict[int, Receipt]) -> list[Versi
     return [versions[i] for i in version_order(times)]
 
 
-def current_versions(store: Store) -> list[Version]:
+def current_of(records: RoundRecords) -> list[Version]:
     """The current return of every person, in the order of the people (issued first, then found)."""
-    receipts = {r.id: r for r in store.receipts()}
     by_person: dict[int, list[Version]] = {}
-    for v in store.versions():
+    for v in records.versions:
         if v.person_id is not None and v.kind == "form":
             by_person.setdefault(v.person_id, []).append(v)
-    return [ordered(by_person[p.id], receipts)[-1] for p in store.people() if p.id in by_person]
+    return [ordered(by_person[p.id], records.receipts)[-1] for p in records.people if p.id in by_person]
 
 
 def _row(person: Person, versions: list[Version], receipts: dict[int, Receipt]) -> RespondentRow:
