@@ -160,30 +160,15 @@ def generate_form(framework: str | Framework, output: str | Path, *, layout: str
                   ) -> list[GeneratedForm]:
     """One form to ``output`` (a .docx), or one per respondent into ``output`` (a folder)."""
     from docxform.generate.form import FormOptions
-    from docxform.generate.output import generate_form as _generate_one
-    from docxform.generate.output import generate_forms
+    from docxform.generate.output import form_layout, write_forms
     from docxform.generate.respondents import read_respondents
 
     fw = framework if isinstance(framework, Framework) else load_framework(framework)
-    options = FormOptions(layout=layout, guidance_annex=guidance, protect=protect)
-    try:
-        fw.form(layout)
-    except KeyError as exc:
-        raise DocxformError(None, str(exc.args[0])) from None
-    output = Path(output)
-    if respondents is not None:
-        people = read_respondents(Path(respondents))
-        forms = generate_forms(fw, output, people, options, partnership=partnership)
-        mapping_folder = Path(mapping_dir) if mapping_dir else output
-    else:
-        if output.suffix.lower() != ".docx":
-            raise DocxformError(output, "the output of a single form must end in .docx")
-        forms = [_generate_one(fw, output, options, partnership=partnership)]
-        mapping_folder = Path(mapping_dir) if mapping_dir else output.parent
-    from docxform.generate.output import FormWriter, write_mapping
-
-    write_mapping(FormWriter(fw, options).mapping, mapping_folder)
-    return forms
+    form_layout(fw, layout)  # an unknown layout is refused before the respondents list is read
+    people = read_respondents(Path(respondents)) if respondents is not None else None
+    return write_forms(fw, Path(output), FormOptions(layout=layout, guidance_annex=guidance, protect=protect),
+                       people=people, partnership=partnership,
+                       mapping_folder=Path(mapping_dir) if mapping_dir else None)
 
 
 def parse(paths: Sequence[str | Path], *, mapping: str | None = None, framework: str | None = None,
