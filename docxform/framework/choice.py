@@ -11,6 +11,10 @@ one file as two frameworks. The rule, first match wins:
    that mapping as ``<framework id>.yaml``;
 4. otherwise one line naming the file: the id it names is not built in.
 
+It is also the one owner of ``framework-mismatch`` (:func:`mismatch`): every stage that finds a
+file of another framework or version than the one it works with asks here, and says what it did
+about it.
+
 A file's contents are data, never a path to follow: the id a file names is only ever
 looked up among the built-ins or as a plain file name beside the user's own mapping.
 """
@@ -21,6 +25,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from docxform.core.errors import DocxformError
+from docxform.core.problems import Problem, problem
 from docxform.framework.loader import BUILTIN_IDS, load_framework
 from docxform.framework.mapping import MAPPING_ID
 from docxform.framework.model import Framework
@@ -61,3 +66,20 @@ def _beside_mapping(framework_id: str, mapping: Path, source: str | Path | None)
         return load_framework(definition)
     raise DocxformError(source, f"names framework {framework_id!r}, which is not built in and "
                         f"{definition.name} is not beside its mapping", hint=_HINT)
+
+
+def mismatch(what: str, named: tuple[str, str | None], expected: Framework, *, outcome: str = "",
+             file: str | None = None, hint: str | None = None) -> Problem | None:
+    """framework-mismatch when a file names another framework (or version) than ``expected``; else None.
+
+    ``what`` says what the file is and how it names its framework ("the return is", "the form was
+    made"); ``named`` is the id and version it names (version None: not known, only the id is
+    compared); ``outcome`` what the caller did about it ("it was left out of the merge").
+    """
+    framework_id, version = named
+    if framework_id == expected.id and (version is None or version == expected.version):
+        return None
+    theirs, ours = (framework_id, expected.id) if version is None else (
+        f"{framework_id} version {version}", f"{expected.id} version {expected.version}")
+    return problem("framework-mismatch", f"{what} for framework {theirs}, not {ours}" + (f"; {outcome}" if outcome else ""),
+                   file=file, hint=hint)

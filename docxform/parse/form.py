@@ -16,7 +16,7 @@ from pathlib import Path
 
 from docxform.core.errors import DocxformError
 from docxform.core.problems import Problem, problem
-from docxform.framework.choice import framework_for
+from docxform.framework.choice import framework_for, mismatch
 from docxform.framework.mapping import Mapping, load_mapping
 from docxform.framework.model import Framework
 from docxform.oxml.reader import Cell, Control, Document
@@ -136,9 +136,10 @@ def _document_warnings(ctx: _Context) -> None:
     if ctx.doc.tracked_changes:
         ctx.report("tracked-changes", "the form has tracked changes; text was read as if all were accepted")
     version = props.get("docxform.framework_version")
-    if version and props.get("docxform.framework") == ctx.framework.id and version != ctx.framework.version:
-        ctx.report("framework-mismatch", f"form was made for {ctx.framework.id} version {version}, "
-                   f"not {ctx.framework.version}")
+    if version and props.get("docxform.framework") == ctx.framework.id:
+        other = mismatch("the form was made", (ctx.framework.id, version), ctx.framework, file=ctx.source.path)
+        if other is not None:
+            ctx.problems.append(other)
 
 
 def _locate(ctx: _Context, item: str, field: str, level: str | None) -> _Located | None:

@@ -118,8 +118,8 @@ def _parse_alone(arg: _ParseArg) -> ParseOutcome:
         with ProcessPoolExecutor(max_workers=1) as pool:
             return pool.submit(_parse_one, arg).result()
     except BrokenProcessPool:
-        return ParseOutcome(arg[0], None, FileError(arg[0], "file-refused", "the process reading it ended abruptly "
-                                                                            "(out of memory?); refused"))
+        return ParseOutcome(arg[0], None, FileError.refused(arg[0], "the process reading it ended abruptly "
+                                                                  "(out of memory?); refused"))
 
 
 def _parse_one(arg: _ParseArg) -> ParseOutcome:
@@ -199,14 +199,14 @@ def _read_record(path: Path, kinds: tuple[str, ...]) -> Response | MergedDataset
 
 
 def _refused(path: str | Path, kind: Any, kinds: tuple[str, ...]) -> FileError:
-    return FileError(str(path), "file-refused", f"a docxform {kind} file; this command "
-                                                f"takes {' or '.join(_KIND_NAMES[k] for k in kinds)}")
+    return FileError.refused(path, f"a docxform {kind} file; this command "
+                                   f"takes {' or '.join(_KIND_NAMES[k] for k in kinds)}")
 
 
 def plan_refused(path: str | Path, kinds: tuple[str, ...] = ("form",)) -> FileError:
     """A plan workbook given where returns are read: its error, never a respondent without answers."""
-    return FileError(str(path), "file-refused", "an improvement plan, not a return; this command "
-                                                f"takes {' or '.join(_KIND_NAMES[k] for k in kinds)}")
+    return FileError.refused(path, "an improvement plan, not a return; this command "
+                                   f"takes {' or '.join(_KIND_NAMES[k] for k in kinds)}")
 
 
 MAX_JSON_BYTES = 1024 * 1024 * 1024

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from docxform import __version__
 from docxform.core.problems import Problem, problem
+from docxform.framework.choice import mismatch
 from docxform.framework.model import Framework, RatingScale
 from docxform.records.merged import (
     Duplicate,
@@ -39,6 +40,7 @@ from docxform.records.response import ItemAnswer, Response
 from docxform.records.returns import respondent_label, respondent_name, text_value
 from docxform.survey.consensus import REASON_APART, REASON_NO_MAJORITY, Rule, judge, lower_median
 from docxform.survey.identity import fold, name_key, name_mismatch, personalised_form_id
+from docxform.validate.rules import off_scale
 
 __all__ = ["REASON_APART", "REASON_NO_MAJORITY", "item_stats", "merge_returns", "rejudge"]
 
@@ -194,13 +196,10 @@ def _of_framework(returns: Sequence[Response], framework: Framework, *, anonymis
     accepted = []
     for data in returns:
         path = data.source_path
-        got = (data.framework_id, data.framework_version)
-        if got != (framework.id, framework.version):
-            problems += [] if validated else [problem(
-                "framework-mismatch",
-                f"return is for framework {got[0]} version {got[1]}, not {framework.id} version "
-                f"{framework.version}; it was left out of the merge",
-                file=None if anonymise else path or None)]
+        other = mismatch("the return is", (data.framework_id, data.framework_version), framework,
+                         outcome="it was left out of the merge", file=None if anonymise else path or None)
+        if other is not None:
+            problems += [] if validated else [other]
             continue
         accepted.append(data)
     return accepted, problems
@@ -406,10 +405,10 @@ def _merge_item(item_id: str, kept: list[_Return], ids: list[str], framework: Fr
     for ret, rid in zip(kept, ids, strict=True):
         answer = ret.data.items.get(item_id) or ItemAnswer()
         rating = answer.rating if scale else None
-        if rating is not None and (scale is None or not isinstance(rating, str) or rating not in scale.keys):
-            problems.append(problem(
-                "rating-unclear", f"{rid}: rating {rating!r} is not a level of the scale; counted as not rated",
-                item=item_id, field="rating", file=None if anonymise else ret.path or None))
+        unclear = off_scale(rating, framework, item=item_id, file=None if anonymise else ret.path or None, who=rid,
+                            outcome="counted as not rated")
+        if unclear is not None:
+            problems.append(unclear)
             rating = None
         ratings.append(rating)
         # prompts: answers given per prompt (forms read by text anchors)

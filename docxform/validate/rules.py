@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from docxform.core.problems import Problem, counted, problem, problem_from_dict
-from docxform.framework.choice import framework_for
+from docxform.framework.choice import framework_for, mismatch
 from docxform.framework.model import FormField, Framework
 from docxform.io.boundary import guarded
 from docxform.io.files import read_json_input
@@ -92,13 +92,12 @@ def validate_return(data: Response, framework: Framework, *, expected: Framework
     file = text_value(data.source_path) or None
     problems = [p if p.file else replace(p, file=file) for p in data.problems]
     target = expected or framework
-    if (data.framework_id, data.framework_version) != (target.id, target.version):
-        if not any(p.code == "framework-mismatch" for p in problems):
-            problems.append(problem(
-                "framework-mismatch",
-                f"the return is for framework {data.framework_id} version {data.framework_version}, "
-                f"not {target.id} version {target.version}; its answers were not checked",
-                file=file, hint="validate it against its own framework, or send the respondent the right form"))
+    other = mismatch("the return is", (data.framework_id, data.framework_version), target,
+                     outcome="its answers were not checked", file=file,
+                     hint="validate it against its own framework, or send the respondent the right form")
+    if other is not None:
+        if not any(p.code == other.code for p in problems):  # the parse found it first
+            problems.append(other)
     else:
         problems.extend(check_items(data, framework, file, problems))
         if stage_of(data, stage) != "survey":
@@ -132,11 +131,9 @@ def _rating_problems(item_id: str, answer: ItemAnswer, framework: Framework, fil
     scale = framework.rating_scale
     rating = answer.rating
     out: list[Problem] = []
-    if scale is not None and rating is not None and rating not in scale.keys:
-        out.append(problem(
-            "rating-unclear", f"rating {rating!r} is not a level of the scale",
-            file=file, item=item_id, field="rating",
-            hint=f"use one of: {', '.join(scale.keys)}"))
+    unclear = off_scale(rating, framework, item=item_id, file=file) if scale is not None else None
+    if unclear is not None:
+        out.append(unclear)
         rating = None
         already.add(item_id)
     if rating is None and framework.rules.rating_required and scale is not None and item_id not in already:
@@ -146,6 +143,21 @@ def _rating_problems(item_id: str, answer: ItemAnswer, framework: Framework, fil
             file=file, item=item_id, field="rating", **_where(answer, "rating"),
             hint="tick one rating level for every " + name))
     return rating, out
+
+
+def off_scale(rating: object, framework: Framework, *, item: str, file: str | None, who: str = "",
+              outcome: str = "") -> Problem | None:
+    """rating-unclear when a rating read from a parse JSON is not a level of the scale (None when it is, or absent).
+
+    The one rule for it: validation asks it for each return, and the merge of returns nobody
+    validated asks it too (``who`` names the respondent there, ``outcome`` what the merge did).
+    """
+    scale = framework.rating_scale
+    if rating is None or (scale is not None and isinstance(rating, str) and rating in scale.keys):
+        return None
+    return problem("rating-unclear", f"{who + ': ' if who else ''}rating {rating!r} is not a level of the scale"
+                   + (f"; {outcome}" if outcome else ""), file=file, item=item, field="rating",
+                   hint=f"use one of: {', '.join(scale.keys)}" if scale is not None else None)
 
 
 def _level_name(framework: Framework, rating: str | None) -> str:
