@@ -85,7 +85,7 @@ def _problems_of(returns: list[Response], framework: Framework) -> list[Problem]
 
 def _report_of(returns: list[Response], framework: Framework, unreadable: list[FileError]) -> ValidationReport:
     """The validation report of returns already parsed (the same report ``docxform validate`` gives)."""
-    from docxform.records.returns import respondent_label
+    from docxform.records.response import respondent_label
     from docxform.validate.rules import FileReport, ValidationReport, validate_return
 
     report = ValidationReport(item_name=framework.item_name)

@@ -3,7 +3,8 @@
 schemas/merged.schema.json documents the JSON; :meth:`MergedDataset.to_dict`
 writes exactly it and :meth:`MergedDataset.from_dict` reads it back, so the
 stages after the merge read attributes (``item.counts``, ``response.texts``)
-instead of chains of ``.get(`` that hide a misspelt key as an empty answer.
+(``response.texts`` of a :class:`MergedResponse`, not to be confused with a parsed return,
+:class:`docxform.records.response.Response`) instead of chains of ``.get(`` that hide a misspelt key as an empty answer.
 JSON stays at the edges: :func:`docxform.survey.merge.merge_returns` builds this
 record directly and every consumer takes it; ``to_dict`` is called only where
 the dataset is written (merged.json) or printed, and ``from_dict`` only where a
@@ -151,7 +152,7 @@ class Respondent:
 
 
 @dataclass
-class Response:
+class MergedResponse:
     """One respondent's answer to one item: rating, text fields by key, per-prompt answers, source path."""
 
     rating: str | None = None
@@ -185,7 +186,7 @@ class Response:
         return out
 
     @classmethod
-    def read(cls, data: dict[str, Any], where: str, r: _Reader) -> Response:
+    def read(cls, data: dict[str, Any], where: str, r: _Reader) -> MergedResponse:
         prompts = r.each(data.get("prompts"), f"{where}.prompts",
                          lambda d, w: {str(k): v for k, v in d.items() if isinstance(v, str)})
         texts = {k: v for k, v in data.items() if k not in RESPONSE_KEYS and isinstance(v, str)}
@@ -236,7 +237,7 @@ class MergedItem:
     spread: int = 0
     disputed: bool = False
     dispute_reason: str | None = None
-    responses: dict[str, Response] = field(default_factory=dict)
+    responses: dict[str, MergedResponse] = field(default_factory=dict)
     consensus: ItemConsensus | None = None
 
     def count(self, level: str) -> int:
@@ -272,7 +273,7 @@ class MergedItem:
             mode=r.text(data.get("mode"), f"{where}.mode"), median=r.text(data.get("median"), f"{where}.median"),
             spread=r.count(data.get("spread"), f"{where}.spread"), disputed=bool(data.get("disputed")),
             dispute_reason=r.text(data.get("dispute_reason"), f"{where}.dispute_reason"),
-            responses=r.each(data.get("responses"), f"{where}.responses", lambda d, w: Response.read(d, w, r)),
+            responses=r.each(data.get("responses"), f"{where}.responses", lambda d, w: MergedResponse.read(d, w, r)),
             consensus=(ItemConsensus.read(r.obj(consensus, f"{where}.consensus"), f"{where}.consensus", r)
                        if consensus is not None else None),
         )

@@ -5,14 +5,17 @@ schemas/response.schema.json). Names here are stable: validate, merge,
 summarise and the plan prefill all read them. A form parsed in this run is
 its record straight away; :meth:`Response.from_dict` reads a parsed return's
 JSON back into the record where a ``.json`` file (or the round's store) is
-read, after its shape was checked. Validation, merge and summary all take the
-record; ``to_dict`` is called only where JSON is written.
+read, after its shape was checked (:func:`check_return`, here beside the record it
+guards). Validation, merge and summary all take the record; ``to_dict`` is called
+only where JSON is written. The facts several stages read off a return (who the
+respondent is, a free text as text: :func:`respondent_name`, :func:`respondent_label`,
+:func:`text_value`) are here too, so those stages need not import each other.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from docxform import __version__
@@ -85,6 +88,36 @@ class ItemAnswer:
                    provenance=_objects(data.get("provenance"), object), cells=_objects(data.get("cells"), dict),
                    prompts=_objects(data.get("prompts"), dict),
                    not_text=frozenset(k for k, v in given.items() if not isinstance(v, str)))
+
+
+# Facts read off one return that several stages need (validation, merging, the pipeline): they
+# name respondents and read free text the same way, so those stages need not import each other.
+
+def text_value(value: Any) -> str:
+    """A free-text answer as a string ("" for missing), whatever the JSON held."""
+    if value is None:
+        return ""
+    return value.strip() if isinstance(value, str) else str(value).strip()
+
+
+def respondent_name(data: Response) -> str | None:
+    """The respondent's real name: ``respondent``, else ``fields.completed_by``; None if neither.
+
+    The file stem is not a name (two folders can both hold ``return.docx``),
+    so it labels a respondent but never makes two returns duplicates.
+    """
+    for value in (data.respondent, data.fields.get("completed_by")):
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split())
+    return None
+
+
+def respondent_label(data: Response) -> str:
+    """What to call a respondent: the name, else the stem of the source file."""
+    name = respondent_name(data)
+    if name:
+        return name
+    return PurePath(data.source_path).stem or "unnamed return"
 
 
 @dataclass

@@ -30,14 +30,13 @@ from docxform.records.merged import (
     FrameworkRef,
     MergedDataset,
     MergedItem,
+    MergedResponse,
     Respondent,
     RuleRef,
     Source,
 )
-from docxform.records.merged import Response as MergedResponse
 from docxform.records.prompts import prompt_answers
-from docxform.records.response import ItemAnswer, Response
-from docxform.records.returns import respondent_label, respondent_name, text_value
+from docxform.records.response import ItemAnswer, Response, respondent_label, respondent_name, text_value
 from docxform.survey.consensus import REASON_APART, REASON_NO_MAJORITY, Rule, judge, lower_median
 from docxform.survey.identity import fold, name_key, name_mismatch, personalised_form_id
 from docxform.validate.rules import off_scale

@@ -25,8 +25,7 @@ from docxform.framework.choice import framework_for, mismatch
 from docxform.framework.model import FormField, Framework
 from docxform.io.boundary import guarded
 from docxform.io.files import read_json_input
-from docxform.records.response import ItemAnswer, Response, check_return
-from docxform.records.returns import respondent_label, text_value
+from docxform.records.response import ItemAnswer, Response, check_return, respondent_label, text_value
 
 #: A parse JSON bigger than this is not a return (a 20-standard form is ~50 kB).
 MAX_RETURN_BYTES = 64 * 1024 * 1024
