@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from docxform.core.errors import DocxformError
+from docxform.core.problems import CODES, Problem, problem_from_dict
 from docxform.framework.model import Framework
 from docxform.records.consensus import RULE_NAMES, Rule, make_rule
 
@@ -339,8 +340,8 @@ class MergedDataset:
     anonymised: bool = False
     respondent_label: str = "respondent"
     duplicates: list[Duplicate] = field(default_factory=list)
-    #: The merge's problems as written (a dataset from another version may carry codes this one lacks).
-    problems: list[dict[str, Any]] = field(default_factory=list)
+    #: The merge's own findings (duplicate-return, rating-disputed, ...), as records.
+    problems: list[Problem] = field(default_factory=list)
     consensus: RuleRef | None = None
     docxform_version: str | None = None
 
@@ -365,7 +366,7 @@ class MergedDataset:
             "respondents": [p.to_dict(self.anonymised, self.by_partnership) for p in self.respondents],
             "items": {k: v.to_dict() for k, v in self.items.items()},
             "duplicates": [d.to_dict() for d in self.duplicates],
-            "problems": [dict(p) for p in self.problems],
+            "problems": [p.to_dict() for p in self.problems],
         }
         return out
 
@@ -386,7 +387,8 @@ class MergedDataset:
             respondent_label=r.text(data.get("respondent_label"), "respondent_label") or "respondent",
             duplicates=[Duplicate.read(r.obj(d, f"duplicates[{i}]"), f"duplicates[{i}]", r)
                         for i, d in enumerate(r.seq(data.get("duplicates"), "duplicates"))],
-            problems=[r.obj(p, f"problems[{i}]") for i, p in enumerate(r.seq(data.get("problems"), "problems"))],
+            problems=[_problem(r.obj(p, f"problems[{i}]"), f"problems[{i}]", r)
+                      for i, p in enumerate(r.seq(data.get("problems"), "problems"))],
             consensus=_rule_ref(rule, r) if rule is not None else None,
             docxform_version=r.text(data.get("docxform_version"), "docxform_version"),
         )
@@ -424,6 +426,14 @@ def _check_levels(item_id: str, item: MergedItem, levels: set[str], source: str 
     for where, level in named:
         if level is not None and level not in levels:
             raise DocxformError(source, f"item {item_id} {where}: {level!r} is not a level of the rating scale")
+
+
+def _problem(data: dict[str, Any], where: str, r: _Reader) -> Problem:
+    """One of the dataset's problems as its record; a code this version does not know is refused, as in a return."""
+    code = data.get("code")
+    if not isinstance(code, str) or code not in CODES:
+        raise r.fail(f"{where}.code", "a problem code docxform knows (docs/problem-codes.md)")
+    return problem_from_dict(data)
 
 
 def _rule_ref(value: Any, r: _Reader) -> RuleRef:

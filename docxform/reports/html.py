@@ -134,11 +134,10 @@ def _problem_rows(merged: MergedDataset, given: list[Problem]) -> tuple[list[dic
     File names are left out of an anonymised dataset's page: a file name often names its respondent.
     """
     total = len(merged.problems) + len(given)
-    shown = islice(chain(merged.problems, (p.to_dict() for p in given)), MAX_PROBLEMS)
+    shown = islice(chain(merged.problems, given), MAX_PROBLEMS)
     rows = [{
-        "file": "" if merged.anonymised else (p.get("location") or {}).get("file") or "",
-        "item": p.get("item") or "", "field": p.get("field") or "", "code": p.get("code") or "",
-        "severity": p.get("severity") or "", "message": p.get("message") or "",
+        "file": "" if merged.anonymised else p.file or "", "item": p.item or "", "field": p.field or "",
+        "code": p.code, "severity": p.severity, "message": p.message,
     } for p in shown]
     return rows, total
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from io import BytesIO
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -437,8 +438,7 @@ def _problem_rows(merged: MergedDataset, problems: Sequence[Problem],
 
     A generator: there can be tens of thousands, and each is needed once.
     """
-    yield from merged.problems
-    for p in problems:
+    for p in chain(merged.problems, problems):
         yield p.to_dict()
     yield from extra
 

@@ -202,7 +202,7 @@ def in_later_order(returns: list[Response]) -> list[Response]:
 def merge_summary(merged: MergedDataset) -> str:
     """One line for the terminal: how many returns were merged, how many replaced, and why."""
     duplicates = merged.duplicates
-    left_out = sum(p.get("code") == "framework-mismatch" for p in merged.problems)
+    left_out = sum(p.code == "framework-mismatch" for p in merged.problems)
     given = len(merged.respondents) + len(duplicates) + left_out
     reasons: dict[str, int] = {}
     for dup in duplicates:

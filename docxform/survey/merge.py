@@ -110,7 +110,7 @@ def rejudge(merged: MergedDataset, framework: Framework, rule: Rule) -> MergedDa
     """
     out = deepcopy(merged)
     items = {}
-    problems = [p for p in out.problems if p.get("code") != "rating-disputed"]
+    problems = [p for p in out.problems if p.code != "rating-disputed"]
     keys = framework.rating_scale.keys if framework.rating_scale else ()
     for item in framework.items:
         responses = out.item(item.id).responses
@@ -119,7 +119,7 @@ def rejudge(merged: MergedDataset, framework: Framework, rule: Rule) -> MergedDa
         entry.responses = responses
         items[item.id] = entry
         if entry.disputed:
-            problems.append(disputed_problem(item.id, entry, framework.rating_scale, rule).to_dict())
+            problems.append(disputed_problem(item.id, entry, framework.rating_scale, rule))
     out.consensus, out.items, out.problems = rule_ref(rule), items, problems
     return out
 
@@ -183,7 +183,7 @@ def merge_returns(returns: Sequence[Response], framework: Framework, *, anonymis
         framework=FrameworkRef(id=framework.id, version=framework.version, title=framework.title),
         respondents=[_respondent(ret, rid, anonymise, by_partnership) for ret, rid in zip(kept, ids, strict=True)],
         items=items, anonymised=anonymise, respondent_label="partnership" if by_partnership else "respondent",
-        duplicates=duplicates, problems=[p.to_dict() for p in problems], consensus=rule_ref(rule),
+        duplicates=duplicates, problems=problems, consensus=rule_ref(rule),
         docxform_version=__version__,
     )
 
