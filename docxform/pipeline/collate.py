@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docxform.core.errors import DocxformError, FileError
 from docxform.core.problems import Problem, counted
@@ -29,7 +29,7 @@ from docxform.records.response import Response
 from docxform.survey.identity import in_later_order, merge_summary
 
 if TYPE_CHECKING:
-    from docxform.records.plan import PlanResult
+    from docxform.records.plan import MergedPlans, PlanResult
     from docxform.survey.consensus import Rule
     from docxform.validate.rules import ValidationReport
 
@@ -129,7 +129,7 @@ def summarise_inputs(inputs: list[str], workbook: Path, *, html: Path | None = N
     return SummaryResult(workbook, html, errors)
 
 
-def _plans(paths: list[Path], fw: Framework, errors: list[FileError]) -> dict[str, Any] | None:
+def _plans(paths: list[Path], fw: Framework, errors: list[FileError]) -> MergedPlans | None:
     if not paths:
         return None
     from docxform.plan import merge_plans, parse_plan

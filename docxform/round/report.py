@@ -18,6 +18,7 @@ from docxform.framework import load_framework
 from docxform.framework.model import Framework
 from docxform.io.files import output_folder, write_file
 from docxform.records.merged import MergedDataset
+from docxform.records.plan import MergedPlans
 from docxform.records.response import Response
 from docxform.records.round import Person, Version
 from docxform.round.status import RoundRecords, RoundStatus, current_of, read_round, status_of
@@ -147,7 +148,7 @@ def _write_all(out: Path, merged: MergedDataset, problems: list[Problem], framew
     result.outputs["draft plan"] = out / "plan.xlsx"
 
 
-def state_plans(state: RoundStatus, framework: Framework) -> dict[str, Any] | None:
+def state_plans(state: RoundStatus, framework: Framework) -> MergedPlans | None:
     """The improvement-plan workbooks received, merged (read again from the round's own copies)."""
     from docxform.core.errors import DocxformError
     from docxform.plan import merge_plans, parse_plan
