@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docxform.core.errors import DocxformError
-from docxform.io import office
+from docxform.io import office, ole
 from docxform.io.files import read_head, read_input
 from docxform.oxml.package import check_parts, open_package, parse_xml, read_custom_properties
 from docxform.oxml.reader import Document, read_document
@@ -52,6 +52,8 @@ def load_source(path: Path) -> Source:
     if suffix == ".docm":
         raise DocxformError(path, "a macro-enabled document (.docm); docxform never runs macros",
                             hint="save it in Word as a plain .docx and send that")
+    if suffix == ".doc" and ole.is_ole(data) and ole.classify(data).kind != ole.WORD:
+        return _not_word(path, data)  # an .xls or .msg named .doc: said, not sent to LibreOffice
     if suffix in CONVERTED_SUFFIXES or (suffix != ".docx" and _needs_conversion(data)):
         converted = "Word 2003 XML" if _is_word_2003_xml(data) else (suffix or "unknown")
         data = _converted(path)
@@ -66,6 +68,13 @@ def load_source(path: Path) -> Source:
         document = read_document(parse_xml(xml, str(path), "word/document.xml"), str(path), xml)
         props = read_custom_properties(pkg)
     return Source(str(path), digest, document, props, converted)
+
+
+def _not_word(path: Path, data: bytes) -> Source:
+    """An OLE file that is not a Word document: open_package names what it is (docxform.io.ole) and refuses it."""
+    with open_package(path, kind="docx", data=data):
+        pass
+    raise DocxformError(path, "not a Word document")  # open_package always refuses an OLE file
 
 
 def _needs_conversion(data: bytes) -> bool:
