@@ -184,7 +184,7 @@ class Message:
     delivered: datetime | None = None  # PidTagMessageDeliveryTime
     body: str = "Please find my return attached."
     unicode: bool = True
-    codepage: int | None = None  # PidTagMessageCodepage, written when set
+    codepage: int | None = None  # PidTagMessageCodepage and PidTagInternetCodepage, written when set
     attachments: list[Attach] = field(default_factory=list)
     to: str = "coordinator@example.org"
 
@@ -219,7 +219,7 @@ def _message_nodes(message: Message, *, embedded: bool) -> list[Node]:
     if message.delivered is not None:
         props.append((0x0E06, TIME, message.delivered))
     if message.codepage is not None:
-        props.append((0x3FFD, INT32, message.codepage))
+        props += [(0x3FFD, INT32, message.codepage), (0x3FDE, INT32, message.codepage)]
     nodes = _property_nodes(props, 24 if embedded else 32, codec, counts=(1, len(message.attachments)))
     recipient = [(0x3001, _text(message), message.to), (0x3002, _text(message), "SMTP"),
                  (0x3003, _text(message), message.to), (0x0C15, INT32, 1), (0x39FE, _text(message), message.to)]
