@@ -24,18 +24,18 @@ ENCRYPTED = "encrypted"
 OTHER = "other"
 DAMAGED = "damaged"
 
-#: Top-level stream or storage name -> (kind, what it is in words). The first match wins.
+#: Top-level stream or storage name (compared without case) -> (kind, what it is in words). The first match wins.
 _BY_STREAM: tuple[tuple[str, str, str], ...] = (
-    ("encryptedpackage", ENCRYPTED, "a password-protected (encrypted) Office document"),
-    ("encryptioninfo", ENCRYPTED, "a password-protected (encrypted) Office document"),
-    ("worddocument", WORD, "a Word 97-2003 document (.doc)"),
-    ("workbook", EXCEL, "an Excel 97-2003 workbook (.xls)"),
-    ("book", EXCEL, "an Excel 5.0/95 workbook (.xls)"),
+    ("EncryptedPackage", ENCRYPTED, "a password-protected (encrypted) Office document"),
+    ("EncryptionInfo", ENCRYPTED, "a password-protected (encrypted) Office document"),
+    ("WordDocument", WORD, "a Word 97-2003 document (.doc)"),
+    ("Workbook", EXCEL, "an Excel 97-2003 workbook (.xls)"),
+    ("Book", EXCEL, "an Excel 5.0/95 workbook (.xls)"),
     ("__properties_version1.0", MESSAGE, "an Outlook message (.msg)"),
-    ("powerpoint document", OTHER, "PowerPoint 97-2003 presentation (.ppt)"),
-    ("visiodocument", OTHER, "Visio drawing (.vsd)"),
-    ("quill", OTHER, "Publisher document (.pub)"),
-    ("contents", OTHER, "Works or embedded OLE object"),
+    ("PowerPoint Document", OTHER, "PowerPoint 97-2003 presentation (.ppt)"),
+    ("VisioDocument", OTHER, "Visio drawing (.vsd)"),
+    ("Quill", OTHER, "Publisher document (.pub)"),
+    ("CONTENTS", OTHER, "Works or embedded OLE object"),
 )
 #: Root storage class ids of OLE files with no telling stream (lower case, as olefile gives them).
 _BY_CLSID = {
@@ -69,17 +69,23 @@ def classify(data: bytes) -> OleKind:
             names = [entry[0] for entry in ole.listdir(streams=True, storages=True) if entry]
             clsid = (ole.root.clsid or "").lower() if ole.root is not None else ""
     except Exception:  # olefile raises many kinds on a damaged file; any of them means "cannot be opened"
-        if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
-            return OleKind(ENCRYPTED, "a password-protected (encrypted) Office document")
-        return OleKind(DAMAGED, "a damaged OLE compound file (Office 97-2003 or Outlook): its contents cannot be read")
+        return _damaged(data)
     return kind_of(names, clsid)
+
+
+def _damaged(data: bytes) -> OleKind:
+    """A file olefile cannot open: named by a telling stream name its raw directory still holds, else DAMAGED."""
+    for stream, kind, what in _BY_STREAM:
+        if len(stream) > 4 and stream.encode("utf-16-le") in data:
+            return OleKind(kind, what)
+    return OleKind(DAMAGED, "a damaged OLE compound file (Office 97-2003 or Outlook): its contents cannot be read")
 
 
 def kind_of(names: list[str], clsid: str = "") -> OleKind:
     """The kind named by a compound file's top-level entry names (see :data:`_BY_STREAM`)."""
     lowered = {name.lower() for name in names}
     for stream, kind, what in _BY_STREAM:
-        if stream in lowered:
+        if stream.lower() in lowered:
             return OleKind(kind, what)
     if any(name.startswith("__substg1.0_") for name in lowered):
         return OleKind(MESSAGE, "an Outlook message (.msg)")

@@ -202,6 +202,9 @@ def _ole_error(path: Path, kind: str, data: bytes) -> DocxformError:
     if found.kind == ole.EXCEL:
         return DocxformError(path, f"{found.what}, not a Word document: not a return",
                              hint="if it is the improvement plan, save it in Excel as .xlsx")
+    if found.kind == ole.DAMAGED and path.suffix.lower() in (".doc", ".xls"):
+        return DocxformError(path, f"a legacy {path.suffix.lower()} (Office 97-2003) file by its name, but damaged: "
+                                   "its contents cannot be read")
     if found.kind == ole.DAMAGED:
         return DocxformError(path, found.what)
     return DocxformError(path, ole.not_a_return(found))

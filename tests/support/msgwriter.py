@@ -26,6 +26,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 SECTOR = 512
 MINI_SECTOR = 64
@@ -283,3 +284,23 @@ def filetime(when: datetime) -> int:
     """A datetime as FILETIME: 100-nanosecond intervals since 1601-01-01 UTC."""
     delta = when.astimezone(UTC) - datetime(1601, 1, 1, tzinfo=UTC)
     return (delta.days * 86_400 + delta.seconds) * 10_000_000 + delta.microseconds * 10
+
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def write_msg(target: Path, sender: str, when: datetime, attachment: Path, *, exchange: bool = False,
+              logo: bool = False) -> Path:
+    """A message with one return attached, as Outlook saves it (.msg): :func:`tests.support.roundkit.write_eml`'s twin.
+
+    ``exchange`` gives the sender as an Exchange (X.500) address with the SMTP
+    address only in PidTagSenderSmtpAddress; ``logo`` adds a signature image first.
+    """
+    attachments = [Attach("image001.png", b"\x89PNG\r\n\x1a\n" + bytes(300), "image/png", hidden=True)] if logo else []
+    attachments.append(Attach(attachment.name, attachment.read_bytes(), DOCX_MIME))
+    message = Message(subject="My self-assessment return", sender_name="Someone", sent=when, attachments=attachments,
+                      sender_email=f"/O=COUNCIL/OU=EXCHANGE/CN=RECIPIENTS/CN={sender.split('@')[0].upper()}"
+                      if exchange else sender, sender_type="EX" if exchange else "SMTP",
+                      sender_smtp=sender if exchange else None)
+    target.write_bytes(msg_bytes(message))
+    return target
