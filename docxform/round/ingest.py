@@ -63,6 +63,7 @@ class Incoming:
     data: bytes
     sender: str | None = None
     sent_at: str | None = None
+    subject: str | None = None
 
 
 @dataclass
@@ -173,7 +174,7 @@ def _from_mail(path: Path) -> list[Incoming | IngestLine]:
             if att.problem:  # an attached message (.msg, .eml) that could not be read
                 out.append(IngestLine(att.name, name, "unreadable", cause=att.problem))
             elif PurePath(att.name).suffix.lower() in RETURN_SUFFIXES:
-                out.append(Incoming(att.name, name, att.data, att.sender, att.sent_at))
+                out.append(Incoming(att.name, name, att.data, att.sender, att.sent_at, att.subject))
             else:
                 out.append(IngestLine(att.name, name, "skipped", cause="attachment is not a return"))
     return out
@@ -192,7 +193,8 @@ def receive(store: Store, info: RoundInfo, framework: Framework, item: Incoming)
         return _again(store, sha, item)
     stored = _keep(store.folder, sha, item.name, item.data)
     receipt = Receipt(id=0, sha256=sha, stored=stored.relative_to(store.folder).as_posix(), name=item.name,
-                      origin=item.origin, received_at=_now(), sender=item.sender, sent_at=item.sent_at)
+                      origin=item.origin, received_at=_now(), sender=item.sender, sent_at=item.sent_at,
+                      subject=item.subject)
     record, error = read_return(stored, item.name)
     receipt.error = error
     receipt.saved_at = last_saved(stored) if record is not None and stored.suffix == ".docx" else None

@@ -6,6 +6,7 @@ independent readers in tests/unit/io/test_msg.py).
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sqlite3
@@ -15,6 +16,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from docxform.framework import load_framework
@@ -25,6 +27,7 @@ FW = load_framework("sa2003")
 ITEMS = [i.id for i in FW.items]
 LEVELS = FW.rating_scale.keys
 HASH = re.compile(r"[0-9a-f]{64}")
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _start(tmp_path: Path) -> Path:
@@ -79,6 +82,17 @@ def test_a_folder_mixing_msg_eml_and_docx_counts_every_return_once(tmp_path: Pat
     assert people["Dee Dunn"] == ("returned", 1, ["2004-03-04T08:00:00Z"])  # the inner message's time, not the FW's
     assert people["Cat Cole"][:2] == ("returned", 1)
     assert len(state["respondents"]) == 4 and state["unreadable"] == []
+    evidence = {r["name"]: [(h["sender"], h["sent_at"], h["subject"]) for h in r["history"]]
+                for r in state["respondents"]}
+    assert evidence == {"Ann Hill": [("ann.hill@salford.gov.uk", "2004-03-02T09:30:00Z", "My self-assessment return")],
+                        "Ben Bell": [("ben@example.org", "2004-03-03T10:00:00Z", "My self-assessment return")],
+                        "Cat Cole": [(None, None, None)],
+                        "Dee Dunn": [("dee@example.org", "2004-03-04T08:00:00Z", "my return")]}
+    jsonschema.validate(state, json.loads((ROOT / "docxform" / "schemas" / "round-status.schema.json").read_text()))
+    text = run("round", "status", str(rnd)).stdout
+    assert "      ann.docx e-mailed by ann.hill@salford.gov.uk, sent 2004-03-02T09:30:00Z: My self-assessment return" \
+        in text.splitlines()
+    assert "cat.docx e-mailed" not in text
     with sqlite3.connect(rnd / "round.sqlite") as conn:
         assert conn.execute("SELECT count(*) FROM receipt").fetchone() == (4,)  # Ann's return twice: one receipt
         senders = dict(conn.execute("SELECT name, sender || ' ' || sent_at FROM receipt WHERE sender IS NOT NULL"))
@@ -86,6 +100,19 @@ def test_a_folder_mixing_msg_eml_and_docx_counts_every_return_once(tmp_path: Pat
     assert senders == {"ann.docx": "ann.hill@salford.gov.uk 2004-03-02T09:30:00Z",
                        "ben.docx": "ben@example.org 2004-03-03T10:00:00Z",
                        "dee.docx": "dee@example.org 2004-03-04T08:00:00Z"}
+
+
+def test_a_round_made_before_subjects_were_kept_is_upgraded_and_keeps_them(tmp_path: Path) -> None:
+    rnd, blank = start_generic_round(tmp_path)
+    with sqlite3.connect(rnd / "round.sqlite") as conn:
+        conn.execute("ALTER TABLE receipt DROP COLUMN subject")
+        conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    mo = fill_return(blank, tmp_path / "mo.docx", known_ratings(ITEMS, LEVELS, 8), name="Mo Shah")
+    write_msg(tmp_path / "mo.msg", "mo@example.org", datetime(2004, 3, 2, tzinfo=UTC), mo)
+    assert run("round", "ingest", str(rnd), str(tmp_path / "mo.msg")).returncode == 0
+    [mo_row] = status_json(rnd)["respondents"]
+    assert mo_row["history"][0]["subject"] == "My self-assessment return"
 
 
 def _kim_lowe(tmp_path: Path, write: Any, suffix: str) -> tuple[list[str], list[tuple[Any, ...]]]:
