@@ -29,7 +29,6 @@ from docxform.io.msg import (
     MAX_DEPTH,
     MSG_SUFFIXES,
     PST_ADVICE,
-    PST_MAGIC,
     PST_SUFFIXES,
     MsgAttachment,
     MsgError,
@@ -37,7 +36,7 @@ from docxform.io.msg import (
     is_msg_data,
     read_msg,
 )
-from docxform.io.ole import is_ole, printable
+from docxform.io.ole import PST_MAGIC, is_ole, printable
 
 MAX_MAIL_BYTES = 512 * 1024 * 1024
 #: Multipart containers a message may declare (one ``boundary=`` each). A real e-mail has a few; Python's

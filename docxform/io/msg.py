@@ -28,8 +28,6 @@ import olefile
 
 from docxform.io.ole import MESSAGE, classify, is_ole, printable
 
-#: How an Outlook data file (.pst, .ost: a whole mailbox, not one message) begins.
-PST_MAGIC = b"!BDN"
 PST_ADVICE = ("an Outlook data file (.pst/.ost): a whole mailbox, not one message, and docxform does not read "
               "mailboxes (select the messages in Outlook and drag them to a folder, then ingest that folder)")
 MSG_SUFFIXES = (".msg",)

@@ -13,9 +13,9 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-import olefile
-
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: How an Outlook data file (.pst, .ost: a whole mailbox) begins. Not OLE, but told apart from it here too.
+PST_MAGIC = b"!BDN"
 
 WORD = "word"
 EXCEL = "excel"
@@ -63,7 +63,10 @@ def classify(data: bytes) -> OleKind:
 
     A file olefile cannot open is DAMAGED, unless its raw bytes still name the
     encryption streams (an encrypted .docx cut short is still a password problem).
+    olefile is imported only here: a parse run that meets no OLE file never loads it.
     """
+    import olefile
+
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             names = [entry[0] for entry in ole.listdir(streams=True, storages=True) if entry]

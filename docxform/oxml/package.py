@@ -22,10 +22,10 @@ from lxml import etree
 from docxform.core.errors import DocxformError, UnsafeInputError
 from docxform.io import ole
 from docxform.io.files import read_input
-from docxform.io.msg import PST_MAGIC
 from docxform.oxml.zipout import zip_entry
 
 OLE_MAGIC = ole.OLE_MAGIC
+PST_MAGIC = ole.PST_MAGIC
 ZIP_MAGIC = b"PK"
 MAX_MEMBERS = 2_000
 MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024
