@@ -96,11 +96,12 @@ def attachments(path: Path) -> Iterator[Attachment]:
 
 
 def read_mail(path: Path) -> Iterator[MailPart]:
-    """Each message of an .eml or mbox file in turn; a bad message is its own error, the others still read.
+    """Each message of an .eml, mbox or Outlook .msg file in turn; a bad message is its own error, the others still read.
 
     Any failure while reading a message (a RecursionError on a deeply nested
-    one, say) becomes a DocxformError "not a readable e-mail file (...)".
-    A file that cannot be opened at all raises that error for the whole file.
+    one, say) becomes a DocxformError "not a readable e-mail file (...)" (for
+    a .msg, "not a readable Outlook message (...)"). A file that cannot be
+    opened at all, or an Outlook data file (.pst/.ost), raises that error for the whole file.
     """
     try:
         size = path.stat().st_size
