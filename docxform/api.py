@@ -388,7 +388,7 @@ def round_start(framework: str, folder: str | Path, *, respondents: str | Path |
 
 
 def round_ingest(folder: str | Path, paths: Sequence[str | Path]) -> IngestResult:
-    """Receive returns (files, folders, .eml, mbox) into a round; one outcome line per file."""
+    """Receive returns (files, folders, .eml, Outlook .msg, mbox) into a round; one outcome line per file."""
     from docxform.round import ingest
 
     return ingest(folder, list(paths))

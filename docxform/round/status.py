@@ -33,6 +33,9 @@ class VersionRow:
     current: bool
     notices: list[str] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)  # against the previous version
+    sender: str | None = None  # the e-mail's sender (SMTP address), when it came by e-mail (.eml, .msg)
+    sent_at: str | None = None  # the time the e-mail was sent
+    subject: str | None = None  # the e-mail's subject
 
 
 @dataclass
@@ -120,10 +123,21 @@ class RoundStatus:
             state = "overdue" if self.is_overdue(r) else r.state
             lines.append(f"  {state:<11} {r.name}{' <' + r.email + '>' if r.email else ''}{where}: "
                          f"{counted(r.versions, 'version')}{got}, {counted(r.errors, 'error')}, {counted(r.warnings, 'warning')}")
-            lines += [f"      changed {c['item']} {c['field']}: {_short(c['before'])} -> {_short(c['after'])}"
-                      for v in r.history for c in v.changes]
+            for v in r.history:
+                lines += _mailed(v)
+                lines += [f"      changed {c['item']} {c['field']}: {_short(c['before'])} -> {_short(c['after'])}"
+                          for c in v.changes]
         lines += [f"  unreadable  {u['file']}: {u['error']}" for u in self.unreadable]
         return "\n".join(lines)
+
+
+def _mailed(version: VersionRow) -> list[str]:
+    """The e-mail a version came with, as evidence: sender, time sent and subject (none for a file handed in)."""
+    if not (version.sender or version.sent_at):
+        return []
+    subject = f": {_short(version.subject, 60)}" if version.subject else ""
+    return [f"      {version.file} e-mailed by {version.sender or 'an unknown sender'}"
+            f"{', sent ' + version.sent_at if version.sent_at else ''}{subject}"]
 
 
 def _as_text(value: str) -> str:
@@ -200,7 +214,8 @@ def _row(person: Person, versions: list[Version], receipts: dict[int, Receipt]) 
         history.append(VersionRow(file=receipt.name, received=receipt.received_at, when=receipt.when,
                                   errors=v.errors, warnings=v.warnings, current=i == len(versions) - 1,
                                   notices=v.notices,
-                                  changes=changes(versions[i - 1].parsed, v.parsed) if i else []))
+                                  changes=changes(versions[i - 1].parsed, v.parsed) if i else [],
+                                  sender=receipt.sender, sent_at=receipt.sent_at, subject=receipt.subject))
     state = OUTSTANDING if not versions else RETURNED if len(versions) == 1 else RESUBMITTED
     last = history[-1] if history else None
     return RespondentRow(name=person.name, email=person.email, organisation=person.organisation, role=person.role,
