@@ -60,6 +60,7 @@ __all__ = [
     "round_report",
     "round_start",
     "round_status",
+    "round_verify",
     "show",
     "summarise",
     "to_json",
@@ -68,6 +69,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from docxform.round import IngestResult, ReportResult, RoundStatus, StartResult
+    from docxform.round.verify import VerifyResult
 
 
 class FrameworkInfo(TypedDict):
@@ -423,3 +425,13 @@ def round_report(folder: str | Path, output: str | Path | None = None) -> Report
     from docxform.round import report
 
     return report(folder, output)
+
+
+def round_verify(folder: str | Path) -> VerifyResult:
+    """Check a round: its store (SQLite's integrity check) and every received copy against its hash.
+
+    Says what is missing or altered and how to restore it (a :class:`docxform.round.verify.VerifyResult`).
+    """
+    from docxform.round.verify import verify
+
+    return verify(folder)

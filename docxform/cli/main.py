@@ -17,6 +17,7 @@ import click
 
 from docxform import __version__, api
 from docxform.core.errors import BatchStopped, DocxformError, FrameworkError
+from docxform.io.files import os_cause
 from docxform.survey.identity import merge_summary
 
 
@@ -425,6 +426,8 @@ def main() -> None:
         _fail("interrupted", 130)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as exc:  # the system's refusal (a full disk, a permission), never a bug: one line naming the path
+        _fail(f"{exc.filename}: {os_cause(exc)}" if exc.filename else os_cause(exc))
     except Exception as exc:  # a bug: say so in one line
         if os.environ.get("DOCXFORM_DEBUG"):
             raise

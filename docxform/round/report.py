@@ -8,12 +8,17 @@ cells concerned) come from :mod:`docxform.reports.feedback`: see :func:`feedback
 
 from __future__ import annotations
 
+import atexit
 import html
 import json
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docxform.core.errors import DocxformError
 from docxform.core.problems import Problem
 from docxform.framework import load_framework
 from docxform.framework.model import Framework
@@ -41,7 +46,7 @@ class ReportResult:
 
 def current_merged(folder: str | Path) -> MergedDataset:
     """The merged dataset of the round's current returns (one per person, the latest version)."""
-    with open_store(folder) as store:
+    with open_store(folder, readonly=True) as store, store.reading():
         return _merged(store, load_framework(store.info().framework))[0]
 
 
@@ -49,10 +54,27 @@ CURRENT = "current-merged.json"
 
 
 def write_current_merged(folder: str | Path) -> Path:
-    """Write :func:`current_merged` to ``folder/current-merged.json`` (what ``docxform compare DIR`` reads)."""
+    """Write :func:`current_merged` to ``folder/current-merged.json`` (what ``docxform compare DIR`` reads).
+
+    A round that cannot be written (a colleague's read-only copy) is still
+    compared: the dataset then goes to a temporary file, removed at exit.
+    """
+    text = to_json(current_merged(folder).to_dict())
     target = Path(folder) / CURRENT
-    write_file(target, to_json(current_merged(folder).to_dict()))
+    if not writable(Path(folder)):
+        private = Path(tempfile.mkdtemp(prefix="docxform-compare-"))
+        atexit.register(shutil.rmtree, private, True)
+        target = private / CURRENT
+    write_file(target, text)
     return target
+
+
+def writable(folder: Path) -> bool:
+    """Whether files can be made in ``folder`` (its permissions and its medium)."""
+    try:
+        return os.access(folder, os.W_OK) and not os.statvfs(folder).f_flag & os.ST_RDONLY
+    except OSError:
+        return False
 
 
 def _merged(store: Store, framework: Framework) -> tuple[MergedDataset, list[Problem]]:
@@ -82,7 +104,10 @@ def report(folder: str | Path, output: str | Path | None = None) -> ReportResult
     """Summary workbook, HTML report, merged.json, consolidated form and draft plan into ``output``."""
     folder = Path(folder)
     out = Path(output) if output else folder / REPORT
-    with open_store(folder) as store:
+    with open_store(folder, readonly=True) as store, store.reading():  # one snapshot for every output
+        if output is None and not writable(out if out.is_dir() else folder):
+            raise DocxformError(out, "cannot write the report into a round that is read-only here",
+                                hint=f"give another folder: docxform round report {folder} -o OUT")
         info = store.info()
         framework = load_framework(info.framework)
         merged, problems = _merged(store, framework)
@@ -123,7 +148,6 @@ def _write_all(out: Path, merged: MergedDataset, problems: list[Problem], framew
 
 def state_plans(state: RoundStatus, framework: Framework) -> dict[str, Any] | None:
     """The improvement-plan workbooks received, merged (read again from the round's own copies)."""
-    from docxform.core.errors import DocxformError
     from docxform.plan import merge_plans, parse_plan
 
     results = []
@@ -154,7 +178,6 @@ def feedback_hook(store: Store, folder: Path, framework: Framework | None = None
     folder never holds feedback that no longer applies (only files of this
     round's own naming are touched). Output name -> path, for the report's list.
     """
-    from docxform.core.errors import DocxformError
     from docxform.generate.respondents import slugify
     from docxform.records.response import Response
     from docxform.reports.feedback import RESPONDENT_CODES, feedback_copy

@@ -138,21 +138,30 @@ def _short(value: Any, limit: int = 40) -> str:
 
 def status(folder: str | Path, today: str | None = None) -> RoundStatus:
     """The round's status, read from its store; ``today`` (YYYY-MM-DD) marks who is overdue."""
-    with open_store(folder) as store:
+    with open_store(folder, readonly=True) as store, store.reading():
         state = build_status(store)
     state.today = today
     return state
 
 
 def build_status(store: Store) -> RoundStatus:
+    """The status from one snapshot of the store (the caller holds :meth:`Store.reading`).
+
+    Only the versions of people with more than one are decoded (to say what
+    changed): a round of a thousand first returns decodes none.
+    """
     receipts = {r.id: r for r in store.receipts()}
+    versions = store.versions(parsed=False)
     by_person: dict[int, list[Version]] = {}
-    for v in store.versions():
+    for v in versions:
         if v.person_id is not None:
             by_person.setdefault(v.person_id, []).append(v)
+    for several in (vs for vs in by_person.values() if len(vs) > 1):
+        for v in several:
+            v.parsed = store.parsed(v.receipt_id)
     rows = [_row(p, ordered(by_person.get(p.id, []), receipts), receipts) for p in store.people()]
     unreadable = [{"file": r.name, "origin": r.origin, "error": r.error or ""} for r in receipts.values() if r.error]
-    plans = [store.folder / receipts[v.receipt_id].stored for v in store.versions() if v.kind == "plan"]
+    plans = [store.folder / receipts[v.receipt_id].stored for v in versions if v.kind == "plan"]
     return RoundStatus(store.info(), rows, unreadable, len(receipts), plans)
 
 
@@ -163,13 +172,19 @@ def ordered(versions: list[Version], receipts: dict[int, Receipt]) -> list[Versi
 
 
 def current_versions(store: Store) -> list[Version]:
-    """The current return of every person, in the order of the people (issued first, then found)."""
+    """The current return of every person, in the order of the people (issued first, then found).
+
+    Only the current versions' parses are decoded.
+    """
     receipts = {r.id: r for r in store.receipts()}
     by_person: dict[int, list[Version]] = {}
-    for v in store.versions():
+    for v in store.versions(parsed=False):
         if v.person_id is not None and v.kind == "form":
             by_person.setdefault(v.person_id, []).append(v)
-    return [ordered(by_person[p.id], receipts)[-1] for p in store.people() if p.id in by_person]
+    current = [ordered(by_person[p.id], receipts)[-1] for p in store.people() if p.id in by_person]
+    for v in current:
+        v.parsed = store.parsed(v.receipt_id)
+    return current
 
 
 def _row(person: Person, versions: list[Version], receipts: dict[int, Receipt]) -> RespondentRow:
