@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import email
 import email.policy
-import mailbox
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC
 from email.message import EmailMessage, Message
 from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path, PurePath
+from typing import BinaryIO
 
 from docxform.core.errors import DocxformError
 
-MAX_MAIL_BYTES = 512 * 1024 * 1024
+#: One message, as it sits in the file (attachments base64-encoded): far above what mail servers carry
+#: (25-150 MB). Memory while reading a mail file is a few times this, whatever the size of the mailbox.
+MAX_MESSAGE_BYTES = 100 * 1024 * 1024
+#: One attached file, decoded.
+MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024
 #: Multipart containers a message may declare (one ``boundary=`` each). A real e-mail has a few; Python's
 #: parser takes about a second to fail on a thousand nested ones, so more than this is refused at once.
 MAX_MULTIPARTS = 500
@@ -35,6 +39,7 @@ class Attachment:
     data: bytes
     sender: str | None
     sent_at: str | None  # ISO 8601 UTC
+    refused: str | None = None  # why it was not kept (larger than MAX_ATTACHMENT_BYTES); data is then empty
 
 
 def is_mail(path: Path) -> bool:
@@ -69,17 +74,17 @@ def attachments(path: Path) -> Iterator[Attachment]:
 def read_mail(path: Path) -> Iterator[MailPart]:
     """Each message of an .eml or mbox file in turn; a bad message is its own error, the others still read.
 
-    Any failure while reading a message (a RecursionError on a deeply nested
+    An mbox is streamed: one message in memory at a time, so the memory
+    taken is bounded by the largest message (at most :data:`MAX_MESSAGE_BYTES`),
+    not the mailbox. A message over that cap is its own error line. Any
+    failure while reading a message (a RecursionError on a deeply nested
     one, say) becomes a DocxformError "not a readable e-mail file (...)".
     A file that cannot be opened at all raises that error for the whole file.
     """
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise DocxformError(path, f"cannot be read ({exc.strerror})") from None
-    if size > MAX_MAIL_BYTES:
-        raise DocxformError(path, f"larger than {MAX_MAIL_BYTES // 2**20} MB; refused")
-    for label, data in _raw_messages(path):
+    for label, data, refused in _raw_messages(path):
+        if refused is not None:
+            yield MailPart(label, [], DocxformError(path, refused))
+            continue
         try:
             yield MailPart(label, list(message_attachments(_parse_bytes(data))))
         except Exception as exc:  # one message's failure is that message's line, never the batch's end
@@ -91,27 +96,60 @@ def _unreadable(path: Path, exc: BaseException) -> DocxformError:
     return DocxformError(path, f"not a readable e-mail file ({text})")
 
 
-def _raw_messages(path: Path) -> Iterator[tuple[str, bytes]]:
-    """The bytes of each message, read one at a time (an mbox's keys first, then each message's bytes)."""
+def _too_large(size: int) -> str:
+    return f"a message of more than {_amount(MAX_MESSAGE_BYTES)} ({size:,} bytes); refused"
+
+
+def _amount(size: int) -> str:
+    """A cap in words: "100 MB", or the bytes when under a megabyte."""
+    return f"{size // 2**20} MB" if size >= 2**20 else f"{size:,} bytes"
+
+
+def _raw_messages(path: Path) -> Iterator[tuple[str, bytes, str | None]]:
+    """(label, bytes, why refused) for each message, read one at a time from the file.
+
+    An mbox is split at its ``From `` lines as it is read (as the standard
+    library's mailbox does, which however indexes the whole file first and
+    whose messages were all kept until the end).
+    """
     try:
         with path.open("rb") as f:
             head = f.read(5)
-        if head != b"From " and path.suffix.lower() not in (".mbox", ".mbx"):
-            yield "", path.read_bytes()
-            return
-        box = mailbox.mbox(path, create=False)
-        try:
-            keys = box.keys()
-        except Exception as exc:
-            box.close()
-            raise _unreadable(path, exc) from None
+            if head != b"From " and path.suffix.lower() not in (".mbox", ".mbx"):
+                data = f.read(MAX_MESSAGE_BYTES + 1 - len(head))
+                size = len(head) + len(data)
+                yield ("", b"", _too_large(size)) if size > MAX_MESSAGE_BYTES else ("", head + data, None)
+                return
+            f.seek(0)
+            yield from _split_mbox(f)
     except OSError as exc:
-        raise DocxformError(path, f"not a readable e-mail file ({exc})") from None
-    try:
-        for number, key in enumerate(keys, start=1):
-            yield f"message {number}", box.get_bytes(key)
-    finally:
-        box.close()
+        raise DocxformError(path, f"not a readable e-mail file ({exc.strerror or exc})") from None
+
+
+def _split_mbox(f: BinaryIO) -> Iterator[tuple[str, bytes, str | None]]:
+    """The messages of an open mbox: lines up to the next ``From `` line; a message over the cap is skipped to it."""
+    number, pieces, size, at_start = 0, list[bytes](), 0, True
+    for piece in iter(lambda: f.readline(1 << 20), b""):  # a long line comes in pieces of 1 MiB at most
+        starts = at_start and piece.startswith(b"From ")
+        at_start = piece.endswith(b"\n")
+        if starts:
+            if number:
+                yield _finished(number, pieces, size)
+            number, pieces, size = number + 1, [], 0
+            continue
+        size += len(piece)
+        if number and size <= MAX_MESSAGE_BYTES:
+            pieces.append(piece)
+        elif pieces:
+            pieces = []  # past the cap: the memory goes at once, the size is still counted
+    if number:
+        yield _finished(number, pieces, size)
+
+
+def _finished(number: int, pieces: list[bytes], size: int) -> tuple[str, bytes, str | None]:
+    if size > MAX_MESSAGE_BYTES:
+        return f"message {number}", b"", _too_large(size)
+    return f"message {number}", b"".join(pieces), None
 
 
 def _parse_bytes(data: bytes) -> EmailMessage:
@@ -148,7 +186,12 @@ def message_attachments(message: Message) -> Iterator[Attachment]:
         name = part.get_filename()
         payload = part.get_payload(decode=True) if name else None
         if name and isinstance(payload, bytes) and payload:
-            found.append(Attachment(PurePath(name.replace("\\", "/")).name or "attachment", payload, sender, sent_at))
+            shown = PurePath(name.replace("\\", "/")).name or "attachment"
+            if len(payload) > MAX_ATTACHMENT_BYTES:
+                found.append(Attachment(shown, b"", sender, sent_at, refused=(
+                    f"an attachment of {len(payload):,} bytes; more than {_amount(MAX_ATTACHMENT_BYTES)} is refused")))
+            else:
+                found.append(Attachment(shown, payload, sender, sent_at))
     yield from found
 
 

@@ -175,8 +175,7 @@ def _walk(folder: Path) -> tuple[list[Path], list[IngestLine]]:
 def _from_file(path: Path, *, explicit: bool) -> Iterator[Incoming | IngestLine]:
     name, short = str(path), path.name
     if path.exists() and is_mail(path):
-        lines, error = guarded(path, lambda: _from_mail(path))
-        yield from lines or [IngestLine(short, name, "unreadable", cause=error.message if error else "")]
+        yield from _streamed(path, _from_mail(path))
         return
     if not explicit and path.suffix.lower() not in RETURN_SUFFIXES:
         yield IngestLine(short, name, "skipped", cause=f"not a return ({path.suffix or 'no extension'})")
@@ -187,25 +186,42 @@ def _from_file(path: Path, *, explicit: bool) -> Iterator[Incoming | IngestLine]
         yield IngestLine(path.name, name, "unreadable", cause=exc.cause)
 
 
-def _from_mail(path: Path) -> list[Incoming | IngestLine]:
-    """A mail file's returns and lines: each unreadable message (of an mbox) is its own line, the rest still read.
+def _streamed(path: Path, items: Iterator[Incoming | IngestLine]) -> Iterator[Incoming | IngestLine]:
+    """A mail file's items one at a time, each step inside the per-file guard (docxform.io.boundary).
 
-    Read whole inside the per-file guard (docxform.io.boundary), so any failure is this file's line.
+    One message is in memory at a time (a 500 MB mailbox is not held whole);
+    a failure part-way is the file's line, and what came before it stands.
     """
+    got_any = False
+    while True:
+        item, error = guarded(path, lambda: next(items, None))
+        if error is not None:
+            yield IngestLine(path.name, str(path), "unreadable", cause=error.message)
+            return
+        if item is None:
+            break
+        got_any = True
+        yield item
+    if not got_any:
+        yield IngestLine(path.name, str(path), "unreadable", cause="no e-mail message found in it")
+
+
+def _from_mail(path: Path) -> Iterator[Incoming | IngestLine]:
+    """A mail file's returns and lines: each unreadable message (of an mbox) is its own line, the rest still read."""
     name, short = str(path), path.name
-    out: list[Incoming | IngestLine] = []
     for part in read_mail(path):
         label = f"{short} {part.label}" if part.label else short
         if part.error is not None:
-            out.append(IngestLine(label, name, "unreadable", cause=part.error.cause))
+            yield IngestLine(label, name, "unreadable", cause=part.error.cause)
         elif not part.attachments:
-            out.append(IngestLine(label, name, "skipped", cause="an e-mail with no attachment"))
+            yield IngestLine(label, name, "skipped", cause="an e-mail with no attachment")
         for att in part.attachments:
-            if PurePath(att.name).suffix.lower() in RETURN_SUFFIXES:
-                out.append(Incoming(att.name, name, att.data, att.sender, att.sent_at))
+            if att.refused:
+                yield IngestLine(att.name, name, "unreadable", cause=att.refused)
+            elif PurePath(att.name).suffix.lower() in RETURN_SUFFIXES:
+                yield Incoming(att.name, name, att.data, att.sender, att.sent_at)
             else:
-                out.append(IngestLine(att.name, name, "skipped", cause="attachment is not a return"))
-    return out
+                yield IngestLine(att.name, name, "skipped", cause="attachment is not a return")
 
 
 def _receive_guarded(store: Store, info: RoundInfo, framework: Framework, item: Incoming) -> IngestLine:
