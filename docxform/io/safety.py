@@ -12,9 +12,10 @@ module covers the spreadsheet side and the raw sheet XML.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl.cell import WriteOnlyCell
+if TYPE_CHECKING:  # openpyxl is loaded by the writers that use it, not by every reader of this module
+    from openpyxl.cell import WriteOnlyCell
 
 #: Characters that make a spreadsheet treat text as a formula (OWASP's list:
 #: the four formula starts, and tab / carriage return before them).
@@ -75,6 +76,8 @@ def text_cell(sheet: Any, value: str, style: Any = None, quoted_style: Any = Non
     the same with ``quotePrefix`` for text that looks like a formula. Setting
     ``data_type`` after the value is what stops openpyxl writing ``<f>``.
     """
+    from openpyxl.cell import WriteOnlyCell
+
     text = clean_text(value)
     cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"

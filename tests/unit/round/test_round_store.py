@@ -252,3 +252,17 @@ def test_round_start_into_a_folder_with_other_files_keeps_them(tmp_path: Path) -
     assert sorted(p.name for p in target.iterdir()) == ["forms", "people.csv", DB_NAME]
     again = run("round", "start", "sa2003", str(target))
     assert again.returncode == 1 and "already holds a survey round" in again.stderr
+
+
+def test_status_loads_neither_the_report_nor_openpyxl(rnd: Path) -> None:
+    """They cost more than the status itself; a status reads the store and prints."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; from docxform import api; api.round_status(sys.argv[1]); "
+             "print(sorted(m for m in sys.modules if m.startswith(('openpyxl', 'docxform.round.report', "
+             "'docxform.reports', 'docxform.generate.output'))))")
+    done = subprocess.run([sys.executable, "-c", probe, str(rnd)], capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]", done.stdout
