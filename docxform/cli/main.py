@@ -18,6 +18,7 @@ import click
 from docxform import __version__, api
 from docxform.core.errors import BatchStopped, DocxformError, FrameworkError
 from docxform.io.files import os_cause
+from docxform.io.safety import shown
 from docxform.survey.identity import merge_summary
 
 
@@ -31,7 +32,7 @@ def _consensus_options(command: Any) -> Any:
 
 
 def _fail(message: str, code: int = 1) -> None:
-    click.echo(f"docxform: {message}", err=True)
+    click.echo(f"docxform: {shown(message, keep=chr(10))}", err=True)  # a file name's escapes are shown, not run
     sys.exit(code)
 
 

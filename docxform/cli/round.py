@@ -11,6 +11,7 @@ import click
 
 from docxform import api
 from docxform.io.files import write_file
+from docxform.io.safety import shown
 
 
 @click.group("round")
@@ -48,7 +49,7 @@ def start(framework: str, folder: str, respondents: str | None, partnership: str
                              due=due)
     for form in result.forms:
         who = form.respondent.name if form.respondent else "generic form (for everyone)"
-        click.echo(f"{form.path}\t{who}")
+        click.echo(shown(f"{form.path}\t{who}", keep="\t"))
     click.echo(f"round started in {result.folder}: {len(result.forms)} form(s) to send")
 
 
@@ -70,7 +71,7 @@ def ingest(folder: str, paths: tuple[str, ...]) -> None:
     for line in result.lines:
         click.echo(line.text(), err=line.outcome in ("unreadable", "not received"))
     if result.stopped is not None:
-        click.echo(f"docxform: stopped: {result.stopped.describe()}; the files above it were received", err=True)
+        click.echo(shown(f"docxform: stopped: {result.stopped.describe()}; the files above it were received"), err=True)
     sys.exit(1 if result.unreadable or result.stopped else 0)
 
 

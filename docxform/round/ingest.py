@@ -27,7 +27,9 @@ from docxform.framework import load_framework
 from docxform.framework.model import Framework
 from docxform.io.boundary import guarded
 from docxform.io.files import os_cause, read_input, write_durably
-from docxform.io.mail import is_mail, read_mail
+from docxform.io.mail import MAIL_SUFFIXES, is_mail, read_mail
+from docxform.io.safety import shown
+from docxform.io.sniff import MAIL, OTHER, RETURN, UNKNOWN, Sniffed, sniff_bytes, sniff_file
 from docxform.oxml.coreprops import last_saved
 from docxform.records.response import Response
 from docxform.records.round import Person, Receipt, RoundInfo, Version
@@ -62,6 +64,8 @@ class Incoming:
     data: bytes
     sender: str | None = None
     sent_at: str | None = None
+    suffix: str | None = None  # what the content is (docxform.io.sniff), when it decides over the name
+    notices: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -78,14 +82,15 @@ class IngestLine:
     notices: list[str] = field(default_factory=list)
 
     def text(self) -> str:
+        """The line, control characters from names and e-mail headers shown escaped (docxform.io.safety.shown)."""
         same = PurePath(self.origin).name == self.name
         where = self.origin if same else f"{self.origin} ({self.name})"
         if self.outcome in ("unreadable", "skipped", "not received"):
-            return f"{where}: {self.outcome} ({self.cause})"
+            return shown(f"{where}: {self.outcome} ({self.cause})")
         line = f"{where}: {self.who or 'unknown'}: {self.outcome}"
         if self.outcome != "same as before":
             line += f"; {counted(self.errors, 'error')}, {counted(self.warnings, 'warning')}"
-        return line + "".join(f"; NOTE {n}" for n in self.notices)
+        return shown(line + "".join(f"; NOTE {n}" for n in self.notices))
 
 
 @dataclass
@@ -173,17 +178,59 @@ def _walk(folder: Path) -> tuple[list[Path], list[IngestLine]]:
 
 
 def _from_file(path: Path, *, explicit: bool) -> Iterator[Incoming | IngestLine]:
+    """One file, read as what its bytes are (docxform.io.sniff); a name that says otherwise gets a notice."""
     name, short = str(path), path.name
-    if path.exists() and is_mail(path):
-        yield from _streamed(path, _from_mail(path))
+    try:
+        sniffed = sniff_file(path, "return")
+    except DocxformError as exc:
+        yield IngestLine(short, name, "unreadable", cause=exc.cause)
         return
-    if not explicit and path.suffix.lower() not in RETURN_SUFFIXES:
-        yield IngestLine(short, name, "skipped", cause=f"not a return ({path.suffix or 'no extension'})")
+    named = path.suffix.lower()
+    if sniffed.kind == MAIL or (sniffed.kind == UNKNOWN and is_mail(path)):
+        note = [] if sniffed.kind == UNKNOWN or named in MAIL_SUFFIXES else [_disagree(named, sniffed)]
+        yield from _streamed(path, _from_mail(path, note))
+        return
+    decided = _by_content(short, named, sniffed, explicit=explicit)
+    if isinstance(decided, IngestLine):
+        decided.origin = name
+        yield decided
         return
     try:
-        yield Incoming(path.name, name, read_input(path, limit=MAX_RETURN_BYTES, what="return"))
+        yield Incoming(path.name, name, read_input(path, limit=MAX_RETURN_BYTES, what="return"), suffix=decided[0],
+                       notices=decided[1])
     except DocxformError as exc:
         yield IngestLine(path.name, name, "unreadable", cause=exc.cause)
+
+
+def _by_content(short: str, named: str, sniffed: Sniffed, *,
+                explicit: bool) -> tuple[str | None, list[str]] | IngestLine:
+    """(the extension to read a file as, its notices), or the line that says why it is not read.
+
+    The content decides: a return named otherwise is read as what it is,
+    with a notice. Unknown content is left to the name (the parser then
+    says what is wrong). In a folder's walk, a file named as neither a
+    return nor e-mail is read only when its content is unambiguous (a zip
+    that is a Word or Excel file, an e-mail); an OLE file named .xls or
+    .msg is some other program's.
+    """
+    if sniffed.kind == RETURN and sniffed.suffix:
+        if _same_kind(named, sniffed.suffix):
+            return sniffed.suffix, []
+        if explicit or named in RETURN_SUFFIXES or sniffed.suffix in (".docx", ".xlsx"):
+            return sniffed.suffix, [_disagree(named, sniffed)]
+    if sniffed.kind == OTHER and (explicit or named in RETURN_SUFFIXES):
+        return IngestLine(short, "", "unreadable", cause=f"{sniffed.what}, not a return ({named or 'no extension'})")
+    if not explicit and named not in RETURN_SUFFIXES:
+        return IngestLine(short, "", "skipped", cause=f"not a return ({named or 'no extension'})")
+    return None, []
+
+
+def _same_kind(named: str, suffix: str) -> bool:
+    return named == suffix or (named, suffix) in ((".xlsm", ".xlsx"),)
+
+
+def _disagree(named: str, sniffed: Sniffed) -> str:
+    return f"named {named or 'without an extension'} but its content is {sniffed.what}: read as that"
 
 
 def _streamed(path: Path, items: Iterator[Incoming | IngestLine]) -> Iterator[Incoming | IngestLine]:
@@ -206,8 +253,11 @@ def _streamed(path: Path, items: Iterator[Incoming | IngestLine]) -> Iterator[In
         yield IngestLine(path.name, str(path), "unreadable", cause="no e-mail message found in it")
 
 
-def _from_mail(path: Path) -> Iterator[Incoming | IngestLine]:
-    """A mail file's returns and lines: each unreadable message (of an mbox) is its own line, the rest still read."""
+def _from_mail(path: Path, notices: list[str]) -> Iterator[Incoming | IngestLine]:
+    """A mail file's returns and lines: each unreadable message (of an mbox) is its own line, the rest still read.
+
+    An attachment is read by its content too: a return whose name says otherwise is read, with a notice.
+    """
     name, short = str(path), path.name
     for part in read_mail(path):
         label = f"{short} {part.label}" if part.label else short
@@ -216,12 +266,16 @@ def _from_mail(path: Path) -> Iterator[Incoming | IngestLine]:
         elif not part.attachments:
             yield IngestLine(label, name, "skipped", cause="an e-mail with no attachment")
         for att in part.attachments:
+            decided = _by_content(att.name, PurePath(att.name).suffix.lower(), sniff_bytes(att.data), explicit=False)
             if att.refused:
                 yield IngestLine(att.name, name, "unreadable", cause=att.refused)
-            elif PurePath(att.name).suffix.lower() in RETURN_SUFFIXES:
-                yield Incoming(att.name, name, att.data, att.sender, att.sent_at)
+            elif isinstance(decided, IngestLine):
+                decided.origin = name
+                decided.cause = "attachment is not a return" if decided.outcome == "skipped" else decided.cause
+                yield decided
             else:
-                yield IngestLine(att.name, name, "skipped", cause="attachment is not a return")
+                yield Incoming(att.name, name, att.data, att.sender, att.sent_at, suffix=decided[0],
+                               notices=notices + decided[1])
 
 
 def _receive_guarded(store: Store, info: RoundInfo, framework: Framework, item: Incoming) -> IngestLine:
@@ -252,7 +306,7 @@ def receive(store: Store, info: RoundInfo, framework: Framework, item: Incoming)
         before = store.receipt_by_sha(sha)
     if before is not None:
         return _again(store, before, item)
-    stored = _keep(store.folder, sha, item.name, item.data)
+    stored = _keep(store.folder, sha, item.suffix or PurePath(item.name).suffix, item.data)
     receipt = Receipt(id=0, sha256=sha, stored=stored.relative_to(store.folder).as_posix(), name=item.name,
                       origin=item.origin, received_at=_now(), sender=item.sender, sent_at=item.sent_at)
     record, error = read_return(stored, item.name)
@@ -269,10 +323,11 @@ def receive(store: Store, info: RoundInfo, framework: Framework, item: Incoming)
         line = _assign(store, version, receipt, record)
         store.add_version(version)
     line.name, line.origin = item.name, item.origin
+    line.notices[:0] = item.notices
     return line
 
 
-def _keep(folder: Path, sha: str, name: str, data: bytes) -> Path:
+def _keep(folder: Path, sha: str, suffix: str, data: bytes) -> Path:
     """The file copied into the round under its hash, on the disk before any row points at it.
 
     Written whole, flushed (the file and the folder) and renamed by
@@ -280,7 +335,7 @@ def _keep(folder: Path, sha: str, name: str, data: bytes) -> Path:
     already there with the right content is left alone. A copy that cannot
     be written stops the ingest (:class:`StoreError`): the round, not the file, is the problem.
     """
-    suffix = PurePath(name).suffix.lower()
+    suffix = suffix.lower()
     target = folder / RECEIVED / f"{sha}{suffix if suffix in RETURN_SUFFIXES else '.bin'}"
     if not _intact(target, sha):
         try:

@@ -23,6 +23,7 @@ from docxform.core.problems import Problem
 from docxform.framework import load_framework
 from docxform.framework.model import Framework
 from docxform.io.files import output_folder, write_file
+from docxform.io.safety import shown
 from docxform.records.merged import MergedDataset
 from docxform.records.round import Person, Version
 from docxform.round.status import RoundStatus, build_status, current_versions
@@ -163,7 +164,7 @@ def returned_banner(page: str, state: RoundStatus) -> str:
     """The report page with "11 of 12 returned" (and who is outstanding) under its heading."""
     outstanding = [r.name for r in state.respondents if r.state == "outstanding"]
     text = state.returned_line() + (f"; outstanding: {', '.join(outstanding)}" if outstanding else "")
-    banner = f'\n<p id="returned"><b>{html.escape(text)}</b></p>'
+    banner = f'\n<p id="returned"><b>{html.escape(shown(text))}</b></p>'
     marker = "</h1>"
     return page.replace(marker, marker + banner, 1) if marker in page else banner + page
 

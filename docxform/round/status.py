@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from docxform.core.problems import counted
-from docxform.io.safety import looks_like_formula
+from docxform.io.safety import looks_like_formula, shown
 from docxform.records.round import Person, Receipt, RoundInfo, Version
 from docxform.round.store import Store, open_store
 from docxform.survey.identity import Times, changes, version_order
@@ -123,7 +123,7 @@ class RoundStatus:
             lines += [f"      changed {c['item']} {c['field']}: {_short(c['before'])} -> {_short(c['after'])}"
                       for v in r.history for c in v.changes]
         lines += [f"  unreadable  {u['file']}: {u['error']}" for u in self.unreadable]
-        return "\n".join(lines)
+        return "\n".join(shown(line) for line in lines)  # names and e-mails are the respondents': never escapes
 
 
 def _as_text(value: str) -> str:

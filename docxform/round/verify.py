@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docxform.core.errors import DocxformError
+from docxform.io.safety import shown
 from docxform.records.round import Receipt
 from docxform.round.ingest import RECEIVED
 from docxform.round.store import DB_NAME, StoreError, open_store
@@ -36,7 +37,7 @@ class VerifyResult:
     def lines(self) -> list[str]:
         verdict = (f"{self.folder}: the store and all {self.copies} received copies are intact" if self.ok
                    else f"{self.folder}: {len(self.problems)} problem(s)")
-        return [verdict, *self.problems, *self.notes]
+        return [shown(line) for line in (verdict, *self.problems, *self.notes)]
 
 
 def verify(folder: str | Path) -> VerifyResult:
