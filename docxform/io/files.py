@@ -10,12 +10,16 @@ never leaves a half-written file and never ends in a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
+import re
+import shutil
+import socket
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -41,6 +45,10 @@ def os_cause(exc: OSError) -> str:
     return f"{words} ({hint})" if hint else words
 
 
+#: The prefix of :func:`write_durably`'s temporary files (removed by the next run when their process was killed).
+TEMP_PREFIX = ".in-"
+
+
 def write_durably(path: Path, data: bytes) -> None:
     """Write ``path`` whole and flush it to the disk (the file, then its folder) before returning.
 
@@ -52,7 +60,7 @@ def write_durably(path: Path, data: bytes) -> None:
     temp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".in-")
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=owned(TEMP_PREFIX))
         with os.fdopen(handle, "wb") as f:
             f.write(data)
             f.flush()
@@ -65,6 +73,54 @@ def write_durably(path: Path, data: bytes) -> None:
     finally:
         if temp is not None:
             Path(temp).unlink(missing_ok=True)
+
+
+def owned(prefix: str) -> str:
+    """A temporary name's prefix that says which process made it: ``PREFIX<pid>@<host>~``.
+
+    A process killed outright (SIGKILL, a power cut) cannot remove its
+    temporary files; the next run finds them by this mark and removes those
+    whose process is gone (:func:`sweep_stale`).
+    """
+    return f"{prefix}{os.getpid()}@{socket.gethostname()}~"
+
+
+def sweep_stale(folder: Path, prefix: str, before_removing: Callable[[Path], None] | None = None) -> list[Path]:
+    """Remove what killed docxform processes left in ``folder``: entries named by :func:`owned` whose process is gone.
+
+    Only this host's processes are judged (another machine's ingest into a
+    shared folder is left alone). ``before_removing`` is called on each
+    first (to stop what the dead process started). Never raises.
+    """
+    mark = re.compile(re.escape(prefix) + r"(\d+)@([^~]+)~")
+    host, removed = socket.gethostname(), []
+    try:
+        entries = list(folder.glob(prefix + "*"))
+    except OSError:
+        return []
+    for entry in entries:
+        found = mark.match(entry.name)
+        if not found or found.group(2) != host or _alive(int(found.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            if before_removing is not None:
+                before_removing(entry)
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            removed.append(entry)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process: alive
+    return True
 
 
 def fsync_folder(folder: Path) -> None:

@@ -26,7 +26,7 @@ from docxform.core.problems import counted
 from docxform.framework import load_framework
 from docxform.framework.model import Framework
 from docxform.io.boundary import guarded
-from docxform.io.files import os_cause, read_input, write_durably
+from docxform.io.files import TEMP_PREFIX, os_cause, read_input, sweep_stale, write_durably
 from docxform.io.mail import MAIL_SUFFIXES, is_mail, read_mail
 from docxform.io.safety import shown
 from docxform.io.sniff import MAIL, OTHER, RETURN, UNKNOWN, Sniffed, sniff_bytes, sniff_file
@@ -114,6 +114,7 @@ def ingest(folder: str | Path, paths: list[str | Path]) -> IngestResult:
     """
     result = IngestResult()
     with open_store(folder) as store:
+        sweep_stale(store.folder / RECEIVED, TEMP_PREFIX)  # what an ingest killed outright left behind
         info = store.info()
         framework = load_framework(info.framework)
         blanks = _issued_forms(store.folder)

@@ -22,7 +22,7 @@ from docxform.framework.model import Framework
 from docxform.generate.form import FormOptions
 from docxform.generate.output import FormWriter, GeneratedForm, generate_form, generate_forms, write_mapping
 from docxform.generate.respondents import Respondent, read_respondents
-from docxform.io.files import fsync_folder, os_cause
+from docxform.io.files import fsync_folder, os_cause, owned, sweep_stale
 from docxform.records.round import Person, RoundInfo
 from docxform.round.store import DB_NAME, open_store
 
@@ -80,7 +80,8 @@ def _staging(folder: Path) -> Path:
     """A new temporary folder beside ``folder`` (same file system, so moving it is a rename)."""
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{folder.name}.starting-", dir=folder.parent))
+        sweep_stale(folder.parent, f".{folder.name}.starting-")  # one a start killed outright left behind
+        return Path(tempfile.mkdtemp(prefix=owned(f".{folder.name}.starting-"), dir=folder.parent))
     except OSError as exc:
         raise DocxformError(folder, f"cannot create the round: {os_cause(exc)}") from None
 
