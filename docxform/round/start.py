@@ -64,6 +64,7 @@ def start(framework: str, folder: str | Path, *, respondents: str | Path | None 
         _place(staging, folder)
     except DocxformError as exc:  # name the round's folder, not the temporary one
         exc.file = exc.file.replace(str(staging), str(folder)) if exc.file else exc.file
+        exc.hint = exc.hint.replace(str(staging), str(folder)) if exc.hint else exc.hint
         raise
     except OSError as exc:
         raise DocxformError(folder, f"cannot create the round: {os_cause(exc)}") from None

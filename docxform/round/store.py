@@ -86,7 +86,8 @@ def store_error(folder: Path, exc: sqlite3.Error) -> StoreError:
     db = folder / DB_NAME
     name = getattr(exc, "sqlite_errorname", "") or ""
     text = str(exc)
-    if name.startswith("SQLITE_FULL") or "disk is full" in text:
+    if name.startswith("SQLITE_FULL") or "disk is full" in text or (name.startswith("SQLITE_IOERR")
+                                                                    and _nearly_full(folder)):
         return StoreError(db, "cannot write: no space left on device; nothing was recorded",
                           hint="free some space and run the command again")
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
@@ -98,9 +99,21 @@ def store_error(folder: Path, exc: sqlite3.Error) -> StoreError:
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text or "not a database" in text:
         return StoreError(db, f"the round's store is damaged ({text})",
                           hint=f"run: docxform round verify {folder}")
+    if name.startswith("SQLITE_IOERR"):
+        return StoreError(db, f"cannot read or write the round's store ({text}: {name})",
+                          hint=f"check the disk, then run: docxform round verify {folder}")
     if name.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
         return StoreError(db, f"cannot open the round's store ({text})", hint="check its permissions")
     return StoreError(db, f"the round's store cannot be used ({text})", hint=f"run: docxform round verify {folder}")
+
+
+def _nearly_full(folder: Path) -> bool:
+    """Whether the disk under ``folder`` is (all but) full: SQLite reports a full disk while growing its
+    journal or shared memory as an I/O error, not as SQLITE_FULL."""
+    try:
+        return shutil.disk_usage(folder).free < 1024 * 1024
+    except OSError:
+        return False
 
 
 class Store:
