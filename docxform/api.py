@@ -59,6 +59,7 @@ __all__ = [
     "round_report",
     "round_start",
     "round_status",
+    "round_verify",
     "show",
     "summarise",
     "to_json",
@@ -66,7 +67,11 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from docxform.round import IngestResult, ReportResult, RoundStatus, StartResult
+    from docxform.round.ingest import IngestResult
+    from docxform.round.report import ReportResult
+    from docxform.round.start import StartResult
+    from docxform.round.status import RoundStatus
+    from docxform.round.verify import VerifyResult
 
 
 class FrameworkInfo(TypedDict):
@@ -382,14 +387,14 @@ def compare(inputs: Sequence[str | Path], output: str | Path | None = None, *, h
 def round_start(framework: str, folder: str | Path, *, respondents: str | Path | None = None,
                 partnership: str = "", layout: str | None = None, due: str | None = None) -> StartResult:
     """Start a survey round in ``folder``: forms to send and the round's store (:mod:`docxform.round`)."""
-    from docxform.round import start
+    from docxform.round.start import start
 
     return start(framework, folder, respondents=respondents, partnership=partnership, layout=layout, due=due)
 
 
 def round_ingest(folder: str | Path, paths: Sequence[str | Path]) -> IngestResult:
     """Receive returns (files, folders, .eml, Outlook .msg, mbox) into a round; one outcome line per file."""
-    from docxform.round import ingest
+    from docxform.round.ingest import ingest
 
     return ingest(folder, list(paths))
 
@@ -399,13 +404,23 @@ def round_status(folder: str | Path, today: str | None = None) -> RoundStatus:
 
     ``today`` (YYYY-MM-DD): once the round's due date is before it, outstanding people are overdue.
     """
-    from docxform.round import status
+    from docxform.round.status import status
 
     return status(folder, today)
 
 
 def round_report(folder: str | Path, output: str | Path | None = None) -> ReportResult:
     """The round's outputs from its current returns (summary, HTML, merged.json, consolidated form, plan)."""
-    from docxform.round import report
+    from docxform.round.report import report
 
     return report(folder, output)
+
+
+def round_verify(folder: str | Path) -> VerifyResult:
+    """Check a round: its store (SQLite's integrity check) and every received copy against its hash.
+
+    Says what is missing or altered and how to restore it (a :class:`docxform.round.verify.VerifyResult`).
+    """
+    from docxform.round.verify import verify
+
+    return verify(folder)

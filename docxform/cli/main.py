@@ -17,6 +17,8 @@ import click
 
 from docxform import __version__, api
 from docxform.core.errors import BatchStopped, DocxformError, FrameworkError
+from docxform.io.files import os_cause
+from docxform.io.safety import shown
 from docxform.survey.identity import merge_summary
 
 
@@ -30,7 +32,7 @@ def _consensus_options(command: Any) -> Any:
 
 
 def _fail(message: str, code: int = 1) -> None:
-    click.echo(f"docxform: {message}", err=True)
+    click.echo(f"docxform: {shown(message, keep=chr(10))}", err=True)  # a file name's escapes are shown, not run
     sys.exit(code)
 
 
@@ -425,6 +427,8 @@ def main() -> None:
         _fail("interrupted", 130)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as exc:  # the system's refusal (a full disk, a permission), never a bug: one line naming the path
+        _fail(f"{exc.filename}: {os_cause(exc)}" if exc.filename else os_cause(exc))
     except Exception as exc:  # a bug: say so in one line
         if os.environ.get("DOCXFORM_DEBUG"):
             raise

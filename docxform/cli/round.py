@@ -11,6 +11,7 @@ import click
 
 from docxform import api
 from docxform.io.files import write_file
+from docxform.io.safety import shown
 
 
 @click.group("round")
@@ -48,7 +49,7 @@ def start(framework: str, folder: str, respondents: str | None, partnership: str
                              due=due)
     for form in result.forms:
         who = form.respondent.name if form.respondent else "generic form (for everyone)"
-        click.echo(f"{form.path}\t{who}")
+        click.echo(shown(f"{form.path}\t{who}", keep="\t"))
     click.echo(f"round started in {result.folder}: {len(result.forms)} form(s) to send")
 
 
@@ -68,8 +69,10 @@ def ingest(folder: str, paths: tuple[str, ...]) -> None:
     """
     result = api.round_ingest(folder, list(paths))
     for line in result.lines:
-        click.echo(line.text(), err=line.outcome == "unreadable")
-    sys.exit(1 if result.unreadable else 0)
+        click.echo(line.text(), err=line.outcome in ("unreadable", "not received"))
+    if result.stopped is not None:
+        click.echo(shown(f"docxform: stopped: {result.stopped.describe()}; the files above it were received"), err=True)
+    sys.exit(1 if result.unreadable or result.stopped else 0)
 
 
 @round_group.command("status")
@@ -103,3 +106,21 @@ def report(folder: str, output: str | None) -> None:
     result = api.round_report(folder, output)
     for line in result.lines():
         click.echo(line)
+
+
+@round_group.command("verify")
+@click.argument("folder", type=click.Path())
+def verify(folder: str) -> None:
+    """Check the round: its store (SQLite's integrity check) and every received copy against its hash.
+
+    Says what is missing or altered and how to restore it; exit status 1
+    when anything is. Ingesting a file's original again restores its copy.
+
+    \b
+    Example:
+      docxform round verify myround
+    """
+    result = api.round_verify(folder)
+    for line in result.lines():
+        click.echo(line)
+    sys.exit(0 if result.ok else 1)

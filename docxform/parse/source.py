@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -121,7 +120,7 @@ def batch_conversions(paths: Iterable[str | Path]) -> Iterator[None]:
     if len(todo) < 2 or office.soffice() is None:
         yield
         return
-    with tempfile.TemporaryDirectory(prefix="docxform-batch-") as work:
+    with office.temporary("docxform-batch-") as work:
         copies: dict[Path, Path] = {}
         for n, path in enumerate(todo):
             try:
@@ -155,8 +154,8 @@ def convert_to_docx(path: Path) -> bytes:
     if office.soffice() is None:
         raise DocxformError(path, f"{path.suffix or 'this'} files need converting and LibreOffice is not installed",
                             hint=f"convert it: soffice --headless --convert-to docx {path.name}")
-    with tempfile.TemporaryDirectory(prefix="docxform-lo-") as work:
-        work_path = Path(work)
+    with office.temporary("docxform-lo-") as work:
+        work_path = work
         copy = work_path / ("input" + path.suffix.lower())
         shutil.copyfile(path, copy)
         [result] = office.convert([copy], "docx:MS Word 2007 XML", work_path / "out", timeout=CONVERT_TIMEOUT)

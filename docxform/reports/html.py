@@ -18,6 +18,7 @@ import jinja2
 
 from docxform.core.problems import Problem
 from docxform.framework.model import Framework
+from docxform.io.safety import shown
 from docxform.records.consensus import Rule
 from docxform.records.merged import MergedDataset, MergedItem
 from docxform.reports.analysis import draft_plan, level_colours, level_name, ratings_by_level, theme_totals
@@ -36,8 +37,13 @@ def template(name: str) -> jinja2.Template:
     """A bundled page template, autoescaping everything: respondents' text is shown, never run."""
     text = resources.files("docxform.reports").joinpath(f"templates/{name}").read_text("utf-8")
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True)
+                             lstrip_blocks=True, finalize=_shown)
     return env.from_string(text)
+
+
+def _shown(value: Any) -> Any:
+    """Every value a page prints: control characters as escapes (a comment's newlines and tabs kept)."""
+    return shown(value, keep="\n\t\r") if isinstance(value, str) else value
 
 
 def _rule_text(merged: MergedDataset) -> str:

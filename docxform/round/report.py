@@ -8,15 +8,21 @@ cells concerned) come from :mod:`docxform.reports.feedback`: see :func:`feedback
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docxform.core.errors import DocxformError
 from docxform.core.problems import Problem
 from docxform.framework import load_framework
 from docxform.framework.model import Framework
 from docxform.io.files import output_folder, write_file
+from docxform.io.safety import shown
 from docxform.records.merged import MergedDataset
 from docxform.records.plan import MergedPlans
 from docxform.records.response import Response
@@ -64,7 +70,7 @@ def current_returns(records: RoundRecords, framework: Framework) -> list[Current
 
 def current_merged(folder: str | Path) -> MergedDataset:
     """The merged dataset of the round's current returns (one per person, the latest version)."""
-    with open_store(folder) as store:
+    with open_store(folder, readonly=True) as store, store.reading():  # one snapshot
         records = read_round(store)
     framework = load_framework(records.info.framework)
     return _merged(records, current_returns(records, framework), framework)
@@ -74,10 +80,27 @@ CURRENT = "current-merged.json"
 
 
 def write_current_merged(folder: str | Path) -> Path:
-    """Write :func:`current_merged` to ``folder/current-merged.json`` (what ``docxform compare DIR`` reads)."""
+    """Write :func:`current_merged` to ``folder/current-merged.json`` (what ``docxform compare DIR`` reads).
+
+    A round that cannot be written (a colleague's read-only copy) is still
+    compared: the dataset then goes to a temporary file, removed at exit.
+    """
+    text = to_json(current_merged(folder).to_dict())
     target = Path(folder) / CURRENT
-    write_file(target, to_json(current_merged(folder).to_dict()))
+    if not writable(Path(folder)):
+        private = Path(tempfile.mkdtemp(prefix="docxform-compare-"))
+        atexit.register(shutil.rmtree, private, True)
+        target = private / CURRENT
+    write_file(target, text)
     return target
+
+
+def writable(folder: Path) -> bool:
+    """Whether files can be made in ``folder`` (its permissions and its medium)."""
+    try:
+        return os.access(folder, os.W_OK) and not os.statvfs(folder).f_flag & os.ST_RDONLY
+    except OSError:
+        return False
 
 
 def _merged(records: RoundRecords, current: list[CurrentReturn], framework: Framework) -> MergedDataset:
@@ -107,7 +130,10 @@ def report(folder: str | Path, output: str | Path | None = None) -> ReportResult
     """
     folder = Path(folder)
     out = Path(output) if output else folder / REPORT
-    with open_store(folder) as store:
+    with open_store(folder, readonly=True) as store, store.reading():  # one snapshot for every output
+        if output is None and not writable(out if out.is_dir() else folder):
+            raise DocxformError(out, "cannot write the report into a round that is read-only here",
+                                hint=f"give another folder: docxform round report {folder} -o OUT")
         records = read_round(store)
     framework = load_framework(records.info.framework)
     current = current_returns(records, framework)
@@ -150,7 +176,6 @@ def _write_all(out: Path, merged: MergedDataset, problems: list[Problem], framew
 
 def state_plans(state: RoundStatus, framework: Framework) -> MergedPlans | None:
     """The improvement-plan workbooks received, merged (read again from the round's own copies)."""
-    from docxform.core.errors import DocxformError
     from docxform.plan import merge_plans, parse_plan
 
     results = []
@@ -165,7 +190,7 @@ def state_plans(state: RoundStatus, framework: Framework) -> MergedPlans | None:
 def returned_text(state: RoundStatus) -> str:
     """ "11 of 12 returned" (and who is outstanding), as the report page shows it under its heading."""
     outstanding = [r.name for r in state.respondents if r.state == "outstanding"]
-    return state.returned_line() + (f"; outstanding: {', '.join(outstanding)}" if outstanding else "")
+    return shown(state.returned_line() + (f"; outstanding: {', '.join(outstanding)}" if outstanding else ""))
 
 
 def feedback_copies(records: RoundRecords, current: list[CurrentReturn], folder: Path,
@@ -180,7 +205,6 @@ def feedback_copies(records: RoundRecords, current: list[CurrentReturn], folder:
     round's own naming are touched). Output name -> path, for the report's list.
     The problems are the ones :func:`current_returns` found: nothing is read or validated again.
     """
-    from docxform.core.errors import DocxformError
     from docxform.generate.respondents import slugify
     from docxform.reports.feedback import RESPONDENT_CODES, feedback_copy
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from docxform.core.problems import counted
-from docxform.io.safety import looks_like_formula
+from docxform.io.safety import looks_like_formula, shown
 from docxform.records.round import Person, Receipt, RoundInfo, Version
 from docxform.round.store import Store, open_store
 from docxform.survey.identity import Times, changes, version_order
@@ -128,7 +128,7 @@ class RoundStatus:
                 lines += [f"      changed {c['item']} {c['field']}: {_short(c['before'])} -> {_short(c['after'])}"
                           for c in v.changes]
         lines += [f"  unreadable  {u['file']}: {u['error']}" for u in self.unreadable]
-        return "\n".join(lines)
+        return "\n".join(shown(line) for line in lines)  # names and e-mails are the respondents': never escapes
 
 
 def _mailed(version: VersionRow) -> list[str]:
@@ -152,7 +152,7 @@ def _short(value: Any, limit: int = 40) -> str:
 
 def status(folder: str | Path, today: str | None = None) -> RoundStatus:
     """The round's status, read from its store; ``today`` (YYYY-MM-DD) marks who is overdue."""
-    with open_store(folder) as store:
+    with open_store(folder, readonly=True) as store, store.reading():
         state = build_status(store)
     state.today = today
     return state
@@ -169,14 +169,27 @@ class RoundRecords:
     versions: list[Version]
 
 
-def read_round(store: Store) -> RoundRecords:
-    """Every table the status and the report need, each read once."""
+def read_round(store: Store, *, parsed: bool = True) -> RoundRecords:
+    """Every table the status and the report need, each read once (``parsed=False``: see :meth:`Store.versions`)."""
     return RoundRecords(store.folder, store.info(), store.people(), {r.id: r for r in store.receipts()},
-                        store.versions())
+                        store.versions(parsed=parsed))
 
 
 def build_status(store: Store) -> RoundStatus:
-    return status_of(read_round(store))
+    """The status from one snapshot of the store (the caller holds :meth:`Store.reading`).
+
+    Only the versions of people with more than one are decoded (to say what
+    changed): a round of a thousand first returns decodes none.
+    """
+    records = read_round(store, parsed=False)
+    by_person: dict[int, list[Version]] = {}
+    for v in records.versions:
+        if v.person_id is not None:
+            by_person.setdefault(v.person_id, []).append(v)
+    for several in (vs for vs in by_person.values() if len(vs) > 1):
+        for v in several:
+            v.parsed = store.parsed(v.receipt_id)
+    return status_of(records)
 
 
 def status_of(records: RoundRecords) -> RoundStatus:
