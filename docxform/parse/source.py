@@ -17,9 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import etree
+
 from docxform.core.errors import DocxformError
 from docxform.io import office
 from docxform.io.files import read_head, read_input
+from docxform.oxml.ns import qn
 from docxform.oxml.package import check_parts, open_package, parse_xml, read_custom_properties
 from docxform.oxml.reader import Document, read_document
 
@@ -42,6 +45,7 @@ class Source:
     document: Document
     properties: dict[str, str] = field(default_factory=dict)
     converted_from: str | None = None
+    body: etree._Element | None = None  # w:body, for where a paragraph sits among the tables (parse/conserve.py)
 
 
 def load_source(path: Path) -> Source:
@@ -63,9 +67,10 @@ def load_source(path: Path) -> Source:
     with open_package(path, kind="docx", data=data) as pkg:
         check_parts(pkg, skip_media=True)
         xml = pkg.read("word/document.xml")
-        document = read_document(parse_xml(xml, str(path), "word/document.xml"), str(path), xml)
+        root = parse_xml(xml, str(path), "word/document.xml")
+        document = read_document(root, str(path), xml)
         props = read_custom_properties(pkg)
-    return Source(str(path), digest, document, props, converted)
+    return Source(str(path), digest, document, props, converted, root.find(qn("w:body")))
 
 
 def _needs_conversion(data: bytes) -> bool:

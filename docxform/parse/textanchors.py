@@ -444,12 +444,27 @@ def _table_columns(rows: list[Row], anchors: tuple[ColumnAnchor, ...]) -> tuple[
     return {}, 0
 
 
+def text_columns(doc: Document, mapping: Mapping) -> dict[int, dict[int, ColumnAnchor]]:
+    """Each table's answer columns as :class:`TextReader` reads them (a table without a header: the one before's)."""
+    out: dict[int, dict[int, ColumnAnchor]] = {}
+    inherited: dict[int, ColumnAnchor] = {}
+    for table in doc.tables:
+        inherited = _table_columns(table.rows, mapping.columns)[0] or inherited
+        if inherited:
+            out[table.index] = inherited
+    return out
+
+
 def _lines(text: str) -> list[str]:
     return [ln.strip() for ln in text.split("\n") if ln.strip()]
 
 
 def _is_question(text: str) -> bool:
     return bool(_TICK.match(text)) or strip_marks(text).rstrip().endswith("?")
+
+
+#: A checklist question (ticked, or ending in "?"): in a form read by wording, the form's text wherever it is typed.
+is_question = _is_question
 
 
 def _quote(text: str) -> str:
