@@ -28,7 +28,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
@@ -40,7 +40,7 @@ from docxform.oxml.ns import qn
 from docxform.parse.anchors import header_map, norm
 from docxform.parse.textanchors import is_question
 from docxform.parse.ticks import EMPTY_TEXT, TICK_TEXT
-from docxform.records.response import ItemAnswer, Response, UnclaimedText
+from docxform.records.response import Response, UnclaimedText
 
 Reporter = Callable[..., None]
 #: Problems that already report a row's text as not read: its unclaimed lines are listed, not raised again.
@@ -66,31 +66,43 @@ class _Layout:
     issue_is_form_text: bool  # forms read by wording: the issue cells are the partnership's own form text
 
 
-@dataclass
 class _Claims:
-    """Every value the parse output holds, as raw texts and as loose lines."""
+    """Every value the parse output holds: as raw texts at once, as loose lines only when a line needs them."""
 
-    raw: set[str] = field(default_factory=set)
-    lines: set[str] = field(default_factory=set)
-    normed: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.raw: set[str] = set()
+        self._lines: set[str] | None = None
+        self._normed: list[str] = []
 
     def add(self, value: str) -> None:
         value = value.strip()
-        if not value or value in self.raw:
-            return
-        self.raw.add(value)
-        self.normed.append(norm(value))
-        self.lines.update(norm(line) for line in value.split("\n"))
+        if value and value not in self.raw:
+            self.raw.add(value)
+            self._lines = None
+
+    @property
+    def normed(self) -> list[str]:
+        self._loose()
+        return self._normed
+
+    def _loose(self) -> set[str]:
+        if self._lines is None:
+            self._normed = [norm(value) for value in self.raw]
+            self._lines = {norm(line) for value in self.raw for line in value.split("\n")}
+        return self._lines
 
     def holds(self, line: str, normed: str) -> bool:
         """The line is (part of) a value: whole, as one of its lines, or inside one (words whole)."""
-        if line in self.raw or normed in self.lines:
+        if line in self.raw or normed in self._loose():
             return True
         padded = f" {normed} "
-        return any(padded in f" {value} " for value in self.normed)
+        return any(padded in f" {value} " for value in self._normed)
 
 
 _FORM_TEXT: dict[tuple[str, str, int, str, str], frozenset[str]] = {}
+_KNOWN_RAW: dict[tuple[str, str, int, str, str], set[str]] = {}
+#: How many cell texts found to be the form's own are remembered per form (a batch repeats them).
+MEMO_SIZE = 20_000
 
 
 def form_text(framework: Framework, mapping: Mapping) -> frozenset[str]:
@@ -104,6 +116,16 @@ def form_text(framework: Framework, mapping: Mapping) -> frozenset[str]:
             _FORM_TEXT.clear()
         _FORM_TEXT[key] = _form_text(framework, mapping)
     return _FORM_TEXT[key]
+
+
+def _known_raw(framework: Framework, mapping: Mapping) -> set[str]:
+    """Cell texts, exactly as read, already found to be the form's own (filled as returns are read)."""
+    key = (framework.id, framework.version, len(framework.items), mapping.id, str(mapping.path or ""))
+    if key not in _KNOWN_RAW:
+        if len(_KNOWN_RAW) > 32:
+            _KNOWN_RAW.clear()
+        _KNOWN_RAW[key] = set()
+    return _KNOWN_RAW[key]
 
 
 def _form_text(framework: Framework, mapping: Mapping) -> frozenset[str]:
@@ -139,30 +161,25 @@ def _strings(value: Any, out: list[str], seen: set[int]) -> None:
 
 
 def claims_of(response: Response) -> _Claims:
-    """Every text the parse output holds: answers (item fields, per prompt) and form-level fields."""
+    """Every text the parse output holds: answers (item fields, per prompt) and form-level fields.
+
+    Values are taken as they stand (the readers strip them); one set update per item.
+    """
     claims = _Claims()
+    raw = claims.raw
     for answer in response.items.values():
-        _answer_claims(answer, claims)
+        raw.update(answer.texts.values())
+        for entry in answer.prompts.values():
+            raw.update(t for k, t in entry.items() if isinstance(t, str) and k not in ("provenance", "cells", "score"))
     for value in response.fields.values():
         if isinstance(value, str):
-            claims.add(value)
+            raw.add(value)
         elif isinstance(value, dict):
-            for text in value.values():
-                claims.add(text)
+            raw.update(value.values())
         else:
-            for person in value:
-                for text in person.values():
-                    claims.add(text)
+            raw.update(text for person in value for text in person.values())
+    raw.discard("")
     return claims
-
-
-def _answer_claims(answer: ItemAnswer, claims: _Claims) -> None:
-    for text in answer.texts.values():
-        claims.add(text)
-    for entry in answer.prompts.values():
-        for key, text in entry.items():
-            if key not in ("provenance", "cells", "score") and isinstance(text, str):
-                claims.add(text)
 
 
 class Accountant:
@@ -173,6 +190,7 @@ class Accountant:
         self.doc, self.response, self.framework, self.mapping = doc, response, framework, mapping
         self.layout, self.report, self.body = layout, report, body
         self.known = form_text(framework, mapping)
+        self.known_raw = _known_raw(framework, mapping)
         self.claims = claims_of(response)
         self.found: list[UnclaimedText] = []
 
@@ -201,20 +219,23 @@ class Accountant:
 
     # -- the tables -------------------------------------------------------------------------------
     def tables(self) -> None:
+        known_raw, claimed = self.known_raw, self.claims.raw
         for table in self.doc.tables:
             columns = self.layout.columns.get(table.index, {})
             for r, row in enumerate(table.rows):
-                if r < 3 and columns and (table.index, r) not in self.layout.item_rows and \
-                        header_map(row, self.mapping.columns):
-                    continue  # a header row: the form's labels over its answer columns
                 for cell in row.cells:
-                    if cell.text and not cell.merged_continue:
+                    text = cell.text
+                    if text and text not in known_raw and text not in claimed and not cell.merged_continue:
                         self._cell(table, r, cell, columns)
 
     def _cell(self, table: Table, r: int, cell: Cell, columns: dict[int, ColumnAnchor]) -> None:
         lines = self._unaccounted(cell, columns)
-        if lines:
-            self._place(lines, table, r, cell, columns)
+        if not lines:
+            return
+        if r < 3 and columns and (table.index, r) not in self.layout.item_rows and \
+                header_map(table.rows[r], self.mapping.columns):
+            return  # a header row: the form's labels over its answer columns
+        self._place(lines, table, r, cell, columns)
 
     def _unaccounted(self, cell: Cell, columns: dict[int, ColumnAnchor]) -> list[str]:
         """The cell's lines that are neither the form's text nor in any value ([] for the usual cell)."""
@@ -229,8 +250,11 @@ class Accountant:
             return []  # the partnership's own requirements and headings: its form, not its answers
         if "\n" in text and self.accounted(text):
             return []  # a label and its value over two lines ("Name of ...\nRepresentative: Dr Brown")
-        return [line for line in (ln.strip() for ln in text.split("\n"))
-                if line and not self.accounted(line) and not (by_wording and is_question(line))]
+        lines = [line for line in (ln.strip() for ln in text.split("\n"))
+                 if line and not self.accounted(line) and not (by_wording and is_question(line))]
+        if not lines and norm(text) in self.known and len(self.known_raw) < MEMO_SIZE:
+            self.known_raw.add(cell.text)  # the form's own text: the same cell of the next return is one lookup
+        return lines
 
     def _place(self, lines: list[str], table: Table, r: int, cell: Cell, columns: dict[int, ColumnAnchor]) -> None:
         """Where unaccounted lines are: beside an item's answers, in an answer cell, or in a row of no item."""
@@ -283,11 +307,14 @@ class Accountant:
     # -- the paragraphs ---------------------------------------------------------------------------
     def paragraphs(self) -> None:
         places: list[tuple[str, int]] | None = None
+        known_raw, claimed = self.known_raw, self.claims.raw
         for paragraph in self.doc.paragraphs:
-            if "\n" in paragraph and self.accounted(paragraph):
+            if paragraph in known_raw or paragraph in claimed or ("\n" in paragraph and self.accounted(paragraph)):
                 continue
             lines = [ln for ln in (x.strip() for x in paragraph.split("\n")) if ln and not self.accounted(ln)]
             if not lines:
+                if norm(paragraph) in self.known and len(known_raw) < MEMO_SIZE:
+                    known_raw.add(paragraph)
                 continue
             if places is None:
                 places = _paragraph_places(self.body)
