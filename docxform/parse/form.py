@@ -56,7 +56,9 @@ class _Context:
         self.cells_by_key = mapping.cells_by_key
         self.ids = framework.item_id_set
         self.index: AnchorIndex = build_index(self.doc, mapping, self.ids)
-        self.placeholders = set(mapping.placeholders)
+        # The mapping's, and the framework's own prompts in empty answers (a generated form read through
+        # another layout's mapping, its controls gone, still shows "Comments" where nothing was typed).
+        self.placeholders = set(mapping.placeholders) | {f.placeholder for f in framework.fields if f.placeholder}
         self.problems: list[Problem] = []
         self.unconfirmed: dict[tuple[str, str], tuple[int, int]] = {}  # (item, field) read by an unchecked position
         answered = {a.field for a in mapping.columns}
