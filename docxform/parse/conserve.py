@@ -128,8 +128,15 @@ def _known_raw(framework: Framework, mapping: Mapping) -> set[str]:
     return _KNOWN_RAW[key]
 
 
+#: The generator's own headings and labels, which no framework or mapping holds (docxform/generate/form.py:
+#: the guidance annex, the consolidated form's box, the prompts an empty control shows). A test generates
+#: every form with its guidance and checks that a blank one leaves nothing unclaimed.
+GENERATOR_TEXT = ("Guidance", "Rating levels", "Level", "Definition", "Agreed at the meeting",
+                  "Type your name to sign", "Date", "Month", "Year")
+
+
 def _form_text(framework: Framework, mapping: Mapping) -> frozenset[str]:
-    strings: list[str] = []
+    strings: list[str] = [*GENERATOR_TEXT, f"Prompts for each {framework.item_name}"]
     _strings(framework, strings, set())
     _strings(mapping, strings, set())
     out: set[str] = set()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -232,5 +231,22 @@ def test_placeholder_above_a_typed_answer_in_a_cell(sa2003: Filled, tmp_path: Pa
     assert result.unclaimed == []
 
 
-def describe(result: Response) -> list[dict[str, Any]]:
-    return [u.to_dict() for u in result.unclaimed]
+@pytest.mark.parametrize("key", ["sa2003", "stocktake2003", "hallmarks2007-braintree", "hallmarks2007-issue_action",
+                                 "beacon2003"])
+@pytest.mark.parametrize("no_controls", [False, True], ids=["tags", "no-controls"])
+def test_every_generated_form_is_all_form_text_or_answers(tmp_path: Path, key: str, no_controls: bool) -> None:
+    """Blank and filled, with the guidance annex: nothing unclaimed (the generator prints no text docxform does
+    not know; a new heading in docxform/generate/form.py fails here until conserve.py knows it)."""
+    from tests.unit.parse.test_parse_robust import CASES, EXTRA_FIELDS
+
+    framework_id, layout = CASES[key]
+    fw = load_framework(framework_id)
+    blank = tmp_path / "blank.docx"
+    generate_form(fw, blank, FormOptions(layout=layout, guidance_annex=True), partnership=PARTNERSHIP)
+    ratings, texts = answers(fw, layout)
+    fill(blank, tmp_path / "filled.docx", ratings, texts, EXTRA_FIELDS[key])
+    for path in (blank, tmp_path / "filled.docx"):
+        source = edit(path, tmp_path / f"plain-{path.name}", strip_controls) if no_controls else path
+        result = parse_form(source)
+        assert result.unclaimed == [], [u.to_dict() for u in result.unclaimed]
+        assert "text-unclaimed" not in {p.code for p in result.problems}
