@@ -356,12 +356,15 @@ class Accountant:
     def _add(self, lines: list[str], where: str, description: str, item: str | None, fld: str | None,
              table: int | None, row: int | None, col: int | None) -> None:
         text = "\n".join(lines)
-        piece = UnclaimedText(text=text, where=where, description=description, item=item, field=fld,
-                              table=None if table is None else table + 1, row=None if row is None else row + 1,
-                              cell=None if col is None else col + 1)
+        at = {"table": None if table is None else table + 1, "row": None if row is None else row + 1,
+              "cell": None if col is None else col + 1}
+        covering = self._covering(at)
+        if covering in ("text-match-weak", "text-match-ambiguous"):  # answers of a question matched to no prompt
+            where, description = "unmatched", f"{description} (its question matches no prompt surely: {covering})"
+        piece = UnclaimedText(text=text, where=where, description=description, item=item, field=fld, **at)
         self.found.append(piece)
-        if self._covered(piece):
-            return
+        if covering:
+            return  # that problem already says the text was not read
         near = f"; the nearest {self.framework.item_name} is {item}" if item else ""
         unsure = not self.mapping.cells and where in UNSURE
         note = f" (it may be this layout's own print: {self.mapping.id} does not list it)" if unsure else ""
@@ -369,11 +372,15 @@ class Accountant:
                     item=item, field=fld, table=piece.table, row=piece.row, cell=piece.cell,
                     severity="info" if unsure else "warning", extra={"where": where, "text": text[:200]})
 
-    def _covered(self, piece: UnclaimedText) -> bool:
-        if piece.row is None:
-            return False
-        return any((p.code in COVERED or (p.code in COVERED_CELL and p.cell == piece.cell))
-                   and p.table == piece.table and p.row == piece.row for p in self.response.problems)
+    def _covering(self, at: dict[str, int | None]) -> str | None:
+        """The code of a problem that already reports this row's (or cell's) text as not read, if any."""
+        if at["row"] is None:
+            return None
+        for p in self.response.problems:
+            if p.table == at["table"] and p.row == at["row"] and (
+                    p.code in COVERED or (p.code in COVERED_CELL and p.cell == at["cell"])):
+                return p.code
+        return None
 
 
 def _tick_like(text: str) -> bool:
