@@ -16,10 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import etree
+
 from docxform.core.errors import DocxformError
 from docxform.io import office, ole
 from docxform.io.files import read_head, read_input
 from docxform.oxml.coreprops import saved_time
+from docxform.oxml.ns import qn
 from docxform.oxml.package import check_parts, open_package, parse_xml, read_custom_properties
 from docxform.oxml.reader import Document, read_document
 
@@ -45,6 +48,7 @@ class Source:
     #: The document's own last-saved time (docProps/core.xml), read while the package is open; only
     #: for a .docx read as it is (a converted file's time is LibreOffice's, not the respondent's).
     saved_at: str | None = None
+    body: etree._Element | None = None  # w:body, for where a paragraph sits among the tables (parse/conserve.py)
 
 
 def load_source(path: Path) -> Source:
@@ -68,10 +72,11 @@ def load_source(path: Path) -> Source:
     with open_package(path, kind="docx", data=data) as pkg:
         check_parts(pkg, skip_media=True)
         xml = pkg.read("word/document.xml")
-        document = read_document(parse_xml(xml, str(path), "word/document.xml"), str(path), xml)
+        root = parse_xml(xml, str(path), "word/document.xml")
+        document = read_document(root, str(path), xml)
         props = read_custom_properties(pkg)
         saved = saved_time(pkg) if converted is None and suffix == ".docx" else None
-    return Source(str(path), digest, document, props, converted, saved)
+    return Source(str(path), digest, document, props, converted, saved, root.find(qn("w:body")))
 
 
 def _not_word(path: Path, data: bytes) -> Source:
