@@ -30,14 +30,14 @@ from docxform.parse.inputs import (
     save_parsed,
     to_json,
 )
-from docxform.pipeline.collate import CollateResult, SummaryResult
-from docxform.validate.rules import ValidationReport
 
-if TYPE_CHECKING:  # imported by the commands that use them: a parse run never loads the writer
+if TYPE_CHECKING:  # imported by the commands that use them: a parse run never loads the writer, collate or validate
     from docxform.generate.output import GeneratedForm
+    from docxform.pipeline.collate import CollateResult, SummaryResult
     from docxform.pipeline.compare import Comparison
     from docxform.records.merged import MergedDataset
     from docxform.reports.feedback import FeedbackOutcome
+    from docxform.validate.rules import ValidationReport
 
 __all__ = [
     "DefinitionCheck",

@@ -17,7 +17,6 @@ import click
 
 from docxform import __version__, api
 from docxform.core.errors import BatchStopped, DocxformError, FrameworkError
-from docxform.survey.identity import merge_summary
 
 
 def _consensus_options(command: Any) -> Any:
@@ -273,6 +272,8 @@ def merge(files: tuple[str, ...], output: str, framework: str | None, anonymise:
       docxform merge returns/ -o merged.json
       docxform merge returns/ -o merged.json --consensus tastle --threshold 0.6
     """
+    from docxform.survey.identity import merge_summary  # only merge needs it: a parse run does not load it
+
     result = api.merge(list(files), output, framework=framework, anonymise=anonymise, consensus=consensus,
                        threshold=threshold)
     for e in result.errors:

@@ -1,7 +1,7 @@
 """What makes ``docxform parse`` quick as a whole process stays true, and changes nothing it writes.
 
 A parse run must not import what only other commands need (the writer,
-jsonschema, openpyxl, jinja2, multiprocessing for one job); shipped
+jsonschema, openpyxl, jinja2, multiprocessing for one job, merging, collating, validating); shipped
 frameworks are built straight from their YAML, equal to what the full
 check of a user's file builds; the JSON writer (orjson) writes exactly what
 ``json.dumps(indent=2)`` writes, floats with an exponent and non-finite ones aside
@@ -41,7 +41,7 @@ def test_a_parse_run_imports_only_what_parsing_needs() -> None:
     loaded = set(done.stdout.split())
     assert "docxform.parse.form" in loaded  # the probe did parse
     for heavy in ("jsonschema", "openpyxl", "jinja2", "multiprocessing", "docxform.generate", "docxform.oxml.writer",
-                  "urllib.request", "email"):
+                  "urllib.request", "email", "docxform.survey", "docxform.pipeline", "docxform.validate"):
         assert heavy not in loaded, heavy
 
 
