@@ -102,3 +102,19 @@ def test_parse_results_are_written_as_json_dumps_would(tmp_path: Path) -> None:
     written = [o.written for o in api.parse(forms, output=Path(str(tmp_path) + "/"))]
     for result, path in zip(results, written, strict=True):
         assert path is not None and path.read_text("utf-8") == api.to_json(result)
+
+
+def test_parsing_makes_no_reference_cycles(tmp_path: Path) -> None:
+    """What lets the command collect garbage rarely (cli/main.py): a parse run frees all it makes by refcount."""
+    import gc
+
+    forms = sorted(SAMPLES.glob("*.docx"))
+    list(api.parse(forms[:1], output=tmp_path / "warm"))  # caches (frameworks, mappings) filled first
+    gc.collect()
+    gc.disable()
+    try:
+        for outcome in api.parse(forms, output=tmp_path / "out"):
+            assert outcome.error is None
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
