@@ -29,14 +29,14 @@ from docxform.parse.inputs import (
     save_parsed,
     to_json,
 )
-from docxform.pipeline.collate import CollateResult, SummaryResult, read_plan_workbook
-from docxform.validate.rules import ValidationReport
 
-if TYPE_CHECKING:  # imported by the commands that use them: a parse run never loads the writer
+if TYPE_CHECKING:  # imported by the commands that use them: a parse run never loads the writer, collate or validate
     from docxform.generate.output import GeneratedForm
+    from docxform.pipeline.collate import CollateResult, SummaryResult
     from docxform.records.comparison import Comparison
     from docxform.records.merged import MergedDataset
     from docxform.reports.feedback import FeedbackOutcome
+    from docxform.validate.rules import ValidationReport
 
 __all__ = [
     "DefinitionCheck",
@@ -188,6 +188,8 @@ def parse(paths: Sequence[str | Path], *, mapping: str | None = None, framework:
     ``mapping_dir`` is a folder of the user's mappings: a mapping id a return names is also looked
     for there (as ``<id>.yaml``), besides the shipped ones and the form's own folder.
     """
+    from docxform.pipeline.collate import read_plan_workbook  # plans (openpyxl) only when a batch holds one
+
     files = expand_paths([str(p) for p in paths])
     if output is not None and not is_folder_target(output, len(files)):
         _refuse_overwriting_an_input(Path(output), files)
