@@ -9,7 +9,7 @@ half-written form is ever left behind.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,10 @@ from docxform.oxml.package import write_package
 from docxform.oxml.writer import DocxTemplate, build_template
 
 FORM_ID_NAMESPACE = uuid.UUID("6f1c2a4e-8d0b-4c57-9a3e-2b7f5d9e1c01")
+
+
+#: Extra custom properties for one form, from its form id and respondent (the survey round's signed token).
+Signer = Callable[[str, Respondent | None], dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -54,9 +58,12 @@ class FormWriter:
                         "respondent.role": respondent.role, "respondent.email": respondent.email}
         return {f.key: sources.get(f.prefill or "", "") for f in layout.form_fields}
 
-    def parts(self, partnership: str, respondent: Respondent | None) -> tuple[dict[str, bytes], str]:
+    def parts(self, partnership: str, respondent: Respondent | None,
+              sign: Signer | None = None) -> tuple[dict[str, bytes], str]:
         form_id = form_id_for(self.framework, self.mapping.layout, partnership, respondent)
         props = {"docxform.form_id": form_id, "docxform.personalised": "true" if respondent else "false"}
+        if sign is not None:
+            props |= sign(form_id, respondent)
         if respondent:
             props["docxform.respondent"] = respondent.name
             # Organisation and role travel with the form, so a return says whose view it is.
@@ -73,24 +80,26 @@ def write_mapping(mapping: Mapping, folder: Path) -> Path:
 
 
 def generate_form(framework: Framework, target: Path, options: FormOptions | None = None, *,
-                  partnership: str = "", respondent: Respondent | None = None) -> GeneratedForm:
-    """Write one form to ``target`` (a .docx path)."""
+                  partnership: str = "", respondent: Respondent | None = None,
+                  sign: Signer | None = None) -> GeneratedForm:
+    """Write one form to ``target`` (a .docx path); ``sign`` adds properties (a round's token)."""
     writer = FormWriter(framework, options or FormOptions())
-    parts, form_id = writer.parts(partnership, respondent)
+    parts, form_id = writer.parts(partnership, respondent, sign)
     output_folder(target.parent)
     write_file(target, _zip_bytes(parts))
     return GeneratedForm(target, form_id, respondent)
 
 
 def generate_forms(framework: Framework, folder: Path, respondents: Iterable[Respondent],
-                   options: FormOptions | None = None, *, partnership: str = "") -> list[GeneratedForm]:
-    """One personalised form per respondent, named ``<framework>-<name>.docx``."""
+                   options: FormOptions | None = None, *, partnership: str = "",
+                   sign: Signer | None = None) -> list[GeneratedForm]:
+    """One personalised form per respondent, named ``<framework>-<name>.docx``; ``sign`` as for generate_form."""
     writer = FormWriter(framework, options or FormOptions())
     output_folder(folder, create=True)
     written: list[GeneratedForm] = []
     try:
         for person in respondents:
-            parts, form_id = writer.parts(partnership, person)
+            parts, form_id = writer.parts(partnership, person, sign)
             path = folder / f"{framework.id}-{person.slug}.docx"
             write_file(path, _zip_bytes(parts))
             written.append(GeneratedForm(path, form_id, person))

@@ -35,6 +35,9 @@ class Attachment:
     data: bytes
     sender: str | None
     sent_at: str | None  # ISO 8601 UTC
+    #: The Date header when it is there but cannot be read (malformed, or a time that overflows), shown
+    #: as a warning on the receipt; its returns are still read.
+    bad_date: str | None = None
 
 
 def is_mail(path: Path) -> bool:
@@ -130,25 +133,28 @@ def message_attachments(message: Message) -> Iterator[Attachment]:
     attachments the INNER message's From and Date, not the forwarder's: they
     say who wrote the return and when. Walked with a stack, not recursion.
     """
-    stack: list[tuple[Message, str | None, str | None]] = [(message, _sender(message), _date(message))]
+    stack: list[tuple[Message, str | None, Message]] = [(message, _sender(message), message)]
     found: list[Attachment] = []
     while stack:
-        part, sender, sent_at = stack.pop()
+        part, sender, dated = stack.pop()
         if part.get_content_type() == "message/rfc822":
             inner = part.get_payload()
             for msg in reversed(inner if isinstance(inner, list) else [inner]):
                 if isinstance(msg, Message):
-                    stack.append((msg, _sender(msg) or sender, _date(msg) or sent_at))
+                    stack.append((msg, _sender(msg) or sender, msg if msg.get("Date") else dated))
             continue
         if part.is_multipart():
             children = part.get_payload()
-            stack.extend((child, sender, sent_at) for child in reversed(children if isinstance(children, list) else [])
+            stack.extend((child, sender, dated) for child in reversed(children if isinstance(children, list) else [])
                          if isinstance(child, Message))
             continue
         name = part.get_filename()
         payload = part.get_payload(decode=True) if name else None
         if name and isinstance(payload, bytes) and payload:
-            found.append(Attachment(PurePath(name.replace("\\", "/")).name or "attachment", payload, sender, sent_at))
+            sent_at = _date(dated)
+            bad = None if sent_at or not dated.get("Date") else ascii(str(dated.get("Date"))[:80])
+            found.append(Attachment(PurePath(name.replace("\\", "/")).name or "attachment", payload, sender, sent_at,
+                                    bad))
     yield from found
 
 
@@ -166,9 +172,8 @@ def _date(message: Message) -> str | None:
         return None
     try:
         when = parsedate_to_datetime(str(raw))
-    except (ValueError, TypeError, IndexError):
-        return None
-    if when.tzinfo is None:
-        return when.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if when.tzinfo is None:
+            return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (ValueError, TypeError, IndexError, OverflowError):
+        return None  # a Date that overflows (year 9999 at -2359) is no time; the message is still read

@@ -103,11 +103,14 @@ class Response:
     has_rating: bool = True
     organisation: str | None = None  # of the person a personalised form was issued to (from the respondents list)
     role: str | None = None
+    #: The round's signed token the form carries (docxform.survey.identity.make_token), when it has one.
+    token: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = self._base_dict()
         # Only when known, so returns of forms made without a respondents list keep their shape.
-        out.update({k: v for k, v in (("organisation", self.organisation), ("role", self.role)) if v})
+        out.update({k: v for k, v in (("organisation", self.organisation), ("role", self.role),
+                                      ("token", self.token)) if v})
         return out
 
     def _base_dict(self) -> dict[str, Any]:
@@ -144,4 +147,5 @@ class Response:
             problems=[problem_from_dict(p) for p in data.get("problems") or []],
             has_rating=all("rating" in v for v in items.values()) if items else True,
             organisation=data.get("organisation") or None, role=data.get("role") or None,
+            token=data.get("token") or None,
         )

@@ -63,8 +63,11 @@ def _merged(store: Store, framework: Framework) -> tuple[MergedDataset, list[Pro
 
     current = current_versions(store)
     returns = [Response.from_dict(v.parsed) for v in current]  # the store keeps each return's parse JSON
-    merged = merge_returns(returns, framework)
-    _add_organisations(merged, current, {p.id: p for p in store.people()})
+    people = {p.id: p for p in store.people()}
+    # One current return per person, as the round decided (evidence and corrections): labelled by the person.
+    names = [people[v.person_id].name if v.person_id in people else "" for v in current]
+    merged = merge_returns(returns, framework, names=names)
+    _add_organisations(merged, current, people)
     problems = [p for data in returns
                 for p in validate_return(data, framework, expected=framework, stage="survey")]
     return merged, problems
@@ -109,14 +112,14 @@ def _write_all(out: Path, merged: MergedDataset, problems: list[Problem], framew
     page = returned_banner(render_html(merged, framework, problems), state)
     write_file(out / "report.html", page)
     result.outputs["HTML report"] = out / "report.html"
-    write_file(out / "status.json", to_json(state.to_dict()))
+    write_file(out / "status.json", to_json(state.to_dict(undone=False)))
     result.outputs["round status"] = out / "status.json"
     if not merged.respondents:
         return  # nothing returned yet: no agreed form or plan to draft
     consolidate(merged, framework, out / "consolidated.docx", partnership=state.info.partnership,
-                layout=state.info.layout)
+                layout=state.info.layout, decisions=state.decisions)
     result.outputs["consolidated form"] = out / "consolidated.docx"
-    generate_plan(framework, out / "plan.xlsx", prefill=prefill_rows(framework, merged),
+    generate_plan(framework, out / "plan.xlsx", prefill=prefill_rows(framework, merged, state.decisions),
                   partnership=state.info.partnership)
     result.outputs["draft plan"] = out / "plan.xlsx"
 

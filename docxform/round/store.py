@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from docxform.core.errors import DocxformError
-from docxform.records.round import Person, Receipt, RoundInfo, Version
+from docxform.records.round import Event, Person, Receipt, RoundInfo, Version
 
 DB_NAME = "round.sqlite"
 BUSY_TIMEOUT_MS = 120_000
@@ -59,6 +59,23 @@ MIGRATIONS: list[str] = [
         notices TEXT NOT NULL DEFAULT '[]'
     );
     CREATE INDEX version_person ON version(person_id);
+    """,
+    # 2: who said what, on evidence (issue 19): the evidence per receipt and the judgement on it, the
+    # round's secret for its forms' tokens, and the coordinator's corrections as events.
+    """
+    ALTER TABLE receipt ADD COLUMN evidence TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE version ADD COLUMN verdict TEXT NOT NULL DEFAULT 'probable';
+    ALTER TABLE version ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE person ADD COLUMN added_by INTEGER;
+    CREATE TABLE secret (id INTEGER PRIMARY KEY CHECK (id = 1), round_id TEXT NOT NULL, key BLOB NOT NULL);
+    CREATE TABLE event (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        data TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        undoes INTEGER REFERENCES event(id)
+    );
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -107,16 +124,16 @@ class Store:
     # --- people
     def add_person(self, person: Person) -> int:
         cur = self.conn.execute(
-            "INSERT INTO person(name, organisation, role, email, form_id, form_file, issued, identity) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO person(name, organisation, role, email, form_id, form_file, issued, identity, added_by) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (person.name, person.organisation, person.role, person.email, person.form_id, person.form_file,
-             int(person.issued), person.identity))
+             int(person.issued), person.identity, person.added_by))
         return int(cur.lastrowid or 0)
 
     def people(self) -> list[Person]:
-        rows = self.conn.execute("SELECT id, name, organisation, role, email, form_id, form_file, issued, identity "
-                                 "FROM person ORDER BY id").fetchall()
-        keys = ("id", "name", "organisation", "role", "email", "form_id", "form_file", "issued", "identity")
+        keys = ("id", "name", "organisation", "role", "email", "form_id", "form_file", "issued", "identity",
+                "added_by")
+        rows = self.conn.execute(f"SELECT {', '.join(keys)} FROM person ORDER BY id").fetchall()
         return [Person.from_dict(dict(zip(keys, row, strict=True))) for row in rows]
 
     def person_where(self, column: str, value: str) -> int | None:
@@ -127,30 +144,70 @@ class Store:
     # --- receipts and versions
     def add_receipt(self, receipt: Receipt) -> int | None:
         """Record a receipt; None when the same bytes were received before."""
+        evidence = json.dumps(receipt.evidence.to_dict() if receipt.evidence else {}, ensure_ascii=False)
         cur = self.conn.execute(
             "INSERT OR IGNORE INTO receipt(sha256, stored, name, origin, received_at, sender, sent_at, saved_at, "
-            "error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "error, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (receipt.sha256, receipt.stored, receipt.name, receipt.origin, receipt.received_at, receipt.sender,
-             receipt.sent_at, receipt.saved_at, receipt.error))
+             receipt.sent_at, receipt.saved_at, receipt.error, evidence))
         return int(cur.lastrowid) if cur.rowcount == 1 and cur.lastrowid else None
 
     def receipts(self) -> list[Receipt]:
-        cols = ("id", "sha256", "stored", "name", "origin", "received_at", "sender", "sent_at", "saved_at", "error")
+        cols = ("id", "sha256", "stored", "name", "origin", "received_at", "sender", "sent_at", "saved_at", "error",
+                "evidence")
         rows = self.conn.execute(f"SELECT {', '.join(cols)} FROM receipt ORDER BY id").fetchall()
-        return [Receipt.from_dict(dict(zip(cols, row, strict=True))) for row in rows]
+        return [Receipt.from_dict({**dict(zip(cols, row, strict=True)), "evidence": json.loads(row[-1] or "{}")})
+                for row in rows]
 
     def add_version(self, version: Version) -> None:
         self.conn.execute(
-            "INSERT INTO version(receipt_id, person_id, kind, parsed, errors, warnings, notices) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO version(receipt_id, person_id, kind, parsed, errors, warnings, notices, verdict, held) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (version.receipt_id, version.person_id, version.kind, json.dumps(version.parsed, ensure_ascii=False),
-             version.errors, version.warnings, json.dumps(version.notices)))
+             version.errors, version.warnings, json.dumps(version.notices), version.verdict, int(version.held)))
 
     def versions(self) -> list[Version]:
-        rows = self.conn.execute("SELECT receipt_id, person_id, kind, parsed, errors, warnings, notices "
-                                 "FROM version ORDER BY receipt_id").fetchall()
+        rows = self.conn.execute("SELECT receipt_id, person_id, kind, parsed, errors, warnings, notices, verdict, "
+                                 "held FROM version ORDER BY receipt_id").fetchall()
         return [Version(receipt_id=r[0], person_id=r[1], kind=r[2], parsed=json.loads(r[3]), errors=r[4],
-                        warnings=r[5], notices=json.loads(r[6])) for r in rows]
+                        warnings=r[5], notices=json.loads(r[6]), verdict=r[7], held=bool(r[8])) for r in rows]
+
+    def counted_receipts(self, person_id: int) -> list[Receipt]:
+        """The receipts of one person's versions as ingest stored them, held ones left out (for the ingest line)."""
+        cols = ("id", "sha256", "stored", "name", "origin", "received_at", "sender", "sent_at", "saved_at", "error",
+                "evidence")
+        rows = self.conn.execute(f"SELECT {', '.join('r.' + c for c in cols)} FROM version v JOIN receipt r ON "
+                                 "r.id = v.receipt_id WHERE v.person_id = ? AND v.held = 0 ORDER BY r.id",
+                                 (person_id,)).fetchall()
+        return [Receipt.from_dict({**dict(zip(cols, row, strict=True)), "evidence": json.loads(row[-1] or "{}")})
+                for row in rows]
+
+    def person(self, person_id: int) -> Person:
+        return next(p for p in self.people() if p.id == person_id)
+
+    # --- the round's secret (the key of its forms' tokens; never shown, never in a report)
+    def set_secret(self, round_id: str, key: bytes) -> None:
+        self.conn.execute("INSERT INTO secret(id, round_id, key) VALUES (1, ?, ?)", (round_id, key))
+
+    def secret(self) -> tuple[str, bytes] | None:
+        """(round id, key), or None for a round started before rounds had secrets."""
+        row = self.conn.execute("SELECT round_id, key FROM secret WHERE id = 1").fetchone()
+        return (str(row[0]), bytes(row[1])) if row else None
+
+    # --- corrections (round assign, add, withdraw, agree, and the undoing of each)
+    def add_event(self, event: Event) -> int:
+        cur = self.conn.execute("INSERT INTO event(at, kind, data, reason, undoes) VALUES (?, ?, ?, ?, ?)",
+                                (event.at, event.kind, json.dumps(event.data, ensure_ascii=False), event.reason,
+                                 event.undoes))
+        return int(cur.lastrowid or 0)
+
+    def set_event_data(self, event_id: int, data: dict[str, object]) -> None:
+        """Complete an event's data in the transaction that wrote it (the person an ``assign --new`` made)."""
+        self.conn.execute("UPDATE event SET data = ? WHERE id = ?", (json.dumps(data, ensure_ascii=False), event_id))
+
+    def events(self) -> list[Event]:
+        rows = self.conn.execute("SELECT id, at, kind, data, reason, undoes FROM event ORDER BY id").fetchall()
+        return [Event(id=r[0], at=r[1], kind=r[2], data=json.loads(r[3]), reason=r[4], undoes=r[5]) for r in rows]
 
 
 def _connect(path: Path) -> sqlite3.Connection:
