@@ -127,6 +127,11 @@ class Receipt:
         return self.evidence.date if self.evidence is not None else self.sent_at
 
     @property
+    def doubtful(self) -> bool:
+        """Its e-mail Date or last-saved time was not believed: it cannot be shown to be the later version."""
+        return bool(self.evidence is not None and self.evidence.warnings)
+
+    @property
     def plausible_saved(self) -> str | None:
         """The document's last-saved time when it can be believed (not in the future)."""
         return self.evidence.saved_at if self.evidence is not None else self.saved_at

@@ -343,13 +343,14 @@ def _assign(store: Store, version: Version, receipt: Receipt, record: Response |
                     signed=store.secret() is not None)
     version.person_id, version.verdict, version.held = person_id, verdict.verdict, verdict.held
     version.notices += verdict.against + verdict.missing
-    earlier = [Times(r.plausible_date, r.plausible_saved, r.id) for r in store.counted_receipts(person_id)]
-    this = Times(receipt.plausible_date, receipt.plausible_saved, receipt.id)
+    earlier = [Times(r.plausible_date, r.plausible_saved, r.id, r.doubtful) for r in store.counted_receipts(person_id)]
+    this = Times(receipt.plausible_date, receipt.plausible_saved, receipt.id, receipt.doubtful)
     if verdict.held:
         return IngestLine("", "", f"HELD, receipt {receipt.id} (conflicting evidence; counted nowhere until "
                           "settled)", who=person.name, errors=version.errors, warnings=version.warnings,
                           notices=list(version.notices), settle=settle_command(store.folder, receipt.id, person.name))
     outcome = "new" if not earlier else "resubmission" if is_latest(this, earlier) \
+        else "kept, not current (its time cannot be believed, so it replaces nothing)" if this.doubtful \
         else "an earlier version (kept, the one received before is later and stays current)"
     return IngestLine("", "", outcome, who=person.name, errors=version.errors, warnings=version.warnings,
                       notices=list(version.notices))

@@ -266,8 +266,8 @@ def ordered(versions: list[Version], receipts: dict[int, Receipt]) -> list[Versi
 
     An e-mail Date or last-saved time that is not believed (docxform.survey.identity.defended_time) orders nothing.
     """
-    times = [Times(receipts[v.receipt_id].plausible_date, receipts[v.receipt_id].plausible_saved, v.receipt_id)
-             for v in versions]
+    times = [Times(r.plausible_date, r.plausible_saved, v.receipt_id, r.doubtful)
+             for v, r in ((v, receipts[v.receipt_id]) for v in versions)]
     return [versions[i] for i in version_order(times)]
 
 

@@ -149,6 +149,9 @@ class Times:
     sent: str | None
     saved: str | None
     received: int
+    #: Its e-mail Date or last-saved time was not believed (docxform.survey.identity.defended_time): it
+    #: cannot be shown to be later than anything, so it never replaces a version that can.
+    doubtful: bool = False
 
 
 def compare_versions(a: Times, b: Times) -> int:
@@ -168,7 +171,12 @@ def version_order(times: Sequence[Times]) -> list[int]:
     every version has one, else the last-saved time if every version has one,
     else the order received (ties by the order received). Choosing per pair
     instead can make three versions a cycle, with no consistent latest.
+    Doubtful versions (a time not believed) come first, in the order received.
     """
+    doubtful = [i for i, t in enumerate(times) if t.doubtful]
+    if doubtful:
+        rest = [i for i, t in enumerate(times) if not t.doubtful]
+        return doubtful + [rest[i] for i in version_order([times[i] for i in rest])]
     if times and all(t.sent for t in times):
         return sorted(range(len(times)), key=lambda i: (times[i].sent or "", times[i].received))
     if times and all(t.saved for t in times):
