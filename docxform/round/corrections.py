@@ -47,29 +47,32 @@ def effective(store: Store) -> Effective:
     undone = {e.undoes for e in events if e.kind == UNDO}
     active = {e.id for e in events if e.kind != UNDO and e.id not in undone}
     versions = store.versions()
+    state = Effective(versions, {v.receipt_id: HELD if v.held else COUNTED for v in versions}, {}, set(), {}, {},
+                      events, active)
     by_receipt = {v.receipt_id: v for v in versions}
-    states = {v.receipt_id: HELD if v.held else COUNTED for v in versions}
-    assigned: dict[int, int] = {}
-    withdrawn: dict[int, int] = {}
-    decisions: Decisions = {}
     for event in (e for e in events if e.id in active):
-        data = event.data
-        if event.kind == ASSIGN and data.get("receipt") in by_receipt:
-            receipt = int(data["receipt"])
-            by_receipt[receipt].person_id = int(data["person"])
-            states[receipt], assigned[receipt] = COUNTED, event.id
-        elif event.kind == WITHDRAW and "receipt" in data and data["receipt"] in states:
-            states[int(data["receipt"])] = WITHDRAWN
-        elif event.kind == WITHDRAW and "person" in data:
-            withdrawn[int(data["person"])] = event.id
-        elif event.kind == AGREE:
-            decisions[str(data["item"])] = MeetingDecision(item=str(data["item"]), level=str(data["level"]),
-                                                           note=str(data.get("note") or ""), decided_at=event.at)
-    hidden = {p.id for p in store.people() if p.added_by is not None and p.added_by not in active}
+        _apply(state, event, by_receipt)
+    state.hidden = {p.id for p in store.people() if p.added_by is not None and p.added_by not in active}
     for v in versions:  # a return of someone withdrawn or no longer added does not count
-        if v.person_id in hidden or v.person_id in withdrawn:
-            states[v.receipt_id] = WITHDRAWN if states[v.receipt_id] == COUNTED else states[v.receipt_id]
-    return Effective(versions, states, assigned, hidden, withdrawn, decisions, events, active)
+        if (v.person_id in state.hidden or v.person_id in state.withdrawn) and state.states[v.receipt_id] == COUNTED:
+            state.states[v.receipt_id] = WITHDRAWN
+    return state
+
+
+def _apply(state: Effective, event: Event, by_receipt: dict[int, Version]) -> None:
+    """One correction in effect, applied to the round as the earlier ones left it."""
+    data = event.data
+    receipt = data.get("receipt")
+    if event.kind == ASSIGN and receipt in by_receipt:
+        by_receipt[int(receipt)].person_id = int(data["person"])
+        state.states[int(receipt)], state.assigned[int(receipt)] = COUNTED, event.id
+    elif event.kind == WITHDRAW and receipt in by_receipt:
+        state.states[int(receipt)] = WITHDRAWN
+    elif event.kind == WITHDRAW and "person" in data:
+        state.withdrawn[int(data["person"])] = event.id
+    elif event.kind == AGREE:
+        state.decisions[str(data["item"])] = MeetingDecision(item=str(data["item"]), level=str(data["level"]),
+                                                             note=str(data.get("note") or ""), decided_at=event.at)
 
 
 def describe(event: Event, people: dict[int, Person]) -> str:
@@ -91,7 +94,7 @@ def describe(event: Event, people: dict[int, Person]) -> str:
         text = f"the meeting agreed {data['item']} at {data['level']}" + (f" ({data['note']!r})"
                                                                           if data.get("note") else "")
     else:
-        text = f"undid event {event.undoes}"
+        text = f"undid correction {event.undoes}"
     return text + (f"; reason: {event.reason!r}" if event.reason else "")
 
 
@@ -257,10 +260,13 @@ def add(folder: str | Path, respondents: str | Path, *, reason: str = "") -> Add
     with open_store(folder) as store, store.transaction():
         info, secret = store.info(), store.secret()
         hidden = effective(store).hidden
-        known = {fold(p.name) for p in store.people() if p.id not in hidden}
-        clash = [p.name for p in people if fold(p.name) in known]
+        visible = [p for p in store.people() if p.id not in hidden]
+        known = {fold(p.name) for p in visible} | {p.form_file for p in visible}
+        clash = [p.name for p in people if fold(p.name) in known or f"{info.framework}-{p.slug}.docx" in known]
         if clash:
             raise DocxformError(respondents, f"already in the round: {', '.join(clash)}")
+        for gone in hidden:  # added before, and that addition undone: no version, so nothing is lost
+            store.drop_unused_person(gone)
         if info.generic_form or secret is None:
             raise DocxformError(folder, "this round sends one generic form or has no secret; round add makes "
                                 "personalised forms for rounds started with --respondents")

@@ -239,9 +239,8 @@ def build_status(store: Store) -> RoundStatus:
         if v.person_id is not None:
             by_person.setdefault(v.person_id, []).append(v)
     everyone = store.people()
-    people = [p for p in everyone if p.id not in state.hidden]
-    rows = [_row(p, by_person.get(p.id, []), receipts, state) for p in people]
-    rows = [r for r, p in zip(rows, people, strict=True) if p.issued or r.history]
+    rows = [_row(p, by_person.get(p.id, []), receipts, state) for p in everyone if p.id not in state.hidden]
+    rows = [r for r in rows if r.issued or r.history]  # someone found on a return that was since moved: gone
     unreadable = [{"file": r.name, "origin": r.origin, "error": r.error or ""} for r in receipts.values() if r.error]
     plans = [store.folder / receipts[v.receipt_id].stored for v in state.versions if v.kind == "plan"]
     names = {p.id: p for p in everyone}
@@ -291,18 +290,9 @@ def _row(person: Person, versions: list[Version], receipts: dict[int, Receipt], 
     history = []
     previous: Version | None = None
     for v in everything:
-        receipt = receipts[v.receipt_id]
-        evidence = receipt.evidence
         counts = state.states.get(v.receipt_id) == COUNTED
-        history.append(VersionRow(file=receipt.name, received=receipt.received_at, when=receipt.when,
-                                  errors=v.errors, warnings=v.warnings, current=v.receipt_id == current,
-                                  notices=v.notices,
-                                  changes=changes(previous.parsed, v.parsed) if previous and counts else [],
-                                  receipt=v.receipt_id, state=state.states.get(v.receipt_id, COUNTED),
-                                  verdict="assigned" if v.receipt_id in state.assigned else v.verdict,
-                                  when_from=evidence.received_from if evidence else FROM_INGEST,
-                                  alerts=list(evidence.warnings) if evidence else [],
-                                  evidence=evidence.to_dict() if evidence else {}))
+        history.append(_version_row(v, receipts[v.receipt_id], state, current=v.receipt_id == current,
+                                    changed=changes(previous.parsed, v.parsed) if previous and counts else []))
         previous = v if counts else previous
     n = len(counted_ones)
     status = WITHDRAWN if person.id in state.withdrawn else OUTSTANDING if not n else RETURNED if n == 1 \
@@ -313,3 +303,15 @@ def _row(person: Person, versions: list[Version], receipts: dict[int, Receipt], 
                          received=last.when if last else None, received_from=last.when_from if last else None,
                          errors=last.errors if last else 0,
                          warnings=last.warnings if last else 0, history=history)
+
+
+def _version_row(v: Version, receipt: Receipt, state: Effective, *, current: bool,
+                 changed: list[dict[str, Any]]) -> VersionRow:
+    evidence = receipt.evidence
+    return VersionRow(file=receipt.name, received=receipt.received_at, when=receipt.when, errors=v.errors,
+                      warnings=v.warnings, current=current, notices=v.notices, changes=changed,
+                      receipt=v.receipt_id, state=state.states.get(v.receipt_id, COUNTED),
+                      verdict="assigned" if v.receipt_id in state.assigned else v.verdict,
+                      when_from=evidence.received_from if evidence else FROM_INGEST,
+                      alerts=list(evidence.warnings) if evidence else [],
+                      evidence=evidence.to_dict() if evidence else {})

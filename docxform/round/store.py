@@ -182,6 +182,11 @@ class Store:
         return [Receipt.from_dict({**dict(zip(cols, row, strict=True)), "evidence": json.loads(row[-1] or "{}")})
                 for row in rows]
 
+    def drop_unused_person(self, person_id: int) -> None:
+        """Remove a person with no version at all (one whose addition was undone, added again)."""
+        self.conn.execute("DELETE FROM person WHERE id = ? AND NOT EXISTS (SELECT 1 FROM version WHERE "
+                          "person_id = ?)", (person_id, person_id))
+
     def person(self, person_id: int) -> Person:
         return next(p for p in self.people() if p.id == person_id)
 

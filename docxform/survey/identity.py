@@ -342,23 +342,28 @@ def judge(evidence: Evidence, person: OnFile | None, *, signed: bool) -> Judgeme
     """
     support, against = _token_evidence(evidence, person, signed=signed)
     if person is not None and not person.new:
-        typed = evidence.typed_name
-        if typed and fold(typed) == fold(person.name):
-            support.append(f"the name typed is {person.name!r}")
-        elif typed:
-            against.append(f"the name typed is {typed!r}, not {person.name!r}")
-        sender, email = evidence.sender or "", person.email
-        if sender and email and fold(sender) == fold(email):
-            support.append(f"sent from {email}, the address on file")
-        elif sender and email:
-            against.append(f"sent from {sender!r}, not {email} (on file)")
+        _compare(evidence, person, support, against)
     missing = ["no token of this round on the form: not issued by it, or its properties were lost"] \
         if signed and evidence.token == TOKEN_ABSENT and evidence.form_person else []
-    sender_only = len(against) == 1 and against[0].startswith("sent from")
-    if against and not (sender_only and evidence.token == TOKEN_VERIFIED and evidence.token_person):
+    mailbox_only = against == [a for a in against if a.startswith("sent from")] and len(against) == 1
+    if against and not (mailbox_only and evidence.token == TOKEN_VERIFIED and evidence.token_person):
         return Judgement(CONFLICTING, support, against, missing)
     verdict = CONFIRMED if len(support) >= 2 and not against and not missing else PROBABLE
     return Judgement(verdict, support, against, missing)
+
+
+def _compare(evidence: Evidence, person: OnFile, support: list[str], against: list[str]) -> None:
+    """The name typed and the sender, each for or against the person on file (neither when absent)."""
+    typed = evidence.typed_name
+    if typed and fold(typed) == fold(person.name):
+        support.append(f"the name typed is {person.name!r}")
+    elif typed:
+        against.append(f"the name typed is {typed!r}, not {person.name!r}")
+    sender, email = evidence.sender or "", person.email
+    if sender and email and fold(sender) == fold(email):
+        support.append(f"sent from {email}, the address on file")
+    elif sender and email:
+        against.append(f"sent from {sender!r}, not {email} (on file)")
 
 
 def _token_evidence(evidence: Evidence, person: OnFile | None, *, signed: bool) -> tuple[list[str], list[str]]:
