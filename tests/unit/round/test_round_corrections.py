@@ -213,3 +213,24 @@ def test_the_time_a_receipt_is_dated_by(date: str | None, saved: str | None, whe
     found = defended_time(Evidence(saved_at=saved), date, "2026-03-05T10:00:00.000000Z", "2026-03-01T00:00:00Z")
     assert found.received_from == when_from and bool(found.warnings) is warned
     assert found.received == {"e-mail Date": date, "last saved": saved}.get(when_from, "2026-03-05T10:00:00.000000Z")
+
+
+def test_status_json_with_held_returns_corrections_and_decisions_follows_its_schema(rnd: Path,
+                                                                                    tmp_path: Path) -> None:
+    from importlib import resources
+
+    import jsonschema
+
+    schema = json.loads(resources.files("docxform.schemas").joinpath("round-status.schema.json").read_text("utf-8"))
+    form = rnd / "forms" / "sa2003-cat-cole.docx"
+    write_eml(tmp_path / "x.eml", "someone@elsewhere.example", in_round(4),
+              fill_return(form, tmp_path / "x.docx", known_ratings(ITEMS, LEVELS, 3), name="Someone Else"))
+    assert "HELD" in run("round", "ingest", str(rnd), str(tmp_path / "x.eml")).stdout
+    assert run("round", "agree", str(rnd), ITEMS[0], LEVELS[0]).returncode == 0
+    assert run("round", "withdraw", str(rnd), "--person", "Ben Bell").returncode == 0
+    assert run("round", "withdraw", str(rnd), "--undo", "2").returncode == 0
+    state = status_json(rnd)
+    jsonschema.validate(state, schema)
+    assert state["counts"]["held"] == 1 and [c["in_effect"] for c in state["corrections"]] == [True, False]
+    report(rnd, tmp_path / "out")
+    jsonschema.validate(json.loads((tmp_path / "out" / "status.json").read_text("utf-8")), schema)
