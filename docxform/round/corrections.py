@@ -36,6 +36,7 @@ class Effective:
     decisions: Decisions
     events: list[Event]  # all of them, in order
     active: set[int] = field(default_factory=set)  # ids of the events in effect
+    uninvited: set[int] = field(default_factory=set)  # added by an undone correction, but with returns
 
     def counted(self) -> list[Version]:
         return [v for v in self.versions if self.states.get(v.receipt_id) == COUNTED]
@@ -52,9 +53,14 @@ def effective(store: Store) -> Effective:
     by_receipt = {v.receipt_id: v for v in versions}
     for event in (e for e in events if e.id in active):
         _apply(state, event, by_receipt)
-    state.hidden = {p.id for p in store.people() if p.added_by is not None and p.added_by not in active}
-    for v in versions:  # a return of someone withdrawn or no longer added does not count
-        if (v.person_id in state.hidden or v.person_id in state.withdrawn) and state.states[v.receipt_id] == COUNTED:
+    # People added by a correction no longer in effect are gone, unless a return came for them since
+    # (then they stay, as someone the round did not invite, so that nothing received is hidden).
+    having = {v.person_id for v in versions}
+    undone_people = {p.id for p in store.people() if p.added_by is not None and p.added_by not in active}
+    state.hidden = undone_people - having
+    state.uninvited = undone_people & having
+    for v in versions:  # a return of someone withdrawn does not count
+        if v.person_id in state.withdrawn and state.states[v.receipt_id] == COUNTED:
             state.states[v.receipt_id] = WITHDRAWN
     return state
 

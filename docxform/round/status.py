@@ -299,7 +299,8 @@ def _row(person: Person, versions: list[Version], receipts: dict[int, Receipt], 
         else RESUBMITTED
     last = next((h for h in history if h.current), None)
     return RespondentRow(name=person.name, email=person.email, organisation=person.organisation, role=person.role,
-                         form=person.form_file, issued=person.issued, state=status, versions=n,
+                         form=person.form_file, issued=person.issued and person.id not in state.uninvited,
+                         state=status, versions=n,
                          received=last.when if last else None, received_from=last.when_from if last else None,
                          errors=last.errors if last else 0,
                          warnings=last.warnings if last else 0, history=history)

@@ -234,3 +234,18 @@ def test_status_json_with_held_returns_corrections_and_decisions_follows_its_sch
     assert state["counts"]["held"] == 1 and [c["in_effect"] for c in state["corrections"]] == [True, False]
     report(rnd, tmp_path / "out")
     jsonschema.validate(json.loads((tmp_path / "out" / "status.json").read_text("utf-8")), schema)
+
+
+def test_a_return_for_someone_whose_addition_was_undone_is_not_hidden(rnd: Path, tmp_path: Path) -> None:
+    more = tmp_path / "more.csv"
+    more.write_text("name,email\nDee Dunn,dee@example.org\n", "utf-8")
+    assert run("round", "add", str(rnd), "--respondents", str(more)).returncode == 0
+    assert run("round", "add", str(rnd), "--undo", "1").returncode == 0
+    form = rnd / "forms" / "sa2003-dee-dunn.docx"
+    write_eml(tmp_path / "dee.eml", "dee@example.org", in_round(5),
+              fill_return(form, tmp_path / "dee.docx", known_ratings(ITEMS, LEVELS, 9)))
+    assert "Dee Dunn: new" in run("round", "ingest", str(rnd), str(tmp_path / "dee.eml")).stdout
+    state = status_json(rnd)
+    dee = next(p for p in state["respondents"] if p["name"] == "Dee Dunn")
+    assert dee["state"] == "returned" and dee["issued"] is False
+    assert state["counts"]["invited"] == 3 and state["counts"]["unmatched"] == 1
