@@ -249,3 +249,41 @@ def test_a_return_for_someone_whose_addition_was_undone_is_not_hidden(rnd: Path,
     dee = next(p for p in state["respondents"] if p["name"] == "Dee Dunn")
     assert dee["state"] == "returned" and dee["issued"] is False
     assert state["counts"]["invited"] == 3 and state["counts"]["unmatched"] == 1
+
+
+def test_a_round_made_before_evidence_was_kept_is_migrated_and_still_reads(base: dict[str, Any],
+                                                                           tmp_path: Path) -> None:
+    """A schema-1 round (no evidence, no secret, no events): opened, migrated, its returns still counted."""
+    import sqlite3
+
+    from docxform.round.store import MIGRATIONS
+
+    old = tmp_path / "old"
+    (old / "received").mkdir(parents=True)
+    conn = sqlite3.connect(old / "round.sqlite")
+    conn.executescript(MIGRATIONS[0] + "PRAGMA user_version = 1;")
+    info = {"framework": "sa2003", "layout": "annexb", "partnership": "", "due": None, "created": "2004-01-01T00:00:00Z",
+            "generic_form": None, "generic_form_id": None}
+    conn.executemany("INSERT INTO info VALUES (?, ?)", [(k, json.dumps(v)) for k, v in info.items()])
+    conn.execute("INSERT INTO person(name, email, form_id, form_file, issued) VALUES ('Ann Archer', "
+                 "'ann@example.org', 'f1', 'x.docx', 1)")
+    source = next((base["round"] / "received").glob("*.docx"))
+    from docxform.parse import parse_form
+
+    parsed = parse_form(source).to_dict()
+    shutil.copy(source, old / "received" / source.name)
+    conn.execute("INSERT INTO receipt(sha256, stored, name, origin, received_at, sent_at) VALUES "
+                 "(?, ?, 'ann.docx', 'inbox', '2004-03-02T00:00:00Z', '2004-03-01T00:00:00Z')",
+                 (source.stem, f"received/{source.name}"))
+    conn.execute("INSERT INTO version(receipt_id, person_id, kind, parsed, errors, warnings) VALUES "
+                 "(1, 1, 'form', ?, 0, 0)", (json.dumps(parsed),))
+    conn.commit()
+    conn.close()
+    state = status_json(old)
+    [ann] = state["respondents"]
+    assert ann["state"] == "returned" and ann["history"][0]["when"] == "2004-03-01T00:00:00Z"
+    assert state["counts"]["returned"] == 1 and state["held"] == [] and state["corrections"] == []
+    with sqlite3.connect(old / "round.sqlite") as check:
+        assert check.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    check.close()
+    assert run("round", "report", str(old), "-o", str(tmp_path / "out")).returncode == 0
