@@ -13,11 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docxform.core.errors import DocxformError
 from docxform.records.decisions import Decisions, MeetingDecision
-from docxform.records.round import Event, Person, Version
+from docxform.records.round import Event, Person, RoundInfo, Version
 from docxform.round.store import Store, open_store
+
+if TYPE_CHECKING:
+    from docxform.generate.respondents import Respondent
 
 ASSIGN, ADD, WITHDRAW, AGREE, UNDO = "assign", "add", "withdraw", "agree", "undo"
 #: What a version counts as once the corrections are applied.
@@ -252,14 +256,11 @@ class Added:
 def add(folder: str | Path, respondents: str | Path, *, reason: str = "") -> Added:
     """More respondents mid-round: a personalised form each (signed like the others), recorded as one event.
 
-    Refused for a round of one generic form (its recipients are listed at
-    ``round start --recipients``) and for a name the round already has.
+    In a round of one generic form the people are added as its recipients
+    (it is the form they are sent). Refused for a name the round already has.
     """
-    from docxform.framework import load_framework
-    from docxform.generate.form import FormOptions
-    from docxform.generate.output import generate_forms
     from docxform.generate.respondents import read_respondents
-    from docxform.round.start import FORMS, signer
+    from docxform.round.start import FORMS
     from docxform.survey.identity import fold
 
     people = read_respondents(Path(respondents))
@@ -273,18 +274,33 @@ def add(folder: str | Path, respondents: str | Path, *, reason: str = "") -> Add
             raise DocxformError(respondents, f"already in the round: {', '.join(clash)}")
         for gone in hidden:  # added before, and that addition undone: no version, so nothing is lost
             store.drop_unused_person(gone)
-        if info.generic_form or secret is None:
-            raise DocxformError(folder, "this round sends one generic form or has no secret; round add makes "
-                                "personalised forms for rounds started with --respondents")
         event = Event(id=0, at=now(), kind=ADD, data={"names": [p.name for p in people]}, reason=reason)
         event.id = store.add_event(event)
-        forms = generate_forms(load_framework(info.framework), store.folder / FORMS, people,
-                               FormOptions(layout=info.layout), partnership=info.partnership,
-                               sign=signer(*secret))
-        for form in forms:
-            who = form.respondent
-            assert who is not None
-            store.add_person(Person(id=0, name=who.name, organisation=who.organisation, role=who.role,
-                                    email=who.email, form_id=form.form_id, form_file=form.path.name,
-                                    added_by=event.id))
-        return Added(event.id, describe(event, {}), [f.path for f in forms])
+        if info.generic_form:  # more recipients of the one generic form: nothing new to write
+            for who in people:
+                store.add_person(Person(id=0, name=who.name, organisation=who.organisation, role=who.role,
+                                        email=who.email, form_file=info.generic_form, added_by=event.id))
+            return Added(event.id, describe(event, {}), [store.folder / FORMS / info.generic_form])
+        if secret is None:
+            raise DocxformError(folder, "this round was started before rounds signed their forms; start a new "
+                                "round to add people with forms of their own")
+        return Added(event.id, describe(event, {}), _forms_for(store, info, people, secret, event.id))
+
+
+def _forms_for(store: Store, info: RoundInfo, people: list[Respondent], secret: tuple[str, bytes],
+               event_id: int) -> list[Path]:
+    """A signed personalised form for each person added, and their place in the store."""
+    from docxform.framework import load_framework
+    from docxform.generate.form import FormOptions
+    from docxform.generate.output import generate_forms
+    from docxform.round.start import FORMS, signer
+
+    forms = generate_forms(load_framework(info.framework), store.folder / FORMS, people,
+                           FormOptions(layout=info.layout), partnership=info.partnership, sign=signer(*secret))
+    for form in forms:
+        person = form.respondent
+        assert person is not None
+        store.add_person(Person(id=0, name=person.name, organisation=person.organisation, role=person.role,
+                                email=person.email, form_id=form.form_id, form_file=form.path.name,
+                                added_by=event_id))
+    return [f.path for f in forms]

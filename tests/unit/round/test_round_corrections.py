@@ -287,3 +287,19 @@ def test_a_round_made_before_evidence_was_kept_is_migrated_and_still_reads(base:
         assert check.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     check.close()
     assert run("round", "report", str(old), "-o", str(tmp_path / "out")).returncode == 0
+
+
+def test_add_to_a_generic_round_adds_recipients_of_its_form(tmp_path: Path) -> None:
+    (tmp_path / "to.csv").write_text("name,email\nAnn Archer,ann@example.org\n", "utf-8")
+    (tmp_path / "more.csv").write_text("name,email\nBen Bell,ben@example.org\n", "utf-8")
+    rnd = tmp_path / "g"
+    assert run("round", "start", "sa2003", str(rnd), "--recipients", str(tmp_path / "to.csv")).returncode == 0
+    done = run("round", "add", str(rnd), "--respondents", str(tmp_path / "more.csv"))
+    assert done.returncode == 0, done.stderr
+    [blank] = sorted((rnd / "forms").glob("*.docx"))
+    assert str(blank) in done.stdout
+    write_eml(tmp_path / "ben.eml", "ben@example.org", in_round(3),
+              fill_return(blank, tmp_path / "ben.docx", known_ratings(ITEMS, LEVELS, 4)))
+    assert "Ben Bell: new" in run("round", "ingest", str(rnd), str(tmp_path / "ben.eml")).stdout
+    state = status_json(rnd)
+    assert (state["counts"]["invited"], state["counts"]["returned"]) == (2, 1)
