@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -352,10 +353,17 @@ def judge(evidence: Evidence, person: OnFile | None, *, signed: bool) -> Judgeme
     return Judgement(verdict, support, against, missing)
 
 
+def same_name(typed: str, on_file: str) -> bool:
+    """The name typed is the person's: the same words (case, spacing and punctuation aside), or all of
+    the name on file among more words ("Dr Ann Archer", "Ann Archer (Council)"); never a part of it."""
+    words, wanted = re.findall(r"\w+", fold(typed)), re.findall(r"\w+", fold(on_file))
+    return words == wanted or (len(wanted) >= 2 and set(wanted) <= set(words))
+
+
 def _compare(evidence: Evidence, person: OnFile, support: list[str], against: list[str]) -> None:
     """The name typed and the sender, each for or against the person on file (neither when absent)."""
     typed = evidence.typed_name
-    if typed and fold(typed) == fold(person.name):
+    if typed and same_name(typed, person.name):
         support.append(f"the name typed is {person.name!r}")
     elif typed:
         against.append(f"the name typed is {typed!r}, not {person.name!r}")

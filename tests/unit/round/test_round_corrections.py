@@ -196,6 +196,13 @@ def test_the_verdict_on_the_evidence(evidence: Evidence, verdict: str) -> None:
     assert judge(evidence, ANN, signed=True).verdict == verdict
 
 
+@pytest.mark.parametrize("typed, same", [("ann archer", True), ("Dr. Ann Archer", True), ("Ann Archer (Council)", True),
+                                         ("Ann", False), ("A. Archer", False), ("Anne Archer", False)])
+def test_the_name_typed_is_the_persons_when_all_its_words_are_there(typed: str, same: bool) -> None:
+    found = Evidence(TOKEN_VERIFIED, "Ann Archer", "Ann Archer", typed)
+    assert (judge(found, ANN, signed=True).verdict != CONFLICTING) is same
+
+
 def test_a_new_respondent_has_nothing_on_file_to_confirm_them() -> None:
     found = Evidence(TOKEN_VERIFIED, None, None, "Zoe Hart", sender="zoe@example.org")
     assert judge(found, OnFile("Zoe Hart", "zoe@example.org", new=True), signed=True).verdict == PROBABLE
