@@ -10,7 +10,7 @@ report lists only the corrections in effect; ``round status`` shows them all).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,11 +47,19 @@ class Effective:
 
 
 def effective(store: Store) -> Effective:
-    """Replay the events in effect (not undone, not undos) over the versions as ingest stored them."""
-    events = store.events()
+    """The corrections in effect over the round in ``store`` (read here; see :func:`effective_of`)."""
+    return effective_of(store.versions(), store.people(), store.events())
+
+
+def effective_of(stored: list[Version], people: list[Person], events: list[Event]) -> Effective:
+    """Replay the events in effect (not undone, not undos) over the versions as ingest stored them.
+
+    The versions given are not changed (copies carry the corrected person), so the records a
+    command read once can be replayed more than once.
+    """
     undone = {e.undoes for e in events if e.kind == UNDO}
     active = {e.id for e in events if e.kind != UNDO and e.id not in undone}
-    versions = store.versions()
+    versions = [replace(v) for v in stored]
     state = Effective(versions, {v.receipt_id: HELD if v.held else COUNTED for v in versions}, {}, set(), {}, {},
                       events, active)
     by_receipt = {v.receipt_id: v for v in versions}
@@ -60,7 +68,7 @@ def effective(store: Store) -> Effective:
     # People added by a correction no longer in effect are gone, unless a return came for them since
     # (then they stay, as someone the round did not invite, so that nothing received is hidden).
     having = {v.person_id for v in versions}
-    undone_people = {p.id for p in store.people() if p.added_by is not None and p.added_by not in active}
+    undone_people = {p.id for p in people if p.added_by is not None and p.added_by not in active}
     state.hidden = undone_people - having
     state.uninvited = undone_people & having
     for v in versions:  # a return of someone withdrawn does not count

@@ -22,7 +22,7 @@ from pathlib import Path
 from docxform.core.errors import DocxformError
 from docxform.framework import load_framework
 from docxform.generate.form import FormOptions
-from docxform.generate.output import FormWriter, GeneratedForm, Signer, generate_form, generate_forms, write_mapping
+from docxform.generate.output import GeneratedForm, Signer, form_layout, write_forms
 from docxform.generate.respondents import Respondent, read_respondents
 from docxform.records.round import Person, RoundInfo
 from docxform.round.store import DB_NAME, open_store
@@ -55,21 +55,16 @@ def start(framework: str, folder: str | Path, *, respondents: str | Path | None 
                             "for them all) exclude each other; give one")
     sent_to = read_respondents(Path(recipients)) if recipients is not None else []
     fw = load_framework(framework)
-    try:
-        form = fw.form(layout)
-    except KeyError as exc:
-        raise DocxformError(None, str(exc.args[0])) from None
+    form = form_layout(fw, layout)
     people = read_respondents(Path(respondents)) if respondents is not None else None
-    options = FormOptions(layout=form.id)
     forms_dir = folder / FORMS
+    forms_dir.mkdir(parents=True, exist_ok=True)
     round_id, key = secrets.token_hex(8), secrets.token_bytes(32)
-    sign = signer(round_id, key)
-    if people is not None:
-        forms = generate_forms(fw, forms_dir, people, options, partnership=partnership, sign=sign)
-    else:
-        forms_dir.mkdir(parents=True, exist_ok=True)
-        forms = [generate_form(fw, forms_dir / f"{fw.id}.docx", options, partnership=partnership, sign=sign)]
-    write_mapping(FormWriter(fw, options).mapping, forms_dir)
+    # The same forms and mapping ``docxform generate form`` writes (one generic form, or one per person),
+    # each signed with the round's token.
+    forms = write_forms(fw, forms_dir if people is not None else forms_dir / f"{fw.id}.docx",
+                        FormOptions(layout=form.id), people=people, partnership=partnership,
+                        mapping_folder=forms_dir, sign=signer(round_id, key))
     info = RoundInfo(framework=framework, layout=form.id, partnership=partnership, due=due,
                      created=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), round_id=round_id,
                      recipients=bool(sent_to))

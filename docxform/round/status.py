@@ -20,8 +20,8 @@ from typing import Any
 from docxform.core.problems import counted
 from docxform.io.safety import looks_like_formula
 from docxform.records.decisions import Decisions
-from docxform.records.round import FROM_INGEST, Person, Receipt, RoundInfo, Version
-from docxform.round.corrections import COUNTED, HELD, Effective, describe, effective
+from docxform.records.round import FROM_INGEST, Event, Person, Receipt, RoundInfo, Version
+from docxform.round.corrections import COUNTED, HELD, Effective, describe, effective_of
 from docxform.round.store import Store, open_store
 from docxform.survey.identity import Times, changes, version_order
 
@@ -44,6 +44,9 @@ class VersionRow:
     when_from: str = FROM_INGEST  # which time ``when`` is: e-mail Date, last saved, received
     alerts: list[str] = field(default_factory=list)  # warnings on the receipt (a Date not believed)
     evidence: dict[str, Any] = field(default_factory=dict)
+    sender: str | None = None  # the e-mail's sender (SMTP address), when it came by e-mail (.eml, .msg)
+    sent_at: str | None = None  # the time the e-mail was sent
+    subject: str | None = None  # the e-mail's subject
 
 
 @dataclass
@@ -151,12 +154,22 @@ class RoundStatus:
             for v in r.history:
                 lines.append(f"      receipt {v.receipt} {v.file!r}: {v.state}, {v.verdict or 'probable'}, "
                              f"{v.when[:19]} ({v.when_from})" + "".join(f"; WARNING {a}" for a in v.alerts))
+                lines += _mailed(v)
                 lines += [f"      changed {c['item']} {c['field']}: {_short(c['before'])} -> {_short(c['after'])}"
                           for c in v.changes]
         lines += [f"  unreadable  {u['file']}: {u['error']}" for u in self.unreadable]
         lines += [f"  correction {e['event']} ({e['at'][:19]}){'' if e['in_effect'] else ' [undone]'}: {e['text']}"
                   for e in self.events]
         return "\n".join(lines)
+
+
+def _mailed(version: VersionRow) -> list[str]:
+    """The e-mail a version came with, as evidence: sender, time sent and subject (none for a file handed in)."""
+    if not (version.sender or version.sent_at):
+        return []
+    subject = f": {_short(version.subject, 60)}" if version.subject else ""
+    return [f"      {version.file} e-mailed by {version.sender or 'an unknown sender'}"
+            f"{', sent ' + version.sent_at if version.sent_at else ''}{subject}"]
 
 
 def write_chase(state: RoundStatus, round_folder: Path, csv_path: Path) -> list[Path]:
@@ -230,25 +243,51 @@ def status(folder: str | Path, today: str | None = None) -> RoundStatus:
     return state
 
 
+@dataclass(frozen=True)
+class RoundRecords:
+    """What the round's store holds, read once per command: its info, people, receipts (by id), versions
+    and the coordinator's corrections."""
+
+    folder: Path
+    info: RoundInfo
+    people: list[Person]
+    receipts: dict[int, Receipt]
+    versions: list[Version]
+    events: list[Event] = field(default_factory=list)
+
+    def effective(self) -> Effective:
+        """The versions with the corrections in effect applied (docxform.round.corrections)."""
+        return effective_of(self.versions, self.people, self.events)
+
+
+def read_round(store: Store) -> RoundRecords:
+    """Every table the status and the report need, each read once."""
+    return RoundRecords(store.folder, store.info(), store.people(), {r.id: r for r in store.receipts()},
+                        store.versions(), store.events())
+
+
 def build_status(store: Store) -> RoundStatus:
-    """The status with the corrections in effect applied (docxform.round.corrections.effective)."""
-    receipts = {r.id: r for r in store.receipts()}
-    state = effective(store)
+    return status_of(read_round(store))
+
+
+def status_of(records: RoundRecords) -> RoundStatus:
+    """The round's status from its records, the corrections in effect applied (no further reads of the store)."""
+    receipts = records.receipts
+    state = records.effective()
     by_person: dict[int, list[Version]] = {}
     for v in state.versions:
         if v.person_id is not None:
             by_person.setdefault(v.person_id, []).append(v)
-    everyone = store.people()
-    rows = [_row(p, by_person.get(p.id, []), receipts, state) for p in everyone if p.id not in state.hidden]
+    rows = [_row(p, by_person.get(p.id, []), receipts, state) for p in records.people if p.id not in state.hidden]
     rows = [r for r in rows if r.issued or r.history]  # someone found on a return that was since moved: gone
     unreadable = [{"file": r.name, "origin": r.origin, "error": r.error or ""} for r in receipts.values() if r.error]
-    plans = [store.folder / receipts[v.receipt_id].stored for v in state.versions if v.kind == "plan"]
-    names = {p.id: p for p in everyone}
-    held = [_held(v, receipts[v.receipt_id], names.get(v.person_id or -1), store.folder)
+    plans = [records.folder / receipts[v.receipt_id].stored for v in state.versions if v.kind == "plan"]
+    names = {p.id: p for p in records.people}
+    held = [_held(v, receipts[v.receipt_id], names.get(v.person_id or -1), records.folder)
             for v in state.versions if state.states.get(v.receipt_id) == HELD]
     events = [{"event": e.id, "at": e.at, "kind": e.kind, "text": describe(e, names), "reason": e.reason,
                "in_effect": e.id in state.active} for e in state.events if e.kind != "undo"]
-    return RoundStatus(store.info(), rows, unreadable, len(receipts), plans, held=held, events=events,
+    return RoundStatus(records.info, rows, unreadable, len(receipts), plans, held=held, events=events,
                        decisions=state.decisions)
 
 
@@ -270,17 +309,16 @@ def ordered(versions: list[Version], receipts: dict[int, Receipt]) -> list[Versi
     return [versions[i] for i in version_order(times)]
 
 
-def current_versions(store: Store) -> list[Version]:
+def current_of(records: RoundRecords) -> list[Version]:
     """The current return of every person, in the order of the people (issued first, then found).
 
     Only counted versions: a held return (conflicting evidence) or a withdrawn one is in no output.
     """
-    receipts = {r.id: r for r in store.receipts()}
     by_person: dict[int, list[Version]] = {}
-    for v in effective(store).counted():
+    for v in records.effective().counted():
         if v.person_id is not None and v.kind == "form":
             by_person.setdefault(v.person_id, []).append(v)
-    return [ordered(by_person[p.id], receipts)[-1] for p in store.people() if p.id in by_person]
+    return [ordered(by_person[p.id], records.receipts)[-1] for p in records.people if p.id in by_person]
 
 
 def _row(person: Person, versions: list[Version], receipts: dict[int, Receipt], state: Effective) -> RespondentRow:
@@ -315,4 +353,5 @@ def _version_row(v: Version, receipt: Receipt, state: Effective, *, current: boo
                       verdict="assigned" if v.receipt_id in state.assigned else v.verdict,
                       when_from=evidence.received_from if evidence else FROM_INGEST,
                       alerts=list(evidence.warnings) if evidence else [],
-                      evidence=evidence.to_dict() if evidence else {})
+                      evidence=evidence.to_dict() if evidence else {},
+                      sender=receipt.sender, sent_at=receipt.sent_at, subject=receipt.subject)

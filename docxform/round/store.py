@@ -60,7 +60,8 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX version_person ON version(person_id);
     """,
-    # 2: who said what, on evidence (issue 19): the evidence per receipt and the judgement on it, the
+    "ALTER TABLE receipt ADD COLUMN subject TEXT",
+    # 3: who said what, on evidence (issue 19): the evidence per receipt and the judgement on it, the
     # round's secret for its forms' tokens, and the coordinator's corrections as events.
     """
     ALTER TABLE receipt ADD COLUMN evidence TEXT NOT NULL DEFAULT '{}';
@@ -147,14 +148,14 @@ class Store:
         evidence = json.dumps(receipt.evidence.to_dict() if receipt.evidence else {}, ensure_ascii=False)
         cur = self.conn.execute(
             "INSERT OR IGNORE INTO receipt(sha256, stored, name, origin, received_at, sender, sent_at, saved_at, "
-            "error, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "error, subject, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (receipt.sha256, receipt.stored, receipt.name, receipt.origin, receipt.received_at, receipt.sender,
-             receipt.sent_at, receipt.saved_at, receipt.error, evidence))
+             receipt.sent_at, receipt.saved_at, receipt.error, receipt.subject, evidence))
         return int(cur.lastrowid) if cur.rowcount == 1 and cur.lastrowid else None
 
     def receipts(self) -> list[Receipt]:
         cols = ("id", "sha256", "stored", "name", "origin", "received_at", "sender", "sent_at", "saved_at", "error",
-                "evidence")
+                "subject", "evidence")
         rows = self.conn.execute(f"SELECT {', '.join(cols)} FROM receipt ORDER BY id").fetchall()
         return [Receipt.from_dict({**dict(zip(cols, row, strict=True)), "evidence": json.loads(row[-1] or "{}")})
                 for row in rows]
@@ -175,7 +176,7 @@ class Store:
     def counted_receipts(self, person_id: int) -> list[Receipt]:
         """The receipts of one person's versions as ingest stored them, held ones left out (for the ingest line)."""
         cols = ("id", "sha256", "stored", "name", "origin", "received_at", "sender", "sent_at", "saved_at", "error",
-                "evidence")
+                "subject", "evidence")
         rows = self.conn.execute(f"SELECT {', '.join('r.' + c for c in cols)} FROM version v JOIN receipt r ON "
                                  "r.id = v.receipt_id WHERE v.person_id = ? AND v.held = 0 ORDER BY r.id",
                                  (person_id,)).fetchall()

@@ -24,6 +24,7 @@ RUNS = {
     "parse-cli": (["bench_parse_cli.py", "30"],
                   r"^\| `docxform parse \.\.\. -o parsed/`, 30 returns \| [\d.]+ s \(\d+\.\d+x\) \|"),
     "summarise": (["bench_summarise.py", "50"], r"^\| 50 \| \d+ \| [\d.]+ s \| [\d.]+ s \| \d+\.\d+x \|"),
+    "msg": (["bench_msg.py", "10"], r"^\| `round ingest`, 10 returns as \.msg \([\d.]+ MB\) \| [\d.]+ s \(\d+\.\d+x\) \|"),
 }
 
 
