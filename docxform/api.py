@@ -55,11 +55,16 @@ __all__ = [
     "generate_plan",
     "merge",
     "parse",
+    "round_add",
+    "round_agree",
+    "round_assign",
     "round_ingest",
     "round_report",
     "round_start",
     "round_status",
+    "round_undo",
     "round_verify",
+    "round_withdraw",
     "show",
     "summarise",
     "to_json",
@@ -67,6 +72,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from docxform.round.corrections import Added, Correction
     from docxform.round.ingest import IngestResult
     from docxform.round.report import ReportResult
     from docxform.round.start import StartResult
@@ -387,11 +393,16 @@ def compare(inputs: Sequence[str | Path], output: str | Path | None = None, *, h
 
 
 def round_start(framework: str, folder: str | Path, *, respondents: str | Path | None = None,
-                partnership: str = "", layout: str | None = None, due: str | None = None) -> StartResult:
-    """Start a survey round in ``folder``: forms to send and the round's store (:mod:`docxform.round`)."""
+                partnership: str = "", layout: str | None = None, due: str | None = None,
+                recipients: str | Path | None = None) -> StartResult:
+    """Start a survey round in ``folder``: forms to send and the round's store (:mod:`docxform.round`).
+
+    ``respondents``: a personalised form each; ``recipients``: who the one generic form goes to.
+    """
     from docxform.round.start import start
 
-    return start(framework, folder, respondents=respondents, partnership=partnership, layout=layout, due=due)
+    return start(framework, folder, respondents=respondents, partnership=partnership, layout=layout, due=due,
+                 recipients=recipients)
 
 
 def round_ingest(folder: str | Path, paths: Sequence[str | Path]) -> IngestResult:
@@ -401,14 +412,57 @@ def round_ingest(folder: str | Path, paths: Sequence[str | Path]) -> IngestResul
     return ingest(folder, list(paths))
 
 
-def round_status(folder: str | Path, today: str | None = None) -> RoundStatus:
+def round_status(folder: str | Path, today: str | None = None, chase: str | Path | None = None) -> RoundStatus:
     """Who returned, who is outstanding, versions and problem counts (a :class:`docxform.round.RoundStatus`).
 
     ``today`` (YYYY-MM-DD): once the round's due date is before it, outstanding people are overdue.
+    ``chase``: write the outstanding people to this CSV, and one e-mail draft each (their form attached)
+    to the folder beside it named ``<CSV stem>-drafts`` (``RoundStatus.drafts`` lists them).
     """
-    from docxform.round.status import status
+    from docxform.round.status import status, write_chase
 
-    return status(folder, today)
+    state = status(folder, today)
+    if chase is not None:
+        write_chase(state, Path(folder), Path(chase))
+    return state
+
+
+def round_assign(folder: str | Path, receipt: int, *, to: str | None = None, new: bool = False,
+                 reason: str = "") -> Correction:
+    """Receipt number ``receipt`` is ``to``'s return, or (``new``) a new respondent's; settles a held return."""
+    from docxform.round.corrections import assign
+
+    return assign(folder, receipt, to=to, new=new, reason=reason)
+
+
+def round_add(folder: str | Path, respondents: str | Path, *, reason: str = "") -> Added:
+    """More respondents mid-round (a CSV like --respondents): a personalised form each, in ``forms/``."""
+    from docxform.round.corrections import add
+
+    return add(folder, respondents, reason=reason)
+
+
+def round_withdraw(folder: str | Path, receipt: int | None = None, *, person: str | None = None,
+                   reason: str = "") -> Correction:
+    """A return (receipt number), or a person, no longer counts."""
+    from docxform.round.corrections import withdraw
+
+    return withdraw(folder, receipt, person=person, reason=reason)
+
+
+def round_agree(folder: str | Path, item: str, level: str, *, note: str = "") -> Correction:
+    """The meeting's agreed level for standard ``item`` (a level key or name), used by the consolidated form
+    and the plan, marked as agreed at the meeting."""
+    from docxform.round.corrections import agree
+
+    return agree(folder, item, level, note=note)
+
+
+def round_undo(folder: str | Path, event: int, *, reason: str = "", kind: str | None = None) -> Correction:
+    """Undo correction number ``event`` (of ``kind``, when given): the outputs are again as before it."""
+    from docxform.round.corrections import undo
+
+    return undo(folder, event, reason=reason, kind=kind)
 
 
 def round_report(folder: str | Path, output: str | Path | None = None) -> ReportResult:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import email
 import email.policy
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 from email.message import EmailMessage, Message
 from email.utils import parseaddr, parsedate_to_datetime
@@ -61,6 +61,9 @@ class Attachment:
     #: Why it is not kept: an attached message that could not be read (its data is then the message's
     #: own bytes), or a file larger than MAX_ATTACHMENT_BYTES (its data is then empty).
     problem: str | None = None
+    #: The Date header when it is there but cannot be read (malformed, or a time that overflows), shown
+    #: as a warning on the receipt; its returns are still read.
+    bad_date: str | None = None
 
 
 def is_mail(path: Path) -> bool:
@@ -217,8 +220,15 @@ _Step = tuple[Message | OutlookMessage | MsgAttachment, str | None, str | None, 
 
 
 def message_attachments(message: Message) -> Iterator[Attachment]:
-    """The attached files of one e-mail, with its sender and Date (see :func:`_walk`)."""
-    yield from _walk((message, _sender(message), _date(message), _subject(message), 0))
+    """The attached files of one e-mail, with its sender and Date (see :func:`_walk`).
+
+    A Date header that cannot be read is no time, but it is said: each attachment that has no
+    time carries it (``bad_date``), for a warning on its receipt.
+    """
+    found = _walk((message, _sender(message), _date(message), _subject(message), 0))
+    raw = message.get("Date")
+    bad = ascii(str(raw)[:80]) if raw and _date(message) is None else None
+    yield from (replace(a, bad_date=bad) if bad and a.sent_at is None else a for a in found)
 
 
 def outlook_attachments(message: OutlookMessage) -> list[Attachment]:
@@ -347,9 +357,8 @@ def _date(message: Message) -> str | None:
         return None
     try:
         when = parsedate_to_datetime(str(raw))
-    except (ValueError, TypeError, IndexError):
-        return None
-    if when.tzinfo is None:
-        return when.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if when.tzinfo is None:
+            return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (ValueError, TypeError, IndexError, OverflowError):
+        return None  # a Date that overflows (year 9999 at -2359) is no time; the message is still read

@@ -111,6 +111,7 @@ def parse_form(path: str | Path, *, mapping: str | Path | Mapping | None = None,
         respondent=source.properties.get("docxform.respondent") or None, has_rating=fw.rating_scale is not None,
         organisation=source.properties.get("docxform.organisation") or None,
         role=source.properties.get("docxform.role") or None, saved_at=source.saved_at,
+        token=source.properties.get("docxform.token") or None,
     )
     _document_warnings(ctx)
     if chosen.anchors == "text":  # rows known by their wording, not by an id (parse/textanchors.py)

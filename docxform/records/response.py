@@ -176,11 +176,14 @@ class Response:
     saved_at: str | None = None
     #: Text of the return no answer holds and the blank form does not print (parse/conserve.py).
     unclaimed: list[UnclaimedText] = field(default_factory=list)
+    #: The round's signed token the form carries (docxform.survey.identity.make_token), when it has one.
+    token: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = self._base_dict()
         # Only when known, so returns of forms made without a respondents list keep their shape.
-        out.update({k: v for k, v in (("organisation", self.organisation), ("role", self.role)) if v})
+        out.update({k: v for k, v in (("organisation", self.organisation), ("role", self.role),
+                                      ("token", self.token)) if v})
         if self.unclaimed:  # only when there is some: a return read whole keeps its shape
             out["unclaimed"] = [u.to_dict() for u in self.unclaimed]
         return out
@@ -220,6 +223,7 @@ class Response:
             has_rating=all("rating" in v for v in items.values()) if items else True,
             organisation=data.get("organisation") or None, role=data.get("role") or None,
             unclaimed=[UnclaimedText.from_dict(u) for u in data.get("unclaimed") or [] if isinstance(u, dict)],
+            token=data.get("token") or None,
         )
 
 

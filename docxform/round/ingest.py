@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -31,18 +32,22 @@ from docxform.io.mail import MAIL_SUFFIXES, is_mail, read_mail
 from docxform.io.safety import shown
 from docxform.io.sniff import MAIL, OTHER, RETURN, UNKNOWN, Sniffed, sniff_bytes, sniff_file
 from docxform.records.response import Response
-from docxform.records.round import Person, Receipt, RoundInfo, Version
+from docxform.records.round import TOKEN_ABSENT, Evidence, Person, Receipt, RoundInfo, Version
 from docxform.round.start import FORMS
 from docxform.round.store import Store, StoreError, open_store
 from docxform.survey.identity import (
     BY_NAME,
+    OnFile,
     Times,
+    check_token,
+    defended_time,
     fold,
     identify,
     is_latest,
     issued_to,
-    name_mismatch,
+    judge,
     partnership_of,
+    typed_name,
     typed_organisation,
 )
 
@@ -66,6 +71,7 @@ class Incoming:
     subject: str | None = None
     suffix: str | None = None  # what the content is (docxform.io.sniff), when it decides over the name
     notices: list[str] = field(default_factory=list)
+    bad_date: str | None = None  # a Date header that could not be read
 
 
 @dataclass
@@ -80,6 +86,8 @@ class IngestLine:
     warnings: int = 0
     cause: str = ""
     notices: list[str] = field(default_factory=list)
+    alerts: list[str] = field(default_factory=list)  # warnings on the receipt (an e-mail Date not believed)
+    settle: str = ""  # for a held return: the command that settles it
 
     def text(self) -> str:
         """The line, control characters from names and e-mail headers shown escaped (docxform.io.safety.shown)."""
@@ -90,7 +98,8 @@ class IngestLine:
         line = f"{where}: {self.who or 'unknown'}: {self.outcome}"
         if self.outcome != "same as before":
             line += f"; {counted(self.errors, 'error')}, {counted(self.warnings, 'warning')}"
-        return shown(line + "".join(f"; NOTE {n}" for n in self.notices))
+        line += "".join(f"; WARNING {a}" for a in self.alerts) + "".join(f"; NOTE {n}" for n in self.notices)
+        return shown(line + (f"; settle with: {self.settle}" if self.settle else ""))
 
 
 @dataclass
@@ -278,7 +287,7 @@ def _from_mail(path: Path, notices: list[str]) -> Iterator[Incoming | IngestLine
                 yield decided
             else:
                 yield Incoming(att.name, name, att.data, att.sender, att.sent_at, att.subject, suffix=decided[0],
-                               notices=notices + decided[1])
+                               notices=notices + decided[1], bad_date=att.bad_date)
 
 
 def _receive_guarded(store: Store, info: RoundInfo, framework: Framework, item: Incoming) -> IngestLine:
@@ -316,6 +325,8 @@ def receive(store: Store, info: RoundInfo, framework: Framework, item: Incoming)
     record, error = read_return(stored, item.name)
     receipt.error = error
     receipt.saved_at = record.saved_at if isinstance(record, Response) else None  # read by the parse
+    receipt.evidence = evidence(store, info, record if isinstance(record, Response) else None, receipt,
+                                item.bad_date)
     version = _version(record, framework) if record is not None else None
     with store.transaction():
         receipt_id = store.add_receipt(receipt)
@@ -328,7 +339,32 @@ def receive(store: Store, info: RoundInfo, framework: Framework, item: Incoming)
         store.add_version(version)
     line.name, line.origin = item.name, item.origin
     line.notices[:0] = item.notices
+    line.alerts = list(receipt.evidence.warnings)
     return line
+
+
+def evidence(store: Store, info: RoundInfo, record: Response | None, receipt: Receipt,
+             bad_date: str | None) -> Evidence:
+    """What the receipt says of who sent it and when: token (checked against the round's secret), typed name
+    and organisation, sender, the e-mail Date if plausible, the last-saved time (docxform.survey.identity)."""
+    found = Evidence(sender=receipt.sender, saved_at=receipt.saved_at)
+    if bad_date:
+        found.warnings.append(f"the e-mail Date {bad_date} cannot be read as a time")
+    if record is not None:
+        found.typed_name = typed_name(record) or ""
+        found.typed_organisation = typed_organisation(record)
+        found.form_person = issued_to(record)
+        found.token = _token(store, record)
+        found.token_person = found.form_person if found.token != TOKEN_ABSENT else None
+    return defended_time(found, receipt.sent_at, receipt.received_at, info.created)
+
+
+def _token(store: Store, record: Response) -> str:
+    with store.errors():  # a damaged store is the round's line (StoreError), not this file's internal error
+        secret = store.secret()
+    if secret is None:
+        return TOKEN_ABSENT if not record.token else check_token(record.token, "", b"", None, None)
+    return check_token(record.token, secret[0], secret[1], record.form_id, issued_to(record))
 
 
 def _keep(folder: Path, sha: str, suffix: str, data: bytes) -> Path:
@@ -430,23 +466,40 @@ def _version(record: Response | PlanResult, framework: Framework) -> Version:
 
 
 def _assign(store: Store, version: Version, receipt: Receipt, record: Response | PlanResult) -> IngestLine:
-    """Tie the version to a person (found or added) and say whether it is new or a resubmission."""
+    """Tie the version to a person (found or added), judge the evidence, and say new, resubmission or held.
+
+    A conflicting return is held (docxform.survey.identity.judge): stored
+    under the person it claims, counted nowhere until ``round assign`` (or
+    ``round withdraw``) settles it, so a listed person's return is never
+    replaced by one whose evidence names someone else.
+    """
     if not isinstance(record, Response):
         return IngestLine("", "", "new", who="(improvement plan)")
+    before = {p.id for p in store.people()}
     person_id = _person_for(store, record, receipt, version.notices)
-    mismatch = name_mismatch(record)
-    if mismatch:
-        version.notices.append(mismatch)
-    version.person_id = person_id
-    earlier = [Times(*row) for row in store.conn.execute(
-        "SELECT r.sent_at, r.saved_at, r.id FROM version v JOIN receipt r ON r.id = v.receipt_id "
-        "WHERE v.person_id = ?", (person_id,))]
-    name = store.conn.execute("SELECT name FROM person WHERE id = ?", (person_id,)).fetchone()[0]
-    this = Times(receipt.sent_at, receipt.saved_at, receipt.id)
+    person = store.person(person_id)
+    assert receipt.evidence is not None
+    verdict = judge(receipt.evidence, OnFile(person.name, person.email, new=person_id not in before),
+                    signed=store.secret() is not None)
+    version.person_id, version.verdict, version.held = person_id, verdict.verdict, verdict.held
+    version.notices += verdict.against + verdict.missing
+    earlier = [Times(r.plausible_date, r.plausible_saved, r.id, r.doubtful) for r in store.counted_receipts(person_id)]
+    this = Times(receipt.plausible_date, receipt.plausible_saved, receipt.id, receipt.doubtful)
+    if verdict.held:
+        return IngestLine("", "", f"HELD, receipt {receipt.id} (conflicting evidence; counted nowhere until "
+                          "settled)", who=person.name, errors=version.errors, warnings=version.warnings,
+                          notices=list(version.notices), settle=settle_command(store.folder, receipt.id, person.name))
     outcome = "new" if not earlier else "resubmission" if is_latest(this, earlier) \
+        else "kept, not current (its time cannot be believed, so it replaces nothing)" if this.doubtful \
         else "an earlier version (kept, the one received before is later and stays current)"
-    return IngestLine("", "", outcome, who=name, errors=version.errors, warnings=version.warnings,
+    return IngestLine("", "", outcome, who=person.name, errors=version.errors, warnings=version.warnings,
                       notices=list(version.notices))
+
+
+def settle_command(folder: Path, receipt_id: int, name: str) -> str:
+    """The exact commands that settle a held receipt: it is the person's after all, or someone new's."""
+    base = f"docxform round assign {shlex.quote(str(folder))} {receipt_id}"
+    return f"{base} --to {shlex.quote(name)}  (or: {base} --new)"
 
 
 def _person_for(store: Store, parsed: Response, receipt: Receipt, notices: list[str]) -> int:
@@ -462,6 +515,10 @@ def _person_for(store: Store, parsed: Response, receipt: Receipt, notices: list[
         if found is not None:
             return found
         notices.append(f"form id {form_id} was not issued in this round")
+    if who.how != "form_id" and receipt.sender:
+        found = _issued_by_sender(store, receipt.sender)
+        if found is not None:
+            return found
     if who.name:
         found = _issued_by_name(store, who.name)
         if found is not None:
@@ -474,7 +531,7 @@ def _person_for(store: Store, parsed: Response, receipt: Receipt, notices: list[
         found = _same_name(store, parsed, who.name, receipt.sender, notices)
         if found is not None:
             return found
-    return store.add_person(_new_person(parsed, receipt, key))
+    return store.add_person(_new_person(store, parsed, receipt, key))
 
 
 def _same_name(store: Store, parsed: Response, name: str, sender: str | None, notices: list[str]) -> int | None:
@@ -497,6 +554,14 @@ def _same_name(store: Store, parsed: Response, name: str, sender: str | None, no
     return None
 
 
+def _issued_by_sender(store: Store, sender: str) -> int | None:
+    """A generic form's recipient (``round start --recipients``) by the address it came from."""
+    for person in store.people():
+        if person.issued and not person.form_id and person.email and fold(person.email) == fold(sender):
+            return person.id
+    return None
+
+
 def _issued_by_name(store: Store, name: str) -> int | None:
     for person in store.people():
         if person.issued and fold(person.name) == fold(name):
@@ -504,11 +569,17 @@ def _issued_by_name(store: Store, name: str) -> int | None:
     return None
 
 
-def _new_person(parsed: Response, receipt: Receipt, key: str) -> Person:
+def _numbered(store: Store) -> str:
+    """"respondent N" for a return with no name typed and no sender: never the framework's id or a file name."""
+    taken = {p.name for p in store.people()}
+    return next(f"respondent {n}" for n in range(1, len(taken) + 2) if f"respondent {n}" not in taken)
+
+
+def _new_person(store: Store, parsed: Response, receipt: Receipt, key: str) -> Person:
     """A respondent found on a return (a generic form, or a form issued in no list of this round)."""
     fields: dict[str, Any] = parsed.fields
     typed = " ".join(str(fields.get("completed_by") or "").split())
-    name = issued_to(parsed) or typed or receipt.sender or f"unnamed return {PurePath(receipt.name).stem}"
+    name = issued_to(parsed) or typed or receipt.sender or _numbered(store)
     organisation = " ".join(str(fields.get("completed_by_role") or "").split())
     return Person(id=0, name=name, organisation=organisation, email=receipt.sender or "", issued=False,
                   identity=key)

@@ -109,8 +109,11 @@ def _merged(records: RoundRecords, current: list[CurrentReturn], framework: Fram
     The returns were validated (:func:`current_returns`) and their findings go out beside the dataset,
     so the merge leaves the per-return findings to validation (``validated``): each is listed once.
     """
-    merged = merge_returns([c.record for c in current], framework, validated=True)
-    _add_organisations(merged, current, {p.id: p for p in records.people})
+    people = {p.id: p for p in records.people}
+    # One current return per person, as the round decided (evidence and corrections): labelled by the person.
+    names = [people[c.version.person_id].name if c.version.person_id in people else "" for c in current]
+    merged = merge_returns([c.record for c in current], framework, validated=True, names=names)
+    _add_organisations(merged, current, people)
     return merged
 
 
@@ -162,14 +165,14 @@ def _write_all(out: Path, merged: MergedDataset, problems: list[Problem], framew
     page = render_html(merged, framework, problems, returned=returned_text(state))
     write_file(out / "report.html", page)
     result.outputs["HTML report"] = out / "report.html"
-    write_file(out / "status.json", to_json(state.to_dict()))
+    write_file(out / "status.json", to_json(state.to_dict(undone=False)))
     result.outputs["round status"] = out / "status.json"
     if not merged.respondents:
         return  # nothing returned yet: no agreed form or plan to draft
     consolidate(merged, framework, out / "consolidated.docx", partnership=state.info.partnership,
-                layout=state.info.layout)
+                layout=state.info.layout, decisions=state.decisions)
     result.outputs["consolidated form"] = out / "consolidated.docx"
-    generate_plan(framework, out / "plan.xlsx", prefill=prefill_rows(framework, merged),
+    generate_plan(framework, out / "plan.xlsx", prefill=prefill_rows(framework, merged, state.decisions),
                   partnership=state.info.partnership)
     result.outputs["draft plan"] = out / "plan.xlsx"
 

@@ -30,7 +30,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from docxform.core.errors import DocxformError
-from docxform.records.round import Person, Receipt, RoundInfo, Version
+from docxform.records.round import Event, Person, Receipt, RoundInfo, Version
 
 DB_NAME = "round.sqlite"
 BUSY_TIMEOUT_MS = 120_000
@@ -74,8 +74,36 @@ MIGRATIONS: list[str] = [
     CREATE INDEX version_person ON version(person_id);
     """,
     "ALTER TABLE receipt ADD COLUMN subject TEXT",
+    # 3: who said what, on evidence (issue 19): the evidence per receipt and the judgement on it, the
+    # round's secret for its forms' tokens, and the coordinator's corrections as events.
+    """
+    ALTER TABLE receipt ADD COLUMN evidence TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE version ADD COLUMN verdict TEXT NOT NULL DEFAULT 'probable';
+    ALTER TABLE version ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE person ADD COLUMN added_by INTEGER;
+    CREATE TABLE secret (id INTEGER PRIMARY KEY CHECK (id = 1), round_id TEXT NOT NULL, key BLOB NOT NULL);
+    CREATE TABLE event (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        data TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        undoes INTEGER REFERENCES event(id)
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+#: The receipt table's columns, in the order :func:`_receipt` reads them (evidence, JSON, last).
+RECEIPT_COLUMNS = ("id", "sha256", "stored", "name", "origin", "received_at", "sender", "sent_at", "saved_at", "error",
+                   "subject", "evidence")
+
+
+def _receipt(row: tuple[object, ...]) -> Receipt:
+    evidence = row[-1]
+    return Receipt.from_dict({**dict(zip(RECEIPT_COLUMNS, row, strict=True)),
+                              "evidence": json.loads(evidence if isinstance(evidence, str) and evidence else "{}")})
 
 
 class StoreError(DocxformError):
@@ -208,16 +236,16 @@ class Store:
     # --- people
     def add_person(self, person: Person) -> int:
         cur = self.conn.execute(
-            "INSERT INTO person(name, organisation, role, email, form_id, form_file, issued, identity) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO person(name, organisation, role, email, form_id, form_file, issued, identity, added_by) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (person.name, person.organisation, person.role, person.email, person.form_id, person.form_file,
-             int(person.issued), person.identity))
+             int(person.issued), person.identity, person.added_by))
         return int(cur.lastrowid or 0)
 
     def people(self) -> list[Person]:
-        rows = self.conn.execute("SELECT id, name, organisation, role, email, form_id, form_file, issued, identity "
-                                 "FROM person ORDER BY id").fetchall()
-        keys = ("id", "name", "organisation", "role", "email", "form_id", "form_file", "issued", "identity")
+        keys = ("id", "name", "organisation", "role", "email", "form_id", "form_file", "issued", "identity",
+                "added_by")
+        rows = self.conn.execute(f"SELECT {', '.join(keys)} FROM person ORDER BY id").fetchall()
         return [Person.from_dict(dict(zip(keys, row, strict=True))) for row in rows]
 
     def person_where(self, column: str, value: str) -> int | None:
@@ -228,11 +256,12 @@ class Store:
     # --- receipts and versions
     def add_receipt(self, receipt: Receipt) -> int | None:
         """Record a receipt; None when the same bytes were received before."""
+        evidence = json.dumps(receipt.evidence.to_dict() if receipt.evidence else {}, ensure_ascii=False)
         cur = self.conn.execute(
             "INSERT OR IGNORE INTO receipt(sha256, stored, name, origin, received_at, sender, sent_at, saved_at, "
-            "error, subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "error, subject, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (receipt.sha256, receipt.stored, receipt.name, receipt.origin, receipt.received_at, receipt.sender,
-             receipt.sent_at, receipt.saved_at, receipt.error, receipt.subject))
+             receipt.sent_at, receipt.saved_at, receipt.error, receipt.subject, evidence))
         return int(cur.lastrowid) if cur.rowcount == 1 and cur.lastrowid else None
 
     def receipts(self) -> list[Receipt]:
@@ -240,10 +269,10 @@ class Store:
 
     def add_version(self, version: Version) -> None:
         self.conn.execute(
-            "INSERT INTO version(receipt_id, person_id, kind, parsed, errors, warnings, notices) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO version(receipt_id, person_id, kind, parsed, errors, warnings, notices, verdict, held) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (version.receipt_id, version.person_id, version.kind, json.dumps(version.parsed, ensure_ascii=False),
-             version.errors, version.warnings, json.dumps(version.notices)))
+             version.errors, version.warnings, json.dumps(version.notices), version.verdict, int(version.held)))
 
     def versions(self, *, parsed: bool = True) -> list[Version]:
         """Every version in order received; ``parsed=False`` leaves each ``parsed`` empty (see :meth:`parsed`).
@@ -252,10 +281,11 @@ class Store:
         would cost, and the status needs only those of people with two versions.
         """
         column = "parsed" if parsed else "NULL"
-        rows = self.conn.execute(f"SELECT receipt_id, person_id, kind, {column}, errors, warnings, notices "
-                                 "FROM version ORDER BY receipt_id").fetchall()
+        rows = self.conn.execute(f"SELECT receipt_id, person_id, kind, {column}, errors, warnings, notices, verdict, "
+                                 "held FROM version ORDER BY receipt_id").fetchall()
         return [Version(receipt_id=r[0], person_id=r[1], kind=r[2], parsed=json.loads(r[3]) if parsed else {},
-                        errors=r[4], warnings=r[5], notices=json.loads(r[6])) for r in rows]
+                        errors=r[4], warnings=r[5], notices=json.loads(r[6]), verdict=r[7], held=bool(r[8]))
+                for r in rows]
 
     def parsed(self, receipt_id: int) -> dict:
         """One version's stored parse JSON, decoded."""
@@ -275,10 +305,9 @@ class Store:
         return str(row[0]) if row and row[0] else ""
 
     def _receipts_where(self, where: str, args: tuple[object, ...]) -> list[Receipt]:
-        cols = ("id", "sha256", "stored", "name", "origin", "received_at", "sender", "sent_at", "saved_at", "error",
-                "subject")
-        rows = self.conn.execute(f"SELECT {', '.join(cols)} FROM receipt WHERE {where} ORDER BY id", args).fetchall()
-        return [Receipt.from_dict(dict(zip(cols, row, strict=True))) for row in rows]
+        rows = self.conn.execute(f"SELECT {', '.join(RECEIPT_COLUMNS)} FROM receipt WHERE {where} ORDER BY id",
+                                 args).fetchall()
+        return [_receipt(row) for row in rows]
 
     def integrity(self) -> list[str]:
         """SQLite's own check of the file, then of the foreign keys: empty when the store is sound."""
@@ -287,6 +316,45 @@ class Store:
         found += [f"{table} row {rowid} refers to a missing {parent} row"
                   for table, rowid, parent, _ in self.conn.execute("PRAGMA foreign_key_check").fetchall()]
         return found
+
+    def counted_receipts(self, person_id: int) -> list[Receipt]:
+        """The receipts of one person's versions as ingest stored them, held ones left out (for the ingest line)."""
+        rows = self.conn.execute(f"SELECT {', '.join('r.' + c for c in RECEIPT_COLUMNS)} FROM version v JOIN receipt "
+                                 "r ON r.id = v.receipt_id WHERE v.person_id = ? AND v.held = 0 ORDER BY r.id",
+                                 (person_id,)).fetchall()
+        return [_receipt(row) for row in rows]
+
+    def drop_unused_person(self, person_id: int) -> None:
+        """Remove a person with no version at all (one whose addition was undone, added again)."""
+        self.conn.execute("DELETE FROM person WHERE id = ? AND NOT EXISTS (SELECT 1 FROM version WHERE "
+                          "person_id = ?)", (person_id, person_id))
+
+    def person(self, person_id: int) -> Person:
+        return next(p for p in self.people() if p.id == person_id)
+
+    # --- the round's secret (the key of its forms' tokens; never shown, never in a report)
+    def set_secret(self, round_id: str, key: bytes) -> None:
+        self.conn.execute("INSERT INTO secret(id, round_id, key) VALUES (1, ?, ?)", (round_id, key))
+
+    def secret(self) -> tuple[str, bytes] | None:
+        """(round id, key), or None for a round started before rounds had secrets."""
+        row = self.conn.execute("SELECT round_id, key FROM secret WHERE id = 1").fetchone()
+        return (str(row[0]), bytes(row[1])) if row else None
+
+    # --- corrections (round assign, add, withdraw, agree, and the undoing of each)
+    def add_event(self, event: Event) -> int:
+        cur = self.conn.execute("INSERT INTO event(at, kind, data, reason, undoes) VALUES (?, ?, ?, ?, ?)",
+                                (event.at, event.kind, json.dumps(event.data, ensure_ascii=False), event.reason,
+                                 event.undoes))
+        return int(cur.lastrowid or 0)
+
+    def set_event_data(self, event_id: int, data: dict[str, object]) -> None:
+        """Complete an event's data in the transaction that wrote it (the person an ``assign --new`` made)."""
+        self.conn.execute("UPDATE event SET data = ? WHERE id = ?", (json.dumps(data, ensure_ascii=False), event_id))
+
+    def events(self) -> list[Event]:
+        rows = self.conn.execute("SELECT id, at, kind, data, reason, undoes FROM event ORDER BY id").fetchall()
+        return [Event(id=r[0], at=r[1], kind=r[2], data=json.loads(r[3]), reason=r[4], undoes=r[5]) for r in rows]
 
 
 def _connect(path: Path) -> sqlite3.Connection:
