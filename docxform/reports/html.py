@@ -18,8 +18,10 @@ import jinja2
 
 from docxform.core.problems import Problem
 from docxform.framework.model import Framework
+from docxform.plan.priorities import rank, rule_text
+from docxform.records.decisions import Decisions
 from docxform.records.merged import MergedDataset, MergedItem
-from docxform.reports.analysis import draft_plan, level_colours, level_name, ratings_by_level, theme_totals
+from docxform.reports.analysis import agreed_text, level_colours, level_name, ratings_by_level, theme_totals
 
 #: Lists longer than this are cut in the page (the workbook has them all).
 MAX_NAMES = 40
@@ -47,15 +49,19 @@ def _rule_text(merged: MergedDataset) -> str:
 
 
 def render_html(merged: MergedDataset, framework: Framework,
-                problems: list[Problem] | None = None) -> str:
-    """The report page as a string: standards table (id ``standards``), disputed list, draft plan, problems."""
+                problems: list[Problem] | None = None, decisions: Decisions | None = None) -> str:
+    """The report page as a string: standards table (id ``standards``), disputed list, draft plan, problems.
+
+    ``decisions`` are the meeting's agreed levels: shown instead of the
+    computed ones ("agreed at the meeting") and counted in the plan's ranking.
+    """
     levels = _levels(framework)
     problem_rows, total_problems = _problem_rows(merged, problems or [])
     return template("report.html.j2").render(
         framework=framework, docxform_version=merged.docxform_version or "", levels=levels,
-        standards=_standard_rows(merged, framework, levels),
+        standards=_standard_rows(merged, framework, levels, decisions),
         themes=_theme_rows(merged, framework, levels), disputed=_disputed_rows(merged, framework, levels),
-        plan=_plan_rows(merged, framework), problems=problem_rows,
+        plan=_plan_rows(merged, framework, decisions), plan_rule=rule_text(framework), problems=problem_rows,
         more_problems=max(0, total_problems - MAX_PROBLEMS),
         respondents=len(merged.respondents), anonymised=merged.anonymised,
         by_partnership=merged.by_partnership,
@@ -72,8 +78,8 @@ def _levels(framework: Framework) -> list[dict[str, str]]:
             for lv, c in zip(scale.levels if scale else (), colours, strict=True)]
 
 
-def _standard_rows(merged: MergedDataset, framework: Framework,
-                   levels: list[dict[str, str]]) -> list[dict[str, Any]]:
+def _standard_rows(merged: MergedDataset, framework: Framework, levels: list[dict[str, str]],
+                   decisions: Decisions | None = None) -> list[dict[str, Any]]:
     """One row per standard in framework order; the first of a theme carries the theme cell's rowspan."""
     themes = {t.id: t for t in framework.themes}
     standards = []
@@ -84,8 +90,10 @@ def _standard_rows(merged: MergedDataset, framework: Framework,
             rowspan = len(framework.items_in(item.theme_id))
             previous_theme = item.theme_id
         theme = themes.get(item.theme_id)
-        standards.append(_standard_row(item.id, item.text, merged.item(item.id), framework, levels)
-                         | {"theme": theme.title if theme else item.theme_id, "theme_rowspan": rowspan})
+        entry = merged.item(item.id)
+        standards.append(_standard_row(item.id, item.text, entry, framework, levels)
+                         | {"theme": theme.title if theme else item.theme_id, "theme_rowspan": rowspan,
+                            "agreed": agreed_text(framework, item.id, entry, decisions)})
     return standards
 
 
@@ -118,12 +126,13 @@ def _disputed_rows(merged: MergedDataset, framework: Framework,
     return disputed
 
 
-def _plan_rows(merged: MergedDataset, framework: Framework) -> list[dict[str, Any]]:
+def _plan_rows(merged: MergedDataset, framework: Framework, decisions: Decisions | None) -> list[dict[str, Any]]:
     """The draft plan's candidates, goals cut at MAX_GOALS (the workbook has them all)."""
-    return [{"rank": c.rank, "id": c.item_id, "text": c.text, "level": level_name(framework, c.level),
+    return [{"rank": c.rank, "id": c.item_id, "text": c.text,
+             "level": level_name(framework, c.level) + (" (agreed at the meeting)" if c.decided else ""),
              "low": c.low_count, "priority": c.priority, "highlighted": c.highlighted,
              "goals": c.goals[:MAX_GOALS], "more_goals": max(0, len(c.goals) - MAX_GOALS)}
-            for c in draft_plan(merged, framework)]
+            for c in rank(merged, framework, decisions)]
 
 
 def _problem_rows(merged: MergedDataset, given: list[Problem]) -> tuple[list[dict[str, str]], int]:

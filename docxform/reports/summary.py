@@ -36,11 +36,13 @@ from docxform.core.problems import Problem
 from docxform.framework.model import Framework
 from docxform.io.safety import text_cell
 from docxform.oxml.rawsheet import RawTable, Value, estimate_lines, fixed_created, row_height, splice_package
+from docxform.plan.priorities import rank, rule_text
 from docxform.plan.values import is_iso_date
+from docxform.records.decisions import Decisions
 from docxform.records.merged import MergedDataset
 from docxform.records.plan import plan_columns as framework_plan_columns
 from docxform.reports.analysis import (
-    draft_plan,
+    agreed_text,
     field_label,
     level_colours,
     level_name,
@@ -197,22 +199,25 @@ class _Book:
 
 
 def write_summary(merged: MergedDataset, framework: Framework, target: Path, *,
-                  problems: list[Problem] | None = None, plans: dict[str, Any] | None = None) -> None:
+                  problems: list[Problem] | None = None, plans: dict[str, Any] | None = None,
+                  decisions: Decisions | None = None) -> None:
     """Write the summary workbook of a merged dataset to ``target``.
 
     ``problems`` are validation problems to list beside the merge's own;
     ``plans`` is the merged plans dict (``docxform.plan.merge_plans``),
-    shown on a Plan sheet when given.
+    shown on a Plan sheet when given; ``decisions`` are the meeting's agreed
+    levels (they replace the computed ones, marked "agreed at the meeting",
+    and count in the draft plan's ranking).
     """
     book = _Book()
     respondents = [r.id for r in merged.respondents]
-    _overview(book, merged, framework)
+    _overview(book, merged, framework, decisions)
     _matrix(book, merged, framework, respondents)
     _comments(book, merged, framework)
-    _disputed(book, merged, framework)
+    _disputed(book, merged, framework, decisions)
     plan_problems = [p for p in (plans or {}).get("problems") or [] if isinstance(p, dict)]
     _problems(book, merged, problems or [], plan_problems)
-    _draft_plan(book, merged, framework)
+    _draft_plan(book, merged, framework, decisions)
     if plans is not None:
         _plan(book, plans, framework)
     _by_organisation(book, merged, framework)
@@ -240,17 +245,18 @@ def _levels(framework: Framework) -> list[tuple[str, str]]:
     return [(lv.key, lv.name) for lv in scale.levels] if scale else []
 
 
-def _overview(book: _Book, merged: MergedDataset, framework: Framework) -> None:
-    """Distribution per standard (theme totals and the chart have sheets of their own).
+def _overview(book: _Book, merged: MergedDataset, framework: Framework, decisions: Decisions | None = None) -> None:
+    """Distribution per standard with its agreed level beside it (theme totals and the chart have sheets of
+    their own).
 
-    Widths add up to about 180 units, so fitted to an A4 landscape page the
+    Widths add up to about 195 units, so fitted to an A4 landscape page the
     text prints at 60% (LibreOffice's fallback font) to 75% (Calibri) of 11 pt.
     """
     levels = _levels(framework)
     n_levels = len(levels)
-    header = ["Theme", framework.item_name.capitalize(), "Text", *[name for _, name in levels],
+    header = ["Theme", framework.item_name.capitalize(), "Text", *[name for _, name in levels], "Agreed level",
               "Rated", "Not rated", "Mode", "Median", "Spread", "Disputed", "Reason"]
-    widths = [14, 9, 36, *[11] * n_levels, 7, 7, 13, 13, 7, 9, 18]
+    widths = [14, 9, 36, *[11] * n_levels, 15, 7, 7, 13, 13, 7, 9, 18]
     ws = book.sheet("Overview", widen(widths, {1: framework.item_ids}), freeze="D2", title_cols="A:C")
     book.header(ws, header)
     themes = {t.id: t.title for t in framework.themes}
@@ -261,6 +267,7 @@ def _overview(book: _Book, merged: MergedDataset, framework: Framework) -> None:
             book.cell(ws, item.id, "plain"),
             book.cell(ws, item.text),
             *[book.cell(ws, entry.count(key), "number") for key, _ in levels],
+            book.cell(ws, agreed_text(framework, item.id, entry, decisions), "bold"),
             book.cell(ws, entry.rated, "number"),
             book.cell(ws, entry.unrated, "number"),
             book.cell(ws, level_name(framework, entry.mode), "plain"),
@@ -410,7 +417,7 @@ def _comment_count(merged: MergedDataset, framework: Framework) -> int:
     return total
 
 
-def _disputed(book: _Book, merged: MergedDataset, framework: Framework) -> None:
+def _disputed(book: _Book, merged: MergedDataset, framework: Framework, decisions: Decisions | None = None) -> None:
     """The agenda for the steering group: each disputed standard, who said what, room for the decision."""
     levels = _levels(framework)
     header = [framework.item_name.capitalize(), "Text", *[name for _, name in levels], "Reason",
@@ -429,9 +436,19 @@ def _disputed(book: _Book, merged: MergedDataset, framework: Framework) -> None:
         book.append(ws, [
             book.cell(ws, item.id, "plain"), book.cell(ws, item.text),
             *[book.cell(ws, entry.count(key), "number") for key, _ in levels],
-            book.cell(ws, entry.dispute_reason or ""), book.cell(ws, who), None, None,
+            book.cell(ws, entry.dispute_reason or ""), book.cell(ws, who), *_decided(book, ws, framework, item.id, decisions),
         ])
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+
+
+def _decided(book: _Book, ws: Any, framework: Framework, item_id: str,
+             decisions: Decisions | None) -> list[WriteOnlyCell | None]:
+    """The Disputed sheet's last two cells: blank for the meeting to write in, or what it decided."""
+    decision = (decisions or {}).get(item_id)
+    if decision is None:
+        return [None, None]
+    return [book.cell(ws, f"{level_name(framework, decision.level)} (agreed at the meeting)", "bold"),
+            book.cell(ws, decision.note)]
 
 
 def _problem_rows(merged: MergedDataset, problems: Sequence[Problem],
@@ -491,22 +508,21 @@ def _problems(book: _Book, merged: MergedDataset, problems: Sequence[Problem],
     book.stream(ws, _PROBLEM_HEADER, _PROBLEM_KINDS, rows(), count)
 
 
-def _draft_plan(book: _Book, merged: MergedDataset, framework: Framework) -> None:
-    """Standards rated low, ranked: the starting point for choosing 4-6 priority goals."""
-    rules = framework.rules
+def _draft_plan(book: _Book, merged: MergedDataset, framework: Framework, decisions: Decisions | None = None) -> None:
+    """Standards rated low, ranked (docxform.plan.priorities): the starting point for choosing 4-6 priority goals."""
     header = ["Rank", framework.item_name.capitalize(), "Text", "Level", "Median", "Mode", "Low ratings",
               "Priority", "Improvement goals proposed by respondents"]
     id_width = max(9, word_width(longest_word(framework.item_ids)))
     ws = book.sheet("Draft plan", [6, id_width, 36, 13, 13, 13, 8, 9, 60], freeze="C2", title_cols="A:C")
     book.header(ws, header)
-    candidates = draft_plan(merged, framework)
+    candidates = rank(merged, framework, decisions)
     for c in candidates:
         kind = "highlight" if c.highlighted else "text"
         number = "highlight-number" if c.highlighted else "number"
         goals = "\n".join(f"{rid}: {text}" for rid, text in c.goals)
         book.append(ws, [
             book.cell(ws, c.rank, number), book.cell(ws, c.item_id, kind), book.cell(ws, c.text, kind),
-            book.cell(ws, level_name(framework, c.level), kind),
+            book.cell(ws, level_name(framework, c.level) + (" (agreed at the meeting)" if c.decided else ""), kind),
             book.cell(ws, level_name(framework, c.median), kind), book.cell(ws, level_name(framework, c.mode), kind),
             book.cell(ws, c.low_count, number),
             book.cell(ws, "priority" if c.priority else "", "highlight-bold" if c.highlighted else "bold"),
@@ -514,11 +530,7 @@ def _draft_plan(book: _Book, merged: MergedDataset, framework: Framework) -> Non
         ])
     ws.auto_filter.ref = f"A1:I{len(candidates) + 1}"
     book.append(ws, [])
-    note = (f"Ranked: gap identified before working towards, then by the number of low ratings. The top "
-            f"{rules.priority_goals_max} are highlighted; the top {rules.priority_goals_min} (and any tied with "
-            f"the last of them, up to {rules.priority_goals_max}) are marked priority. The guidance asks for "
-            f"{rules.priority_goals_min}-{rules.priority_goals_max} priority areas; the partnership decides.")
-    book.append(ws, [None, None, book.cell(ws, note)])
+    book.append(ws, [None, None, book.cell(ws, rule_text(framework))])
 
 
 def _plan(book: _Book, plans: dict[str, Any], framework: Framework) -> None:

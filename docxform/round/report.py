@@ -18,6 +18,7 @@ from docxform.core.problems import Problem
 from docxform.framework import load_framework
 from docxform.framework.model import Framework
 from docxform.io.files import output_folder, write_file
+from docxform.records.decisions import Decisions
 from docxform.records.merged import MergedDataset
 from docxform.records.round import Person, Version
 from docxform.round.status import RoundStatus, build_status, current_versions
@@ -97,16 +98,17 @@ def report(folder: str | Path, output: str | Path | None = None) -> ReportResult
 
 
 def _write_all(out: Path, merged: MergedDataset, problems: list[Problem], framework: Framework,
-               state: RoundStatus, result: ReportResult) -> None:
+               state: RoundStatus, result: ReportResult, decisions: Decisions | None = None) -> None:
     from docxform.plan import generate_plan, prefill_rows
     from docxform.reports import render_html, write_summary
     from docxform.reports.consolidated import consolidate
 
     write_file(out / "merged.json", to_json(merged.to_dict()))
     result.outputs["merged dataset"] = out / "merged.json"
-    write_summary(merged, framework, out / "summary.xlsx", problems=problems, plans=state_plans(state, framework))
+    write_summary(merged, framework, out / "summary.xlsx", problems=problems, plans=state_plans(state, framework),
+                  decisions=decisions)
     result.outputs["summary workbook"] = out / "summary.xlsx"
-    page = returned_banner(render_html(merged, framework, problems), state)
+    page = returned_banner(render_html(merged, framework, problems, decisions), state)
     write_file(out / "report.html", page)
     result.outputs["HTML report"] = out / "report.html"
     write_file(out / "status.json", to_json(state.to_dict()))
@@ -114,9 +116,9 @@ def _write_all(out: Path, merged: MergedDataset, problems: list[Problem], framew
     if not merged.respondents:
         return  # nothing returned yet: no agreed form or plan to draft
     consolidate(merged, framework, out / "consolidated.docx", partnership=state.info.partnership,
-                layout=state.info.layout)
+                layout=state.info.layout, decisions=decisions)
     result.outputs["consolidated form"] = out / "consolidated.docx"
-    generate_plan(framework, out / "plan.xlsx", prefill=prefill_rows(framework, merged),
+    generate_plan(framework, out / "plan.xlsx", prefill=prefill_rows(framework, merged, decisions),
                   partnership=state.info.partnership)
     result.outputs["draft plan"] = out / "plan.xlsx"
 

@@ -180,11 +180,16 @@ def test_sheets(book: Any, workbook_path: Path) -> None:
 def test_overview_has_the_hand_worked_statistics_of_every_standard(book: Any) -> None:
     table = rows(book, "Overview")
     assert table[0] == ("Theme", "Standard", "Text", "Gap identified", "Working towards", "Some success",
-                        "Doing well", "Rated", "Not rated", "Mode", "Median", "Spread", "Disputed", "Reason")
+                        "Doing well", "Agreed level", "Rated", "Not rated", "Mode", "Median", "Spread", "Disputed",
+                        "Reason")
     found = {}
     for row in table[1:21]:
-        found[row[1]] = (tuple(row[3:7]), row[7], row[8], row[9], row[10], row[12], row[13])
+        found[row[1]] = (tuple(row[3:7]), row[8], row[9], row[10], row[11], row[13], row[14])
     assert found == {k: (v[0], v[1], v[2], v[3], v[4], v[5], v[6]) for k, v in EXPECTED.items()}
+    # The one agreed level beside the distribution: the consensus rule's, "to agree" where disputed.
+    agreed = {row[1]: row[7] for row in table[1:21]}
+    assert {k for k, v in agreed.items() if v == "to agree"} == {k for k, v in EXPECTED.items() if v[5] == "Yes"}
+    assert agreed["1.1"] == "Some success"
     assert [row[1] for row in table[1:21]] == list(SA.item_ids)
     assert table[1][0] == "Leadership" and table[1][2] == SA.item("1.1").text
 
@@ -484,8 +489,8 @@ def test_html_standards_table(html: str) -> None:
     body = doc.xpath('//table[@id="standards"]/tbody/tr')
     assert len(body) == 20
     first = body[0]
-    assert [td.text_content().strip() for td in first.xpath("td")][2:] == ["0", "0", "15", "0", "15", "Some success",
-                                                                           "Some success", "No"]
+    assert [td.text_content().strip() for td in first.xpath("td")][2:] == ["0", "0", "15", "0", "Some success", "15",
+                                                                           "Some success", "Some success", "No"]
     flagged = [tr.get("id") for tr in body if "disputed" in (tr.get("class") or "")]
     assert flagged == [f"item-{k}" for k, v in EXPECTED.items() if v[5] == "Yes"]
     plan = [tr.xpath("td")[1].text_content().split()[0] for tr in doc.xpath('//table[@id="plan"]/tbody/tr')]
@@ -507,3 +512,36 @@ def test_html_in_a_headless_browser(tmp_path: Path, html: str) -> None:
     rendered = lxml.html.fromstring(dom)
     assert len(rendered.xpath('//table[@id="standards"]/tbody/tr')) == 20
     assert "1.1" in rendered.xpath('//table[@id="standards"]')[0].text_content()
+
+
+def test_one_ranking_and_one_agreed_level_in_every_output(tmp_path: Path, merged: MergedDataset) -> None:
+    """docxform.plan.priorities ranks for the summary, the HTML report and the draft plan alike; a meeting's
+    decision is shown as "agreed at the meeting" and moves the standard in all three."""
+    from docxform.plan import generate_plan, parse_plan, prefill_rows
+    from docxform.records.decisions import MeetingDecision
+
+    disputed = next(k for k, v in EXPECTED.items() if v[5] == "Yes")
+    first = EXPECTED_PLAN[0]
+    decisions = {disputed: MeetingDecision(disputed, "gap_identified", note="agreed after discussion"),
+                 first: MeetingDecision(first, "doing_well")}
+    path = tmp_path / "s.xlsx"
+    write_summary(merged, SA, path, decisions=decisions)
+    book = load_workbook(path)
+    summary_order = [r[1] for r in rows(book, "Draft plan")[1:] if r[0] is not None]
+    page = lxml.html.fromstring(render_html(merged, SA, decisions=decisions))
+    html_order = [tr.xpath("td")[1].text_content().split()[0] for tr in page.xpath('//table[@id="plan"]/tbody/tr')]
+    generate_plan(SA, tmp_path / "plan.xlsx", prefill=prefill_rows(SA, merged, decisions), partnership="P")
+    plan_order = [r.standard for r in sorted(parse_plan(tmp_path / "plan.xlsx").rows, key=lambda r: r.priority)]
+    assert summary_order == html_order == plan_order
+    assert first not in summary_order and disputed in summary_order  # decided doing well / decided a gap
+    agreed = {r[1]: r[7] for r in rows(book, "Overview")[1:21]}
+    assert agreed[disputed] == "Gap identified (agreed at the meeting)"
+    assert agreed[first] == "Doing well (agreed at the meeting)"
+    decided_row = next(r for r in rows(book, "Disputed")[1:] if r[0] == disputed)
+    assert decided_row[-2:] == ("Gap identified (agreed at the meeting)", "agreed after discussion")
+    standards = {tr.get("id"): tr for tr in page.xpath('//table[@id="standards"]/tbody/tr')}
+    assert "Gap identified (agreed at the meeting)" in standards[f"item-{disputed}"].text_content()
+    # Without decisions the three agree too (the README's sample round).
+    write_summary(merged, SA, path)
+    plain = [r[1] for r in rows(load_workbook(path), "Draft plan")[1:] if r[0] is not None]
+    assert plain == [r.standard for r in prefill_rows(SA, merged)] == EXPECTED_PLAN
