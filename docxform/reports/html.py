@@ -9,9 +9,10 @@ printout. jinja2 autoescapes everything, so a respondent's ``<script>`` or
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from itertools import chain, islice
+from itertools import chain
 from typing import Any
 
 import jinja2
@@ -56,13 +57,14 @@ def render_html(merged: MergedDataset, framework: Framework,
     computed ones ("agreed at the meeting") and counted in the plan's ranking.
     """
     levels = _levels(framework)
-    problem_rows, total_problems = _problem_rows(merged, problems or [])
+    found = _problem_rows(merged, problems or [])
     return template("report.html.j2").render(
         framework=framework, docxform_version=merged.docxform_version or "", levels=levels,
         standards=_standard_rows(merged, framework, levels, decisions),
         themes=_theme_rows(merged, framework, levels), disputed=_disputed_rows(merged, framework, levels),
-        plan=_plan_rows(merged, framework, decisions), plan_rule=rule_text(framework), problems=problem_rows,
-        more_problems=max(0, total_problems - MAX_PROBLEMS),
+        plan=_plan_rows(merged, framework, decisions), plan_rule=rule_text(framework), problems=found.action,
+        more_problems=max(0, found.needing_action - len(found.action)), notices=found.notices,
+        more_notices=max(0, found.infos - len(found.notices)), errors=found.errors, warnings=found.warnings,
         respondents=len(merged.respondents), anonymised=merged.anonymised,
         by_partnership=merged.by_partnership,
         item_name=framework.item_name, rules=framework.rules, consensus_rule=_rule_text(merged),
@@ -135,19 +137,46 @@ def _plan_rows(merged: MergedDataset, framework: Framework, decisions: Decisions
             for c in rank(merged, framework, decisions)]
 
 
-def _problem_rows(merged: MergedDataset, given: list[Problem]) -> tuple[list[dict[str, str]], int]:
-    """The first MAX_PROBLEMS problems (the dataset's, then the given ones) and the total count.
+@dataclass
+class ProblemRows:
+    """The page's problems: those that need action (errors, warnings) apart from the notices (info).
+
+    The headline counts ``action`` only: a notice (tags lost on a re-save)
+    needs nobody to do anything, so it is listed under its own heading.
+    """
+
+    action: list[dict[str, str]] = field(default_factory=list)
+    notices: list[dict[str, str]] = field(default_factory=list)
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+
+    @property
+    def needing_action(self) -> int:
+        return self.errors + self.warnings
+
+
+def _problem_rows(merged: MergedDataset, given: list[Problem]) -> ProblemRows:
+    """The problems (the dataset's, then the given ones) split by what they call for, each list cut at
+    MAX_PROBLEMS, with the full counts.
 
     File names are left out of an anonymised dataset's page: a file name often names its respondent.
     """
-    total = len(merged.problems) + len(given)
-    shown = islice(chain(merged.problems, (p.to_dict() for p in given)), MAX_PROBLEMS)
-    rows = [{
-        "file": "" if merged.anonymised else (p.get("location") or {}).get("file") or "",
-        "item": p.get("item") or "", "field": p.get("field") or "", "code": p.get("code") or "",
-        "severity": p.get("severity") or "", "message": p.get("message") or "",
-    } for p in shown]
-    return rows, total
+    out = ProblemRows()
+    for p in chain(merged.problems, (p.to_dict() for p in given)):
+        severity = p.get("severity") or "error"
+        info = severity == "info"
+        out.infos += info
+        out.errors += severity == "error"
+        out.warnings += severity not in ("error", "info")
+        shown = out.notices if info else out.action
+        if len(shown) < MAX_PROBLEMS:
+            shown.append({
+                "file": "" if merged.anonymised else (p.get("location") or {}).get("file") or "",
+                "item": p.get("item") or "", "field": p.get("field") or "", "code": p.get("code") or "",
+                "severity": severity, "message": p.get("message") or "",
+            })
+    return out
 
 
 def _theme_rows(merged: MergedDataset, framework: Framework,

@@ -545,3 +545,21 @@ def test_one_ranking_and_one_agreed_level_in_every_output(tmp_path: Path, merged
     write_summary(merged, SA, path)
     plain = [r[1] for r in rows(load_workbook(path), "Draft plan")[1:] if r[0] is not None]
     assert plain == [r.standard for r in prefill_rows(SA, merged)] == EXPECTED_PLAN
+
+
+def test_html_headline_counts_what_needs_action(merged: MergedDataset) -> None:
+    """Errors and warnings are counted and listed as problems to put right; notices (info) apart, uncounted."""
+    from docxform.core.problems import problem
+
+    given = [problem("tags-lost", "the form was re-saved without its tags", file="returns/a.docx"),
+             problem("tags-lost", "the form was re-saved without its tags", file="returns/b.docx"),
+             problem("signature-missing", "no signature", file="returns/c.docx"),
+             problem("evidence-vague", "vague", file="returns/d.docx", item="1.1", field="evidence")]
+    assert [p.severity for p in given] == ["info", "info", "error", "warning"]
+    doc = lxml.html.fromstring(render_html(merged, SA, given))
+    needing = [p for p in merged.problems if p.get("severity") != "info"] + given[2:]
+    headline = doc.xpath('//li[@id="needs-action"]')[0].text_content()
+    assert headline.startswith(str(len(needing))) and "1 error," in headline
+    assert len(doc.xpath('//table[@id="problems"]/tbody/tr')) == len(needing)
+    notices = doc.xpath('//table[@id="notices"]/tbody/tr')
+    assert [tr.xpath("td")[0].text_content() for tr in notices] == ["returns/a.docx", "returns/b.docx"]
