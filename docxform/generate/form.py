@@ -41,6 +41,10 @@ class FormOptions:
     answers: dict[str, dict[str, str | None]] = field(default_factory=dict)
     for_print: bool = False
     disputes: dict[str, str] = field(default_factory=dict)
+    #: What the printed pages' footer says (default: the framework and layout), and whether the date of
+    #: printing follows it; page X of Y is always on the right.
+    footer: str = ""
+    footer_date: bool = False
 
 
 #: Shading of a disputed standard's printed note.
@@ -107,7 +111,8 @@ def build_form(framework: m.Framework, options: FormOptions) -> tuple[w.Document
     spec = w.DocumentSpec(
         elements=b.elements, landscape=layout.orientation == "landscape", protect=options.protect,
         title=layout.title or framework.title,
-        footer=f"{framework.title} ({framework.id} {framework.version}) · form {layout.id}",
+        footer=options.footer or f"{framework.title} ({framework.id} {framework.version}) · form {layout.id}",
+        footer_date=options.footer_date,
         properties={
             "docxform.framework": framework.id, "docxform.framework_version": framework.version,
             "docxform.layout": layout.id, "docxform.mapping": mapping_id(framework, layout),

@@ -120,6 +120,7 @@ class DocumentSpec:
     elements: list[Element] = field(default_factory=list)
     landscape: bool = True
     footer: str = ""
+    footer_date: bool = False  # the date of printing (a DATE field) after the footer's text
     protect: bool = False
     title: str = ""
     properties: dict[str, str] = field(default_factory=dict)
@@ -370,6 +371,6 @@ def _static_parts(spec: DocumentSpec) -> dict[str, bytes]:
         "word/document.xml": b"",
         "word/styles.xml": p.STYLES.encode(),
         "word/settings.xml": p.settings_xml(spec.protect).encode(),
-        "word/footer1.xml": p.footer_xml(xml_text(spec.footer)).encode(),
+        "word/footer1.xml": p.footer_xml(xml_text(spec.footer), print_date=spec.footer_date).encode(),
         "docProps/custom.xml": b"",
     }

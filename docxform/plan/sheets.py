@@ -38,6 +38,14 @@ class Lists:
     statuses: str
 
 
+def plan_title(framework: Framework, partnership: str) -> str:
+    """The plan's title: the partnership's own ("Anytown CDRP: improvement plan"), not Annex C's
+    "Example of an Improvement plan"."""
+    title = re.sub(r"^example of an? ", "", plan_spec(framework).title.strip(), flags=re.IGNORECASE)
+    title = title[:1].upper() + title[1:].lower() if title else "Improvement plan"
+    return f"{partnership.strip()}: {title[:1].lower() + title[1:]}" if partnership.strip() else title
+
+
 def add_reference_sheets(workbook: Workbook, framework: Framework) -> Lists:
     _instructions(workbook.create_sheet(INSTRUCTIONS_SHEET), framework)
     return _standards(workbook, framework)
@@ -61,7 +69,7 @@ def print_setup(ws: Worksheet) -> None:
 def _instructions(ws: Worksheet, framework: Framework) -> None:
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 110
-    lines: list[tuple[str, str]] = [(f"{plan_spec(framework).title}: how to fill it in", "")]
+    lines: list[tuple[str, str]] = [(f"{plan_title(framework, '')}: how to fill it in", "")]
     lines += [("", text) for text in _how_to(framework)]
     if framework.rating_scale is not None:
         lines += [("", ""), (f"{framework.rating_scale.label} levels", "")]

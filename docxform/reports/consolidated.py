@@ -27,6 +27,7 @@ from docxform.generate.form import FormOptions
 from docxform.generate.output import GeneratedForm, generate_form
 from docxform.plan.priorities import agreed_level
 from docxform.records.decisions import Decisions
+from docxform.records.imprint import Imprint, imprint_of
 from docxform.records.merged import MergedDataset, MergedItem, Response
 
 #: The printed note of a disputed standard, in the meeting's words (the rule that found the dispute is in
@@ -130,8 +131,15 @@ def disputes(merged: MergedDataset, framework: Framework, decisions: Decisions |
 
 def consolidate(merged: MergedDataset, framework: Framework, target: Path, *,
                 partnership: str = "", layout: str | None = None,
-                decisions: Decisions | None = None) -> GeneratedForm:
-    """Write the consolidated form to ``target``; ``decisions`` (the meeting's) fill their standards' ratings."""
+                decisions: Decisions | None = None, imprint: Imprint | None = None) -> GeneratedForm:
+    """Write the consolidated form to ``target``; ``decisions`` (the meeting's) fill their standards' ratings.
+
+    Every printed page's footer says what it is: "Consolidated form", the
+    ``imprint`` (partnership, framework, round, date of the returns), the date
+    of printing and page X of Y.
+    """
+    imprint = imprint or imprint_of(merged, framework, partnership=partnership)
     options = FormOptions(layout=layout, answers=agreed_answers(merged, framework, decisions), for_print=True,
-                          disputes=disputes(merged, framework, decisions))
-    return generate_form(framework, target, options, partnership=partnership)
+                          disputes=disputes(merged, framework, decisions),
+                          footer=f"Consolidated form · {imprint.line()}", footer_date=True)
+    return generate_form(framework, target, options, partnership=partnership or imprint.partnership)

@@ -16,11 +16,13 @@ from itertools import chain
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from docxform.core.problems import Problem
 from docxform.framework.model import Framework
 from docxform.plan.priorities import rank, rule_text
 from docxform.records.decisions import Decisions
+from docxform.records.imprint import UNNAMED, Imprint, imprint_of, long_date
 from docxform.records.merged import MergedDataset, MergedItem
 from docxform.reports.analysis import agreed_text, level_colours, level_name, ratings_by_level, theme_totals
 
@@ -39,7 +41,15 @@ def template(name: str) -> jinja2.Template:
     text = resources.files("docxform.reports").joinpath(f"templates/{name}").read_text("utf-8")
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True)
+    env.filters["css_string"] = css_string
     return env.from_string(text)
+
+
+def css_string(text: str) -> Markup:
+    """A quoted CSS string (for the print margins' ``content``) that no text can break out of:
+    everything but letters, digits and spaces is written as a CSS escape."""
+    body = "".join(c if (c.isascii() and c.isalnum()) or c == " " else f"\\{ord(c):06x}" for c in str(text))
+    return Markup(f'"{body}"')
 
 
 def _rule_text(merged: MergedDataset) -> str:
@@ -50,16 +60,22 @@ def _rule_text(merged: MergedDataset) -> str:
 
 
 def render_html(merged: MergedDataset, framework: Framework,
-                problems: list[Problem] | None = None, decisions: Decisions | None = None) -> str:
+                problems: list[Problem] | None = None, decisions: Decisions | None = None,
+                imprint: Imprint | None = None) -> str:
     """The report page as a string: standards table (id ``standards``), disputed list, draft plan, problems.
 
     ``decisions`` are the meeting's agreed levels: shown instead of the
     computed ones ("agreed at the meeting") and counted in the plan's ranking.
+    ``imprint`` (else the dataset's own) names the partnership, round and dates
+    at the top of the page and in every printed page's margins, with "page N of M".
     """
+    imprint = imprint or imprint_of(merged, framework)
     levels = _levels(framework)
     found = _problem_rows(merged, problems or [])
     return template("report.html.j2").render(
-        framework=framework, docxform_version=merged.docxform_version or "", levels=levels,
+        framework=framework, docxform_version=merged.docxform_version or "", levels=levels, imprint=imprint,
+        imprint_line=imprint.line(), partnership=imprint.partnership or UNNAMED,
+        made=long_date(imprint.made) if imprint.made else "",
         standards=_standard_rows(merged, framework, levels, decisions),
         themes=_theme_rows(merged, framework, levels), disputed=_disputed_rows(merged, framework, levels),
         plan=_plan_rows(merged, framework, decisions), plan_rule=rule_text(framework), problems=found.action,

@@ -39,6 +39,7 @@ from docxform.oxml.rawsheet import RawTable, Value, estimate_lines, fixed_create
 from docxform.plan.priorities import rank, rule_text
 from docxform.plan.values import is_iso_date
 from docxform.records.decisions import Decisions
+from docxform.records.imprint import UNNAMED, Imprint, imprint_of, long_date, sheet_header_footer
 from docxform.records.merged import MergedDataset
 from docxform.records.plan import plan_columns as framework_plan_columns
 from docxform.reports.analysis import (
@@ -86,10 +87,21 @@ _STYLES: dict[str, dict[str, Any]] = {
 }
 
 
+def print_imprint(ws: Any, imprint: Imprint | None) -> None:
+    """Every printed page says what it is (:func:`~docxform.records.imprint.sheet_header_footer`)."""
+    header, footer = sheet_header_footer(imprint)
+    for part, text in zip((ws.oddHeader.left, ws.oddHeader.center, ws.oddHeader.right), header, strict=True):
+        if text:
+            part.text = text
+    for part, text in zip((ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right), footer, strict=True):
+        part.text = text
+
+
 class _Book:
     """A write-only workbook plus the raw tables to splice into its big sheets."""
 
-    def __init__(self) -> None:
+    def __init__(self, imprint: Imprint | None = None) -> None:
+        self.imprint = imprint
         self.wb = Workbook(write_only=True)
         self.wb.properties.creator = "docxform"
         self.wb.properties.created = fixed_created()
@@ -122,6 +134,7 @@ class _Book:
             ws.print_title_cols = title_cols
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = 9  # A4: the forms are British
+        print_imprint(ws, self.imprint)
         ws.page_setup.fitToWidth = 1 if fit else 0
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=fit)
@@ -200,17 +213,22 @@ class _Book:
 
 def write_summary(merged: MergedDataset, framework: Framework, target: Path, *,
                   problems: list[Problem] | None = None, plans: dict[str, Any] | None = None,
-                  decisions: Decisions | None = None) -> None:
+                  decisions: Decisions | None = None, imprint: Imprint | None = None, returned: str = "") -> None:
     """Write the summary workbook of a merged dataset to ``target``.
 
     ``problems`` are validation problems to list beside the merge's own;
     ``plans`` is the merged plans dict (``docxform.plan.merge_plans``),
     shown on a Plan sheet when given; ``decisions`` are the meeting's agreed
     levels (they replace the computed ones, marked "agreed at the meeting",
-    and count in the draft plan's ranking).
+    and count in the draft plan's ranking). ``imprint`` says whose it is (else
+    :func:`~docxform.records.imprint.imprint_of` the dataset): on the About
+    sheet and every printed page; ``returned`` ("8 of 12 returned") goes on
+    the About sheet.
     """
-    book = _Book()
+    imprint = imprint or imprint_of(merged, framework)
+    book = _Book(imprint)
     respondents = [r.id for r in merged.respondents]
+    _about(book, merged, imprint, returned)
     _overview(book, merged, framework, decisions)
     _matrix(book, merged, framework, respondents)
     _comments(book, merged, framework)
@@ -222,6 +240,23 @@ def write_summary(merged: MergedDataset, framework: Framework, target: Path, *,
         _plan(book, plans, framework)
     _by_organisation(book, merged, framework)
     book.save(Path(target))
+
+
+def _about(book: _Book, merged: MergedDataset, imprint: Imprint, returned: str) -> None:
+    """The first sheet: what this workbook is, whose, of which round and how current."""
+    ws = book.sheet("About", [22, 90], freeze=None)
+    book.header(ws, ["Summary of the self-assessment", ""])
+    who = "partnerships" if merged.by_partnership else "respondents"
+    rows = [("Partnership", imprint.partnership or UNNAMED),
+            ("Framework", f"{imprint.framework} ({imprint.framework_id})"),
+            ("Round", imprint.round or "not a survey round"),
+            ("Returns up to", long_date(imprint.data_date) if imprint.data_date else "not known"),
+            ("Returns", returned or f"{len(merged.respondents)} {who}"),
+            ("Printed", "the date of printing and the page number are in each printed page's footer")]
+    if imprint.made:
+        rows.insert(5, ("Made", long_date(imprint.made)))
+    for label, value in rows:
+        book.append(ws, [book.cell(ws, label, "bold"), book.cell(ws, value)])
 
 
 def _by_organisation(book: _Book, merged: MergedDataset, framework: Framework) -> None:

@@ -19,6 +19,7 @@ from docxform.framework import load_framework
 from docxform.framework.model import Framework
 from docxform.io.files import output_folder, write_file
 from docxform.records.decisions import Decisions
+from docxform.records.imprint import Imprint, imprint_of
 from docxform.records.merged import MergedDataset
 from docxform.records.round import Person, Version
 from docxform.round.status import RoundStatus, build_status, current_versions
@@ -90,7 +91,7 @@ def report(folder: str | Path, output: str | Path | None = None) -> ReportResult
         state = build_status(store)
         result = ReportResult(returned=state.returned_line())
         output_folder(out, create=True)
-        _write_all(out, merged, problems, framework, state, result)
+        _write_all(out, merged, problems, framework, state, result, imprint=round_imprint(store, folder, merged, framework))
         copies = feedback_hook(store, out / "feedback", framework)
         if copies:
             result.outputs[f"feedback copies ({len(copies)} returns with problems)"] = out / "feedback"
@@ -98,7 +99,8 @@ def report(folder: str | Path, output: str | Path | None = None) -> ReportResult
 
 
 def _write_all(out: Path, merged: MergedDataset, problems: list[Problem], framework: Framework,
-               state: RoundStatus, result: ReportResult, decisions: Decisions | None = None) -> None:
+               state: RoundStatus, result: ReportResult, decisions: Decisions | None = None,
+               imprint: Imprint | None = None) -> None:
     from docxform.plan import generate_plan, prefill_rows
     from docxform.reports import render_html, write_summary
     from docxform.reports.consolidated import consolidate
@@ -106,9 +108,9 @@ def _write_all(out: Path, merged: MergedDataset, problems: list[Problem], framew
     write_file(out / "merged.json", to_json(merged.to_dict()))
     result.outputs["merged dataset"] = out / "merged.json"
     write_summary(merged, framework, out / "summary.xlsx", problems=problems, plans=state_plans(state, framework),
-                  decisions=decisions)
+                  decisions=decisions, imprint=imprint, returned=state.returned_line())
     result.outputs["summary workbook"] = out / "summary.xlsx"
-    page = returned_banner(render_html(merged, framework, problems, decisions), state)
+    page = returned_banner(render_html(merged, framework, problems, decisions, imprint.dated() if imprint else None), state)
     write_file(out / "report.html", page)
     result.outputs["HTML report"] = out / "report.html"
     write_file(out / "status.json", to_json(state.to_dict()))
@@ -116,11 +118,20 @@ def _write_all(out: Path, merged: MergedDataset, problems: list[Problem], framew
     if not merged.respondents:
         return  # nothing returned yet: no agreed form or plan to draft
     consolidate(merged, framework, out / "consolidated.docx", partnership=state.info.partnership,
-                layout=state.info.layout, decisions=decisions)
+                layout=state.info.layout, decisions=decisions, imprint=imprint)
     result.outputs["consolidated form"] = out / "consolidated.docx"
     generate_plan(framework, out / "plan.xlsx", prefill=prefill_rows(framework, merged, decisions),
-                  partnership=state.info.partnership)
+                  partnership=state.info.partnership, imprint=imprint)
     result.outputs["draft plan"] = out / "plan.xlsx"
+
+
+def round_imprint(store: Store, folder: Path, merged: MergedDataset, framework: Framework) -> Imprint:
+    """What the round's outputs say they are: its partnership, framework, name (the folder's) and the
+    time the latest current return was received."""
+    received = {r.id: r.received_at for r in store.receipts()}
+    latest = max((received.get(v.receipt_id, "") for v in current_versions(store)), default="")
+    return imprint_of(merged, framework, partnership=store.info().partnership, round_name=folder.resolve().name,
+                      data_date=latest)
 
 
 def state_plans(state: RoundStatus, framework: Framework) -> dict[str, Any] | None:

@@ -44,7 +44,7 @@ def _check(path: Path) -> str:
 def test_sheets_and_header_fields(wb):
     assert wb.sheetnames == ["Plan", "Instructions", "Standards"]
     ws = wb["Plan"]
-    assert ws["A1"].value == "Example of an Improvement plan"
+    assert ws["A1"].value == "Anytown CDRP: improvement plan"  # the partnership's, not Annex C's "Example of ..."
     assert [ws.cell(r, 1).value for r in (2, 3, 4)] == ["Partnership Name:", "Lead Officer:", "Period:"]
     assert ws["B2"].value == "Anytown CDRP"
     assert ws["B3"].value is None and ws["B4"].value is None
@@ -188,3 +188,17 @@ def test_other_frameworks(tmp_path):
     ws = load_workbook(tmp_path / "beacon.xlsx")["Plan"]
     assert "Action needed" in [ws.cell(7, c).value for c in range(1, 13)]  # Annex C columns by default
     assert _check(path) == ""
+
+
+def test_every_sheet_prints_whose_plan_it_is(wb):
+    for ws in wb.worksheets:
+        assert ws.oddHeader.left.text == "Anytown CDRP", ws.title
+        assert "(sa2003)" in ws.oddHeader.center.text, ws.title
+        assert (ws.oddFooter.center.text, ws.oddFooter.right.text) == ("printed &D", "page &P of &N"), ws.title
+
+
+def test_plan_title_without_a_partnership(sa2003=None):
+    from docxform.framework import load_framework
+    from docxform.plan.sheets import plan_title
+
+    assert plan_title(load_framework("sa2003"), "") == "Improvement plan"

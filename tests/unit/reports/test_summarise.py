@@ -170,7 +170,7 @@ def sheet_xml(path: Path, title: str) -> str:
 # the workbook -------------------------------------------------------------------------------------
 
 def test_sheets(book: Any, workbook_path: Path) -> None:
-    assert book.sheetnames == ["Overview", "Themes", "Chart", "Matrix", "Comments", "Disputed", "Problems",
+    assert book.sheetnames == ["About", "Overview", "Themes", "Chart", "Matrix", "Comments", "Disputed", "Problems",
                                "Draft plan", "Plan"]
     streaming = load_workbook(workbook_path, read_only=True)  # relies on each sheet's <dimension>
     assert [(streaming[n].max_row, streaming[n].max_column) for n in ("Matrix", "Comments", "Problems", "Plan")] == [
@@ -227,7 +227,7 @@ def test_overview_has_chart_heat_map_and_sheet_setup(workbook_path: Path, book: 
         ws = book[name]
         assert ws.print_title_rows == "$1:$1", name
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9, name
-        if name == "Chart":
+        if name in ("Chart", "About"):
             continue
         assert ws.freeze_panes, name
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), name
@@ -563,3 +563,29 @@ def test_html_headline_counts_what_needs_action(merged: MergedDataset) -> None:
     assert len(doc.xpath('//table[@id="problems"]/tbody/tr')) == len(needing)
     notices = doc.xpath('//table[@id="notices"]/tbody/tr')
     assert [tr.xpath("td")[0].text_content() for tr in notices] == ["returns/a.docx", "returns/b.docx"]
+
+
+def test_every_output_says_what_it_is(tmp_path: Path, merged: MergedDataset) -> None:
+    """The partnership, framework, round and date of the data: on the About sheet, in every sheet's print
+    header (footer: sheet, date of printing, page N of M), at the top of the HTML page and in its print margins."""
+    from docxform.records.imprint import Imprint
+
+    imprint = Imprint(partnership="Anytown & District CDRP", framework=SA.title, framework_id="sa2003",
+                      round="spring-2004", data_date="2004-03-31", made="2004-04-02")
+    path = tmp_path / "s.xlsx"
+    write_summary(merged, SA, path, imprint=imprint, returned="15 of 16 returned")
+    book = load_workbook(path)
+    about = dict(rows(book, "About")[1:])
+    assert about["Partnership"] == "Anytown & District CDRP" and about["Round"] == "spring-2004"
+    assert about["Returns up to"] == "31 March 2004" and about["Returns"] == "15 of 16 returned"
+    for ws in book.worksheets:
+        assert ws.oddHeader.left.text == "Anytown && District CDRP", ws.title  # a lone & would start a code
+        assert "round spring-2004" in ws.oddHeader.right.text and "31 March 2004" in ws.oddHeader.right.text
+        assert (ws.oddFooter.center.text, ws.oddFooter.right.text) == ("printed &D", "page &P of &N")
+    page = lxml.html.fromstring(render_html(merged, SA, imprint=imprint))
+    assert "Anytown & District CDRP" in page.xpath("//h1")[0].text_content()
+    line = page.xpath('//p[@id="imprint"]')[0].text_content()
+    assert line == ("Anytown & District CDRP · " + SA.title + " (sa2003) · round spring-2004 · returns up to "
+                    "31 March 2004 · made 2 April 2004")
+    style = page.xpath("//style")[0].text_content()
+    assert 'counter(page) " of " counter(pages)' in style and "Anytown \\000026 District CDRP" in style
