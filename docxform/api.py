@@ -418,8 +418,9 @@ def round_status(folder: str | Path, today: str | None = None) -> RoundStatus:
     return status(folder, today)
 
 
-def round_report(folder: str | Path, output: str | Path | None = None) -> ReportResult:
-    """The round's outputs from its current returns (summary, HTML, merged.json, consolidated form, plan)."""
+def round_report(folder: str | Path, output: str | Path | None = None, *, author: str = "docxform") -> ReportResult:
+    """The round's outputs from its current returns (summary, HTML, merged.json, consolidated form, plan,
+    feedback copies whose comments are by ``author``)."""
     from docxform.round import report
 
-    return report(folder, output)
+    return report(folder, output, author=author)

@@ -83,22 +83,56 @@ def anchor_for(p: Problem, framework: Framework | None = None) -> Anchor:
     return Anchor(table=p.table, row=p.row, cell=p.cell, tags=tuple(tag_list), aliases=tuple(aliases))
 
 
+#: Formats a feedback copy is written back in, through LibreOffice (suffix -> its --convert-to filter):
+#: a respondent who sent .odt or .doc gets their feedback in the format they work in.
+WRITTEN_BACK = {".odt": "odt", ".doc": "doc:MS Word 97", ".rtf": "rtf"}
+
+
 def feedback_copy(source: Path, problems: Sequence[Problem], dest: Path, *, framework: Framework | None = None,
                   author: str = "docxform") -> int:
     """Write ``source`` to ``dest`` with one comment per problem (the caller chooses which); the count.
 
     Positions (table, row, cell) in the problems must be those of ``source``
-    as the parser reported them. The folder of ``dest`` is made if need be.
-    Raises DocxformError naming ``source`` when it cannot be read or is not
-    a .docx (or ``dest`` when it cannot be written).
+    as the parser reported them (for an .odt, .doc or .rtf: of its .docx
+    conversion, which is what the parser read). Such a return is converted to
+    .docx by LibreOffice, commented, and converted back to its own format, so
+    ``dest`` should carry the source's suffix. The folder of ``dest`` is made
+    if need be. Raises DocxformError naming ``source`` when it cannot be
+    read, converted or commented (or ``dest`` when it cannot be written).
     """
-    if source.suffix.lower() not in (".docx", ".docm"):
-        raise DocxformError(source, "feedback copies can only be written for .docx returns")
     from docxform.io.files import output_folder
 
+    suffix = source.suffix.lower()
     notes = [Note(anchor_for(p, framework), comment_text(p, framework)) for p in problems]
+    initials = "".join(w[:1] for w in author.split()).upper()[:4]
     output_folder(dest.parent, create=True)
-    return add_comments(source, notes, dest, author=author, initials="".join(w[:1] for w in author.split()).upper()[:4])
+    if suffix in (".docx", ".docm"):
+        return add_comments(source, notes, dest, author=author, initials=initials)
+    if suffix not in WRITTEN_BACK:
+        raise DocxformError(source, f"feedback copies are written for .docx, .odt, .doc and .rtf returns, not "
+                                    f"{suffix or 'a file without an extension'}")
+    return _through_libreoffice(source, notes, dest, author, initials)
+
+
+def _through_libreoffice(source: Path, notes: list[Note], dest: Path, author: str, initials: str) -> int:
+    """Convert to .docx, comment, convert back to the source's format (two LibreOffice starts)."""
+    import shutil
+    import tempfile
+
+    from docxform.io import office
+    from docxform.parse.source import convert_to_docx
+
+    suffix = source.suffix.lower()
+    with tempfile.TemporaryDirectory(prefix="docxform-feedback-") as work:
+        converted = Path(work) / "return.docx"
+        converted.write_bytes(convert_to_docx(source))
+        commented = Path(work) / "feedback.docx"
+        count = add_comments(converted, notes, commented, author=author, initials=initials)
+        [back] = office.convert([commented], WRITTEN_BACK[suffix], Path(work) / "back")
+        if back is None:
+            raise DocxformError(source, f"LibreOffice could not write the commented copy back as {suffix}")
+        shutil.copyfile(back, dest)
+    return count
 
 
 def _feedback_one(path: Path, chosen: Framework | None, folder: Path, taken: set[str], author: str

@@ -36,9 +36,10 @@ def to_json(data: Any) -> str:
 class ReportResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     returned: str = ""
+    notes: list[str] = field(default_factory=list)  # what was not written, and why
 
     def lines(self) -> list[str]:
-        return [self.returned] + [f"{name}: {path}" for name, path in self.outputs.items()]
+        return [self.returned] + [f"{name}: {path}" for name, path in self.outputs.items()] + self.notes
 
 
 def current_merged(folder: str | Path) -> MergedDataset:
@@ -80,8 +81,9 @@ def _add_organisations(merged: MergedDataset, current: list[Version], people: di
         entry.role = person.role if person else ""
 
 
-def report(folder: str | Path, output: str | Path | None = None) -> ReportResult:
-    """Summary workbook, HTML report, merged.json, consolidated form and draft plan into ``output``."""
+def report(folder: str | Path, output: str | Path | None = None, *, author: str = "docxform") -> ReportResult:
+    """Summary workbook, HTML report, merged.json, consolidated form, draft plan and feedback copies (their
+    comments by ``author``) into ``output``."""
     folder = Path(folder)
     out = Path(output) if output else folder / REPORT
     with open_store(folder) as store:
@@ -92,9 +94,10 @@ def report(folder: str | Path, output: str | Path | None = None) -> ReportResult
         result = ReportResult(returned=state.returned_line())
         output_folder(out, create=True)
         _write_all(out, merged, problems, framework, state, result, imprint=round_imprint(store, folder, merged, framework))
-        copies = feedback_hook(store, out / "feedback", framework)
+        copies = feedback_hook(store, out / "feedback", framework, author=author, notes=result.notes)
         if copies:
-            result.outputs[f"feedback copies ({len(copies)} returns with problems)"] = out / "feedback"
+            result.outputs[f"feedback copies ({len(copies)} of {len(copies) + len(result.notes)} returns with "
+                           "problems)"] = out / "feedback"
     return result
 
 
@@ -157,12 +160,16 @@ def returned_banner(page: str, state: RoundStatus) -> str:
     return page.replace(marker, marker + banner, 1) if marker in page else banner + page
 
 
-def feedback_hook(store: Store, folder: Path, framework: Framework | None = None) -> dict[str, Path]:
+def feedback_hook(store: Store, folder: Path, framework: Framework | None = None, *, author: str = "docxform",
+                  notes: list[str] | None = None) -> dict[str, Path]:
     """Feedback copies (docxform.reports.feedback) of the current returns with problems a respondent can put right.
 
-    Each is the round's own copy of the return with a Word comment in each
-    cell concerned, written to ``folder/<name>-<id>.docx``; only .docx
-    returns can be commented. A copy an earlier report wrote for someone
+    Each is the round's own copy of the person's current version (never a
+    superseded one) with a Word comment in each cell concerned, by ``author``,
+    written to ``folder/<name>-<id>.<the format they sent>``: an .odt or .doc
+    return is commented through LibreOffice and written back as .odt or .doc.
+    A return with problems that gets no copy gets a line in ``notes`` saying
+    why. A copy an earlier report wrote for someone
     whose current return has nothing left to put right is removed, so the
     folder never holds feedback that no longer applies (only files of this
     round's own naming are touched). Output name -> path, for the report's list.
@@ -170,7 +177,7 @@ def feedback_hook(store: Store, folder: Path, framework: Framework | None = None
     from docxform.core.errors import DocxformError
     from docxform.generate.respondents import slugify
     from docxform.records.response import Response
-    from docxform.reports.feedback import RESPONDENT_CODES, feedback_copy
+    from docxform.reports.feedback import RESPONDENT_CODES, WRITTEN_BACK, feedback_copy
     from docxform.validate.rules import validate_return
 
     fw = framework or load_framework(store.info().framework)
@@ -182,16 +189,20 @@ def feedback_hook(store: Store, folder: Path, framework: Framework | None = None
         problems = [p for p in validate_return(Response.from_dict(version.parsed), fw, expected=fw, stage="survey")
                     if p.code in RESPONDENT_CODES]
         person = people.get(version.person_id or -1)
-        if not problems or source.suffix != ".docx" or person is None:
+        if not problems or person is None:
             continue
-        dest = folder / f"{slugify(person.name)}-{person.id}.docx"
+        dest = folder / f"{slugify(person.name)}-{person.id}{source.suffix.lower()}"
         try:
-            feedback_copy(source, problems, dest, framework=fw)
-        except DocxformError:
-            continue  # a return that cannot take comments still has its problems in the summary
+            feedback_copy(source, problems, dest, framework=fw, author=author)
+        except DocxformError as error:
+            # the return's problems are still in the summary; the coordinator is told why there is no copy
+            sent = receipts[version.receipt_id].name
+            (notes if notes is not None else []).append(f"no feedback copy for {person.name} ({sent}): {error.cause}")
+            continue
         written[f"feedback for {person.name}"] = dest
     for person in people.values():
-        stale = folder / f"{slugify(person.name)}-{person.id}.docx"
-        if stale not in written.values():
-            stale.unlink(missing_ok=True)
+        for suffix in (".docx", ".docm", *WRITTEN_BACK):
+            stale = folder / f"{slugify(person.name)}-{person.id}{suffix}"
+            if stale not in written.values():
+                stale.unlink(missing_ok=True)
     return written
