@@ -85,6 +85,7 @@ class Cell:
     span: int = 1
     shade: str = ""
     align: str = ""
+    rotated: bool = False  # text read bottom to top (a narrow column's heading; the row grows to fit)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class Row:
     cells: tuple[Cell, ...]
     header: bool = False
     cant_split: bool = True
+    min_height: int = 0  # twips; a row of turned headings needs it (LibreOffice does not grow the row to fit)
 
 
 @dataclass(frozen=True)
@@ -302,7 +304,9 @@ def _table(table: Table, chunks: list[str], slots: dict[str, TextControl], ids: 
         + "".join(f'<w:gridCol w:w="{w}"/>' for w in grid) + "</w:tblGrid>"
     )
     for row in table.rows:
-        trpr = ("<w:cantSplit/>" if row.cant_split else "") + ("<w:tblHeader/>" if row.header else "")
+        trpr = ("<w:cantSplit/>" if row.cant_split else "") + (
+            f'<w:trHeight w:val="{row.min_height}" w:hRule="atLeast"/>' if row.min_height else "") + (
+            "<w:tblHeader/>" if row.header else "")
         chunks.append(f"<w:tr>{'<w:trPr>' + trpr + '</w:trPr>' if trpr else ''}")
         col = 0
         for cell in row.cells:
@@ -319,6 +323,8 @@ def _cell(cell: Cell, width: int, chunks: list[str], slots: dict[str, TextContro
         tcpr += f'<w:gridSpan w:val="{cell.span}"/>'
     if cell.shade:
         tcpr += f'<w:shd w:val="clear" w:color="auto" w:fill="{cell.shade}"/>'
+    if cell.rotated:
+        tcpr += '<w:textDirection w:val="btLr"/>'
     if cell.align:
         tcpr += f'<w:vAlign w:val="{cell.align}"/>'
     chunks.append(f"<w:tc><w:tcPr>{tcpr}</w:tcPr>")

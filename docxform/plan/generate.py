@@ -140,11 +140,11 @@ def _table(ws: Worksheet, columns: tuple[Column, ...], layout: Layout) -> None:
         if column.note:
             note = ws.cell(layout.note_row, index)
             put_text(note, column.note)
-            note.font = Font(italic=True, size=8)
+            note.font = Font(italic=True, size=11)  # prints at 8 pt or more (docxform.io.pagefit)
             note.alignment = Alignment(wrap_text=True, vertical="bottom")
         _style_answer_column(ws, index, column, layout)
-    if any(c.note for c in columns):
-        ws.row_dimensions[layout.note_row].height = 45
+    if any(c.note for c in columns):  # the notes print at the body's size: tall enough for the longest
+        fit_height(ws, layout.note_row, [(c.note, _width(c, i)) for i, c in enumerate(columns, 1) if c.note])
     ws.row_dimensions[layout.header_row].height = 32
     ref = f"A{layout.header_row}:{get_column_letter(len(columns))}{layout.last_row}"
     table = Table(displayName=TABLE_NAME, ref=ref)
@@ -242,6 +242,6 @@ def _sheet_setup(ws: Worksheet, layout: Layout) -> None:
     ws.protection.formatRows = False
     ws.protection.autoFilter = False
     ws.protection.sort = False
-    sheets.print_setup(ws)
+    sheets.print_setup(ws, title_cols="A:A")
     ws.print_title_rows = f"{layout.note_row}:{layout.header_row}"
     ws.sheet_view.zoomScale = 90

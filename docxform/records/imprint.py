@@ -85,14 +85,14 @@ def _header_text(text: str, limit: int) -> str:
 def sheet_header_footer(imprint: Imprint | None) -> tuple[tuple[str, str, str], tuple[str, str, str]]:
     """A workbook sheet's print header and footer, (left, centre, right) each, in Excel's header codes.
 
-    Header: the partnership; the framework; the round and the date of the
-    returns. Footer: the sheet's name, the date of printing and "page N of M"
-    (``&A``, ``&D``, ``&P``, ``&N``: filled in when the sheet is printed).
+    Header: the partnership on the left; the framework's id, the round and
+    the date of the returns on the right (the framework's full title is on
+    the workbook's first sheet: beside the partnership it ran into it).
+    Footer: the sheet's name, the date of printing and "page N of M" (``&A``,
+    ``&D``, ``&P``, ``&N``: filled in when the sheet is printed).
     """
     footer = ("&A", "printed &D", "page &P of &N")
     if imprint is None:
         return ("", "", ""), footer
-    suffix = f" ({imprint.framework_id})" if imprint.framework_id else ""
-    framework = _header_text(imprint.framework, 70 - len(suffix)) + suffix.replace("&", "&&")
-    return ((_header_text(imprint.partnership or UNNAMED, 60), framework,
-             _header_text(" · ".join(imprint.parts()[2:]), 70)), footer)
+    right = [imprint.framework_id or imprint.framework, *imprint.parts()[2:]]
+    return (_header_text(imprint.partnership or UNNAMED, 60), "", _header_text(" · ".join(right), 75)), footer

@@ -47,8 +47,9 @@ def template(name: str) -> jinja2.Template:
 
 def css_string(text: str) -> Markup:
     """A quoted CSS string (for the print margins' ``content``) that no text can break out of:
-    everything but letters, digits and spaces is written as a CSS escape."""
-    body = "".join(c if (c.isascii() and c.isalnum()) or c == " " else f"\\{ord(c):06x}" for c in str(text))
+    everything but ASCII letters and digits is written as a CSS escape."""
+    # A space after an escape would be swallowed as the escape's end, so spaces are escaped too.
+    body = "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):06x}" for c in str(text))
     return Markup(f'"{body}"')
 
 

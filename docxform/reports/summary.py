@@ -34,6 +34,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from docxform.core.problems import Problem
 from docxform.framework.model import Framework
+from docxform.io.pagefit import MIN_SCALE, fits_page
 from docxform.io.safety import text_cell
 from docxform.oxml.rawsheet import RawTable, Value, estimate_lines, fixed_created, row_height, splice_package
 from docxform.plan.priorities import rank, rule_text
@@ -117,9 +118,11 @@ class _Book:
 
         Widths, panes and print titles go in before the first row (a
         streaming sheet writes them first): header row frozen and repeated
-        on every printed page, A4 landscape, fitted to the page width
-        (``fit``; a sheet too wide to read when shrunk passes False and
-        breaks its columns across pages instead, see ``_matrix``).
+        on every printed page, A4 landscape, fitted to the page width when
+        that keeps its text at 8 pt or more (:mod:`docxform.io.pagefit`),
+        else printed at that size with its columns running on to further
+        pages, ``title_cols`` repeated on each. ``fit=False``: full size, the
+        caller places the column breaks (see ``_matrix``).
         """
         ws = self.wb.create_sheet(title)
         self._widths[id(ws)] = widths
@@ -135,9 +138,12 @@ class _Book:
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = 9  # A4: the forms are British
         print_imprint(ws, self.imprint)
-        ws.page_setup.fitToWidth = 1 if fit else 0
+        fitted = fit and fits_page(widths)
+        ws.page_setup.fitToWidth = 1 if fitted else 0
         ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=fit)
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=fitted)
+        if fit and not fitted:  # too wide to fit at a readable size: the smallest readable scale, split
+            ws.page_setup.scale = MIN_SCALE
         return ws
 
     def cell(self, ws: Any, value: Any, kind: str = "text") -> WriteOnlyCell:
@@ -419,7 +425,8 @@ def _matrix(book: _Book, merged: MergedDataset, framework: Framework, respondent
 def _comments(book: _Book, merged: MergedDataset, framework: Framework) -> None:
     """Every free-text answer, one per row: filter by standard, field or respondent (streamed)."""
     respondents = [r.id for r in merged.respondents]
-    ws = book.sheet("Comments", widen([24, 9, 15, 20, 90], {0: respondents, 1: framework.item_ids}), freeze="A2")
+    ws = book.sheet("Comments", widen([22, 9, 15, 20, 70], {0: respondents, 1: framework.item_ids}), freeze="A2",
+                    title_cols="A:B")
     header = ["Respondent", framework.item_name.capitalize(), "Rating", "Field", "Text"]
     book.stream(ws, header, ["plain", "plain", "plain", "plain", "text"], _comment_rows(merged, framework),
                 _comment_count(merged, framework))
@@ -500,7 +507,7 @@ def _problem_rows(merged: MergedDataset, problems: Sequence[Problem],
 
 _PROBLEM_HEADER = ["File", "Respondent", "Item", "Field", "Code", "Severity", "Message", "How to fix"]
 _PROBLEM_KINDS = ["text", "plain", "plain", "plain", "plain", "plain", "text", "text"]
-_PROBLEM_WIDTHS = [30, 18, 8, 16, 18, 9, 45, 34]
+_PROBLEM_WIDTHS = [22, 16, 8, 14, 16, 9, 30, 22]  # 137 units: fitted to A4 at 8 pt (docxform.io.pagefit)
 
 
 def _problem_widths(rows: Iterable[Sequence[Value]]) -> list[float]:
@@ -516,7 +523,7 @@ def _problem_widths(rows: Iterable[Sequence[Value]]) -> list[float]:
     widths = widen(_PROBLEM_WIDTHS, dict(enumerate(columns)))
     # Long file paths or field keys widen their columns; the message and hint columns (which wrap
     # at spaces) give that width back, so the fitted page keeps a readable scale.
-    for index, least in ((6, 30.0), (7, 24.0)):
+    for index, least in ((6, 24.0), (7, 18.0)):
         widths[index] = max(least, widths[index] - max(0.0, sum(widths) - sum(_PROBLEM_WIDTHS)))
     return widths
 
@@ -539,7 +546,7 @@ def _problems(book: _Book, merged: MergedDataset, problems: Sequence[Problem],
             yield [shown, who.get(file, ""), entry.get("item") or "", entry.get("field") or "",
                    entry.get("code"), entry.get("severity"), entry.get("message"), entry.get("hint") or ""]
 
-    ws = book.sheet("Problems", _problem_widths(rows()), freeze="A2")
+    ws = book.sheet("Problems", _problem_widths(rows()), freeze="A2", title_cols="A:B")
     book.stream(ws, _PROBLEM_HEADER, _PROBLEM_KINDS, rows(), count)
 
 
@@ -548,7 +555,7 @@ def _draft_plan(book: _Book, merged: MergedDataset, framework: Framework, decisi
     header = ["Rank", framework.item_name.capitalize(), "Text", "Level", "Median", "Mode", "Low ratings",
               "Priority", "Improvement goals proposed by respondents"]
     id_width = max(9, word_width(longest_word(framework.item_ids)))
-    ws = book.sheet("Draft plan", [6, id_width, 36, 13, 13, 13, 8, 9, 60], freeze="C2", title_cols="A:C")
+    ws = book.sheet("Draft plan", [6, id_width, 30, 12, 12, 12, 8, 9, 38], freeze="C2", title_cols="A:C")
     book.header(ws, header)
     candidates = rank(merged, framework, decisions)
     for c in candidates:
@@ -626,8 +633,7 @@ def write_problems_workbook(files: Sequence[FileReport], target: Path) -> None:
                 yield [p.file or report.path, report.respondent, p.item or "", p.field or "", p.code,
                        p.severity, p.message, p.hint or ""]
 
-    ws = book.sheet("Problems", _problem_widths(rows()), freeze="A2")
-
+    ws = book.sheet("Problems", _problem_widths(rows()), freeze="A2", title_cols="A:B")
     book.stream(ws, _PROBLEM_HEADER, _PROBLEM_KINDS, rows(), total)
     summary = book.sheet("Files", widen([40, 24, 9, 9, 50], {0: [f.path for f in files],
                                                              1: [f.respondent for f in files]}), freeze="A2")

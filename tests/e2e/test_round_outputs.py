@@ -28,6 +28,7 @@ from docxform.framework import load_framework
 from docxform.parse import parse_form
 from docxform.parse.source import convert_to_docx
 from tests.support.lo import convert
+from tests.support.pdfcheck import MIN_POINTS, word_sizes
 from tests.support.respondent import fill_many_in_libreoffice, uno_or_skip
 from tests.support.roundkit import known_ratings, run
 
@@ -40,8 +41,6 @@ PARTNERSHIP = "Riverside Community Safety Partnership"
 NAMES = ["Ann Archer", "Ben Bell", "Cara Cole", "Dev Dutta", "Eve Evans", "Fay Ford"]
 FORMATS = {"Ben Bell": "odt", "Cara Cole": "doc"}
 AUTHOR = "Community Safety Team"
-#: The smallest text a printed page may have (issue 22: readable at arm's length on the meeting's table).
-MIN_POINTS = 8.0
 
 
 def _actions(ratings: dict[str, str], name: str) -> list[dict[str, str]]:
@@ -150,24 +149,12 @@ def test_odt_and_doc_returns_get_feedback_in_their_own_format(done: dict[str, An
         assert answers == before and len(answers) == len(ITEMS), name
 
 
-def _points(pdf: Path) -> list[tuple[int, float, str]]:
-    """(page, size, text) of every run of characters on every page."""
-    import pdfplumber
-
-    found = []
-    with pdfplumber.open(pdf) as doc:
-        for number, page in enumerate(doc.pages, 1):
-            for word in page.extract_words(extra_attrs=["size"]):
-                found.append((number, float(word["size"]), word["text"]))
-    return found
-
-
-def test_no_printed_sheet_has_text_under_8_points(done: dict[str, Any]) -> None:
+def test_no_printed_sheet_has_text_under_8word_sizes(done: dict[str, Any]) -> None:
     """LibreOffice prints each workbook; pdfplumber reads the size of every word on every page."""
     out = done["out"]
     pdfs = convert([out / "summary.xlsx", out / "plan.xlsx"], "pdf", done["root"] / "pdf")
     for pdf in pdfs:
-        small = [w for w in _points(pdf) if w[1] < MIN_POINTS - 0.05]
+        small = [w for w in word_sizes(pdf) if w[1] < MIN_POINTS - 0.05]
         assert not small, (pdf.name, small[:5], len(small))
 
 
@@ -177,15 +164,24 @@ def _pages(pdf: Path) -> int:
 
 
 def test_consolidated_form_within_its_bound_and_in_the_meetings_words(done: dict[str, Any]) -> None:
-    """Bound (docs/consensus.md): no more pages than the blank form plus one page per 40 respondent comments."""
+    """The bound (docs/consensus.md): no more pages than the blank form plus the respondents' collated text
+    set on its own, full width, at the form's size; everything printed at 8 pt or more."""
+    import json
+
+    from docxform.records.merged import MergedDataset
+    from tests.unit.reports.test_consolidate import collated_only
+
     out, root = done["out"], done["root"]
     blank = root / "blank.docx"
     assert run("generate", "form", "sa2003", "-o", str(blank)).returncode == 0
-    consolidated, empty = convert([out / "consolidated.docx", blank], "pdf", root / "pdf-form")
-    comments = len(NAMES) * len(ITEMS)
-    assert _pages(consolidated) <= _pages(empty) + -(-comments // 40), (_pages(consolidated), _pages(empty))
+    merged = MergedDataset.from_dict(json.loads((out / "merged.json").read_text("utf-8")))
+    texts = collated_only(merged, root / "collated.docx")
+    consolidated, empty, collated = convert([out / "consolidated.docx", blank, texts], "pdf", root / "pdf-form")
+    assert _pages(consolidated) <= _pages(empty) + _pages(collated), (
+        _pages(consolidated), _pages(empty), _pages(collated))
     text = subprocess.run(["pdftotext", "-layout", str(consolidated), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "DISPUTED" not in text and "iqr" not in text
-    small = [w for w in _points(consolidated) if w[1] < MIN_POINTS - 0.05]
+    assert re.search(r"Views\s+differ:\s+\d", text) or "Views differ" not in text
+    small = [w for w in word_sizes(consolidated) if w[1] < MIN_POINTS - 0.05]
     assert not small, small[:5]

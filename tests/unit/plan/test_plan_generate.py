@@ -76,8 +76,12 @@ def test_print_setup(wb):
     for ws in wb.worksheets:
         assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
         assert ws.page_setup.orientation == "landscape"
-        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
-        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+        assert ws.page_setup.fitToHeight == 0
+    # Instructions and Standards fit one page wide at 8 pt or more; the Plan's twelve columns do not, so it
+    # prints at 75% (8.25 pt), its columns running on to a second page with the standard column repeated.
+    assert [ws.sheet_properties.pageSetUpPr.fitToPage for ws in wb.worksheets] == [False, True, True]
+    assert wb["Plan"].page_setup.scale == 75 and wb["Plan"].print_title_cols == "$A:$A"
+    assert all(ws.page_setup.fitToWidth == 1 for ws in wb.worksheets[1:])
     assert wb["Plan"].print_title_rows == f"${HEADER_ROW - 1}:${HEADER_ROW}"
 
 
@@ -193,7 +197,7 @@ def test_other_frameworks(tmp_path):
 def test_every_sheet_prints_whose_plan_it_is(wb):
     for ws in wb.worksheets:
         assert ws.oddHeader.left.text == "Anytown CDRP", ws.title
-        assert "(sa2003)" in ws.oddHeader.center.text, ws.title
+        assert ws.oddHeader.right.text.startswith("sa2003 · "), ws.title
         assert (ws.oddFooter.center.text, ws.oddFooter.right.text) == ("printed &D", "page &P of &N"), ws.title
 
 
