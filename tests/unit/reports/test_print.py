@@ -225,3 +225,26 @@ def test_html_report_prints_on_a4_landscape_with_nothing_cut(outputs: dict[str, 
 
 def test_workbooks_pass_the_ooxml_check(outputs: dict[str, Path]) -> None:
     assert check_ooxml(outputs["summary"], outputs["validation"], outputs["plan"]) == ""
+
+
+@pytest.mark.libreoffice
+def test_by_organisation_of_ten_agencies_is_split_not_shrunk(tmp_path: Path) -> None:
+    """Ten organisations' columns on one A4 width printed at about 4.5 pt (issue 22): now at 8 pt or more,
+    the columns running on to further pages with the standard and its text repeated on each."""
+    import copy
+
+    merged = merge_returns(records(build_returns()), SA)
+    for n, respondent in enumerate(merged.respondents):
+        respondent.organisation = f"Agency number {n % 10}"
+    path = tmp_path / "orgs.xlsx"
+    write_summary(copy.deepcopy(merged), SA, path)
+    ws = load_workbook(path)["By organisation"]
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.scale == 75
+    assert ws.print_title_cols == "$A:$B"
+    [pdf] = convert([path], "pdf", tmp_path)
+    pages = [p for p in pdf_pages(pdf) if _sheet(p) == "By organisation"]
+    assert len(pages) >= 3
+    assert all(_first_line(p).startswith("Standard Text") for p in pages)
+    numbers = {p.number for p in pages}
+    small = [w for w in word_sizes(pdf) if w[0] in numbers and w[1] < MIN_POINTS - 0.05]
+    assert not small, small[:5]
