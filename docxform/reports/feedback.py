@@ -23,6 +23,7 @@ from docxform.framework.model import Framework
 from docxform.generate import tags
 from docxform.io.boundary import guarded
 from docxform.oxml.comments import Anchor, Note, add_comments
+from docxform.records.response import Response
 
 #: Problems a respondent can put right in their own form; the others are about docxform's reading
 #: (tags-lost, controls-lost), the merge (duplicate-return, rating-disputed) or the wrong file.
@@ -50,10 +51,13 @@ class FeedbackOutcome:
     copy: Path | None = None
     comments: int = 0
     error: str | None = None
+    superseded_by: str | None = None  # a later version of the same person's return, which was commented instead
 
     def line(self) -> str:
         if self.error:
             return f"{self.source}: {self.error}"
+        if self.superseded_by:
+            return f"{self.source}: replaced by a later version ({self.superseded_by}); no copy written"
         if self.copy is None:
             return f"{self.source}: no problems to comment on; no copy written"
         return f"{self.copy}: {self.comments} comment{'s' if self.comments != 1 else ''}"
@@ -135,37 +139,90 @@ def _through_libreoffice(source: Path, notes: list[Note], dest: Path, author: st
     return count
 
 
-def _feedback_one(path: Path, chosen: Framework | None, folder: Path, taken: set[str], author: str
-                  ) -> FeedbackOutcome:
-    """One return's commented copy (none when it has no problem for the respondent)."""
+def _feedback_one(path: Path, data: Response, chosen: Framework | None, folder: Path, taken: set[str],
+                  author: str) -> FeedbackOutcome:
+    """One return's commented copy (none when it has no problem for the respondent), named after its person."""
     from docxform.framework import framework_named_in
     from docxform.parse.inputs import json_name
-    from docxform.validate.rules import read_return, validate_return
+    from docxform.validate.rules import validate_return
 
-    data = read_return(path)
     fw = chosen or framework_named_in(data.framework_id, path)
     problems = [p for p in validate_return(data, fw, expected=fw) if p.code in RESPONDENT_CODES]
     if not problems:
         return FeedbackOutcome(str(path))
-    dest = folder / (Path(json_name(path, taken)).stem + path.suffix)
+    dest = folder / (Path(json_name(copy_name(path, data), taken)).stem + path.suffix.lower())
     count = feedback_copy(path, problems, dest, framework=fw, author=author)
     return FeedbackOutcome(str(path), dest, count)
+
+
+def copy_name(path: Path, data: Response) -> str:
+    """The copy's name: the person's (the form's respondent, else the name typed on it), else the file's.
+
+    A round's received/ folder holds returns under their content hash; a copy
+    called after its hash tells the coordinator nothing.
+    """
+    from docxform.generate.respondents import slugify
+    from docxform.survey.identity import identify
+
+    name = identify(data).name
+    return f"feedback-{slugify(name)}{path.suffix}" if name and slugify(name) else path.name
+
+
+def current_versions(returns: list[tuple[Path, Response]]) -> dict[int, Path]:
+    """Index -> the later version, for each return superseded by another of the same person in the batch.
+
+    Feedback is made from a person's current version only: commenting on the
+    one they already replaced would send them back to answers they changed.
+    Versions are ordered as the merge orders them (:func:`docxform.survey.identity.in_later_order`).
+    """
+    from docxform.survey.identity import identify, in_later_order
+
+    datas = [d for _, d in returns]
+    latest: dict[str, int] = {}
+    for data in in_later_order(datas):
+        key = identify(data).key
+        if key:
+            latest[key] = next(i for i, d in enumerate(datas) if d is data)
+    superseded: dict[int, Path] = {}
+    for index, data in enumerate(datas):
+        key = identify(data).key
+        if key and latest[key] != index:
+            superseded[index] = returns[latest[key]][0]
+    return superseded
 
 
 def feedback(paths: Iterable[Path], folder: Path, *, framework: str | None = None,
              author: str = "docxform") -> list[FeedbackOutcome]:
     """Parse and validate each return; write a commented copy of each with problems into ``folder``.
 
-    A return that cannot be read gets its one-line reason and the rest are still written.
+    A return that cannot be read gets its one-line reason and the rest are
+    still written. Of several versions of one person's return, only the
+    current one is commented; the others get a line naming it. Copies are
+    named after the person (``feedback-jane-smith.docx``) when the return says who.
     """
     from docxform.framework import load_framework
     from docxform.io.files import output_folder
+    from docxform.validate.rules import read_return
 
     chosen = load_framework(framework) if framework else None
     output_folder(folder, create=True)
-    taken: set[str] = set()
-    out = []
+    out: list[FeedbackOutcome | None] = []
+    readable: list[tuple[Path, Response]] = []
+    places: list[int] = []
     for path in paths:
-        done, error = guarded(path, lambda: _feedback_one(Path(path), chosen, folder, taken, author))  # noqa: B023
-        out.append(done if done is not None else FeedbackOutcome(str(path), error=error.message if error else None))
-    return out
+        data, error = guarded(path, lambda: read_return(Path(path)))  # noqa: B023
+        if data is None:
+            out.append(FeedbackOutcome(str(path), error=error.message if error else None))
+            continue
+        places.append(len(out))
+        out.append(None)
+        readable.append((Path(path), data))
+    superseded = current_versions(readable)
+    taken: set[str] = set()
+    for index, ((path, data), place) in enumerate(zip(readable, places, strict=True)):
+        if index in superseded:
+            out[place] = FeedbackOutcome(str(path), superseded_by=str(superseded[index]))
+            continue
+        done, error = guarded(path, lambda: _feedback_one(path, data, chosen, folder, taken, author))  # noqa: B023
+        out[place] = done if done is not None else FeedbackOutcome(str(path), error=error.message if error else None)
+    return [o for o in out if o is not None]

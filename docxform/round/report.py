@@ -96,8 +96,8 @@ def report(folder: str | Path, output: str | Path | None = None, *, author: str 
         _write_all(out, merged, problems, framework, state, result, imprint=round_imprint(store, folder, merged, framework))
         copies = feedback_hook(store, out / "feedback", framework, author=author, notes=result.notes)
         if copies:
-            result.outputs[f"feedback copies ({len(copies)} of {len(copies) + len(result.notes)} returns with "
-                           "problems)"] = out / "feedback"
+            of = f" of {len(copies) + len(result.notes)}" if result.notes else ""  # the others: a line each
+            result.outputs[f"feedback copies ({len(copies)}{of} returns with problems)"] = out / "feedback"
     return result
 
 
