@@ -465,13 +465,12 @@ def round_undo(folder: str | Path, event: int, *, reason: str = "", kind: str | 
     return undo(folder, event, reason=reason, kind=kind)
 
 
-def round_report(folder: str | Path, output: str | Path | None = None) -> ReportResult:
-    """The round's outputs from its current returns (summary, HTML, merged.json, consolidated form, plan)."""
+def round_report(folder: str | Path, output: str | Path | None = None, *, author: str = "docxform") -> ReportResult:
+    """The round's outputs from its current returns (summary, HTML, merged.json, consolidated form, plan,
+    feedback copies whose comments are by ``author``)."""
     from docxform.round.report import report
 
-    return report(folder, output)
-
-
+    return report(folder, output, author=author)
 def round_verify(folder: str | Path) -> VerifyResult:
     """Check a round: its store (SQLite's integrity check) and every received copy against its hash.
 

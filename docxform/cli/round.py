@@ -102,14 +102,17 @@ def status(folder: str, as_json: bool, chase: str | None) -> None:
 @round_group.command("report")
 @click.argument("folder", type=click.Path())
 @click.option("-o", "--output", type=click.Path(), help="Folder for the outputs (default: FOLDER/report).")
-def report(folder: str, output: str | None) -> None:
-    """Summary workbook, HTML report, merged.json, consolidated form and draft plan from the current returns.
+@click.option("--author", default="docxform", show_default=True,
+              help="Name shown as the author of the feedback copies' comments.")
+def report(folder: str, output: str | None, author: str) -> None:
+    """Summary workbook, HTML report, merged.json, consolidated form, draft plan and feedback copies from the
+    current returns.
 
     \b
     Example:
-      docxform round report myround -o myround/report
+      docxform round report myround -o myround/report --author "Community Safety Team"
     """
-    result = api.round_report(folder, output)
+    result = api.round_report(folder, output, author=author)
     for line in result.lines():
         click.echo(line)
 

@@ -23,6 +23,8 @@ from docxform.framework import load_framework
 from docxform.framework.model import Framework
 from docxform.io.files import output_folder, write_file
 from docxform.io.safety import shown
+from docxform.records.decisions import Decisions
+from docxform.records.imprint import Imprint, imprint_of
 from docxform.records.merged import MergedDataset
 from docxform.records.plan import MergedPlans
 from docxform.records.response import Response
@@ -43,9 +45,10 @@ def to_json(data: Any) -> str:
 class ReportResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     returned: str = ""
+    notes: list[str] = field(default_factory=list)  # what was not written, and why
 
     def lines(self) -> list[str]:
-        return [self.returned] + [f"{name}: {path}" for name, path in self.outputs.items()]
+        return [self.returned] + [f"{name}: {path}" for name, path in self.outputs.items()] + self.notes
 
 
 @dataclass
@@ -125,8 +128,9 @@ def _add_organisations(merged: MergedDataset, current: list[CurrentReturn], peop
         entry.role = person.role if person else ""
 
 
-def report(folder: str | Path, output: str | Path | None = None) -> ReportResult:
-    """Summary workbook, HTML report, merged.json, consolidated form and draft plan into ``output``.
+def report(folder: str | Path, output: str | Path | None = None, *, author: str = "docxform") -> ReportResult:
+    """Summary workbook, HTML report, merged.json, consolidated form, draft plan and feedback copies (their
+    comments by ``author``) into ``output``.
 
     The store is read once, and each current return parsed from its JSON and validated once;
     every output is made from those records.
@@ -145,24 +149,29 @@ def report(folder: str | Path, output: str | Path | None = None) -> ReportResult
     state = status_of(records)
     result = ReportResult(returned=state.returned_line())
     output_folder(out, create=True)
-    _write_all(out, merged, problems, framework, state, result)
-    copies = feedback_copies(records, current, out / "feedback", framework)
+    _write_all(out, merged, problems, framework, state, result, decisions=state.decisions,
+               imprint=round_imprint(records, current, folder, merged, framework))
+    copies = feedback_copies(records, current, out / "feedback", framework, author=author, notes=result.notes)
     if copies:
-        result.outputs[f"feedback copies ({len(copies)} returns with problems)"] = out / "feedback"
+        of = f" of {len(copies) + len(result.notes)}" if result.notes else ""  # the others: a line each
+        result.outputs[f"feedback copies ({len(copies)}{of} returns with problems)"] = out / "feedback"
     return result
 
 
 def _write_all(out: Path, merged: MergedDataset, problems: list[Problem], framework: Framework,
-               state: RoundStatus, result: ReportResult) -> None:
+               state: RoundStatus, result: ReportResult, decisions: Decisions | None = None,
+               imprint: Imprint | None = None) -> None:
     from docxform.plan import generate_plan, prefill_rows
     from docxform.reports import render_html, write_summary
     from docxform.reports.consolidated import consolidate
 
     write_file(out / "merged.json", to_json(merged.to_dict()))
     result.outputs["merged dataset"] = out / "merged.json"
-    write_summary(merged, framework, out / "summary.xlsx", problems=problems, plans=state_plans(state, framework))
+    write_summary(merged, framework, out / "summary.xlsx", problems=problems, plans=state_plans(state, framework),
+                  decisions=decisions, imprint=imprint, returned=state.returned_line())
     result.outputs["summary workbook"] = out / "summary.xlsx"
-    page = render_html(merged, framework, problems, returned=returned_text(state))
+    page = render_html(merged, framework, problems, decisions, imprint.dated() if imprint else None,
+                       returned=returned_text(state))
     write_file(out / "report.html", page)
     result.outputs["HTML report"] = out / "report.html"
     write_file(out / "status.json", to_json(state.to_dict(undone=False)))
@@ -170,11 +179,20 @@ def _write_all(out: Path, merged: MergedDataset, problems: list[Problem], framew
     if not merged.respondents:
         return  # nothing returned yet: no agreed form or plan to draft
     consolidate(merged, framework, out / "consolidated.docx", partnership=state.info.partnership,
-                layout=state.info.layout, decisions=state.decisions)
+                layout=state.info.layout, decisions=decisions, imprint=imprint)
     result.outputs["consolidated form"] = out / "consolidated.docx"
-    generate_plan(framework, out / "plan.xlsx", prefill=prefill_rows(framework, merged, state.decisions),
-                  partnership=state.info.partnership)
+    generate_plan(framework, out / "plan.xlsx", prefill=prefill_rows(framework, merged, decisions),
+                  partnership=state.info.partnership, imprint=imprint)
     result.outputs["draft plan"] = out / "plan.xlsx"
+
+
+def round_imprint(records: RoundRecords, current: list[CurrentReturn], folder: Path, merged: MergedDataset,
+                  framework: Framework) -> Imprint:
+    """What the round's outputs say they are: its partnership, framework, name (the folder's) and the
+    time the latest current return was received."""
+    latest = max((records.receipts[c.version.receipt_id].received_at for c in current), default="")
+    return imprint_of(merged, framework, partnership=records.info.partnership, round_name=folder.resolve().name,
+                      data_date=latest)
 
 
 def state_plans(state: RoundStatus, framework: Framework) -> MergedPlans | None:
@@ -196,20 +214,23 @@ def returned_text(state: RoundStatus) -> str:
     return shown(state.returned_line() + (f"; outstanding: {', '.join(outstanding)}" if outstanding else ""))
 
 
-def feedback_copies(records: RoundRecords, current: list[CurrentReturn], folder: Path,
-                    framework: Framework) -> dict[str, Path]:
+def feedback_copies(records: RoundRecords, current: list[CurrentReturn], folder: Path, framework: Framework, *,
+                    author: str = "docxform", notes: list[str] | None = None) -> dict[str, Path]:
     """Feedback copies (docxform.reports.feedback) of the current returns with problems a respondent can put right.
 
-    Each is the round's own copy of the return with a Word comment in each
-    cell concerned, written to ``folder/<name>-<id>.docx``; only .docx
-    returns can be commented. A copy an earlier report wrote for someone
+    Each is the round's own copy of the person's current version (never a
+    superseded one) with a Word comment in each cell concerned, by ``author``,
+    written to ``folder/<name>-<id>.<the format they sent>``: an .odt or .doc
+    return is commented through LibreOffice and written back as .odt or .doc.
+    A return with problems that gets no copy gets a line in ``notes`` saying
+    why. A copy an earlier report wrote for someone
     whose current return has nothing left to put right is removed, so the
     folder never holds feedback that no longer applies (only files of this
     round's own naming are touched). Output name -> path, for the report's list.
     The problems are the ones :func:`current_returns` found: nothing is read or validated again.
     """
     from docxform.generate.respondents import slugify
-    from docxform.reports.feedback import RESPONDENT_CODES, feedback_copy
+    from docxform.reports.feedback import RESPONDENT_CODES, WRITTEN_BACK, feedback_copy
 
     people = {p.id: p for p in records.people}
     written: dict[str, Path] = {}
@@ -217,16 +238,20 @@ def feedback_copies(records: RoundRecords, current: list[CurrentReturn], folder:
         source = records.folder / records.receipts[entry.version.receipt_id].stored
         problems = [p for p in entry.problems if p.code in RESPONDENT_CODES]
         person = people.get(entry.version.person_id or -1)
-        if not problems or source.suffix != ".docx" or person is None:
+        if not problems or person is None:
             continue
-        dest = folder / f"{slugify(person.name)}-{person.id}.docx"
+        dest = folder / f"{slugify(person.name)}-{person.id}{source.suffix.lower()}"
         try:
-            feedback_copy(source, problems, dest, framework=framework)
-        except DocxformError:
-            continue  # a return that cannot take comments still has its problems in the summary
+            feedback_copy(source, problems, dest, framework=framework, author=author)
+        except DocxformError as error:
+            # the return's problems are still in the summary; the coordinator is told why there is no copy
+            sent = records.receipts[entry.version.receipt_id].name
+            (notes if notes is not None else []).append(f"no feedback copy for {person.name} ({sent}): {error.cause}")
+            continue
         written[f"feedback for {person.name}"] = dest
     for person in people.values():
-        stale = folder / f"{slugify(person.name)}-{person.id}.docx"
-        if stale not in written.values():
-            stale.unlink(missing_ok=True)
+        for suffix in (".docx", ".docm", *WRITTEN_BACK):
+            stale = folder / f"{slugify(person.name)}-{person.id}{suffix}"
+            if stale not in written.values():
+                stale.unlink(missing_ok=True)
     return written
