@@ -7,7 +7,7 @@ Python through these functions (and the tests compare the two).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
@@ -56,7 +56,10 @@ __all__ = [
     "generate_plan",
     "merge",
     "parse",
+    "round_drafts",
+    "round_feedback",
     "round_ingest",
+    "round_problems",
     "round_report",
     "round_start",
     "round_status",
@@ -68,6 +71,9 @@ __all__ = [
 
 if TYPE_CHECKING:
     from docxform.round import IngestResult, ReportResult, RoundStatus, StartResult
+    from docxform.round.drafts import Draft
+    from docxform.round.ingest import IngestLine
+    from docxform.round.problems import RespondentProblems
 
 
 class FrameworkInfo(TypedDict):
@@ -401,11 +407,17 @@ def round_start(framework: str, folder: str | Path, *, respondents: str | Path |
     return start(framework, folder, respondents=respondents, partnership=partnership, layout=layout, due=due)
 
 
-def round_ingest(folder: str | Path, paths: Sequence[str | Path]) -> IngestResult:
-    """Receive returns (files, folders, .eml, mbox) into a round; one outcome line per file."""
+def round_ingest(folder: str | Path, paths: Sequence[str | Path], *, names: Mapping[Path, str] | None = None,
+                 on_line: Callable[[IngestLine], None] | None = None) -> IngestResult:
+    """Receive returns (files, folders, .eml, mbox) into a round; one outcome line per file.
+
+    ``names``: the name a file was received under, where its path is not it (an upload through
+    the console, kept under a name the server made; the name is display text only).
+    ``on_line`` is called with each line as soon as its file is done.
+    """
     from docxform.round import ingest
 
-    return ingest(folder, list(paths))
+    return ingest(folder, list(paths), names=names, on_line=on_line)
 
 
 def round_status(folder: str | Path, today: str | None = None) -> RoundStatus:
@@ -423,3 +435,24 @@ def round_report(folder: str | Path, output: str | Path | None = None) -> Report
     from docxform.round import report
 
     return report(folder, output)
+
+
+def round_problems(folder: str | Path) -> list[RespondentProblems]:
+    """Each respondent with a current return, and the problems found in it (survey-stage validation)."""
+    from docxform.round.problems import problems
+
+    return problems(folder)
+
+
+def round_feedback(folder: str | Path, person: int, output: str | Path) -> Path | None:
+    """The feedback copy of one person's current return (by person id) to ``output``; None when it has nothing to put right."""
+    from docxform.round.problems import feedback_for
+
+    return feedback_for(folder, person, Path(output))
+
+
+def round_drafts(folder: str | Path) -> list[Draft]:
+    """An e-mail draft (.eml, marked unsent, the form attached) for each person issued a personalised form."""
+    from docxform.round.drafts import drafts
+
+    return drafts(folder)

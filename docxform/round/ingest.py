@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
@@ -98,21 +98,31 @@ class IngestResult:
         return sum(line.outcome == "unreadable" for line in self.lines)
 
 
-def ingest(folder: str | Path, paths: list[str | Path]) -> IngestResult:
-    """Receive every return in ``paths`` into the round in ``folder``; one line each, never an exception per file."""
+def ingest(folder: str | Path, paths: list[str | Path], *, names: Mapping[Path, str] | None = None,
+           on_line: Callable[[IngestLine], None] | None = None) -> IngestResult:
+    """Receive every return in ``paths`` into the round in ``folder``; one line each, never an exception per file.
+
+    ``names`` gives the name a file was received under when its path is not it: a file uploaded
+    through the console (docxform.serve) is kept under a name the server made, and the person's
+    own file name is display text only, as an e-mail attachment's is. ``on_line`` is called with
+    each line as soon as its file is done (the console shows them while a batch is processed).
+    """
     result = IngestResult()
     with open_store(folder) as store:
         info = store.info()
         framework = load_framework(info.framework)
         blanks = _issued_forms(store.folder)
-        for item in incoming([Path(p) for p in paths], store.folder):
+        for item in incoming([Path(p) for p in paths], store.folder, names):
             if isinstance(item, IngestLine):
-                result.lines.append(item)
+                line = item
             elif hashlib.sha256(item.data).hexdigest() in blanks:
-                result.lines.append(IngestLine(item.name, item.origin, "skipped",
-                                               cause="a blank form this round sent out, not a return"))
+                line = IngestLine(item.name, item.origin, "skipped",
+                                  cause="a blank form this round sent out, not a return")
             else:
-                result.lines.append(_receive_guarded(store, info, framework, item))
+                line = _receive_guarded(store, info, framework, item)
+            result.lines.append(line)
+            if on_line is not None:
+                on_line(line)
     return result
 
 
@@ -121,14 +131,20 @@ def _issued_forms(folder: Path) -> set[str]:
     return {hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted((folder / FORMS).glob("*.docx"))}
 
 
-def incoming(paths: list[Path], round_folder: Path | None = None) -> Iterator[Incoming | IngestLine]:
+def incoming(paths: list[Path], round_folder: Path | None = None,
+             names: Mapping[Path, str] | None = None) -> Iterator[Incoming | IngestLine]:
     """The files to receive, in the order given (folders recursively, by name); problems as lines.
 
     A folder's walk leaves out the round folder itself (its forms, received
     copies and reports are not returns), so ``ingest DIR DIR/..`` is safe.
+    ``names``: the name a file was received under, where its path is not it (see :func:`ingest`).
     """
     own = round_folder.resolve() if round_folder else None
     for path in paths:
+        label = (names or {}).get(path)
+        if label is not None:
+            yield from _from_file(path, explicit=True, label=label)
+            continue
         if own and path.resolve().is_relative_to(own):
             yield IngestLine(path.name, str(path), "skipped", cause="inside the round folder; not a return")
         elif path.is_dir():
@@ -141,27 +157,27 @@ def incoming(paths: list[Path], round_folder: Path | None = None) -> Iterator[In
             yield from _from_file(path, explicit=True)
 
 
-def _from_file(path: Path, *, explicit: bool) -> Iterator[Incoming | IngestLine]:
-    name, short = str(path), path.name
+def _from_file(path: Path, *, explicit: bool, label: str | None = None) -> Iterator[Incoming | IngestLine]:
+    name, short = (label, label) if label is not None else (str(path), path.name)
     if path.exists() and is_mail(path):
-        lines, error = guarded(path, lambda: _from_mail(path))
+        lines, error = guarded(path, lambda: _from_mail(path, label))
         yield from lines or [IngestLine(short, name, "unreadable", cause=error.message if error else "")]
         return
     if not explicit and path.suffix.lower() not in RETURN_SUFFIXES:
         yield IngestLine(short, name, "skipped", cause=f"not a return ({path.suffix or 'no extension'})")
         return
     try:
-        yield Incoming(path.name, name, read_input(path, limit=MAX_RETURN_BYTES, what="return"))
+        yield Incoming(short, name, read_input(path, limit=MAX_RETURN_BYTES, what="return"))
     except DocxformError as exc:
-        yield IngestLine(path.name, name, "unreadable", cause=exc.cause)
+        yield IngestLine(short, name, "unreadable", cause=exc.cause)
 
 
-def _from_mail(path: Path) -> list[Incoming | IngestLine]:
+def _from_mail(path: Path, label: str | None = None) -> list[Incoming | IngestLine]:
     """A mail file's returns and lines: each unreadable message (of an mbox) is its own line, the rest still read.
 
     Read whole inside the per-file guard (docxform.io.boundary), so any failure is this file's line.
     """
-    name, short = str(path), path.name
+    name, short = (label, label) if label is not None else (str(path), path.name)
     out: list[Incoming | IngestLine] = []
     for part in read_mail(path):
         label = f"{short} {part.label}" if part.label else short

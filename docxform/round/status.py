@@ -49,6 +49,7 @@ class RespondentRow:
     errors: int
     warnings: int
     history: list[VersionRow] = field(default_factory=list)
+    id: int = 0  # the person's id in the store: stable, what the console's links name
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -182,7 +183,7 @@ def _row(person: Person, versions: list[Version], receipts: dict[int, Receipt]) 
                                   changes=changes(versions[i - 1].parsed, v.parsed) if i else []))
     state = OUTSTANDING if not versions else RETURNED if len(versions) == 1 else RESUBMITTED
     last = history[-1] if history else None
-    return RespondentRow(name=person.name, email=person.email, organisation=person.organisation, role=person.role,
+    return RespondentRow(id=person.id, name=person.name, email=person.email, organisation=person.organisation, role=person.role,
                          form=person.form_file, issued=person.issued, state=state, versions=len(versions),
                          received=max((v.received for v in history), default=None),
                          errors=last.errors if last else 0,
