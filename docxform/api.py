@@ -51,6 +51,7 @@ __all__ = [
     "compare",
     "consolidate",
     "feedback",
+    "framework",
     "frameworks",
     "generate_form",
     "generate_plan",
@@ -101,6 +102,11 @@ def frameworks() -> list[FrameworkInfo]:
                     "rating_levels": len(fw.rating_scale.levels) if fw.rating_scale else 0,
                     "layouts": [f.id for f in fw.forms]})
     return out
+
+
+def framework(framework: str) -> Framework:
+    """The framework model (a built-in id or a definition file): its themes, items and rating scale."""
+    return load_framework(framework)
 
 
 def show(framework: str) -> str:

@@ -397,9 +397,26 @@ def compare(inputs: tuple[str, ...], output: str | None, html: str | None, as_js
             click.echo(path)
 
 
-from docxform.cli.round import round_group  # noqa: E402  (the round's commands live in their own module)
+from docxform.cli.round import round_group, serve_options  # noqa: E402  (the round's commands live in their own module)
 
 cli.add_command(round_group)
+
+
+@cli.command("serve")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False), default=".")
+@serve_options
+def serve(folder: str, port: int, host: str, password: str | None) -> None:
+    """The rounds in FOLDER (default: here) in a browser: see each, start new ones.
+
+    Prints the address to open; see ``docxform round serve`` for one round.
+
+    \b
+    Example:
+      docxform serve rounds/
+    """
+    from docxform.serve import serve as run
+
+    run(folder, host=host, port=port, password=password, echo=click.echo)
 
 
 def main() -> None:
