@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from docxform.core.errors import DocxformError
 from docxform.serve.app import create_app
@@ -20,6 +20,13 @@ from docxform.serve.security import LOOPBACK, Guard
 from docxform.serve.uploads import MAX_UPLOAD, Staging
 
 WILDCARDS = ("0.0.0.0", "::", "")
+
+
+class QuietHandler(WSGIRequestHandler):
+    """No line per request in the terminal (the first holds the token); errors are still printed."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return None
 
 
 @dataclass
@@ -55,7 +62,7 @@ def start_server(folder: str | Path, *, only: bool = False, host: str = "127.0.0
     staging = Staging(cap)
     app = create_app(folder, guard, only=only, staging=staging)
     try:
-        server = make_server(host, port, app, threaded=True)
+        server = make_server(host, port, app, threaded=True, request_handler=QuietHandler)
     except OSError as exc:
         staging.close()
         raise DocxformError(None, f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None

@@ -318,6 +318,12 @@ def test_start_a_round_with_the_csv_uploaded_and_a_bad_date(con: ConsoleClient, 
     assert con.post("/new", {"framework": "../../etc"}, content_type="multipart/form-data").status_code == 400
 
 
+def test_the_start_page_lists_the_frameworks_with_their_counts(con: ConsoleClient) -> None:
+    page = con.get("/new").get_data(as_text=True)
+    for f in api.frameworks():
+        assert f'<option value="{f["id"]}"' in page and f'({f["id"]}, {f["items"]} {f["item_name"]}s)' in page
+
+
 def test_one_round_console_lists_no_other_and_starts_none(rounds: Path) -> None:
     client = ConsoleClient(rounds / "r1", only=True)
     assert client.get("/").headers["Location"] == "/r/r1/"
