@@ -40,6 +40,8 @@ REPORT_FILES = {
     "status.json": "Round status (JSON)",
 }
 MAX_BATCH = 10_000
+NEW = "new respondent"  # the held-return form's choice of a new respondent (never a person's name: it has a space
+#                        and no person is called so in a listing; checked against the names anyway)
 _DONE = object()
 
 
@@ -282,8 +284,8 @@ def _too_large_line(name: str | None) -> dict[str, str]:
 
 def _line(line: Any) -> dict[str, str]:
     """An ingest line as the page shows it: the CLI's text, and its outcome for the page's styling."""
-    outcome = line.outcome if line.outcome in ("new", "resubmission", "same as before", "unreadable", "skipped",
-                                               "held") else "other"
+    outcome = "held" if line.outcome.startswith("HELD") else line.outcome if line.outcome in (
+        "new", "resubmission", "same as before", "unreadable", "skipped") else "other"
     return {"text": line.text(), "outcome": outcome}
 
 
@@ -423,20 +425,22 @@ def report_file(rid: str, key: str) -> BaseResponse:
 
 @pages.post("/r/<rid>/assign")
 def assign(rid: str) -> BaseResponse:
-    """What ``round assign`` does: a held return given to a person, or to a new respondent."""
+    """What ``round assign`` does: a held return given to a person of the round (by name), or to a new respondent."""
     if not features()["assign"]:
         abort(404)
     folder = console().round(rid)
     receipt, to = _int(request.form.get("receipt")), request.form.get("to", "")
-    person = None if to == "new" else _int(to)
-    if receipt is None or (person is None and to != "new"):
+    known = {r.name for r in api.round_status(folder).respondents}
+    if receipt is None or (to != NEW and to not in known):
         abort(400)
+    reason = request.form.get("reason", "").strip()
     try:
-        api.round_assign(folder, receipt, to=person, reason=request.form.get("reason", "").strip())  # type: ignore[attr-defined]
+        done = (api.round_assign(folder, receipt, new=True, reason=reason) if to == NEW  # type: ignore[attr-defined]
+                else api.round_assign(folder, receipt, to=to, reason=reason))  # type: ignore[attr-defined]
     except DocxformError as exc:
         flash(f"Not assigned: {_said(exc)}")
     else:
-        flash("The return was assigned.")
+        flash(f"Done: {done.text}.")
     return redirect(url_for("pages.status", rid=rid) + "#held")
 
 
@@ -448,11 +452,11 @@ def agree(rid: str) -> BaseResponse:
     folder = console().round(rid)
     item, level = request.form.get("item", ""), request.form.get("level", "")
     try:
-        api.round_agree(folder, item, level, request.form.get("note", "").strip())  # type: ignore[attr-defined]
+        done = api.round_agree(folder, item, level, note=request.form.get("note", "").strip())  # type: ignore[attr-defined]
     except DocxformError as exc:
         flash(f"Not recorded: {_said(exc)}")
     else:
-        flash(f"Recorded: {item} agreed at the meeting. Make the report again to see it in the outputs.")
+        flash(f"Recorded: {done.text}. Make the report again to see it in the outputs.")
     return redirect(url_for("pages.report", rid=rid) + "#decisions")
 
 
