@@ -167,8 +167,7 @@ def person(rid: str, pid: int) -> str:
     row = next((r for r in state.respondents if r.id == pid), None)
     if row is None:
         abort(404)
-    found = next((p for p in api.round_problems(folder) if p.person.id == pid), None)
-    return render_template("person.html.j2", rid=rid, state=state, row=row, problems=found, page="status")
+    return render_template("person.html.j2", rid=rid, state=state, row=row, page="status")
 
 
 # --- the forms to send
@@ -356,7 +355,7 @@ def problems(rid: str) -> str:
 @pages.get("/r/<rid>/problems/<int:pid>/feedback.docx")
 def feedback(rid: str, pid: int) -> BaseResponse:
     folder = console().round(rid)
-    row = next((p for p in api.round_problems(folder) if p.person.id == pid and p.can_feedback), None)
+    row = next((r for r in api.round_status(folder).respondents if r.id == pid), None)
     if row is None:
         abort(404)
     staging = console().staging
@@ -366,7 +365,7 @@ def feedback(rid: str, pid: int) -> BaseResponse:
         abort(404)
     data = made.read_bytes()
     made.unlink(missing_ok=True)
-    slug = "".join(c if c.isalnum() else "-" for c in row.person.name.lower()).strip("-") or "respondent"
+    slug = "".join(c if c.isascii() and c.isalnum() else "-" for c in row.name.lower()).strip("-") or "respondent"
     return send_file(io.BytesIO(data), as_attachment=True, download_name=f"feedback-{slug[:60]}.docx",
                      mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
