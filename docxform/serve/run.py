@@ -90,8 +90,9 @@ def serve(folder: str | Path, *, only: bool = False, host: str = "127.0.0.1", po
     echo("(Ctrl+C stops it; the address holds the console's token: keep it to yourself)"
          if password is None else "(Ctrl+C stops it; sign in with the password)")
     try:
-        running.server.serve_forever()
+        running.server.serve_forever()  # returns on Ctrl+C (Werkzeug's server takes the KeyboardInterrupt)
     except KeyboardInterrupt:
-        echo("stopped")
+        pass
     finally:
         running.stop()
+    echo("stopped")

@@ -24,6 +24,8 @@ RUNS = {
     "parse-cli": (["bench_parse_cli.py", "30"],
                   r"^\| `docxform parse \.\.\. -o parsed/`, 30 returns \| [\d.]+ s \(\d+\.\d+x\) \|"),
     "summarise": (["bench_summarise.py", "50"], r"^\| 50 \| \d+ \| [\d.]+ s \| [\d.]+ s \| \d+\.\d+x \|"),
+    "console": (["bench_console.py", "20", "4"],
+                r"^\| 4 returns dropped .*\| [\d.]+ s vs CLI `round ingest` process [\d.]+ s \| \d+\.\d+x \(1\.2x\)"),
 }
 
 

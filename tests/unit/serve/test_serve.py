@@ -383,3 +383,32 @@ def test_a_held_return_settled_and_a_level_agreed_on_the_pages(con: ConsoleClien
     assert (decided.level, decided.note) == (levels[-1], note)
     page = con.get("/r/r1/report").get_data(as_text=True)
     assert "Agreed &lt;b&gt;at&lt;/b&gt; the steering group" in page and "<b>at</b>" not in page
+
+
+def test_round_serve_prints_its_address_answers_and_stops_on_ctrl_c(rounds: Path) -> None:
+    """The real command in its own process: the address printed works once, the token then leaves it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[3])}
+    proc = subprocess.Popen([sys.executable, "-m", "docxform", "round", "serve", str(rounds / "r1"), "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        found = re.search(r"open (http://127\.0\.0\.1:(\d+)/\?token=\S+)", first)
+        assert found, first
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{found.group(2)}/r/r1/", timeout=30)
+        assert refused.value.code == 403
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        with opener.open(found.group(1), timeout=30) as page:
+            assert page.url.endswith("/r/r1/") and "0 of 8 returned" in page.read().decode()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0 and "stopped" in out and "Traceback" not in err
