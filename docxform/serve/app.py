@@ -18,7 +18,8 @@ from werkzeug.wrappers.response import Response as BaseResponse
 from docxform.serve.security import CSP, Guard
 from docxform.serve.uploads import Staging
 
-DB_NAME = "round.sqlite"  # what marks a folder as a round (docxform.round.store.DB_NAME)
+DB_NAME = "round.sqlite"
+FORM_SLACK = 1024 * 1024  # what marks a folder as a round (docxform.round.store.DB_NAME)
 
 
 @dataclass
@@ -53,14 +54,18 @@ def create_app(folder: str | Path, guard: Guard, *, only: bool = False, staging:
     """The console over ``folder`` (a folder of rounds; with ``only``, the round itself)."""
     folder = Path(folder).resolve()
     app = Flask("docxform.serve", static_folder=None)
-    app.config.update(MAX_CONTENT_LENGTH=None, SECRET_KEY=guard.secret.hex(), TEMPLATES_AUTO_RELOAD=False,
+    stage = staging or Staging()
+    # A whole request at most one file's cap (and a little for the form's fields): a form posted over it
+    # is refused before it is read. The page's script sends one file a request.
+    app.config.update(MAX_CONTENT_LENGTH=stage.cap + FORM_SLACK, SECRET_KEY=guard.secret.hex(),
+                      TEMPLATES_AUTO_RELOAD=False,
                       SESSION_COOKIE_NAME=f"{guard.cookie_name}_flash", SESSION_COOKIE_SAMESITE="Strict",
                       SESSION_COOKIE_HTTPONLY=True)
-    stage = staging or Staging()
     app.config["MAX_FORM_MEMORY_SIZE"] = 1024 * 1024
     app.extensions["docxform"] = Console(folder.parent if only else folder, guard, stage, folder if only else None)
     app.jinja_env.autoescape = True
     app.before_request(_check_request)
+    app.register_error_handler(413, _too_large)
     app.after_request(_headers)
     from docxform.serve.pages import pages
 
@@ -100,6 +105,12 @@ def _sign_in(guard: Guard) -> BaseResponse | None:
     if guard.password is not None:
         return redirect("/login")
     return _refuse(403, "Open the console with the address printed when it started (it holds the console's token).")
+
+
+def _too_large(_error: Exception) -> BaseResponse:
+    cap = console().staging.cap // (1024 * 1024)
+    return _refuse(413, f"The files sent together are larger than the console takes ({cap} MB at once): send fewer "
+                   "at a time, or drop them on the page, which sends one file at a time.")
 
 
 def _refuse(status: int, message: str) -> BaseResponse:

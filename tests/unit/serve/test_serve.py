@@ -101,7 +101,11 @@ def test_an_upload_over_the_cap_is_refused_and_nothing_is_kept(rounds: Path) -> 
     form = client.post("/r/r1/returns", {"files": (io.BytesIO(b"y" * 5000), "big.docx")},
                        content_type="multipart/form-data")
     assert form.status_code == 200 and "big.docx: refused" in form.get_data(as_text=True)
+    whole = client.post("/r/r1/returns", {"files": (io.BytesIO(b"y" * (2 * 1024 * 1024)), "bigger.docx")},
+                        content_type="multipart/form-data")
+    assert whole.status_code == 413 and "larger than the console takes" in whole.get_data(as_text=True)
     assert not (rounds / "r1" / "received").exists()
+    assert list(client.staging.folder.iterdir()) == []
     client.close()
 
 
