@@ -9,46 +9,15 @@ and jinja2, which docxform already uses. The pages are in :mod:`docxform.serve.p
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
-from flask import Flask, Response, abort, current_app, g, redirect, render_template, request
+from flask import Flask, Response, g, redirect, render_template, request
 from werkzeug.wrappers.response import Response as BaseResponse
 
+from docxform.serve.context import FORM_SLACK, Console, console
+from docxform.serve.pages import pages
 from docxform.serve.security import CSP, Guard
 from docxform.serve.uploads import Staging
-
-DB_NAME = "round.sqlite"
-FORM_SLACK = 1024 * 1024  # what marks a folder as a round (docxform.round.store.DB_NAME)
-
-
-@dataclass
-class Console:
-    """What one console run serves: a folder of rounds, or one round; its guard and its staging folder."""
-
-    folder: Path
-    guard: Guard
-    staging: Staging
-    only: Path | None = None  # ``round serve DIR``: this round, and no starting of others
-
-    def rounds(self) -> dict[str, Path]:
-        """The rounds served, by folder name (the only names a URL can choose from)."""
-        if self.only is not None:
-            return {self.only.name: self.only}
-        found = sorted(p for p in self.folder.iterdir() if p.is_dir() and (p / DB_NAME).is_file())
-        return {p.name: p for p in found}
-
-    def round(self, rid: str) -> Path:
-        """The round a URL names, looked up among those served: a request's text never becomes a path."""
-        found = self.rounds().get(rid)
-        if found is None:
-            abort(404)
-        return found
-
-
-def console() -> Console:
-    return cast(Console, current_app.extensions["docxform"])
 
 
 def create_app(folder: str | Path, guard: Guard, *, only: bool = False, staging: Staging | None = None) -> Flask:
@@ -69,8 +38,6 @@ def create_app(folder: str | Path, guard: Guard, *, only: bool = False, staging:
     app.before_request(_check_request)
     app.register_error_handler(413, _too_large)
     app.after_request(_headers)
-    from docxform.serve.pages import pages
-
     app.register_blueprint(pages)
     return app
 

@@ -25,7 +25,7 @@ from werkzeug.wrappers.response import Response as BaseResponse
 
 from docxform import api
 from docxform.core.errors import DocxformError
-from docxform.serve.app import console
+from docxform.serve.context import console
 from docxform.serve.uploads import Staged, Staging, TooLarge
 
 pages = Blueprint("pages", __name__, static_folder="static", template_folder="templates")

@@ -416,3 +416,23 @@ def test_round_serve_prints_its_address_answers_and_stops_on_ctrl_c(rounds: Path
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0 and "stopped" in out and "Traceback" not in err
+
+
+def test_the_console_uses_the_library_only_through_the_api() -> None:
+    """A face like the CLI: docxform.api (and the records and one-line errors below it), nothing else of docxform."""
+    import ast
+
+    import docxform.serve
+
+    allowed = ("docxform.api", "docxform.records", "docxform.core.errors", "docxform.serve")
+    for path in Path(docxform.serve.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module == "docxform":
+                names = [f"docxform.{a.name}" for a in node.names]  # from docxform import api
+            else:
+                names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            for name in names:
+                if name.startswith("docxform"):
+                    assert name.startswith(allowed), f"{path.name} imports {name}"
