@@ -22,7 +22,6 @@ from docxform.parse.inputs import (
     ParseOutcome,
     batch_framework,
     expand_paths,
-    framework_of,
     load_inputs,
     parse_files,
     read_json,
@@ -30,12 +29,12 @@ from docxform.parse.inputs import (
     save_parsed,
     to_json,
 )
-from docxform.pipeline.collate import CollateResult, SummaryResult
+from docxform.pipeline.collate import CollateResult, SummaryResult, read_plan_workbook
 from docxform.validate.rules import ValidationReport
 
 if TYPE_CHECKING:  # imported by the commands that use them: a parse run never loads the writer
     from docxform.generate.output import GeneratedForm
-    from docxform.pipeline.compare import Comparison
+    from docxform.records.comparison import Comparison
     from docxform.records.merged import MergedDataset
     from docxform.reports.feedback import FeedbackOutcome
 
@@ -173,30 +172,15 @@ def generate_form(framework: str | Framework, output: str | Path, *, layout: str
                   ) -> list[GeneratedForm]:
     """One form to ``output`` (a .docx), or one per respondent into ``output`` (a folder)."""
     from docxform.generate.form import FormOptions
-    from docxform.generate.output import generate_form as _generate_one
-    from docxform.generate.output import generate_forms
+    from docxform.generate.output import form_layout, write_forms
     from docxform.generate.respondents import read_respondents
 
     fw = framework if isinstance(framework, Framework) else load_framework(framework)
-    options = FormOptions(layout=layout, guidance_annex=guidance, protect=protect)
-    try:
-        fw.form(layout)
-    except KeyError as exc:
-        raise DocxformError(None, str(exc.args[0])) from None
-    output = Path(output)
-    if respondents is not None:
-        people = read_respondents(Path(respondents))
-        forms = generate_forms(fw, output, people, options, partnership=partnership)
-        mapping_folder = Path(mapping_dir) if mapping_dir else output
-    else:
-        if output.suffix.lower() != ".docx":
-            raise DocxformError(output, "the output of a single form must end in .docx")
-        forms = [_generate_one(fw, output, options, partnership=partnership)]
-        mapping_folder = Path(mapping_dir) if mapping_dir else output.parent
-    from docxform.generate.output import FormWriter, write_mapping
-
-    write_mapping(FormWriter(fw, options).mapping, mapping_folder)
-    return forms
+    form_layout(fw, layout)  # an unknown layout is refused before the respondents list is read
+    people = read_respondents(Path(respondents)) if respondents is not None else None
+    return write_forms(fw, Path(output), FormOptions(layout=layout, guidance_annex=guidance, protect=protect),
+                       people=people, partnership=partnership,
+                       mapping_folder=Path(mapping_dir) if mapping_dir else None)
 
 
 def parse(paths: Sequence[str | Path], *, mapping: str | None = None, framework: str | None = None,
@@ -215,7 +199,7 @@ def parse(paths: Sequence[str | Path], *, mapping: str | None = None, framework:
     if output is not None and not is_folder_target(output, len(files)):
         _refuse_overwriting_an_input(Path(output), files)
     outcomes: Iterator[ParseOutcome] = parse_files(files, mapping=mapping, framework=framework, jobs=jobs,
-                                                   mapping_dir=mapping_dir)
+                                                   mapping_dir=mapping_dir, read_plan=read_plan_workbook)
     if output is not None and is_folder_target(output, len(files)):
         outcomes = save_parsed(outcomes, Path(output), files)
     elif output is not None:
@@ -322,7 +306,7 @@ def consolidate(merged: str | Path, output: str | Path, *, partnership: str | No
     if data.get("kind") != "merged":
         raise DocxformError(merged, "not a merged dataset (make one with docxform merge)")
     dataset = MergedDataset.from_dict(data, merged)
-    fw = framework_of([dataset], source=merged)
+    fw = batch_framework([dataset], source=merged)
     check_against(dataset, fw, merged)  # a wrong value: one line naming the file
     if rule is not None:
         dataset = rejudge(dataset, fw, rule)
@@ -357,7 +341,9 @@ def validate(paths: list[str | Path], *, framework: str | None = None,
         raise DocxformError(None, f"no returns found in {', '.join(map(str, paths))}")
     report = validate_files(files, framework, stage=stage)
     if xlsx:
-        report.write_workbook(Path(xlsx))
+        from docxform.reports.validation import write_validation_workbook  # here: plain validation needs no openpyxl
+
+        write_validation_workbook(report, Path(xlsx))
     return report
 
 
@@ -389,7 +375,7 @@ def collate(inputs: list[str | Path], output: str | Path, *, framework: str | No
 
 def compare(inputs: Sequence[str | Path], output: str | Path | None = None, *, html: str | Path | None = None,
             labels: Sequence[str] | None = None, arrangement: str = "auto") -> Comparison:
-    """Merged datasets (or folders holding one) -> per-standard movement (a :class:`docxform.pipeline.compare.Comparison`).
+    """Merged datasets (or folders holding one) -> per-standard movement (a :class:`docxform.records.comparison.Comparison`).
 
     Writes the trend workbook to ``output`` and the page to ``html`` when given.
     ``arrangement``: ``rounds``, ``region`` or ``auto`` (see :mod:`docxform.pipeline.compare`).
@@ -415,7 +401,7 @@ def round_start(framework: str, folder: str | Path, *, respondents: str | Path |
 
 def round_ingest(folder: str | Path, paths: Sequence[str | Path], *, names: Mapping[Path, str] | None = None,
                  on_line: Callable[[IngestLine], None] | None = None) -> IngestResult:
-    """Receive returns (files, folders, .eml, mbox) into a round; one outcome line per file.
+    """Receive returns (files, folders, .eml, Outlook .msg, mbox) into a round; one outcome line per file.
 
     ``names``: the name a file was received under, where its path is not it (an upload through
     the console, kept under a name the server made; the name is display text only).

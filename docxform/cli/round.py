@@ -60,7 +60,7 @@ def start(framework: str, folder: str, respondents: str | None, partnership: str
 @click.argument("folder", type=click.Path())
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 def ingest(folder: str, paths: tuple[str, ...]) -> None:
-    """Receive returns into the round: files, folders (recursively), .eml files, mbox exports.
+    """Receive returns into the round: files, folders (recursively), .eml and Outlook .msg files, mbox exports.
 
     Each file is kept in the round by its content hash; one line each says
     from whom, and whether it is new, a resubmission, the same as before or

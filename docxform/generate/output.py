@@ -9,12 +9,13 @@ half-written form is ever left behind.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from docxform.core.errors import DocxformError
 from docxform.framework.mapping import Mapping, mapping_to_yaml
-from docxform.framework.model import Framework
+from docxform.framework.model import FormLayout, Framework
 from docxform.generate.form import FormOptions, build_form
 from docxform.generate.respondents import Respondent
 from docxform.io.files import output_folder, write_file
@@ -75,7 +76,11 @@ def write_mapping(mapping: Mapping, folder: Path) -> Path:
 def generate_form(framework: Framework, target: Path, options: FormOptions | None = None, *,
                   partnership: str = "", respondent: Respondent | None = None) -> GeneratedForm:
     """Write one form to ``target`` (a .docx path)."""
-    writer = FormWriter(framework, options or FormOptions())
+    return _write_one(FormWriter(framework, options or FormOptions()), target, partnership, respondent)
+
+
+def _write_one(writer: FormWriter, target: Path, partnership: str,
+               respondent: Respondent | None = None) -> GeneratedForm:
     parts, form_id = writer.parts(partnership, respondent)
     output_folder(target.parent)
     write_file(target, _zip_bytes(parts))
@@ -85,7 +90,13 @@ def generate_form(framework: Framework, target: Path, options: FormOptions | Non
 def generate_forms(framework: Framework, folder: Path, respondents: Iterable[Respondent],
                    options: FormOptions | None = None, *, partnership: str = "") -> list[GeneratedForm]:
     """One personalised form per respondent, named ``<framework>-<name>.docx``."""
-    writer = FormWriter(framework, options or FormOptions())
+    return _write_copies(FormWriter(framework, options or FormOptions()), folder, respondents, partnership)
+
+
+def _write_copies(writer: FormWriter, folder: Path, respondents: Iterable[Respondent],
+                  partnership: str) -> list[GeneratedForm]:
+    """Every copy or none: a failure removes the copies already written."""
+    framework = writer.framework
     output_folder(folder, create=True)
     written: list[GeneratedForm] = []
     try:
@@ -99,6 +110,35 @@ def generate_forms(framework: Framework, folder: Path, respondents: Iterable[Res
             form.path.unlink(missing_ok=True)
         raise
     return written
+
+
+def form_layout(framework: Framework, layout: str | None) -> FormLayout:
+    """The layout asked for (None: the framework's default), or a one-line error naming the ones it has."""
+    try:
+        return framework.form(layout)
+    except KeyError as exc:
+        raise DocxformError(None, str(exc.args[0])) from None
+
+
+def write_forms(framework: Framework, target: Path, options: FormOptions, *,
+                people: Sequence[Respondent] | None = None, partnership: str = "",
+                mapping_folder: Path | None = None) -> list[GeneratedForm]:
+    """The forms a coordinator sends, and their mapping: what ``generate form`` and ``round start`` both write.
+
+    With ``people``, one personalised form each into the folder ``target``; without, one form to
+    ``target`` (a .docx). The mapping goes to ``mapping_folder``, else beside the forms. One
+    template is rendered for the forms and the mapping alike.
+    """
+    form_layout(framework, options.layout)
+    if people is None and target.suffix.lower() != ".docx":
+        raise DocxformError(target, "the output of a single form must end in .docx")
+    writer = FormWriter(framework, options)
+    if people is not None:
+        forms = _write_copies(writer, target, people, partnership)
+    else:
+        forms = [_write_one(writer, target, partnership)]
+    write_mapping(writer.mapping, mapping_folder or (target if people is not None else target.parent))
+    return forms
 
 
 def _zip_bytes(parts: dict[str, bytes]) -> bytes:

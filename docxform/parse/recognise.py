@@ -11,11 +11,10 @@ mapping's ``recognise`` phrases.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from docxform.core.errors import DocxformError
-from docxform.framework.mapping import Mapping, load_mapping, shipped_mapping_ids
+from docxform.framework.mapping import MAPPING_ID, Mapping, load_mapping, shipped_mapping_ids
 from docxform.oxml.reader import Document
 from docxform.parse.anchors import header_map, norm, row_item_id
 from docxform.parse.fields import LabelIndex, find_by_label
@@ -34,10 +33,6 @@ def choose_mapping(source: Source, mapping_dir: str | Path | None = None) -> Map
         raise DocxformError(source.path, "not recognised as a form of any shipped framework",
                             hint="pass --mapping FILE (see docs/mappings.md)")
     return scored[0][2]
-
-
-#: What a mapping id may look like: a file name without a folder, never a path.
-MAPPING_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}", re.ASCII)
 
 
 def named_mapping(form: str, named: str, mapping_dir: str | Path | None = None) -> Mapping:

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docxform.core.errors import DocxformError
-from docxform.io import office
+from docxform.io import office, ole
 from docxform.io.files import read_head, read_input
+from docxform.oxml.coreprops import saved_time
 from docxform.oxml.package import check_parts, open_package, parse_xml, read_custom_properties
 from docxform.oxml.reader import Document, read_document
 
@@ -42,6 +43,9 @@ class Source:
     document: Document
     properties: dict[str, str] = field(default_factory=dict)
     converted_from: str | None = None
+    #: The document's own last-saved time (docProps/core.xml), read while the package is open; only
+    #: for a .docx read as it is (a converted file's time is LibreOffice's, not the respondent's).
+    saved_at: str | None = None
 
 
 def load_source(path: Path) -> Source:
@@ -52,6 +56,8 @@ def load_source(path: Path) -> Source:
     if suffix == ".docm":
         raise DocxformError(path, "a macro-enabled document (.docm); docxform never runs macros",
                             hint="save it in Word as a plain .docx and send that")
+    if suffix == ".doc" and ole.is_ole(data) and ole.classify(data).kind != ole.WORD:
+        return _not_word(path, data)  # an .xls or .msg named .doc: said, not sent to LibreOffice
     if suffix in CONVERTED_SUFFIXES or (suffix != ".docx" and _needs_conversion(data)):
         converted = "Word 2003 XML" if _is_word_2003_xml(data) else (suffix or "unknown")
         data = _converted(path)
@@ -65,7 +71,15 @@ def load_source(path: Path) -> Source:
         xml = pkg.read("word/document.xml")
         document = read_document(parse_xml(xml, str(path), "word/document.xml"), str(path), xml)
         props = read_custom_properties(pkg)
-    return Source(str(path), digest, document, props, converted)
+        saved = saved_time(pkg) if converted is None and suffix == ".docx" else None
+    return Source(str(path), digest, document, props, converted, saved)
+
+
+def _not_word(path: Path, data: bytes) -> Source:
+    """An OLE file that is not a Word document: open_package names what it is (docxform.io.ole) and refuses it."""
+    with open_package(path, kind="docx", data=data):
+        pass
+    raise DocxformError(path, "not a Word document")  # open_package always refuses an OLE file
 
 
 def _needs_conversion(data: bytes) -> bool:

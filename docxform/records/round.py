@@ -71,6 +71,7 @@ class Receipt:
     received_at: str
     sender: str | None = None
     sent_at: str | None = None  # the e-mail's Date
+    subject: str | None = None  # the e-mail's subject (kept as evidence, with the sender and the Date)
     saved_at: str | None = None  # the document's own last-saved time
     error: str | None = None  # why it could not be read, else None
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from docxform.framework.model import Framework, RatingScale
 from docxform.generate.form import FormOptions
 from docxform.generate.output import GeneratedForm, generate_form
-from docxform.records.merged import MergedDataset, MergedItem, Response
+from docxform.records.merged import MergedDataset, MergedItem, MergedResponse
 
 DISPUTED_NOTE = "DISPUTED under the {rule} rule, no rating agreed. Given: {ratings}."
 
@@ -33,7 +33,7 @@ def respondent_names(merged: MergedDataset) -> dict[str, str]:
     return {r.id: f"{r.id} ({r.affiliation})" if r.affiliation else r.id for r in merged.respondents}
 
 
-def collate_text(responses: Mapping[str, Response], key: str, names: dict[str, str],
+def collate_text(responses: Mapping[str, MergedResponse], key: str, names: dict[str, str],
                  scale: RatingScale | None = None) -> str:
     """One field's texts, one line per distinct text, each with who wrote it (and their rating when ``scale``).
 
@@ -54,7 +54,7 @@ def collate_text(responses: Mapping[str, Response], key: str, names: dict[str, s
     return "\n".join(lines)
 
 
-def _text_groups(responses: Mapping[str, Response], key: str, names: dict[str, str],
+def _text_groups(responses: Mapping[str, MergedResponse], key: str, names: dict[str, str],
                  scale: RatingScale | None) -> dict[str, tuple[str, dict[str, list[str]]]]:
     """Distinct texts (spacing and case ignored) -> (the first spelling, level name -> authors)."""
     groups: dict[str, tuple[str, dict[str, list[str]]]] = {}

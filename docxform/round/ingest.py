@@ -1,4 +1,4 @@
-"""Ingest returns into a round: files, folders (recursively), .eml files and mbox exports.
+"""Ingest returns into a round: files, folders (recursively), .eml and Outlook .msg files and mbox exports.
 
 Every file received is first copied into the round folder under its content
 hash (``received/<sha256>.<ext>``), so emptying the inbox loses nothing and
@@ -29,7 +29,6 @@ from docxform.framework.model import Framework
 from docxform.io.boundary import guarded
 from docxform.io.files import read_input
 from docxform.io.mail import is_mail, read_mail
-from docxform.oxml.coreprops import last_saved
 from docxform.records.response import Response
 from docxform.records.round import Person, Receipt, RoundInfo, Version
 from docxform.round.start import FORMS
@@ -63,6 +62,7 @@ class Incoming:
     data: bytes
     sender: str | None = None
     sent_at: str | None = None
+    subject: str | None = None
 
 
 @dataclass
@@ -186,8 +186,10 @@ def _from_mail(path: Path, label: str | None = None) -> list[Incoming | IngestLi
         elif not part.attachments:
             out.append(IngestLine(label, name, "skipped", cause="an e-mail with no attachment"))
         for att in part.attachments:
-            if PurePath(att.name).suffix.lower() in RETURN_SUFFIXES:
-                out.append(Incoming(att.name, name, att.data, att.sender, att.sent_at))
+            if att.problem:  # an attached message (.msg, .eml) that could not be read
+                out.append(IngestLine(att.name, name, "unreadable", cause=att.problem))
+            elif PurePath(att.name).suffix.lower() in RETURN_SUFFIXES:
+                out.append(Incoming(att.name, name, att.data, att.sender, att.sent_at, att.subject))
             else:
                 out.append(IngestLine(att.name, name, "skipped", cause="attachment is not a return"))
     return out
@@ -206,10 +208,11 @@ def receive(store: Store, info: RoundInfo, framework: Framework, item: Incoming)
         return _again(store, sha, item)
     stored = _keep(store.folder, sha, item.name, item.data)
     receipt = Receipt(id=0, sha256=sha, stored=stored.relative_to(store.folder).as_posix(), name=item.name,
-                      origin=item.origin, received_at=_now(), sender=item.sender, sent_at=item.sent_at)
+                      origin=item.origin, received_at=_now(), sender=item.sender, sent_at=item.sent_at,
+                      subject=item.subject)
     record, error = read_return(stored, item.name)
     receipt.error = error
-    receipt.saved_at = last_saved(stored) if record is not None and stored.suffix == ".docx" else None
+    receipt.saved_at = record.saved_at if isinstance(record, Response) else None  # read by the parse
     version = _version(record, framework) if record is not None else None
     with store.transaction():
         receipt_id = store.add_receipt(receipt)
@@ -266,8 +269,8 @@ def read_return(stored: Path, name: str) -> tuple[Response | PlanResult | None, 
     one return is that return's ``internal-error`` cause, never the ingest's end.
     """
     parsed, error = guarded(stored, lambda: _parse_stored(stored))
-    if parsed is None:
-        return None, error.message if error else "could not be read"
+    if parsed is None:  # the cause names the file as received, never its hashed copy
+        return None, error.message.replace(stored.name, PurePath(name).name) if error else "could not be read"
     _rename_source(parsed, str(stored), name)
     return parsed, None
 

@@ -3,8 +3,10 @@
 ``round report`` writes feedback copies for everyone at once; the console
 (docxform.serve) shows one person's problems beside the copy to send them,
 made from their current return when asked, so it is never older than the
-return it comments on. The rules are the report's: survey-stage validation,
-and only the problems a respondent can put right go into the copy.
+return it comments on. The findings are the report's own
+(:func:`docxform.round.report.current_returns`: survey-stage validation, each
+return read and validated once), and only the problems a respondent can put
+right go into the copy.
 """
 
 from __future__ import annotations
@@ -14,11 +16,10 @@ from pathlib import Path
 
 from docxform.core.problems import Problem
 from docxform.framework import load_framework
-from docxform.framework.model import Framework
-from docxform.records.response import Response
-from docxform.records.round import Person, Receipt, Version
-from docxform.round.status import current_versions
-from docxform.round.store import Store, open_store
+from docxform.records.round import Person
+from docxform.round.report import CurrentReturn, current_returns
+from docxform.round.status import RoundRecords, read_round
+from docxform.round.store import open_store
 
 
 @dataclass
@@ -42,22 +43,16 @@ class RespondentProblems:
 
 def problems(folder: str | Path) -> list[RespondentProblems]:
     """Everyone with a current return, in the order of the people, with that return's problems."""
-    from docxform.reports.feedback import RESPONDENT_CODES
-
-    with open_store(folder) as store:
-        fw = load_framework(store.info().framework)
-        receipts = {r.id: r for r in store.receipts()}
-        people = {p.id: p for p in store.people()}
-        out = []
-        for version in current_versions(store):
-            person = people.get(version.person_id or -1)
-            if person is None:
-                continue
-            found = _validate(version, fw)
-            receipt = receipts[version.receipt_id]
-            out.append(RespondentProblems(person, receipt.name, found, can_feedback=receipt.stored.endswith(".docx")
-                                          and any(p.code in RESPONDENT_CODES for p in found)))
-        return out
+    records, current = _current(folder)
+    people = {p.id: p for p in records.people}
+    out = []
+    for entry in current:
+        person = people.get(entry.version.person_id or -1)
+        if person is not None:
+            receipt = records.receipts[entry.version.receipt_id]
+            out.append(RespondentProblems(person, receipt.name, entry.problems,
+                                          can_feedback=bool(_for_feedback(entry)) and receipt.stored.endswith(".docx")))
+    return out
 
 
 def feedback_for(folder: str | Path, person_id: int, output: Path) -> Path | None:
@@ -65,29 +60,27 @@ def feedback_for(folder: str | Path, person_id: int, output: Path) -> Path | Non
 
     The same copy ``round report`` writes for them (docxform.reports.feedback.feedback_copy).
     """
-    from docxform.reports.feedback import RESPONDENT_CODES, feedback_copy
+    from docxform.reports.feedback import feedback_copy
 
+    records, current = _current(folder)
+    entry = next((e for e in current if e.version.person_id == person_id), None)
+    if entry is None:
+        return None
+    source = records.folder / records.receipts[entry.version.receipt_id].stored
+    chosen = _for_feedback(entry)
+    if not chosen or source.suffix != ".docx":
+        return None
+    feedback_copy(source, chosen, output, framework=load_framework(records.info.framework))
+    return output
+
+
+def _current(folder: str | Path) -> tuple[RoundRecords, list[CurrentReturn]]:
     with open_store(folder) as store:
-        fw = load_framework(store.info().framework)
-        version, receipt = _current_of(store, person_id)
-        if version is None or receipt is None or not receipt.stored.endswith(".docx"):
-            return None
-        chosen = [p for p in _validate(version, fw) if p.code in RESPONDENT_CODES]
-        if not chosen:
-            return None
-        feedback_copy(store.folder / receipt.stored, chosen, output, framework=fw)
-        return output
+        records = read_round(store)
+    return records, current_returns(records, load_framework(records.info.framework))
 
 
-def _current_of(store: Store, person_id: int) -> tuple[Version | None, Receipt | None]:
-    for version in current_versions(store):
-        if version.person_id == person_id:
-            receipt = next((r for r in store.receipts() if r.id == version.receipt_id), None)
-            return version, receipt
-    return None, None
+def _for_feedback(entry: CurrentReturn) -> list[Problem]:
+    from docxform.reports.feedback import RESPONDENT_CODES
 
-
-def _validate(version: Version, fw: Framework) -> list[Problem]:
-    from docxform.validate.rules import validate_return
-
-    return validate_return(Response.from_dict(version.parsed), fw, expected=fw, stage="survey")
+    return [p for p in entry.problems if p.code in RESPONDENT_CODES]

@@ -15,7 +15,7 @@ from pathlib import Path
 from docxform.core.errors import DocxformError
 from docxform.framework import load_framework
 from docxform.generate.form import FormOptions
-from docxform.generate.output import FormWriter, GeneratedForm, generate_form, generate_forms, write_mapping
+from docxform.generate.output import GeneratedForm, form_layout, write_forms
 from docxform.generate.respondents import read_respondents
 from docxform.records.round import Person, RoundInfo
 from docxform.round.store import DB_NAME, open_store
@@ -39,19 +39,14 @@ def start(framework: str, folder: str | Path, *, respondents: str | Path | None 
     if due is not None and not _is_date(due):
         raise DocxformError(None, f"--due {due!r} is not a date (YYYY-MM-DD)")
     fw = load_framework(framework)
-    try:
-        form = fw.form(layout)
-    except KeyError as exc:
-        raise DocxformError(None, str(exc.args[0])) from None
+    form = form_layout(fw, layout)
     people = read_respondents(Path(respondents)) if respondents is not None else None
-    options = FormOptions(layout=form.id)
     forms_dir = folder / FORMS
-    if people is not None:
-        forms = generate_forms(fw, forms_dir, people, options, partnership=partnership)
-    else:
-        forms_dir.mkdir(parents=True, exist_ok=True)
-        forms = [generate_form(fw, forms_dir / f"{fw.id}.docx", options, partnership=partnership)]
-    write_mapping(FormWriter(fw, options).mapping, forms_dir)
+    forms_dir.mkdir(parents=True, exist_ok=True)
+    # The same forms and mapping ``docxform generate form`` writes: one generic form, or one per person.
+    forms = write_forms(fw, forms_dir if people is not None else forms_dir / f"{fw.id}.docx",
+                        FormOptions(layout=form.id), people=people, partnership=partnership,
+                        mapping_folder=forms_dir)
     info = RoundInfo(framework=framework, layout=form.id, partnership=partnership, due=due,
                      created=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     if people is None:

@@ -33,6 +33,9 @@ class VersionRow:
     current: bool
     notices: list[str] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)  # against the previous version
+    sender: str | None = None  # the e-mail's sender (SMTP address), when it came by e-mail (.eml, .msg)
+    sent_at: str | None = None  # the time the e-mail was sent
+    subject: str | None = None  # the e-mail's subject
 
 
 @dataclass
@@ -121,10 +124,21 @@ class RoundStatus:
             state = "overdue" if self.is_overdue(r) else r.state
             lines.append(f"  {state:<11} {r.name}{' <' + r.email + '>' if r.email else ''}{where}: "
                          f"{counted(r.versions, 'version')}{got}, {counted(r.errors, 'error')}, {counted(r.warnings, 'warning')}")
-            lines += [f"      changed {c['item']} {c['field']}: {_short(c['before'])} -> {_short(c['after'])}"
-                      for v in r.history for c in v.changes]
+            for v in r.history:
+                lines += _mailed(v)
+                lines += [f"      changed {c['item']} {c['field']}: {_short(c['before'])} -> {_short(c['after'])}"
+                          for c in v.changes]
         lines += [f"  unreadable  {u['file']}: {u['error']}" for u in self.unreadable]
         return "\n".join(lines)
+
+
+def _mailed(version: VersionRow) -> list[str]:
+    """The e-mail a version came with, as evidence: sender, time sent and subject (none for a file handed in)."""
+    if not (version.sender or version.sent_at):
+        return []
+    subject = f": {_short(version.subject, 60)}" if version.subject else ""
+    return [f"      {version.file} e-mailed by {version.sender or 'an unknown sender'}"
+            f"{', sent ' + version.sent_at if version.sent_at else ''}{subject}"]
 
 
 def _as_text(value: str) -> str:
@@ -145,22 +159,51 @@ def status(folder: str | Path, today: str | None = None) -> RoundStatus:
     return state
 
 
+@dataclass(frozen=True)
+class RoundRecords:
+    """What the round's store holds, read once per command: its info, people, receipts (by id) and versions."""
+
+    folder: Path
+    info: RoundInfo
+    people: list[Person]
+    receipts: dict[int, Receipt]
+    versions: list[Version]
+
+
+def read_round(store: Store, *, parsed: bool = True) -> RoundRecords:
+    """Every table the status and the report need, each read once.
+
+    With ``parsed=False`` (the status alone) a return's parse JSON is read only for people with
+    several versions (what changed between them): reading it is most of the cost of reading the
+    store, and a round of 1,000 then reads in a fraction of a second rather than seconds.
+    """
+    versions = store.versions() if parsed else store.versions(parsed=False)
+    if not parsed:
+        count: dict[int, int] = {}
+        for v in versions:
+            if v.person_id is not None:
+                count[v.person_id] = count.get(v.person_id, 0) + 1
+        for v in versions:
+            if count.get(v.person_id or -1, 0) > 1:
+                v.parsed = store.parsed(v.receipt_id)
+    return RoundRecords(store.folder, store.info(), store.people(), {r.id: r for r in store.receipts()}, versions)
+
+
 def build_status(store: Store) -> RoundStatus:
-    """The status from the store; the returns' parse JSON is read only for people with several versions
-    (what changed between them), so a round of 1,000 reads in a fraction of a second."""
-    receipts = {r.id: r for r in store.receipts()}
-    versions = store.versions(parsed=False)
+    return status_of(read_round(store, parsed=False))
+
+
+def status_of(records: RoundRecords) -> RoundStatus:
+    """The round's status from its records (no further reads of the store)."""
+    receipts = records.receipts
     by_person: dict[int, list[Version]] = {}
-    for v in versions:
+    for v in records.versions:
         if v.person_id is not None:
             by_person.setdefault(v.person_id, []).append(v)
-    for several in (vs for vs in by_person.values() if len(vs) > 1):
-        for v in several:
-            v.parsed = store.parsed(v.receipt_id)
-    rows = [_row(p, ordered(by_person.get(p.id, []), receipts), receipts) for p in store.people()]
+    rows = [_row(p, ordered(by_person.get(p.id, []), receipts), receipts) for p in records.people]
     unreadable = [{"file": r.name, "origin": r.origin, "error": r.error or ""} for r in receipts.values() if r.error]
-    plans = [store.folder / receipts[v.receipt_id].stored for v in versions if v.kind == "plan"]
-    return RoundStatus(store.info(), rows, unreadable, len(receipts), plans)
+    plans = [records.folder / receipts[v.receipt_id].stored for v in records.versions if v.kind == "plan"]
+    return RoundStatus(records.info, rows, unreadable, len(receipts), plans)
 
 
 def ordered(versions: list[Version], receipts: dict[int, Receipt]) -> list[Version]:
@@ -169,14 +212,13 @@ def ordered(versions: list[Version], receipts: dict[int, Receipt]) -> list[Versi
     return [versions[i] for i in version_order(times)]
 
 
-def current_versions(store: Store) -> list[Version]:
+def current_of(records: RoundRecords) -> list[Version]:
     """The current return of every person, in the order of the people (issued first, then found)."""
-    receipts = {r.id: r for r in store.receipts()}
     by_person: dict[int, list[Version]] = {}
-    for v in store.versions():
+    for v in records.versions:
         if v.person_id is not None and v.kind == "form":
             by_person.setdefault(v.person_id, []).append(v)
-    return [ordered(by_person[p.id], receipts)[-1] for p in store.people() if p.id in by_person]
+    return [ordered(by_person[p.id], records.receipts)[-1] for p in records.people if p.id in by_person]
 
 
 def _row(person: Person, versions: list[Version], receipts: dict[int, Receipt]) -> RespondentRow:
@@ -186,7 +228,8 @@ def _row(person: Person, versions: list[Version], receipts: dict[int, Receipt]) 
         history.append(VersionRow(file=receipt.name, received=receipt.received_at, when=receipt.when,
                                   errors=v.errors, warnings=v.warnings, current=i == len(versions) - 1,
                                   notices=v.notices,
-                                  changes=changes(versions[i - 1].parsed, v.parsed) if i else []))
+                                  changes=changes(versions[i - 1].parsed, v.parsed) if i else [],
+                                  sender=receipt.sender, sent_at=receipt.sent_at, subject=receipt.subject))
     state = OUTSTANDING if not versions else RETURNED if len(versions) == 1 else RESUBMITTED
     last = history[-1] if history else None
     return RespondentRow(id=person.id, name=person.name, email=person.email, organisation=person.organisation, role=person.role,

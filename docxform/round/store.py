@@ -61,6 +61,7 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX version_person ON version(person_id);
     """,
+    "ALTER TABLE receipt ADD COLUMN subject TEXT",
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -130,13 +131,14 @@ class Store:
         """Record a receipt; None when the same bytes were received before."""
         cur = self.conn.execute(
             "INSERT OR IGNORE INTO receipt(sha256, stored, name, origin, received_at, sender, sent_at, saved_at, "
-            "error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "error, subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (receipt.sha256, receipt.stored, receipt.name, receipt.origin, receipt.received_at, receipt.sender,
-             receipt.sent_at, receipt.saved_at, receipt.error))
+             receipt.sent_at, receipt.saved_at, receipt.error, receipt.subject))
         return int(cur.lastrowid) if cur.rowcount == 1 and cur.lastrowid else None
 
     def receipts(self) -> list[Receipt]:
-        cols = ("id", "sha256", "stored", "name", "origin", "received_at", "sender", "sent_at", "saved_at", "error")
+        cols = ("id", "sha256", "stored", "name", "origin", "received_at", "sender", "sent_at", "saved_at", "error",
+                "subject")
         rows = self.conn.execute(f"SELECT {', '.join(cols)} FROM receipt ORDER BY id").fetchall()
         return [Receipt.from_dict(dict(zip(cols, row, strict=True))) for row in rows]
 

@@ -27,8 +27,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from docxform.oxml.coreprops import last_saved
-
 if TYPE_CHECKING:
     from docxform.records.merged import MergedDataset
     from docxform.records.response import Response
@@ -183,11 +181,11 @@ def later_order(times: Sequence[str | None]) -> list[int]:
 def in_later_order(returns: list[Response]) -> list[Response]:
     """Returns in the order that lets a later version replace an earlier one of the same person.
 
-    "Later" is the document's own last-saved time where both versions have
-    one, else the order given; never the file name. Only versions of one
+    "Later" is the document's own last-saved time (read by the parse, never by
+    reopening the file) where both versions have one, else the order given; never the file name. Only versions of one
     person swap places, so returns of different people keep their order.
     """
-    times = [last_saved(r.source_path) if r.source_path.lower().endswith(".docx") else None for r in returns]
+    times = [r.saved_at for r in returns]
     groups: dict[str, list[int]] = {}
     for index, data in enumerate(returns):
         key = identify(data).key
@@ -204,7 +202,7 @@ def in_later_order(returns: list[Response]) -> list[Response]:
 def merge_summary(merged: MergedDataset) -> str:
     """One line for the terminal: how many returns were merged, how many replaced, and why."""
     duplicates = merged.duplicates
-    left_out = sum(p.get("code") == "framework-mismatch" for p in merged.problems)
+    left_out = sum(p.code == "framework-mismatch" for p in merged.problems)
     given = len(merged.respondents) + len(duplicates) + left_out
     reasons: dict[str, int] = {}
     for dup in duplicates:

@@ -26,6 +26,7 @@ RUNS = {
     "summarise": (["bench_summarise.py", "50"], r"^\| 50 \| \d+ \| [\d.]+ s \| [\d.]+ s \| \d+\.\d+x \|"),
     "console": (["bench_console.py", "20", "4"],
                 r"^\| 4 returns dropped .*\| [\d.]+ s vs CLI `round ingest` process [\d.]+ s \| \d+\.\d+x \(1\.2x\)"),
+    "msg": (["bench_msg.py", "10"], r"^\| `round ingest`, 10 returns as \.msg \([\d.]+ MB\) \| [\d.]+ s \(\d+\.\d+x\) \|"),
 }
 
 
