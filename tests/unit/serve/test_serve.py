@@ -436,3 +436,26 @@ def test_the_console_uses_the_library_only_through_the_api() -> None:
             for name in names:
                 if name.startswith("docxform"):
                     assert name.startswith(allowed), f"{path.name} imports {name}"
+
+
+def test_e_mails_dropped_eml_and_msg_give_the_cli_s_lines(con: ConsoleClient, rounds: Path, tmp_path: Path) -> None:
+    """An .eml and an Outlook .msg each carrying a return: the attachment is the return, the sender kept."""
+    from datetime import UTC, datetime, timedelta
+
+    from tests.support.msgwriter import write_msg
+    from tests.support.roundkit import write_eml
+
+    when = datetime.now(UTC) - timedelta(minutes=5)
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    files = [write_eml(mail / "from brian.eml", "brian.wroe@example.org", when, RETURNS[0]),
+             write_msg(mail / "from chris.msg", "chris.wells@example.org", when, RETURNS[1])]
+    twin = tmp_path / "twin"
+    shutil.copytree(rounds / "r1", twin)
+    lines = con.drop("r1", files)
+    cli = run("round", "ingest", str(twin), *map(str, files))
+    assert cli.returncode == 0, cli.stderr
+    assert [line["text"] for line in lines] == [t.replace(f"{mail}/", "") for t in cli.stdout.splitlines()]
+    assert lines[0]["text"].startswith(f"from brian.eml ({RETURNS[0].name}): Brian Wroe: new")
+    assert lines[1]["text"].startswith(f"from chris.msg ({RETURNS[1].name}): Chris Wells: new")
+    assert _without_clock(api.round_status(rounds / "r1").to_dict()) == _without_clock(api.round_status(twin).to_dict())
