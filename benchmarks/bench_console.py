@@ -5,7 +5,8 @@
 2. 100 returns dropped on the returns page at once, as the page's script sends them
    (each file uploaded, then one batch processed, the lines streamed back), against
    ``docxform round ingest DIR FILE...`` as a whole process on an identical copy of the
-   round; alternating which goes first, median of 3 each (target: within 1.2x).
+   round, and against the same library function called in this process; each side goes first in
+   turn, median of 5 each (target: within 1.2x of the CLI).
 
 The server is started in this process on a free port of 127.0.0.1 and stopped at the end.
 
@@ -34,7 +35,7 @@ from docxform.oxml.fill import fill
 from docxform.serve import Server, start_server
 
 STATUS_ROUNDS = 15
-DROP_ROUNDS = 3
+DROP_ROUNDS = 5
 
 
 def make_round(folder: Path, people: int, returns: Path | None) -> list[Path]:
