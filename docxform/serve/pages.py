@@ -14,11 +14,13 @@ import datetime as dt
 import io
 import json
 import queue
+import secrets
 import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers.response import Response as BaseResponse
@@ -26,7 +28,7 @@ from werkzeug.wrappers.response import Response as BaseResponse
 from docxform import api
 from docxform.core.errors import DocxformError
 from docxform.serve.context import console
-from docxform.serve.uploads import Staged, Staging, TooLarge
+from docxform.serve.uploads import Staged, Staging, TooLarge, display_name
 
 pages = Blueprint("pages", __name__, static_folder="static", template_folder="templates")
 
@@ -274,8 +276,6 @@ def returns_posted(rid: str) -> tuple[str, int] | str:
 
 
 def _too_large_line(name: str | None) -> dict[str, str]:
-    from docxform.serve.uploads import display_name
-
     cap = console().staging.cap
     return {"text": f"{display_name(name)}: refused (larger than the console takes, {cap // (1024 * 1024)} MB)",
             "outcome": "refused"}
@@ -294,8 +294,6 @@ def upload(rid: str) -> tuple[BaseResponse, int] | BaseResponse:
     console().round(rid)
     name = request.headers.get("X-File-Name", "")
     try:
-        from urllib.parse import unquote
-
         staged = console().staging.receive(request.stream, unquote(name), request.content_length)
     except TooLarge:
         return _json(_too_large_line(unquote(name))), 413
@@ -359,7 +357,7 @@ def feedback(rid: str, pid: int) -> BaseResponse:
     if row is None:
         abort(404)
     staging = console().staging
-    target = staging.folder / f"feedback-{pid}.docx"
+    target = staging.folder / f"feedback-{secrets.token_hex(16)}.docx"  # two downloads at once never share a file
     made = api.round_feedback(folder, pid, target)
     if made is None:
         abort(404)
