@@ -7,7 +7,7 @@ Python through these functions (and the tests compare the two).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
@@ -50,6 +50,7 @@ __all__ = [
     "compare",
     "consolidate",
     "feedback",
+    "framework",
     "frameworks",
     "generate_form",
     "generate_plan",
@@ -58,7 +59,10 @@ __all__ = [
     "round_add",
     "round_agree",
     "round_assign",
+    "round_drafts",
+    "round_feedback",
     "round_ingest",
+    "round_problems",
     "round_report",
     "round_start",
     "round_status",
@@ -73,7 +77,9 @@ __all__ = [
 
 if TYPE_CHECKING:
     from docxform.round.corrections import Added, Correction
-    from docxform.round.ingest import IngestResult
+    from docxform.round.drafts import Draft
+    from docxform.round.ingest import IngestLine, IngestResult
+    from docxform.round.problems import RespondentProblems
     from docxform.round.report import ReportResult
     from docxform.round.start import StartResult
     from docxform.round.status import RoundStatus
@@ -105,6 +111,11 @@ def frameworks() -> list[FrameworkInfo]:
                     "rating_levels": len(fw.rating_scale.levels) if fw.rating_scale else 0,
                     "layouts": [f.id for f in fw.forms]})
     return out
+
+
+def framework(framework: str) -> Framework:
+    """The framework model (a built-in id or a definition file): its themes, items and rating scale."""
+    return load_framework(framework)
 
 
 def show(framework: str) -> str:
@@ -405,11 +416,17 @@ def round_start(framework: str, folder: str | Path, *, respondents: str | Path |
                  recipients=recipients)
 
 
-def round_ingest(folder: str | Path, paths: Sequence[str | Path]) -> IngestResult:
-    """Receive returns (files, folders, .eml, Outlook .msg, mbox) into a round; one outcome line per file."""
+def round_ingest(folder: str | Path, paths: Sequence[str | Path], *, names: Mapping[Path, str] | None = None,
+                 on_line: Callable[[IngestLine], None] | None = None) -> IngestResult:
+    """Receive returns (files, folders, .eml, Outlook .msg, mbox) into a round; one outcome line per file.
+
+    ``names``: the name a file was received under, where its path is not it (an upload through
+    the console, kept under a name the server made; the name is display text only).
+    ``on_line`` is called with each line as soon as its file is done.
+    """
     from docxform.round.ingest import ingest
 
-    return ingest(folder, list(paths))
+    return ingest(folder, list(paths), names=names, on_line=on_line)
 
 
 def round_status(folder: str | Path, today: str | None = None, chase: str | Path | None = None) -> RoundStatus:
@@ -471,6 +488,8 @@ def round_report(folder: str | Path, output: str | Path | None = None, *, author
     from docxform.round.report import report
 
     return report(folder, output, author=author)
+
+
 def round_verify(folder: str | Path) -> VerifyResult:
     """Check a round: its store (SQLite's integrity check) and every received copy against its hash.
 
@@ -479,3 +498,24 @@ def round_verify(folder: str | Path) -> VerifyResult:
     from docxform.round.verify import verify
 
     return verify(folder)
+
+
+def round_problems(folder: str | Path) -> list[RespondentProblems]:
+    """Each respondent with a current return, and the problems found in it (survey-stage validation)."""
+    from docxform.round.problems import problems
+
+    return problems(folder)
+
+
+def round_feedback(folder: str | Path, person: int, output: str | Path) -> Path | None:
+    """The feedback copy of one person's current return (by person id) to ``output``; None when it has nothing to put right."""
+    from docxform.round.problems import feedback_for
+
+    return feedback_for(folder, person, Path(output))
+
+
+def round_drafts(folder: str | Path) -> list[Draft]:
+    """An e-mail draft (.eml, marked unsent, the form attached) for each person issued a personalised form."""
+    from docxform.round.drafts import drafts
+
+    return drafts(folder)

@@ -401,7 +401,7 @@ def compare(inputs: tuple[str, ...], output: str | None, html: str | None, as_js
             click.echo(path)
 
 
-from docxform.cli.round import round_group  # noqa: E402  (the round's commands live in their own module)
+from docxform.cli.round import round_group, serve_options  # noqa: E402  (the round's commands live in their own module)
 
 cli.add_command(round_group)
 
@@ -424,6 +424,23 @@ def _tune_garbage_collection() -> None:
     """
     gc.freeze()
     gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+
+
+@cli.command("serve")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False), default=".")
+@serve_options
+def serve(folder: str, port: int, host: str, password: str | None) -> None:
+    """The rounds in FOLDER (default: here) in a browser: see each, start new ones.
+
+    Prints the address to open; see ``docxform round serve`` for one round.
+
+    \b
+    Example:
+      docxform serve rounds/
+    """
+    from docxform.serve import serve as run
+
+    run(folder, host=host, port=port, password=password, echo=click.echo)
 
 
 def main() -> None:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from docxform import api
 from docxform.io.safety import shown
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @click.group("round")
@@ -242,3 +246,32 @@ def undo(folder: str, event: int, reason: str) -> None:
     """Undo correction EVENT (any kind; its number is in round status)."""
     done = api.round_undo(folder, event, reason=reason)
     click.echo(f"correction {done.event}: {done.text}")
+
+
+def serve_options(command: F) -> F:
+    """--port, --host, --password: the same on ``round serve`` and ``serve``."""
+    command = click.option("--password", envvar="DOCXFORM_SERVE_PASSWORD",
+                           help="Needed with --host: people sign in with it (or set DOCXFORM_SERVE_PASSWORD).")(command)
+    command = click.option("--host", default="127.0.0.1", show_default=True,
+                           help="Address to listen on; anything but this computer needs --password.")(command)
+    return click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
+                        help="Port to listen on (0: any free one).")(command)
+
+
+@round_group.command("serve")
+@click.argument("folder", type=click.Path())
+@serve_options
+def serve(folder: str, port: int, host: str, password: str | None) -> None:
+    """The round in a browser: a console on this computer over the round in FOLDER.
+
+    Prints the address to open (it holds a token, as Jupyter's does). Returns
+    can be dropped on its pages; the CLI keeps working beside it.
+
+    \b
+    Example:
+      docxform round serve myround
+    """
+    from docxform.serve import serve as run
+
+    api.round_status(folder)  # not a round: the one-line error, before listening
+    run(folder, only=True, host=host, port=port, password=password, echo=click.echo)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shlex
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
@@ -114,8 +114,14 @@ class IngestResult:
         return sum(line.outcome in ("unreadable", "not received") for line in self.lines)
 
 
-def ingest(folder: str | Path, paths: list[str | Path]) -> IngestResult:
+def ingest(folder: str | Path, paths: list[str | Path], *, names: Mapping[Path, str] | None = None,
+           on_line: Callable[[IngestLine], None] | None = None) -> IngestResult:
     """Receive every return in ``paths`` into the round in ``folder``; one line each, never an exception per file.
+
+    ``names`` gives the name a file was received under when its path is not it: a file uploaded
+    through the console (docxform.serve) is kept under a name the server made, and the person's
+    own file name is display text only, as an e-mail attachment's is. ``on_line`` is called with
+    each line as soon as its file is done (the console shows them while a batch is processed).
 
     A file that cannot be read is its own line and the rest go on; a round
     that cannot be written (no space, read-only, a damaged store) stops the
@@ -127,19 +133,22 @@ def ingest(folder: str | Path, paths: list[str | Path]) -> IngestResult:
         info = store.info()
         framework = load_framework(info.framework)
         blanks = _issued_forms(store.folder)
-        for item in incoming([Path(p) for p in paths], store.folder):
+        for item in incoming([Path(p) for p in paths], store.folder, names):
             if isinstance(item, IngestLine):
-                result.lines.append(item)
+                line = item
             elif hashlib.sha256(item.data).hexdigest() in blanks:
-                result.lines.append(IngestLine(item.name, item.origin, "skipped",
-                                               cause="a blank form this round sent out, not a return"))
+                line = IngestLine(item.name, item.origin, "skipped", cause="a blank form this round sent out, not a return")
             else:
                 try:
-                    result.lines.append(_receive_guarded(store, info, framework, item))
+                    line = _receive_guarded(store, info, framework, item)
                 except StoreError as exc:
-                    result.lines.append(IngestLine(item.name, item.origin, "not received", cause=exc.cause))
+                    line = IngestLine(item.name, item.origin, "not received", cause=exc.cause)
                     result.stopped = exc
-                    break
+            result.lines.append(line)
+            if on_line is not None:
+                on_line(line)
+            if result.stopped is not None:
+                break
     return result
 
 
@@ -148,15 +157,20 @@ def _issued_forms(folder: Path) -> set[str]:
     return {hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted((folder / FORMS).glob("*.docx"))}
 
 
-def incoming(paths: list[Path], round_folder: Path | None = None) -> Iterator[Incoming | IngestLine]:
+def incoming(paths: list[Path], round_folder: Path | None = None,
+             names: Mapping[Path, str] | None = None) -> Iterator[Incoming | IngestLine]:
     """The files to receive, in the order given (folders recursively, by name); problems as lines.
 
     A folder's walk leaves out the round folder itself (its forms, received
     copies and reports are not returns), so ``ingest DIR DIR/..`` is safe.
+    ``names``: the name a file was received under, where its path is not it (see :func:`ingest`).
     """
     own = round_folder.resolve() if round_folder else None
     for path in paths:
-        if own and path.resolve().is_relative_to(own):
+        label = (names or {}).get(path)
+        if label is not None:
+            yield from _from_file(path, explicit=True, label=label)
+        elif own and path.resolve().is_relative_to(own):
             yield IngestLine(path.name, str(path), "skipped", cause="inside the round folder; not a return")
         elif path.is_dir():
             files, unreadable = _walk(path)
@@ -187,19 +201,22 @@ def _walk(folder: Path) -> tuple[list[Path], list[IngestLine]]:
     return sorted(f for f in files if f.is_file()), errors
 
 
-def _from_file(path: Path, *, explicit: bool) -> Iterator[Incoming | IngestLine]:
-    """One file, read as what its bytes are (docxform.io.sniff); a name that says otherwise gets a notice."""
-    name, short = str(path), path.name
+def _from_file(path: Path, *, explicit: bool, label: str | None = None) -> Iterator[Incoming | IngestLine]:
+    """One file, read as what its bytes are (docxform.io.sniff); a name that says otherwise gets a notice.
+
+    ``label``: the name it was received under, shown instead of its path (an upload's).
+    """
+    name, short = (label, label) if label is not None else (str(path), path.name)
     try:
         sniffed = sniff_file(path, "return")
     except DocxformError as exc:
         yield IngestLine(short, name, "unreadable", cause=exc.cause)
         return
-    named = path.suffix.lower()
+    named = PurePath(short).suffix.lower()
     # An OLE file may be an Outlook message and a .pst sniffs as unknown: the mail reader tells (docxform.io.ole).
     if sniffed.kind == MAIL or ((sniffed.kind == UNKNOWN or sniffed.suffix == ".doc") and is_mail(path)):
         note = [] if sniffed.kind != MAIL or named in MAIL_SUFFIXES else [_disagree(named, sniffed)]
-        yield from _streamed(path, _from_mail(path, note))
+        yield from _streamed(path, _from_mail(path, note, label), label)
         return
     decided = _by_content(short, named, sniffed, explicit=explicit)
     if isinstance(decided, IngestLine):
@@ -207,10 +224,10 @@ def _from_file(path: Path, *, explicit: bool) -> Iterator[Incoming | IngestLine]
         yield decided
         return
     try:
-        yield Incoming(path.name, name, read_input(path, limit=MAX_RETURN_BYTES, what="return"), suffix=decided[0],
+        yield Incoming(short, name, read_input(path, limit=MAX_RETURN_BYTES, what="return"), suffix=decided[0],
                        notices=decided[1])
     except DocxformError as exc:
-        yield IngestLine(path.name, name, "unreadable", cause=exc.cause)
+        yield IngestLine(short, name, "unreadable", cause=exc.cause)
 
 
 def _by_content(short: str, named: str, sniffed: Sniffed, *,
@@ -244,32 +261,35 @@ def _disagree(named: str, sniffed: Sniffed) -> str:
     return f"named {named or 'without an extension'} but its content is {sniffed.what}: read as that"
 
 
-def _streamed(path: Path, items: Iterator[Incoming | IngestLine]) -> Iterator[Incoming | IngestLine]:
+def _streamed(path: Path, items: Iterator[Incoming | IngestLine],
+              label: str | None = None) -> Iterator[Incoming | IngestLine]:
     """A mail file's items one at a time, each step inside the per-file guard (docxform.io.boundary).
 
     One message is in memory at a time (a 500 MB mailbox is not held whole);
     a failure part-way is the file's line, and what came before it stands.
     """
+    name, short = (label, label) if label is not None else (str(path), path.name)
     got_any = False
     while True:
         item, error = guarded(path, lambda: next(items, None))
         if error is not None:
-            yield IngestLine(path.name, str(path), "unreadable", cause=error.message)
+            yield IngestLine(short, name, "unreadable", cause=error.message)
             return
         if item is None:
             break
         got_any = True
         yield item
     if not got_any:
-        yield IngestLine(path.name, str(path), "unreadable", cause="no e-mail message found in it")
+        yield IngestLine(short, name, "unreadable", cause="no e-mail message found in it")
 
 
-def _from_mail(path: Path, notices: list[str]) -> Iterator[Incoming | IngestLine]:
+def _from_mail(path: Path, notices: list[str], label: str | None = None) -> Iterator[Incoming | IngestLine]:
     """A mail file's returns and lines: each unreadable message (of an mbox) is its own line, the rest still read.
 
     An attachment is read by its content too: a return whose name says otherwise is read, with a notice.
+    ``label``: the name the mail file was received under (an upload's), shown instead of its path.
     """
-    name, short = str(path), path.name
+    name, short = (label, label) if label is not None else (str(path), path.name)
     for part in read_mail(path):
         label = f"{short} {part.label}" if part.label else short
         if part.error is not None:

@@ -64,6 +64,7 @@ class RespondentRow:
     warnings: int
     history: list[VersionRow] = field(default_factory=list)
     received_from: str | None = None  # which time ``received`` is (e-mail Date, last saved, received)
+    id: int = 0  # the person's id in the store: stable, what the console's links name
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -349,7 +350,7 @@ def _row(person: Person, versions: list[Version], receipts: dict[int, Receipt], 
     status = WITHDRAWN if person.id in state.withdrawn else OUTSTANDING if not n else RETURNED if n == 1 \
         else RESUBMITTED
     last = next((h for h in history if h.current), None)
-    return RespondentRow(name=person.name, email=person.email, organisation=person.organisation, role=person.role,
+    return RespondentRow(id=person.id, name=person.name, email=person.email, organisation=person.organisation, role=person.role,
                          form=person.form_file, issued=person.issued and person.id not in state.uninvited,
                          state=status, versions=n,
                          received=last.when if last else None, received_from=last.when_from if last else None,

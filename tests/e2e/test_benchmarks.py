@@ -29,6 +29,8 @@ RUNS = {
     "parse-cli-other-returns": (["bench_parse_cli.py", "10", "--returns", "samples/returns"],
                                 r"^\| `docxform parse \.\.\. -o parsed/`, 10 returns \| [\d.]+ s \(\d+\.\d+x\) \|"),
     "summarise": (["bench_summarise.py", "50"], r"^\| 50 \| \d+ \| [\d.]+ s \| [\d.]+ s \| \d+\.\d+x \|"),
+    "console": (["bench_console.py", "20", "4"],
+                r"^\| 4 returns dropped .*\| [\d.]+ s vs CLI `round ingest` process [\d.]+ s \| \d+\.\d+x \(1\.2x\)"),
     "msg": (["bench_msg.py", "10"], r"^\| `round ingest`, 10 returns as \.msg \([\d.]+ MB\) \| [\d.]+ s \(\d+\.\d+x\) \|"),
     "round": (["bench_round.py", "--small"], r"^\| 15 \| [\d.]+ s \| [\d.]+ s \| [\d.]+ s \| [\d.]+ s \|"),
 }
