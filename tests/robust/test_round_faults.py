@@ -237,4 +237,15 @@ def test_sigkill_during_a_libreoffice_conversion_leaves_no_profile(tmp_path: Pat
     final = run("round", "ingest", str(rnd), *map(str, odt))  # its conversions sweep what the killed one left
     assert final.returncode == 0, final.stderr
     assert not [p for p in temp.glob("docxform-*") if mark in p.name]
+    assert not running_with(f"docxform-lo-profile-{mark}"), "the killed ingest's LibreOffice still runs"
     assert status_json(rnd)["counts"]["receipts"] == 3
+
+
+def running_with(text: str) -> list[int]:
+    """The processes whose command line holds ``text``."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            if text.encode() in cmdline.read_bytes():
+                found.append(int(cmdline.parent.name))
+    return found
