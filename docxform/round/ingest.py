@@ -156,9 +156,14 @@ def incoming(paths: list[Path], round_folder: Path | None = None) -> Iterator[In
     """
     own = round_folder.resolve() if round_folder else None
     for path in paths:
-        if own and path.resolve().is_relative_to(own):
+        try:
+            inside, folder = bool(own and path.resolve().is_relative_to(own)), path.is_dir()
+        except OSError as exc:  # a name too long, a loop of links: this path's line, the others go on
+            yield IngestLine(path.name, str(path), "unreadable", cause=f"cannot read: {os_cause(exc)}")
+            continue
+        if inside:
             yield IngestLine(path.name, str(path), "skipped", cause="inside the round folder; not a return")
-        elif path.is_dir():
+        elif folder:
             files, unreadable = _walk(path)
             yield from unreadable
             for child in files:
