@@ -17,6 +17,7 @@ Every command runs in a fresh process, as a coordinator runs it.
     python benchmarks/bench_round.py                 # the three tables
     python benchmarks/bench_round.py --big           # and the 500 MiB mbox
     python benchmarks/bench_round.py --small         # a quick run at small sizes (the test suite's)
+    python benchmarks/bench_round.py --only scale    # one table (text, mbox or scale)
 """
 
 from __future__ import annotations
@@ -146,33 +147,50 @@ def scale(work: Path, people: int) -> dict[str, float]:
             "report": docxform("round", "report", str(rnd))[0]}
 
 
+def text_table(work: Path, lengths: tuple[int, ...]) -> None:
+    base = answer_length(work, 10)
+    print(f"`round report` of the same round with a 10-character answer: {base:.2f} s (the baseline)\n")
+    print("| answer length (characters) | `round report` | over the baseline, per million characters |\n"
+          "|---|---|---|")
+    for length in lengths:
+        took = answer_length(work, length)
+        print(f"| {length:,} | {took:.2f} s | {max(took - base, 0) / length * 1e6:.1f} s |")
+
+
+def mbox_table(work: Path, mboxes: tuple[int, ...]) -> None:
+    print("\n| mbox | returns in it | `round ingest` | peak memory (max RSS) |\n|---|---|---|---|")
+    for mib in mboxes:
+        returns, took, rss = mbox_memory(work, mib)
+        print(f"| {mib} MiB | {returns} | {took:.1f} s | {rss / 1024:.0f} MiB |")
+
+
+def scale_table(work: Path, people: tuple[int, ...]) -> None:
+    print("\n| respondents | `round ingest` | `round status` | of which the library call | `round report` |\n"
+          "|---|---|---|---|---|")
+    for n in people:
+        times = scale(work, n)
+        print(f"| {n:,} | {times['ingest']:.1f} s | {times['status']:.2f} s | "
+              f"{times['status (library call)']:.2f} s | {times['report']:.1f} s |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--big", action="store_true", help="also the 500 MiB mbox")
     parser.add_argument("--small", action="store_true", help="small sizes only (a quick check)")
+    parser.add_argument("--only", choices=("text", "mbox", "scale"), help="one table only")
     args = parser.parse_args()
     lengths = (2_000, 20_000) if args.small else (10_000, 100_000, 1_000_000)
     mboxes = (5,) if args.small else ((50, 500) if args.big else (50,))
     people = (5, 15) if args.small else (100, 300, 1_000)
     with tempfile.TemporaryDirectory(prefix="bench-round-") as tmp:
         work = Path(tmp)
-        base = answer_length(work, 10)
-        print(f"`round report` of the same round with a 10-character answer: {base:.2f} s (the baseline)\n")
-        print("| answer length (characters) | `round report` | over the baseline, per million characters |\n"
-              "|---|---|---|")
-        for length in lengths:
-            took = answer_length(work, length)
-            print(f"| {length:,} | {took:.2f} s | {max(took - base, 0) / length * 1e6:.1f} s |")
-        print("\n| mbox | returns in it | `round ingest` | peak memory (max RSS) |\n|---|---|---|---|")
-        for mib in mboxes:
-            returns, took, rss = mbox_memory(work, mib)
-            print(f"| {mib} MiB | {returns} | {took:.1f} s | {rss / 1024:.0f} MiB |")
-        print("\n| respondents | `round ingest` | `round status` | of which the library call | `round report` |\n"
-              "|---|---|---|---|---|")
-        for n in people:
-            times = scale(work, n)
-            print(f"| {n:,} | {times['ingest']:.1f} s | {times['status']:.2f} s | "
-                  f"{times['status (library call)']:.2f} s | {times['report']:.1f} s |")
+        if args.only in (None, "text"):
+            text_table(work, lengths)
+        if args.only in (None, "mbox"):
+            mbox_table(work, mboxes)
+        if args.only in (None, "scale"):
+            scale_table(work, people)
+
 
 
 if __name__ == "__main__":

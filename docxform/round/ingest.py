@@ -170,9 +170,15 @@ def incoming(paths: list[Path], round_folder: Path | None = None,
         label = (names or {}).get(path)
         if label is not None:
             yield from _from_file(path, explicit=True, label=label)
-        elif own and path.resolve().is_relative_to(own):
+            continue
+        try:
+            inside, folder = bool(own and path.resolve().is_relative_to(own)), path.is_dir()
+        except OSError as exc:  # a name too long, a loop of links: this path's line, the others go on
+            yield IngestLine(path.name, str(path), "unreadable", cause=f"cannot read: {os_cause(exc)}")
+            continue
+        if inside:
             yield IngestLine(path.name, str(path), "skipped", cause="inside the round folder; not a return")
-        elif path.is_dir():
+        elif folder:
             files, unreadable = _walk(path)
             yield from unreadable
             for child in files:

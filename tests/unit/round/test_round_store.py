@@ -266,3 +266,17 @@ def test_status_loads_neither_the_report_nor_openpyxl(rnd: Path) -> None:
                           env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_a_name_too_long_and_a_vanished_file_are_their_lines(rnd: Path, base: dict, tmp_path: Path) -> None:
+    long_name = tmp_path / ("x" * 300 + ".docx")
+    vanished = tmp_path / "gone.docx"
+    done = run("round", "ingest", str(rnd), str(long_name), str(vanished), str(base["files"][0]))
+    assert done.returncode == 1
+    no_bug = done.stderr + done.stdout
+    assert "internal error" not in no_bug
+    assert f"{long_name}: unreadable (cannot read: file name too long (use a shorter path))" in done.stderr
+    assert f"{vanished}: unreadable (no such return)" in done.stderr
+    assert "same as before" in done.stdout
+    started = run("round", "start", "sa2003", str(tmp_path / ("y" * 300)))
+    assert started.returncode == 1 and "file name too long" in started.stderr and "internal error" not in started.stderr
