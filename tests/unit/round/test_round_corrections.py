@@ -175,6 +175,13 @@ def test_a_token_verifies_only_for_its_round_form_and_person() -> None:
     assert check_token(token, "r1", KEY, "form-2", "Ann Archer") == TOKEN_FAILED
     assert check_token(token, "r1", b"x" * 32, "form-1", "Ann Archer") == TOKEN_FAILED
     assert check_token(None, "r1", KEY, "form-1", "Ann Archer") == TOKEN_ABSENT
+    assert check_token("dxr1.r1.\u00e9\u0000" + "x" * 10_000, "r1", KEY, "form-1", "Ann Archer") == TOKEN_FAILED
+
+
+def test_respondents_text_in_the_evidence_is_quoted_and_cut_short() -> None:
+    typed = "\x1b[31mMallory" + "y" * 500
+    [against] = judge(Evidence(TOKEN_VERIFIED, "Ann Archer", "Ann Archer", typed), ANN, signed=True).against
+    assert "\x1b" not in against and "\\x1b[31mMallory" in against and len(against) < 140
 
 
 ANN = OnFile("Ann Archer", "ann@example.org")
