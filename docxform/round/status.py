@@ -295,7 +295,8 @@ def status_of(records: RoundRecords) -> RoundStatus:
     rows = [_row(p, by_person.get(p.id, []), receipts, state) for p in records.people if p.id not in state.hidden]
     rows = [r for r in rows if r.issued or r.history]  # someone found on a return that was since moved: gone
     unreadable = [{"file": r.name, "origin": r.origin, "error": r.error or ""} for r in receipts.values() if r.error]
-    plans = [records.folder / receipts[v.receipt_id].stored for v in state.versions if v.kind == "plan"]
+    plans = [records.folder / receipts[v.receipt_id].stored for v in state.versions
+             if v.kind == "plan" and state.states.get(v.receipt_id) == COUNTED]  # a withdrawn plan is left out
     names = {p.id: p for p in records.people}
     held = [_held(v, receipts[v.receipt_id], names.get(v.person_id or -1), records.folder)
             for v in state.versions if state.states.get(v.receipt_id) == HELD]
