@@ -103,7 +103,8 @@ class RoundStatus:
 
     def counts(self) -> dict[str, int]:
         states = [r.state for r in self.respondents]
-        counts = {"invited": self.invited, "returned": self.returned, "outstanding": states.count(OUTSTANDING),
+        outstanding = sum(r.state == OUTSTANDING and r.issued for r in self.respondents)  # the invited only
+        counts = {"invited": self.invited, "returned": self.returned, "outstanding": outstanding,
                   "resubmitted": states.count(RESUBMITTED),
                   "unmatched": sum(not r.issued and r.state != WITHDRAWN for r in self.respondents),
                   "receipts": self.receipts, "unreadable": len(self.unreadable), "held": len(self.held),
