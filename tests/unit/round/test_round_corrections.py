@@ -317,3 +317,18 @@ def test_add_to_a_generic_round_adds_recipients_of_its_form(tmp_path: Path) -> N
     assert "Ben Bell: new" in run("round", "ingest", str(rnd), str(tmp_path / "ben.eml")).stdout
     state = status_json(rnd)
     assert (state["counts"]["invited"], state["counts"]["returned"]) == (2, 1)
+
+
+def test_another_rounds_form_is_held_and_nobody_is_outstanding_for_it(tmp_path: Path) -> None:
+    assert run("round", "start", "sa2003", str(tmp_path / "a")).returncode == 0
+    assert run("round", "start", "sa2003", str(tmp_path / "b")).returncode == 0
+    other = next((tmp_path / "a" / "forms").glob("*.docx"))
+    write_eml(tmp_path / "x.eml", "zoe@example.org", in_round(2),
+              fill_return(other, tmp_path / "x.docx", known_ratings(ITEMS, LEVELS, 1), name="Zoe Hart"))
+    done = run("round", "ingest", str(tmp_path / "b"), str(tmp_path / "x.eml"))
+    assert "Zoe Hart: HELD" in done.stdout and "the form's token does not verify" in done.stdout
+    state = status_json(tmp_path / "b")
+    assert {k: state["counts"][k] for k in ("outstanding", "held", "returned")} == {
+        "outstanding": 0, "held": 1, "returned": 0}
+    assert run("round", "assign", str(tmp_path / "b"), "1", "--to", "Zoe Hart").returncode == 0
+    assert status_json(tmp_path / "b")["counts"]["held"] == 0
