@@ -174,6 +174,8 @@ def assign(folder: str, receipt: int | None, to: str | None, new: bool, reason: 
         return _undo(folder, undo, reason, "assign")
     if receipt is None:
         _usage("give RECEIPT (or --undo EVENT)")
+    if (to is None) == (not new):
+        _usage("give either --to PERSON or --new")
     _done(api.round_assign(folder, receipt or 0, to=to, new=new, reason=reason))
 
 
@@ -215,6 +217,8 @@ def withdraw(folder: str, receipt: int | None, person: str | None, reason: str, 
     """
     if undo is not None:
         return _undo(folder, undo, reason, "withdraw")
+    if (receipt is None) == (person is None):
+        _usage("give either a RECEIPT number or --person NAME (or --undo EVENT)")
     _done(api.round_withdraw(folder, receipt, person=person, reason=reason))
 
 
