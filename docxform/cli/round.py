@@ -140,12 +140,12 @@ def verify(folder: str) -> None:
 
 
 def _done(correction: api.Correction | api.Added) -> None:
-    click.echo(f"correction {correction.event}: {correction.text} (undo: --undo {correction.event})")
+    click.echo(shown(f"correction {correction.event}: {correction.text} (undo: --undo {correction.event})"))
 
 
 def _undo(folder: str, event: int, reason: str, kind: str) -> None:
     done = api.round_undo(folder, event, reason=reason, kind=kind)
-    click.echo(f"correction {done.event}: {done.text}")
+    click.echo(shown(f"correction {done.event}: {done.text}"))
 
 
 def _usage(message: str) -> None:
@@ -197,7 +197,7 @@ def add(folder: str, respondents: str | None, reason: str, undo: int | None) -> 
         _usage("give --respondents more.csv (or --undo EVENT)")
     done = api.round_add(folder, respondents or "", reason=reason)
     for form in done.forms:
-        click.echo(f"{form}")
+        click.echo(shown(str(form)))
     _done(done)
 
 
@@ -249,7 +249,7 @@ def agree(folder: str, item: str | None, level: str | None, note: str, undo: int
 def undo(folder: str, event: int, reason: str) -> None:
     """Undo correction EVENT (any kind; its number is in round status)."""
     done = api.round_undo(folder, event, reason=reason)
-    click.echo(f"correction {done.event}: {done.text}")
+    click.echo(shown(f"correction {done.event}: {done.text}"))
 
 
 def serve_options(command: F) -> F:

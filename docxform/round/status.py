@@ -275,13 +275,14 @@ def build_status(store: Store) -> RoundStatus:
     changed): a round of a thousand first returns decodes none.
     """
     records = read_round(store, parsed=False)
+    stored = {v.receipt_id: v for v in records.versions}
     by_person: dict[int, list[Version]] = {}
-    for v in records.versions:
+    for v in records.effective().versions:  # whose each version is after the corrections
         if v.person_id is not None:
             by_person.setdefault(v.person_id, []).append(v)
     for several in (vs for vs in by_person.values() if len(vs) > 1):
         for v in several:
-            v.parsed = store.parsed(v.receipt_id)
+            stored[v.receipt_id].parsed = store.parsed(v.receipt_id)
     return status_of(records)
 
 

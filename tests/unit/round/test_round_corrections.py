@@ -332,3 +332,17 @@ def test_another_rounds_form_is_held_and_nobody_is_outstanding_for_it(tmp_path: 
         "outstanding": 0, "held": 1, "returned": 0}
     assert run("round", "assign", str(tmp_path / "b"), "1", "--to", "Zoe Hart").returncode == 0
     assert status_json(tmp_path / "b")["counts"]["held"] == 0
+
+
+def test_a_receipt_assigned_to_someone_shows_what_it_changed_in_their_history(rnd: Path, tmp_path: Path,
+                                                                             base: dict[str, Any]) -> None:
+    later = known_ratings(ITEMS, LEVELS, 77)
+    form = rnd / "forms" / "sa2003-cat-cole.docx"
+    write_eml(tmp_path / "x.eml", "someone@elsewhere.example", in_round(6),
+              fill_return(form, tmp_path / "x.docx", later, name="Someone Else"))
+    assert "HELD, receipt 3" in run("round", "ingest", str(rnd), str(tmp_path / "x.eml")).stdout
+    assert run("round", "assign", str(rnd), "3", "--to", "Ann Archer").returncode == 0
+    ann = next(p for p in status_json(rnd)["respondents"] if p["name"] == "Ann Archer")
+    assert ann["state"] == "resubmitted" and [h["receipt"] for h in ann["history"]] == [1, 3]
+    changed = {c["item"] for c in ann["history"][1]["changes"] if c["field"] == "rating"}
+    assert changed == {i for i in ITEMS if later[i] != base["ratings"]["ann"][i]} and changed
