@@ -140,12 +140,12 @@ def verify(folder: str) -> None:
 
 
 def _done(correction: api.Correction | api.Added) -> None:
-    click.echo(f"correction {correction.event}: {correction.text} (undo: --undo {correction.event})")
+    click.echo(shown(f"correction {correction.event}: {correction.text} (undo: --undo {correction.event})"))
 
 
 def _undo(folder: str, event: int, reason: str, kind: str) -> None:
     done = api.round_undo(folder, event, reason=reason, kind=kind)
-    click.echo(f"correction {done.event}: {done.text}")
+    click.echo(shown(f"correction {done.event}: {done.text}"))
 
 
 def _usage(message: str) -> None:
@@ -174,6 +174,8 @@ def assign(folder: str, receipt: int | None, to: str | None, new: bool, reason: 
         return _undo(folder, undo, reason, "assign")
     if receipt is None:
         _usage("give RECEIPT (or --undo EVENT)")
+    if (to is None) == (not new):
+        _usage("give either --to PERSON or --new")
     _done(api.round_assign(folder, receipt or 0, to=to, new=new, reason=reason))
 
 
@@ -195,7 +197,7 @@ def add(folder: str, respondents: str | None, reason: str, undo: int | None) -> 
         _usage("give --respondents more.csv (or --undo EVENT)")
     done = api.round_add(folder, respondents or "", reason=reason)
     for form in done.forms:
-        click.echo(f"{form}")
+        click.echo(shown(str(form)))
     _done(done)
 
 
@@ -215,6 +217,8 @@ def withdraw(folder: str, receipt: int | None, person: str | None, reason: str, 
     """
     if undo is not None:
         return _undo(folder, undo, reason, "withdraw")
+    if (receipt is None) == (person is None):
+        _usage("give either a RECEIPT number or --person NAME (or --undo EVENT)")
     _done(api.round_withdraw(folder, receipt, person=person, reason=reason))
 
 
@@ -245,7 +249,7 @@ def agree(folder: str, item: str | None, level: str | None, note: str, undo: int
 def undo(folder: str, event: int, reason: str) -> None:
     """Undo correction EVENT (any kind; its number is in round status)."""
     done = api.round_undo(folder, event, reason=reason)
-    click.echo(f"correction {done.event}: {done.text}")
+    click.echo(shown(f"correction {done.event}: {done.text}"))
 
 
 def serve_options(command: F) -> F:

@@ -170,7 +170,9 @@ def assign(folder: str | Path, receipt: int, *, to: str | None = None, new: bool
     if (to is None) == (not new):
         raise DocxformError(None, "give either --to PERSON or --new")
     with open_store(folder) as store, store.transaction():
-        check_receipt(store, receipt)
+        if check_receipt(store, receipt).kind != "form":
+            raise DocxformError(store.folder, f"receipt {receipt} is an improvement plan workbook, not a "
+                                "person's return", hint="plans are merged as they are; round withdraw takes one out")
         event = Event(id=0, at=now(), kind=ASSIGN, data={"receipt": receipt}, reason=reason)
         if to is not None:
             event.data["person"] = find_person(store, to).id

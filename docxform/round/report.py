@@ -209,9 +209,13 @@ def state_plans(state: RoundStatus, framework: Framework) -> MergedPlans | None:
 
 
 def returned_text(state: RoundStatus) -> str:
-    """ "11 of 12 returned" (and who is outstanding), as the report page shows it under its heading."""
-    outstanding = [r.name for r in state.respondents if r.state == "outstanding"]
-    return shown(state.returned_line() + (f"; outstanding: {', '.join(outstanding)}" if outstanding else ""))
+    """ "11 of 12 returned" (and who is outstanding, and how many returns are held), as the report page shows
+    it under its heading."""
+    outstanding = [r.name for r in state.respondents if r.state == "outstanding" and r.issued]
+    held = len(state.held)
+    return shown(state.returned_line() + (f"; outstanding: {', '.join(outstanding)}" if outstanding else "") + (
+        f"; {held} return{'s' if held != 1 else ''} held for the coordinator's decision (conflicting evidence "
+        "of who sent it), not counted" if held else ""))
 
 
 def feedback_copies(records: RoundRecords, current: list[CurrentReturn], folder: Path, framework: Framework, *,

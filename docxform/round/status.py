@@ -103,7 +103,8 @@ class RoundStatus:
 
     def counts(self) -> dict[str, int]:
         states = [r.state for r in self.respondents]
-        counts = {"invited": self.invited, "returned": self.returned, "outstanding": states.count(OUTSTANDING),
+        outstanding = sum(r.state == OUTSTANDING and r.issued for r in self.respondents)  # the invited only
+        counts = {"invited": self.invited, "returned": self.returned, "outstanding": outstanding,
                   "resubmitted": states.count(RESUBMITTED),
                   "unmatched": sum(not r.issued and r.state != WITHDRAWN for r in self.respondents),
                   "receipts": self.receipts, "unreadable": len(self.unreadable), "held": len(self.held),
@@ -274,13 +275,14 @@ def build_status(store: Store) -> RoundStatus:
     changed): a round of a thousand first returns decodes none.
     """
     records = read_round(store, parsed=False)
+    stored = {v.receipt_id: v for v in records.versions}
     by_person: dict[int, list[Version]] = {}
-    for v in records.versions:
+    for v in records.effective().versions:  # whose each version is after the corrections
         if v.person_id is not None:
             by_person.setdefault(v.person_id, []).append(v)
     for several in (vs for vs in by_person.values() if len(vs) > 1):
         for v in several:
-            v.parsed = store.parsed(v.receipt_id)
+            stored[v.receipt_id].parsed = store.parsed(v.receipt_id)
     return status_of(records)
 
 
@@ -295,7 +297,8 @@ def status_of(records: RoundRecords) -> RoundStatus:
     rows = [_row(p, by_person.get(p.id, []), receipts, state) for p in records.people if p.id not in state.hidden]
     rows = [r for r in rows if r.issued or r.history]  # someone found on a return that was since moved: gone
     unreadable = [{"file": r.name, "origin": r.origin, "error": r.error or ""} for r in receipts.values() if r.error]
-    plans = [records.folder / receipts[v.receipt_id].stored for v in state.versions if v.kind == "plan"]
+    plans = [records.folder / receipts[v.receipt_id].stored for v in state.versions
+             if v.kind == "plan" and state.states.get(v.receipt_id) == COUNTED]  # a withdrawn plan is left out
     names = {p.id: p for p in records.people}
     held = [_held(v, receipts[v.receipt_id], names.get(v.person_id or -1), records.folder)
             for v in state.versions if state.states.get(v.receipt_id) == HELD]

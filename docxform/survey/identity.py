@@ -301,7 +301,9 @@ def check_token(token: str | None, round_id: str, key: bytes, form_id: str | Non
     if not token:
         return TOKEN_ABSENT
     expected = make_token(round_id, key, form_id or "", person)
-    return TOKEN_VERIFIED if hmac.compare_digest(token.strip(), expected) else TOKEN_FAILED
+    # As bytes: a hostile form's token may hold any text, and compare_digest refuses non-ASCII str.
+    given = token.strip().encode("utf-8", "replace")
+    return TOKEN_VERIFIED if hmac.compare_digest(given, expected.encode("ascii")) else TOKEN_FAILED
 
 
 @dataclass(frozen=True)
@@ -365,12 +367,18 @@ def _compare(evidence: Evidence, person: OnFile, support: list[str], against: li
     if typed and same_name(typed, person.name):
         support.append(f"the name typed is {person.name!r}")
     elif typed:
-        against.append(f"the name typed is {typed!r}, not {person.name!r}")
+        against.append(f"the name typed is {_said(typed)}, not {person.name!r}")
     sender, email = evidence.sender or "", person.email
     if sender and email and fold(sender) == fold(email):
         support.append(f"sent from {email}, the address on file")
     elif sender and email:
-        against.append(f"sent from {sender!r}, not {email} (on file)")
+        against.append(f"sent from {_said(sender)}, not {email} (on file)")
+
+
+def _said(text: str, limit: int = 80) -> str:
+    """Respondents' text quoted in a message: as a Python literal (no control character reaches a terminal),
+    and cut short (a name typed a thousand times is not repeated in every line)."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def _token_evidence(evidence: Evidence, person: OnFile | None, *, signed: bool) -> tuple[list[str], list[str]]:

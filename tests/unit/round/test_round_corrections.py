@@ -175,6 +175,13 @@ def test_a_token_verifies_only_for_its_round_form_and_person() -> None:
     assert check_token(token, "r1", KEY, "form-2", "Ann Archer") == TOKEN_FAILED
     assert check_token(token, "r1", b"x" * 32, "form-1", "Ann Archer") == TOKEN_FAILED
     assert check_token(None, "r1", KEY, "form-1", "Ann Archer") == TOKEN_ABSENT
+    assert check_token("dxr1.r1.\u00e9\u0000" + "x" * 10_000, "r1", KEY, "form-1", "Ann Archer") == TOKEN_FAILED
+
+
+def test_respondents_text_in_the_evidence_is_quoted_and_cut_short() -> None:
+    typed = "\x1b[31mMallory" + "y" * 500
+    [against] = judge(Evidence(TOKEN_VERIFIED, "Ann Archer", "Ann Archer", typed), ANN, signed=True).against
+    assert "\x1b" not in against and "\\x1b[31mMallory" in against and len(against) < 140
 
 
 ANN = OnFile("Ann Archer", "ann@example.org")
@@ -310,3 +317,32 @@ def test_add_to_a_generic_round_adds_recipients_of_its_form(tmp_path: Path) -> N
     assert "Ben Bell: new" in run("round", "ingest", str(rnd), str(tmp_path / "ben.eml")).stdout
     state = status_json(rnd)
     assert (state["counts"]["invited"], state["counts"]["returned"]) == (2, 1)
+
+
+def test_another_rounds_form_is_held_and_nobody_is_outstanding_for_it(tmp_path: Path) -> None:
+    assert run("round", "start", "sa2003", str(tmp_path / "a")).returncode == 0
+    assert run("round", "start", "sa2003", str(tmp_path / "b")).returncode == 0
+    other = next((tmp_path / "a" / "forms").glob("*.docx"))
+    write_eml(tmp_path / "x.eml", "zoe@example.org", in_round(2),
+              fill_return(other, tmp_path / "x.docx", known_ratings(ITEMS, LEVELS, 1), name="Zoe Hart"))
+    done = run("round", "ingest", str(tmp_path / "b"), str(tmp_path / "x.eml"))
+    assert "Zoe Hart: HELD" in done.stdout and "the form's token does not verify" in done.stdout
+    state = status_json(tmp_path / "b")
+    assert {k: state["counts"][k] for k in ("outstanding", "held", "returned")} == {
+        "outstanding": 0, "held": 1, "returned": 0}
+    assert run("round", "assign", str(tmp_path / "b"), "1", "--to", "Zoe Hart").returncode == 0
+    assert status_json(tmp_path / "b")["counts"]["held"] == 0
+
+
+def test_a_receipt_assigned_to_someone_shows_what_it_changed_in_their_history(rnd: Path, tmp_path: Path,
+                                                                             base: dict[str, Any]) -> None:
+    later = known_ratings(ITEMS, LEVELS, 77)
+    form = rnd / "forms" / "sa2003-cat-cole.docx"
+    write_eml(tmp_path / "x.eml", "someone@elsewhere.example", in_round(6),
+              fill_return(form, tmp_path / "x.docx", later, name="Someone Else"))
+    assert "HELD, receipt 3" in run("round", "ingest", str(rnd), str(tmp_path / "x.eml")).stdout
+    assert run("round", "assign", str(rnd), "3", "--to", "Ann Archer").returncode == 0
+    ann = next(p for p in status_json(rnd)["respondents"] if p["name"] == "Ann Archer")
+    assert ann["state"] == "resubmitted" and [h["receipt"] for h in ann["history"]] == [1, 3]
+    changed = {c["item"] for c in ann["history"][1]["changes"] if c["field"] == "rating"}
+    assert changed == {i for i in ITEMS if later[i] != base["ratings"]["ann"][i]} and changed

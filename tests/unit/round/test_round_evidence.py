@@ -18,6 +18,7 @@ Expected counts come from the ratings this test ticked, never from docxform.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import shutil
 import sqlite3
@@ -172,7 +173,10 @@ def test_a_forwarded_form_is_held_and_counts_stay_as_they_were(rounds: dict[str,
     merged = json.loads(now["merged.json"])
     for item in ITEMS[:5]:
         assert counts_of(merged, item) == expected_counts([rounds["r"]["ann"], rounds["r"]["ben"]], item)
-    assert now == {**rounds["before"], "status.json": now["status.json"]}  # only the status says "held"
+    # Only the status and the page's banner say that a return is held; every other output is as before.
+    assert now == {**rounds["before"], "status.json": now["status.json"], "report.html": now["report.html"]}
+    assert "2 of 3 returned; outstanding: Cat Cole; 1 return held for the coordinator's decision" in \
+        html.unescape(now["report.html"].decode("utf-8"))
 
 
 def test_assign_settles_it_either_way_and_undo_restores_the_outputs_byte_for_byte(

@@ -303,6 +303,14 @@ def test_a_plan_workbook_received_goes_into_the_report(tmp_path: Path) -> None:
     assert run("round", "report", str(rnd), "-o", str(out)).returncode == 0
     sheet = openpyxl.load_workbook(out / "summary.xlsx", read_only=True)["Plan"]
     assert any("Agree a joint tasking protocol" in row for row in sheet.iter_rows(values_only=True))
+    # A plan is no person's return; withdrawn, it leaves the report (undone, it is back).
+    refused = run("round", "assign", str(rnd), "2", "--to", "Ola Berg")
+    assert refused.returncode == 1 and "is an improvement plan workbook" in refused.stderr
+    assert run("round", "withdraw", str(rnd), "2").returncode == 0
+    assert run("round", "report", str(rnd), "-o", str(tmp_path / "out2")).returncode == 0
+    book = openpyxl.load_workbook(tmp_path / "out2" / "summary.xlsx", read_only=True)
+    assert not any("Agree a joint tasking protocol" in row for ws in book.worksheets
+                   for row in ws.iter_rows(values_only=True))
 
 
 @pytest.mark.libreoffice
