@@ -23,10 +23,18 @@ instead: returns filled by another filler than this benchmark's own (for
 instance every one re-saved by LibreOffice, or ``samples/returns``), copied
 round-robin to the largest size.
 
-For each size (default 600; several sizes show the growth), the two
-processes alternate, five runs each; medians of wall-clock time, of CPU time
-(user + system, the steadier figure on a shared machine) and of peak memory
-(max RSS of the process, from ``wait4``). Target: at most 2x the floor.
+Both processes run with Python's bytecode cache on (in a folder of the
+run's own, ``PYTHONPYCACHEPREFIX``), as an installed package has it: pip
+compiles the modules when it installs them. An environment with
+``PYTHONDONTWRITEBYTECODE`` set would otherwise make every docxform process
+compile its 90 modules from source, about 0.1 s of CPU a run that no user
+pays.
+
+For each size (default 600; several sizes show the growth), after one run
+of each to warm the file and bytecode caches, the two processes alternate,
+five runs each; medians of wall-clock time, of CPU time (user + system, the
+steadier figure on a shared machine) and of peak memory (max RSS of the
+process, from ``wait4``). Target: at most 2x the floor.
 
     python benchmarks/bench_parse_cli.py [N ...] [--returns DIR]
 """
@@ -120,10 +128,20 @@ class Run(NamedTuple):
     rss: float  # peak resident memory, MB
 
 
+def environment(cache: Path) -> dict[str, str]:
+    """The processes' environment: bytecode cached (in ``cache``), as an installed package has it."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(cache)
+    return env
+
+
+ENV: dict[str, str] = {}
+
+
 def run(command: list[str]) -> Run:
     """One process run to its end: its own wall-clock time, CPU time and peak memory (``wait4``)."""
     started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=os.environ.copy())
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=ENV or os.environ.copy())
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -159,6 +177,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
+        ENV.update(environment(folder / "pycache"))
         largest = max(args.sizes)
         paths = copies_of(args.returns, largest, folder / "in") if args.returns else make_returns(folder, largest)
         rows = []
