@@ -32,10 +32,11 @@ from xml.sax.saxutils import escape
 from docxform.core.problems import Problem
 from docxform.framework import load_framework
 from docxform.framework.model import Framework
+from docxform.plan.priorities import rank
 from docxform.records.merged import MergedDataset
 from docxform.records.response import Response
 from docxform.reports import write_summary
-from docxform.reports.analysis import draft_plan, field_label, level_name
+from docxform.reports.analysis import field_label, level_name
 from docxform.survey.merge import merge_returns
 from docxform.validate.rules import validate_return
 
@@ -118,13 +119,13 @@ def floor(merged: MergedDataset, fw: Framework, problems: list[Problem], target:
 
     def problem_rows() -> Any:
         yield ["File", "Item", "Field", "Code", "Severity", "Message"]
-        for p in [*merged.problems, *[q.to_dict() for q in problems]]:
+        for p in [q.to_dict() for q in [*merged.problems, *problems]]:
             yield [p["location"].get("file") or "", p["item"] or "", p["field"] or "", p["code"], p["severity"],
                    p["message"]]
 
     def plan() -> Any:
         yield ["Rank", "Standard", "Text", "Level", "Low ratings", "Priority", "Goals"]
-        for c in draft_plan(merged, fw):
+        for c in rank(merged, fw):
             yield [c.rank, c.item_id, c.text, level_name(fw, c.level), c.low_count,
                    "priority" if c.priority else "", "\n".join(f"{r}: {g}" for r, g in c.goals)]
 

@@ -29,14 +29,14 @@ from docxform.parse.inputs import (
     save_parsed,
     to_json,
 )
-from docxform.pipeline.collate import CollateResult, SummaryResult, read_plan_workbook
-from docxform.validate.rules import ValidationReport
 
-if TYPE_CHECKING:  # imported by the commands that use them: a parse run never loads the writer
+if TYPE_CHECKING:  # imported by the commands that use them: a parse run never loads the writer, collate or validate
     from docxform.generate.output import GeneratedForm
+    from docxform.pipeline.collate import CollateResult, SummaryResult
     from docxform.records.comparison import Comparison
     from docxform.records.merged import MergedDataset
     from docxform.reports.feedback import FeedbackOutcome
+    from docxform.validate.rules import ValidationReport
 
 __all__ = [
     "DefinitionCheck",
@@ -56,6 +56,9 @@ __all__ = [
     "generate_plan",
     "merge",
     "parse",
+    "round_add",
+    "round_agree",
+    "round_assign",
     "round_drafts",
     "round_feedback",
     "round_ingest",
@@ -63,6 +66,9 @@ __all__ = [
     "round_report",
     "round_start",
     "round_status",
+    "round_undo",
+    "round_verify",
+    "round_withdraw",
     "show",
     "summarise",
     "to_json",
@@ -70,10 +76,14 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from docxform.round import IngestResult, ReportResult, RoundStatus, StartResult
+    from docxform.round.corrections import Added, Correction
     from docxform.round.drafts import Draft
-    from docxform.round.ingest import IngestLine
+    from docxform.round.ingest import IngestLine, IngestResult
     from docxform.round.problems import RespondentProblems
+    from docxform.round.report import ReportResult
+    from docxform.round.start import StartResult
+    from docxform.round.status import RoundStatus
+    from docxform.round.verify import VerifyResult
 
 
 class FrameworkInfo(TypedDict):
@@ -195,6 +205,8 @@ def parse(paths: Sequence[str | Path], *, mapping: str | None = None, framework:
     ``mapping_dir`` is a folder of the user's mappings: a mapping id a return names is also looked
     for there (as ``<id>.yaml``), besides the shipped ones and the form's own folder.
     """
+    from docxform.pipeline.collate import read_plan_workbook  # plans (openpyxl) only when a batch holds one
+
     files = expand_paths([str(p) for p in paths])
     if output is not None and not is_folder_target(output, len(files)):
         _refuse_overwriting_an_input(Path(output), files)
@@ -392,11 +404,16 @@ def compare(inputs: Sequence[str | Path], output: str | Path | None = None, *, h
 
 
 def round_start(framework: str, folder: str | Path, *, respondents: str | Path | None = None,
-                partnership: str = "", layout: str | None = None, due: str | None = None) -> StartResult:
-    """Start a survey round in ``folder``: forms to send and the round's store (:mod:`docxform.round`)."""
-    from docxform.round import start
+                partnership: str = "", layout: str | None = None, due: str | None = None,
+                recipients: str | Path | None = None) -> StartResult:
+    """Start a survey round in ``folder``: forms to send and the round's store (:mod:`docxform.round`).
 
-    return start(framework, folder, respondents=respondents, partnership=partnership, layout=layout, due=due)
+    ``respondents``: a personalised form each; ``recipients``: who the one generic form goes to.
+    """
+    from docxform.round.start import start
+
+    return start(framework, folder, respondents=respondents, partnership=partnership, layout=layout, due=due,
+                 recipients=recipients)
 
 
 def round_ingest(folder: str | Path, paths: Sequence[str | Path], *, names: Mapping[Path, str] | None = None,
@@ -407,26 +424,80 @@ def round_ingest(folder: str | Path, paths: Sequence[str | Path], *, names: Mapp
     the console, kept under a name the server made; the name is display text only).
     ``on_line`` is called with each line as soon as its file is done.
     """
-    from docxform.round import ingest
+    from docxform.round.ingest import ingest
 
     return ingest(folder, list(paths), names=names, on_line=on_line)
 
 
-def round_status(folder: str | Path, today: str | None = None) -> RoundStatus:
+def round_status(folder: str | Path, today: str | None = None, chase: str | Path | None = None) -> RoundStatus:
     """Who returned, who is outstanding, versions and problem counts (a :class:`docxform.round.RoundStatus`).
 
     ``today`` (YYYY-MM-DD): once the round's due date is before it, outstanding people are overdue.
+    ``chase``: write the outstanding people to this CSV, and one e-mail draft each (their form attached)
+    to the folder beside it named ``<CSV stem>-drafts`` (``RoundStatus.drafts`` lists them).
     """
-    from docxform.round import status
+    from docxform.round.status import status, write_chase
 
-    return status(folder, today)
+    state = status(folder, today)
+    if chase is not None:
+        write_chase(state, Path(folder), Path(chase))
+    return state
 
 
-def round_report(folder: str | Path, output: str | Path | None = None) -> ReportResult:
-    """The round's outputs from its current returns (summary, HTML, merged.json, consolidated form, plan)."""
-    from docxform.round import report
+def round_assign(folder: str | Path, receipt: int, *, to: str | None = None, new: bool = False,
+                 reason: str = "") -> Correction:
+    """Receipt number ``receipt`` is ``to``'s return, or (``new``) a new respondent's; settles a held return."""
+    from docxform.round.corrections import assign
 
-    return report(folder, output)
+    return assign(folder, receipt, to=to, new=new, reason=reason)
+
+
+def round_add(folder: str | Path, respondents: str | Path, *, reason: str = "") -> Added:
+    """More respondents mid-round (a CSV like --respondents): a personalised form each, in ``forms/``."""
+    from docxform.round.corrections import add
+
+    return add(folder, respondents, reason=reason)
+
+
+def round_withdraw(folder: str | Path, receipt: int | None = None, *, person: str | None = None,
+                   reason: str = "") -> Correction:
+    """A return (receipt number), or a person, no longer counts."""
+    from docxform.round.corrections import withdraw
+
+    return withdraw(folder, receipt, person=person, reason=reason)
+
+
+def round_agree(folder: str | Path, item: str, level: str, *, note: str = "") -> Correction:
+    """The meeting's agreed level for standard ``item`` (a level key or name), used by the consolidated form
+    and the plan, marked as agreed at the meeting."""
+    from docxform.round.corrections import agree
+
+    return agree(folder, item, level, note=note)
+
+
+def round_undo(folder: str | Path, event: int, *, reason: str = "", kind: str | None = None) -> Correction:
+    """Undo correction number ``event`` (of ``kind``, when given): the outputs are again as before it."""
+    from docxform.round.corrections import undo
+
+    return undo(folder, event, reason=reason, kind=kind)
+
+
+def round_report(folder: str | Path, output: str | Path | None = None, *, author: str = "docxform") -> ReportResult:
+    """The round's outputs from its current returns (summary, HTML, merged.json, consolidated form, plan,
+    feedback copies whose comments are by ``author``)."""
+    from docxform.round.report import report
+
+    return report(folder, output, author=author)
+
+
+def round_verify(folder: str | Path) -> VerifyResult:
+    """Check a round: its store (SQLite's integrity check) and every received copy against its hash.
+
+    Says what is missing or altered and how to restore it (a :class:`docxform.round.verify.VerifyResult`).
+    """
+    from docxform.round.verify import verify
+
+    return verify(folder)
 
 
 def round_problems(folder: str | Path) -> list[RespondentProblems]:

@@ -32,7 +32,9 @@ class FormOptions:
     starting a page each), sets prefilled text in a smaller size and leaves
     empty controls without placeholder text, which would print like answers;
     ``disputes`` maps item id -> a note printed under the item's text, with an
-    "Agreed at the meeting" box to tick (the tag ``dxf:agreed:<id>``).
+    "Agreed at the meeting" box to tick (the tag ``dxf:agreed:<id>``); ``notes``
+    maps item id -> a note printed the same way with no box (what the meeting
+    already decided).
     """
 
     layout: str | None = None
@@ -41,6 +43,11 @@ class FormOptions:
     answers: dict[str, dict[str, str | None]] = field(default_factory=dict)
     for_print: bool = False
     disputes: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    #: What the printed pages' footer says (default: the framework and layout), and whether the date of
+    #: printing follows it; page X of Y is always on the right.
+    footer: str = ""
+    footer_date: bool = False
 
 
 #: Shading of a disputed standard's printed note.
@@ -60,6 +67,7 @@ class _Builder:
     answers: dict[str, dict[str, str | None]] = field(default_factory=dict)
     for_print: bool = False
     disputes: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
     elements: list[w.Element] = field(default_factory=list)
     cells: list[AnswerCell] = field(default_factory=list)
     fields: list[FieldRef] = field(default_factory=list)
@@ -97,7 +105,7 @@ def build_form(framework: m.Framework, options: FormOptions) -> tuple[w.Document
     """The document spec (with per-respondent slots) and the layout's mapping."""
     layout = framework.form(options.layout)
     b = _Builder(framework, layout, answers=options.answers, for_print=options.for_print,
-                 disputes=options.disputes)
+                 disputes=options.disputes, notes=options.notes)
     b.para(layout.title or framework.title, style="Title")
     b.para(layout.subtitle, style="Subtitle")
     for block in layout.blocks:
@@ -107,7 +115,8 @@ def build_form(framework: m.Framework, options: FormOptions) -> tuple[w.Document
     spec = w.DocumentSpec(
         elements=b.elements, landscape=layout.orientation == "landscape", protect=options.protect,
         title=layout.title or framework.title,
-        footer=f"{framework.title} ({framework.id} {framework.version}) · form {layout.id}",
+        footer=options.footer or f"{framework.title} ({framework.id} {framework.version}) · form {layout.id}",
+        footer_date=options.footer_date,
         properties={
             "docxform.framework": framework.id, "docxform.framework_version": framework.version,
             "docxform.layout": layout.id, "docxform.mapping": mapping_id(framework, layout),
@@ -145,7 +154,7 @@ def _fields_block(b: _Builder, block: m.FieldsBlock | m.SignatoriesBlock) -> Non
         b.fields.append(FieldRef(key=f.key, label=f.label, tag=control.tag, table=index, row=r, col=1))
     b.add_table(w.Table((1, 3), tuple(rows)))
     if isinstance(block, m.SignatoriesBlock) and block.note:
-        b.para(block.note, style="Footer")
+        b.para(block.note, style="" if b.for_print else "Footer")  # small print: not under 8 pt on paper
 
 
 def _placeholder(f: m.FormField) -> str:
@@ -193,21 +202,25 @@ def _item_header(fw: m.Framework, block: m.ItemsBlock, columns: list[m.ItemField
     narrow = shares is not None
     text_total = sum((f.width or 16) for f in columns if f.type != "rating")
     cells = [w.Cell((w.Text(block.item_header, bold=True),), span=2 if block.id_column else 1, shade=HEADER_SHADE)]
-    text_width = 21 if narrow else 26
+    text_width = 24 if narrow else 26
     widths: list[float] = [5.5 if narrow else 4.5, text_width] if block.id_column else [text_width + 4]
     anchors: list[ColumnAnchor] = []
     for f in columns:
         if f.type == "rating" and fw.rating_scale:
             for lv in fw.rating_scale.levels:
-                cells.append(w.Cell((w.Text(lv.label, bold=True, size=12 if narrow else 14, align="center"),),
-                                  shade=HEADER_SHADE))
-                widths.append(9.5 if narrow else 8)
+                # A form for print: the level's name at 8 pt, turned to read upwards, so the column need be
+                # no wider than its box and the collated text keeps the room (7 pt across on a blank form).
+                cells.append(w.Cell((w.Text(lv.label, bold=True, size=PRINT_TEXT_SIZE if narrow else 14,
+                                            align="left" if narrow else "center"),),
+                                    shade=HEADER_SHADE, rotated=narrow, align="bottom" if narrow else ""))
+                widths.append(4.5 if narrow else 8)
                 anchors.append(ColumnAnchor(header=lv.label, field=f.key, level=lv.key))
         else:
             cells.append(w.Cell((w.Text(f.label, bold=True),), shade=HEADER_SHADE))
-            widths.append(max(15.0, text_total * 1.7 * shares[f.key]) if shares else (f.width or 16))
+            widths.append(max(18.0, text_total * 1.7 * shares[f.key]) if shares else (f.width or 16))
             anchors.append(ColumnAnchor(header=f.label, field=f.key))
-    return w.Row(tuple(cells), header=True), widths, anchors
+    # Turned level names: the row as tall as "IDENTIFIED" in bold 8 pt, with the cell's margins (2.2 cm).
+    return w.Row(tuple(cells), header=True, min_height=1250 if narrow else 0), widths, anchors
 
 
 def _item_row(b: _Builder, it: m.Item, block: m.ItemsBlock, columns: list[m.ItemField],
@@ -215,10 +228,13 @@ def _item_row(b: _Builder, it: m.Item, block: m.ItemsBlock, columns: list[m.Item
     size = PRINT_TEXT_SIZE if b.for_print else 0
     text: list[w.CellContent] = [w.Text(it.text if block.id_column else f"{it.id} {it.text}", size=size)]
     if block.show_prompts and it.prompts:
-        text.append(w.Bullets(tuple(f"({p.id}) {p.text}" if p.id else p.text for p in it.prompts), size=14))
+        text.append(w.Bullets(tuple(f"({p.id}) {p.text}" if p.id else p.text for p in it.prompts),
+                              size=PRINT_TEXT_SIZE if b.for_print else 14))
     if it.id in b.disputes:
         text.append(w.Text(b.disputes[it.id], bold=True, size=PRINT_TEXT_SIZE, shade=DISPUTE_SHADE))
         text.append(w.Checkbox(tags.agreed_tag(it.id), f"{it.id} {AGREED_LABEL}", label=AGREED_LABEL))
+    elif it.id in b.notes:
+        text.append(w.Text(b.notes[it.id], bold=True, size=PRINT_TEXT_SIZE))
     cells = [w.Cell((w.Text(it.id, bold=True),)), w.Cell(tuple(text))] if block.id_column else [w.Cell(tuple(text))]
     col = 2 if block.id_column else 1
     scale = b.framework.rating_scale

@@ -13,6 +13,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from docxform.io.safety import shown
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: How an Outlook data file (.pst, .ost: a whole mailbox) begins. Not OLE, but told apart from it here too.
 PST_MAGIC = b"!BDN"
@@ -100,8 +102,13 @@ def kind_of(names: list[str], clsid: str = "") -> OleKind:
 
 
 def printable(text: str, limit: int = 40) -> str:
-    """A stream name (file content) as plain printable text: control characters and escapes become '?'."""
-    clean = "".join(ch if ch.isprintable() else "?" for ch in text)
+    """A stream name (file content) as plain printable text.
+
+    Control characters are shown as their escapes by the one owner of that
+    (:func:`docxform.io.safety.shown`); anything else that does not print
+    (an unassigned code point, a lone surrogate) becomes '?'.
+    """
+    clean = "".join(ch if ch.isprintable() else "?" for ch in shown(text))
     return clean if len(clean) <= limit else clean[:limit] + "..."
 
 

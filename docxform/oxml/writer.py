@@ -85,6 +85,7 @@ class Cell:
     span: int = 1
     shade: str = ""
     align: str = ""
+    rotated: bool = False  # text read bottom to top (a narrow column's heading; the row grows to fit)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class Row:
     cells: tuple[Cell, ...]
     header: bool = False
     cant_split: bool = True
+    min_height: int = 0  # twips; a row of turned headings needs it (LibreOffice does not grow the row to fit)
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ class DocumentSpec:
     elements: list[Element] = field(default_factory=list)
     landscape: bool = True
     footer: str = ""
+    footer_date: bool = False  # the date of printing (a DATE field) after the footer's text
     protect: bool = False
     title: str = ""
     properties: dict[str, str] = field(default_factory=dict)
@@ -165,12 +168,23 @@ def build_template(spec: DocumentSpec) -> DocxTemplate:
 
 
 def _merge_chunks(chunks: list[str]) -> list[str]:
+    """Runs of fixed text joined into one chunk between the slots.
+
+    Joined once per run: appending piece by piece (``out[-1] += chunk``)
+    copies the growing text each time, quadratic in a long document.
+    """
     out: list[str] = []
+    pending: list[str] = []
     for chunk in chunks:
-        if out and not isinstance(chunk, _Slot) and not isinstance(out[-1], _Slot):
-            out[-1] += chunk
-        else:
+        if isinstance(chunk, _Slot):
+            if pending:
+                out.append("".join(pending))
+                pending = []
             out.append(chunk)
+        else:
+            pending.append(chunk)
+    if pending:
+        out.append("".join(pending))
     return out
 
 
@@ -301,7 +315,9 @@ def _table(table: Table, chunks: list[str], slots: dict[str, TextControl], ids: 
         + "".join(f'<w:gridCol w:w="{w}"/>' for w in grid) + "</w:tblGrid>"
     )
     for row in table.rows:
-        trpr = ("<w:cantSplit/>" if row.cant_split else "") + ("<w:tblHeader/>" if row.header else "")
+        trpr = ("<w:cantSplit/>" if row.cant_split else "") + (
+            f'<w:trHeight w:val="{row.min_height}" w:hRule="atLeast"/>' if row.min_height else "") + (
+            "<w:tblHeader/>" if row.header else "")
         chunks.append(f"<w:tr>{'<w:trPr>' + trpr + '</w:trPr>' if trpr else ''}")
         col = 0
         for cell in row.cells:
@@ -318,6 +334,8 @@ def _cell(cell: Cell, width: int, chunks: list[str], slots: dict[str, TextContro
         tcpr += f'<w:gridSpan w:val="{cell.span}"/>'
     if cell.shade:
         tcpr += f'<w:shd w:val="clear" w:color="auto" w:fill="{cell.shade}"/>'
+    if cell.rotated:
+        tcpr += '<w:textDirection w:val="btLr"/>'
     if cell.align:
         tcpr += f'<w:vAlign w:val="{cell.align}"/>'
     chunks.append(f"<w:tc><w:tcPr>{tcpr}</w:tcPr>")
@@ -370,6 +388,6 @@ def _static_parts(spec: DocumentSpec) -> dict[str, bytes]:
         "word/document.xml": b"",
         "word/styles.xml": p.STYLES.encode(),
         "word/settings.xml": p.settings_xml(spec.protect).encode(),
-        "word/footer1.xml": p.footer_xml(xml_text(spec.footer)).encode(),
+        "word/footer1.xml": p.footer_xml(xml_text(spec.footer), print_date=spec.footer_date).encode(),
         "docProps/custom.xml": b"",
     }

@@ -23,9 +23,10 @@ from docxform.oxml.reader import Cell, Control, Document
 from docxform.parse import fields as form_fields
 from docxform.parse.anchors import AnchorIndex, build_index, row_item_id
 from docxform.parse.columns import merged_fields, position_verdict, text_controls
+from docxform.parse.conserve import account, item_rows_of, without_placeholders
 from docxform.parse.recognise import choose_mapping
 from docxform.parse.source import Source, load_source
-from docxform.parse.textanchors import read_text_anchored
+from docxform.parse.textanchors import read_text_anchored, text_columns
 from docxform.parse.ticks import read_tick
 from docxform.records.response import ItemAnswer, Response
 
@@ -55,7 +56,9 @@ class _Context:
         self.cells_by_key = mapping.cells_by_key
         self.ids = framework.item_id_set
         self.index: AnchorIndex = build_index(self.doc, mapping, self.ids)
-        self.placeholders = set(mapping.placeholders)
+        # The mapping's, and the framework's own prompts in empty answers (a generated form read through
+        # another layout's mapping, its controls gone, still shows "Comments" where nothing was typed).
+        self.placeholders = set(mapping.placeholders) | {f.placeholder for f in framework.fields if f.placeholder}
         self.problems: list[Problem] = []
         self.unconfirmed: dict[tuple[str, str], tuple[int, int]] = {}  # (item, field) read by an unchecked position
         answered = {a.field for a in mapping.columns}
@@ -80,8 +83,12 @@ class _Context:
         return row_item_id(self.doc.tables[table].rows[row], self.ids)
 
     def clean(self, text: str) -> str:
+        """The answer's text; a placeholder left in the cell is no answer, beside typed text too."""
         stripped = text.strip()
-        return "" if stripped in self.placeholders else stripped
+        if stripped in self.placeholders:
+            return ""
+        return without_placeholders(stripped, self.placeholders) if self.placeholders and "\n" in stripped \
+            else stripped
 
     def report(self, code: str, message: str, **where: object) -> None:
         self.problems.append(problem(code, message, file=self.source.path, **where))
@@ -104,6 +111,7 @@ def parse_form(path: str | Path, *, mapping: str | Path | Mapping | None = None,
         respondent=source.properties.get("docxform.respondent") or None, has_rating=fw.rating_scale is not None,
         organisation=source.properties.get("docxform.organisation") or None,
         role=source.properties.get("docxform.role") or None, saved_at=source.saved_at,
+        token=source.properties.get("docxform.token") or None,
     )
     _document_warnings(ctx)
     if chosen.anchors == "text":  # rows known by their wording, not by an id (parse/textanchors.py)
@@ -115,7 +123,19 @@ def parse_form(path: str | Path, *, mapping: str | Path | Mapping | None = None,
         _unconfirmed(ctx)
     response.fields = form_fields.read_fields(ctx.doc, chosen, ctx.by_tag, ctx.clean, ctx.report)
     response.problems = ctx.problems
+    _account(ctx, response)
     return response
+
+
+def _account(ctx: _Context, response: Response) -> None:
+    """Every line of the return placed or reported (parse/conserve.py)."""
+    if ctx.mapping.anchors == "text":
+        columns, rows = text_columns(ctx.doc, ctx.mapping), None
+    else:
+        columns = ctx.index.columns
+        rows = {item: [(r.table, r.row) for r in refs] for item, refs in ctx.index.rows.items()}
+    response.unclaimed = account(ctx.doc, response, ctx.framework, ctx.mapping, ctx.report, columns=columns,
+                                 item_rows=item_rows_of(response, rows), body=ctx.source.body)
 
 
 def _unconfirmed(ctx: _Context) -> None:

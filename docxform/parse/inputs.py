@@ -29,6 +29,7 @@ from docxform.framework.choice import framework_for
 from docxform.framework.model import Framework
 from docxform.io.boundary import guarded
 from docxform.io.files import output_folder, read_json_input, write_file
+from docxform.io.jsontext import indented, indented_bytes
 from docxform.records.plan import PlanResult
 from docxform.records.response import Response, check_return
 
@@ -291,9 +292,7 @@ def to_json(data: object, *, compact: bool = False) -> str:
     """docxform's JSON text: indented for files, one line per document for a stream (JSON Lines)."""
     if compact:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    from docxform.io.jsontext import indented
-
-    return indented(data)  # json.dumps(data, indent=2, ensure_ascii=False) + "\n", at C speed
+    return indented(data)  # json.dumps(data, indent=2, ensure_ascii=False) + "\n", in C (io/jsontext.py)
 
 
 def save_parsed(outcomes: Iterable[ParseOutcome], folder: Path, inputs: Iterable[Path] = ()
@@ -308,7 +307,7 @@ def save_parsed(outcomes: Iterable[ParseOutcome], folder: Path, inputs: Iterable
     for outcome in outcomes:
         if outcome.result is not None:
             outcome.written = folder / json_name(outcome.path, taken)
-            write_file(outcome.written, to_json(outcome.result))
+            write_file(outcome.written, indented_bytes(outcome.result))  # to_json's text, as UTF-8
         yield outcome
 
 

@@ -16,11 +16,18 @@ from pathlib import Path
 from docxform.core.errors import DocxformError
 from docxform.framework.mapping import MAPPING_ID, Mapping, load_mapping, shipped_mapping_ids
 from docxform.oxml.reader import Document
-from docxform.parse.anchors import header_map, norm, row_item_id
+from docxform.parse.anchors import header_rows_map, norm, row_item_id
 from docxform.parse.fields import LabelIndex, find_by_label
 from docxform.parse.source import Source
 
 MIN_SCORE = 1.2
+#: The best mapping is taken only when it beats the best mapping of any *other framework* by this much
+#: (documented in docs/mappings.md; measured: a form of one framework beats every other framework's
+#: mappings by at least 0.88, beacon2003 against sa2003, whose ids and headers it shares) ...
+FRAMEWORK_MARGIN = 0.5
+#: ... and the next layout of *its own* framework by this much (measured: at least 0.25, a generated
+#: stocktake form without its controls against Salford's layout). Closer than either: "which form is this?".
+LAYOUT_MARGIN = 0.2
 
 
 def choose_mapping(source: Source, mapping_dir: str | Path | None = None) -> Mapping:
@@ -32,7 +39,22 @@ def choose_mapping(source: Source, mapping_dir: str | Path | None = None) -> Map
     if not scored or scored[0][0] < MIN_SCORE:
         raise DocxformError(source.path, "not recognised as a form of any shipped framework",
                             hint="pass --mapping FILE (see docs/mappings.md)")
-    return scored[0][2]
+    best, runner_up = scored[0], _rival(scored)
+    if runner_up is not None:
+        raise DocxformError(source.path, f"which form is this? it reads almost as well as {best[1]} (score "
+                            f"{best[0]:.2f}) as {runner_up[1]} (score {runner_up[0]:.2f}); docxform does not guess",
+                            hint=f"pass --mapping {best[1]} or --mapping {runner_up[1]}")
+    return best[2]
+
+
+def _rival(scored: list[tuple[float, str, Mapping]]) -> tuple[float, str, Mapping] | None:
+    """The runner-up too close to the best to tell them apart (see FRAMEWORK_MARGIN), or None."""
+    top, framework = scored[0][0], scored[0][2].framework
+    for entry in scored[1:]:
+        margin = LAYOUT_MARGIN if entry[2].framework == framework else FRAMEWORK_MARGIN
+        if top - entry[0] < margin and entry[0] >= MIN_SCORE:
+            return entry
+    return None
 
 
 def named_mapping(form: str, named: str, mapping_dir: str | Path | None = None) -> Mapping:
@@ -91,8 +113,7 @@ def score(source: Source, mapping: Mapping, labels: LabelIndex | None = None) ->
     best_header = 0
     ids: set[str] = set()
     for table in doc.tables:
-        for row in table.rows[:3]:
-            best_header = max(best_header, len(header_map(row, mapping.columns)))
+        best_header = max(best_header, len(header_rows_map(table.rows, mapping.columns, item_ids)[0]))
         for row in table.rows:
             found = row_item_id(row, item_ids)
             if found:

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import etree
+
 from docxform.core.errors import DocxformError
 from docxform.io import office, ole
 from docxform.io.files import read_head, read_input
 from docxform.oxml.coreprops import saved_time
+from docxform.oxml.ns import qn
 from docxform.oxml.package import check_parts, open_package, parse_xml, read_custom_properties
 from docxform.oxml.reader import Document, read_document
 
@@ -46,6 +48,7 @@ class Source:
     #: The document's own last-saved time (docProps/core.xml), read while the package is open; only
     #: for a .docx read as it is (a converted file's time is LibreOffice's, not the respondent's).
     saved_at: str | None = None
+    body: etree._Element | None = None  # w:body, for where a paragraph sits among the tables (parse/conserve.py)
 
 
 def load_source(path: Path) -> Source:
@@ -69,10 +72,11 @@ def load_source(path: Path) -> Source:
     with open_package(path, kind="docx", data=data) as pkg:
         check_parts(pkg, skip_media=True)
         xml = pkg.read("word/document.xml")
-        document = read_document(parse_xml(xml, str(path), "word/document.xml"), str(path), xml)
+        root = parse_xml(xml, str(path), "word/document.xml")
+        document = read_document(root, str(path), xml)
         props = read_custom_properties(pkg)
         saved = saved_time(pkg) if converted is None and suffix == ".docx" else None
-    return Source(str(path), digest, document, props, converted, saved)
+    return Source(str(path), digest, document, props, converted, saved, root.find(qn("w:body")))
 
 
 def _not_word(path: Path, data: bytes) -> Source:
@@ -121,7 +125,7 @@ def batch_conversions(paths: Iterable[str | Path]) -> Iterator[None]:
     if len(todo) < 2 or office.soffice() is None:
         yield
         return
-    with tempfile.TemporaryDirectory(prefix="docxform-batch-") as work:
+    with office.temporary("docxform-batch-") as work:
         copies: dict[Path, Path] = {}
         for n, path in enumerate(todo):
             try:
@@ -155,8 +159,8 @@ def convert_to_docx(path: Path) -> bytes:
     if office.soffice() is None:
         raise DocxformError(path, f"{path.suffix or 'this'} files need converting and LibreOffice is not installed",
                             hint=f"convert it: soffice --headless --convert-to docx {path.name}")
-    with tempfile.TemporaryDirectory(prefix="docxform-lo-") as work:
-        work_path = Path(work)
+    with office.temporary("docxform-lo-") as work:
+        work_path = work
         copy = work_path / ("input" + path.suffix.lower())
         shutil.copyfile(path, copy)
         [result] = office.convert([copy], "docx:MS Word 2007 XML", work_path / "out", timeout=CONVERT_TIMEOUT)

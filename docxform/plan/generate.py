@@ -27,8 +27,10 @@ from docxform import __version__
 from docxform.framework.model import Framework
 from docxform.plan import sheets
 from docxform.plan.cells import add_properties, fit_height, put_text, save_workbook
+from docxform.plan.sheets import plan_title
 from docxform.plan.values import is_iso_date
-from docxform.records.plan import Column, PlanRow, header_fields, plan_columns, plan_spec
+from docxform.records.imprint import Imprint, sheet_header_footer
+from docxform.records.plan import Column, PlanRow, header_fields, plan_columns
 
 PLAN_ROWS = 200
 PLAN_SHEET = "Plan"
@@ -69,8 +71,16 @@ class Layout:
 
 
 def generate_plan(framework: Framework, target: Path, *, prefill: list[PlanRow] | None = None,
-                  partnership: str = "") -> None:
-    """Write a blank (or prefilled) plan workbook for the framework to ``target``."""
+                  partnership: str = "", imprint: Imprint | None = None) -> None:
+    """Write a blank (or prefilled) plan workbook for the framework to ``target``.
+
+    Its title is the partnership's ("Anytown CDRP: improvement plan"); every
+    sheet prints the ``imprint`` (else one naming the partnership and the
+    framework) in its header, and the sheet, date of printing and page N of M
+    in its footer.
+    """
+    imprint = imprint or Imprint(partnership=partnership, framework=framework.title, framework_id=framework.id)
+    partnership = partnership or imprint.partnership
     workbook = Workbook()
     plan = workbook.active
     assert plan is not None
@@ -84,6 +94,8 @@ def generate_plan(framework: Framework, target: Path, *, prefill: list[PlanRow] 
     for offset, row in enumerate(prefill or ()):
         _write_row(plan, columns, layout.first_row + offset, row)
     _sheet_setup(plan, layout)
+    for ws in workbook.worksheets:
+        _print_imprint(ws, imprint)
     workbook.active = 0
     add_properties(workbook, {
         "docxform.kind": "plan", "docxform.framework": framework.id,
@@ -92,8 +104,16 @@ def generate_plan(framework: Framework, target: Path, *, prefill: list[PlanRow] 
     save_workbook(workbook, Path(target))
 
 
+def _print_imprint(ws: Worksheet, imprint: Imprint) -> None:
+    header, footer = sheet_header_footer(imprint)
+    for part, text in zip((ws.oddHeader.left, ws.oddHeader.center, ws.oddHeader.right), header, strict=True):
+        part.text = text or None
+    for part, text in zip((ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right), footer, strict=True):
+        part.text = text
+
+
 def _title_and_fields(ws: Worksheet, framework: Framework, partnership: str) -> None:
-    put_text(ws.cell(1, 1), plan_spec(framework).title)
+    put_text(ws.cell(1, 1), plan_title(framework, partnership))
     ws.cell(1, 1).font = Font(bold=True, size=14)
     for row, field in enumerate(header_fields(framework), start=2):
         label = ws.cell(row, 1)
@@ -120,11 +140,11 @@ def _table(ws: Worksheet, columns: tuple[Column, ...], layout: Layout) -> None:
         if column.note:
             note = ws.cell(layout.note_row, index)
             put_text(note, column.note)
-            note.font = Font(italic=True, size=8)
+            note.font = Font(italic=True, size=11)  # prints at 8 pt or more (docxform.io.pagefit)
             note.alignment = Alignment(wrap_text=True, vertical="bottom")
         _style_answer_column(ws, index, column, layout)
-    if any(c.note for c in columns):
-        ws.row_dimensions[layout.note_row].height = 45
+    if any(c.note for c in columns):  # the notes print at the body's size: tall enough for the longest
+        fit_height(ws, layout.note_row, [(c.note, _width(c, i)) for i, c in enumerate(columns, 1) if c.note])
     ws.row_dimensions[layout.header_row].height = 32
     ref = f"A{layout.header_row}:{get_column_letter(len(columns))}{layout.last_row}"
     table = Table(displayName=TABLE_NAME, ref=ref)
@@ -222,6 +242,6 @@ def _sheet_setup(ws: Worksheet, layout: Layout) -> None:
     ws.protection.formatRows = False
     ws.protection.autoFilter = False
     ws.protection.sort = False
-    sheets.print_setup(ws)
+    sheets.print_setup(ws, title_cols="A:A")
     ws.print_title_rows = f"{layout.note_row}:{layout.header_row}"
     ws.sheet_view.zoomScale = 90

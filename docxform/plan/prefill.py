@@ -2,9 +2,10 @@
 
 Chapter 4 of the 2003 guidance: improvement goals are set for each standard
 where the partnership has identified a gap, then prioritised. So the draft
-has a row for every standard rated at a level that needs a goal (gap
-identified, working towards), the worst first, carrying the goals the
-respondents wrote. Prioritising down to 4-6 stays a human decision.
+has a row for every standard at a level that needs a goal (gap identified,
+working towards), in the one order of :mod:`docxform.plan.priorities`,
+carrying the goals the respondents wrote. Prioritising down to 4-6 stays a
+human decision.
 """
 
 from __future__ import annotations
@@ -15,30 +16,49 @@ from typing import Any
 
 from docxform.core.errors import DocxformError
 from docxform.framework.model import Framework, RatingScale
-from docxform.records.merged import MergedDataset, MergedItem
+from docxform.plan.priorities import PlanCandidate, low_levels, order, rank
+from docxform.records.decisions import Decisions
+from docxform.records.merged import MergedDataset
 from docxform.records.plan import GOAL_KEYS, PlanRow, item_ref_key, plan_columns, role_key
 
 
-def prefill_rows(framework: Framework, source: dict[str, Any] | MergedDataset) -> list[PlanRow]:
+def prefill_rows(framework: Framework, source: dict[str, Any] | MergedDataset,
+                 decisions: Decisions | None = None) -> list[PlanRow]:
     """Rows for a new plan from a parsed return's JSON, a merged dataset's JSON, or a merged dataset.
 
     The JSON is a file the user gave (``generate-plan --from``), so either kind
-    may come. A merged dataset (its JSON has ``respondents``) is rated by each
-    standard's median level, falling back to the mode; its goals are every
-    respondent's goals, de-duplicated, one per line.
+    may come. The rows and their Priority numbers are the ranking of
+    :mod:`docxform.plan.priorities` (the same as the summary's and the HTML
+    report's; a meeting's ``decisions`` count there too). A merged dataset's
+    goals are every respondent's goals, de-duplicated, one per line; a
+    single return's level is its rating.
     """
-    scale = _scale(framework)
-    needing = _levels_needing_goals(framework, scale)
+    _scale(framework)
     if isinstance(source, MergedDataset):
         _check_framework(framework, source.framework.id)
-        found = _merged_needs(framework, source, scale)
-    else:
-        items = _items(framework, source)
-        found = (_merged_needs(framework, MergedDataset.from_dict(source), scale) if "respondents" in source
-                 else _return_needs(framework, items))
-    ranked = sorted((scale.index(level), position, item_id, goals)
-                    for position, (item_id, level, goals) in enumerate(found) if level in needing)
-    return [_row(framework, item_id, goals, number) for number, (_, _, item_id, goals) in enumerate(ranked, 1)]
+        return _merged_rows(framework, source, decisions)
+    items = _items(framework, source)
+    if "respondents" in source:
+        return _merged_rows(framework, MergedDataset.from_dict(source), decisions)
+    return _return_rows(framework, items)
+
+
+def _merged_rows(framework: Framework, merged: MergedDataset, decisions: Decisions | None) -> list[PlanRow]:
+    return [_row(framework, c.item_id, _merged_goals(merged, c.item_id, framework), c.rank)
+            for c in rank(merged, framework, decisions)]
+
+
+def _return_rows(framework: Framework, items: dict[str, Any]) -> list[PlanRow]:
+    """A single return ranked by the same rule: its rating is its level, each low rating counts once."""
+    low = low_levels(framework)
+    goals = {}
+    found = []
+    for item_id, rating, goal in _return_needs(framework, items):
+        if rating in low:
+            goals[item_id] = goal
+            found.append(PlanCandidate(rank=0, item_id=item_id, text="", level=rating, median=rating, mode=rating,
+                                       low_count=1, counts={rating: 1}))
+    return [_row(framework, c.item_id, goals[c.item_id], c.rank) for c in order(found, framework)]
 
 
 def _return_needs(framework: Framework, items: dict[str, Any]) -> list[tuple[str, Any, str]]:
@@ -49,12 +69,6 @@ def _return_needs(framework: Framework, items: dict[str, Any]) -> list[tuple[str
         if isinstance(entry, dict):
             out.append((item_id, _answer(entry, "rating"), _text(_answer(entry, _goal_field(framework)))))
     return out
-
-
-def _merged_needs(framework: Framework, merged: MergedDataset, scale: RatingScale) -> list[tuple[str, Any, str]]:
-    """(item id, level, goals) of each item a merged dataset has, in framework order."""
-    return [(item_id, _merged_level(merged.items[item_id], scale), _merged_goals(merged, item_id, framework))
-            for item_id in framework.item_ids if item_id in merged.items]
 
 
 def _scale(framework: Framework) -> RatingScale:
@@ -78,17 +92,6 @@ def _check_framework(framework: Framework, declared_id: Any) -> None:
     """An assessment of another framework cannot prefill this one's plan."""
     if isinstance(declared_id, str) and declared_id and declared_id != framework.id:
         raise DocxformError(None, f"the assessment is for framework {declared_id}, not {framework.id}")
-
-
-def _levels_needing_goals(framework: Framework, scale: RatingScale) -> set[str]:
-    """The levels that call for an improvement goal: the rules' list, else the lower half."""
-    wanted = [k for k in framework.rules.goal_required_for if k in scale.keys]
-    return set(wanted) if wanted else set(scale.keys[: max(1, len(scale.keys) // 2)])
-
-
-def _merged_level(entry: MergedItem, scale: RatingScale) -> str | None:
-    """The median level when it is one, else the mode (a tie may leave the median unset)."""
-    return next((level for level in (entry.median, entry.mode) if level in scale.keys), None)
 
 
 def _answer(entry: dict[str, Any], key: str) -> Any:

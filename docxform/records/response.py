@@ -120,6 +120,41 @@ def respondent_label(data: Response) -> str:
     return PurePath(data.source_path).stem or "unnamed return"
 
 
+@dataclass(frozen=True)
+class UnclaimedText:
+    """Text of a return that is neither the blank form's own nor in any answer: where it is, and the nearest item.
+
+    ``where`` is a stable word: ``standard-cell`` (the item's own cell, beside its answers),
+    ``answer-cell`` (an answer cell whose text was not read as its answer), ``split-cell``,
+    ``row`` (a row without an id, or the item's row outside its answer columns), ``table`` (a table
+    with no answers), ``below-table``, ``before-form``, ``after-form``, ``paragraph`` (outside the
+    tables, place unknown), ``unmatched`` (answers of a requirement matched to no prompt).
+    Table, row and cell are counted from 1.
+    """
+
+    text: str
+    where: str
+    description: str
+    item: str | None = None
+    field: str | None = None
+    table: int | None = None
+    row: int | None = None
+    cell: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        location = {k: v for k, v in (("table", self.table), ("row", self.row), ("cell", self.cell)) if v is not None}
+        return {"text": self.text, "where": self.where, "description": self.description, "item": self.item,
+                "field": self.field, "location": location}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> UnclaimedText:
+        raw = data.get("location")
+        location: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        return cls(text=_text(data.get("text", "")), where=_text(data.get("where", "")),
+                   description=_text(data.get("description", "")), item=data.get("item"), field=data.get("field"),
+                   table=location.get("table"), row=location.get("row"), cell=location.get("cell"))
+
+
 @dataclass
 class Response:
     framework_id: str
@@ -139,11 +174,18 @@ class Response:
     #: The document's own last-saved time, from the parse (who-is-who orders one person's versions by it).
     #: Not part of the JSON contract: a return read back from JSON has none, and its order received decides.
     saved_at: str | None = None
+    #: Text of the return no answer holds and the blank form does not print (parse/conserve.py).
+    unclaimed: list[UnclaimedText] = field(default_factory=list)
+    #: The round's signed token the form carries (docxform.survey.identity.make_token), when it has one.
+    token: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = self._base_dict()
         # Only when known, so returns of forms made without a respondents list keep their shape.
-        out.update({k: v for k, v in (("organisation", self.organisation), ("role", self.role)) if v})
+        out.update({k: v for k, v in (("organisation", self.organisation), ("role", self.role),
+                                      ("token", self.token)) if v})
+        if self.unclaimed:  # only when there is some: a return read whole keeps its shape
+            out["unclaimed"] = [u.to_dict() for u in self.unclaimed]
         return out
 
     def _base_dict(self) -> dict[str, Any]:
@@ -180,6 +222,8 @@ class Response:
             problems=[problem_from_dict(p) for p in data.get("problems") or []],
             has_rating=all("rating" in v for v in items.values()) if items else True,
             organisation=data.get("organisation") or None, role=data.get("role") or None,
+            unclaimed=[UnclaimedText.from_dict(u) for u in data.get("unclaimed") or [] if isinstance(u, dict)],
+            token=data.get("token") or None,
         )
 
 

@@ -1,14 +1,17 @@
-"""What the workbook and the HTML report both show: level names, colours, the draft plan.
+"""What the workbook and the HTML report both show: level names, colours, theme totals.
 
 Kept apart from the writers so the two outputs can never disagree about
-which standards are priorities or what a level is called.
+what a level is called. Which standards are priorities is decided in one
+place for every output: :mod:`docxform.plan.priorities`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from docxform.framework.model import Framework, ItemField, Theme
+from docxform.plan.priorities import agreed_level
+from docxform.records.decisions import Decisions
 from docxform.records.merged import MergedDataset, MergedItem
 
 # ColorBrewer RdYlBu: low levels warm, high levels cool; safe for the common
@@ -55,88 +58,14 @@ def field_label(item_field: ItemField) -> str:
     return label.capitalize() if label.isupper() else label
 
 
-def low_levels(framework: Framework) -> tuple[str, ...]:
-    """The levels that call for an improvement goal.
-
-    The framework's rules say so (goal_required_for: gap identified and
-    working towards in 2003); without such a rule, the lower half of the scale.
-    """
-    if framework.rules.goal_required_for:
-        return framework.rules.goal_required_for
-    keys = framework.rating_scale.keys if framework.rating_scale else ()
-    return keys[: len(keys) // 2]
-
-
-@dataclass
-class PlanCandidate:
-    """A standard for the draft improvement plan, with why it ranks where it does."""
-
-    rank: int
-    item_id: str
-    text: str
-    level: str  # the lower of median and mode: what the partnership broadly says
-    median: str | None
-    mode: str | None
-    low_count: int
-    counts: dict[str, int]
-    priority: bool = False
-    highlighted: bool = False
-    goals: list[tuple[str, str]] = field(default_factory=list)
-
-
-def draft_plan(merged: MergedDataset, framework: Framework) -> list[PlanCandidate]:
-    """Standards whose median or mode is a low level, ranked for the improvement plan.
-
-    Chapter 4: improvement goals are set where a gap is identified, and
-    partnerships "should, as a general rule, prioritise 4-6 areas". Ranking:
-    the lower consensus level first (gap identified before working towards),
-    then more low ratings first, then framework order. The top
-    ``priority_goals_max`` rows are highlighted; the top
-    ``priority_goals_min`` are marked priority, and further rows tied with the
-    last of those (same level and count) join them up to the maximum, so a tie
-    never decides a priority arbitrarily.
-    """
-    scale = framework.rating_scale
-    if scale is None:
-        return []
-    low = low_levels(framework)
-    order = {item_id: i for i, item_id in enumerate(framework.item_ids)}
-    found: list[tuple[tuple[int, int, int], PlanCandidate]] = []
-    for item in framework.items:
-        entry = merged.items.get(item.id)
-        if entry is None:
-            continue
-        median, mode = entry.median, entry.mode
-        consensus = [k for k in (median, mode) if k in scale.keys]
-        if not any(k in low for k in consensus):
-            continue
-        level = min(consensus, key=scale.index)
-        counts = dict(entry.counts)
-        low_count = sum(n for k, n in counts.items() if k in low)
-        goals = _goals(entry, framework)
-        candidate = PlanCandidate(rank=0, item_id=item.id, text=item.text, level=level, median=median, mode=mode,
-                                  low_count=low_count, counts=counts, goals=goals)
-        found.append(((scale.index(level), -low_count, order[item.id]), candidate))
-    found.sort(key=lambda pair: pair[0])
-    rules = framework.rules
-    lowest, highest = rules.priority_goals_min, max(rules.priority_goals_min, rules.priority_goals_max)
-    cut_key = found[lowest - 1][0][:2] if 0 < lowest <= len(found) else None
-    out = []
-    for i, (key, candidate) in enumerate(found):
-        candidate.rank = i + 1
-        candidate.highlighted = i < highest
-        candidate.priority = i < lowest or (cut_key is not None and key[:2] == cut_key and i < highest)
-        out.append(candidate)
-    return out
-
-
-def _goals(entry: MergedItem, framework: Framework) -> list[tuple[str, str]]:
-    """Every respondent's improvement goal for the standard, as (respondent, goal)."""
-    key = framework.rules.goal_field
-    if key is None:
-        return []
-    return [(rid, response.text(key).strip()) for rid, response in entry.responses.items()
-            if response.text(key).strip()]
+def agreed_text(framework: Framework, item_id: str, entry: MergedItem, decisions: Decisions | None) -> str:
+    """The one agreed level as the outputs print it: "Some success", "Some success (agreed at the meeting)",
+    or "to agree" for a disputed standard the meeting has not settled."""
+    agreed = agreed_level(item_id, entry, decisions)
+    if agreed.level is None:
+        return "to agree" if entry.disputed else "–"
+    name = level_name(framework, agreed.level)
+    return f"{name} (agreed at the meeting)" if agreed.decided else name
 
 
 @dataclass

@@ -1,9 +1,11 @@
 """The consolidated form: the framework's form filled with the agreed answers, for the partnership to endorse.
 
 After the survey, the partnership reviews and signs one form. Each standard
-carries the level agreed under the consensus rule (:mod:`docxform.survey.consensus`);
-a disputed standard has no rating, a printed note saying what was given and a
-box "Agreed at the meeting" to tick once the meeting settles it (the note is
+carries its one agreed level (:func:`docxform.plan.priorities.agreed_level`: the
+meeting's decision, else the consensus rule's); a disputed standard not yet
+decided has no rating, a printed note in the meeting's words ("Views differ: 4
+doing well, 2 gap identified; to agree.") and a box "Agreed at the meeting" to
+tick once the meeting settles it (the note is
 never text someone must delete). The comments, evidence and goals of every
 respondent are collated in the standard's own cells, each comment beside the
 respondent's rating ("Jane Smith, Some success: ..."), identical texts once
@@ -23,9 +25,14 @@ from pathlib import Path
 from docxform.framework.model import Framework, RatingScale
 from docxform.generate.form import FormOptions
 from docxform.generate.output import GeneratedForm, generate_form
+from docxform.plan.priorities import agreed_level
+from docxform.records.decisions import Decisions
+from docxform.records.imprint import Imprint, imprint_of
 from docxform.records.merged import MergedDataset, MergedItem, MergedResponse
 
-DISPUTED_NOTE = "DISPUTED under the {rule} rule, no rating agreed. Given: {ratings}."
+#: The printed note of a disputed standard, in the meeting's words (the rule that found the dispute is in
+#: the summary and the merged dataset): "Views differ: 4 doing well, 2 gap identified; to agree."
+DISPUTED_NOTE = "Views differ: {ratings}; to agree."
 
 
 def respondent_names(merged: MergedDataset) -> dict[str, str]:
@@ -79,15 +86,26 @@ def _who_of(authors: list[str], everyone: list[str]) -> str:
 
 
 def dispute_note(entry: MergedItem, scale: RatingScale) -> str:
-    """The printed note of a disputed standard: the rule and the ratings given (the rule's reason
-    in full is in the merged dataset and the summary; the form keeps the note short)."""
-    given = ", ".join(f"{scale.level(k).name} {n}" for k, n in entry.counts.items() if n and k in scale.keys)
-    rule = (entry.consensus.rule if entry.consensus else "") or "strict"
-    return DISPUTED_NOTE.format(rule=rule, ratings=given or "none")
+    """The printed note of a disputed standard: how many gave each level, most first (ties: scale order).
+
+    The meeting's language, not the tool's: the consensus rule and its reason
+    are in the merged dataset and the summary; the form says what to talk about.
+    """
+    given = sorted(((n, scale.index(k), scale.level(k).name) for k, n in entry.counts.items()
+                    if n and k in scale.keys), key=lambda t: (-t[0], t[1]))
+    ratings = ", ".join(f"{n} {_lower(name)}" for n, _, name in given)
+    return DISPUTED_NOTE.format(ratings=ratings or "no ratings given")
 
 
-def agreed_answers(merged: MergedDataset, framework: Framework) -> dict[str, dict[str, str | None]]:
-    """Item id -> answers: the agreed level (None when disputed), and the collated texts."""
+def _lower(name: str) -> str:
+    """A level's name inside a sentence ("Doing well" -> "doing well"; an all-capitals name is kept)."""
+    return name if name.isupper() else name[:1].lower() + name[1:]
+
+
+def agreed_answers(merged: MergedDataset, framework: Framework,
+                   decisions: Decisions | None = None) -> dict[str, dict[str, str | None]]:
+    """Item id -> answers: the agreed level (the meeting's when decided; None when disputed and not yet
+    decided), and the collated texts."""
     scale = framework.rating_scale
     names = respondent_names(merged)
     answers: dict[str, dict[str, str | None]] = {}
@@ -97,23 +115,45 @@ def agreed_answers(merged: MergedDataset, framework: Framework) -> dict[str, dic
         for n, f in enumerate(framework.text_fields):
             answer[f.key] = collate_text(entry.responses, f.key, names, scale if n == 0 else None)
         if scale is not None and framework.rating_field is not None:
-            answer[framework.rating_field.key] = entry.agreed_level
+            answer[framework.rating_field.key] = agreed_level(item.id, entry, decisions).level
         answers[item.id] = answer
     return answers
 
 
-def disputes(merged: MergedDataset, framework: Framework) -> dict[str, str]:
-    """Item id -> printed note, for every disputed standard."""
+def disputes(merged: MergedDataset, framework: Framework, decisions: Decisions | None = None) -> dict[str, str]:
+    """Item id -> printed note, for every disputed standard the meeting has not yet decided."""
     scale = framework.rating_scale
     if scale is None:
         return {}
     return {item.id: dispute_note(merged.items[item.id], scale) for item in framework.items
-            if item.id in merged.items and merged.items[item.id].disputed}
+            if item.id in merged.items and merged.items[item.id].disputed and item.id not in (decisions or {})}
+
+
+def meeting_notes(merged: MergedDataset, framework: Framework, decisions: Decisions | None) -> dict[str, str]:
+    """Item id -> the printed note of each level the meeting agreed (rather than computed from the ratings)."""
+    scale = framework.rating_scale
+    names = {lv.key: lv.name for lv in scale.levels} if scale is not None else {}
+    out = {}
+    for item_id, decision in sorted((decisions or {}).items()):
+        if item_id in merged.items:
+            when = f" on {decision.decided_at[:10]}" if decision.decided_at else ""
+            note = f": {decision.note}" if decision.note else ""
+            out[item_id] = f"Agreed at the meeting{when}: {names.get(decision.level, decision.level)}{note}"
+    return out
 
 
 def consolidate(merged: MergedDataset, framework: Framework, target: Path, *,
-                partnership: str = "", layout: str | None = None) -> GeneratedForm:
-    """Write the consolidated form to ``target``."""
-    options = FormOptions(layout=layout, answers=agreed_answers(merged, framework), for_print=True,
-                          disputes=disputes(merged, framework))
-    return generate_form(framework, target, options, partnership=partnership)
+                partnership: str = "", layout: str | None = None,
+                decisions: Decisions | None = None, imprint: Imprint | None = None) -> GeneratedForm:
+    """Write the consolidated form to ``target``; ``decisions`` (the meeting's) fill their standards' ratings.
+
+    Every printed page's footer says what it is: "Consolidated form", the
+    ``imprint`` (partnership, framework, round, date of the returns), the date
+    of printing and page X of Y.
+    """
+    imprint = imprint or imprint_of(merged, framework, partnership=partnership)
+    options = FormOptions(layout=layout, answers=agreed_answers(merged, framework, decisions), for_print=True,
+                          disputes=disputes(merged, framework, decisions),
+                          notes=meeting_notes(merged, framework, decisions),
+                          footer=f"Consolidated form · {imprint.line()}", footer_date=True)
+    return generate_form(framework, target, options, partnership=partnership or imprint.partnership)

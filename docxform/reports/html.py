@@ -9,18 +9,24 @@ printout. jinja2 autoescapes everything, so a respondent's ``<script>`` or
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from itertools import chain, islice
+from itertools import chain
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from docxform.core.problems import Problem
 from docxform.framework.model import Framework
+from docxform.io.safety import shown
+from docxform.plan.priorities import rank, rule_text
 from docxform.records.consensus import Rule
+from docxform.records.decisions import Decisions
+from docxform.records.imprint import UNNAMED, Imprint, imprint_of, long_date
 from docxform.records.merged import MergedDataset, MergedItem
-from docxform.reports.analysis import draft_plan, level_colours, level_name, ratings_by_level, theme_totals
+from docxform.reports.analysis import agreed_text, level_colours, level_name, ratings_by_level, theme_totals
 
 #: Lists longer than this are cut in the page (the workbook has them all).
 MAX_NAMES = 40
@@ -36,8 +42,22 @@ def template(name: str) -> jinja2.Template:
     """A bundled page template, autoescaping everything: respondents' text is shown, never run."""
     text = resources.files("docxform.reports").joinpath(f"templates/{name}").read_text("utf-8")
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True)
+                             lstrip_blocks=True, finalize=_shown)
+    env.filters["css_string"] = css_string
     return env.from_string(text)
+
+
+def css_string(text: str) -> Markup:
+    """A quoted CSS string (for the print margins' ``content``) that no text can break out of:
+    everything but ASCII letters and digits is written as a CSS escape."""
+    # A space after an escape would be swallowed as the escape's end, so spaces are escaped too.
+    body = "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):06x}" for c in str(text))
+    return Markup(f'"{body}"')
+
+
+def _shown(value: Any) -> Any:
+    """Every value a page prints: control characters as escapes (a comment's newlines and tabs kept)."""
+    return shown(value, keep="\n\t\r") if isinstance(value, str) else value
 
 
 def _rule_text(merged: MergedDataset) -> str:
@@ -46,19 +66,28 @@ def _rule_text(merged: MergedDataset) -> str:
 
 
 def render_html(merged: MergedDataset, framework: Framework,
-                problems: list[Problem] | None = None, *, returned: str | None = None) -> str:
+                problems: list[Problem] | None = None, decisions: Decisions | None = None,
+                imprint: Imprint | None = None, *, returned: str | None = None) -> str:
     """The report page as a string: standards table (id ``standards``), disputed list, draft plan, problems.
 
+    ``decisions`` are the meeting's agreed levels: shown instead of the
+    computed ones ("agreed at the meeting") and counted in the plan's ranking.
+    ``imprint`` (else the dataset's own) names the partnership, round and dates
+    at the top of the page and in every printed page's margins, with "page N of M".
     ``returned`` is a survey round's "11 of 12 returned" line, shown under the heading.
     """
+    imprint = imprint or imprint_of(merged, framework)
     levels = _levels(framework)
-    problem_rows, total_problems = _problem_rows(merged, problems or [])
+    found = _problem_rows(merged, problems or [])
     return template("report.html.j2").render(
-        framework=framework, docxform_version=merged.docxform_version or "", levels=levels,
-        standards=_standard_rows(merged, framework, levels),
+        framework=framework, docxform_version=merged.docxform_version or "", levels=levels, imprint=imprint,
+        imprint_line=imprint.line(), partnership=imprint.partnership or UNNAMED,
+        made=long_date(imprint.made) if imprint.made else "",
+        standards=_standard_rows(merged, framework, levels, decisions),
         themes=_theme_rows(merged, framework, levels), disputed=_disputed_rows(merged, framework, levels),
-        plan=_plan_rows(merged, framework), problems=problem_rows,
-        more_problems=max(0, total_problems - MAX_PROBLEMS),
+        plan=_plan_rows(merged, framework, decisions), plan_rule=rule_text(framework), problems=found.action,
+        more_problems=max(0, found.needing_action - len(found.action)), notices=found.notices,
+        more_notices=max(0, found.infos - len(found.notices)), errors=found.errors, warnings=found.warnings,
         respondents=len(merged.respondents), anonymised=merged.anonymised,
         by_partnership=merged.by_partnership,
         item_name=framework.item_name, rules=framework.rules, consensus_rule=_rule_text(merged),
@@ -74,8 +103,8 @@ def _levels(framework: Framework) -> list[dict[str, str]]:
             for lv, c in zip(scale.levels if scale else (), colours, strict=True)]
 
 
-def _standard_rows(merged: MergedDataset, framework: Framework,
-                   levels: list[dict[str, str]]) -> list[dict[str, Any]]:
+def _standard_rows(merged: MergedDataset, framework: Framework, levels: list[dict[str, str]],
+                   decisions: Decisions | None = None) -> list[dict[str, Any]]:
     """One row per standard in framework order; the first of a theme carries the theme cell's rowspan."""
     themes = {t.id: t for t in framework.themes}
     standards = []
@@ -86,8 +115,10 @@ def _standard_rows(merged: MergedDataset, framework: Framework,
             rowspan = len(framework.items_in(item.theme_id))
             previous_theme = item.theme_id
         theme = themes.get(item.theme_id)
-        standards.append(_standard_row(item.id, item.text, merged.item(item.id), framework, levels)
-                         | {"theme": theme.title if theme else item.theme_id, "theme_rowspan": rowspan})
+        entry = merged.item(item.id)
+        standards.append(_standard_row(item.id, item.text, entry, framework, levels)
+                         | {"theme": theme.title if theme else item.theme_id, "theme_rowspan": rowspan,
+                            "agreed": agreed_text(framework, item.id, entry, decisions)})
     return standards
 
 
@@ -120,26 +151,53 @@ def _disputed_rows(merged: MergedDataset, framework: Framework,
     return disputed
 
 
-def _plan_rows(merged: MergedDataset, framework: Framework) -> list[dict[str, Any]]:
+def _plan_rows(merged: MergedDataset, framework: Framework, decisions: Decisions | None) -> list[dict[str, Any]]:
     """The draft plan's candidates, goals cut at MAX_GOALS (the workbook has them all)."""
-    return [{"rank": c.rank, "id": c.item_id, "text": c.text, "level": level_name(framework, c.level),
+    return [{"rank": c.rank, "id": c.item_id, "text": c.text,
+             "level": level_name(framework, c.level) + (" (agreed at the meeting)" if c.decided else ""),
              "low": c.low_count, "priority": c.priority, "highlighted": c.highlighted,
              "goals": c.goals[:MAX_GOALS], "more_goals": max(0, len(c.goals) - MAX_GOALS)}
-            for c in draft_plan(merged, framework)]
+            for c in rank(merged, framework, decisions)]
 
 
-def _problem_rows(merged: MergedDataset, given: list[Problem]) -> tuple[list[dict[str, str]], int]:
-    """The first MAX_PROBLEMS problems (the dataset's, then the given ones) and the total count.
+@dataclass
+class ProblemRows:
+    """The page's problems: those that need action (errors, warnings) apart from the notices (info).
+
+    The headline counts ``action`` only: a notice (tags lost on a re-save)
+    needs nobody to do anything, so it is listed under its own heading.
+    """
+
+    action: list[dict[str, str]] = field(default_factory=list)
+    notices: list[dict[str, str]] = field(default_factory=list)
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+
+    @property
+    def needing_action(self) -> int:
+        return self.errors + self.warnings
+
+
+def _problem_rows(merged: MergedDataset, given: list[Problem]) -> ProblemRows:
+    """The problems (the dataset's, then the given ones) split by what they call for, each list cut at
+    MAX_PROBLEMS, with the full counts.
 
     File names are left out of an anonymised dataset's page: a file name often names its respondent.
     """
-    total = len(merged.problems) + len(given)
-    shown = islice(chain(merged.problems, given), MAX_PROBLEMS)
-    rows = [{
-        "file": "" if merged.anonymised else p.file or "", "item": p.item or "", "field": p.field or "",
-        "code": p.code, "severity": p.severity, "message": p.message,
-    } for p in shown]
-    return rows, total
+    out = ProblemRows()
+    for p in chain(merged.problems, given):
+        info = p.severity == "info"
+        out.infos += info
+        out.errors += p.severity == "error"
+        out.warnings += p.severity not in ("error", "info")
+        shown = out.notices if info else out.action
+        if len(shown) < MAX_PROBLEMS:
+            shown.append({
+                "file": "" if merged.anonymised else p.file or "", "item": p.item or "", "field": p.field or "",
+                "code": p.code, "severity": p.severity, "message": p.message,
+            })
+    return out
 
 
 def _theme_rows(merged: MergedDataset, framework: Framework,

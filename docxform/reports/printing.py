@@ -17,16 +17,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from docxform.framework.model import Framework
+from docxform.io import pagefit
 
 #: Characters of a word per width unit, and the widest a column grows to hold one word.
 CHARS_PER_UNIT = 1.1
 MAX_WORD_WIDTH = 60.0
 _BREAKS = re.compile(r"[\s/\\-]+")
 
-#: An A4 landscape page between 1.9 cm margins is 25.9 cm. A width unit is about 0.19 cm in
-#: Excel's Calibri but 0.25 cm where LibreOffice falls back to DejaVu Sans (measured on the
-#: Debian build machine: 15 units printed 3.7 cm wide), so page capacity allows for the wider.
-PAGE_UNITS = 103
+#: What one A4 landscape page holds at 100% (docxform.io.pagefit says how it was measured).
+PAGE_UNITS = pagefit.PAGE_UNITS
 MATRIX_WIDTH = 15.0
 MATRIX_NAME_WIDTH = 24.0
 

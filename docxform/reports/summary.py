@@ -35,14 +35,18 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from docxform.core.problems import Problem
 from docxform.framework.model import Framework
+from docxform.io.pagefit import MIN_SCALE, fits_page
 from docxform.io.safety import text_cell
 from docxform.oxml.rawsheet import RawTable, Value, estimate_lines, fixed_created, row_height, splice_package
+from docxform.plan.priorities import rank, rule_text
 from docxform.plan.values import is_iso_date
+from docxform.records.decisions import Decisions
+from docxform.records.imprint import UNNAMED, Imprint, imprint_of, long_date, sheet_header_footer
 from docxform.records.merged import MergedDataset
 from docxform.records.plan import MergedPlans
 from docxform.records.plan import plan_columns as framework_plan_columns
 from docxform.reports.analysis import (
-    draft_plan,
+    agreed_text,
     field_label,
     level_colours,
     level_name,
@@ -83,10 +87,21 @@ _STYLES: dict[str, dict[str, Any]] = {
 }
 
 
+def print_imprint(ws: Any, imprint: Imprint | None) -> None:
+    """Every printed page says what it is (:func:`~docxform.records.imprint.sheet_header_footer`)."""
+    header, footer = sheet_header_footer(imprint)
+    for part, text in zip((ws.oddHeader.left, ws.oddHeader.center, ws.oddHeader.right), header, strict=True):
+        if text:
+            part.text = text
+    for part, text in zip((ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right), footer, strict=True):
+        part.text = text
+
+
 class _Book:
     """A write-only workbook plus the raw tables to splice into its big sheets."""
 
-    def __init__(self) -> None:
+    def __init__(self, imprint: Imprint | None = None) -> None:
+        self.imprint = imprint
         self.wb = Workbook(write_only=True)
         self.wb.properties.creator = "docxform"
         self.wb.properties.created = fixed_created()
@@ -102,9 +117,11 @@ class _Book:
 
         Widths, panes and print titles go in before the first row (a
         streaming sheet writes them first): header row frozen and repeated
-        on every printed page, A4 landscape, fitted to the page width
-        (``fit``; a sheet too wide to read when shrunk passes False and
-        breaks its columns across pages instead, see ``_matrix``).
+        on every printed page, A4 landscape, fitted to the page width when
+        that keeps its text at 8 pt or more (:mod:`docxform.io.pagefit`),
+        else printed at that size with its columns running on to further
+        pages, ``title_cols`` repeated on each. ``fit=False``: full size, the
+        caller places the column breaks (see ``_matrix``).
         """
         ws = self.wb.create_sheet(title)
         self._widths[id(ws)] = widths
@@ -119,9 +136,13 @@ class _Book:
             ws.print_title_cols = title_cols
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = 9  # A4: the forms are British
-        ws.page_setup.fitToWidth = 1 if fit else 0
+        print_imprint(ws, self.imprint)
+        fitted = fit and fits_page(widths)
+        ws.page_setup.fitToWidth = 1 if fitted else 0
         ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=fit)
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=fitted)
+        if fit and not fitted:  # too wide to fit at a readable size: the smallest readable scale, split
+            ws.page_setup.scale = MIN_SCALE
         return ws
 
     def cell(self, ws: Any, value: Any, kind: str = "text") -> WriteOnlyCell:
@@ -196,25 +217,50 @@ class _Book:
 
 
 def write_summary(merged: MergedDataset, framework: Framework, target: Path, *,
-                  problems: list[Problem] | None = None, plans: MergedPlans | None = None) -> None:
+                  problems: list[Problem] | None = None, plans: MergedPlans | None = None,
+                  decisions: Decisions | None = None, imprint: Imprint | None = None, returned: str = "") -> None:
     """Write the summary workbook of a merged dataset to ``target``.
 
     ``problems`` are validation problems to list beside the merge's own;
     ``plans`` is the partners' merged plans (``docxform.plan.merge_plans``),
-    shown on a Plan sheet when given.
+    shown on a Plan sheet when given; ``decisions`` are the meeting's agreed
+    levels (they replace the computed ones, marked "agreed at the meeting",
+    and count in the draft plan's ranking). ``imprint`` says whose it is (else
+    :func:`~docxform.records.imprint.imprint_of` the dataset): on the About
+    sheet and every printed page; ``returned`` ("8 of 12 returned") goes on
+    the About sheet.
     """
-    book = _Book()
+    imprint = imprint or imprint_of(merged, framework)
+    book = _Book(imprint)
     respondents = [r.id for r in merged.respondents]
-    _overview(book, merged, framework)
+    _about(book, merged, imprint, returned)
+    _overview(book, merged, framework, decisions)
     _matrix(book, merged, framework, respondents)
     _comments(book, merged, framework)
-    _disputed(book, merged, framework)
+    _disputed(book, merged, framework, decisions)
     _problems(book, merged, [*(problems or []), *(plans.problems if plans is not None else [])])
-    _draft_plan(book, merged, framework)
+    _draft_plan(book, merged, framework, decisions)
     if plans is not None:
         _plan(book, plans, framework)
     _by_organisation(book, merged, framework)
     book.save(Path(target))
+
+
+def _about(book: _Book, merged: MergedDataset, imprint: Imprint, returned: str) -> None:
+    """The first sheet: what this workbook is, whose, of which round and how current."""
+    ws = book.sheet("About", [22, 90], freeze=None)
+    book.header(ws, ["Summary of the self-assessment", ""])
+    who = "partnerships" if merged.by_partnership else "respondents"
+    rows = [("Partnership", imprint.partnership or UNNAMED),
+            ("Framework", f"{imprint.framework} ({imprint.framework_id})"),
+            ("Round", imprint.round or "not a survey round"),
+            ("Returns up to", long_date(imprint.data_date) if imprint.data_date else "not known"),
+            ("Returns", returned or f"{len(merged.respondents)} {who}"),
+            ("Printed", "the date of printing and the page number are in each printed page's footer")]
+    if imprint.made:
+        rows.insert(5, ("Made", long_date(imprint.made)))
+    for label, value in rows:
+        book.append(ws, [book.cell(ws, label, "bold"), book.cell(ws, value)])
 
 
 def _by_organisation(book: _Book, merged: MergedDataset, framework: Framework) -> None:
@@ -238,17 +284,18 @@ def _levels(framework: Framework) -> list[tuple[str, str]]:
     return [(lv.key, lv.name) for lv in scale.levels] if scale else []
 
 
-def _overview(book: _Book, merged: MergedDataset, framework: Framework) -> None:
-    """Distribution per standard (theme totals and the chart have sheets of their own).
+def _overview(book: _Book, merged: MergedDataset, framework: Framework, decisions: Decisions | None = None) -> None:
+    """Distribution per standard with its agreed level beside it (theme totals and the chart have sheets of
+    their own).
 
-    Widths add up to about 180 units, so fitted to an A4 landscape page the
+    Widths add up to about 195 units, so fitted to an A4 landscape page the
     text prints at 60% (LibreOffice's fallback font) to 75% (Calibri) of 11 pt.
     """
     levels = _levels(framework)
     n_levels = len(levels)
-    header = ["Theme", framework.item_name.capitalize(), "Text", *[name for _, name in levels],
+    header = ["Theme", framework.item_name.capitalize(), "Text", *[name for _, name in levels], "Agreed level",
               "Rated", "Not rated", "Mode", "Median", "Spread", "Disputed", "Reason"]
-    widths = [14, 9, 36, *[11] * n_levels, 7, 7, 13, 13, 7, 9, 18]
+    widths = [14, 9, 36, *[11] * n_levels, 15, 7, 7, 13, 13, 7, 9, 18]
     ws = book.sheet("Overview", widen(widths, {1: framework.item_ids}), freeze="D2", title_cols="A:C")
     book.header(ws, header)
     themes = {t.id: t.title for t in framework.themes}
@@ -259,6 +306,7 @@ def _overview(book: _Book, merged: MergedDataset, framework: Framework) -> None:
             book.cell(ws, item.id, "plain"),
             book.cell(ws, item.text),
             *[book.cell(ws, entry.count(key), "number") for key, _ in levels],
+            book.cell(ws, agreed_text(framework, item.id, entry, decisions), "bold"),
             book.cell(ws, entry.rated, "number"),
             book.cell(ws, entry.unrated, "number"),
             book.cell(ws, level_name(framework, entry.mode), "plain"),
@@ -375,7 +423,8 @@ def _matrix(book: _Book, merged: MergedDataset, framework: Framework, respondent
 def _comments(book: _Book, merged: MergedDataset, framework: Framework) -> None:
     """Every free-text answer, one per row: filter by standard, field or respondent (streamed)."""
     respondents = [r.id for r in merged.respondents]
-    ws = book.sheet("Comments", widen([24, 9, 15, 20, 90], {0: respondents, 1: framework.item_ids}), freeze="A2")
+    ws = book.sheet("Comments", widen([22, 9, 15, 20, 70], {0: respondents, 1: framework.item_ids}), freeze="A2",
+                    title_cols="A:B")
     header = ["Respondent", framework.item_name.capitalize(), "Rating", "Field", "Text"]
     book.stream(ws, header, ["plain", "plain", "plain", "plain", "text"], _comment_rows(merged, framework),
                 _comment_count(merged, framework))
@@ -408,7 +457,7 @@ def _comment_count(merged: MergedDataset, framework: Framework) -> int:
     return total
 
 
-def _disputed(book: _Book, merged: MergedDataset, framework: Framework) -> None:
+def _disputed(book: _Book, merged: MergedDataset, framework: Framework, decisions: Decisions | None = None) -> None:
     """The agenda for the steering group: each disputed standard, who said what, room for the decision."""
     levels = _levels(framework)
     header = [framework.item_name.capitalize(), "Text", *[name for _, name in levels], "Reason",
@@ -427,9 +476,19 @@ def _disputed(book: _Book, merged: MergedDataset, framework: Framework) -> None:
         book.append(ws, [
             book.cell(ws, item.id, "plain"), book.cell(ws, item.text),
             *[book.cell(ws, entry.count(key), "number") for key, _ in levels],
-            book.cell(ws, entry.dispute_reason or ""), book.cell(ws, who), None, None,
+            book.cell(ws, entry.dispute_reason or ""), book.cell(ws, who), *_decided(book, ws, framework, item.id, decisions),
         ])
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+
+
+def _decided(book: _Book, ws: Any, framework: Framework, item_id: str,
+             decisions: Decisions | None) -> list[WriteOnlyCell | None]:
+    """The Disputed sheet's last two cells: blank for the meeting to write in, or what it decided."""
+    decision = (decisions or {}).get(item_id)
+    if decision is None:
+        return [None, None]
+    return [book.cell(ws, f"{level_name(framework, decision.level)} (agreed at the meeting)", "bold"),
+            book.cell(ws, decision.note)]
 
 
 def _problem_rows(merged: MergedDataset, problems: Sequence[Problem]) -> Iterator[Problem]:
@@ -442,7 +501,7 @@ def _problem_rows(merged: MergedDataset, problems: Sequence[Problem]) -> Iterato
 
 _PROBLEM_HEADER = ["File", "Respondent", "Item", "Field", "Code", "Severity", "Message", "How to fix"]
 _PROBLEM_KINDS = ["text", "plain", "plain", "plain", "plain", "plain", "text", "text"]
-_PROBLEM_WIDTHS = [30, 18, 8, 16, 18, 9, 45, 34]
+_PROBLEM_WIDTHS = [22, 16, 8, 14, 16, 9, 30, 22]  # 137 units: fitted to A4 at 8 pt (docxform.io.pagefit)
 
 
 def _problem_widths(rows: Iterable[Sequence[Value]]) -> list[float]:
@@ -458,7 +517,7 @@ def _problem_widths(rows: Iterable[Sequence[Value]]) -> list[float]:
     widths = widen(_PROBLEM_WIDTHS, dict(enumerate(columns)))
     # Long file paths or field keys widen their columns; the message and hint columns (which wrap
     # at spaces) give that width back, so the fitted page keeps a readable scale.
-    for index, least in ((6, 30.0), (7, 24.0)):
+    for index, least in ((6, 24.0), (7, 18.0)):
         widths[index] = max(least, widths[index] - max(0.0, sum(widths) - sum(_PROBLEM_WIDTHS)))
     return widths
 
@@ -488,26 +547,25 @@ def problems_sheet(book: _Book, rows: Callable[[], Iterator[list[Value]]], count
     ``rows`` is called twice (widths, then the stream), so the rows are never all held at once.
     Shared by the summary workbook and the validation workbook (:mod:`docxform.reports.validation`).
     """
-    ws = book.sheet("Problems", _problem_widths(rows()), freeze="A2")
+    ws = book.sheet("Problems", _problem_widths(rows()), freeze="A2", title_cols="A:B")
     book.stream(ws, _PROBLEM_HEADER, _PROBLEM_KINDS, rows(), count)
 
 
-def _draft_plan(book: _Book, merged: MergedDataset, framework: Framework) -> None:
-    """Standards rated low, ranked: the starting point for choosing 4-6 priority goals."""
-    rules = framework.rules
+def _draft_plan(book: _Book, merged: MergedDataset, framework: Framework, decisions: Decisions | None = None) -> None:
+    """Standards rated low, ranked (docxform.plan.priorities): the starting point for choosing 4-6 priority goals."""
     header = ["Rank", framework.item_name.capitalize(), "Text", "Level", "Median", "Mode", "Low ratings",
               "Priority", "Improvement goals proposed by respondents"]
     id_width = max(9, word_width(longest_word(framework.item_ids)))
-    ws = book.sheet("Draft plan", [6, id_width, 36, 13, 13, 13, 8, 9, 60], freeze="C2", title_cols="A:C")
+    ws = book.sheet("Draft plan", [6, id_width, 30, 12, 12, 12, 8, 9, 38], freeze="C2", title_cols="A:C")
     book.header(ws, header)
-    candidates = draft_plan(merged, framework)
+    candidates = rank(merged, framework, decisions)
     for c in candidates:
         kind = "highlight" if c.highlighted else "text"
         number = "highlight-number" if c.highlighted else "number"
         goals = "\n".join(f"{rid}: {text}" for rid, text in c.goals)
         book.append(ws, [
             book.cell(ws, c.rank, number), book.cell(ws, c.item_id, kind), book.cell(ws, c.text, kind),
-            book.cell(ws, level_name(framework, c.level), kind),
+            book.cell(ws, level_name(framework, c.level) + (" (agreed at the meeting)" if c.decided else ""), kind),
             book.cell(ws, level_name(framework, c.median), kind), book.cell(ws, level_name(framework, c.mode), kind),
             book.cell(ws, c.low_count, number),
             book.cell(ws, "priority" if c.priority else "", "highlight-bold" if c.highlighted else "bold"),
@@ -515,11 +573,7 @@ def _draft_plan(book: _Book, merged: MergedDataset, framework: Framework) -> Non
         ])
     ws.auto_filter.ref = f"A1:I{len(candidates) + 1}"
     book.append(ws, [])
-    note = (f"Ranked: gap identified before working towards, then by the number of low ratings. The top "
-            f"{rules.priority_goals_max} are highlighted; the top {rules.priority_goals_min} (and any tied with "
-            f"the last of them, up to {rules.priority_goals_max}) are marked priority. The guidance asks for "
-            f"{rules.priority_goals_min}-{rules.priority_goals_max} priority areas; the partnership decides.")
-    book.append(ws, [None, None, book.cell(ws, note)])
+    book.append(ws, [None, None, book.cell(ws, rule_text(framework))])
 
 
 def _plan(book: _Book, plans: MergedPlans, framework: Framework) -> None:

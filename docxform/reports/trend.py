@@ -45,9 +45,11 @@ def _trend_sheet(book: Book, c: Comparison) -> None:
     """Agreed levels across, then the movements and the goals the previous dataset set."""
     labels = c.labels
     previous = labels[-2]
+    goals = has_goals(c)  # no empty column when the earlier dataset set no goals
     header = [c.framework.item_name.capitalize(), "Text", *labels, "Movement", "Distribution", "Cliff's delta",
-              f"Improvement goals ({previous})"]
-    widths = widen([9, 36, *[15] * len(labels), 10, 12, 9, 48], {0: [t.item_id for t in c.items]})
+              *([f"Improvement goals ({previous})"] if goals else [])]
+    widths = widen([9, 36, *[15] * len(labels), 10, 12, 9, *([48] if goals else [])],
+                   {0: [t.item_id for t in c.items]})
     ws = book.sheet("Trend", widths, freeze="C2", title_cols="A:B")
     book.header(ws, header)
     for t in c.items:
@@ -56,9 +58,14 @@ def _trend_sheet(book: Book, c: Comparison) -> None:
             *[book.cell(ws, _name(d, level), "plain") for d, level in zip(c.datasets, t.agreed, strict=True)],
             book.cell(ws, _MOVES[t.movement], "bold"), book.cell(ws, _MOVES[t.distribution], "plain"),
             book.cell(ws, round(t.delta, 3), "number") if t.delta is not None else None,
-            book.cell(ws, "\n".join(t.goals_before)),
+            *([book.cell(ws, "\n".join(t.goals_before))] if goals else []),
         ])
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(c.items) + 1}"
+
+
+def has_goals(c: Comparison) -> bool:
+    """Whether any standard carries goals from the earlier dataset (else the goals column is left out)."""
+    return any(t.goals_before for t in c.items)
 
 
 def median_score(dataset: Dataset, counts: dict[str, int] | None) -> int | None:
@@ -159,7 +166,7 @@ def render_trend_html(c: Comparison) -> str:
     unmatched = [{"framework": u.split(":", 1)[0], "item": u.split(":", 1)[1],
                   "text": frameworks[u.split(":", 1)[0]].item(u.split(":", 1)[1]).text} for u in c.unmatched]
     return template("trend.html.j2").render(c=c, labels=c.labels, rows=rows, unmatched=unmatched, region=c.region,
-                              item_name=c.framework.item_name, previous=c.labels[-2])
+                              item_name=c.framework.item_name, previous=c.labels[-2], goals=has_goals(c))
 
 
 def _html_row(c: Comparison, t: ItemTrend) -> dict[str, Any]:

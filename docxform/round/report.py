@@ -8,15 +8,23 @@ cells concerned) come from :mod:`docxform.reports.feedback`: see :func:`feedback
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docxform.core.errors import DocxformError
 from docxform.core.problems import Problem
 from docxform.framework import load_framework
 from docxform.framework.model import Framework
 from docxform.io.files import output_folder, write_file
+from docxform.io.safety import shown
+from docxform.records.decisions import Decisions
+from docxform.records.imprint import Imprint, imprint_of
 from docxform.records.merged import MergedDataset
 from docxform.records.plan import MergedPlans
 from docxform.records.response import Response
@@ -37,9 +45,10 @@ def to_json(data: Any) -> str:
 class ReportResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     returned: str = ""
+    notes: list[str] = field(default_factory=list)  # what was not written, and why
 
     def lines(self) -> list[str]:
-        return [self.returned] + [f"{name}: {path}" for name, path in self.outputs.items()]
+        return [self.returned] + [f"{name}: {path}" for name, path in self.outputs.items()] + self.notes
 
 
 @dataclass
@@ -64,7 +73,7 @@ def current_returns(records: RoundRecords, framework: Framework) -> list[Current
 
 def current_merged(folder: str | Path) -> MergedDataset:
     """The merged dataset of the round's current returns (one per person, the latest version)."""
-    with open_store(folder) as store:
+    with open_store(folder, readonly=True) as store, store.reading():  # one snapshot
         records = read_round(store)
     framework = load_framework(records.info.framework)
     return _merged(records, current_returns(records, framework), framework)
@@ -74,10 +83,27 @@ CURRENT = "current-merged.json"
 
 
 def write_current_merged(folder: str | Path) -> Path:
-    """Write :func:`current_merged` to ``folder/current-merged.json`` (what ``docxform compare DIR`` reads)."""
+    """Write :func:`current_merged` to ``folder/current-merged.json`` (what ``docxform compare DIR`` reads).
+
+    A round that cannot be written (a colleague's read-only copy) is still
+    compared: the dataset then goes to a temporary file, removed at exit.
+    """
+    text = to_json(current_merged(folder).to_dict())
     target = Path(folder) / CURRENT
-    write_file(target, to_json(current_merged(folder).to_dict()))
+    if not writable(Path(folder)):
+        private = Path(tempfile.mkdtemp(prefix="docxform-compare-"))
+        atexit.register(shutil.rmtree, private, True)
+        target = private / CURRENT
+    write_file(target, text)
     return target
+
+
+def writable(folder: Path) -> bool:
+    """Whether files can be made in ``folder`` (its permissions and its medium)."""
+    try:
+        return os.access(folder, os.W_OK) and not os.statvfs(folder).f_flag & os.ST_RDONLY
+    except OSError:
+        return False
 
 
 def _merged(records: RoundRecords, current: list[CurrentReturn], framework: Framework) -> MergedDataset:
@@ -86,8 +112,11 @@ def _merged(records: RoundRecords, current: list[CurrentReturn], framework: Fram
     The returns were validated (:func:`current_returns`) and their findings go out beside the dataset,
     so the merge leaves the per-return findings to validation (``validated``): each is listed once.
     """
-    merged = merge_returns([c.record for c in current], framework, validated=True)
-    _add_organisations(merged, current, {p.id: p for p in records.people})
+    people = {p.id: p for p in records.people}
+    # One current return per person, as the round decided (evidence and corrections): labelled by the person.
+    names = [people[c.version.person_id].name if c.version.person_id in people else "" for c in current]
+    merged = merge_returns([c.record for c in current], framework, validated=True, names=names)
+    _add_organisations(merged, current, people)
     return merged
 
 
@@ -99,15 +128,19 @@ def _add_organisations(merged: MergedDataset, current: list[CurrentReturn], peop
         entry.role = person.role if person else ""
 
 
-def report(folder: str | Path, output: str | Path | None = None) -> ReportResult:
-    """Summary workbook, HTML report, merged.json, consolidated form and draft plan into ``output``.
+def report(folder: str | Path, output: str | Path | None = None, *, author: str = "docxform") -> ReportResult:
+    """Summary workbook, HTML report, merged.json, consolidated form, draft plan and feedback copies (their
+    comments by ``author``) into ``output``.
 
     The store is read once, and each current return parsed from its JSON and validated once;
     every output is made from those records.
     """
     folder = Path(folder)
     out = Path(output) if output else folder / REPORT
-    with open_store(folder) as store:
+    with open_store(folder, readonly=True) as store, store.reading():  # one snapshot for every output
+        if output is None and not writable(out if out.is_dir() else folder):
+            raise DocxformError(out, "cannot write the report into a round that is read-only here",
+                                hint=f"give another folder: docxform round report {folder} -o OUT")
         records = read_round(store)
     framework = load_framework(records.info.framework)
     current = current_returns(records, framework)
@@ -116,41 +149,54 @@ def report(folder: str | Path, output: str | Path | None = None) -> ReportResult
     state = status_of(records)
     result = ReportResult(returned=state.returned_line())
     output_folder(out, create=True)
-    _write_all(out, merged, problems, framework, state, result)
-    copies = feedback_copies(records, current, out / "feedback", framework)
+    _write_all(out, merged, problems, framework, state, result, decisions=state.decisions,
+               imprint=round_imprint(records, current, folder, merged, framework))
+    copies = feedback_copies(records, current, out / "feedback", framework, author=author, notes=result.notes)
     if copies:
-        result.outputs[f"feedback copies ({len(copies)} returns with problems)"] = out / "feedback"
+        of = f" of {len(copies) + len(result.notes)}" if result.notes else ""  # the others: a line each
+        result.outputs[f"feedback copies ({len(copies)}{of} returns with problems)"] = out / "feedback"
     return result
 
 
 def _write_all(out: Path, merged: MergedDataset, problems: list[Problem], framework: Framework,
-               state: RoundStatus, result: ReportResult) -> None:
+               state: RoundStatus, result: ReportResult, decisions: Decisions | None = None,
+               imprint: Imprint | None = None) -> None:
     from docxform.plan import generate_plan, prefill_rows
     from docxform.reports import render_html, write_summary
     from docxform.reports.consolidated import consolidate
 
     write_file(out / "merged.json", to_json(merged.to_dict()))
     result.outputs["merged dataset"] = out / "merged.json"
-    write_summary(merged, framework, out / "summary.xlsx", problems=problems, plans=state_plans(state, framework))
+    write_summary(merged, framework, out / "summary.xlsx", problems=problems, plans=state_plans(state, framework),
+                  decisions=decisions, imprint=imprint, returned=state.returned_line())
     result.outputs["summary workbook"] = out / "summary.xlsx"
-    page = render_html(merged, framework, problems, returned=returned_text(state))
+    page = render_html(merged, framework, problems, decisions, imprint.dated() if imprint else None,
+                       returned=returned_text(state))
     write_file(out / "report.html", page)
     result.outputs["HTML report"] = out / "report.html"
-    write_file(out / "status.json", to_json(state.to_dict()))
+    write_file(out / "status.json", to_json(state.to_dict(undone=False)))
     result.outputs["round status"] = out / "status.json"
     if not merged.respondents:
         return  # nothing returned yet: no agreed form or plan to draft
     consolidate(merged, framework, out / "consolidated.docx", partnership=state.info.partnership,
-                layout=state.info.layout)
+                layout=state.info.layout, decisions=decisions, imprint=imprint)
     result.outputs["consolidated form"] = out / "consolidated.docx"
-    generate_plan(framework, out / "plan.xlsx", prefill=prefill_rows(framework, merged),
-                  partnership=state.info.partnership)
+    generate_plan(framework, out / "plan.xlsx", prefill=prefill_rows(framework, merged, decisions),
+                  partnership=state.info.partnership, imprint=imprint)
     result.outputs["draft plan"] = out / "plan.xlsx"
+
+
+def round_imprint(records: RoundRecords, current: list[CurrentReturn], folder: Path, merged: MergedDataset,
+                  framework: Framework) -> Imprint:
+    """What the round's outputs say they are: its partnership, framework, name (the folder's) and the
+    time the latest current return was received."""
+    latest = max((records.receipts[c.version.receipt_id].received_at for c in current), default="")
+    return imprint_of(merged, framework, partnership=records.info.partnership, round_name=folder.resolve().name,
+                      data_date=latest)
 
 
 def state_plans(state: RoundStatus, framework: Framework) -> MergedPlans | None:
     """The improvement-plan workbooks received, merged (read again from the round's own copies)."""
-    from docxform.core.errors import DocxformError
     from docxform.plan import merge_plans, parse_plan
 
     results = []
@@ -165,24 +211,26 @@ def state_plans(state: RoundStatus, framework: Framework) -> MergedPlans | None:
 def returned_text(state: RoundStatus) -> str:
     """ "11 of 12 returned" (and who is outstanding), as the report page shows it under its heading."""
     outstanding = [r.name for r in state.respondents if r.state == "outstanding"]
-    return state.returned_line() + (f"; outstanding: {', '.join(outstanding)}" if outstanding else "")
+    return shown(state.returned_line() + (f"; outstanding: {', '.join(outstanding)}" if outstanding else ""))
 
 
-def feedback_copies(records: RoundRecords, current: list[CurrentReturn], folder: Path,
-                    framework: Framework) -> dict[str, Path]:
+def feedback_copies(records: RoundRecords, current: list[CurrentReturn], folder: Path, framework: Framework, *,
+                    author: str = "docxform", notes: list[str] | None = None) -> dict[str, Path]:
     """Feedback copies (docxform.reports.feedback) of the current returns with problems a respondent can put right.
 
-    Each is the round's own copy of the return with a Word comment in each
-    cell concerned, written to ``folder/<name>-<id>.docx``; only .docx
-    returns can be commented. A copy an earlier report wrote for someone
+    Each is the round's own copy of the person's current version (never a
+    superseded one) with a Word comment in each cell concerned, by ``author``,
+    written to ``folder/<name>-<id>.<the format they sent>``: an .odt or .doc
+    return is commented through LibreOffice and written back as .odt or .doc.
+    A return with problems that gets no copy gets a line in ``notes`` saying
+    why. A copy an earlier report wrote for someone
     whose current return has nothing left to put right is removed, so the
     folder never holds feedback that no longer applies (only files of this
     round's own naming are touched). Output name -> path, for the report's list.
     The problems are the ones :func:`current_returns` found: nothing is read or validated again.
     """
-    from docxform.core.errors import DocxformError
     from docxform.generate.respondents import slugify
-    from docxform.reports.feedback import RESPONDENT_CODES, feedback_copy
+    from docxform.reports.feedback import RESPONDENT_CODES, WRITTEN_BACK, feedback_copy
 
     people = {p.id: p for p in records.people}
     written: dict[str, Path] = {}
@@ -190,16 +238,20 @@ def feedback_copies(records: RoundRecords, current: list[CurrentReturn], folder:
         source = records.folder / records.receipts[entry.version.receipt_id].stored
         problems = [p for p in entry.problems if p.code in RESPONDENT_CODES]
         person = people.get(entry.version.person_id or -1)
-        if not problems or source.suffix != ".docx" or person is None:
+        if not problems or person is None:
             continue
-        dest = folder / f"{slugify(person.name)}-{person.id}.docx"
+        dest = folder / f"{slugify(person.name)}-{person.id}{source.suffix.lower()}"
         try:
-            feedback_copy(source, problems, dest, framework=framework)
-        except DocxformError:
-            continue  # a return that cannot take comments still has its problems in the summary
+            feedback_copy(source, problems, dest, framework=framework, author=author)
+        except DocxformError as error:
+            # the return's problems are still in the summary; the coordinator is told why there is no copy
+            sent = records.receipts[entry.version.receipt_id].name
+            (notes if notes is not None else []).append(f"no feedback copy for {person.name} ({sent}): {error.cause}")
+            continue
         written[f"feedback for {person.name}"] = dest
     for person in people.values():
-        stale = folder / f"{slugify(person.name)}-{person.id}.docx"
-        if stale not in written.values():
-            stale.unlink(missing_ok=True)
+        for suffix in (".docx", ".docm", *WRITTEN_BACK):
+            stale = folder / f"{slugify(person.name)}-{person.id}{suffix}"
+            if stale not in written.values():
+                stale.unlink(missing_ok=True)
     return written

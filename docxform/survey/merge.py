@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from docxform import __version__
 from docxform.core.problems import Problem, problem
@@ -141,7 +141,8 @@ def disputed_problem(item_id: str, entry: MergedItem, scale: RatingScale | None,
 
 
 def merge_returns(returns: Sequence[Response], framework: Framework, *, anonymise: bool = False,
-                  salt: str = "", validated: bool = False, consensus: Rule | None = None) -> MergedDataset:
+                  salt: str = "", validated: bool = False, consensus: Rule | None = None,
+                  names: Sequence[str] | None = None) -> MergedDataset:
     """Merge parsed returns of ``framework`` into one dataset (its JSON: schemas/merged.schema.json).
 
     ``returns`` are the typed records (forms parsed, or parse JSON read with ``Response.from_dict``
@@ -166,17 +167,27 @@ def merge_returns(returns: Sequence[Response], framework: Framework, *, anonymis
     again here; the returns and ratings concerned are still left out.
     ``consensus`` is the rule that decides which standards are disputed
     (default: the iqr rule, see :mod:`docxform.survey.consensus`).
+    ``names``: one per return, who the survey round decided it is from (its
+    current return of each person, on evidence and the coordinator's
+    corrections): each is labelled so, and none is taken for another's
+    duplicate here, since the round has already decided.
     """
     rule = consensus or Rule()
     accepted, problems = _of_framework(returns, framework, anonymise=anonymise, validated=validated)
-    kept, dropped = _dedupe([_make_return(d) for d in accepted])
+    if names is not None:
+        decided = {id(data): name for data, name in zip(returns, names, strict=True)}
+        kept = [replace(_make_return(d), label=decided[id(d)]) for d in accepted]
+        dropped: list[tuple[_Return, _Return, str]] = []
+    else:
+        kept, dropped = _dedupe([_make_return(d) for d in accepted])
     by_partnership = _is_region(kept)
     if by_partnership:
         _label_by_partnership(kept)
     ids = _respondent_ids(kept, framework, anonymise=anonymise, salt=salt, by_partnership=by_partnership)
     duplicates, found = _duplicates(dropped, kept, ids, anonymise)
     problems.extend(found)
-    problems.extend(_identity_problems(kept, ids, anonymise))
+    if names is None:  # the round judged the names typed itself (docxform.survey.identity.judge)
+        problems.extend(_identity_problems(kept, ids, anonymise))
     items, found = _merge_items(kept, ids, framework, anonymise, rule, validated)
     problems.extend(found)
     return MergedDataset(

@@ -28,7 +28,7 @@ def test_terminal_escapes_in_names_and_subjects_arrive_as_plain_text(tmp_path: P
     path = tmp_path / "hostile.msg"
     path.write_bytes(_message())
     [part] = read_mail(path)
-    assert [(a.name, a.subject) for a in part.attachments] == [("?[2J?[31mevil.docx", "?]0;owned?Re: return"),
+    assert [(a.name, a.subject) for a in part.attachments] == [("\\x1b[2J\\x1b[31mevil.docx", "\\x1b]0;owned\\x07Re: return"),
                                                                ("inner.docx", "Self-assessment return")]
 
 

@@ -71,3 +71,25 @@ def words_outside(pages: list[Page], margin: float) -> list[Word]:
 
 def page_text(page: Page) -> str:
     return " ".join(w.text for w in page.words)
+
+
+#: The smallest printed text the outputs may have (issue 22: readable on the meeting's table).
+MIN_POINTS = 8.0
+
+
+def word_sizes(pdf: Path) -> list[tuple[int, float, str]]:
+    """(page, font size in points, text) of every word in ``pdf`` (pdfplumber, from the dev extra).
+
+    Text turned a quarter (a narrow column's heading) is measured across its
+    line, as upright text is: pdfminer gives such a character's advance as its
+    size, so those are measured here from their boxes, one character each.
+    """
+    pdfplumber = pytest.importorskip("pdfplumber")
+    found: list[tuple[int, float, str]] = []
+    with pdfplumber.open(pdf) as doc:
+        for number, page in enumerate(doc.pages, 1):
+            found += [(number, float(w["size"]), w["text"])
+                      for w in page.extract_words(extra_attrs=["size"]) if w.get("upright", True)]
+            found += [(number, float(c["x1"] - c["x0"]), c["text"]) for c in page.chars
+                      if not c["upright"] and c["text"].strip()]
+    return found

@@ -300,7 +300,7 @@ def _ole(*streams: str) -> bytes:
      "an Outlook message (.msg), not a document (give it to `docxform round ingest`, which reads the returns "
      "attached to it)"),
     (("PowerPoint Document",), "an OLE file of type PowerPoint 97-2003 presentation (.ppt): not a return"),
-    (("Strange\x1b[31m",), "an OLE file of type unknown kind (streams: Strange?[31m): not a return"),
+    (("Strange\x1b[31m",), "an OLE file of type unknown kind (streams: Strange\\x1b[31m): not a return"),
     (("EncryptionInfo", "EncryptedPackage"), "password-protected (encrypted); docxform cannot read it (remove the "
                                               "password in Word (File > Info > Protect) and send it again)"),
 ])

@@ -44,7 +44,7 @@ def _check(path: Path) -> str:
 def test_sheets_and_header_fields(wb):
     assert wb.sheetnames == ["Plan", "Instructions", "Standards"]
     ws = wb["Plan"]
-    assert ws["A1"].value == "Example of an Improvement plan"
+    assert ws["A1"].value == "Anytown CDRP: improvement plan"  # the partnership's, not Annex C's "Example of ..."
     assert [ws.cell(r, 1).value for r in (2, 3, 4)] == ["Partnership Name:", "Lead Officer:", "Period:"]
     assert ws["B2"].value == "Anytown CDRP"
     assert ws["B3"].value is None and ws["B4"].value is None
@@ -76,8 +76,12 @@ def test_print_setup(wb):
     for ws in wb.worksheets:
         assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
         assert ws.page_setup.orientation == "landscape"
-        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
-        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+        assert ws.page_setup.fitToHeight == 0
+    # Instructions and Standards fit one page wide at 8 pt or more; the Plan's twelve columns do not, so it
+    # prints at 75% (8.25 pt), its columns running on to a second page with the standard column repeated.
+    assert [ws.sheet_properties.pageSetUpPr.fitToPage for ws in wb.worksheets] == [False, True, True]
+    assert wb["Plan"].page_setup.scale == 75 and wb["Plan"].print_title_cols == "$A:$A"
+    assert all(ws.page_setup.fitToWidth == 1 for ws in wb.worksheets[1:])
     assert wb["Plan"].print_title_rows == f"${HEADER_ROW - 1}:${HEADER_ROW}"
 
 
@@ -188,3 +192,17 @@ def test_other_frameworks(tmp_path):
     ws = load_workbook(tmp_path / "beacon.xlsx")["Plan"]
     assert "Action needed" in [ws.cell(7, c).value for c in range(1, 13)]  # Annex C columns by default
     assert _check(path) == ""
+
+
+def test_every_sheet_prints_whose_plan_it_is(wb):
+    for ws in wb.worksheets:
+        assert ws.oddHeader.left.text == "Anytown CDRP", ws.title
+        assert ws.oddHeader.right.text.startswith("sa2003 · "), ws.title
+        assert (ws.oddFooter.center.text, ws.oddFooter.right.text) == ("printed &D", "page &P of &N"), ws.title
+
+
+def test_plan_title_without_a_partnership(sa2003=None):
+    from docxform.framework import load_framework
+    from docxform.plan.sheets import plan_title
+
+    assert plan_title(load_framework("sa2003"), "") == "Improvement plan"

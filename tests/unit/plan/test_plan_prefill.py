@@ -53,7 +53,7 @@ def _merged() -> dict:
                 "PCT": resp("some_success", "Use national targets"),
                 "Council": resp("gap_identified", "Consult hard to reach groups\nUse national targets"),
                 "Police": resp("gap_identified", "consult hard to reach  groups.")}},
-            "3.2": {"mode": None, "median": "gap_identified", "responses": {
+            "3.2": {"mode": None, "median": "gap_identified", "counts": {"gap_identified": 3}, "responses": {
                 "Police": resp("gap_identified", "Performance reviews"), "Council": resp("working_towards", "")}},
             "4.2": {"mode": "working_towards", "median": None, "responses": {
                 "Council": resp("working_towards", "Monitor spend")}},
@@ -63,13 +63,25 @@ def _merged() -> dict:
     }
 
 
-def test_from_merged_dataset_uses_median_then_mode(sa2003):
+def test_from_merged_dataset_in_the_one_ranking(sa2003):
+    """docxform.plan.priorities: the lower of median and mode (5.1's mode is a gap), lowest level first, then
+    the most low ratings (3.2's three), then framework order; the same order the summary and report show."""
     rows = prefill_rows(sa2003, _merged())
-    assert [(r.standard, r.priority) for r in rows] == [("3.2", 1), ("2.1", 2), ("4.2", 3)]
+    assert [(r.standard, r.priority) for r in rows] == [("3.2", 1), ("2.1", 2), ("5.1", 3), ("4.2", 4)]
+    from docxform.plan.priorities import rank
+    assert [c.item_id for c in rank(MergedDataset.from_dict(_merged()), sa2003)] == [r.standard for r in rows]
     # goals in respondent order (Police, Council, PCT), each once ignoring case, spacing and a final stop
     assert rows[1].goal == "consult hard to reach  groups.\nUse national targets"
     assert rows[0].goal == "Performance reviews"
-    assert rows[2].goal == "Monitor spend"
+    assert rows[3].goal == "Monitor spend"
+
+
+def test_a_meeting_decision_moves_a_standard(sa2003):
+    """A level agreed at the meeting replaces the computed one in the ranking (here 3.2 is settled as doing well)."""
+    from docxform.records.decisions import MeetingDecision
+    decided = {"3.2": MeetingDecision("3.2", "doing_well"), "1.1": MeetingDecision("1.1", "gap_identified")}
+    rows = prefill_rows(sa2003, MergedDataset.from_dict(_merged()), decided)
+    assert [r.standard for r in rows] == ["1.1", "2.1", "5.1", "4.2"]
 
 
 def test_from_the_merged_record_as_from_its_json(sa2003):
@@ -87,7 +99,7 @@ def test_prefilled_plan_round_trip(tmp_path, sa2003):
     generate_plan(sa2003, path, prefill=rows, partnership="Anytown")
     result = parse_plan(path)
     assert result.rows == rows
-    assert [r.sheet_row for r in result.rows] == [8, 9, 10]
+    assert [r.sheet_row for r in result.rows] == [8, 9, 10, 11]
     assert result.header == {"partnership": "Anytown", "lead_officer": "", "period": ""}
     assert result.problems == []  # no actions yet, so nothing to check
 

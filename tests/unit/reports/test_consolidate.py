@@ -101,7 +101,7 @@ def test_ratings_beside_comments_and_notes_never_parsed(made: dict[str, Any]) ->
     goals = made["parsed"]["items"]["1.1"]["goals"].split("\n")
     assert goals == [f"All but Mark Owen: {GOALS[0]}"]  # eleven rated low and gave the same goal
     texts = " ".join(v for a in made["parsed"]["items"].values() for k, v in a.items() if isinstance(v, str))
-    assert "DISPUTED" not in texts and AGREED_LABEL not in texts
+    assert "Views differ" not in texts and AGREED_LABEL not in texts
 
 
 def test_meeting_parts_left_blank(made: dict[str, Any]) -> None:
@@ -156,12 +156,14 @@ def test_rendered_length_and_print(made: dict[str, Any]) -> None:
     disputed = sum(v.disputed for v in made["merged"].items.values())
     # The note and the box print (the label may wrap: count its first words).
     assert len(re.findall(r"Agreed\s+at\s+the", text)) == disputed
-    assert text.count("DISPUTED") == disputed
+    assert len(re.findall(r"Views\s+differ:", text)) == disputed
+    assert "DISPUTED" not in text and " rule" not in text  # the meeting's words, not the tool's
     for placeholder in ("Type your name to sign", "Improvement goals", "Enter name of partnership"):
         assert placeholder not in text
     for label in ("Date of assessment: Month", "Utilisation of Existing Meetings", "Name of partnership Chair"):
         assert re.search(re.escape(label) + r"[ \t]*\n", text), label  # nothing printed beside the label
-    assert re.search(r"Mark\s+Owen\s+\(Doing\s+well\)", text)
+    raw = subprocess.run(["pdftotext", str(pdfs[0]), "-"], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Mark\s+Owen\s+\(Doing\s+well\)", raw)
 
 
 def _pages(pdf: Path) -> int:
@@ -178,3 +180,25 @@ def test_agreed_ratings_survive_a_libreoffice_resave(made: dict[str, Any]) -> No
         k: v["rating"] for k, v in made["parsed"]["items"].items()}
     assert {k: v["comments"] for k, v in again["items"].items()} == {
         k: v["comments"] for k, v in made["parsed"]["items"].items()}
+
+
+def test_dispute_note_in_the_meetings_words(made: dict[str, Any]) -> None:
+    """Pattern 3 (six gap identified, six doing well): the counts, most first, and what to do."""
+    from docxform.reports.consolidated import disputes
+
+    notes = disputes(made["merged"], SA)
+    item = SA.items[3].id
+    assert notes[item] == "Views differ: 6 gap identified, 6 doing well; to agree."
+
+
+def test_a_meeting_decision_fills_the_rating_and_drops_the_note(tmp_path: Path, made: dict[str, Any]) -> None:
+    from docxform.records.decisions import MeetingDecision
+
+    item = SA.items[3].id
+    target = tmp_path / "decided.docx"
+    consolidate(made["merged"], SA, target, decisions={item: MeetingDecision(item, "working_towards")})
+    parsed = parse_form(target).to_dict()
+    assert parsed["items"][item]["rating"] == "working_towards"
+    with zipfile.ZipFile(target) as z:
+        document = z.read("word/document.xml").decode()
+    assert f"dxf:agreed:{item}" not in document and f"dxf:agreed:{SA.items[5].id}" in document

@@ -34,15 +34,15 @@ EXPECTED = {("rating-missing", "1.2", "rating"), ("evidence-missing", "1.1", "ev
             ("signature-missing", None, "chair_signature")}
 
 
-def make_return(folder: Path, name: str = "jane.docx", *, clean: bool = False) -> Path:
-    """A filled sa2003 return; with ``clean`` it has no problems at all."""
+def make_return(folder: Path, name: str = "jane.docx", *, clean: bool = False, person: str = "Jane Smith") -> Path:
+    """A filled sa2003 return, completed by ``person``; with ``clean`` it has no problems at all."""
     blank = folder / "blank.docx"
     if not blank.exists():
         api.generate_form("sa2003", blank, partnership="Anytown CDRP", mapping_dir=folder / "maps")
     ratings: dict[str, Any] = {i: "some_success" for i in SA.item_ids}
     texts = {(i, "evidence"): "Crime and Disorder Audit 2004, table 2.1" for i in SA.item_ids}
-    fields = {"assessment_month": "March", "assessment_year": "2004", "completed_by": "Jane Smith",
-              "completed_by_signature": "Jane Smith", "chair_signature": "A Chair"}
+    fields = {"assessment_month": "March", "assessment_year": "2004", "completed_by": person,
+              "completed_by_signature": person, "chair_signature": "A Chair"}
     if not clean:
         ratings["1.2"] = None
         texts[("1.1", "evidence")] = ""
@@ -164,17 +164,39 @@ def test_libreoffice_shows_the_comments_in_their_cells(copy: dict[str, Any]) -> 
 
 def test_batch_writes_the_rest_when_one_cannot_be_read(tmp_path: Path) -> None:
     good = make_return(tmp_path, "good.docx")
-    clean = make_return(tmp_path, "clean.docx", clean=True)
+    clean = make_return(tmp_path, "clean.docx", clean=True, person="Tom Healey")
     bad = tmp_path / "bad.docx"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
     out = tmp_path / "out"
     done = run_main("feedback", str(bad), str(good), str(clean), "-o", str(out))
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [f"{bad}: damaged or truncated zip (not a complete .docx/.xlsx)"]
-    assert done.stdout.splitlines() == [f"{out / 'good.docx'}: 5 comments",
+    assert done.stdout.splitlines() == [f"{out / 'feedback-jane-smith.docx'}: 5 comments",
                                         f"{clean}: no problems to comment on; no copy written"]
-    assert sorted(p.name for p in out.iterdir()) == ["good.docx"]
+    assert sorted(p.name for p in out.iterdir()) == ["feedback-jane-smith.docx"]
     assert "Example" in run_main("feedback", "--help").stdout
+
+
+def test_only_the_current_version_is_commented_and_named_after_its_person(tmp_path: Path) -> None:
+    """A round's received/ folder: files named by their hash, two versions of Jane Smith's return. The later
+    one (saved later) gets the copy, called after her; the earlier gets a line naming the later."""
+    from tests.support.roundkit import set_last_saved
+
+    received = tmp_path / "received"
+    received.mkdir()
+    first = make_return(tmp_path, "first.docx")
+    set_last_saved(first, "2004-03-01T10:00:00Z")
+    second = make_return(tmp_path, "second.docx", clean=False)
+    set_last_saved(second, "2004-03-05T10:00:00Z")
+    older, newer = received / f"{'a' * 64}.docx", received / f"{'0' * 64}.docx"  # hash names say nothing
+    older.write_bytes(first.read_bytes())
+    newer.write_bytes(second.read_bytes())
+    outcomes = api.feedback([received], tmp_path / "out")
+    by_source = {Path(o.source).name: o for o in outcomes}
+    assert by_source[older.name].copy is None and by_source[older.name].superseded_by == str(newer)
+    assert by_source[newer.name].copy == tmp_path / "out" / "feedback-jane-smith.docx"
+    assert "replaced by a later version" in by_source[older.name].line()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["feedback-jane-smith.docx"]
 
 
 def test_sample_returns_including_libreoffice_resaves(tmp_path: Path) -> None:
@@ -224,3 +246,14 @@ def test_anchors_spliced_into_odd_but_valid_markup(tmp_path: Path) -> None:
     stripped = re.sub(rb'<w:commentRange(Start|End) w:id="\d+"/>|<w:r><w:commentReference w:id="\d+"/></w:r>',
                       b"", out)
     assert stripped == xml
+
+
+def test_a_format_that_cannot_be_written_back_says_why(tmp_path: Path) -> None:
+    from docxform.core.errors import DocxformError
+    from docxform.reports.feedback import WRITTEN_BACK, feedback_copy
+
+    assert set(WRITTEN_BACK) == {".odt", ".doc", ".rtf"}
+    source = tmp_path / "return.xml"
+    source.write_text("<w:wordDocument/>", "utf-8")
+    with pytest.raises(DocxformError, match=r"written for \.docx, \.odt, \.doc and \.rtf returns, not \.xml"):
+        feedback_copy(source, [], tmp_path / "copy.xml")

@@ -172,7 +172,7 @@ def sheet_xml(path: Path, title: str) -> str:
 # the workbook -------------------------------------------------------------------------------------
 
 def test_sheets(book: Any, workbook_path: Path) -> None:
-    assert book.sheetnames == ["Overview", "Themes", "Chart", "Matrix", "Comments", "Disputed", "Problems",
+    assert book.sheetnames == ["About", "Overview", "Themes", "Chart", "Matrix", "Comments", "Disputed", "Problems",
                                "Draft plan", "Plan"]
     streaming = load_workbook(workbook_path, read_only=True)  # relies on each sheet's <dimension>
     assert [(streaming[n].max_row, streaming[n].max_column) for n in ("Matrix", "Comments", "Problems", "Plan")] == [
@@ -182,11 +182,16 @@ def test_sheets(book: Any, workbook_path: Path) -> None:
 def test_overview_has_the_hand_worked_statistics_of_every_standard(book: Any) -> None:
     table = rows(book, "Overview")
     assert table[0] == ("Theme", "Standard", "Text", "Gap identified", "Working towards", "Some success",
-                        "Doing well", "Rated", "Not rated", "Mode", "Median", "Spread", "Disputed", "Reason")
+                        "Doing well", "Agreed level", "Rated", "Not rated", "Mode", "Median", "Spread", "Disputed",
+                        "Reason")
     found = {}
     for row in table[1:21]:
-        found[row[1]] = (tuple(row[3:7]), row[7], row[8], row[9], row[10], row[12], row[13])
+        found[row[1]] = (tuple(row[3:7]), row[8], row[9], row[10], row[11], row[13], row[14])
     assert found == {k: (v[0], v[1], v[2], v[3], v[4], v[5], v[6]) for k, v in EXPECTED.items()}
+    # The one agreed level beside the distribution: the consensus rule's, "to agree" where disputed.
+    agreed = {row[1]: row[7] for row in table[1:21]}
+    assert {k for k, v in agreed.items() if v == "to agree"} == {k for k, v in EXPECTED.items() if v[5] == "Yes"}
+    assert agreed["1.1"] == "Some success"
     assert [row[1] for row in table[1:21]] == list(SA.item_ids)
     assert table[1][0] == "Leadership" and table[1][2] == SA.item("1.1").text
 
@@ -224,14 +229,14 @@ def test_overview_has_chart_heat_map_and_sheet_setup(workbook_path: Path, book: 
         ws = book[name]
         assert ws.print_title_rows == "$1:$1", name
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9, name
-        if name == "Chart":
+        if name in ("Chart", "About"):
             continue
         assert ws.freeze_panes, name
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), name
         if name == "Matrix":  # printed at full size, split between themes (tests/unit/reports/test_print.py)
             assert not ws.sheet_properties.pageSetUpPr.fitToPage
-        else:
-            assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage, name
+        else:  # fitted, or at 75% and split when fitting would print under 8 pt (test_print.py)
+            assert ws.sheet_properties.pageSetUpPr.fitToPage or ws.page_setup.scale == 75, name
             assert ws.page_setup.fitToHeight == 0, name
 
 
@@ -486,8 +491,8 @@ def test_html_standards_table(html: str) -> None:
     body = doc.xpath('//table[@id="standards"]/tbody/tr')
     assert len(body) == 20
     first = body[0]
-    assert [td.text_content().strip() for td in first.xpath("td")][2:] == ["0", "0", "15", "0", "15", "Some success",
-                                                                           "Some success", "No"]
+    assert [td.text_content().strip() for td in first.xpath("td")][2:] == ["0", "0", "15", "0", "Some success", "15",
+                                                                           "Some success", "Some success", "No"]
     flagged = [tr.get("id") for tr in body if "disputed" in (tr.get("class") or "")]
     assert flagged == [f"item-{k}" for k, v in EXPECTED.items() if v[5] == "Yes"]
     plan = [tr.xpath("td")[1].text_content().split()[0] for tr in doc.xpath('//table[@id="plan"]/tbody/tr')]
@@ -509,3 +514,80 @@ def test_html_in_a_headless_browser(tmp_path: Path, html: str) -> None:
     rendered = lxml.html.fromstring(dom)
     assert len(rendered.xpath('//table[@id="standards"]/tbody/tr')) == 20
     assert "1.1" in rendered.xpath('//table[@id="standards"]')[0].text_content()
+
+
+def test_one_ranking_and_one_agreed_level_in_every_output(tmp_path: Path, merged: MergedDataset) -> None:
+    """docxform.plan.priorities ranks for the summary, the HTML report and the draft plan alike; a meeting's
+    decision is shown as "agreed at the meeting" and moves the standard in all three."""
+    from docxform.plan import generate_plan, parse_plan, prefill_rows
+    from docxform.records.decisions import MeetingDecision
+
+    disputed = next(k for k, v in EXPECTED.items() if v[5] == "Yes")
+    first = EXPECTED_PLAN[0]
+    decisions = {disputed: MeetingDecision(disputed, "gap_identified", note="agreed after discussion"),
+                 first: MeetingDecision(first, "doing_well")}
+    path = tmp_path / "s.xlsx"
+    write_summary(merged, SA, path, decisions=decisions)
+    book = load_workbook(path)
+    summary_order = [r[1] for r in rows(book, "Draft plan")[1:] if r[0] is not None]
+    page = lxml.html.fromstring(render_html(merged, SA, decisions=decisions))
+    html_order = [tr.xpath("td")[1].text_content().split()[0] for tr in page.xpath('//table[@id="plan"]/tbody/tr')]
+    generate_plan(SA, tmp_path / "plan.xlsx", prefill=prefill_rows(SA, merged, decisions), partnership="P")
+    plan_order = [r.standard for r in sorted(parse_plan(tmp_path / "plan.xlsx").rows, key=lambda r: r.priority)]
+    assert summary_order == html_order == plan_order
+    assert first not in summary_order and disputed in summary_order  # decided doing well / decided a gap
+    agreed = {r[1]: r[7] for r in rows(book, "Overview")[1:21]}
+    assert agreed[disputed] == "Gap identified (agreed at the meeting)"
+    assert agreed[first] == "Doing well (agreed at the meeting)"
+    decided_row = next(r for r in rows(book, "Disputed")[1:] if r[0] == disputed)
+    assert decided_row[-2:] == ("Gap identified (agreed at the meeting)", "agreed after discussion")
+    standards = {tr.get("id"): tr for tr in page.xpath('//table[@id="standards"]/tbody/tr')}
+    assert "Gap identified (agreed at the meeting)" in standards[f"item-{disputed}"].text_content()
+    # Without decisions the three agree too (the README's sample round).
+    write_summary(merged, SA, path)
+    plain = [r[1] for r in rows(load_workbook(path), "Draft plan")[1:] if r[0] is not None]
+    assert plain == [r.standard for r in prefill_rows(SA, merged)] == EXPECTED_PLAN
+
+
+def test_html_headline_counts_what_needs_action(merged: MergedDataset) -> None:
+    """Errors and warnings are counted and listed as problems to put right; notices (info) apart, uncounted."""
+    from docxform.core.problems import problem
+
+    given = [problem("tags-lost", "the form was re-saved without its tags", file="returns/a.docx"),
+             problem("tags-lost", "the form was re-saved without its tags", file="returns/b.docx"),
+             problem("signature-missing", "no signature", file="returns/c.docx"),
+             problem("evidence-vague", "vague", file="returns/d.docx", item="1.1", field="evidence")]
+    assert [p.severity for p in given] == ["info", "info", "error", "warning"]
+    doc = lxml.html.fromstring(render_html(merged, SA, given))
+    needing = [p for p in merged.problems if p.severity != "info"] + given[2:]
+    headline = doc.xpath('//li[@id="needs-action"]')[0].text_content()
+    assert headline.startswith(str(len(needing))) and "1 error," in headline
+    assert len(doc.xpath('//table[@id="problems"]/tbody/tr')) == len(needing)
+    notices = doc.xpath('//table[@id="notices"]/tbody/tr')
+    assert [tr.xpath("td")[0].text_content() for tr in notices] == ["returns/a.docx", "returns/b.docx"]
+
+
+def test_every_output_says_what_it_is(tmp_path: Path, merged: MergedDataset) -> None:
+    """The partnership, framework, round and date of the data: on the About sheet, in every sheet's print
+    header (footer: sheet, date of printing, page N of M), at the top of the HTML page and in its print margins."""
+    from docxform.records.imprint import Imprint
+
+    imprint = Imprint(partnership="Anytown & District CDRP", framework=SA.title, framework_id="sa2003",
+                      round="spring-2004", data_date="2004-03-31", made="2004-04-02")
+    path = tmp_path / "s.xlsx"
+    write_summary(merged, SA, path, imprint=imprint, returned="15 of 16 returned")
+    book = load_workbook(path)
+    about = dict(rows(book, "About")[1:])
+    assert about["Partnership"] == "Anytown & District CDRP" and about["Round"] == "spring-2004"
+    assert about["Returns up to"] == "31 March 2004" and about["Returns"] == "15 of 16 returned"
+    for ws in book.worksheets:
+        assert ws.oddHeader.left.text == "Anytown && District CDRP", ws.title  # a lone & would start a code
+        assert "round spring-2004" in ws.oddHeader.right.text and "31 March 2004" in ws.oddHeader.right.text
+        assert (ws.oddFooter.center.text, ws.oddFooter.right.text) == ("printed &D", "page &P of &N")
+    page = lxml.html.fromstring(render_html(merged, SA, imprint=imprint))
+    assert "Anytown & District CDRP" in page.xpath("//h1")[0].text_content()
+    line = page.xpath('//p[@id="imprint"]')[0].text_content()
+    assert line == ("Anytown & District CDRP · " + SA.title + " (sa2003) · round spring-2004 · returns up to "
+                    "31 March 2004 · made 2 April 2004")
+    style = page.xpath("//style")[0].text_content()
+    assert 'counter(page) " of " counter(pages)' in style and "Anytown\\000020\\000026\\000020District" in style

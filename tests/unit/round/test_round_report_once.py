@@ -53,9 +53,9 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     calls: Counter[str] = Counter()
     real_versions, real_from_dict, real_validate = Store.versions, Response.from_dict, rules.validate_return
 
-    def versions(self: Store) -> Any:
+    def versions(self: Store, **options: Any) -> Any:
         calls["store.versions"] += 1
-        return real_versions(self)
+        return real_versions(self, **options)
 
     def from_dict(cls: type[Response], data: dict[str, Any]) -> Response:
         calls["Response.from_dict"] += 1
