@@ -59,7 +59,8 @@ def _globals() -> dict[str, Any]:
 
 def features() -> dict[str, bool]:
     """Which of the later library functions this docxform has (the identity issue's held returns and decisions)."""
-    return {"assign": hasattr(api, "round_assign"), "agree": hasattr(api, "round_agree")}
+    return {"assign": hasattr(api, "round_assign"), "agree": hasattr(api, "round_agree"),
+            "undo": hasattr(api, "round_undo")}
 
 
 # --- the rounds in the folder, and starting one
@@ -461,6 +462,25 @@ def agree(rid: str) -> BaseResponse:
     else:
         flash(f"Recorded: {done.text}. Make the report again to see it in the outputs.")
     return redirect(url_for("pages.report", rid=rid) + "#decisions")
+
+
+@pages.post("/r/<rid>/undo")
+def undo(rid: str) -> BaseResponse:
+    """What ``round undo`` does: a correction taken out of effect (itself recorded, with its reason)."""
+    folder = console().round(rid)
+    event = _int(request.form.get("event"))
+    take_back = getattr(api, "round_undo", None)  # the identity issue's function; None in a docxform without it
+    if take_back is None:
+        abort(404)
+    if event is None:
+        abort(400)
+    try:
+        done = take_back(folder, event, reason=request.form.get("reason", "").strip())
+    except DocxformError as exc:
+        flash(f"Not undone: {_said(exc)}")
+    else:
+        flash(f"Done: {done.text}.")
+    return redirect(url_for("pages.status", rid=rid) + "#corrections")
 
 
 def _int(text: str | None) -> int | None:

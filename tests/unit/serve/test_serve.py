@@ -380,6 +380,12 @@ def test_a_held_return_settled_and_a_level_agreed_on_the_pages(con: ConsoleClien
     after = api.round_status(rounds / "r1")
     assert after.held == [] and [r.name for r in after.respondents if r.state == "returned"] == ["Colin Cross"]
     assert con.post("/r/r1/assign", {"receipt": "1", "to": "Nobody Of That Name"}).status_code == 400
+    [event] = after.events
+    page = con.get("/r/r1/").get_data(as_text=True)
+    assert f'name="event" value="{event["event"]}"' in page and "Colin filled in Jane&#39;s form" in page
+    assert con.post("/r/r1/undo", {"event": str(event["event"]), "reason": "a mistake"}).status_code == 302
+    undone = api.round_status(rounds / "r1")
+    assert len(undone.held) == 1 and "Colin Cross" not in [r.name for r in undone.respondents if r.state == "returned"]
     note = "Agreed <b>at</b> the steering group"
     done = con.post("/r/r1/agree", {"item": items[0], "level": levels[-1], "note": note})
     assert done.status_code == 302
