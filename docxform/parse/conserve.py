@@ -286,7 +286,9 @@ class Accountant:
         near = self._item_above(table.index, r)
         at = (table.index, r, cell.col)
         if columns and near:
-            self._add(lines, "row", f"in a row without an id below {near}", near,
+            what = (f"in a row whose requirement or question matches no prompt, below {near}"
+                    if self.layout.issue_is_form_text else f"in a row without an id below {near}")
+            self._add(lines, "row", what, near,
                       anchor.field if anchor else None, *at)
         elif columns:
             self._add(lines, "table", f"in a row of table {table.index + 1} above its first "
