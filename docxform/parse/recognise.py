@@ -11,11 +11,10 @@ mapping's ``recognise`` phrases.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from docxform.core.errors import DocxformError
-from docxform.framework.mapping import Mapping, load_mapping, shipped_mapping_ids
+from docxform.framework.mapping import MAPPING_ID, Mapping, load_mapping, shipped_mapping_ids
 from docxform.oxml.reader import Document
 from docxform.parse.anchors import header_rows_map, norm, row_item_id
 from docxform.parse.fields import LabelIndex, find_by_label
@@ -56,10 +55,6 @@ def _rival(scored: list[tuple[float, str, Mapping]]) -> tuple[float, str, Mappin
         if top - entry[0] < margin and entry[0] >= MIN_SCORE:
             return entry
     return None
-
-
-#: What a mapping id may look like: a file name without a folder, never a path.
-MAPPING_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}", re.ASCII)
 
 
 def named_mapping(form: str, named: str, mapping_dir: str | Path | None = None) -> Mapping:

@@ -15,17 +15,21 @@ from typing import Any
 
 from docxform.core.errors import DocxformError
 from docxform.framework.model import Framework, RatingScale
+from docxform.records.decisions import Decisions
 from docxform.records.merged import MergedDataset, MergedItem
 from docxform.records.plan import GOAL_KEYS, PlanRow, item_ref_key, plan_columns, role_key
 
 
-def prefill_rows(framework: Framework, source: dict[str, Any] | MergedDataset) -> list[PlanRow]:
+def prefill_rows(framework: Framework, source: dict[str, Any] | MergedDataset,
+                 decisions: Decisions | None = None) -> list[PlanRow]:
     """Rows for a new plan from a parsed return's JSON, a merged dataset's JSON, or a merged dataset.
 
     The JSON is a file the user gave (``generate-plan --from``), so either kind
     may come. A merged dataset (its JSON has ``respondents``) is rated by each
     standard's median level, falling back to the mode; its goals are every
-    respondent's goals, de-duplicated, one per line.
+    respondent's goals, de-duplicated, one per line. ``decisions`` (the
+    meeting's agreed levels, a survey round's ``round agree``) replace the
+    computed level of their standards.
     """
     scale = _scale(framework)
     needing = _levels_needing_goals(framework, scale)
@@ -36,6 +40,9 @@ def prefill_rows(framework: Framework, source: dict[str, Any] | MergedDataset) -
         items = _items(framework, source)
         found = (_merged_needs(framework, MergedDataset.from_dict(source), scale) if "respondents" in source
                  else _return_needs(framework, items))
+    agreed = decisions or {}
+    found = [(item_id, agreed[item_id].level if item_id in agreed else level, goals)
+             for item_id, level, goals in found]
     ranked = sorted((scale.index(level), position, item_id, goals)
                     for position, (item_id, level, goals) in enumerate(found) if level in needing)
     return [_row(framework, item_id, goals, number) for number, (_, _, item_id, goals) in enumerate(ranked, 1)]

@@ -23,7 +23,8 @@ from pathlib import Path
 from docxform.framework.model import Framework, RatingScale
 from docxform.generate.form import FormOptions
 from docxform.generate.output import GeneratedForm, generate_form
-from docxform.records.merged import MergedDataset, MergedItem, Response
+from docxform.records.decisions import Decisions, MeetingDecision
+from docxform.records.merged import MergedDataset, MergedItem, MergedResponse
 
 DISPUTED_NOTE = "DISPUTED under the {rule} rule, no rating agreed. Given: {ratings}."
 
@@ -33,7 +34,7 @@ def respondent_names(merged: MergedDataset) -> dict[str, str]:
     return {r.id: f"{r.id} ({r.affiliation})" if r.affiliation else r.id for r in merged.respondents}
 
 
-def collate_text(responses: Mapping[str, Response], key: str, names: dict[str, str],
+def collate_text(responses: Mapping[str, MergedResponse], key: str, names: dict[str, str],
                  scale: RatingScale | None = None) -> str:
     """One field's texts, one line per distinct text, each with who wrote it (and their rating when ``scale``).
 
@@ -54,7 +55,7 @@ def collate_text(responses: Mapping[str, Response], key: str, names: dict[str, s
     return "\n".join(lines)
 
 
-def _text_groups(responses: Mapping[str, Response], key: str, names: dict[str, str],
+def _text_groups(responses: Mapping[str, MergedResponse], key: str, names: dict[str, str],
                  scale: RatingScale | None) -> dict[str, tuple[str, dict[str, list[str]]]]:
     """Distinct texts (spacing and case ignored) -> (the first spelling, level name -> authors)."""
     groups: dict[str, tuple[str, dict[str, list[str]]]] = {}
@@ -112,8 +113,26 @@ def disputes(merged: MergedDataset, framework: Framework) -> dict[str, str]:
 
 
 def consolidate(merged: MergedDataset, framework: Framework, target: Path, *,
-                partnership: str = "", layout: str | None = None) -> GeneratedForm:
-    """Write the consolidated form to ``target``."""
-    options = FormOptions(layout=layout, answers=agreed_answers(merged, framework), for_print=True,
-                          disputes=disputes(merged, framework))
+                partnership: str = "", layout: str | None = None,
+                decisions: Decisions | None = None) -> GeneratedForm:
+    """Write the consolidated form to ``target``.
+
+    ``decisions``: the meeting's agreed levels (a survey round's ``round
+    agree``): each replaces the computed level, with a printed note saying it
+    was agreed at the meeting, not computed.
+    """
+    answers, notes = agreed_answers(merged, framework), disputes(merged, framework)
+    for item_id, decision in sorted((decisions or {}).items()):
+        if item_id in answers and framework.rating_field is not None:
+            answers[item_id][framework.rating_field.key] = decision.level
+            notes[item_id] = meeting_note(decision, framework.rating_scale)
+    options = FormOptions(layout=layout, answers=answers, for_print=True, disputes=notes)
     return generate_form(framework, target, options, partnership=partnership)
+
+
+def meeting_note(decision: MeetingDecision, scale: RatingScale | None) -> str:
+    """The printed note of a level the meeting agreed (rather than computed from the ratings)."""
+    names = {lv.key: lv.name for lv in scale.levels} if scale is not None else {}
+    when = f" on {decision.decided_at[:10]}" if decision.decided_at else ""
+    note = f": {decision.note}" if decision.note else ""
+    return f"Agreed at the meeting{when}: {names.get(decision.level, decision.level)}{note}"

@@ -18,6 +18,8 @@ import jinja2
 
 from docxform.core.problems import Problem
 from docxform.framework.model import Framework
+from docxform.io.safety import shown
+from docxform.records.consensus import Rule
 from docxform.records.merged import MergedDataset, MergedItem
 from docxform.reports.analysis import draft_plan, level_colours, level_name, ratings_by_level, theme_totals
 
@@ -35,20 +37,26 @@ def template(name: str) -> jinja2.Template:
     """A bundled page template, autoescaping everything: respondents' text is shown, never run."""
     text = resources.files("docxform.reports").joinpath(f"templates/{name}").read_text("utf-8")
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True)
+                             lstrip_blocks=True, finalize=_shown)
     return env.from_string(text)
+
+
+def _shown(value: Any) -> Any:
+    """Every value a page prints: control characters as escapes (a comment's newlines and tabs kept)."""
+    return shown(value, keep="\n\t\r") if isinstance(value, str) else value
 
 
 def _rule_text(merged: MergedDataset) -> str:
     """The consensus rule in words, as the dataset records it (datasets before rules: the strict rule)."""
-    from docxform.survey.consensus import Rule, rule_of
-
-    return rule_of(merged.rule_dict()).describe() if merged.consensus else Rule("strict").describe()
+    return merged.consensus.as_rule().describe() if merged.consensus else Rule("strict").describe()
 
 
 def render_html(merged: MergedDataset, framework: Framework,
-                problems: list[Problem] | None = None) -> str:
-    """The report page as a string: standards table (id ``standards``), disputed list, draft plan, problems."""
+                problems: list[Problem] | None = None, *, returned: str | None = None) -> str:
+    """The report page as a string: standards table (id ``standards``), disputed list, draft plan, problems.
+
+    ``returned`` is a survey round's "11 of 12 returned" line, shown under the heading.
+    """
     levels = _levels(framework)
     problem_rows, total_problems = _problem_rows(merged, problems or [])
     return template("report.html.j2").render(
@@ -60,7 +68,7 @@ def render_html(merged: MergedDataset, framework: Framework,
         respondents=len(merged.respondents), anonymised=merged.anonymised,
         by_partnership=merged.by_partnership,
         item_name=framework.item_name, rules=framework.rules, consensus_rule=_rule_text(merged),
-        bar_width=BAR_WIDTH, bar_height=BAR_HEIGHT, unrated_colour=UNRATED_COLOUR,
+        bar_width=BAR_WIDTH, bar_height=BAR_HEIGHT, unrated_colour=UNRATED_COLOUR, returned=returned,
     )
 
 
@@ -132,11 +140,10 @@ def _problem_rows(merged: MergedDataset, given: list[Problem]) -> tuple[list[dic
     File names are left out of an anonymised dataset's page: a file name often names its respondent.
     """
     total = len(merged.problems) + len(given)
-    shown = islice(chain(merged.problems, (p.to_dict() for p in given)), MAX_PROBLEMS)
+    shown = islice(chain(merged.problems, given), MAX_PROBLEMS)
     rows = [{
-        "file": "" if merged.anonymised else (p.get("location") or {}).get("file") or "",
-        "item": p.get("item") or "", "field": p.get("field") or "", "code": p.get("code") or "",
-        "severity": p.get("severity") or "", "message": p.get("message") or "",
+        "file": "" if merged.anonymised else p.file or "", "item": p.item or "", "field": p.field or "",
+        "code": p.code, "severity": p.severity, "message": p.message,
     } for p in shown]
     return rows, total
 
