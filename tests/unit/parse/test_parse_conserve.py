@@ -251,3 +251,23 @@ def test_every_generated_form_is_all_form_text_or_answers(tmp_path: Path, key: s
         result = parse_form(source)
         assert result.unclaimed == [], [u.to_dict() for u in result.unclaimed]
         assert "text-unclaimed" not in {p.code for p in result.problems}
+
+
+def test_validate_reports_unclaimed_text(sa2003: Filled, tmp_path: Path) -> None:
+    """`docxform validate` names the text, where it is and the nearest standard, for a return or its parse JSON."""
+    import json
+
+    from tests.support.cli import run_main
+
+    path = edit(sa2003.path, tmp_path / "validate.docx",
+                apply([("below-table", "3.1", "", "Evidence for 3.2 is in the annex.")], False))
+    done = run_main("validate", str(path))
+    [line] = [ln for ln in done.stdout.splitlines() if "text-unclaimed" in ln]
+    assert "below table 4" in line and "nearest standard is 3.4" in line and "Evidence for 3.2 is in the annex." in line
+    assert "warning [text-unclaimed]" in line
+    parsed = tmp_path / "validate.json"
+    parsed.write_text(json.dumps(parse_form(path).to_dict()), "utf-8")
+    again = run_main("validate", "--json", str(parsed))
+    report = json.loads(again.stdout)
+    found = [p for f in report["files"] for p in f["problems"] if p["code"] == "text-unclaimed"]
+    assert [(p["item"], p["extra"]["where"]) for p in found] == [("3.4", "below-table")]
