@@ -271,3 +271,20 @@ def test_validate_reports_unclaimed_text(sa2003: Filled, tmp_path: Path) -> None
     report = json.loads(again.stdout)
     found = [p for f in report["files"] for p in f["problems"] if p["code"] == "text-unclaimed"]
     assert [(p["item"], p["extra"]["where"]) for p in found] == [("3.4", "below-table")]
+
+
+def test_answer_typed_inside_a_control_still_showing_its_prompt_is_read(sa2003: Filled, tmp_path: Path) -> None:
+    """The prompt kept, the answer typed under it inside the control: the answer read, the prompt dropped."""
+    def change(body: etree._Element) -> None:
+        tc = item_row(body, "1.3").findall(w("tc"))[ROW_CELL["comments"]]
+        assert next(tc.iter(w("showingPlcHdr")), None) is not None  # 1.3 was left unanswered: its prompt shows
+        next(tc.iter(w("sdtContent"))).append(paragraph("Typed under the prompt & kept."))
+
+    result = parse_form(edit(sa2003.path, tmp_path / "prompt.docx", change))
+    assert result.items["1.3"].texts["comments"] == "Typed under the prompt & kept."
+    assert [(p.code, p.item, p.field) for p in result.problems if p.code == "text-in-prompt"] == [
+        ("text-in-prompt", "1.3", "comments")]
+    assert result.unclaimed == []
+    others = parse_form(sa2003.path)
+    assert {k: v.texts for k, v in result.items.items() if k != "1.3"} == {
+        k: v.texts for k, v in others.items.items() if k != "1.3"}
