@@ -75,6 +75,9 @@ CODES: dict[str, Code] = _codes(
          "Text in the return that the blank form does not print and no answer holds (typed beside an answer, "
          "below a table, after the form); listed with where it is and the nearest item in the parse output's "
          "`unclaimed`."),
+    Code("text-in-prompt", "warning",
+         "An answer was typed inside a control still marked as showing its prompt; the prompt was dropped and the "
+         "text read as the answer."),
     Code("cell-split", "warning",
          "An answer cell was split in two side by side; the second part's text was added to the answer."),
     # validation rules

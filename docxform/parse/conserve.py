@@ -193,12 +193,13 @@ class Accountant:
     """One return's text checked line by line against its form and its parse output."""
 
     def __init__(self, doc: Document, response: Response, framework: Framework, mapping: Mapping,
-                 layout: _Layout, report: Reporter, body: etree._Element | None) -> None:
+                 layout: _Layout, report: Reporter, body: etree._Element | None, xml: bytes | None = None) -> None:
         self.doc, self.response, self.framework, self.mapping = doc, response, framework, mapping
-        self.layout, self.report, self.body = layout, report, body
+        self.layout, self.report, self.body, self.xml = layout, report, body, xml
         self.known = form_text(framework, mapping)
         self.known_raw = _known_raw(framework, mapping)
         self.claims = claims_of(response)
+        self.placeholders = set(mapping.placeholders) | {f.placeholder for f in framework.fields if f.placeholder}
         self.found: list[UnclaimedText] = []
 
     # -- what a line is ---------------------------------------------------------------------------
@@ -286,7 +287,9 @@ class Accountant:
         near = self._item_above(table.index, r)
         at = (table.index, r, cell.col)
         if columns and near:
-            self._add(lines, "row", f"in a row without an id below {near}", near,
+            what = (f"in a row whose requirement or question matches no prompt, below {near}"
+                    if self.layout.issue_is_form_text else f"in a row without an id below {near}")
+            self._add(lines, "row", what, near,
                       anchor.field if anchor else None, *at)
         elif columns:
             self._add(lines, "table", f"in a row of table {table.index + 1} above its first "
@@ -310,6 +313,35 @@ class Accountant:
         self.report("cell-split", f"the {fld} cell of {item} was split in two; the text of its second part "
                     f"({_quote(added)}) was added to the answer", item=item, field=fld, severity="warning",
                     table=table + 1, row=row + 1, cell=col + 1)
+
+    # -- controls still marked as showing their prompt ------------------------------------------------
+    def prompt_controls(self) -> None:
+        """Text typed inside a control still marked as showing its prompt (the readers read it as empty).
+
+        The prompt's lines are dropped; what else was typed is the answer when the control is an answer
+        cell of the mapping whose answer is empty (``text-in-prompt``), else it is unclaimed.
+        """
+        if not self.xml or not any(c.placeholder_showing for c in self.doc.controls):
+            return  # the readers mark such controls: no scan of the part where there are none
+        for tag, alias, lines in _prompt_controls(self.xml):
+            typed = [ln for ln in lines if ln not in self.placeholders and not self.accounted(ln)]
+            if typed:
+                self._typed_in_prompt(tag, alias, typed)
+
+    def _typed_in_prompt(self, tag: str, alias: str, typed: list[str]) -> None:
+        spec = next((c for c in self.mapping.cells if (tag and c.tag == tag) or (alias and c.alias == alias)), None)
+        answer = self.response.items.get(spec.item) if spec is not None else None
+        text = "\n".join(typed)
+        if spec is None or answer is None or spec.level is not None or answer.texts.get(spec.field, "x"):
+            self._add(typed, "answer-cell", f"inside the control {alias or tag!r}, still marked as showing its "
+                      "prompt", spec.item if spec else None, spec.field if spec else None, None, None, None)
+            return
+        answer.texts[spec.field] = text
+        self.claims.add(text)
+        self.report("text-in-prompt", f"the {spec.field} of {spec.item} was typed inside its control while it was "
+                    f"still marked as showing its prompt; the prompt was dropped and {_quote(text)} read as the "
+                    "answer", item=spec.item, field=spec.field, table=spec.table + 1, row=spec.row + 1,
+                    cell=spec.col + 1)
 
     # -- the paragraphs ---------------------------------------------------------------------------
     def paragraphs(self) -> None:
@@ -383,6 +415,47 @@ class Accountant:
         return None
 
 
+_FLAG, _CONTENT, _CONTENT_END, _PROPERTIES = b"<w:showingPlcHdr/>", b"<w:sdtContent>", b"</w:sdtContent>", b"<w:sdtPr>"
+_T = re.compile(rb"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")
+_VALUE = {b"tag": re.compile(rb'<w:tag w:val="([^"]*)"'), b"alias": re.compile(rb'<w:alias w:val="([^"]*)"')}
+_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
+
+
+def _prompt_controls(xml: bytes) -> list[tuple[str, str, list[str]]]:
+    """(tag, alias, lines) of every content control marked as showing its placeholder.
+
+    Found in the part's bytes (a scan in C for the flag, then only each flagged control's few bytes), not
+    by walking the tree: a return has hundreds of controls and this runs for every one read. A document
+    written with another prefix than ``w:`` is not scanned (nothing is found, nothing is changed).
+    """
+    out = []
+    at = xml.find(_FLAG)
+    while at >= 0:
+        start, end = xml.find(_CONTENT, at), -1
+        if start >= 0:
+            end = xml.find(_CONTENT_END, start)
+        if end < 0:
+            break
+        properties = xml[max(xml.rfind(_PROPERTIES, 0, at), 0):at]
+        lines = [_unescape(b"".join(_T.findall(p)).decode("utf-8", "replace")).strip()
+                 for p in xml[start:end].split(b"</w:p>")]
+        out.append((_value(properties, b"tag"), _value(properties, b"alias"), [ln for ln in lines if ln]))
+        at = xml.find(_FLAG, end)
+    return out
+
+
+def _value(properties: bytes, name: bytes) -> str:
+    found = _VALUE[name].search(properties)
+    return _unescape(found.group(1).decode("utf-8", "replace")) if found else ""
+
+
+def _unescape(text: str) -> str:
+    if "&" in text:
+        for entity, char in _ENTITIES:
+            text = text.replace(entity, char)
+    return text
+
+
 def _tick_like(text: str) -> bool:
     lowered = " ".join(text.lower().split())
     return lowered in TICK_TEXT or lowered in EMPTY_TEXT or len(lowered) <= 1
@@ -447,10 +520,15 @@ def _quote(text: str) -> str:
 
 def account(doc: Document, response: Response, framework: Framework, mapping: Mapping, report: Reporter, *,
             columns: dict[int, dict[int, ColumnAnchor]], item_rows: dict[tuple[int, int], str],
-            body: etree._Element | None = None) -> list[UnclaimedText]:
-    """Check every line of the return; the unclaimed ones, each reported (see the module's docstring)."""
+            body: etree._Element | None = None, xml: bytes | None = None) -> list[UnclaimedText]:
+    """Check every line of the return; the unclaimed ones, each reported (see the module's docstring).
+
+    ``xml`` (word/document.xml's bytes) lets text typed inside a control still marked as showing its
+    prompt be found: the readers read such a control as empty, as Word displays it.
+    """
     layout = _Layout(columns, item_rows, mapping.anchors == "text")
-    accountant = Accountant(doc, response, framework, mapping, layout, report, body)
+    accountant = Accountant(doc, response, framework, mapping, layout, report, body, xml)
+    accountant.prompt_controls()
     accountant.tables()
     accountant.paragraphs()
     return accountant.found

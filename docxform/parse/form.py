@@ -135,7 +135,7 @@ def _account(ctx: _Context, response: Response) -> None:
         columns = ctx.index.columns
         rows = {item: [(r.table, r.row) for r in refs] for item, refs in ctx.index.rows.items()}
     response.unclaimed = account(ctx.doc, response, ctx.framework, ctx.mapping, ctx.report, columns=columns,
-                                 item_rows=item_rows_of(response, rows), body=ctx.source.body)
+                                 item_rows=item_rows_of(response, rows), body=ctx.source.body, xml=ctx.source.xml)
 
 
 def _unconfirmed(ctx: _Context) -> None:

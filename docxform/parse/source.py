@@ -49,6 +49,7 @@ class Source:
     #: for a .docx read as it is (a converted file's time is LibreOffice's, not the respondent's).
     saved_at: str | None = None
     body: etree._Element | None = None  # w:body, for where a paragraph sits among the tables (parse/conserve.py)
+    xml: bytes | None = None  # word/document.xml as read: controls still marked as showing their prompt (conserve.py)
 
 
 def load_source(path: Path) -> Source:
@@ -76,7 +77,7 @@ def load_source(path: Path) -> Source:
         document = read_document(root, str(path), xml)
         props = read_custom_properties(pkg)
         saved = saved_time(pkg) if converted is None and suffix == ".docx" else None
-    return Source(str(path), digest, document, props, converted, saved, root.find(qn("w:body")))
+    return Source(str(path), digest, document, props, converted, saved, root.find(qn("w:body")), xml)
 
 
 def _not_word(path: Path, data: bytes) -> Source:

@@ -160,13 +160,14 @@ def test_every_typed_string_is_an_answer_or_unclaimed(sa2003: Filled, tmp_path: 
     result = parse_form(path)
     for _place, _item, _field, text in edits:
         assert found_somewhere(text, result), text
-    named = {p.item for p in result.problems if p.item}
+    # A problem names the item and this field, or the item as a whole (a rating-missing does not excuse a text).
+    named = {(p.item, p.field) for p in result.problems if p.item}
     typed = {(item, field): text for place, item, field, text in edits if place == "answer"}
     for item in ITEMS:
         for field in FIELDS:
             expected = typed.get((item, field), sa2003.texts.get((item, field), ""))
             if result.items[item].texts[field] != expected:
-                assert item in named, (item, field, result.items[item].texts[field], expected)
+                assert {(item, field), (item, None)} & named, (item, field, result.items[item].texts[field], expected)
 
 
 def test_note_under_the_standard_is_unclaimed_with_its_item(sa2003: Filled, tmp_path: Path) -> None:
@@ -250,3 +251,40 @@ def test_every_generated_form_is_all_form_text_or_answers(tmp_path: Path, key: s
         result = parse_form(source)
         assert result.unclaimed == [], [u.to_dict() for u in result.unclaimed]
         assert "text-unclaimed" not in {p.code for p in result.problems}
+
+
+def test_validate_reports_unclaimed_text(sa2003: Filled, tmp_path: Path) -> None:
+    """`docxform validate` names the text, where it is and the nearest standard, for a return or its parse JSON."""
+    import json
+
+    from tests.support.cli import run_main
+
+    path = edit(sa2003.path, tmp_path / "validate.docx",
+                apply([("below-table", "3.1", "", "Evidence for 3.2 is in the annex.")], False))
+    done = run_main("validate", str(path))
+    [line] = [ln for ln in done.stdout.splitlines() if "text-unclaimed" in ln]
+    assert "below table 4" in line and "nearest standard is 3.4" in line and "Evidence for 3.2 is in the annex." in line
+    assert "warning [text-unclaimed]" in line
+    parsed = tmp_path / "validate.json"
+    parsed.write_text(json.dumps(parse_form(path).to_dict()), "utf-8")
+    again = run_main("validate", "--json", str(parsed))
+    report = json.loads(again.stdout)
+    found = [p for f in report["files"] for p in f["problems"] if p["code"] == "text-unclaimed"]
+    assert [(p["item"], p["extra"]["where"]) for p in found] == [("3.4", "below-table")]
+
+
+def test_answer_typed_inside_a_control_still_showing_its_prompt_is_read(sa2003: Filled, tmp_path: Path) -> None:
+    """The prompt kept, the answer typed under it inside the control: the answer read, the prompt dropped."""
+    def change(body: etree._Element) -> None:
+        tc = item_row(body, "1.3").findall(w("tc"))[ROW_CELL["comments"]]
+        assert next(tc.iter(w("showingPlcHdr")), None) is not None  # 1.3 was left unanswered: its prompt shows
+        next(tc.iter(w("sdtContent"))).append(paragraph("Typed under the prompt & kept."))
+
+    result = parse_form(edit(sa2003.path, tmp_path / "prompt.docx", change))
+    assert result.items["1.3"].texts["comments"] == "Typed under the prompt & kept."
+    assert [(p.code, p.item, p.field) for p in result.problems if p.code == "text-in-prompt"] == [
+        ("text-in-prompt", "1.3", "comments")]
+    assert result.unclaimed == []
+    others = parse_form(sa2003.path)
+    assert {k: v.texts for k, v in result.items.items() if k != "1.3"} == {
+        k: v.texts for k, v in others.items.items() if k != "1.3"}
