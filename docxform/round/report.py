@@ -186,14 +186,14 @@ def feedback_hook(store: Store, folder: Path, framework: Framework | None = None
     written: dict[str, Path] = {}
     for version in current_versions(store):
         source = store.folder / receipts[version.receipt_id].stored
-        problems = [p for p in validate_return(Response.from_dict(version.parsed), fw, expected=fw, stage="survey")
-                    if p.code in RESPONDENT_CODES]
+        data = Response.from_dict(version.parsed)
+        problems = [p for p in validate_return(data, fw, expected=fw, stage="survey") if p.code in RESPONDENT_CODES]
         person = people.get(version.person_id or -1)
         if not problems or person is None:
             continue
         dest = folder / f"{slugify(person.name)}-{person.id}{source.suffix.lower()}"
         try:
-            feedback_copy(source, problems, dest, framework=fw, author=author)
+            feedback_copy(source, problems, dest, framework=fw, author=author, response=data)
         except DocxformError as error:
             # the return's problems are still in the summary; the coordinator is told why there is no copy
             sent = receipts[version.receipt_id].name
