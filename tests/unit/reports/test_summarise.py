@@ -592,3 +592,17 @@ def test_every_output_says_what_it_is(tmp_path: Path, merged: MergedDataset) -> 
                     "31 March 2004 · made 2 April 2004 · framework version 2003-12")
     style = page.xpath("//style")[0].text_content()
     assert 'counter(page) " of " counter(pages)' in style and "Anytown\\000020\\000026\\000020District" in style
+
+
+def test_a_file_name_two_respondents_share_names_both(tmp_path: Path) -> None:
+    """Problems are keyed by file; when two people each sent "form.docx" the Respondent column must not pick
+    one of them silently."""
+    from docxform.reports.summary import respondents_by_file
+
+    returns = build_returns()[:3]
+    for ret in returns[:2]:
+        ret["source"]["path"] = "returns/form.docx"
+    merged = merge_returns(records(returns), SA)
+    who = respondents_by_file(merged)
+    assert who["returns/form.docx"] == f"one of {NAMES[0]}, {NAMES[1]}"
+    assert who[returns[2]["source"]["path"]] == NAMES[2]
