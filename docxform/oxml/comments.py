@@ -48,13 +48,16 @@ def _q(name: str) -> str:
 @dataclass(frozen=True)
 class Anchor:
     """Where a comment goes, tried in order: a table position (1-based table, row, grid column
-    as the parser reports them), a content control by tag or alias, else the document's start."""
+    as the parser reports them), a content control by tag or alias, the first cell of
+    ``item_row`` (table, row: the row the item's other answers were read from, for a problem
+    whose own cell is gone, e.g. a column the respondent deleted), else the document's start."""
 
     table: int | None = None
     row: int | None = None
     cell: int | None = None
     tags: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    item_row: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,8 @@ def _paragraph_for(root: etree._Element, anchor: Anchor) -> etree._Element:
     cell = _cell_at(root, anchor)
     if cell is None:
         cell = _control_cell(root, anchor)
+    if cell is None and anchor.item_row is not None:
+        cell = _cell_at(root, Anchor(table=anchor.item_row[0], row=anchor.item_row[1]))
     if cell is not None:
         paragraphs = [p for p in cell if p.tag == _q("p")] or list(cell.iter(_q("p")))
         if paragraphs:

@@ -144,9 +144,18 @@ def _plans(paths: list[Path], fw: Framework, errors: list[FileError]) -> MergedP
     return merge_plans(results) if results else None
 
 
+def latest_saved(returns: list[Response]) -> str:
+    """The latest last-saved time among the returns (the date of the data, without a round); "" if none says."""
+    from docxform.oxml.coreprops import last_saved
+
+    times = [last_saved(r.source_path) for r in returns if r.source_path.lower().endswith(".docx")]
+    return max((t for t in times if t), default="")
+
+
 def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs: int = 1,
             rule: Rule | None = None) -> CollateResult:
     """Parse every return, validate, merge and summarise into ``out``."""
+    from docxform.records.imprint import imprint_of
     from docxform.reports import render_html, write_summary
     from docxform.survey.merge import merge_returns
 
@@ -185,9 +194,10 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
     write_file(merged_path, to_json(merged.to_dict()))
     result.outputs["merged dataset"] = merged_path
     workbook = out / "summary.xlsx"
-    write_summary(merged, fw, workbook, problems=problems)
+    imprint = imprint_of(merged, fw, data_date=latest_saved(returns))
+    write_summary(merged, fw, workbook, problems=problems, imprint=imprint)
     result.outputs["summary workbook"] = workbook
     report = out / "report.html"
-    write_file(report, render_html(merged, fw, problems))
+    write_file(report, render_html(merged, fw, problems, imprint=imprint))
     result.outputs["HTML report"] = report
     return result

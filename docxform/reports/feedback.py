@@ -73,8 +73,9 @@ def comment_text(p: Problem, framework: Framework | None = None) -> str:
     return f"{what.rstrip('.')}.\nTo put it right: {fix[:1].lower() + fix[1:].rstrip('.')}."
 
 
-def anchor_for(p: Problem, framework: Framework | None = None) -> Anchor:
-    """Where the comment goes: the cell the problem names, else the control of its item or field."""
+def anchor_for(p: Problem, framework: Framework | None = None, response: Response | None = None) -> Anchor:
+    """Where the comment goes: the cell the problem names, else the control of its item or field, else
+    (``response``: the parsed return) the row its item's other answers were read from."""
     tag_list: list[str] = []
     aliases: list[str] = []
     if p.item and p.field:
@@ -85,7 +86,19 @@ def anchor_for(p: Problem, framework: Framework | None = None) -> Anchor:
         tag_list.append(tags.form_tag(p.field))
         if framework is not None:
             aliases += [f.label for form in framework.forms for f in form.form_fields if f.key == p.field]
-    return Anchor(table=p.table, row=p.row, cell=p.cell, tags=tuple(tag_list), aliases=tuple(aliases))
+    return Anchor(table=p.table, row=p.row, cell=p.cell, tags=tuple(tag_list), aliases=tuple(aliases),
+                  item_row=item_row(response, p.item) if response is not None and p.item else None)
+
+
+def item_row(response: Response, item_id: str) -> tuple[int, int] | None:
+    """(table, row) the parser read an item's answers from (its rating first), or None."""
+    answer = response.items.get(item_id)
+    cells = answer.cells if answer is not None else {}
+    for key in ("rating", *sorted(k for k in cells if k != "rating")):
+        where = cells.get(key) or {}
+        if isinstance(where.get("table"), int) and isinstance(where.get("row"), int):
+            return where["table"], where["row"]
+    return None
 
 
 #: Formats a feedback copy is written back in, through LibreOffice (suffix -> its --convert-to filter):
@@ -94,21 +107,23 @@ WRITTEN_BACK = {".odt": "odt", ".doc": "doc:MS Word 97", ".rtf": "rtf"}
 
 
 def feedback_copy(source: Path, problems: Sequence[Problem], dest: Path, *, framework: Framework | None = None,
-                  author: str = "docxform") -> int:
+                  author: str = "docxform", response: Response | None = None) -> int:
     """Write ``source`` to ``dest`` with one comment per problem (the caller chooses which); the count.
 
     Positions (table, row, cell) in the problems must be those of ``source``
     as the parser reported them (for an .odt, .doc or .rtf: of its .docx
     conversion, which is what the parser read). Such a return is converted to
     .docx by LibreOffice, commented, and converted back to its own format, so
-    ``dest`` should carry the source's suffix. The folder of ``dest`` is made
+    ``dest`` should carry the source's suffix. ``response`` (the parsed
+    return) lets a problem whose own cell is gone be anchored in its item's
+    row. The folder of ``dest`` is made
     if need be. Raises DocxformError naming ``source`` when it cannot be
     read, converted or commented (or ``dest`` when it cannot be written).
     """
     from docxform.io.files import output_folder
 
     suffix = source.suffix.lower()
-    notes = [Note(anchor_for(p, framework), comment_text(p, framework)) for p in problems]
+    notes = [Note(anchor_for(p, framework, response), comment_text(p, framework)) for p in problems]
     initials = "".join(w[:1] for w in author.split()).upper()[:4]
     output_folder(dest.parent, create=True)
     if suffix in (".docx", ".docm"):
@@ -151,7 +166,7 @@ def _feedback_one(path: Path, data: Response, chosen: Framework | None, folder: 
     if not problems:
         return FeedbackOutcome(str(path))
     dest = folder / (Path(json_name(copy_name(path, data), taken)).stem + path.suffix.lower())
-    count = feedback_copy(path, problems, dest, framework=fw, author=author)
+    count = feedback_copy(path, problems, dest, framework=fw, author=author, response=data)
     return FeedbackOutcome(str(path), dest, count)
 
 

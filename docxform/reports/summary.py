@@ -522,6 +522,15 @@ def _problem_widths(rows: Iterable[Sequence[Value]]) -> list[float]:
     return widths
 
 
+def respondents_by_file(merged: MergedDataset) -> dict[str | None, str]:
+    """File -> whose return it is, for the Problems sheet's Respondent column. Two respondents' returns
+    can share a file name (each sent "form.docx"); such a file names them all rather than one at random."""
+    found: dict[str | None, list[str]] = {}
+    for r in merged.respondents:
+        found.setdefault(r.source.path, []).append(r.id)
+    return {path: ids[0] if len(ids) == 1 else "one of " + ", ".join(ids) for path, ids in found.items()}
+
+
 def _problems(book: _Book, merged: MergedDataset, problems: Sequence[Problem]) -> None:
     """Merge, validation and plan problems, one per row (streamed: there can be many).
 
@@ -530,7 +539,7 @@ def _problems(book: _Book, merged: MergedDataset, problems: Sequence[Problem]) -
     """
     count = len(merged.problems) + len(problems)
     anonymised = merged.anonymised
-    who = {} if anonymised else {r.source.path: r.id for r in merged.respondents}
+    who = {} if anonymised else respondents_by_file(merged)
 
     def rows() -> Iterator[list[Value]]:
         for p in _problem_rows(merged, problems):

@@ -246,7 +246,7 @@ def feedback_copies(records: RoundRecords, current: list[CurrentReturn], folder:
             continue
         dest = folder / f"{slugify(person.name)}-{person.id}{source.suffix.lower()}"
         try:
-            feedback_copy(source, problems, dest, framework=framework, author=author)
+            feedback_copy(source, problems, dest, framework=framework, author=author, response=entry.record)
         except DocxformError as error:
             # the return's problems are still in the summary; the coordinator is told why there is no copy
             sent = records.receipts[entry.version.receipt_id].name

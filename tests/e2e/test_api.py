@@ -122,3 +122,24 @@ def test_parse_never_writes_over_an_input(tmp_path: Path) -> None:
         pass
     assert json.loads(kept.read_text("utf-8")) == {"kind": "plan", "mine": True}
     assert json.loads((tmp_path / "x-2.json").read_text("utf-8"))["kind"] == "form"
+
+
+def test_collate_names_the_partnership_and_the_date_of_the_returns(tmp_path: Path) -> None:
+    """Without a round the outputs still say whose they are and how current: the partnership the returns
+    name, and the latest last-saved time among them (issue 22)."""
+    import lxml.html
+    from openpyxl import load_workbook
+
+    from tests.support.roundkit import set_last_saved
+
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    for n, name in enumerate(["sa2003-jane-smith.docx", "sa2003-tom-healey.docx"]):
+        shutil.copy(SAMPLES / name, returns / name)
+        set_last_saved(returns / name, f"2004-03-0{n + 1}T10:00:00Z")
+    api.collate([returns], tmp_path / "out")
+    about = dict(list(load_workbook(tmp_path / "out" / "summary.xlsx")["About"].iter_rows(values_only=True))[1:])
+    assert about["Partnership"] == "Salford Crime and Disorder Partnership"
+    assert about["Returns up to"] == "2 March 2004"
+    page = lxml.html.parse(str(tmp_path / "out" / "report.html")).getroot()
+    assert "returns up to 2 March 2004" in page.xpath('//p[@id="imprint"]')[0].text_content()

@@ -257,3 +257,46 @@ def test_a_format_that_cannot_be_written_back_says_why(tmp_path: Path) -> None:
     source.write_text("<w:wordDocument/>", "utf-8")
     with pytest.raises(DocxformError, match=r"written for \.docx, \.odt, \.doc and \.rtf returns, not \.xml"):
         feedback_copy(source, [], tmp_path / "copy.xml")
+
+
+#: A respondent who edits the form's tables as issue 11 found (tests/e2e/test_libreoffice_fill.py's EDITS):
+#: a column added in table 3, one removed in table 4, two cells merged in table 5, a row added in table 2;
+#: every standard ticked, no evidence or goals typed, so each gets a comment.
+EDITED_ROWS = [
+    {"op": "insert_row", "table": 2, "after": 2, "texts": ["", "", "", "", "", "", "Comments (cont.): more"]},
+    {"op": "insert_column", "table": 3, "after": 6, "header": "RAG status", "texts": {"2": "Green"}},
+    {"op": "delete_column", "table": 4, "cell": 7},
+    {"op": "merge_cells", "table": 5, "row": 2, "from": 7, "to": 8},
+]
+
+
+@pytest.mark.libreoffice
+def test_comments_land_in_the_row_of_their_standard_in_edited_tables(tmp_path: Path) -> None:
+    """Rows whose columns a respondent added, removed or merged still get their comments in their own row."""
+    from tests.support.respondent import fill_in_libreoffice, uno_or_skip
+
+    uno_or_skip()
+    levels = {lv.key: lv.name for lv in SA.rating_scale.levels} if SA.rating_scale else {}
+    ticks = [{"op": "tick", "alias": f"{item} {levels['doing_well' if n % 2 else 'gap_identified']}"}
+             for n, item in enumerate(SA.item_ids)]
+    blank = Path(__file__).parents[3] / "blank_forms" / "sa2003.docx"
+    edited = fill_in_libreoffice(blank, tmp_path / "edited.docx", [*ticks, *EDITED_ROWS])
+    data = parse_form(edited)
+    from docxform.reports.feedback import RESPONDENT_CODES
+
+    problems = [p for p in validate_return(data, SA, expected=SA) if p.item and p.code in RESPONDENT_CODES]
+    assert {p.item for p in problems} == set(SA.item_ids)
+    dest = tmp_path / "copy.docx"
+    feedback_copy(edited, problems, dest, framework=SA, response=data)
+    root = etree.fromstring(_parts(dest)["word/document.xml"])
+    comments = etree.fromstring(_parts(dest)["word/comments.xml"])
+    wrong = []
+    for comment in comments:
+        found = re.search(r"^Standard (\d+\.\d+):", comment.xpath("string(w:p[1])", namespaces=NS))
+        assert found, comment.xpath("string(.)", namespaces=NS)
+        ref = root.xpath(f'//w:commentReference[@w:id="{comment.get(f"{{{W}}}id")}"]', namespaces=NS)[0]
+        row = next(ref.iterancestors(f"{{{W}}}tr"), None)
+        first = row.xpath("string(w:tc[1])", namespaces=NS).strip() if row is not None else "(not in a table)"
+        if first != found.group(1):
+            wrong.append((found.group(1), first))
+    assert not wrong, wrong

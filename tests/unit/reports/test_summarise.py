@@ -390,7 +390,7 @@ def test_an_empty_merge_still_makes_a_workbook_and_page(tmp_path: Path) -> None:
     assert rows(book, "Matrix") == [("Respondent", *SA.item_ids)]
     assert len(rows(book, "Comments")) == 1
     page = lxml.html.fromstring(render_html(empty, SA, None))
-    assert len(page.xpath('//table[@id="standards"]/tbody/tr')) == 20
+    assert len(page.xpath('//table[@id="standards"]/tbody/tr[@id]')) == 20
 
 
 def test_unwritable_target_is_one_clear_error(tmp_path: Path, merged: MergedDataset) -> None:
@@ -488,7 +488,7 @@ def test_html_is_self_contained(html: str) -> None:
 
 def test_html_standards_table(html: str) -> None:
     doc = lxml.html.fromstring(html)
-    body = doc.xpath('//table[@id="standards"]/tbody/tr')
+    body = doc.xpath('//table[@id="standards"]/tbody/tr[@id]')
     assert len(body) == 20
     first = body[0]
     assert [td.text_content().strip() for td in first.xpath("td")][2:] == ["0", "0", "15", "0", "Some success", "15",
@@ -498,6 +498,9 @@ def test_html_standards_table(html: str) -> None:
     plan = [tr.xpath("td")[1].text_content().split()[0] for tr in doc.xpath('//table[@id="plan"]/tbody/tr')]
     assert plan == EXPECTED_PLAN
     assert len(doc.xpath('//table[@id="disputed"]/tbody/tr')) == 7
+    # Each theme a heading row of its own, before its standards (a spanning cell held them together in print).
+    themes = [th.text_content() for th in doc.xpath('//table[@id="standards"]/tbody/tr[@class="theme"]/th')]
+    assert themes == [t.title for t in SA.themes]
 
 
 @pytest.mark.browser
@@ -512,7 +515,7 @@ def test_html_in_a_headless_browser(tmp_path: Path, html: str) -> None:
     assert width >= 1280 and height > 0
     dom = browser.run(["--window-size=1280,2000", "--dump-dom", page.as_uri()], tmp_path / "profile-2").stdout
     rendered = lxml.html.fromstring(dom)
-    assert len(rendered.xpath('//table[@id="standards"]/tbody/tr')) == 20
+    assert len(rendered.xpath('//table[@id="standards"]/tbody/tr[@id]')) == 20
     assert "1.1" in rendered.xpath('//table[@id="standards"]')[0].text_content()
 
 
@@ -541,7 +544,7 @@ def test_one_ranking_and_one_agreed_level_in_every_output(tmp_path: Path, merged
     assert agreed[first] == "Doing well (agreed at the meeting)"
     decided_row = next(r for r in rows(book, "Disputed")[1:] if r[0] == disputed)
     assert decided_row[-2:] == ("Gap identified (agreed at the meeting)", "agreed after discussion")
-    standards = {tr.get("id"): tr for tr in page.xpath('//table[@id="standards"]/tbody/tr')}
+    standards = {tr.get("id"): tr for tr in page.xpath('//table[@id="standards"]/tbody/tr[@id]')}
     assert "Gap identified (agreed at the meeting)" in standards[f"item-{disputed}"].text_content()
     # Without decisions the three agree too (the README's sample round).
     write_summary(merged, SA, path)
@@ -588,6 +591,20 @@ def test_every_output_says_what_it_is(tmp_path: Path, merged: MergedDataset) -> 
     assert "Anytown & District CDRP" in page.xpath("//h1")[0].text_content()
     line = page.xpath('//p[@id="imprint"]')[0].text_content()
     assert line == ("Anytown & District CDRP · " + SA.title + " (sa2003) · round spring-2004 · returns up to "
-                    "31 March 2004 · made 2 April 2004")
+                    "31 March 2004 · made 2 April 2004 · framework version 2003-12")
     style = page.xpath("//style")[0].text_content()
     assert 'counter(page) " of " counter(pages)' in style and "Anytown\\000020\\000026\\000020District" in style
+
+
+def test_a_file_name_two_respondents_share_names_both(tmp_path: Path) -> None:
+    """Problems are keyed by file; when two people each sent "form.docx" the Respondent column must not pick
+    one of them silently."""
+    from docxform.reports.summary import respondents_by_file
+
+    returns = build_returns()[:3]
+    for ret in returns[:2]:
+        ret["source"]["path"] = "returns/form.docx"
+    merged = merge_returns(records(returns), SA)
+    who = respondents_by_file(merged)
+    assert who["returns/form.docx"] == f"one of {NAMES[0]}, {NAMES[1]}"
+    assert who[returns[2]["source"]["path"]] == NAMES[2]
