@@ -1,18 +1,24 @@
-"""Benchmark: parse 1,000 realistic sa2003 returns.
+"""Benchmark: parse 1,000 realistic sa2003 returns, in one process.
 
 The returns are filled in code as Word would fill them; a quarter are then
 re-saved by headless LibreOffice, as partners using it send them back.
-Median time per form against the floor, in the same run: open the zip,
-lxml-parse word/document.xml and iterate every table cell's text. Each is
+Median time per form against the floor, in the same run: the least work that
+yields every cell's text (open the zip, lxml-parse word/document.xml, join
+each cell's ``w:t`` texts, found by ``tc.iter``: the fastest way,
+``benchmarks/bench_floor.py``; the floor used to join ``tc.itertext()``,
+which is about 1.5x slower and flattered docxform by as much). Each is
 timed as a batch runs it, form after form of its own kind, in blocks of ten
 forms that alternate (floor first, then docxform first) so that drift in the
 machine's speed falls on both. Timing them interleaved file by file is
 printed too: it charges each with the cache the other just filled, and
-costs the larger program more. Then the whole batch with 1 and 2 worker
-processes (median of three runs each, alternating). Target: at most 1.5x
-the floor per form, and near 2x throughput with 2 processes.
+costs the larger program more. Several sizes show the growth: per form
+time at each, and the peak of memory Python allocates while a batch of that
+size is parsed and each result let go, as the command does (tracemalloc, in
+a pass of its own, untimed). Then the whole batch of the largest size with 1
+and 2 worker processes (median of three runs each, alternating). Target: at
+most 1.5x the floor per form, and near 2x throughput with 2 processes.
 
-    python benchmarks/bench_parse.py [N]
+    python benchmarks/bench_parse.py [N ...]     (default 1000)
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -37,14 +44,16 @@ from docxform.oxml.reader import read_document
 from docxform.parse import parse_form
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TC, T = W + "tc", W + "t"
 
 
 def floor(path: Path) -> int:
+    """Every cell's text: zip, lxml parse, each cell's w:t texts joined (bench_floor.py: the fastest way)."""
     with zipfile.ZipFile(path) as z:
         root = etree.fromstring(z.read("word/document.xml"))
     count = 0
-    for tc in root.iter(W + "tc"):
-        count += len("".join(tc.itertext()))
+    for tc in root.iter(TC):
+        count += len("".join([t.text or "" for t in tc.iter(T)]))
     return count
 
 
@@ -114,12 +123,28 @@ def timed_batches(paths: list[Path], repeats: int) -> dict[int, float]:
     return {jobs: statistics.median(t) for jobs, t in times.items()}
 
 
+def peak_memory(paths: list[Path]) -> float:
+    """MB Python allocates at the peak of a batch, each outcome let go as it comes (tracemalloc)."""
+    tracemalloc.start()
+    for outcome in api.parse(paths):
+        assert outcome.error is None
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20
+
+
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    sizes = [int(a) for a in sys.argv[1:]] or [1000]
     with tempfile.TemporaryDirectory() as work:
-        paths = make_returns(Path(work), n)
-        parse_form(paths[0])  # warm caches (framework, mappings)
-        base, ours = timed_in_blocks(paths, rounds=4)
+        all_paths = make_returns(Path(work), max(sizes))
+        parse_form(all_paths[0])  # warm caches (framework, mappings)
+        per_size = []
+        for n in sizes:
+            base, ours = timed_in_blocks(all_paths[:n], rounds=4)
+            per_size.append((n, statistics.median(base) * 1000, statistics.median(ours) * 1000,
+                             peak_memory(all_paths[:n])))
+        paths = all_paths[:max(sizes)]
+        n = len(paths)
         mixed_base, mixed_ours, fast, walk = [], [], [], []
         for path in paths[:200]:
             mixed_base.append(timed(floor, path))
@@ -134,11 +159,12 @@ def main() -> None:
             read_document(root, str(path))
             walk.append(time.perf_counter() - t0)
         batch = timed_batches(paths, repeats=3)
-    o, f = statistics.median(ours) * 1000, statistics.median(base) * 1000
     mo, mf = statistics.median(mixed_ours) * 1000, statistics.median(mixed_base) * 1000
     print("| measure | figure |\n|---|---|")
-    print(f"| floor (zip + lxml parse + iterate cells), median per form | {f:.2f} ms |")
-    print(f"| docxform parse_form, median per form | {o:.2f} ms ({o / f:.2f}x the floor) |")
+    for size, f, o, peak in per_size:
+        print(f"| floor (zip + lxml parse + each cell's w:t texts), median per form, {size} returns | {f:.2f} ms |")
+        print(f"| docxform parse_form, median per form, {size} returns | {o:.2f} ms ({o / f:.2f}x the floor) |")
+        print(f"| peak memory allocated by a batch of {size} (tracemalloc) | {peak:.1f} MB |")
     print(f"| the same, interleaved file by file: floor / docxform | {mf:.2f} ms / {mo:.2f} ms ({mo / mf:.2f}x) |")
     print(f"| reader alone: fast path / Python walk, median | {statistics.median(fast) * 1000:.2f} ms / "
           f"{statistics.median(walk) * 1000:.2f} ms |")

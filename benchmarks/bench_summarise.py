@@ -119,7 +119,7 @@ def floor(merged: MergedDataset, fw: Framework, problems: list[Problem], target:
 
     def problem_rows() -> Any:
         yield ["File", "Item", "Field", "Code", "Severity", "Message"]
-        for p in [*merged.problems, *[q.to_dict() for q in problems]]:
+        for p in [q.to_dict() for q in [*merged.problems, *problems]]:
             yield [p["location"].get("file") or "", p["item"] or "", p["field"] or "", p["code"], p["severity"],
                    p["message"]]
 

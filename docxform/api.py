@@ -7,7 +7,7 @@ Python through these functions (and the tests compare the two).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
@@ -22,7 +22,6 @@ from docxform.parse.inputs import (
     ParseOutcome,
     batch_framework,
     expand_paths,
-    framework_of,
     load_inputs,
     parse_files,
     read_json,
@@ -30,14 +29,14 @@ from docxform.parse.inputs import (
     save_parsed,
     to_json,
 )
-from docxform.pipeline.collate import CollateResult, SummaryResult
-from docxform.validate.rules import ValidationReport
 
-if TYPE_CHECKING:  # imported by the commands that use them: a parse run never loads the writer
+if TYPE_CHECKING:  # imported by the commands that use them: a parse run never loads the writer, collate or validate
     from docxform.generate.output import GeneratedForm
-    from docxform.pipeline.compare import Comparison
+    from docxform.pipeline.collate import CollateResult, SummaryResult
+    from docxform.records.comparison import Comparison
     from docxform.records.merged import MergedDataset
     from docxform.reports.feedback import FeedbackOutcome
+    from docxform.validate.rules import ValidationReport
 
 __all__ = [
     "DefinitionCheck",
@@ -51,15 +50,25 @@ __all__ = [
     "compare",
     "consolidate",
     "feedback",
+    "framework",
     "frameworks",
     "generate_form",
     "generate_plan",
     "merge",
     "parse",
+    "round_add",
+    "round_agree",
+    "round_assign",
+    "round_drafts",
+    "round_feedback",
     "round_ingest",
+    "round_problems",
     "round_report",
     "round_start",
     "round_status",
+    "round_undo",
+    "round_verify",
+    "round_withdraw",
     "show",
     "summarise",
     "to_json",
@@ -67,7 +76,14 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from docxform.round import IngestResult, ReportResult, RoundStatus, StartResult
+    from docxform.round.corrections import Added, Correction
+    from docxform.round.drafts import Draft
+    from docxform.round.ingest import IngestLine, IngestResult
+    from docxform.round.problems import RespondentProblems
+    from docxform.round.report import ReportResult
+    from docxform.round.start import StartResult
+    from docxform.round.status import RoundStatus
+    from docxform.round.verify import VerifyResult
 
 
 class FrameworkInfo(TypedDict):
@@ -95,6 +111,11 @@ def frameworks() -> list[FrameworkInfo]:
                     "rating_levels": len(fw.rating_scale.levels) if fw.rating_scale else 0,
                     "layouts": [f.id for f in fw.forms]})
     return out
+
+
+def framework(framework: str) -> Framework:
+    """The framework model (a built-in id or a definition file): its themes, items and rating scale."""
+    return load_framework(framework)
 
 
 def show(framework: str) -> str:
@@ -161,30 +182,15 @@ def generate_form(framework: str | Framework, output: str | Path, *, layout: str
                   ) -> list[GeneratedForm]:
     """One form to ``output`` (a .docx), or one per respondent into ``output`` (a folder)."""
     from docxform.generate.form import FormOptions
-    from docxform.generate.output import generate_form as _generate_one
-    from docxform.generate.output import generate_forms
+    from docxform.generate.output import form_layout, write_forms
     from docxform.generate.respondents import read_respondents
 
     fw = framework if isinstance(framework, Framework) else load_framework(framework)
-    options = FormOptions(layout=layout, guidance_annex=guidance, protect=protect)
-    try:
-        fw.form(layout)
-    except KeyError as exc:
-        raise DocxformError(None, str(exc.args[0])) from None
-    output = Path(output)
-    if respondents is not None:
-        people = read_respondents(Path(respondents))
-        forms = generate_forms(fw, output, people, options, partnership=partnership)
-        mapping_folder = Path(mapping_dir) if mapping_dir else output
-    else:
-        if output.suffix.lower() != ".docx":
-            raise DocxformError(output, "the output of a single form must end in .docx")
-        forms = [_generate_one(fw, output, options, partnership=partnership)]
-        mapping_folder = Path(mapping_dir) if mapping_dir else output.parent
-    from docxform.generate.output import FormWriter, write_mapping
-
-    write_mapping(FormWriter(fw, options).mapping, mapping_folder)
-    return forms
+    form_layout(fw, layout)  # an unknown layout is refused before the respondents list is read
+    people = read_respondents(Path(respondents)) if respondents is not None else None
+    return write_forms(fw, Path(output), FormOptions(layout=layout, guidance_annex=guidance, protect=protect),
+                       people=people, partnership=partnership,
+                       mapping_folder=Path(mapping_dir) if mapping_dir else None)
 
 
 def parse(paths: Sequence[str | Path], *, mapping: str | None = None, framework: str | None = None,
@@ -199,11 +205,13 @@ def parse(paths: Sequence[str | Path], *, mapping: str | None = None, framework:
     ``mapping_dir`` is a folder of the user's mappings: a mapping id a return names is also looked
     for there (as ``<id>.yaml``), besides the shipped ones and the form's own folder.
     """
+    from docxform.pipeline.collate import read_plan_workbook  # plans (openpyxl) only when a batch holds one
+
     files = expand_paths([str(p) for p in paths])
     if output is not None and not is_folder_target(output, len(files)):
         _refuse_overwriting_an_input(Path(output), files)
     outcomes: Iterator[ParseOutcome] = parse_files(files, mapping=mapping, framework=framework, jobs=jobs,
-                                                   mapping_dir=mapping_dir)
+                                                   mapping_dir=mapping_dir, read_plan=read_plan_workbook)
     if output is not None and is_folder_target(output, len(files)):
         outcomes = save_parsed(outcomes, Path(output), files)
     elif output is not None:
@@ -310,7 +318,7 @@ def consolidate(merged: str | Path, output: str | Path, *, partnership: str | No
     if data.get("kind") != "merged":
         raise DocxformError(merged, "not a merged dataset (make one with docxform merge)")
     dataset = MergedDataset.from_dict(data, merged)
-    fw = framework_of([dataset], source=merged)
+    fw = batch_framework([dataset], source=merged)
     check_against(dataset, fw, merged)  # a wrong value: one line naming the file
     if rule is not None:
         dataset = rejudge(dataset, fw, rule)
@@ -345,7 +353,9 @@ def validate(paths: list[str | Path], *, framework: str | None = None,
         raise DocxformError(None, f"no returns found in {', '.join(map(str, paths))}")
     report = validate_files(files, framework, stage=stage)
     if xlsx:
-        report.write_workbook(Path(xlsx))
+        from docxform.reports.validation import write_validation_workbook  # here: plain validation needs no openpyxl
+
+        write_validation_workbook(report, Path(xlsx))
     return report
 
 
@@ -377,7 +387,7 @@ def collate(inputs: list[str | Path], output: str | Path, *, framework: str | No
 
 def compare(inputs: Sequence[str | Path], output: str | Path | None = None, *, html: str | Path | None = None,
             labels: Sequence[str] | None = None, arrangement: str = "auto") -> Comparison:
-    """Merged datasets (or folders holding one) -> per-standard movement (a :class:`docxform.pipeline.compare.Comparison`).
+    """Merged datasets (or folders holding one) -> per-standard movement (a :class:`docxform.records.comparison.Comparison`).
 
     Writes the trend workbook to ``output`` and the page to ``html`` when given.
     ``arrangement``: ``rounds``, ``region`` or ``auto`` (see :mod:`docxform.pipeline.compare`).
@@ -394,33 +404,118 @@ def compare(inputs: Sequence[str | Path], output: str | Path | None = None, *, h
 
 
 def round_start(framework: str, folder: str | Path, *, respondents: str | Path | None = None,
-                partnership: str = "", layout: str | None = None, due: str | None = None) -> StartResult:
-    """Start a survey round in ``folder``: forms to send and the round's store (:mod:`docxform.round`)."""
-    from docxform.round import start
+                partnership: str = "", layout: str | None = None, due: str | None = None,
+                recipients: str | Path | None = None) -> StartResult:
+    """Start a survey round in ``folder``: forms to send and the round's store (:mod:`docxform.round`).
 
-    return start(framework, folder, respondents=respondents, partnership=partnership, layout=layout, due=due)
+    ``respondents``: a personalised form each; ``recipients``: who the one generic form goes to.
+    """
+    from docxform.round.start import start
 
-
-def round_ingest(folder: str | Path, paths: Sequence[str | Path]) -> IngestResult:
-    """Receive returns (files, folders, .eml, mbox) into a round; one outcome line per file."""
-    from docxform.round import ingest
-
-    return ingest(folder, list(paths))
+    return start(framework, folder, respondents=respondents, partnership=partnership, layout=layout, due=due,
+                 recipients=recipients)
 
 
-def round_status(folder: str | Path, today: str | None = None) -> RoundStatus:
+def round_ingest(folder: str | Path, paths: Sequence[str | Path], *, names: Mapping[Path, str] | None = None,
+                 on_line: Callable[[IngestLine], None] | None = None) -> IngestResult:
+    """Receive returns (files, folders, .eml, Outlook .msg, mbox) into a round; one outcome line per file.
+
+    ``names``: the name a file was received under, where its path is not it (an upload through
+    the console, kept under a name the server made; the name is display text only).
+    ``on_line`` is called with each line as soon as its file is done.
+    """
+    from docxform.round.ingest import ingest
+
+    return ingest(folder, list(paths), names=names, on_line=on_line)
+
+
+def round_status(folder: str | Path, today: str | None = None, chase: str | Path | None = None) -> RoundStatus:
     """Who returned, who is outstanding, versions and problem counts (a :class:`docxform.round.RoundStatus`).
 
     ``today`` (YYYY-MM-DD): once the round's due date is before it, outstanding people are overdue.
+    ``chase``: write the outstanding people to this CSV, and one e-mail draft each (their form attached)
+    to the folder beside it named ``<CSV stem>-drafts`` (``RoundStatus.drafts`` lists them).
     """
-    from docxform.round import status
+    from docxform.round.status import status, write_chase
 
-    return status(folder, today)
+    state = status(folder, today)
+    if chase is not None:
+        write_chase(state, Path(folder), Path(chase))
+    return state
+
+
+def round_assign(folder: str | Path, receipt: int, *, to: str | None = None, new: bool = False,
+                 reason: str = "") -> Correction:
+    """Receipt number ``receipt`` is ``to``'s return, or (``new``) a new respondent's; settles a held return."""
+    from docxform.round.corrections import assign
+
+    return assign(folder, receipt, to=to, new=new, reason=reason)
+
+
+def round_add(folder: str | Path, respondents: str | Path, *, reason: str = "") -> Added:
+    """More respondents mid-round (a CSV like --respondents): a personalised form each, in ``forms/``."""
+    from docxform.round.corrections import add
+
+    return add(folder, respondents, reason=reason)
+
+
+def round_withdraw(folder: str | Path, receipt: int | None = None, *, person: str | None = None,
+                   reason: str = "") -> Correction:
+    """A return (receipt number), or a person, no longer counts."""
+    from docxform.round.corrections import withdraw
+
+    return withdraw(folder, receipt, person=person, reason=reason)
+
+
+def round_agree(folder: str | Path, item: str, level: str, *, note: str = "") -> Correction:
+    """The meeting's agreed level for standard ``item`` (a level key or name), used by the consolidated form
+    and the plan, marked as agreed at the meeting."""
+    from docxform.round.corrections import agree
+
+    return agree(folder, item, level, note=note)
+
+
+def round_undo(folder: str | Path, event: int, *, reason: str = "", kind: str | None = None) -> Correction:
+    """Undo correction number ``event`` (of ``kind``, when given): the outputs are again as before it."""
+    from docxform.round.corrections import undo
+
+    return undo(folder, event, reason=reason, kind=kind)
 
 
 def round_report(folder: str | Path, output: str | Path | None = None, *, author: str = "docxform") -> ReportResult:
     """The round's outputs from its current returns (summary, HTML, merged.json, consolidated form, plan,
     feedback copies whose comments are by ``author``)."""
-    from docxform.round import report
+    from docxform.round.report import report
 
     return report(folder, output, author=author)
+
+
+def round_verify(folder: str | Path) -> VerifyResult:
+    """Check a round: its store (SQLite's integrity check) and every received copy against its hash.
+
+    Says what is missing or altered and how to restore it (a :class:`docxform.round.verify.VerifyResult`).
+    """
+    from docxform.round.verify import verify
+
+    return verify(folder)
+
+
+def round_problems(folder: str | Path) -> list[RespondentProblems]:
+    """Each respondent with a current return, and the problems found in it (survey-stage validation)."""
+    from docxform.round.problems import problems
+
+    return problems(folder)
+
+
+def round_feedback(folder: str | Path, person: int, output: str | Path) -> Path | None:
+    """The feedback copy of one person's current return (by person id) to ``output``; None when it has nothing to put right."""
+    from docxform.round.problems import feedback_for
+
+    return feedback_for(folder, person, Path(output))
+
+
+def round_drafts(folder: str | Path) -> list[Draft]:
+    """An e-mail draft (.eml, marked unsent, the form attached) for each person issued a personalised form."""
+    from docxform.round.drafts import drafts
+
+    return drafts(folder)

@@ -55,14 +55,20 @@ class FileError:
     message: str
 
     @classmethod
+    def refused(cls, path: str | Path, message: str) -> FileError:
+        """A file docxform will not read (too deep, too large, of a kind this command does not take)."""
+        return cls(str(path), "file-refused", message)
+
+    @classmethod
     def of(cls, path: str | Path, exc: DocxformError) -> FileError:
         """The record of a DocxformError raised while reading ``path``."""
-        code = "file-refused" if isinstance(exc, UnsafeInputError) else "file-unreadable"
         if exc.file is None or Path(exc.file) == Path(path):
             message = f"{exc.cause} ({exc.hint})" if exc.hint else exc.cause
         else:  # the cause is in another file (a mapping, a definition): name it
             message = exc.describe()
-        return cls(str(path), code, message)
+        if isinstance(exc, UnsafeInputError):
+            return cls.refused(path, message)
+        return cls(str(path), "file-unreadable", message)
 
     def describe(self) -> str:
         """The one line the CLI prints."""

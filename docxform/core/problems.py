@@ -66,8 +66,20 @@ CODES: dict[str, Code] = _codes(
          "A requirement or question (form read by its wording) matches no prompt well enough; its answers were not read."),
     Code("text-match-ambiguous", "warning",
          "A requirement or question (form read by its wording) matches two prompts almost equally; its answers were not read."),
+    Code("answer-shared", "info",
+         "A question asking two prompts of one item at once (9a and 9b, form read by its wording) was answered "
+         "once; the answer was given to both."),
     Code("answers-not-split", "warning",
          "A cell's answers could not be paired with its requirements or questions; they were given to the item as a whole."),
+    Code("text-unclaimed", "warning",
+         "Text in the return that the blank form does not print and no answer holds (typed beside an answer, "
+         "below a table, after the form); listed with where it is and the nearest item in the parse output's "
+         "`unclaimed`."),
+    Code("text-in-prompt", "warning",
+         "An answer was typed inside a control still marked as showing its prompt; the prompt was dropped and the "
+         "text read as the answer."),
+    Code("cell-split", "warning",
+         "An answer cell was split in two side by side; the second part's text was added to the answer."),
     # validation rules
     Code("evidence-missing", "error", "The rating needs supporting evidence and none is given."),
     Code("evidence-vague", "warning", "The evidence is too vague to check (no document, date, page or paragraph)."),

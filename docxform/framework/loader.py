@@ -21,7 +21,7 @@ import yaml
 from docxform.core.errors import DocxformError, FrameworkError
 from docxform.core.problems import Problem, problem
 from docxform.framework import build
-from docxform.framework.model import Framework
+from docxform.framework.model import RESERVED_ANSWER_KEYS, Framework
 from docxform.framework.yamlsource import PathKey, YamlDocument, format_path, load_yaml, read_text
 
 if TYPE_CHECKING:
@@ -59,18 +59,6 @@ def check_definition(path: str | Path) -> tuple[Framework | None, list[Problem]]
     """Check a definition file (``docxform check-framework``)."""
     path = Path(path)
     return check_definition_text(read_text(path), str(path))
-
-
-def framework_named_in(framework_id: object, source: str | Path | None) -> Framework:
-    """The built-in framework a file names by id (a parsed return, a merged dataset).
-
-    A file's contents are data, never a path to follow: an id that is not built in is
-    refused in one line naming the file, and the user gives the definition with --framework.
-    """
-    if not isinstance(framework_id, str) or framework_id not in BUILTIN_IDS:
-        raise DocxformError(source, f"names framework {framework_id!r}, which is not built in",
-                            hint="give its definition file with --framework")
-    return _load_builtin(framework_id)
 
 
 def load_framework(ref: str | Path) -> Framework:
@@ -230,8 +218,6 @@ def check_consistency(doc: YamlDocument, file: str) -> Iterator[Problem]:
 
 def _reserved_keys(fields: list[dict[str, Any]], at: Any) -> Iterator[Problem]:
     """A text field keyed like the answer's own keys would be overwritten by them in every parse."""
-    from docxform.records.response import RESERVED_ANSWER_KEYS
-
     for i, fld in enumerate(fields):
         if fld["key"] in RESERVED_ANSWER_KEYS and (fld["type"], fld["key"]) != ("rating", "rating"):
             yield at(("fields", i, "key"), "field-key-reserved",

@@ -11,6 +11,7 @@ docs/mappings.md). Files are YAML (JSON is valid YAML too).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass
 from functools import cache, cached_property
@@ -23,6 +24,10 @@ import yaml
 from docxform.core.errors import DocxformError
 from docxform.framework.yamlsource import load_limited
 from docxform.io.files import read_text_input
+
+#: What a mapping id (and a framework id a file names) may look like: a file name without a folder,
+#: never a path.
+MAPPING_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}", re.ASCII)
 
 FORMAT = 1
 #: libyaml's loader where PyYAML was built with it, for the shipped mappings only: the same YAML read ten

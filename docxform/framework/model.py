@@ -15,6 +15,12 @@ from typing import Literal
 FieldType = Literal["rating", "text"]
 FormFieldType = Literal["text", "multiline", "date", "month", "year", "signature"]
 
+#: Keys a parsed answer writes beside an item's text fields (rating, where it was read, its cells):
+#: a text field with one of these keys would be overwritten by them, so a definition may not use
+#: one (field-key-reserved). Here, in the model, because both the loader that refuses such a
+#: definition and the response record that writes the keys read it.
+RESERVED_ANSWER_KEYS = ("rating", "provenance", "cells")
+
 
 @dataclass(frozen=True)
 class Level:

@@ -32,7 +32,9 @@ class FormOptions:
     starting a page each), sets prefilled text in a smaller size and leaves
     empty controls without placeholder text, which would print like answers;
     ``disputes`` maps item id -> a note printed under the item's text, with an
-    "Agreed at the meeting" box to tick (the tag ``dxf:agreed:<id>``).
+    "Agreed at the meeting" box to tick (the tag ``dxf:agreed:<id>``); ``notes``
+    maps item id -> a note printed the same way with no box (what the meeting
+    already decided).
     """
 
     layout: str | None = None
@@ -41,6 +43,7 @@ class FormOptions:
     answers: dict[str, dict[str, str | None]] = field(default_factory=dict)
     for_print: bool = False
     disputes: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
     #: What the printed pages' footer says (default: the framework and layout), and whether the date of
     #: printing follows it; page X of Y is always on the right.
     footer: str = ""
@@ -64,6 +67,7 @@ class _Builder:
     answers: dict[str, dict[str, str | None]] = field(default_factory=dict)
     for_print: bool = False
     disputes: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
     elements: list[w.Element] = field(default_factory=list)
     cells: list[AnswerCell] = field(default_factory=list)
     fields: list[FieldRef] = field(default_factory=list)
@@ -101,7 +105,7 @@ def build_form(framework: m.Framework, options: FormOptions) -> tuple[w.Document
     """The document spec (with per-respondent slots) and the layout's mapping."""
     layout = framework.form(options.layout)
     b = _Builder(framework, layout, answers=options.answers, for_print=options.for_print,
-                 disputes=options.disputes)
+                 disputes=options.disputes, notes=options.notes)
     b.para(layout.title or framework.title, style="Title")
     b.para(layout.subtitle, style="Subtitle")
     for block in layout.blocks:
@@ -229,6 +233,8 @@ def _item_row(b: _Builder, it: m.Item, block: m.ItemsBlock, columns: list[m.Item
     if it.id in b.disputes:
         text.append(w.Text(b.disputes[it.id], bold=True, size=PRINT_TEXT_SIZE, shade=DISPUTE_SHADE))
         text.append(w.Checkbox(tags.agreed_tag(it.id), f"{it.id} {AGREED_LABEL}", label=AGREED_LABEL))
+    elif it.id in b.notes:
+        text.append(w.Text(b.notes[it.id], bold=True, size=PRINT_TEXT_SIZE))
     cells = [w.Cell((w.Text(it.id, bold=True),)), w.Cell(tuple(text))] if block.id_column else [w.Cell(tuple(text))]
     col = 2 if block.id_column else 1
     scale = b.framework.rating_scale

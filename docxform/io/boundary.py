@@ -36,9 +36,9 @@ def file_error(path: str | Path, exc: BaseException) -> FileError:
     if isinstance(exc, DocxformError):
         return FileError.of(path, exc)
     if isinstance(exc, RecursionError):
-        return FileError(str(path), "file-refused", "nested too deeply to read; refused")
+        return FileError.refused(path, "nested too deeply to read; refused")
     if isinstance(exc, MemoryError):
-        return FileError(str(path), "file-refused", "too large to read (out of memory); refused")
+        return FileError.refused(path, "too large to read (out of memory); refused")
     text = str(exc).splitlines()[0][:200] if str(exc) else ""
     message = (f"{INTERNAL_ERROR}: docxform failed on this file ({type(exc).__name__}{': ' + text if text else ''}); "
                "the other files were still processed. This is a bug: please report it with the output of "

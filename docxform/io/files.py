@@ -10,16 +10,126 @@ never leaves a half-written file and never ends in a traceback.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
+import re
+import shutil
+import socket
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from docxform.core.errors import DocxformError, UnsafeInputError
+
+#: What the user can do about the OS errors a command meets most, after the system's own words.
+_HINTS = {
+    errno.ENOSPC: "free some space and run the command again",
+    errno.EDQUOT: "free some space (or raise the quota) and run the command again",
+    errno.EROFS: "the folder is on a read-only medium; use a copy you can write",
+    errno.EACCES: "check the permissions",
+    errno.EPERM: "check the permissions",
+    errno.ENAMETOOLONG: "use a shorter path",
+}
+
+
+def os_cause(exc: OSError) -> str:
+    """An OS error in words, as the one line's cause: "no space left on device (free some space ...)"."""
+    words = exc.strerror or str(exc) or type(exc).__name__
+    words = words[:1].lower() + words[1:]
+    hint = _HINTS.get(exc.errno or 0)
+    return f"{words} ({hint})" if hint else words
+
+
+#: The prefix of :func:`write_durably`'s temporary files (removed by the next run when their process was killed).
+TEMP_PREFIX = ".in-"
+
+
+def write_durably(path: Path, data: bytes) -> None:
+    """Write ``path`` whole and flush it to the disk (the file, then its folder) before returning.
+
+    For what a database row will point at: the row is committed only after
+    this returns, so a power loss never leaves a row whose file is missing
+    or short. A failure removes the temporary file and raises one line
+    naming ``path`` and the cause (a full disk, a read-only medium, ...).
+    """
+    temp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=owned(TEMP_PREFIX))
+        with os.fdopen(handle, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temp, path)
+        temp = None
+        fsync_folder(path.parent)
+    except OSError as exc:
+        raise DocxformError(path, f"cannot write: {os_cause(exc)}") from None
+    finally:
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
+
+
+def owned(prefix: str) -> str:
+    """A temporary name's prefix that says which process made it: ``PREFIX<pid>@<host>~``.
+
+    A process killed outright (SIGKILL, a power cut) cannot remove its
+    temporary files; the next run finds them by this mark and removes those
+    whose process is gone (:func:`sweep_stale`).
+    """
+    return f"{prefix}{os.getpid()}@{socket.gethostname()}~"
+
+
+def sweep_stale(folder: Path, prefix: str, before_removing: Callable[[Path], None] | None = None) -> list[Path]:
+    """Remove what killed docxform processes left in ``folder``: entries named by :func:`owned` whose process is gone.
+
+    Only this host's processes are judged (another machine's ingest into a
+    shared folder is left alone). ``before_removing`` is called on each
+    first (to stop what the dead process started). Never raises.
+    """
+    mark = re.compile(re.escape(prefix) + r"(\d+)@([^~]+)~")
+    host, removed = socket.gethostname(), []
+    try:
+        entries = list(folder.glob(prefix + "*"))
+    except OSError:
+        return []
+    for entry in entries:
+        found = mark.match(entry.name)
+        if not found or found.group(2) != host or _alive(int(found.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            if before_removing is not None:
+                before_removing(entry)
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            removed.append(entry)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process: alive
+    return True
+
+
+def fsync_folder(folder: Path) -> None:
+    """Flush a folder's entries (a rename into it) to the disk."""
+    handle = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def input_error(path: str | Path, exc: OSError, what: str = "file") -> DocxformError:
@@ -30,7 +140,7 @@ def input_error(path: str | Path, exc: OSError, what: str = "file") -> DocxformE
         return DocxformError(path, f"is a directory, not a {what}")
     if isinstance(exc, PermissionError):
         return DocxformError(path, "permission denied")
-    return DocxformError(path, f"cannot read: {exc.strerror or exc}")
+    return DocxformError(path, f"cannot read: {os_cause(exc)}")
 
 
 def read_input(path: Path, *, limit: int, what: str = "file") -> bytes:
@@ -127,7 +237,7 @@ def output_folder(folder: Path, create: bool = False) -> None:
         if create:
             folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DocxformError(folder, f"cannot create output folder: {exc.strerror}") from None
+        raise DocxformError(folder, f"cannot create output folder: {os_cause(exc)}") from None
     if not folder.is_dir():
         raise DocxformError(folder, "output folder does not exist")
     if not os.access(folder, os.W_OK):
@@ -144,7 +254,7 @@ def atomic_output(path: Path) -> Iterator[Path]:
     try:
         handle, temp = tempfile.mkstemp(prefix=".docxform-", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
     except OSError as exc:
-        raise DocxformError(path, f"cannot write: {exc.strerror or exc}") from None
+        raise DocxformError(path, f"cannot write: {os_cause(exc)}") from None
     os.close(handle)
     try:
         yield Path(temp)
@@ -152,7 +262,7 @@ def atomic_output(path: Path) -> Iterator[Path]:
         os.replace(temp, path)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
-        raise DocxformError(path, f"cannot write: {exc.strerror or exc}") from None
+        raise DocxformError(path, f"cannot write: {os_cause(exc)}") from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

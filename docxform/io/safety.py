@@ -6,15 +6,19 @@ becomes a formula that Excel runs on open. Every string docxform writes into
 a summary is therefore stored as a string cell (``t="inlineStr"``), and one
 that *looks* like a formula also gets Excel's quote prefix so it stays text
 when someone edits the cell. HTML is escaped by jinja2's autoescape; this
-module covers the spreadsheet side and the raw sheet XML.
+module covers the spreadsheet side and the raw sheet XML, and :func:`shown`
+the terminal and the page: control characters in a name or an e-mail header
+(an escape sequence that recolours or clears the terminal, a right-to-left
+override that reverses a file name) are shown as escapes, never acted on.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl.cell import WriteOnlyCell
+if TYPE_CHECKING:  # openpyxl is loaded by the writers that use it, not by every reader of this module
+    from openpyxl.cell import WriteOnlyCell
 
 #: Characters that make a spreadsheet treat text as a formula (OWASP's list:
 #: the four formula starts, and tab / carriage return before them).
@@ -25,6 +29,27 @@ MAX_CELL_TEXT = 32_767
 TRUNCATION_NOTE = " … [truncated: the full text is in the return]"
 #: Characters XML 1.0 cannot hold at all (control characters except tab, LF, CR).
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+#: Characters that act rather than show: C0 and C1 controls, DEL, the bidirectional overrides and
+#: isolates, the line and paragraph separators. Tab and newline are kept where the caller says so.
+_ACTING = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def shown(text: str, *, keep: str = "") -> str:
+    """``text`` safe to print or put in a page: each control character as its escape (``\\x1b``, ``\\u202e``).
+
+    ``keep``: control characters to leave as they are ("\\n\\t" for a
+    multi-line comment in HTML, where they only lay the text out).
+    """
+    if not _ACTING.search(text):
+        return text
+    return _ACTING.sub(lambda m: m.group() if m.group() in keep else _escape(m.group()), text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def looks_like_formula(text: str) -> bool:
@@ -75,6 +100,8 @@ def text_cell(sheet: Any, value: str, style: Any = None, quoted_style: Any = Non
     the same with ``quotePrefix`` for text that looks like a formula. Setting
     ``data_type`` after the value is what stops openpyxl writing ``<f>``.
     """
+    from openpyxl.cell import WriteOnlyCell
+
     text = clean_text(value)
     cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"

@@ -254,9 +254,12 @@ def _find_spots(xml: bytes, ordinals: set[int]) -> dict[int, _Spot]:
 def _check_anchors(xml: bytes, source: Path, ids: list[int]) -> None:
     """The spliced document must parse and hold each anchor once, in one paragraph; else nothing is written."""
     root = parse_xml(xml, str(source), DOCUMENT)
+    kinds = ("commentRangeStart", "commentRangeEnd", "commentReference")
+    anchors: dict[tuple[str, str], list[etree._Element]] = {}
+    for element in root.iter(*(_q(kind) for kind in kinds)):  # one walk, not one per comment
+        anchors.setdefault((etree.QName(element).localname, element.get(_q("id")) or ""), []).append(element)
     for ident in ids:
-        found = [root.xpath(f'//w:{kind}[@w:id="{ident}"]', namespaces={"w": W})
-                 for kind in ("commentRangeStart", "commentRangeEnd", "commentReference")]
+        found = [anchors.get((kind, str(ident)), []) for kind in kinds]
         parents = {next(el[0].iterancestors(_q("p")), None) for el in found if len(el) == 1}
         if any(len(el) != 1 for el in found) or len(parents) != 1 or None in parents:
             raise DocxformError(source, f"comment {ident} could not be anchored cleanly; no copy written")

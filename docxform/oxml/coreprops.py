@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from docxform.core.errors import DocxformError
-from docxform.oxml.package import open_package
+from docxform.oxml.package import Package, open_package
 
 DCTERMS = "http://purl.org/dc/terms/"
 CORE = "docProps/core.xml"
@@ -25,9 +25,20 @@ def last_saved(path: str | Path) -> str | None:
     """
     try:
         with open_package(path, kind="docx") as pkg:
-            if not pkg.has(CORE):
-                return None
-            node = pkg.xml(CORE).find(f"{{{DCTERMS}}}modified")
+            return saved_time(pkg)
+    except DocxformError:
+        return None
+
+
+def saved_time(pkg: Package) -> str | None:
+    """dcterms:modified of a package already open (the parse reads it there: one read of each return).
+
+    None when absent or unreadable, as :func:`last_saved`.
+    """
+    try:
+        if not pkg.has(CORE):
+            return None
+        node = pkg.xml(CORE).find(f"{{{DCTERMS}}}modified")
     except DocxformError:
         return None
     return to_utc(node.text) if node is not None and node.text else None

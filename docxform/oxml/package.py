@@ -20,10 +20,12 @@ from typing import IO
 from lxml import etree
 
 from docxform.core.errors import DocxformError, UnsafeInputError
+from docxform.io import ole
 from docxform.io.files import read_input
 from docxform.oxml.zipout import zip_entry
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_MAGIC = ole.OLE_MAGIC
+PST_MAGIC = ole.PST_MAGIC
 ZIP_MAGIC = b"PK"
 MAX_MEMBERS = 2_000
 MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024
@@ -183,19 +185,36 @@ def _check_members(archive: zipfile.ZipFile, path: Path, kind: str) -> None:
 
 
 def _ole_error(path: Path, kind: str, data: bytes) -> DocxformError:
-    """OLE compound files are legacy .doc/.xls, or encrypted (password-protected) OOXML."""
-    blob = data
-    if "EncryptionInfo".encode("utf-16-le") in blob or "EncryptedPackage".encode("utf-16-le") in blob:
+    """An OLE compound file named for what its streams say it is (docxform.io.ole); only Word or Excel gets "convert it"."""
+    found = ole.classify(data)
+    if found.kind == ole.ENCRYPTED:
         return DocxformError(path, "password-protected (encrypted); docxform cannot read it",
                              hint="remove the password in Word (File > Info > Protect) and send it again")
-    legacy = ".doc" if kind == "docx" else ".xls"
-    return DocxformError(path, f"a legacy {legacy} (Office 97-2003) file, not {'.docx' if kind == 'docx' else '.xlsx'}",
-                         hint=f"convert it: soffice --headless --convert-to {kind} {path.name}")
+    if found.kind == ole.MESSAGE:
+        return DocxformError(path, "an Outlook message (.msg), not a document",
+                             hint="give it to `docxform round ingest`, which reads the returns attached to it")
+    if (found.kind, kind) in ((ole.WORD, "docx"), (ole.EXCEL, "xlsx")):
+        legacy, new = (".doc", ".docx") if kind == "docx" else (".xls", ".xlsx")
+        return DocxformError(path, f"a legacy {legacy} (Office 97-2003) file, not {new}",
+                             hint=f"convert it: soffice --headless --convert-to {kind} {path.name}")
+    if found.kind == ole.WORD:
+        return DocxformError(path, f"{found.what}, not a workbook")
+    if found.kind == ole.EXCEL:
+        return DocxformError(path, f"{found.what}, not a Word document: not a return",
+                             hint="if it is the improvement plan, save it in Excel as .xlsx")
+    if found.kind == ole.DAMAGED and path.suffix.lower() in (".doc", ".xls"):
+        return DocxformError(path, f"a legacy {path.suffix.lower()} (Office 97-2003) file by its name, but damaged: "
+                                   "its contents cannot be read")
+    if found.kind == ole.DAMAGED:
+        return DocxformError(path, found.what)
+    return DocxformError(path, ole.not_a_return(found))
 
 
 def _sniff(head: bytes) -> str:
     if head.startswith(b"%PDF"):
         return "it is a PDF"
+    if head.startswith(PST_MAGIC):
+        return "it is an Outlook data file (.pst/.ost), a whole mailbox"
     if head.startswith(b"{\\rtf"):
         return "it is an RTF file"
     if head.lstrip().startswith((b"<", b"\xef\xbb\xbf<")):

@@ -168,12 +168,23 @@ def build_template(spec: DocumentSpec) -> DocxTemplate:
 
 
 def _merge_chunks(chunks: list[str]) -> list[str]:
+    """Runs of fixed text joined into one chunk between the slots.
+
+    Joined once per run: appending piece by piece (``out[-1] += chunk``)
+    copies the growing text each time, quadratic in a long document.
+    """
     out: list[str] = []
+    pending: list[str] = []
     for chunk in chunks:
-        if out and not isinstance(chunk, _Slot) and not isinstance(out[-1], _Slot):
-            out[-1] += chunk
-        else:
+        if isinstance(chunk, _Slot):
+            if pending:
+                out.append("".join(pending))
+                pending = []
             out.append(chunk)
+        else:
+            pending.append(chunk)
+    if pending:
+        out.append("".join(pending))
     return out
 
 

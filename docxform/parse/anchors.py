@@ -184,6 +184,36 @@ def build_index(doc: Document, mapping: Mapping, ids: Set[str]) -> AnchorIndex:
     return index
 
 
+def header_rows_map(rows: list[Row], headers: _HeaderMatcher | tuple[ColumnAnchor, ...], ids: Set[str]
+                    ) -> tuple[dict[int, ColumnAnchor], Row | None]:
+    """Grid column -> anchor over a table's header rows (the first three, up to the first item row).
+
+    The row naming the most columns first; then what the other header rows
+    name, in columns and answers not placed yet: a header over two rows
+    ("RATING" merged over the four levels, the levels in the row below; the
+    text columns' labels in the row above) names every column only together.
+    The second value is the row naming the most (None: no row names any).
+    """
+    matcher = headers if isinstance(headers, _HeaderMatcher) else _HeaderMatcher.of(headers)
+    maps: list[tuple[dict[int, ColumnAnchor], Row]] = []
+    for row in rows[:3]:
+        if row_item_id(row, ids):
+            break
+        maps.append((matcher.header_map(row), row))
+    named = [m for m in maps if m[0]]
+    if not named:
+        return {}, None
+    best, best_row = max(named, key=lambda m: len(m[0]))  # the first of the longest, as a single row was chosen
+    out = dict(best)
+    for found, row in named:
+        if row is best_row:
+            continue
+        for col, anchor in found.items():
+            if col not in out and anchor not in out.values():
+                out[col] = anchor
+    return out, best_row
+
+
 def _by_answer(columns: dict[int, ColumnAnchor]) -> dict[tuple[str, str | None], list[int]]:
     out: dict[tuple[str, str | None], list[int]] = {}
     for col, anchor in columns.items():
@@ -201,14 +231,7 @@ def _table_columns(table: Table, headers: _HeaderMatcher, inherited: tuple[dict[
     the header does not name are placed by their neighbours where they agree
     (:func:`_infer_columns`); the second value says which those are.
     """
-    best: dict[int, ColumnAnchor] = {}
-    best_row: Row | None = None
-    for row in table.rows[:3]:
-        if row_item_id(row, ids):
-            break
-        found = headers.header_map(row)
-        if len(found) > len(best):
-            best, best_row = found, row
+    best, best_row = header_rows_map(table.rows, headers, ids)
     if best_row is not None and len(best) >= min(2, len(headers.labels)):
         if len(best) == len(headers.labels):
             return best, set()

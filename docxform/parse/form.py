@@ -16,16 +16,17 @@ from pathlib import Path
 
 from docxform.core.errors import DocxformError
 from docxform.core.problems import Problem, problem
-from docxform.framework import BUILTIN_IDS, load_framework
+from docxform.framework.choice import framework_for, mismatch
 from docxform.framework.mapping import Mapping, load_mapping
 from docxform.framework.model import Framework
 from docxform.oxml.reader import Cell, Control, Document
 from docxform.parse import fields as form_fields
 from docxform.parse.anchors import AnchorIndex, build_index, row_item_id
 from docxform.parse.columns import merged_fields, position_verdict, text_controls
-from docxform.parse.recognise import MAPPING_ID, choose_mapping
+from docxform.parse.conserve import account, item_rows_of, without_placeholders
+from docxform.parse.recognise import choose_mapping
 from docxform.parse.source import Source, load_source
-from docxform.parse.textanchors import read_text_anchored
+from docxform.parse.textanchors import read_text_anchored, text_columns
 from docxform.parse.ticks import read_tick
 from docxform.records.response import ItemAnswer, Response
 
@@ -55,7 +56,9 @@ class _Context:
         self.cells_by_key = mapping.cells_by_key
         self.ids = framework.item_id_set
         self.index: AnchorIndex = build_index(self.doc, mapping, self.ids)
-        self.placeholders = set(mapping.placeholders)
+        # The mapping's, and the framework's own prompts in empty answers (a generated form read through
+        # another layout's mapping, its controls gone, still shows "Comments" where nothing was typed).
+        self.placeholders = set(mapping.placeholders) | {f.placeholder for f in framework.fields if f.placeholder}
         self.problems: list[Problem] = []
         self.unconfirmed: dict[tuple[str, str], tuple[int, int]] = {}  # (item, field) read by an unchecked position
         answered = {a.field for a in mapping.columns}
@@ -80,8 +83,12 @@ class _Context:
         return row_item_id(self.doc.tables[table].rows[row], self.ids)
 
     def clean(self, text: str) -> str:
+        """The answer's text; a placeholder left in the cell is no answer, beside typed text too."""
         stripped = text.strip()
-        return "" if stripped in self.placeholders else stripped
+        if stripped in self.placeholders:
+            return ""
+        return without_placeholders(stripped, self.placeholders) if self.placeholders and "\n" in stripped \
+            else stripped
 
     def report(self, code: str, message: str, **where: object) -> None:
         self.problems.append(problem(code, message, file=self.source.path, **where))
@@ -94,7 +101,7 @@ def parse_form(path: str | Path, *, mapping: str | Path | Mapping | None = None,
     source = load_source(path)
     chosen = mapping if isinstance(mapping, Mapping) else (load_mapping(mapping) if mapping else None)
     chosen = chosen or choose_mapping(source, mapping_dir)
-    fw = framework if isinstance(framework, Framework) else load_framework(framework or _framework_ref(chosen, path))
+    fw = framework_for([chosen.framework], path, given=framework, beside=chosen.path or None)
     if fw.id != chosen.framework:
         raise DocxformError(path, f"mapping {chosen.id} is for framework {chosen.framework}, not {fw.id}")
     ctx = _Context(source, chosen, fw)
@@ -103,7 +110,8 @@ def parse_form(path: str | Path, *, mapping: str | Path | Mapping | None = None,
         layout=chosen.layout or None, mapping=chosen.id, form_id=source.properties.get("docxform.form_id") or None,
         respondent=source.properties.get("docxform.respondent") or None, has_rating=fw.rating_scale is not None,
         organisation=source.properties.get("docxform.organisation") or None,
-        role=source.properties.get("docxform.role") or None,
+        role=source.properties.get("docxform.role") or None, saved_at=source.saved_at,
+        token=source.properties.get("docxform.token") or None,
     )
     _document_warnings(ctx)
     if chosen.anchors == "text":  # rows known by their wording, not by an id (parse/textanchors.py)
@@ -115,27 +123,25 @@ def parse_form(path: str | Path, *, mapping: str | Path | Mapping | None = None,
         _unconfirmed(ctx)
     response.fields = form_fields.read_fields(ctx.doc, chosen, ctx.by_tag, ctx.clean, ctx.report)
     response.problems = ctx.problems
+    _account(ctx, response)
     return response
+
+
+def _account(ctx: _Context, response: Response) -> None:
+    """Every line of the return placed or reported (parse/conserve.py)."""
+    if ctx.mapping.anchors == "text":
+        columns, rows = text_columns(ctx.doc, ctx.mapping), None
+    else:
+        columns = ctx.index.columns
+        rows = {item: [(r.table, r.row) for r in refs] for item, refs in ctx.index.rows.items()}
+    response.unclaimed = account(ctx.doc, response, ctx.framework, ctx.mapping, ctx.report, columns=columns,
+                                 item_rows=item_rows_of(response, rows), body=ctx.source.body, xml=ctx.source.xml)
 
 
 def _unconfirmed(ctx: _Context) -> None:
     for (item, field), (table, row) in ctx.unconfirmed.items():
         ctx.report("value-unconfirmed", f"the {field} of {item} was read where the mapping puts it, but no column "
                    "header confirms that column", item=item, field=field, table=table + 1, row=row + 1)
-
-
-def _framework_ref(mapping: Mapping, form: Path) -> str:
-    """A built-in id, or the user's definition file kept beside the mapping (``<framework>.yaml``)."""
-    if mapping.framework in BUILTIN_IDS or not mapping.path:
-        return mapping.framework
-    if not MAPPING_ID.fullmatch(mapping.framework) or ".." in mapping.framework:
-        raise DocxformError(form, f"its mapping names framework {mapping.framework[:60]!r}, which is not a "
-                                  "framework id", hint="pass --framework with the definition file")
-    beside = Path(mapping.path).parent / f"{mapping.framework}.yaml"
-    if beside.is_file():
-        return str(beside)
-    raise DocxformError(form, f"its framework {mapping.framework!r} is not built in and {beside.name} is not "
-                        f"beside its mapping", hint="pass --framework with the definition file")
 
 
 def _document_warnings(ctx: _Context) -> None:
@@ -150,9 +156,10 @@ def _document_warnings(ctx: _Context) -> None:
     if ctx.doc.tracked_changes:
         ctx.report("tracked-changes", "the form has tracked changes; text was read as if all were accepted")
     version = props.get("docxform.framework_version")
-    if version and props.get("docxform.framework") == ctx.framework.id and version != ctx.framework.version:
-        ctx.report("framework-mismatch", f"form was made for {ctx.framework.id} version {version}, "
-                   f"not {ctx.framework.version}")
+    if version and props.get("docxform.framework") == ctx.framework.id:
+        other = mismatch("the form was made", (ctx.framework.id, version), ctx.framework, file=ctx.source.path)
+        if other is not None:
+            ctx.problems.append(other)
 
 
 def _locate(ctx: _Context, item: str, field: str, level: str | None) -> _Located | None:

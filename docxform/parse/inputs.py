@@ -17,22 +17,24 @@ printed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docxform.core.errors import BatchStopped, DocxformError, FileError
-from docxform.framework import framework_named_in, load_framework
+from docxform.framework import load_framework
+from docxform.framework.choice import framework_for
 from docxform.framework.model import Framework
 from docxform.io.boundary import guarded
 from docxform.io.files import output_folder, read_json_input, write_file
-from docxform.records.response import Response
+from docxform.io.jsontext import indented, indented_bytes
+from docxform.records.plan import PlanResult
+from docxform.records.response import Response, check_return
 
 if TYPE_CHECKING:
     from docxform.records.merged import MergedDataset
-    from docxform.records.plan import PlanResult
 
 
 @dataclass
@@ -50,12 +52,22 @@ class ParseOutcome:
         return self.record.to_dict() if self.record is not None else None
 
 
+#: How a plan workbook is read (``docxform.plan``'s reader): given by a caller above the plan stage,
+#: since parsing comes before plans in the pipeline and never imports them.
+PlanReader = Callable[[Path, Framework | None], PlanResult]
+#: A plan workbook, by its name (an improvement plan, never a return).
+PLAN_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
 def parse_files(paths: Sequence[str | Path], *, mapping: str | None = None, framework: str | None = None,
-                jobs: int = 1, mapping_dir: str | Path | None = None) -> Iterator[ParseOutcome]:
-    """Parse returns (forms or plans); one outcome per file, errors included, in input order.
+                jobs: int = 1, mapping_dir: str | Path | None = None, read_plan: PlanReader | None = None,
+                kinds: tuple[str, ...] = ("form",)) -> Iterator[ParseOutcome]:
+    """Parse returns (forms, and plans when ``read_plan`` is given); one outcome per file, errors included, in input order.
 
     A bad --mapping or --framework stops the batch at once (one line), rather than failing every file.
     ``mapping_dir`` is the user's folder of mappings, where a mapping id a return names is looked for.
+    Without ``read_plan`` a plan workbook is that file's refusal (:func:`plan_refused`, naming the
+    ``kinds`` the command takes), never opened.
     """
     if mapping:
         from docxform.framework.mapping import load_mapping
@@ -64,7 +76,7 @@ def parse_files(paths: Sequence[str | Path], *, mapping: str | None = None, fram
     if framework:
         load_framework(framework)
     folder = str(mapping_dir) if mapping_dir else None
-    args = [(str(p), mapping, framework, folder) for p in paths]
+    args = [(str(p), mapping, framework, folder, read_plan, kinds) for p in paths]
     from docxform.parse.source import batch_conversions
 
     with batch_conversions(paths):  # .doc/.odt/.rtf/Word 2003 XML: one LibreOffice start for the batch
@@ -74,7 +86,7 @@ def parse_files(paths: Sequence[str | Path], *, mapping: str | None = None, fram
             yield from map(_parse_one, args)
 
 
-_ParseArg = tuple[str, str | None, str | None, str | None]
+_ParseArg = tuple[str, str | None, str | None, str | None, PlanReader | None, tuple[str, ...]]
 
 
 def _parse_in_workers(args: list[_ParseArg], jobs: int) -> Iterator[ParseOutcome]:
@@ -107,24 +119,23 @@ def _parse_alone(arg: _ParseArg) -> ParseOutcome:
         with ProcessPoolExecutor(max_workers=1) as pool:
             return pool.submit(_parse_one, arg).result()
     except BrokenProcessPool:
-        return ParseOutcome(arg[0], None, FileError(arg[0], "file-refused", "the process reading it ended abruptly "
-                                                                            "(out of memory?); refused"))
+        return ParseOutcome(arg[0], None, FileError.refused(arg[0], "the process reading it ended abruptly "
+                                                                  "(out of memory?); refused"))
 
 
 def _parse_one(arg: _ParseArg) -> ParseOutcome:
     """One file's outcome: its result, or its error record (never an exception: see docxform.io.boundary)."""
-    path = arg[0]
-    result, error = guarded(path, lambda: _parse_file(*arg))
+    path, read_plan, kinds = arg[0], arg[4], arg[5]
+    if read_plan is None and path.lower().endswith(PLAN_SUFFIXES):
+        return ParseOutcome(path, None, plan_refused(path, kinds))
+    result, error = guarded(path, lambda: _parse_file(*arg[:5]))
     return ParseOutcome(path, result, error)
 
 
-def _parse_file(path: str, mapping: str | None, framework: str | None, mapping_dir: str | None
-                ) -> Response | PlanResult:
-    if path.lower().endswith((".xlsx", ".xlsm", ".xls")):
-        from docxform.plan import parse_plan
-
-        fw = load_framework(framework) if framework else None
-        return parse_plan(Path(path), fw)
+def _parse_file(path: str, mapping: str | None, framework: str | None, mapping_dir: str | None,
+                read_plan: PlanReader | None) -> Response | PlanResult:
+    if read_plan is not None and path.lower().endswith(PLAN_SUFFIXES):
+        return read_plan(Path(path), load_framework(framework) if framework else None)
     from docxform.parse import parse_form
 
     return parse_form(path, mapping=mapping, framework=framework, mapping_dir=mapping_dir)
@@ -159,11 +170,8 @@ def load_inputs(paths: list[str | Path], *, framework: str | None = None, jobs: 
             _keep(out, p, record, error)
         else:
             to_parse.append(p)
-    for outcome in parse_files(to_parse, framework=framework, jobs=jobs):
-        if isinstance(outcome.record, Response) or outcome.record is None:
-            _keep(out, outcome.path, outcome.record, outcome.error)
-        else:
-            _keep(out, outcome.path, None, plan_refused(outcome.path, kinds))
+    for outcome in parse_files(to_parse, framework=framework, jobs=jobs, kinds=kinds):
+        _keep(out, outcome.path, outcome.record if isinstance(outcome.record, Response) else None, outcome.error)
     return out
 
 
@@ -192,14 +200,14 @@ def _read_record(path: Path, kinds: tuple[str, ...]) -> Response | MergedDataset
 
 
 def _refused(path: str | Path, kind: Any, kinds: tuple[str, ...]) -> FileError:
-    return FileError(str(path), "file-refused", f"a docxform {kind} file; this command "
-                                                f"takes {' or '.join(_KIND_NAMES[k] for k in kinds)}")
+    return FileError.refused(path, f"a docxform {kind} file; this command "
+                                   f"takes {' or '.join(_KIND_NAMES[k] for k in kinds)}")
 
 
 def plan_refused(path: str | Path, kinds: tuple[str, ...] = ("form",)) -> FileError:
     """A plan workbook given where returns are read: its error, never a respondent without answers."""
-    return FileError(str(path), "file-refused", "an improvement plan, not a return; this command "
-                                                f"takes {' or '.join(_KIND_NAMES[k] for k in kinds)}")
+    return FileError.refused(path, "an improvement plan, not a return; this command "
+                                   f"takes {' or '.join(_KIND_NAMES[k] for k in kinds)}")
 
 
 MAX_JSON_BYTES = 1024 * 1024 * 1024
@@ -209,14 +217,12 @@ _KIND_NAMES = {"form": "returns", "merged": "a merged dataset", "plan": "plans"}
 def read_json(path: Path) -> dict[str, Any]:
     """A docxform JSON output (a parsed return or plan, or a merged dataset), or a one-line error.
 
-    The shape is checked here (a parsed return fully, by :func:`docxform.validate.rules.check_return`),
+    The shape is checked here (a parsed return fully, by :func:`docxform.records.response.check_return`),
     so a hand-edited or foreign file fails with its name and the cause, not deep in a later stage.
     """
     data = read_json_input(path, limit=MAX_JSON_BYTES, what="docxform JSON file")
     kind = data.get("kind") if isinstance(data, dict) else None
     if kind == "form":
-        from docxform.validate.rules import check_return
-
         check_return(data, path)
     elif kind == "merged":
         _check_merged(data, path)
@@ -264,41 +270,29 @@ def require_some(inputs: Sequence[object], errors: list[FileError]) -> None:
                             else "no inputs given")
 
 
-def batch_framework(inputs: Sequence[Response | MergedDataset], unread: list[FileError], given: str | None = None,
-                    *, source: str | Path | None = None) -> Framework:
-    """:func:`framework_of` in a batch: when it cannot choose, the unreadable files' lines are kept."""
+def batch_framework(inputs: Sequence[Response | MergedDataset], unread: Sequence[FileError] = (),
+                    given: str | None = None, *, source: str | Path | None = None) -> Framework:
+    """The framework given, or the one all the inputs belong to (:func:`docxform.framework.choice.framework_for`).
+
+    When that framework is not built in, the line names one return's file, else ``source``
+    (the file a merged dataset was read from). When it cannot choose, the unreadable files'
+    lines (``unread``) are kept before why the batch stopped.
+    """
+    sources = [r.source_path for r in inputs if isinstance(r, Response)]
+    named = [r.framework_id if isinstance(r, Response) else r.framework.id for r in inputs]
     try:
-        return framework_of(inputs, given, source=source)
+        return framework_for(named, (sources[0] or None) if len(sources) == 1 else source, given=given)
     except DocxformError as exc:
         if not unread:
             raise
-        raise BatchStopped(exc.describe(), unread) from None
-
-
-def framework_of(inputs: Sequence[Response | MergedDataset], given: str | None = None, *,
-                 source: str | Path | None = None) -> Framework:
-    """The framework given, or the one all the inputs belong to (one-line error when they disagree).
-
-    When that framework is not built in, the line names one return's file, else ``source``
-    (the file a merged dataset was read from).
-    """
-    if given:
-        return load_framework(given)
-    ids = sorted({r.framework_id if isinstance(r, Response) else r.framework.id for r in inputs})
-    if len(ids) != 1:
-        raise DocxformError(None, f"the inputs belong to {len(ids)} frameworks ({', '.join(ids) or 'none'}); "
-                            "pass --framework")
-    sources = [r.source_path for r in inputs if isinstance(r, Response)]
-    return framework_named_in(ids[0], (sources[0] or None) if len(sources) == 1 else source)
+        raise BatchStopped(exc.describe(), list(unread)) from None
 
 
 def to_json(data: object, *, compact: bool = False) -> str:
     """docxform's JSON text: indented for files, one line per document for a stream (JSON Lines)."""
     if compact:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    from docxform.io.jsontext import indented
-
-    return indented(data)  # json.dumps(data, indent=2, ensure_ascii=False) + "\n", at C speed
+    return indented(data)  # json.dumps(data, indent=2, ensure_ascii=False) + "\n", in C (io/jsontext.py)
 
 
 def save_parsed(outcomes: Iterable[ParseOutcome], folder: Path, inputs: Iterable[Path] = ()
@@ -313,7 +307,7 @@ def save_parsed(outcomes: Iterable[ParseOutcome], folder: Path, inputs: Iterable
     for outcome in outcomes:
         if outcome.result is not None:
             outcome.written = folder / json_name(outcome.path, taken)
-            write_file(outcome.written, to_json(outcome.result))
+            write_file(outcome.written, indented_bytes(outcome.result))  # to_json's text, as UTF-8
         yield outcome
 
 

@@ -11,17 +11,26 @@ mapping's ``recognise`` phrases.
 
 from __future__ import annotations
 
-import re
+from functools import lru_cache
 from pathlib import Path
 
 from docxform.core.errors import DocxformError
-from docxform.framework.mapping import Mapping, load_mapping, shipped_mapping_ids
-from docxform.oxml.reader import Document
-from docxform.parse.anchors import header_map, norm, row_item_id
+from docxform.framework.mapping import MAPPING_ID, Mapping, load_mapping, shipped_mapping_ids
+from docxform.framework.model import Framework
+from docxform.oxml.reader import Document, Row
+from docxform.parse.anchors import header_rows_map, norm, row_item_id
 from docxform.parse.fields import LabelIndex, find_by_label
 from docxform.parse.source import Source
 
 MIN_SCORE = 1.2
+#: The best mapping is taken only when it beats the best mapping of any *other framework* by this much
+#: (documented in docs/mappings.md; measured: a form of one framework beats every other framework's
+#: mappings by at least 1.09, a self-assessment form retyped with a two-row header against Salford's
+#: stocktake layout, whose standards it shares word for word) ...
+FRAMEWORK_MARGIN = 0.5
+#: ... and the next layout of *its own* framework by this much (measured: at least 0.25, a generated
+#: stocktake form without its controls against Salford's layout). Closer than either: "which form is this?".
+LAYOUT_MARGIN = 0.2
 
 
 def choose_mapping(source: Source, mapping_dir: str | Path | None = None) -> Mapping:
@@ -33,11 +42,22 @@ def choose_mapping(source: Source, mapping_dir: str | Path | None = None) -> Map
     if not scored or scored[0][0] < MIN_SCORE:
         raise DocxformError(source.path, "not recognised as a form of any shipped framework",
                             hint="pass --mapping FILE (see docs/mappings.md)")
-    return scored[0][2]
+    best, runner_up = scored[0], _rival(scored)
+    if runner_up is not None:
+        raise DocxformError(source.path, f"which form is this? it reads almost as well as {best[1]} (score "
+                            f"{best[0]:.2f}) as {runner_up[1]} (score {runner_up[0]:.2f}); docxform does not guess",
+                            hint=f"pass --mapping {best[1]} or --mapping {runner_up[1]}")
+    return best[2]
 
 
-#: What a mapping id may look like: a file name without a folder, never a path.
-MAPPING_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}", re.ASCII)
+def _rival(scored: list[tuple[float, str, Mapping]]) -> tuple[float, str, Mapping] | None:
+    """The runner-up too close to the best to tell them apart (see FRAMEWORK_MARGIN), or None."""
+    top, framework = scored[0][0], scored[0][2].framework
+    for entry in scored[1:]:
+        margin = LAYOUT_MARGIN if entry[2].framework == framework else FRAMEWORK_MARGIN
+        if top - entry[0] < margin and entry[0] >= MIN_SCORE:
+            return entry
+    return None
 
 
 def named_mapping(form: str, named: str, mapping_dir: str | Path | None = None) -> Mapping:
@@ -80,34 +100,56 @@ def form_mappings() -> list[Mapping]:
 def score(source: Source, mapping: Mapping, labels: LabelIndex | None = None) -> float:
     """How well the document fits the mapping (higher is better; below MIN_SCORE is no fit).
 
-    2 x share of column headers found + share of item ids found + share of
-    fields found where the mapping puts them + 2 x share of answer controls
-    found by tag or alias + 0.25 per ``recognise`` phrase in the paragraphs
-    (+ 0.5 x share of rows worded like the framework's prompts, for a mapping
-    with ``anchors: text``).
+    2 x share of column headers found (over all the header rows of a table) +
+    share of item ids found + share of items found with their own wording in
+    their row (another framework may use the same ids for other standards) +
+    share of fields found where the mapping puts them + 2 x share of answer
+    controls found by tag or alias + 0.25 per ``recognise`` phrase in the
+    paragraphs (+ 0.5 x share of rows worded like the framework's prompts, for
+    a mapping with ``anchors: text``).
     """
     from docxform.framework import load_framework
 
     try:
-        item_ids = set(load_framework(mapping.framework).item_ids)
+        framework = load_framework(mapping.framework)
     except DocxformError:
         return 0.0
+    item_ids = set(framework.item_ids)
     doc = source.document
     best_header = 0
-    ids: set[str] = set()
+    ids: dict[str, Row] = {}
     for table in doc.tables:
-        for row in table.rows[:3]:
-            best_header = max(best_header, len(header_map(row, mapping.columns)))
+        best_header = max(best_header, len(header_rows_map(table.rows, mapping.columns, item_ids)[0]))
         for row in table.rows:
             found = row_item_id(row, item_ids)
             if found:
-                ids.add(found)
+                ids.setdefault(found, row)
     text = norm(" ".join(doc.paragraphs))
     recognised = sum(1 for t in mapping.recognise if norm(t) and norm(t) in text)
     header_share = best_header / len(mapping.columns) if mapping.columns else 0
     fields = _fields_share(labels or LabelIndex(doc), mapping)
-    return (2 * header_share + len(ids) / max(1, len(item_ids)) + fields
+    return (2 * header_share + (len(ids) + _items_worded(ids, framework)) / max(1, len(item_ids)) + fields
             + 2 * _controls_share(doc, mapping) + 0.25 * recognised + 0.5 * _worded(source, mapping, header_share))
+
+
+#: An item's row carries its wording when this share of the item's content words (rapidfuzz's token-set
+#: score, 0-100) is in the row's text: the standard as printed, whatever answers stand beside it.
+ITEM_WORDING = 80.0
+
+
+def _items_worded(rows: dict[str, Row], framework: Framework) -> int:
+    """How many of the items found by id carry the framework's own wording of that item in their row."""
+    return sum(1 for item_id, row in rows.items() if _worded_like(framework.item(item_id).text, row.text))
+
+
+@lru_cache(maxsize=1 << 12)
+def _worded_like(item_text: str, row_text: str) -> bool:
+    from rapidfuzz import fuzz
+
+    from docxform.parse.textmatch import content_words
+
+    want = content_words(item_text[:600])
+    return bool(want) and fuzz.token_set_ratio(want, content_words(row_text[:3000])) >= ITEM_WORDING
 
 
 def _worded(source: Source, mapping: Mapping, header_share: float) -> float:

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import etree
+
 from docxform.core.errors import DocxformError
-from docxform.io import office
+from docxform.io import office, ole
 from docxform.io.files import read_head, read_input
+from docxform.oxml.coreprops import saved_time
+from docxform.oxml.ns import qn
 from docxform.oxml.package import check_parts, open_package, parse_xml, read_custom_properties
 from docxform.oxml.reader import Document, read_document
 
@@ -42,6 +45,11 @@ class Source:
     document: Document
     properties: dict[str, str] = field(default_factory=dict)
     converted_from: str | None = None
+    #: The document's own last-saved time (docProps/core.xml), read while the package is open; only
+    #: for a .docx read as it is (a converted file's time is LibreOffice's, not the respondent's).
+    saved_at: str | None = None
+    body: etree._Element | None = None  # w:body, for where a paragraph sits among the tables (parse/conserve.py)
+    xml: bytes | None = None  # word/document.xml as read: controls still marked as showing their prompt (conserve.py)
 
 
 def load_source(path: Path) -> Source:
@@ -52,6 +60,8 @@ def load_source(path: Path) -> Source:
     if suffix == ".docm":
         raise DocxformError(path, "a macro-enabled document (.docm); docxform never runs macros",
                             hint="save it in Word as a plain .docx and send that")
+    if suffix == ".doc" and ole.is_ole(data) and ole.classify(data).kind != ole.WORD:
+        return _not_word(path, data)  # an .xls or .msg named .doc: said, not sent to LibreOffice
     if suffix in CONVERTED_SUFFIXES or (suffix != ".docx" and _needs_conversion(data)):
         converted = "Word 2003 XML" if _is_word_2003_xml(data) else (suffix or "unknown")
         data = _converted(path)
@@ -63,9 +73,18 @@ def load_source(path: Path) -> Source:
     with open_package(path, kind="docx", data=data) as pkg:
         check_parts(pkg, skip_media=True)
         xml = pkg.read("word/document.xml")
-        document = read_document(parse_xml(xml, str(path), "word/document.xml"), str(path), xml)
+        root = parse_xml(xml, str(path), "word/document.xml")
+        document = read_document(root, str(path), xml)
         props = read_custom_properties(pkg)
-    return Source(str(path), digest, document, props, converted)
+        saved = saved_time(pkg) if converted is None and suffix == ".docx" else None
+    return Source(str(path), digest, document, props, converted, saved, root.find(qn("w:body")), xml)
+
+
+def _not_word(path: Path, data: bytes) -> Source:
+    """An OLE file that is not a Word document: open_package names what it is (docxform.io.ole) and refuses it."""
+    with open_package(path, kind="docx", data=data):
+        pass
+    raise DocxformError(path, "not a Word document")  # open_package always refuses an OLE file
 
 
 def _needs_conversion(data: bytes) -> bool:
@@ -107,7 +126,7 @@ def batch_conversions(paths: Iterable[str | Path]) -> Iterator[None]:
     if len(todo) < 2 or office.soffice() is None:
         yield
         return
-    with tempfile.TemporaryDirectory(prefix="docxform-batch-") as work:
+    with office.temporary("docxform-batch-") as work:
         copies: dict[Path, Path] = {}
         for n, path in enumerate(todo):
             try:
@@ -141,8 +160,8 @@ def convert_to_docx(path: Path) -> bytes:
     if office.soffice() is None:
         raise DocxformError(path, f"{path.suffix or 'this'} files need converting and LibreOffice is not installed",
                             hint=f"convert it: soffice --headless --convert-to docx {path.name}")
-    with tempfile.TemporaryDirectory(prefix="docxform-lo-") as work:
-        work_path = Path(work)
+    with office.temporary("docxform-lo-") as work:
+        work_path = work
         copy = work_path / ("input" + path.suffix.lower())
         shutil.copyfile(path, copy)
         [result] = office.convert([copy], "docx:MS Word 2007 XML", work_path / "out", timeout=CONVERT_TIMEOUT)

@@ -39,7 +39,7 @@ from docxform.framework.mapping import ColumnAnchor, Mapping
 from docxform.framework.model import Framework
 from docxform.oxml.model import Cell, Document, Row
 from docxform.parse.anchors import header_map
-from docxform.parse.textmatch import MARGIN, THRESHOLD, Match, PromptIndex, strip_marks
+from docxform.parse.textmatch import MARGIN, THRESHOLD, Candidate, Match, PromptIndex, strip_marks
 from docxform.records.response import ItemAnswer
 
 Reporter = Callable[..., None]
@@ -57,6 +57,7 @@ class Unit:
     match: Match | None = None
     status: str = "weak"  # ok | weak | ambiguous
     note: str = ""
+    also: Candidate | None = None  # a second prompt of the same item the unit asks together with the first
 
 
 @dataclass
@@ -191,7 +192,15 @@ class TextReader:
             if "\n" in unit.text:  # a lead-in with its bullets: matched as a whole
                 unit.match = self.index.best(unit.text.replace("\n", " "))
                 unit.status = unit.match.status(self.threshold, MARGIN) if unit.match else "weak"
+            self._as_pair(unit)
         return units
+
+    def _as_pair(self, unit: Unit) -> None:
+        """A question asking two prompts of one item at once (9a and 9b): matched to both (see PAIR_COVER)."""
+        pair = self.index.best_pair(unit.text.replace("\n", " "), unit.match, self.threshold)
+        if pair is not None:
+            unit.match = Match(pair.first, pair.score, None, 0.0)
+            unit.also, unit.status = pair.second, "ok"
 
     # -- reporting and pairing -------------------------------------------------------------------
     def _report_matches(self, reading: RowReading) -> None:
@@ -236,7 +245,19 @@ class TextReader:
             for unit, text in pairs:
                 if unit.status == "ok" and unit.match is not None:
                     self.placed.add(unit.match.key, fld, text, where, unit.match.score)
+                    if unit.also is not None:
+                        self._shared(unit, fld, text, where)
         return item or previous
+
+    def _shared(self, unit: Unit, fld: str, text: str, where: dict[str, int]) -> None:
+        """One answer to a question asking two prompts: given to the second too, with a notice."""
+        assert unit.match is not None and unit.also is not None
+        first, second = unit.match.candidate, unit.also
+        self.placed.add((second.item, second.prompt), fld, text, where, unit.match.score)
+        self.report("answer-shared", f"{_quote(unit.text)} asks {first.prompt} and {second.prompt} together "
+                    f"(score {unit.match.score:.0f}); its {fld} was given to both", item=first.item, field=fld,
+                    severity="info", extra={"prompts": [first.prompt, second.prompt],
+                                            "score": round(unit.match.score, 1)}, **where)
 
     def _not_split(self, item: str | None, fld: str, texts: list[str], reading: RowReading,
                    where: dict[str, int]) -> None:
@@ -360,11 +381,12 @@ def _groups(units: list[Unit]) -> list[list[Unit]]:
 
 
 def _resolve_by_neighbours(units: list[Unit], threshold: float) -> None:
-    """An ambiguous match whose rivals differ in item takes the one its nearest sure neighbours belong to.
+    """An ambiguous match is kept when its nearest sure neighbours belong to its item and not the rival's.
 
-    The two were within the margin of each other; the rival may then be up to the margin below the
-    threshold (it was as good as the best, which passed). Resolved in document order, so a resolved
-    match is a sure neighbour for the next one.
+    The best is over the threshold; only its margin over a rival of *another item* was short, and the
+    rows around it say which item this part of the form is about. The runner-up is never taken in its
+    place (it scored lower, perhaps under the threshold: that would be a guess). Resolved in document
+    order, so a resolved match is a sure neighbour for the next one.
     """
     following = _next_sure(units)
     previous: str | None = None
@@ -374,9 +396,6 @@ def _resolve_by_neighbours(units: list[Unit], threshold: float) -> None:
             near = {previous, following[i]} - {None}
             best_near, rival_near = m.candidate.item in near, m.runner_up.item in near
             if best_near and not rival_near:
-                unit.status = "ok"
-            elif rival_near and not best_near and m.runner_up_score >= threshold - MARGIN:
-                unit.match = Match(m.runner_up, m.runner_up_score, m.candidate, m.score)
                 unit.status = "ok"
         if unit.status == "ok" and unit.match is not None:
             previous = unit.match.candidate.item
@@ -444,12 +463,27 @@ def _table_columns(rows: list[Row], anchors: tuple[ColumnAnchor, ...]) -> tuple[
     return {}, 0
 
 
+def text_columns(doc: Document, mapping: Mapping) -> dict[int, dict[int, ColumnAnchor]]:
+    """Each table's answer columns as :class:`TextReader` reads them (a table without a header: the one before's)."""
+    out: dict[int, dict[int, ColumnAnchor]] = {}
+    inherited: dict[int, ColumnAnchor] = {}
+    for table in doc.tables:
+        inherited = _table_columns(table.rows, mapping.columns)[0] or inherited
+        if inherited:
+            out[table.index] = inherited
+    return out
+
+
 def _lines(text: str) -> list[str]:
     return [ln.strip() for ln in text.split("\n") if ln.strip()]
 
 
 def _is_question(text: str) -> bool:
     return bool(_TICK.match(text)) or strip_marks(text).rstrip().endswith("?")
+
+
+#: A checklist question (ticked, or ending in "?"): in a form read by wording, the form's text wherever it is typed.
+is_question = _is_question
 
 
 def _quote(text: str) -> str:

@@ -36,6 +36,12 @@ MAX_QUERY = 1500
 MEMO_SIZE = 20_000
 #: A paragraph that is not a prompt but reads like one of these (hallmark and theme names) is a heading.
 HEADING_SCORE = 80.0
+#: A question asking two prompts of one item at once ("Is there a protocol and have the authorities signed
+#: it?" for 9a and 9b): the two prompts' words together must match it at the threshold, beat the best single
+#: prompt and every other pair by the margin, and each prompt's own words be found in it at this score.
+PAIR_COVER = 80.0
+#: Pairs are sought among this many best-scoring prompts.
+PAIR_POOL = 10
 
 _STOP = frozenset((
     "a", "an", "the", "of", "to", "and", "or", "in", "on", "for", "by", "with", "it", "its", "is", "are",
@@ -112,6 +118,15 @@ class Match:
         return "ok"
 
 
+@dataclass(frozen=True)
+class PairMatch:
+    """Two prompts of one item that one paragraph asks together, in the framework's order, and the score."""
+
+    first: Candidate
+    second: Candidate
+    score: float
+
+
 class PromptIndex:
     """Every prompt of a framework (and each line of a multi-line prompt), ready to be matched."""
 
@@ -126,6 +141,7 @@ class PromptIndex:
         self.choices = [content_words(c.text) for c in self.candidates]
         self.headings = _heading_words(framework)
         self.memo: dict[str, Match | None] = {}  # a batch's returns repeat the same questions
+        self.pair_memo: dict[tuple[str, float], PairMatch | None] = {}
 
     def _add(self, item: str, prompt: str | None, text: str) -> None:
         lines = [strip_marks(line) for line in text.splitlines() if strip_marks(line)]
@@ -156,6 +172,35 @@ class PromptIndex:
             if (other.item, other.prompt) != (top.item, top.prompt):
                 return Match(top, score, other, other_score)
         return Match(top, score, None, 0.0)
+
+    def best_pair(self, text: str, single: Match | None, threshold: float = THRESHOLD) -> PairMatch | None:
+        """The two prompts of one item the paragraph asks together, or None (see PAIR_COVER)."""
+        query = content_words(strip_marks(text[:MAX_QUERY]))
+        key = (query, threshold)
+        if key not in self.pair_memo:
+            found = self._best_pair(query, threshold) if query else None
+            if found is not None and single is not None and found.score < single.score + MARGIN:
+                found = None  # one prompt explains it as well: no reason to read it as two
+            if len(self.pair_memo) < MEMO_SIZE:
+                self.pair_memo[key] = found
+            return found
+        found = self.pair_memo[key]
+        return None if found is None or (single is not None and found.score < single.score + MARGIN) else found
+
+    def _best_pair(self, query: str, threshold: float) -> PairMatch | None:
+        scores = self.scores(query)
+        pool = [i for i in sorted(range(len(scores)), key=lambda i: -scores[i])
+                if self.candidates[i].line == -1 and self.candidates[i].prompt][:PAIR_POOL]
+        pairs = sorted(((similarity(query, content_words(f"{self.candidates[i].text} {self.candidates[j].text}")), i, j)
+                        for i in pool for j in pool
+                        if i < j and self.candidates[i].item == self.candidates[j].item), reverse=True)
+        if not pairs or pairs[0][0] < threshold or (len(pairs) > 1 and pairs[0][0] - pairs[1][0] < MARGIN):
+            return None
+        score, i, j = pairs[0]
+        first, second = self.candidates[i], self.candidates[j]
+        if min(fuzz.token_set_ratio(query, content_words(c.text)) for c in (first, second)) < PAIR_COVER:
+            return None
+        return PairMatch(first, second, score)
 
     def scores(self, query: str) -> list[float]:
         """:func:`similarity` of the query with every candidate, both measures computed in C."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docxform.core.errors import DocxformError, FileError
 from docxform.core.problems import Problem, counted
@@ -18,7 +18,6 @@ from docxform.io.files import output_folder, write_file
 from docxform.parse.inputs import (
     batch_framework,
     expand_paths,
-    framework_of,
     load_inputs,
     parse_files,
     plan_refused,
@@ -30,8 +29,20 @@ from docxform.records.response import Response
 from docxform.survey.identity import in_later_order, merge_summary
 
 if TYPE_CHECKING:
+    from docxform.records.plan import MergedPlans, PlanResult
     from docxform.survey.consensus import Rule
     from docxform.validate.rules import ValidationReport
+
+
+def read_plan_workbook(path: Path, framework: Framework | None) -> PlanResult:
+    """A plan workbook's record, for the parse of a batch that may hold plans (``parse``, ``collate``).
+
+    :mod:`docxform.plan` (and openpyxl) is loaded only when a workbook is among the inputs; the parse
+    stage below the plans is given this reader rather than importing them.
+    """
+    from docxform.plan import parse_plan
+
+    return parse_plan(path, framework)
 
 
 @dataclass
@@ -74,7 +85,7 @@ def _problems_of(returns: list[Response], framework: Framework) -> list[Problem]
 
 def _report_of(returns: list[Response], framework: Framework, unreadable: list[FileError]) -> ValidationReport:
     """The validation report of returns already parsed (the same report ``docxform validate`` gives)."""
-    from docxform.records.returns import respondent_label
+    from docxform.records.response import respondent_label
     from docxform.validate.rules import FileReport, ValidationReport, validate_return
 
     report = ValidationReport(item_name=framework.item_name)
@@ -118,7 +129,7 @@ def summarise_inputs(inputs: list[str], workbook: Path, *, html: Path | None = N
     return SummaryResult(workbook, html, errors)
 
 
-def _plans(paths: list[Path], fw: Framework, errors: list[FileError]) -> dict[str, Any] | None:
+def _plans(paths: list[Path], fw: Framework, errors: list[FileError]) -> MergedPlans | None:
     if not paths:
         return None
     from docxform.plan import merge_plans, parse_plan
@@ -153,7 +164,8 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
     parsed_dir = out / "parsed"
     returns: list[Response] = []
     paths = list(expand_paths([str(i) for i in inputs]))
-    for outcome in save_parsed(parse_files(paths, framework=framework, jobs=jobs), parsed_dir, paths):
+    parsed = parse_files(paths, framework=framework, jobs=jobs, read_plan=read_plan_workbook)
+    for outcome in save_parsed(parsed, parsed_dir, paths):
         if outcome.error is not None:
             result.errors.append(outcome.error)
         elif isinstance(outcome.record, Response):
@@ -164,7 +176,7 @@ def collate(inputs: list[Path], out: Path, *, framework: str | None = None, jobs
     result.outputs["parsed returns"] = parsed_dir
     require_some(returns, result.errors)
     try:
-        fw = framework_of(returns, framework)
+        fw = batch_framework(returns, given=framework)
     except DocxformError as exc:  # each unreadable file's own line is kept, then why the rest cannot go on
         result.stopped = exc.describe()
         return result

@@ -36,19 +36,20 @@ and the command says which one it used.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from docxform.core.errors import DocxformError
-from docxform.framework import framework_named_in
+from docxform.framework.choice import framework_for
 from docxform.framework.model import Framework
 from docxform.parse.inputs import read_json
+from docxform.records.comparison import Comparison, Dataset, ItemTrend
 from docxform.records.merged import MergedDataset, MergedItem, check_against
+
+__all__ = ["Comparison", "Dataset", "ItemTrend", "compare", "compare_datasets", "load_dataset"]
 
 #: |Cliff's delta| below this is "same" (Romano et al. 2006: negligible).
 NEGLIGIBLE_DELTA = 0.147
@@ -77,66 +78,6 @@ def _round_folder(folder: Path) -> Path | None:
 FOLDER_FINDERS.insert(0, _round_folder)  # before merged.json: a round's current returns, not an old report
 
 
-@dataclass
-class Dataset:
-    """One argument: a merged dataset, its framework and what to call it."""
-
-    source: Path
-    merged: MergedDataset
-    framework: Framework
-    label: str = ""
-
-    @property
-    def partnership(self) -> str | None:
-        """The one partnership all respondents belong to, or None."""
-        names = {r.partnership for r in self.merged.respondents}
-        names.discard(None)
-        names.discard("")
-        return names.pop() if len(names) == 1 else None
-
-
-@dataclass
-class ItemTrend:
-    """One standard of the last framework, across the datasets."""
-
-    item_id: str
-    text: str
-    agreed: list[str | None]
-    counts: list[dict[str, int] | None]
-    movement: str | None
-    distribution: str | None
-    delta: float | None
-    goals_before: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Comparison:
-    labels: list[str]
-    datasets: list[Dataset]
-    framework: Framework
-    items: list[ItemTrend]
-    unmatched: list[str]
-    region: bool
-
-    def headline(self, *, decided: bool) -> str:
-        """One line on what was compared and how; ``decided``: the arrangement was the automatic rule's,
-        so a region says how to compare the inputs as rounds instead."""
-        unmatched = f"{len(self.unmatched)} without a counterpart"
-        if self.region:
-            how = " (each input is a different partnership's; --as rounds if they are rounds)" if decided else ""
-            return (f"{len(self.items)} items compared as a region, partnerships side by side, no movement{how}: "
-                    f"{', '.join(self.labels)}; {unmatched}")
-        moved = sum(1 for t in self.items if t.movement in ("up", "down"))
-        return f"{len(self.items)} items compared as rounds across {', '.join(self.labels)}; {moved} moved; {unmatched}"
-
-    def to_json(self) -> dict[str, Any]:
-        """The ``--json`` shape: how the inputs were compared and their labels, agreed levels and movement per
-        item, then the unmatched items."""
-        return {"arrangement": "region" if self.region else "rounds", "labels": self.labels,
-                "items": {t.item_id: {"agreed": t.agreed, "movement": t.movement} for t in self.items},
-                "unmatched": self.unmatched}
-
-
 def load_dataset(path: Path) -> Dataset:
     """A merged dataset from a file, or from a folder holding one; a one-line error otherwise."""
     target = path
@@ -148,7 +89,7 @@ def load_dataset(path: Path) -> Dataset:
     data = read_json(target)
     if data.get("kind") != "merged":
         raise DocxformError(target, "not a merged dataset (make one with docxform merge or collate)")
-    framework = framework_named_in(data["framework"]["id"], target)
+    framework = framework_for([data["framework"]["id"]], target)
     if framework.version != data["framework"].get("version"):
         raise DocxformError(target, f"merged for {framework.id} version {data['framework'].get('version')}, but "
                                     f"the built-in definition is version {framework.version}")

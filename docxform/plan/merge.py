@@ -15,44 +15,50 @@ from typing import Any
 from docxform.core.errors import DocxformError
 from docxform.core.problems import Problem, problem
 from docxform.plan.rules import standard_ids
-from docxform.records.plan import LEAD_KEYS, PlanResult, PlanRow, item_ref_key, role_key
+from docxform.records.plan import (
+    LEAD_KEYS,
+    MergedPlanRow,
+    MergedPlans,
+    PlanOwner,
+    PlanPartner,
+    PlanResult,
+    PlanRow,
+    item_ref_key,
+    role_key,
+)
 
 
-def merge_plans(results: list[PlanResult]) -> dict[str, Any]:
-    """One JSON-ready plan: partners, rows (each with ``partner`` and ``source``), problems."""
+def merge_plans(results: list[PlanResult]) -> MergedPlans:
+    """One plan of several: partners, rows (each with its partner and source), who does what per standard, problems."""
     kept, problems = _distinct(results)
     if not kept:
-        return {"kind": "plan-merge", "framework": None, "columns": [], "partners": [], "rows": [], "by_standard": {},
-                "problems": [p.to_dict() for p in problems]}
+        return MergedPlans(framework=None, columns=[], partners=[], rows=[], by_standard={}, problems=problems)
     framework = _same_framework(kept)
     columns = kept[0].columns
     order = {item_id: index for index, item_id in enumerate(framework.item_ids)}
     ref_key = item_ref_key(columns)
-    rows: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    rows: list[tuple[tuple[Any, ...], MergedPlanRow]] = []
     for index, result in enumerate(kept):
         partner = partner_name(result)
         for row in result.rows:
-            entry = {"partner": partner, "source": result.source["path"], **row.to_dict(columns)}
+            entry = MergedPlanRow(partner, result.source["path"], row.to_dict(columns))
             rows.append((_sort_key(row, ref_key, order, index), entry))
     rows.sort(key=lambda pair: pair[0])
     merged = [entry for _, entry in rows]
     problems += [p for result in kept for p in result.problems]
-    return {
-        "kind": "plan-merge",
-        "framework": {"id": framework.id, "version": framework.version},
-        "columns": [{"key": c.key, "label": c.label} for c in columns],
-        "partners": [_partner(result) for result in kept],
-        "rows": merged,
-        "by_standard": _by_standard(merged, ref_key, role_key(columns, LEAD_KEYS), framework.item_ids),
-        "problems": [p.to_dict() for p in problems],
-    }
+    return MergedPlans(
+        framework=(framework.id, framework.version), columns=[(c.key, c.label) for c in columns],
+        partners=[_partner(result) for result in kept], rows=merged,
+        by_standard=_by_standard(merged, ref_key, role_key(columns, LEAD_KEYS), framework.item_ids),
+        problems=problems,
+    )
 
 
-def merged_table(merged: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+def merged_table(merged: MergedPlans) -> tuple[list[str], list[list[Any]]]:
     """The merged plan as a header and rows, for a summary workbook's plan sheet."""
-    keys = [c["key"] for c in merged["columns"]]
-    header = ["Partner", *(c["label"] for c in merged["columns"]), "Source file", "Row"]
-    rows = [[row["partner"], *(row.get(k) for k in keys), row["source"], row.get("row")] for row in merged["rows"]]
+    keys = [key for key, _ in merged.columns]
+    header = ["Partner", *(label for _, label in merged.columns), "Source file", "Row"]
+    rows = [[row.partner, *(row.get(k, None) for k in keys), row.source, row.get("row", None)] for row in merged.rows]
     return header, rows
 
 
@@ -96,27 +102,23 @@ def _sort_key(row: PlanRow, ref_key: str | None, order: dict[str, int], index: i
     return (position, priority, index, row.sheet_row or 0)
 
 
-def _partner(result: PlanResult) -> dict[str, Any]:
-    return {
-        "partner": partner_name(result), "source": dict(result.source), "header": dict(result.header),
-        "rows": len(result.rows),
-        "errors": sum(p.severity == "error" for p in result.problems),
-        "warnings": sum(p.severity == "warning" for p in result.problems),
-    }
+def _partner(result: PlanResult) -> PlanPartner:
+    return PlanPartner(partner=partner_name(result), source=dict(result.source), header=dict(result.header),
+                       rows=len(result.rows), errors=sum(p.severity == "error" for p in result.problems),
+                       warnings=sum(p.severity == "warning" for p in result.problems))
 
 
-def _by_standard(rows: list[dict[str, Any]], ref_key: str | None, lead_key: str | None,
-                 item_ids: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
+def _by_standard(rows: list[MergedPlanRow], ref_key: str | None, lead_key: str | None,
+                 item_ids: tuple[str, ...]) -> dict[str, list[PlanOwner]]:
     """Standard id -> who is doing what towards it (framework order; unknown ids last)."""
     if ref_key is None:
         return {}
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[PlanOwner]] = {}
     for entry in rows:
         for sid in standard_ids(str(entry.get(ref_key) or "")):
-            out.setdefault(sid, []).append({
-                "partner": entry["partner"], "action": entry.get("action", ""),
-                "lead_officer": entry.get(lead_key, "") if lead_key else "", "source": entry["source"],
-                "row": entry.get("row"),
-            })
+            out.setdefault(sid, []).append(PlanOwner(
+                partner=entry.partner, action=entry.get("action"),
+                lead_officer=entry.get(lead_key) if lead_key else "", source=entry.source,
+                row=entry.get("row", None)))
     known = [i for i in item_ids if i in out]
     return {sid: out[sid] for sid in known + [s for s in out if s not in item_ids]}

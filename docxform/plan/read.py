@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from docxform.core.errors import DocxformError
 from docxform.core.problems import Problem, problem
 from docxform.framework import BUILTIN_IDS, load_framework
+from docxform.framework.choice import framework_for, mismatch
 from docxform.framework.model import Framework
 from docxform.plan import locate
 from docxform.plan.locate import Grid, Header
@@ -59,15 +60,10 @@ def _framework(loaded: Loaded, given: Framework | None,
     """The framework given, else the one named in the workbook, else the mapping's."""
     declared = loaded.properties.get("docxform.framework", "")
     if given is not None:
-        if declared and declared != given.id:
-            return given, [problem("framework-mismatch", f"the plan was generated for {declared}, "
-                                   f"not {given.id}", file=str(loaded.path))]
-        return given, []
+        other = mismatch("the plan was generated", (declared, None), given, file=str(loaded.path)) if declared else None
+        return given, [other] if other is not None else []
     if declared:
-        if declared not in BUILTIN_IDS:
-            raise DocxformError(loaded.path, f"the plan is for framework {declared!r}, which is not built in",
-                                hint="give its framework definition")
-        return load_framework(declared), []
+        return framework_for([declared], loaded.path), []
     return load_framework(mapping.framework if mapping and mapping.framework in BUILTIN_IDS else "sa2003"), []
 
 

@@ -3,7 +3,8 @@
 schemas/merged.schema.json documents the JSON; :meth:`MergedDataset.to_dict`
 writes exactly it and :meth:`MergedDataset.from_dict` reads it back, so the
 stages after the merge read attributes (``item.counts``, ``response.texts``)
-instead of chains of ``.get(`` that hide a misspelt key as an empty answer.
+(``response.texts`` of a :class:`MergedResponse`, not to be confused with a parsed return,
+:class:`docxform.records.response.Response`) instead of chains of ``.get(`` that hide a misspelt key as an empty answer.
 JSON stays at the edges: :func:`docxform.survey.merge.merge_returns` builds this
 record directly and every consumer takes it; ``to_dict`` is called only where
 the dataset is written (merged.json) or printed, and ``from_dict`` only where a
@@ -22,7 +23,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from docxform.core.errors import DocxformError
+from docxform.core.problems import CODES, Problem, problem_from_dict
 from docxform.framework.model import Framework
+from docxform.records.consensus import RULE_NAMES, Rule, make_rule
 
 T = TypeVar("T")
 
@@ -150,7 +153,7 @@ class Respondent:
 
 
 @dataclass
-class Response:
+class MergedResponse:
     """One respondent's answer to one item: rating, text fields by key, per-prompt answers, source path."""
 
     rating: str | None = None
@@ -184,7 +187,7 @@ class Response:
         return out
 
     @classmethod
-    def read(cls, data: dict[str, Any], where: str, r: _Reader) -> Response:
+    def read(cls, data: dict[str, Any], where: str, r: _Reader) -> MergedResponse:
         prompts = r.each(data.get("prompts"), f"{where}.prompts",
                          lambda d, w: {str(k): v for k, v in d.items() if isinstance(v, str)})
         texts = {k: v for k, v in data.items() if k not in RESPONSE_KEYS and isinstance(v, str)}
@@ -235,7 +238,7 @@ class MergedItem:
     spread: int = 0
     disputed: bool = False
     dispute_reason: str | None = None
-    responses: dict[str, Response] = field(default_factory=dict)
+    responses: dict[str, MergedResponse] = field(default_factory=dict)
     consensus: ItemConsensus | None = None
 
     def count(self, level: str) -> int:
@@ -271,7 +274,7 @@ class MergedItem:
             mode=r.text(data.get("mode"), f"{where}.mode"), median=r.text(data.get("median"), f"{where}.median"),
             spread=r.count(data.get("spread"), f"{where}.spread"), disputed=bool(data.get("disputed")),
             dispute_reason=r.text(data.get("dispute_reason"), f"{where}.dispute_reason"),
-            responses=r.each(data.get("responses"), f"{where}.responses", lambda d, w: Response.read(d, w, r)),
+            responses=r.each(data.get("responses"), f"{where}.responses", lambda d, w: MergedResponse.read(d, w, r)),
             consensus=(ItemConsensus.read(r.obj(consensus, f"{where}.consensus"), f"{where}.consensus", r)
                        if consensus is not None else None),
         )
@@ -322,6 +325,10 @@ class RuleRef:
     def to_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "threshold": self.threshold, "description": self.description}
 
+    def as_rule(self) -> Rule:
+        """The rule itself, to quote in words (the default rule for a name this version does not know)."""
+        return Rule(self.rule, self.threshold) if self.rule in RULE_NAMES else Rule()
+
 
 @dataclass
 class MergedDataset:
@@ -333,8 +340,8 @@ class MergedDataset:
     anonymised: bool = False
     respondent_label: str = "respondent"
     duplicates: list[Duplicate] = field(default_factory=list)
-    #: The merge's problems as written (a dataset from another version may carry codes this one lacks).
-    problems: list[dict[str, Any]] = field(default_factory=list)
+    #: The merge's own findings (duplicate-return, rating-disputed, ...), as records.
+    problems: list[Problem] = field(default_factory=list)
     consensus: RuleRef | None = None
     docxform_version: str | None = None
 
@@ -346,10 +353,6 @@ class MergedDataset:
     def item(self, item_id: str) -> MergedItem:
         """The item's record; an empty one for an item the dataset lacks (nobody answered it)."""
         return self.items.get(item_id) or MergedItem()
-
-    def rule_dict(self) -> dict[str, Any]:
-        """The ``consensus`` part as :func:`docxform.survey.consensus.rule_of` reads it."""
-        return {"consensus": self.consensus.to_dict()} if self.consensus else {}
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": "merged"}
@@ -363,7 +366,7 @@ class MergedDataset:
             "respondents": [p.to_dict(self.anonymised, self.by_partnership) for p in self.respondents],
             "items": {k: v.to_dict() for k, v in self.items.items()},
             "duplicates": [d.to_dict() for d in self.duplicates],
-            "problems": [dict(p) for p in self.problems],
+            "problems": [p.to_dict() for p in self.problems],
         }
         return out
 
@@ -384,7 +387,8 @@ class MergedDataset:
             respondent_label=r.text(data.get("respondent_label"), "respondent_label") or "respondent",
             duplicates=[Duplicate.read(r.obj(d, f"duplicates[{i}]"), f"duplicates[{i}]", r)
                         for i, d in enumerate(r.seq(data.get("duplicates"), "duplicates"))],
-            problems=[r.obj(p, f"problems[{i}]") for i, p in enumerate(r.seq(data.get("problems"), "problems"))],
+            problems=[_problem(r.obj(p, f"problems[{i}]"), f"problems[{i}]", r)
+                      for i, p in enumerate(r.seq(data.get("problems"), "problems"))],
             consensus=_rule_ref(rule, r) if rule is not None else None,
             docxform_version=r.text(data.get("docxform_version"), "docxform_version"),
         )
@@ -407,8 +411,6 @@ def check_against(dataset: MergedDataset, framework: Framework, source: str | Pa
         if levels is not None:
             _check_levels(item_id, item, levels, source)
     if dataset.consensus is not None:
-        from docxform.survey.consensus import make_rule
-
         try:
             make_rule(dataset.consensus.rule, dataset.consensus.threshold if dataset.consensus.rule != "strict"
                       else None)
@@ -424,6 +426,14 @@ def _check_levels(item_id: str, item: MergedItem, levels: set[str], source: str 
     for where, level in named:
         if level is not None and level not in levels:
             raise DocxformError(source, f"item {item_id} {where}: {level!r} is not a level of the rating scale")
+
+
+def _problem(data: dict[str, Any], where: str, r: _Reader) -> Problem:
+    """One of the dataset's problems as its record; a code this version does not know is refused, as in a return."""
+    code = data.get("code")
+    if not isinstance(code, str) or code not in CODES:
+        raise r.fail(f"{where}.code", "a problem code docxform knows (docs/problem-codes.md)")
+    return problem_from_dict(data)
 
 
 def _rule_ref(value: Any, r: _Reader) -> RuleRef:

@@ -176,3 +176,80 @@ class PlanResult:
             "rows": [row.to_dict(self.columns) for row in self.rows],
             "problems": [p.to_dict() for p in self.problems],
         }
+
+
+@dataclass(frozen=True)
+class PlanPartner:
+    """One partner's plan among the merged ones: who, which file, its header, how many rows and findings."""
+
+    partner: str
+    source: dict[str, str]
+    header: dict[str, str]
+    rows: int
+    errors: int
+    warnings: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"partner": self.partner, "source": dict(self.source), "header": dict(self.header), "rows": self.rows,
+                "errors": self.errors, "warnings": self.warnings}
+
+
+@dataclass(frozen=True)
+class MergedPlanRow:
+    """One action of the merged plans: the partner that owns it, its file, and its plan row's values by column key.
+
+    ``values`` is :meth:`PlanRow.to_dict` (every plan column, and ``row``, the sheet row it was read from).
+    """
+
+    partner: str
+    source: str
+    values: dict[str, Any]
+
+    def get(self, key: str, default: Any = "") -> Any:
+        """A value by key, ``partner`` and ``source`` included (``default`` for a column the row lacks)."""
+        return self.to_dict().get(key, default)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"partner": self.partner, "source": self.source, **self.values}
+
+
+@dataclass(frozen=True)
+class PlanOwner:
+    """Who does what towards one standard: an entry of the merged plans' ``by_standard``."""
+
+    partner: str
+    action: Any
+    lead_officer: Any
+    source: str
+    row: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"partner": self.partner, "action": self.action, "lead_officer": self.lead_officer,
+                "source": self.source, "row": self.row}
+
+
+@dataclass
+class MergedPlans:
+    """Several partners' plans as one (``docxform.plan.merge_plans``): every action with the partner that owns it.
+
+    ``framework`` is (id, version), None when nothing was merged; ``columns`` the plans' (key, label).
+    :meth:`to_dict` is the JSON form, a ``plan-merge``.
+    """
+
+    framework: tuple[str, str] | None
+    columns: list[tuple[str, str]]
+    partners: list[PlanPartner]
+    rows: list[MergedPlanRow]
+    by_standard: dict[str, list[PlanOwner]]
+    problems: list[Problem]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": "plan-merge",
+            "framework": {"id": self.framework[0], "version": self.framework[1]} if self.framework else None,
+            "columns": [{"key": key, "label": label} for key, label in self.columns],
+            "partners": [p.to_dict() for p in self.partners],
+            "rows": [r.to_dict() for r in self.rows],
+            "by_standard": {sid: [o.to_dict() for o in owners] for sid, owners in self.by_standard.items()},
+            "problems": [p.to_dict() for p in self.problems],
+        }

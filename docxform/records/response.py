@@ -5,17 +5,23 @@ schemas/response.schema.json). Names here are stable: validate, merge,
 summarise and the plan prefill all read them. A form parsed in this run is
 its record straight away; :meth:`Response.from_dict` reads a parsed return's
 JSON back into the record where a ``.json`` file (or the round's store) is
-read, after its shape was checked. Validation, merge and summary all take the
-record; ``to_dict`` is called only where JSON is written.
+read, after its shape was checked (:func:`check_return`, here beside the record it
+guards). Validation, merge and summary all take the record; ``to_dict`` is called
+only where JSON is written. The facts several stages read off a return (who the
+respondent is, a free text as text: :func:`respondent_name`, :func:`respondent_label`,
+:func:`text_value`) are here too, so those stages need not import each other.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path, PurePath
 from typing import Any
 
 from docxform import __version__
-from docxform.core.problems import Problem, problem_from_dict
+from docxform.core.errors import DocxformError
+from docxform.core.problems import CODES, Problem, problem_from_dict
+from docxform.framework.model import RESERVED_ANSWER_KEYS  # the keys ItemAnswer.to_dict writes beside the texts
 
 FieldValue = str | list[dict[str, str]] | dict[str, str]
 
@@ -30,9 +36,6 @@ def _objects(value: Any, kind: type) -> dict[str, Any]:
         return {}
     return {str(k): (dict(v) if isinstance(v, dict) else v) for k, v in value.items() if isinstance(v, kind)}
 
-#: Keys :meth:`ItemAnswer.to_dict` writes beside the text fields: a text field with one of these
-#: keys would be overwritten by them, so ``check-framework`` refuses it (field-key-reserved).
-RESERVED_ANSWER_KEYS = ("rating", "provenance", "cells")
 
 
 @dataclass
@@ -87,6 +90,71 @@ class ItemAnswer:
                    not_text=frozenset(k for k, v in given.items() if not isinstance(v, str)))
 
 
+# Facts read off one return that several stages need (validation, merging, the pipeline): they
+# name respondents and read free text the same way, so those stages need not import each other.
+
+def text_value(value: Any) -> str:
+    """A free-text answer as a string ("" for missing), whatever the JSON held."""
+    if value is None:
+        return ""
+    return value.strip() if isinstance(value, str) else str(value).strip()
+
+
+def respondent_name(data: Response) -> str | None:
+    """The respondent's real name: ``respondent``, else ``fields.completed_by``; None if neither.
+
+    The file stem is not a name (two folders can both hold ``return.docx``),
+    so it labels a respondent but never makes two returns duplicates.
+    """
+    for value in (data.respondent, data.fields.get("completed_by")):
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split())
+    return None
+
+
+def respondent_label(data: Response) -> str:
+    """What to call a respondent: the name, else the stem of the source file."""
+    name = respondent_name(data)
+    if name:
+        return name
+    return PurePath(data.source_path).stem or "unnamed return"
+
+
+@dataclass(frozen=True)
+class UnclaimedText:
+    """Text of a return that is neither the blank form's own nor in any answer: where it is, and the nearest item.
+
+    ``where`` is a stable word: ``standard-cell`` (the item's own cell, beside its answers),
+    ``answer-cell`` (an answer cell whose text was not read as its answer), ``split-cell``,
+    ``row`` (a row without an id, or the item's row outside its answer columns), ``table`` (a table
+    with no answers), ``below-table``, ``before-form``, ``after-form``, ``paragraph`` (outside the
+    tables, place unknown), ``unmatched`` (answers of a requirement matched to no prompt).
+    Table, row and cell are counted from 1.
+    """
+
+    text: str
+    where: str
+    description: str
+    item: str | None = None
+    field: str | None = None
+    table: int | None = None
+    row: int | None = None
+    cell: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        location = {k: v for k, v in (("table", self.table), ("row", self.row), ("cell", self.cell)) if v is not None}
+        return {"text": self.text, "where": self.where, "description": self.description, "item": self.item,
+                "field": self.field, "location": location}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> UnclaimedText:
+        raw = data.get("location")
+        location: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        return cls(text=_text(data.get("text", "")), where=_text(data.get("where", "")),
+                   description=_text(data.get("description", "")), item=data.get("item"), field=data.get("field"),
+                   table=location.get("table"), row=location.get("row"), cell=location.get("cell"))
+
+
 @dataclass
 class Response:
     framework_id: str
@@ -103,11 +171,21 @@ class Response:
     has_rating: bool = True
     organisation: str | None = None  # of the person a personalised form was issued to (from the respondents list)
     role: str | None = None
+    #: The document's own last-saved time, from the parse (who-is-who orders one person's versions by it).
+    #: Not part of the JSON contract: a return read back from JSON has none, and its order received decides.
+    saved_at: str | None = None
+    #: Text of the return no answer holds and the blank form does not print (parse/conserve.py).
+    unclaimed: list[UnclaimedText] = field(default_factory=list)
+    #: The round's signed token the form carries (docxform.survey.identity.make_token), when it has one.
+    token: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = self._base_dict()
         # Only when known, so returns of forms made without a respondents list keep their shape.
-        out.update({k: v for k, v in (("organisation", self.organisation), ("role", self.role)) if v})
+        out.update({k: v for k, v in (("organisation", self.organisation), ("role", self.role),
+                                      ("token", self.token)) if v})
+        if self.unclaimed:  # only when there is some: a return read whole keeps its shape
+            out["unclaimed"] = [u.to_dict() for u in self.unclaimed]
         return out
 
     def _base_dict(self) -> dict[str, Any]:
@@ -144,4 +222,61 @@ class Response:
             problems=[problem_from_dict(p) for p in data.get("problems") or []],
             has_rating=all("rating" in v for v in items.values()) if items else True,
             organisation=data.get("organisation") or None, role=data.get("role") or None,
+            unclaimed=[UnclaimedText.from_dict(u) for u in data.get("unclaimed") or [] if isinstance(u, dict)],
+            token=data.get("token") or None,
         )
+
+
+def check_return(data: Any, path: str | Path | None = None) -> None:
+    """Raise :class:`DocxformError` unless ``data`` has the shape of a parsed return."""
+    cause = _shape_problem(data)
+    if cause is not None:
+        raise DocxformError(path, f"not a docxform return: {cause}",
+                            hint="give the JSON written by docxform parse")
+
+
+def _shape_problem(data: Any) -> str | None:
+    """The first thing that makes ``data`` not a parsed return, or None; checked from the outside in."""
+    if not isinstance(data, dict):
+        return "the JSON is not an object"
+    return _header_problem(data) or _items_problem(data.get("items") or {}) \
+        or _problems_problem(data.get("problems") or [])
+
+
+def _header_problem(data: dict[str, Any]) -> str | None:
+    """Kind, framework, source, and the types of the three containers the later stages iterate."""
+    if data.get("kind") != "form":
+        return f'"kind" is {data.get("kind")!r}, not "form"'
+    fw = data.get("framework")
+    if not (isinstance(fw, dict) and isinstance(fw.get("id"), str) and isinstance(fw.get("version"), str)):
+        return '"framework" must be {"id": ..., "version": ...}'
+    source = data.get("source")
+    if not (isinstance(source, dict) and isinstance(source.get("path", ""), str)):
+        return '"source" must be {"path": ..., "sha256": ...}'
+    for key, kind in (("fields", dict), ("items", dict), ("problems", list)):
+        if not isinstance(data.get(key, kind()), kind):
+            return f'"{key}" must be a JSON {"object" if kind is dict else "array"}'
+    return None
+
+
+def _items_problem(items: dict[str, Any]) -> str | None:
+    """Each answer an object whose rating is a level key or null and whose prompts are an object."""
+    for item_id, answer in items.items():
+        if not isinstance(answer, dict):
+            return f"item {item_id} is not an object"
+        rating = answer.get("rating")
+        if rating is not None and not isinstance(rating, str):
+            return f"item {item_id}: rating must be a level key or null"
+        if not isinstance(answer.get("prompts", {}), dict):
+            return f"item {item_id}: prompts must be an object of prompt id -> answers"
+    return None
+
+
+def _problems_problem(entries: list[Any]) -> str | None:
+    """Each recorded problem carries a code this version knows, so it can be read back as a Problem."""
+    for entry in entries:
+        if not (isinstance(entry, dict) and isinstance(entry.get("code"), str)):
+            return "a problem is not an object with a code"
+        if entry["code"] not in CODES:
+            return f"unknown problem code {entry['code']!r}"
+    return None

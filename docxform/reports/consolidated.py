@@ -28,7 +28,7 @@ from docxform.generate.output import GeneratedForm, generate_form
 from docxform.plan.priorities import agreed_level
 from docxform.records.decisions import Decisions
 from docxform.records.imprint import Imprint, imprint_of
-from docxform.records.merged import MergedDataset, MergedItem, Response
+from docxform.records.merged import MergedDataset, MergedItem, MergedResponse
 
 #: The printed note of a disputed standard, in the meeting's words (the rule that found the dispute is in
 #: the summary and the merged dataset): "Views differ: 4 doing well, 2 gap identified; to agree."
@@ -40,7 +40,7 @@ def respondent_names(merged: MergedDataset) -> dict[str, str]:
     return {r.id: f"{r.id} ({r.affiliation})" if r.affiliation else r.id for r in merged.respondents}
 
 
-def collate_text(responses: Mapping[str, Response], key: str, names: dict[str, str],
+def collate_text(responses: Mapping[str, MergedResponse], key: str, names: dict[str, str],
                  scale: RatingScale | None = None) -> str:
     """One field's texts, one line per distinct text, each with who wrote it (and their rating when ``scale``).
 
@@ -61,7 +61,7 @@ def collate_text(responses: Mapping[str, Response], key: str, names: dict[str, s
     return "\n".join(lines)
 
 
-def _text_groups(responses: Mapping[str, Response], key: str, names: dict[str, str],
+def _text_groups(responses: Mapping[str, MergedResponse], key: str, names: dict[str, str],
                  scale: RatingScale | None) -> dict[str, tuple[str, dict[str, list[str]]]]:
     """Distinct texts (spacing and case ignored) -> (the first spelling, level name -> authors)."""
     groups: dict[str, tuple[str, dict[str, list[str]]]] = {}
@@ -129,6 +129,19 @@ def disputes(merged: MergedDataset, framework: Framework, decisions: Decisions |
             if item.id in merged.items and merged.items[item.id].disputed and item.id not in (decisions or {})}
 
 
+def meeting_notes(merged: MergedDataset, framework: Framework, decisions: Decisions | None) -> dict[str, str]:
+    """Item id -> the printed note of each level the meeting agreed (rather than computed from the ratings)."""
+    scale = framework.rating_scale
+    names = {lv.key: lv.name for lv in scale.levels} if scale is not None else {}
+    out = {}
+    for item_id, decision in sorted((decisions or {}).items()):
+        if item_id in merged.items:
+            when = f" on {decision.decided_at[:10]}" if decision.decided_at else ""
+            note = f": {decision.note}" if decision.note else ""
+            out[item_id] = f"Agreed at the meeting{when}: {names.get(decision.level, decision.level)}{note}"
+    return out
+
+
 def consolidate(merged: MergedDataset, framework: Framework, target: Path, *,
                 partnership: str = "", layout: str | None = None,
                 decisions: Decisions | None = None, imprint: Imprint | None = None) -> GeneratedForm:
@@ -141,5 +154,6 @@ def consolidate(merged: MergedDataset, framework: Framework, target: Path, *,
     imprint = imprint or imprint_of(merged, framework, partnership=partnership)
     options = FormOptions(layout=layout, answers=agreed_answers(merged, framework, decisions), for_print=True,
                           disputes=disputes(merged, framework, decisions),
+                          notes=meeting_notes(merged, framework, decisions),
                           footer=f"Consolidated form · {imprint.line()}", footer_date=True)
     return generate_form(framework, target, options, partnership=partnership or imprint.partnership)

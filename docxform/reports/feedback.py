@@ -19,6 +19,7 @@ from pathlib import Path
 
 from docxform.core.errors import DocxformError
 from docxform.core.problems import Problem
+from docxform.framework.choice import framework_for
 from docxform.framework.model import Framework
 from docxform.generate import tags
 from docxform.io.boundary import guarded
@@ -157,11 +158,10 @@ def _through_libreoffice(source: Path, notes: list[Note], dest: Path, author: st
 def _feedback_one(path: Path, data: Response, chosen: Framework | None, folder: Path, taken: set[str],
                   author: str) -> FeedbackOutcome:
     """One return's commented copy (none when it has no problem for the respondent), named after its person."""
-    from docxform.framework import framework_named_in
     from docxform.parse.inputs import json_name
     from docxform.validate.rules import validate_return
 
-    fw = chosen or framework_named_in(data.framework_id, path)
+    fw = framework_for([data.framework_id], path, given=chosen)
     problems = [p for p in validate_return(data, fw, expected=fw) if p.code in RESPONDENT_CODES]
     if not problems:
         return FeedbackOutcome(str(path))

@@ -20,7 +20,9 @@ from markupsafe import Markup
 
 from docxform.core.problems import Problem
 from docxform.framework.model import Framework
+from docxform.io.safety import shown
 from docxform.plan.priorities import rank, rule_text
+from docxform.records.consensus import Rule
 from docxform.records.decisions import Decisions
 from docxform.records.imprint import UNNAMED, Imprint, imprint_of, long_date
 from docxform.records.merged import MergedDataset, MergedItem
@@ -40,7 +42,7 @@ def template(name: str) -> jinja2.Template:
     """A bundled page template, autoescaping everything: respondents' text is shown, never run."""
     text = resources.files("docxform.reports").joinpath(f"templates/{name}").read_text("utf-8")
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True)
+                             lstrip_blocks=True, finalize=_shown)
     env.filters["css_string"] = css_string
     return env.from_string(text)
 
@@ -53,22 +55,26 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{body}"')
 
 
+def _shown(value: Any) -> Any:
+    """Every value a page prints: control characters as escapes (a comment's newlines and tabs kept)."""
+    return shown(value, keep="\n\t\r") if isinstance(value, str) else value
+
+
 def _rule_text(merged: MergedDataset) -> str:
     """The consensus rule in words, as the dataset records it (datasets before rules: the strict rule)."""
-    from docxform.survey.consensus import Rule, rule_of
-
-    return rule_of(merged.rule_dict()).describe() if merged.consensus else Rule("strict").describe()
+    return merged.consensus.as_rule().describe() if merged.consensus else Rule("strict").describe()
 
 
 def render_html(merged: MergedDataset, framework: Framework,
                 problems: list[Problem] | None = None, decisions: Decisions | None = None,
-                imprint: Imprint | None = None) -> str:
+                imprint: Imprint | None = None, *, returned: str | None = None) -> str:
     """The report page as a string: standards table (id ``standards``), disputed list, draft plan, problems.
 
     ``decisions`` are the meeting's agreed levels: shown instead of the
     computed ones ("agreed at the meeting") and counted in the plan's ranking.
     ``imprint`` (else the dataset's own) names the partnership, round and dates
     at the top of the page and in every printed page's margins, with "page N of M".
+    ``returned`` is a survey round's "11 of 12 returned" line, shown under the heading.
     """
     imprint = imprint or imprint_of(merged, framework)
     levels = _levels(framework)
@@ -85,7 +91,7 @@ def render_html(merged: MergedDataset, framework: Framework,
         respondents=len(merged.respondents), anonymised=merged.anonymised,
         by_partnership=merged.by_partnership,
         item_name=framework.item_name, rules=framework.rules, consensus_rule=_rule_text(merged),
-        bar_width=BAR_WIDTH, bar_height=BAR_HEIGHT, unrated_colour=UNRATED_COLOUR,
+        bar_width=BAR_WIDTH, bar_height=BAR_HEIGHT, unrated_colour=UNRATED_COLOUR, returned=returned,
     )
 
 
@@ -180,18 +186,16 @@ def _problem_rows(merged: MergedDataset, given: list[Problem]) -> ProblemRows:
     File names are left out of an anonymised dataset's page: a file name often names its respondent.
     """
     out = ProblemRows()
-    for p in chain(merged.problems, (p.to_dict() for p in given)):
-        severity = p.get("severity") or "error"
-        info = severity == "info"
+    for p in chain(merged.problems, given):
+        info = p.severity == "info"
         out.infos += info
-        out.errors += severity == "error"
-        out.warnings += severity not in ("error", "info")
+        out.errors += p.severity == "error"
+        out.warnings += p.severity not in ("error", "info")
         shown = out.notices if info else out.action
         if len(shown) < MAX_PROBLEMS:
             shown.append({
-                "file": "" if merged.anonymised else (p.get("location") or {}).get("file") or "",
-                "item": p.get("item") or "", "field": p.get("field") or "", "code": p.get("code") or "",
-                "severity": severity, "message": p.get("message") or "",
+                "file": "" if merged.anonymised else p.file or "", "item": p.item or "", "field": p.field or "",
+                "code": p.code, "severity": p.severity, "message": p.message,
             })
     return out
 

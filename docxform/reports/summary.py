@@ -18,10 +18,11 @@ text from a return is written as a string, never a formula
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from io import BytesIO
+from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -42,6 +43,7 @@ from docxform.plan.values import is_iso_date
 from docxform.records.decisions import Decisions
 from docxform.records.imprint import UNNAMED, Imprint, imprint_of, long_date, sheet_header_footer
 from docxform.records.merged import MergedDataset
+from docxform.records.plan import MergedPlans
 from docxform.records.plan import plan_columns as framework_plan_columns
 from docxform.reports.analysis import (
     agreed_text,
@@ -61,9 +63,6 @@ from docxform.reports.printing import (
     widen,
     word_width,
 )
-
-if TYPE_CHECKING:
-    from docxform.validate.rules import FileReport
 
 _HEADER_FILL = "DDE3EA"
 _HIGHLIGHT_FILL = "FFF2CC"
@@ -218,12 +217,12 @@ class _Book:
 
 
 def write_summary(merged: MergedDataset, framework: Framework, target: Path, *,
-                  problems: list[Problem] | None = None, plans: dict[str, Any] | None = None,
+                  problems: list[Problem] | None = None, plans: MergedPlans | None = None,
                   decisions: Decisions | None = None, imprint: Imprint | None = None, returned: str = "") -> None:
     """Write the summary workbook of a merged dataset to ``target``.
 
     ``problems`` are validation problems to list beside the merge's own;
-    ``plans`` is the merged plans dict (``docxform.plan.merge_plans``),
+    ``plans`` is the partners' merged plans (``docxform.plan.merge_plans``),
     shown on a Plan sheet when given; ``decisions`` are the meeting's agreed
     levels (they replace the computed ones, marked "agreed at the meeting",
     and count in the draft plan's ranking). ``imprint`` says whose it is (else
@@ -239,8 +238,7 @@ def write_summary(merged: MergedDataset, framework: Framework, target: Path, *,
     _matrix(book, merged, framework, respondents)
     _comments(book, merged, framework)
     _disputed(book, merged, framework, decisions)
-    plan_problems = [p for p in (plans or {}).get("problems") or [] if isinstance(p, dict)]
-    _problems(book, merged, problems or [], plan_problems)
+    _problems(book, merged, [*(problems or []), *(plans.problems if plans is not None else [])])
     _draft_plan(book, merged, framework, decisions)
     if plans is not None:
         _plan(book, plans, framework)
@@ -493,16 +491,12 @@ def _decided(book: _Book, ws: Any, framework: Framework, item_id: str,
             book.cell(ws, decision.note)]
 
 
-def _problem_rows(merged: MergedDataset, problems: Sequence[Problem],
-                  extra: Sequence[dict[str, Any]] = ()) -> Iterator[dict[str, Any]]:
-    """The merge's own problems, then the validation problems given, then the plans' problems.
+def _problem_rows(merged: MergedDataset, problems: Sequence[Problem]) -> Iterator[Problem]:
+    """The merge's own problems, then the ones given (validation's, then the plans').
 
     A generator: there can be tens of thousands, and each is needed once.
     """
-    yield from merged.problems
-    for p in problems:
-        yield p.to_dict()
-    yield from extra
+    yield from chain(merged.problems, problems)
 
 
 _PROBLEM_HEADER = ["File", "Respondent", "Item", "Field", "Code", "Severity", "Message", "How to fix"]
@@ -537,24 +531,31 @@ def respondents_by_file(merged: MergedDataset) -> dict[str | None, str]:
     return {path: ids[0] if len(ids) == 1 else "one of " + ", ".join(ids) for path, ids in found.items()}
 
 
-def _problems(book: _Book, merged: MergedDataset, problems: Sequence[Problem],
-              plan_problems: Sequence[dict[str, Any]] = ()) -> None:
-    """Merge and validation problems, one per row (streamed: there can be many).
+def _problems(book: _Book, merged: MergedDataset, problems: Sequence[Problem]) -> None:
+    """Merge, validation and plan problems, one per row (streamed: there can be many).
 
     When the dataset is anonymised the file column is withheld (file names
     usually name the respondent) and only the problem itself is shown.
     """
-    count = len(merged.problems) + len(problems) + len(plan_problems)
+    count = len(merged.problems) + len(problems)
     anonymised = merged.anonymised
     who = {} if anonymised else respondents_by_file(merged)
 
     def rows() -> Iterator[list[Value]]:
-        for entry in _problem_rows(merged, problems, plan_problems):
-            file = (entry.get("location") or {}).get("file")
-            shown = "(withheld: anonymised)" if anonymised and file else (file or "")
-            yield [shown, who.get(file, ""), entry.get("item") or "", entry.get("field") or "",
-                   entry.get("code"), entry.get("severity"), entry.get("message"), entry.get("hint") or ""]
+        for p in _problem_rows(merged, problems):
+            shown = "(withheld: anonymised)" if anonymised and p.file else (p.file or "")
+            yield [shown, who.get(p.file, ""), p.item or "", p.field or "", p.code, p.severity, p.message,
+                   p.hint or ""]
 
+    problems_sheet(book, rows, count)
+
+
+def problems_sheet(book: _Book, rows: Callable[[], Iterator[list[Value]]], count: int) -> None:
+    """The Problems sheet, one row per problem (file, respondent, item, field, code, severity, message, hint).
+
+    ``rows`` is called twice (widths, then the stream), so the rows are never all held at once.
+    Shared by the summary workbook and the validation workbook (:mod:`docxform.reports.validation`).
+    """
     ws = book.sheet("Problems", _problem_widths(rows()), freeze="A2", title_cols="A:B")
     book.stream(ws, _PROBLEM_HEADER, _PROBLEM_KINDS, rows(), count)
 
@@ -584,9 +585,9 @@ def _draft_plan(book: _Book, merged: MergedDataset, framework: Framework, decisi
     book.append(ws, [None, None, book.cell(ws, rule_text(framework))])
 
 
-def _plan(book: _Book, plans: dict[str, Any], framework: Framework) -> None:
+def _plan(book: _Book, plans: MergedPlans, framework: Framework) -> None:
     """The partners' merged improvement plans, one row per plan row (as ``plan.merge.merged_table`` lays it out)."""
-    rows = [r for r in plans.get("rows", []) if isinstance(r, dict)]
+    rows = [r.to_dict() for r in plans.rows]  # each row's values by column key: the columns are the plans' own
     columns = _plan_sheet_columns(plans, framework, rows)
     wide = {"goal", "action", "milestones", "challenges", "resources", "measure", "source"}
     widths = widen([14, *[16 if key in wide else 11 for key, _ in columns[1:]]],
@@ -600,7 +601,7 @@ def _plan(book: _Book, plans: dict[str, Any], framework: Framework) -> None:
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
 
 
-def _plan_sheet_columns(plans: dict[str, Any], framework: Framework,
+def _plan_sheet_columns(plans: MergedPlans, framework: Framework,
                         rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
     """(key, label) of the Plan sheet's columns: partner, the plan's own columns, any extra keys, source, row.
 
@@ -608,8 +609,7 @@ def _plan_sheet_columns(plans: dict[str, Any], framework: Framework,
     have the framework's columns or its own), else from the framework.
     """
     spec = framework.plan
-    given = [c for c in plans.get("columns") or [] if isinstance(c, dict) and c.get("key")]
-    plan_columns = [(str(c["key"]), str(c.get("label") or c["key"])) for c in given] or (
+    plan_columns = [(key, label or key) for key, label in plans.columns if key] or (
         [(c.key, c.label) for c in spec.columns] if spec is not None else [])
     known = {"partner", "source", "row", *(key for key, _ in plan_columns)}
     extra = sorted({k for r in rows for k in r if k not in known})
@@ -631,33 +631,7 @@ def _plan_value(value: Any, is_date: bool = False) -> Any:
     return str(value)
 
 
-def write_problems_workbook(files: Sequence[FileReport], target: Path) -> None:
-    """The validation report as a workbook: one filterable row per problem."""
-    book = _Book()
-    total = sum(len(f.problems) for f in files)
-
-    def rows() -> Iterator[list[Value]]:
-        for report in files:
-            for p in report.problems:
-                yield [p.file or report.path, report.respondent, p.item or "", p.field or "", p.code,
-                       p.severity, p.message, p.hint or ""]
-
-    ws = book.sheet("Problems", _problem_widths(rows()), freeze="A2", title_cols="A:B")
-    book.stream(ws, _PROBLEM_HEADER, _PROBLEM_KINDS, rows(), total)
-    summary = book.sheet("Files", widen([40, 24, 9, 9, 50], {0: [f.path for f in files],
-                                                             1: [f.respondent for f in files]}), freeze="A2")
-    book.header(summary, ["File", "Respondent", "Errors", "Warnings", "Could not be read"])
-    for report in files:
-        errors = sum(p.severity == "error" for p in report.problems)
-        book.append(summary, [book.cell(summary, report.path), book.cell(summary, report.respondent, "plain"),
-                              book.cell(summary, errors, "number"),
-                              book.cell(summary, len(report.problems) - errors, "number"),
-                              book.cell(summary, report.error) if report.error else None])
-    summary.auto_filter.ref = f"A1:E{len(files) + 1}"
-    book.save(target)
-
-
 #: The print-ready streaming workbook, for other reports (``docxform.reports.trend``).
 Book = _Book
 
-__all__ = ["Book", "write_problems_workbook", "write_summary"]
+__all__ = ["Book", "problems_sheet", "write_summary"]

@@ -16,7 +16,7 @@ from typing import Any
 from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
 
-from docxform.pipeline.compare import Comparison, Dataset, ItemTrend
+from docxform.records.comparison import Comparison, Dataset, ItemTrend
 from docxform.reports.analysis import level_colours, level_name
 from docxform.reports.html import template
 from docxform.reports.printing import widen

@@ -3,27 +3,36 @@
 Everything is computed from the store (the parsed returns it holds), never
 from the inbox, so emptying the inbox and reporting again gives the same
 outputs. Feedback copies of the returns with problems (Word comments in the
-cells concerned) come from :mod:`docxform.reports.feedback`: see :func:`feedback_hook`.
+cells concerned) come from :mod:`docxform.reports.feedback`: see :func:`feedback_copies`.
 """
 
 from __future__ import annotations
 
-import html
+import atexit
 import json
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docxform.core.errors import DocxformError
 from docxform.core.problems import Problem
 from docxform.framework import load_framework
 from docxform.framework.model import Framework
 from docxform.io.files import output_folder, write_file
+from docxform.io.safety import shown
 from docxform.records.decisions import Decisions
 from docxform.records.imprint import Imprint, imprint_of
 from docxform.records.merged import MergedDataset
+from docxform.records.plan import MergedPlans
+from docxform.records.response import Response
 from docxform.records.round import Person, Version
-from docxform.round.status import RoundStatus, build_status, current_versions
-from docxform.round.store import Store, open_store
+from docxform.round.status import RoundRecords, RoundStatus, current_of, read_round, status_of
+from docxform.round.store import open_store
+from docxform.survey.merge import merge_returns
+from docxform.validate.rules import validate_return
 
 REPORT = "report"
 
@@ -42,39 +51,77 @@ class ReportResult:
         return [self.returned] + [f"{name}: {path}" for name, path in self.outputs.items()] + self.notes
 
 
+@dataclass
+class CurrentReturn:
+    """One person's current return, read from the store and validated once per command."""
+
+    version: Version
+    record: Response
+    #: The survey-stage findings (docxform.validate.rules): the summary's, the page's and the feedback's.
+    problems: list[Problem]
+
+
+def current_returns(records: RoundRecords, framework: Framework) -> list[CurrentReturn]:
+    """The current return of every person (the latest version), each parsed from its stored JSON and validated once."""
+    out = []
+    for version in current_of(records):
+        record = Response.from_dict(version.parsed)  # the store keeps each return's parse JSON
+        out.append(CurrentReturn(version, record,
+                                 validate_return(record, framework, expected=framework, stage="survey")))
+    return out
+
+
 def current_merged(folder: str | Path) -> MergedDataset:
     """The merged dataset of the round's current returns (one per person, the latest version)."""
-    with open_store(folder) as store:
-        return _merged(store, load_framework(store.info().framework))[0]
+    with open_store(folder, readonly=True) as store, store.reading():  # one snapshot
+        records = read_round(store)
+    framework = load_framework(records.info.framework)
+    return _merged(records, current_returns(records, framework), framework)
 
 
 CURRENT = "current-merged.json"
 
 
 def write_current_merged(folder: str | Path) -> Path:
-    """Write :func:`current_merged` to ``folder/current-merged.json`` (what ``docxform compare DIR`` reads)."""
+    """Write :func:`current_merged` to ``folder/current-merged.json`` (what ``docxform compare DIR`` reads).
+
+    A round that cannot be written (a colleague's read-only copy) is still
+    compared: the dataset then goes to a temporary file, removed at exit.
+    """
+    text = to_json(current_merged(folder).to_dict())
     target = Path(folder) / CURRENT
-    write_file(target, to_json(current_merged(folder).to_dict()))
+    if not writable(Path(folder)):
+        private = Path(tempfile.mkdtemp(prefix="docxform-compare-"))
+        atexit.register(shutil.rmtree, private, True)
+        target = private / CURRENT
+    write_file(target, text)
     return target
 
 
-def _merged(store: Store, framework: Framework) -> tuple[MergedDataset, list[Problem]]:
-    """Merge the current returns; respondents carry their organisation and role from the round."""
-    from docxform.records.response import Response
-    from docxform.survey.merge import merge_returns
-    from docxform.validate.rules import validate_return
-
-    current = current_versions(store)
-    returns = [Response.from_dict(v.parsed) for v in current]  # the store keeps each return's parse JSON
-    merged = merge_returns(returns, framework)
-    _add_organisations(merged, current, {p.id: p for p in store.people()})
-    problems = [p for data in returns
-                for p in validate_return(data, framework, expected=framework, stage="survey")]
-    return merged, problems
+def writable(folder: Path) -> bool:
+    """Whether files can be made in ``folder`` (its permissions and its medium)."""
+    try:
+        return os.access(folder, os.W_OK) and not os.statvfs(folder).f_flag & os.ST_RDONLY
+    except OSError:
+        return False
 
 
-def _add_organisations(merged: MergedDataset, current: list[Version], people: dict[int, Person]) -> None:
-    by_sha = {str((v.parsed.get("source") or {}).get("sha256")): people.get(v.person_id or -1) for v in current}
+def _merged(records: RoundRecords, current: list[CurrentReturn], framework: Framework) -> MergedDataset:
+    """Merge the current returns; respondents carry their organisation and role from the round.
+
+    The returns were validated (:func:`current_returns`) and their findings go out beside the dataset,
+    so the merge leaves the per-return findings to validation (``validated``): each is listed once.
+    """
+    people = {p.id: p for p in records.people}
+    # One current return per person, as the round decided (evidence and corrections): labelled by the person.
+    names = [people[c.version.person_id].name if c.version.person_id in people else "" for c in current]
+    merged = merge_returns([c.record for c in current], framework, validated=True, names=names)
+    _add_organisations(merged, current, people)
+    return merged
+
+
+def _add_organisations(merged: MergedDataset, current: list[CurrentReturn], people: dict[int, Person]) -> None:
+    by_sha = {c.record.source_sha256: people.get(c.version.person_id or -1) for c in current}
     for entry in merged.respondents:
         person = by_sha.get(entry.source.sha256)
         entry.organisation = person.organisation if person else ""
@@ -83,21 +130,31 @@ def _add_organisations(merged: MergedDataset, current: list[Version], people: di
 
 def report(folder: str | Path, output: str | Path | None = None, *, author: str = "docxform") -> ReportResult:
     """Summary workbook, HTML report, merged.json, consolidated form, draft plan and feedback copies (their
-    comments by ``author``) into ``output``."""
+    comments by ``author``) into ``output``.
+
+    The store is read once, and each current return parsed from its JSON and validated once;
+    every output is made from those records.
+    """
     folder = Path(folder)
     out = Path(output) if output else folder / REPORT
-    with open_store(folder) as store:
-        info = store.info()
-        framework = load_framework(info.framework)
-        merged, problems = _merged(store, framework)
-        state = build_status(store)
-        result = ReportResult(returned=state.returned_line())
-        output_folder(out, create=True)
-        _write_all(out, merged, problems, framework, state, result, imprint=round_imprint(store, folder, merged, framework))
-        copies = feedback_hook(store, out / "feedback", framework, author=author, notes=result.notes)
-        if copies:
-            of = f" of {len(copies) + len(result.notes)}" if result.notes else ""  # the others: a line each
-            result.outputs[f"feedback copies ({len(copies)}{of} returns with problems)"] = out / "feedback"
+    with open_store(folder, readonly=True) as store, store.reading():  # one snapshot for every output
+        if output is None and not writable(out if out.is_dir() else folder):
+            raise DocxformError(out, "cannot write the report into a round that is read-only here",
+                                hint=f"give another folder: docxform round report {folder} -o OUT")
+        records = read_round(store)
+    framework = load_framework(records.info.framework)
+    current = current_returns(records, framework)
+    merged = _merged(records, current, framework)
+    problems = [p for c in current for p in c.problems]
+    state = status_of(records)
+    result = ReportResult(returned=state.returned_line())
+    output_folder(out, create=True)
+    _write_all(out, merged, problems, framework, state, result, decisions=state.decisions,
+               imprint=round_imprint(records, current, folder, merged, framework))
+    copies = feedback_copies(records, current, out / "feedback", framework, author=author, notes=result.notes)
+    if copies:
+        of = f" of {len(copies) + len(result.notes)}" if result.notes else ""  # the others: a line each
+        result.outputs[f"feedback copies ({len(copies)}{of} returns with problems)"] = out / "feedback"
     return result
 
 
@@ -113,10 +170,11 @@ def _write_all(out: Path, merged: MergedDataset, problems: list[Problem], framew
     write_summary(merged, framework, out / "summary.xlsx", problems=problems, plans=state_plans(state, framework),
                   decisions=decisions, imprint=imprint, returned=state.returned_line())
     result.outputs["summary workbook"] = out / "summary.xlsx"
-    page = returned_banner(render_html(merged, framework, problems, decisions, imprint.dated() if imprint else None), state)
+    page = render_html(merged, framework, problems, decisions, imprint.dated() if imprint else None,
+                       returned=returned_text(state))
     write_file(out / "report.html", page)
     result.outputs["HTML report"] = out / "report.html"
-    write_file(out / "status.json", to_json(state.to_dict()))
+    write_file(out / "status.json", to_json(state.to_dict(undone=False)))
     result.outputs["round status"] = out / "status.json"
     if not merged.respondents:
         return  # nothing returned yet: no agreed form or plan to draft
@@ -128,18 +186,17 @@ def _write_all(out: Path, merged: MergedDataset, problems: list[Problem], framew
     result.outputs["draft plan"] = out / "plan.xlsx"
 
 
-def round_imprint(store: Store, folder: Path, merged: MergedDataset, framework: Framework) -> Imprint:
+def round_imprint(records: RoundRecords, current: list[CurrentReturn], folder: Path, merged: MergedDataset,
+                  framework: Framework) -> Imprint:
     """What the round's outputs say they are: its partnership, framework, name (the folder's) and the
     time the latest current return was received."""
-    received = {r.id: r.received_at for r in store.receipts()}
-    latest = max((received.get(v.receipt_id, "") for v in current_versions(store)), default="")
-    return imprint_of(merged, framework, partnership=store.info().partnership, round_name=folder.resolve().name,
+    latest = max((records.receipts[c.version.receipt_id].received_at for c in current), default="")
+    return imprint_of(merged, framework, partnership=records.info.partnership, round_name=folder.resolve().name,
                       data_date=latest)
 
 
-def state_plans(state: RoundStatus, framework: Framework) -> dict[str, Any] | None:
+def state_plans(state: RoundStatus, framework: Framework) -> MergedPlans | None:
     """The improvement-plan workbooks received, merged (read again from the round's own copies)."""
-    from docxform.core.errors import DocxformError
     from docxform.plan import merge_plans, parse_plan
 
     results = []
@@ -151,17 +208,18 @@ def state_plans(state: RoundStatus, framework: Framework) -> dict[str, Any] | No
     return merge_plans(results) if results else None
 
 
-def returned_banner(page: str, state: RoundStatus) -> str:
-    """The report page with "11 of 12 returned" (and who is outstanding) under its heading."""
-    outstanding = [r.name for r in state.respondents if r.state == "outstanding"]
-    text = state.returned_line() + (f"; outstanding: {', '.join(outstanding)}" if outstanding else "")
-    banner = f'\n<p id="returned"><b>{html.escape(text)}</b></p>'
-    marker = "</h1>"
-    return page.replace(marker, marker + banner, 1) if marker in page else banner + page
+def returned_text(state: RoundStatus) -> str:
+    """ "11 of 12 returned" (and who is outstanding, and how many returns are held), as the report page shows
+    it under its heading."""
+    outstanding = [r.name for r in state.respondents if r.state == "outstanding" and r.issued]
+    held = len(state.held)
+    return shown(state.returned_line() + (f"; outstanding: {', '.join(outstanding)}" if outstanding else "") + (
+        f"; {held} return{'s' if held != 1 else ''} held for the coordinator's decision (conflicting evidence "
+        "of who sent it), not counted" if held else ""))
 
 
-def feedback_hook(store: Store, folder: Path, framework: Framework | None = None, *, author: str = "docxform",
-                  notes: list[str] | None = None) -> dict[str, Path]:
+def feedback_copies(records: RoundRecords, current: list[CurrentReturn], folder: Path, framework: Framework, *,
+                    author: str = "docxform", notes: list[str] | None = None) -> dict[str, Path]:
     """Feedback copies (docxform.reports.feedback) of the current returns with problems a respondent can put right.
 
     Each is the round's own copy of the person's current version (never a
@@ -173,30 +231,25 @@ def feedback_hook(store: Store, folder: Path, framework: Framework | None = None
     whose current return has nothing left to put right is removed, so the
     folder never holds feedback that no longer applies (only files of this
     round's own naming are touched). Output name -> path, for the report's list.
+    The problems are the ones :func:`current_returns` found: nothing is read or validated again.
     """
-    from docxform.core.errors import DocxformError
     from docxform.generate.respondents import slugify
-    from docxform.records.response import Response
     from docxform.reports.feedback import RESPONDENT_CODES, WRITTEN_BACK, feedback_copy
-    from docxform.validate.rules import validate_return
 
-    fw = framework or load_framework(store.info().framework)
-    receipts = {r.id: r for r in store.receipts()}
-    people = {p.id: p for p in store.people()}
+    people = {p.id: p for p in records.people}
     written: dict[str, Path] = {}
-    for version in current_versions(store):
-        source = store.folder / receipts[version.receipt_id].stored
-        data = Response.from_dict(version.parsed)
-        problems = [p for p in validate_return(data, fw, expected=fw, stage="survey") if p.code in RESPONDENT_CODES]
-        person = people.get(version.person_id or -1)
+    for entry in current:
+        source = records.folder / records.receipts[entry.version.receipt_id].stored
+        problems = [p for p in entry.problems if p.code in RESPONDENT_CODES]
+        person = people.get(entry.version.person_id or -1)
         if not problems or person is None:
             continue
         dest = folder / f"{slugify(person.name)}-{person.id}{source.suffix.lower()}"
         try:
-            feedback_copy(source, problems, dest, framework=fw, author=author, response=data)
+            feedback_copy(source, problems, dest, framework=framework, author=author, response=entry.record)
         except DocxformError as error:
             # the return's problems are still in the summary; the coordinator is told why there is no copy
-            sent = receipts[version.receipt_id].name
+            sent = records.receipts[entry.version.receipt_id].name
             (notes if notes is not None else []).append(f"no feedback copy for {person.name} ({sent}): {error.cause}")
             continue
         written[f"feedback for {person.name}"] = dest

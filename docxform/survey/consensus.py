@@ -30,67 +30,24 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from docxform.core.errors import DocxformError
+from docxform.records.consensus import (
+    DEFAULT_RULE,
+    DEFAULT_THRESHOLDS,
+    MEASURES,
+    RULE_NAMES,
+    Rule,
+    make_rule,
+    percent,
+)
+from docxform.records.merged import ItemConsensus
 
-RULE_NAMES = ("iqr", "tastle", "strict")
-DEFAULT_RULE = "iqr"
-DEFAULT_THRESHOLDS: dict[str, float | None] = {"iqr": 0.8, "tastle": 0.5, "strict": None}
-MEASURES = {"iqr": "interquartile range", "tastle": "Tastle-Wierman consensus", "strict": "spread"}
+__all__ = ["DEFAULT_RULE", "DEFAULT_THRESHOLDS", "MEASURES", "REASON_APART", "REASON_NO_MAJORITY", "RULE_NAMES",
+           "Rule", "Verdict", "judge", "lower_median", "make_rule", "quartiles", "tastle_wierman"]
 
 #: The two reasons of the strict rule (stable strings; see docs/validation.md).
 REASON_APART = "levels two or more apart"
 REASON_NO_MAJORITY = "no majority"
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A consensus rule and its threshold (None: the rule's default, or no threshold for ``strict``)."""
-
-    name: str = DEFAULT_RULE
-    threshold: float | None = None
-
-    @property
-    def limit(self) -> float | None:
-        """The threshold in force."""
-        return self.threshold if self.threshold is not None else DEFAULT_THRESHOLDS[self.name]
-
-    def describe(self) -> str:
-        """The rule in words, as the reports and the rating-disputed problems quote it."""
-        if self.name == "iqr":
-            return (f"iqr rule: agreed when the interquartile range is at most 1 level and at least "
-                    f"{_percent(self.limit)} of ratings are within one level of the median")
-        if self.name == "tastle":
-            return f"tastle rule: agreed when Tastle-Wierman consensus is at least {self.limit:g}"
-        return "strict rule: disputed when two ratings are two or more levels apart, or no level has a majority"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.name, "threshold": self.limit, "description": self.describe()}
-
-
-def make_rule(name: str | None = None, threshold: float | None = None) -> Rule:
-    """A rule from the user's options; a one-line error for an unknown rule or a threshold out of range."""
-    name = (name or DEFAULT_RULE).strip().lower()
-    if name not in RULE_NAMES:
-        raise DocxformError(None, f"unknown consensus rule {name!r}; choose one of {', '.join(RULE_NAMES)}")
-    if threshold is None:
-        return Rule(name)
-    if name == "strict":
-        raise DocxformError(None, "the strict consensus rule takes no --threshold")
-    if not (isinstance(threshold, int | float) and math.isfinite(threshold) and 0 < threshold <= 1):
-        raise DocxformError(None, f"--threshold for the {name} rule must be a number above 0 and at most 1, "
-                            f"not {threshold!r}")
-    return Rule(name, float(threshold))
-
-
-def rule_of(data: dict[str, Any]) -> Rule:
-    """The rule a merged dataset was judged by (the default for datasets written before rules existed)."""
-    saved = data.get("consensus")
-    if isinstance(saved, dict) and saved.get("rule") in RULE_NAMES:
-        threshold = saved.get("threshold")
-        return Rule(saved["rule"], threshold if isinstance(threshold, int | float) else None)
-    return Rule()
 
 
 # --- the measures, each as defined by its source ------------------------------------------------
@@ -139,62 +96,73 @@ def lower_median(positions: Sequence[int]) -> int:
     return positions[(len(positions) - 1) // 2]
 
 
-def judge(positions: Sequence[int], counts: Sequence[int], keys: Sequence[str], rule: Rule) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Verdict:
+    """One standard's consensus under a rule: the merged item's ``consensus`` entry, and why not agreed.
+
+    ``reason`` is None when the ratings agree or nobody rated; the merge records it as the
+    item's ``dispute_reason``.
+    """
+
+    consensus: ItemConsensus
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class _Measured:
+    """What one rule's measure found: its value (and for iqr the share within one level), and each reason against."""
+
+    value: float | None
+    reasons: list[str]
+    within_one: float | None = None
+
+
+def judge(positions: Sequence[int], counts: Sequence[int], keys: Sequence[str], rule: Rule) -> Verdict:
     """One standard's consensus under ``rule``: the measure, its value, and the agreed level or why not.
 
     ``positions`` are the ratings given as 1-based positions on the scale,
     sorted; ``counts`` the ratings per level (lowest first) and ``keys`` the
-    levels' keys. Returns the ``consensus`` entry of a merged item plus
-    ``reason`` (None when agreed or when nobody rated).
+    levels' keys.
     """
-    out: dict[str, Any] = {"rule": rule.name, "measure": MEASURES[rule.name], "value": None,
-                           "threshold": rule.limit, "agreed_level": None, "reason": None}
     if not positions:
-        return out
-    median = keys[lower_median(positions) - 1]
-    reasons = _JUDGES[rule.name](positions, counts, rule, out)
-    if reasons:
-        out["reason"] = "; ".join(reasons)
-    else:
-        out["agreed_level"] = median
-    return out
+        return Verdict(ItemConsensus(rule=rule.name, measure=MEASURES[rule.name], value=None,
+                                     threshold=rule.limit, agreed_level=None), None)
+    measured = _JUDGES[rule.name](positions, counts, rule)
+    reason = "; ".join(measured.reasons) or None
+    agreed = None if reason else keys[lower_median(positions) - 1]
+    return Verdict(ItemConsensus(rule=rule.name, measure=MEASURES[rule.name], value=measured.value,
+                                 threshold=rule.limit, agreed_level=agreed, within_one=measured.within_one), reason)
 
 
-def _judge_iqr(positions: Sequence[int], counts: Sequence[int], rule: Rule, out: dict[str, Any]) -> list[str]:
+def _judge_iqr(positions: Sequence[int], counts: Sequence[int], rule: Rule) -> _Measured:
     q1, q3 = quartiles(positions)
     iqr = round(q3 - q1, 4)
     median = lower_median(positions)
     share = sum(1 for p in positions if abs(p - median) <= 1) / len(positions)
-    out["value"], out["within_one"] = iqr, round(share, 4)
     limit = rule.limit or 0.0
     reasons = []
     if iqr > 1:
         reasons.append(f"interquartile range {iqr:g} is more than 1 level")
     if share < limit - 1e-9:
-        reasons.append(f"only {_percent(share)} of ratings within one level of the median (needs {_percent(limit)})")
-    return reasons
+        reasons.append(f"only {percent(share)} of ratings within one level of the median (needs {percent(limit)})")
+    return _Measured(iqr, reasons, round(share, 4))
 
 
-def _judge_tastle(positions: Sequence[int], counts: Sequence[int], rule: Rule, out: dict[str, Any]) -> list[str]:
+def _judge_tastle(positions: Sequence[int], counts: Sequence[int], rule: Rule) -> _Measured:
     value = round(tastle_wierman(counts), 4)
-    out["value"] = value
     limit = rule.limit or 0.0
-    return [f"consensus {value:.2f} is below {limit:g}"] if value < limit - 1e-9 else []
+    return _Measured(value, [f"consensus {value:.2f} is below {limit:g}"] if value < limit - 1e-9 else [])
 
 
-def _judge_strict(positions: Sequence[int], counts: Sequence[int], rule: Rule, out: dict[str, Any]) -> list[str]:
+def _judge_strict(positions: Sequence[int], counts: Sequence[int], rule: Rule) -> _Measured:
     spread = positions[-1] - positions[0]
-    out["value"] = spread
     reasons = []
     if spread >= 2:
         reasons.append(REASON_APART)
     if max(counts) * 2 <= len(positions):
         reasons.append(REASON_NO_MAJORITY)
-    return reasons
+    return _Measured(spread, reasons)
 
 
 _JUDGES = {"iqr": _judge_iqr, "tastle": _judge_tastle, "strict": _judge_strict}
 
-
-def _percent(share: float | None) -> str:
-    return f"{(share or 0) * 100:.0f}%"

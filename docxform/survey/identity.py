@@ -16,6 +16,13 @@ the three never disagree about whether two returns are one person's:
   received (:func:`compare_versions`); never the file name
   (``name (corrected).docx`` sorts before ``name.docx``).
 
+Who sent a receipt, on evidence (:func:`judge`, the one place that decides):
+the form's token (an HMAC under the round's secret, :func:`make_token`), the
+name typed, the sender's address, set against the person on file, give
+*confirmed*, *probable* or *conflicting*; a conflicting return is held until the
+coordinator decides. When it was sent (:func:`defended_time`): the e-mail Date
+when plausible, else the last-saved time, else the time received.
+
 The rules read a return's typed record (:class:`docxform.records.response.Response`);
 only :func:`changes` reads the parse JSON, of two versions as the round's
 store keeps them.
@@ -23,11 +30,23 @@ store keeps them.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from docxform.oxml.coreprops import last_saved
+from docxform.records.round import (
+    FROM_DATE,
+    FROM_INGEST,
+    FROM_SAVED,
+    TOKEN_ABSENT,
+    TOKEN_FAILED,
+    TOKEN_VERIFIED,
+    Evidence,
+)
 
 if TYPE_CHECKING:
     from docxform.records.merged import MergedDataset
@@ -130,6 +149,9 @@ class Times:
     sent: str | None
     saved: str | None
     received: int
+    #: Its e-mail Date or last-saved time was not believed (docxform.survey.identity.defended_time): it
+    #: cannot be shown to be later than anything, so it never replaces a version that can.
+    doubtful: bool = False
 
 
 def compare_versions(a: Times, b: Times) -> int:
@@ -149,7 +171,12 @@ def version_order(times: Sequence[Times]) -> list[int]:
     every version has one, else the last-saved time if every version has one,
     else the order received (ties by the order received). Choosing per pair
     instead can make three versions a cycle, with no consistent latest.
+    Doubtful versions (a time not believed) come first, in the order received.
     """
+    doubtful = [i for i, t in enumerate(times) if t.doubtful]
+    if doubtful:
+        rest = [i for i, t in enumerate(times) if not t.doubtful]
+        return doubtful + [rest[i] for i in version_order([times[i] for i in rest])]
     if times and all(t.sent for t in times):
         return sorted(range(len(times)), key=lambda i: (times[i].sent or "", times[i].received))
     if times and all(t.saved for t in times):
@@ -183,11 +210,11 @@ def later_order(times: Sequence[str | None]) -> list[int]:
 def in_later_order(returns: list[Response]) -> list[Response]:
     """Returns in the order that lets a later version replace an earlier one of the same person.
 
-    "Later" is the document's own last-saved time where both versions have
-    one, else the order given; never the file name. Only versions of one
+    "Later" is the document's own last-saved time (read by the parse, never by
+    reopening the file) where both versions have one, else the order given; never the file name. Only versions of one
     person swap places, so returns of different people keep their order.
     """
-    times = [last_saved(r.source_path) if r.source_path.lower().endswith(".docx") else None for r in returns]
+    times = [r.saved_at for r in returns]
     groups: dict[str, list[int]] = {}
     for index, data in enumerate(returns):
         key = identify(data).key
@@ -204,7 +231,7 @@ def in_later_order(returns: list[Response]) -> list[Response]:
 def merge_summary(merged: MergedDataset) -> str:
     """One line for the terminal: how many returns were merged, how many replaced, and why."""
     duplicates = merged.duplicates
-    left_out = sum(p.get("code") == "framework-mismatch" for p in merged.problems)
+    left_out = sum(p.code == "framework-mismatch" for p in merged.problems)
     given = len(merged.respondents) + len(duplicates) + left_out
     reasons: dict[str, int] = {}
     for dup in duplicates:
@@ -246,3 +273,164 @@ def _item_order(item_id: str) -> tuple[Any, ...]:
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+# --- who sent it, on evidence ------------------------------------------------------------------------
+
+CONFIRMED, PROBABLE, CONFLICTING = "confirmed", "probable", "conflicting"
+TOKEN_SCHEME = "dxr1"
+
+
+def make_token(round_id: str, key: bytes, form_id: str, person: str | None) -> str:
+    """The token a round's form carries: names the round and (personalised) the person, signed with its secret.
+
+    The form id alone is computed from facts anyone in the partnership knows;
+    the token needs the round's key, kept in its store, so a form made
+    outside the round cannot carry one that verifies.
+    """
+    return f"{TOKEN_SCHEME}.{round_id}.{_mac(key, round_id, form_id, person)}"
+
+
+def _mac(key: bytes, round_id: str, form_id: str, person: str | None) -> str:
+    message = "\0".join((round_id, form_id, fold(person or ""))).encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def check_token(token: str | None, round_id: str, key: bytes, form_id: str | None, person: str | None) -> str:
+    """TOKEN_VERIFIED, TOKEN_FAILED (present but not this round's signature for this form) or TOKEN_ABSENT."""
+    if not token:
+        return TOKEN_ABSENT
+    expected = make_token(round_id, key, form_id or "", person)
+    # As bytes: a hostile form's token may hold any text, and compare_digest refuses non-ASCII str.
+    given = token.strip().encode("utf-8", "replace")
+    return TOKEN_VERIFIED if hmac.compare_digest(given, expected.encode("ascii")) else TOKEN_FAILED
+
+
+@dataclass(frozen=True)
+class OnFile:
+    """What the round knows of the person a return is matched to."""
+
+    name: str
+    email: str = ""
+    new: bool = False  # made from this very return: nothing on file to compare it with
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The verdict on a receipt's evidence, with the evidence for and against in words."""
+
+    verdict: str
+    support: list[str] = field(default_factory=list)
+    against: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # evidence one would expect and did not find
+
+    @property
+    def held(self) -> bool:
+        return self.verdict == CONFLICTING
+
+
+def judge(evidence: Evidence, person: OnFile | None, *, signed: bool) -> Judgement:
+    """Confirmed, probable or conflicting: the evidence of one receipt against the person it is matched to.
+
+    Against: a token that does not verify (present, but not this round's
+    signature for this form: computed, or another round's), a typed name that
+    is not the person's, a sender that is not their address on file. A missing
+    token is missing evidence, not evidence against (a form made by
+    ``generate form``, or converted by a program that drops properties); in a
+    round that signs its forms (``signed``) it is said. Conflicting when
+    anything is against, except a sender alone on a form whose token verifies
+    for that very person (a personal or shared mailbox): probable. Confirmed
+    when nothing is against and at least two pieces agree; else probable.
+    """
+    support, against = _token_evidence(evidence, person, signed=signed)
+    if person is not None and not person.new:
+        _compare(evidence, person, support, against)
+    missing = ["no token of this round on the form: not issued by it, or its properties were lost"] \
+        if signed and evidence.token == TOKEN_ABSENT and evidence.form_person else []
+    mailbox_only = against == [a for a in against if a.startswith("sent from")] and len(against) == 1
+    if against and not (mailbox_only and evidence.token == TOKEN_VERIFIED and evidence.token_person):
+        return Judgement(CONFLICTING, support, against, missing)
+    verdict = CONFIRMED if len(support) >= 2 and not against and not missing else PROBABLE
+    return Judgement(verdict, support, against, missing)
+
+
+def same_name(typed: str, on_file: str) -> bool:
+    """The name typed is the person's: the same words (case, spacing and punctuation aside), or all of
+    the name on file among more words ("Dr Ann Archer", "Ann Archer (Council)"); never a part of it."""
+    words, wanted = re.findall(r"\w+", fold(typed)), re.findall(r"\w+", fold(on_file))
+    return words == wanted or (len(wanted) >= 2 and set(wanted) <= set(words))
+
+
+def _compare(evidence: Evidence, person: OnFile, support: list[str], against: list[str]) -> None:
+    """The name typed and the sender, each for or against the person on file (neither when absent)."""
+    typed = evidence.typed_name
+    if typed and same_name(typed, person.name):
+        support.append(f"the name typed is {person.name!r}")
+    elif typed:
+        against.append(f"the name typed is {_said(typed)}, not {person.name!r}")
+    sender, email = evidence.sender or "", person.email
+    if sender and email and fold(sender) == fold(email):
+        support.append(f"sent from {email}, the address on file")
+    elif sender and email:
+        against.append(f"sent from {_said(sender)}, not {email} (on file)")
+
+
+def _said(text: str, limit: int = 80) -> str:
+    """Respondents' text quoted in a message: as a Python literal (no control character reaches a terminal),
+    and cut short (a name typed a thousand times is not repeated in every line)."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _token_evidence(evidence: Evidence, person: OnFile | None, *, signed: bool) -> tuple[list[str], list[str]]:
+    if evidence.token == TOKEN_FAILED:
+        return [], ["the form's token does not verify: this round did not issue the form"]
+    if evidence.token == TOKEN_VERIFIED and evidence.token_person:
+        return [f"the form's token verifies: issued to {evidence.token_person!r}"], []
+    return [], []
+
+
+#: An e-mail Date this far after the moment of ingest is a wrong clock, not a time.
+FUTURE_TOLERANCE = timedelta(hours=1)
+#: An e-mail Date this far before the round began cannot be a return of it.
+BEFORE_ROUND_TOLERANCE = timedelta(days=2)
+
+
+def defended_time(evidence: Evidence, date: str | None, received_at: str, round_created: str) -> Evidence:
+    """The evidence with its time set: the plausible Date, else last-saved time, else received; warnings said.
+
+    A Date (or a last-saved time) after the moment of ingest beyond a small
+    tolerance, or a Date long before the round began, is not believed: it
+    orders nothing and dates nothing, and is a warning on the receipt.
+    """
+    now, began = _parse(received_at), _parse(round_created)
+    evidence.date = None
+    if date:
+        when = _parse(date)
+        if when is None or (now and when > now + FUTURE_TOLERANCE):
+            evidence.warnings.append(f"the e-mail Date {date} is after the moment it was received: not believed")
+        elif began and when < began - BEFORE_ROUND_TOLERANCE:
+            evidence.warnings.append(f"the e-mail Date {date} is before the round began ({round_created}): "
+                                     "not believed")
+        else:
+            evidence.date = date
+    saved = evidence.saved_at
+    if saved and (_parse(saved) is None or (now and (_parse(saved) or now) > now + FUTURE_TOLERANCE)):
+        evidence.warnings.append(f"the document's last-saved time {saved} is in the future: not believed")
+        evidence.saved_at = saved = None
+    if evidence.date:
+        evidence.received, evidence.received_from = evidence.date, FROM_DATE
+    elif saved:
+        evidence.received, evidence.received_from = saved, FROM_SAVED
+    else:
+        evidence.received, evidence.received_from = received_at, FROM_INGEST
+    return evidence
+
+
+def _parse(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else None

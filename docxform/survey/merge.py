@@ -19,27 +19,27 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from docxform import __version__
 from docxform.core.problems import Problem, problem
+from docxform.framework.choice import mismatch
 from docxform.framework.model import Framework, RatingScale
 from docxform.records.merged import (
     Duplicate,
     FrameworkRef,
-    ItemConsensus,
     MergedDataset,
     MergedItem,
+    MergedResponse,
     Respondent,
     RuleRef,
     Source,
 )
-from docxform.records.merged import Response as MergedResponse
 from docxform.records.prompts import prompt_answers
-from docxform.records.response import ItemAnswer, Response
-from docxform.records.returns import respondent_label, respondent_name, text_value
+from docxform.records.response import ItemAnswer, Response, respondent_label, respondent_name, text_value
 from docxform.survey.consensus import REASON_APART, REASON_NO_MAJORITY, Rule, judge, lower_median
 from docxform.survey.identity import fold, name_key, name_mismatch, personalised_form_id
+from docxform.validate.rules import off_scale
 
 __all__ = ["REASON_APART", "REASON_NO_MAJORITY", "item_stats", "merge_returns", "rejudge"]
 
@@ -90,9 +90,8 @@ def item_stats(ratings: Sequence[str | None], scale: RatingScale | None, rule: R
     rated = sum(counts.values())
     positions = sorted(keys.index(r) + 1 for r in ratings if r is not None)
     verdict = judge(positions, list(counts.values()), keys, rule or Rule())
-    reason = verdict.pop("reason")
-    stats = MergedItem(counts=counts, rated=rated, unrated=len(ratings) - rated, disputed=reason is not None,
-                       dispute_reason=reason, consensus=ItemConsensus(**verdict))
+    stats = MergedItem(counts=counts, rated=rated, unrated=len(ratings) - rated, disputed=verdict.reason is not None,
+                       dispute_reason=verdict.reason, consensus=verdict.consensus)
     if rated == 0:
         return stats
     top = max(counts.values())
@@ -111,7 +110,7 @@ def rejudge(merged: MergedDataset, framework: Framework, rule: Rule) -> MergedDa
     """
     out = deepcopy(merged)
     items = {}
-    problems = [p for p in out.problems if p.get("code") != "rating-disputed"]
+    problems = [p for p in out.problems if p.code != "rating-disputed"]
     keys = framework.rating_scale.keys if framework.rating_scale else ()
     for item in framework.items:
         responses = out.item(item.id).responses
@@ -120,7 +119,7 @@ def rejudge(merged: MergedDataset, framework: Framework, rule: Rule) -> MergedDa
         entry.responses = responses
         items[item.id] = entry
         if entry.disputed:
-            problems.append(disputed_problem(item.id, entry, framework.rating_scale, rule).to_dict())
+            problems.append(disputed_problem(item.id, entry, framework.rating_scale, rule))
     out.consensus, out.items, out.problems = rule_ref(rule), items, problems
     return out
 
@@ -142,7 +141,8 @@ def disputed_problem(item_id: str, entry: MergedItem, scale: RatingScale | None,
 
 
 def merge_returns(returns: Sequence[Response], framework: Framework, *, anonymise: bool = False,
-                  salt: str = "", validated: bool = False, consensus: Rule | None = None) -> MergedDataset:
+                  salt: str = "", validated: bool = False, consensus: Rule | None = None,
+                  names: Sequence[str] | None = None) -> MergedDataset:
     """Merge parsed returns of ``framework`` into one dataset (its JSON: schemas/merged.schema.json).
 
     ``returns`` are the typed records (forms parsed, or parse JSON read with ``Response.from_dict``
@@ -167,24 +167,34 @@ def merge_returns(returns: Sequence[Response], framework: Framework, *, anonymis
     again here; the returns and ratings concerned are still left out.
     ``consensus`` is the rule that decides which standards are disputed
     (default: the iqr rule, see :mod:`docxform.survey.consensus`).
+    ``names``: one per return, who the survey round decided it is from (its
+    current return of each person, on evidence and the coordinator's
+    corrections): each is labelled so, and none is taken for another's
+    duplicate here, since the round has already decided.
     """
     rule = consensus or Rule()
     accepted, problems = _of_framework(returns, framework, anonymise=anonymise, validated=validated)
-    kept, dropped = _dedupe([_make_return(d) for d in accepted])
+    if names is not None:
+        decided = {id(data): name for data, name in zip(returns, names, strict=True)}
+        kept = [replace(_make_return(d), label=decided[id(d)]) for d in accepted]
+        dropped: list[tuple[_Return, _Return, str]] = []
+    else:
+        kept, dropped = _dedupe([_make_return(d) for d in accepted])
     by_partnership = _is_region(kept)
     if by_partnership:
         _label_by_partnership(kept)
     ids = _respondent_ids(kept, framework, anonymise=anonymise, salt=salt, by_partnership=by_partnership)
     duplicates, found = _duplicates(dropped, kept, ids, anonymise)
     problems.extend(found)
-    problems.extend(_identity_problems(kept, ids, anonymise))
+    if names is None:  # the round judged the names typed itself (docxform.survey.identity.judge)
+        problems.extend(_identity_problems(kept, ids, anonymise))
     items, found = _merge_items(kept, ids, framework, anonymise, rule, validated)
     problems.extend(found)
     return MergedDataset(
         framework=FrameworkRef(id=framework.id, version=framework.version, title=framework.title),
         respondents=[_respondent(ret, rid, anonymise, by_partnership) for ret, rid in zip(kept, ids, strict=True)],
         items=items, anonymised=anonymise, respondent_label="partnership" if by_partnership else "respondent",
-        duplicates=duplicates, problems=[p.to_dict() for p in problems], consensus=rule_ref(rule),
+        duplicates=duplicates, problems=problems, consensus=rule_ref(rule),
         docxform_version=__version__,
     )
 
@@ -196,13 +206,10 @@ def _of_framework(returns: Sequence[Response], framework: Framework, *, anonymis
     accepted = []
     for data in returns:
         path = data.source_path
-        got = (data.framework_id, data.framework_version)
-        if got != (framework.id, framework.version):
-            problems += [] if validated else [problem(
-                "framework-mismatch",
-                f"return is for framework {got[0]} version {got[1]}, not {framework.id} version "
-                f"{framework.version}; it was left out of the merge",
-                file=None if anonymise else path or None)]
+        other = mismatch("the return is", (data.framework_id, data.framework_version), framework,
+                         outcome="it was left out of the merge", file=None if anonymise else path or None)
+        if other is not None:
+            problems += [] if validated else [other]
             continue
         accepted.append(data)
     return accepted, problems
@@ -408,10 +415,10 @@ def _merge_item(item_id: str, kept: list[_Return], ids: list[str], framework: Fr
     for ret, rid in zip(kept, ids, strict=True):
         answer = ret.data.items.get(item_id) or ItemAnswer()
         rating = answer.rating if scale else None
-        if rating is not None and (scale is None or not isinstance(rating, str) or rating not in scale.keys):
-            problems.append(problem(
-                "rating-unclear", f"{rid}: rating {rating!r} is not a level of the scale; counted as not rated",
-                item=item_id, field="rating", file=None if anonymise else ret.path or None))
+        unclear = off_scale(rating, framework, item=item_id, file=None if anonymise else ret.path or None, who=rid,
+                            outcome="counted as not rated")
+        if unclear is not None:
+            problems.append(unclear)
             rating = None
         ratings.append(rating)
         # prompts: answers given per prompt (forms read by text anchors)

@@ -17,17 +17,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from docxform.core.errors import DocxformError
-from docxform.core.problems import CODES, Problem, counted, problem, problem_from_dict
+from docxform.core.problems import Problem, counted, problem, problem_from_dict
+from docxform.framework.choice import framework_for, mismatch
 from docxform.framework.model import FormField, Framework
 from docxform.io.boundary import guarded
 from docxform.io.files import read_json_input
-from docxform.records.response import ItemAnswer, Response
-from docxform.records.returns import respondent_label, text_value
+from docxform.records.response import ItemAnswer, Response, check_return, respondent_label, text_value
 
 #: A parse JSON bigger than this is not a return (a 20-standard form is ~50 kB).
 MAX_RETURN_BYTES = 64 * 1024 * 1024
@@ -63,61 +61,6 @@ def load_return(path: str | Path) -> Response:
     return Response.from_dict(data)
 
 
-def check_return(data: Any, path: str | Path | None = None) -> None:
-    """Raise :class:`DocxformError` unless ``data`` has the shape of a parsed return."""
-    cause = _shape_problem(data)
-    if cause is not None:
-        raise DocxformError(path, f"not a docxform return: {cause}",
-                            hint="give the JSON written by docxform parse")
-
-
-def _shape_problem(data: Any) -> str | None:
-    """The first thing that makes ``data`` not a parsed return, or None; checked from the outside in."""
-    if not isinstance(data, dict):
-        return "the JSON is not an object"
-    return _header_problem(data) or _items_problem(data.get("items") or {}) \
-        or _problems_problem(data.get("problems") or [])
-
-
-def _header_problem(data: dict[str, Any]) -> str | None:
-    """Kind, framework, source, and the types of the three containers the later stages iterate."""
-    if data.get("kind") != "form":
-        return f'"kind" is {data.get("kind")!r}, not "form"'
-    fw = data.get("framework")
-    if not (isinstance(fw, dict) and isinstance(fw.get("id"), str) and isinstance(fw.get("version"), str)):
-        return '"framework" must be {"id": ..., "version": ...}'
-    source = data.get("source")
-    if not (isinstance(source, dict) and isinstance(source.get("path", ""), str)):
-        return '"source" must be {"path": ..., "sha256": ...}'
-    for key, kind in (("fields", dict), ("items", dict), ("problems", list)):
-        if not isinstance(data.get(key, kind()), kind):
-            return f'"{key}" must be a JSON {"object" if kind is dict else "array"}'
-    return None
-
-
-def _items_problem(items: dict[str, Any]) -> str | None:
-    """Each answer an object whose rating is a level key or null and whose prompts are an object."""
-    for item_id, answer in items.items():
-        if not isinstance(answer, dict):
-            return f"item {item_id} is not an object"
-        rating = answer.get("rating")
-        if rating is not None and not isinstance(rating, str):
-            return f"item {item_id}: rating must be a level key or null"
-        if not isinstance(answer.get("prompts", {}), dict):
-            return f"item {item_id}: prompts must be an object of prompt id -> answers"
-    return None
-
-
-def _problems_problem(entries: list[Any]) -> str | None:
-    """Each recorded problem carries a code this version knows, so it can be read back as a Problem."""
-    for entry in entries:
-        if not (isinstance(entry, dict) and isinstance(entry.get("code"), str)):
-            return "a problem is not an object with a code"
-        if entry["code"] not in CODES:
-            return f"unknown problem code {entry['code']!r}"
-    return None
-
-
 #: Validation stages: a survey response is one person's view; the partnership's return is the endorsed form.
 #: "auto": a personalised form (issued to one person) is a survey response, any other form the partnership's.
 STAGES = ("auto", "survey", "partnership")
@@ -148,13 +91,12 @@ def validate_return(data: Response, framework: Framework, *, expected: Framework
     file = text_value(data.source_path) or None
     problems = [p if p.file else replace(p, file=file) for p in data.problems]
     target = expected or framework
-    if (data.framework_id, data.framework_version) != (target.id, target.version):
-        if not any(p.code == "framework-mismatch" for p in problems):
-            problems.append(problem(
-                "framework-mismatch",
-                f"the return is for framework {data.framework_id} version {data.framework_version}, "
-                f"not {target.id} version {target.version}; its answers were not checked",
-                file=file, hint="validate it against its own framework, or send the respondent the right form"))
+    other = mismatch("the return is", (data.framework_id, data.framework_version), target,
+                     outcome="its answers were not checked", file=file,
+                     hint="validate it against its own framework, or send the respondent the right form")
+    if other is not None:
+        if not any(p.code == other.code for p in problems):  # the parse found it first
+            problems.append(other)
     else:
         problems.extend(check_items(data, framework, file, problems))
         if stage_of(data, stage) != "survey":
@@ -188,11 +130,9 @@ def _rating_problems(item_id: str, answer: ItemAnswer, framework: Framework, fil
     scale = framework.rating_scale
     rating = answer.rating
     out: list[Problem] = []
-    if scale is not None and rating is not None and rating not in scale.keys:
-        out.append(problem(
-            "rating-unclear", f"rating {rating!r} is not a level of the scale",
-            file=file, item=item_id, field="rating",
-            hint=f"use one of: {', '.join(scale.keys)}"))
+    unclear = off_scale(rating, framework, item=item_id, file=file) if scale is not None else None
+    if unclear is not None:
+        out.append(unclear)
         rating = None
         already.add(item_id)
     if rating is None and framework.rules.rating_required and scale is not None and item_id not in already:
@@ -202,6 +142,21 @@ def _rating_problems(item_id: str, answer: ItemAnswer, framework: Framework, fil
             file=file, item=item_id, field="rating", **_where(answer, "rating"),
             hint="tick one rating level for every " + name))
     return rating, out
+
+
+def off_scale(rating: object, framework: Framework, *, item: str, file: str | None, who: str = "",
+              outcome: str = "") -> Problem | None:
+    """rating-unclear when a rating read from a parse JSON is not a level of the scale (None when it is, or absent).
+
+    The one rule for it: validation asks it for each return, and the merge of returns nobody
+    validated asks it too (``who`` names the respondent there, ``outcome`` what the merge did).
+    """
+    scale = framework.rating_scale
+    if rating is None or (scale is not None and isinstance(rating, str) and rating in scale.keys):
+        return None
+    return problem("rating-unclear", f"{who + ': ' if who else ''}rating {rating!r} is not a level of the scale"
+                   + (f"; {outcome}" if outcome else ""), file=file, item=item, field="rating",
+                   hint=f"use one of: {', '.join(scale.keys)}" if scale is not None else None)
 
 
 def _level_name(framework: Framework, rating: str | None) -> str:
@@ -426,13 +381,6 @@ class ValidationReport:
         lines.append(f"{len(self.files)} file{'s' if len(self.files) != 1 else ''}: {_counts(self.problems)}{unreadable}")
         return "\n".join(lines) + "\n"
 
-    def write_workbook(self, path: str | Path) -> None:
-        """The problems as a filterable workbook (one row per problem)."""
-        # Imported here: plain validation should not load openpyxl.
-        from docxform.reports.summary import write_problems_workbook
-
-        write_problems_workbook(self.files, Path(path))
-
 
 def _counts(problems: Sequence[Problem]) -> str:
     errors = sum(p.severity == "error" for p in problems)
@@ -479,7 +427,7 @@ def validate_files(paths: Iterable[str | Path], framework_ref: str | Path | None
 
 def _check_file(path: str | Path, chosen: Framework | None, stage: str) -> tuple[FileReport, Framework]:
     data = read_return(path)
-    framework = chosen or _builtin_for(data, path)
+    framework = framework_for([data.framework_id], path, given=chosen)
     problems = validate_return(data, framework, expected=framework, stage=stage)
     return FileReport(path=str(path), respondent=respondent_label(data), problems=problems), framework
 
@@ -495,23 +443,6 @@ def read_return(path: str | Path) -> Response:
     from docxform.parse import parse_form
 
     return parse_form(path)
-
-
-def _builtin_for(data: Response, path: str | Path) -> Framework:
-    from docxform.framework import BUILTIN_IDS
-
-    framework_id = data.framework_id
-    if framework_id not in BUILTIN_IDS:
-        raise DocxformError(path, f"the return is for framework {framework_id!r}, which is not built in",
-                            hint="give its definition file with --framework")
-    return _load_cached(framework_id)
-
-
-@cache
-def _load_cached(framework_id: str) -> Framework:
-    from docxform.framework import load_framework
-
-    return load_framework(framework_id)
 
 
 def _order(framework: Framework) -> Any:

@@ -20,10 +20,19 @@ ROOT = Path(__file__).resolve().parents[2]
 #: Each benchmark at a small size, and the line of its table that holds the ratio to its floor.
 RUNS = {
     "generate": (["bench_generate.py"], r"^\| ratio \| \d+\.\d+x \|"),
-    "parse": (["bench_parse.py", "40"], r"^\| docxform parse_form, median per form \| [\d.]+ ms \(\d+\.\d+x the floor\) \|"),
-    "parse-cli": (["bench_parse_cli.py", "30"],
-                  r"^\| `docxform parse \.\.\. -o parsed/`, 30 returns \| [\d.]+ s \(\d+\.\d+x\) \|"),
+    "floor": (["bench_floor.py", "12", "2"], r"^\| iter_cells_iter_texts \| [\d.]+ ms \| [\d.]+ ms \| 1\.00x \|"),
+    "parse": (["bench_parse.py", "20", "40"],
+              r"^\| docxform parse_form, median per form, 40 returns \| [\d.]+ ms \(\d+\.\d+x the floor\) \|"),
+    "parse-cli": (["bench_parse_cli.py", "15", "30"],
+                  r"^\| `docxform parse \.\.\. -o parsed/`, 30 returns \| [\d.]+ s \(\d+\.\d+x\) \| [\d.]+ s "
+                  r"\(\d+\.\d+x; [\d.]+ ms a form\) \| \d+ MB \|"),
+    "parse-cli-other-returns": (["bench_parse_cli.py", "10", "--returns", "samples/returns"],
+                                r"^\| `docxform parse \.\.\. -o parsed/`, 10 returns \| [\d.]+ s \(\d+\.\d+x\) \|"),
     "summarise": (["bench_summarise.py", "50"], r"^\| 50 \| \d+ \| [\d.]+ s \| [\d.]+ s \| \d+\.\d+x \|"),
+    "console": (["bench_console.py", "20", "4"],
+                r"^\| 4 returns dropped .*\| [\d.]+ s vs CLI `round ingest` process [\d.]+ s \| \d+\.\d+x \(1\.2x\)"),
+    "msg": (["bench_msg.py", "10"], r"^\| `round ingest`, 10 returns as \.msg \([\d.]+ MB\) \| [\d.]+ s \(\d+\.\d+x\) \|"),
+    "round": (["bench_round.py", "--small"], r"^\| 15 \| [\d.]+ s \| [\d.]+ s \| [\d.]+ s \| [\d.]+ s \|"),
 }
 
 

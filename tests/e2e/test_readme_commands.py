@@ -15,9 +15,22 @@ from click.testing import CliRunner
 from docxform.cli.main import cli
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-COMMANDS = ["frameworks", "show", "check-framework", "generate form", "generate plan", "parse", "validate", "merge",
-            "summarise", "consolidate", "feedback", "collate", "compare", "round start", "round ingest",
-            "round status", "round report"]
+def _cli_commands() -> list[str]:
+    """Every command the CLI has, groups opened ("round start"): a command added without a row fails."""
+    import click
+
+    from docxform.cli.main import cli
+
+    found = []
+    for name, command in sorted(cli.commands.items()):
+        if isinstance(command, click.Group):
+            found += [f"{name} {sub}" for sub in sorted(command.commands)]
+        else:
+            found.append(name)
+    return found
+
+
+COMMANDS = _cli_commands()
 _OPTION_LINE = re.compile(r"^\s{1,4}(-[A-Za-z])?(?:,\s*)?(--[a-z][a-z-]*)?")
 _OPTION_WORD = re.compile(r"(?<![\w-])(--[a-z][a-z-]*|-[a-zA-Z])(?![\w-])")
 

@@ -140,10 +140,10 @@ def test_relative_imports_resolve():
 
 
 def test_validation_does_not_import_the_merge():
-    """Validation runs before merging; the helpers both need live in docxform.records.returns."""
+    """Validation runs before merging; the helpers both need live in docxform.records.response."""
     graph = import_graph()
     assert "docxform.survey.merge" not in graph["docxform.validate.rules"]
-    assert "docxform.records.returns" in graph["docxform.validate.rules"]
+    assert "docxform.records.response" in graph["docxform.validate.rules"]
 
 
 def test_public_api_signatures_name_no_any():

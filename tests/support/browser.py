@@ -42,3 +42,29 @@ def print_to_pdf(page: Path, folder: Path) -> Path:
     pdf = folder / f"{page.stem}.pdf"
     run([f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.resolve().as_uri()], folder / "profile")
     return pdf
+
+
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+def webdriver(downloads: Path, *, width: int = 1280, height: int = 1000):  # -> selenium WebDriver
+    """A Selenium-driven headless Chromium (Debian's chromium and chromium-driver; nothing is downloaded).
+
+    Started through :func:`binary`, so an unmarked test cannot start it. Files the
+    page downloads go to ``downloads``. The caller quits it.
+    """
+    chromium = binary()
+    if chromium is None:
+        pytest.skip("no chromium binary")
+    if not Path(CHROMEDRIVER).is_file():
+        pytest.skip(f"no {CHROMEDRIVER} (Debian's chromium-driver)")
+    selenium = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = selenium.ChromeOptions()
+    options.binary_location = chromium
+    for flag in [*FLAGS, f"--window-size={width},{height}"]:
+        options.add_argument(flag.replace("--headless", "--headless=new") if flag == "--headless" else flag)
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})
+    return selenium.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))

@@ -23,6 +23,10 @@ Actions (1-based table/row/cell, counted as docxform's Problem locations are):
 - ``{"op": "insert_row", "table": T, "after": R, "texts": ["", "Comments (cont.): ..."]}``.
 - ``{"op": "type_symbol", "table": T, "row": R, "cell": C, "font": "Symbol", "char": "\\uf0b3"}``
   (appended to the cell, in the symbol font).
+- ``{"op": "split_cell", "table": T, "row": R, "cell": C, "text": "..."}``: Split Cells into two side by
+  side; ``text`` goes into the new right half (cell C+1 of that row).
+- ``{"op": "paragraph_after_table", "table": T, "text": "..."}``: a new paragraph right below table T.
+- ``{"op": "paragraph_at_end", "text": "..."}``: a paragraph typed after everything else.
 
 An action that cannot be done fails the call with the driver's one-line reason.
 """

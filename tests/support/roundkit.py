@@ -6,7 +6,7 @@ import io
 import json
 import random
 import zipfile
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -57,6 +57,25 @@ def fill_return(form: Path, target: Path, ratings: dict[str, str], name: str | N
         fields["completed_by_role"] = organisation
     fill(form, target, dict(ratings), texts, fields or None)
     return target
+
+
+#: "Day 0" of the rounds the tests start: 40 hours before this test process began, to the second.
+ROUND_DAY0 = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=40)
+
+
+def in_round(day: int, hour: int = 0, minute: int = 0) -> datetime:
+    """An e-mail time inside a round started in this test process: "day" of the round (1-20), in order.
+
+    A Date before the round began or after the moment of ingest is not believed (docs/round.md),
+    so tests that order returns by their Date use times a round started now can have: the last
+    40 hours, 1.5 hours a "day". The same arguments give the same time all through the process.
+    """
+    return ROUND_DAY0 + timedelta(hours=day * 1.5, minutes=hour + minute / 60)
+
+
+def stamp(day: int, hour: int = 0, minute: int = 0) -> str:
+    """:func:`in_round` as the round writes it (ISO 8601 UTC, to the second)."""
+    return in_round(day, hour, minute).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def set_last_saved(path: Path, when: str) -> None:

@@ -323,11 +323,51 @@ def do_type_symbol(doc: Any, action: dict) -> None:
     text.insertString(cursor, action["char"], False)
 
 
+def do_split_cell(doc: Any, action: dict) -> None:
+    """Table > Split Cells, into two side by side (vertically); ``text`` typed into the new right half."""
+    grid = table(doc, action["table"])
+    row, col = action["row"], action["cell"]
+    cursor = grid.createCursorByCellName(cell_name(row, col))
+    if not cursor.splitRange(1, False):
+        raise ActionError(f"cannot split cell {col} of row {row}")
+    if action.get("text"):
+        replace_cell_text(cell(doc, action["table"], row, col + 1), action["text"], False)
+
+
+def do_paragraph_after_table(doc: Any, action: dict) -> None:
+    """A new paragraph typed right below table ``table``: at the start of the block after it, then Enter."""
+    grid = table(doc, action["table"])
+    enum = doc.getText().createEnumeration()
+    found = False
+    while enum.hasMoreElements():
+        block = enum.nextElement()
+        if found:
+            if block.supportsService("com.sun.star.text.TextTable"):
+                break
+            text = doc.getText()
+            cursor = text.createTextCursorByRange(block.getStart())
+            type_text(text, cursor, action["text"])
+            text.insertControlCharacter(cursor, PARAGRAPH_BREAK, False)
+            return
+        found = block.supportsService("com.sun.star.text.TextTable") and block.getName() == grid.getName()
+    raise ActionError(f"no paragraph right after table {action['table']}")
+
+
+def do_paragraph_at_end(doc: Any, action: dict) -> None:
+    """Paragraphs typed at the end of the document (after the form)."""
+    text = doc.getText()
+    cursor = text.createTextCursor()
+    cursor.gotoEnd(False)
+    text.insertControlCharacter(cursor, PARAGRAPH_BREAK, False)
+    type_text(text, cursor, action["text"])
+
+
 ACTIONS = {
     "tick": do_tick, "untick": do_untick, "type": do_type, "type_cell": do_type_cell,
     "delete_control": do_delete_control, "insert_column": do_insert_column,
     "delete_column": do_delete_column, "merge_cells": do_merge_cells, "insert_row": do_insert_row,
-    "type_symbol": do_type_symbol,
+    "type_symbol": do_type_symbol, "split_cell": do_split_cell, "paragraph_after_table": do_paragraph_after_table,
+    "paragraph_at_end": do_paragraph_at_end,
 }
 
 

@@ -19,6 +19,7 @@ from lxml import etree
 from docxform import api
 from docxform.oxml import fastread, reader
 from docxform.oxml.model import Document
+from docxform.oxml.symbols import MARK_FONTS
 from tests.support.docmaker import W, document_xml
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -317,3 +318,46 @@ def test_randomly_built_documents_read_the_same_both_ways():
         assert fast == reference, f"seed {seed}: {xml.decode()}"
     # Both paths must really have been exercised for the comparison to mean anything.
     assert fast_count > 180 and declined > 100, (fast_count, declined)
+
+
+def tree_names_a_mark_font(xml: bytes) -> bool:
+    """The guard as it was, on the tree: any font attribute of a run's w:rFonts, lowercased, is a mark font."""
+    fonts = etree.fromstring(xml).xpath(".//w:r/w:rPr/w:rFonts/@*", namespaces={"w": W})
+    return any(str(font).lower() in MARK_FONTS for font in fonts)
+
+
+FONT_NAMES = ["Symbol", "SYMBOL", "sYmBoL", "Wingdings 2", "Wingdings\t2", "wingdings\n3", "Webdings",
+              "Monotype Sorts", "Monotype\r\nSorts", "ZapfDingbats", "Arial", "Symbol ", " Symbol", "Symbols",
+              "MS Gothic", "Wingdings 4", "Times New Roman", "Sym&amp;bol", "Segoe UI Symbol", "Liberation Serif"]
+
+
+def font_tag(rng: random.Random, name: str) -> str:
+    """A w:rFonts start tag naming ``name`` in one of its attributes, quoted either way, among odd neighbours."""
+    quote = rng.choice("\"'")
+    others = rng.sample(["w:hint='eastAsia'", 'w:hint2="a>b"', "w:cs='x\"y'", 'w:asciiTheme="minorHAnsi"',
+                         "xmlns:q='urn:q'"], rng.randint(0, 3))
+    mine = f"w:{rng.choice(['ascii', 'hAnsi', 'eastAsia'])} = {quote}{name}{quote}"
+    attributes = [*others, mine]
+    rng.shuffle(attributes)
+    return f"<w:rFonts{rng.choice([' ', chr(10), chr(9) + ' '])}{' '.join(attributes)}/>"
+
+
+def test_mark_fonts_are_found_in_the_bytes_as_the_tree_finds_them():
+    """The byte-level guard says what the tree-level guard said, on every spelling a parser normalises."""
+    rng = random.Random(20)
+    found = 0
+    for _ in range(1000):
+        runs = "".join(f"<w:r><w:rPr>{font_tag(rng, rng.choice(FONT_NAMES))}</w:rPr><w:t>x</w:t></w:r>"
+                       for _ in range(rng.randint(1, 3)))
+        xml = document_xml(f"<w:p>{runs}</w:p>")
+        expected = tree_names_a_mark_font(xml)
+        found += expected
+        assert fastread._names_a_mark_font(xml) == expected, xml.decode()
+    assert 250 < found < 750, found  # both answers were really exercised
+
+
+def test_a_mark_font_outside_a_run_only_sends_the_document_to_the_walk():
+    """More than the walk reads (a paragraph mark's font) declines the fast path: slower, never wrong."""
+    xml = document_xml("<w:p><w:pPr><w:rPr><w:rFonts w:ascii='Symbol'/></w:rPr></w:pPr><w:r><w:t>x</w:t></w:r></w:p>")
+    assert not tree_names_a_mark_font(xml)
+    assert fastread._names_a_mark_font(xml)

@@ -133,7 +133,17 @@ def provenances(result: dict[str, Any]) -> set[str]:
 
 
 def codes(result: dict[str, Any]) -> list[tuple[str, str | None]]:
-    return sorted((p["code"], p["item"]) for p in result["problems"])
+    return by_code((p["code"], p["item"]) for p in result["problems"])
+
+
+def by_code(found: Any) -> list[tuple[str, str | None]]:
+    """(code, item) pairs in one order, problems naming no item first within a code."""
+    return sorted(found, key=lambda pair: (pair[0], pair[1] or ""))
+
+
+def unclaimed(result: dict[str, Any]) -> list[tuple[str, str | None, str]]:
+    """The parse output's unclaimed text: (where, nearest item, text)."""
+    return [(u["where"], u["item"], u["text"]) for u in result.get("unclaimed", [])]
 
 
 def rating_missing(f: Filled) -> list[tuple[str, str | None]]:
@@ -414,7 +424,9 @@ def test_merged_title_row_inserted(filled: dict[str, Filled], tmp_path: Path, mo
     f = filled[key]
     result = edited(filled, key, tmp_path, mode, title_row_before("1.1", "SECTION ONE: LEADERSHIP"))
     assert items_of(result) == f.expected()
-    assert codes(result) == sorted([*rating_missing(f), *document_codes(mode)])
+    # The title is the respondent's text, not the form's: kept in the output and reported, not dropped.
+    assert unclaimed(result) == [("table", None, "SECTION ONE: LEADERSHIP")]
+    assert codes(result) == by_code([*rating_missing(f), *document_codes(mode), ("text-unclaimed", None)])
 
 
 @pytest.mark.parametrize("key", list(CASES))
@@ -434,5 +446,6 @@ def test_everything_at_once_without_controls(filled: dict[str, Filled], tmp_path
     expected["5.2"] = {"rating": None, "comments": "", "evidence": "", "goals": ""}
     assert items_of(result) == expected
     missing = [c for c in rating_missing(f) if c[1] != "5.2"]
-    assert codes(result) == sorted([*missing, ("tags-lost", None), ("item-not-found", "5.2"),
-                                    ("item-duplicated", "3.1")])
+    assert unclaimed(result) == [("table", None, "AUDIT")]
+    assert codes(result) == by_code([*missing, ("tags-lost", None), ("item-not-found", "5.2"),
+                                     ("item-duplicated", "3.1"), ("text-unclaimed", None)])

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from docxform import api
 from docxform.cli.main import cli
 from docxform.framework import check_definition
-from docxform.records.response import RESERVED_ANSWER_KEYS, ItemAnswer, Response
+from docxform.framework.model import RESERVED_ANSWER_KEYS
+from docxform.records.response import ItemAnswer, Response
 from tests.support.definitions import GOOD
 
 SAMPLES = Path(__file__).resolve().parents[3] / "samples" / "returns"

@@ -35,7 +35,7 @@ def test_merge_attributes_each_action_to_its_partner(tmp_path):
         {"A": "9.9", "C": "Mystery", "E": "S. Someone", "H": "?", "L": 1},
         {"A": "1.1, 5.1", "C": "Consult on leadership", "E": "S. Chair", "H": "Report", "L": 3},
     ])
-    merged = merge_plans([parse_plan(north), parse_plan(south)])
+    merged = merge_plans([parse_plan(north), parse_plan(south)]).to_dict()
     assert json.loads(json.dumps(merged)) == merged
     assert merged["kind"] == "plan-merge" and merged["framework"] == {"id": "sa2003", "version": "2003-12"}
     assert [(p["partner"], p["rows"], p["errors"]) for p in merged["partners"]] == [
@@ -58,8 +58,8 @@ def test_merge_attributes_each_action_to_its_partner(tmp_path):
 def test_same_plan_twice_counts_once(tmp_path):
     path = _plan(tmp_path, "north.xlsx", "North", [{"A": "1.1", "C": "Act", "E": "Lead", "H": "Target"}])
     merged = merge_plans([parse_plan(path), parse_plan(path)])
-    assert len(merged["rows"]) == 1 and len(merged["partners"]) == 1
-    assert [p["code"] for p in merged["problems"]] == ["duplicate-return"]
+    assert len(merged.rows) == 1 and len(merged.partners) == 1
+    assert [p.code for p in merged.problems] == ["duplicate-return"]
 
 
 def test_plans_of_different_frameworks_do_not_merge(tmp_path):
@@ -70,7 +70,8 @@ def test_plans_of_different_frameworks_do_not_merge(tmp_path):
 
 
 def test_nothing_to_merge():
-    assert merge_plans([])["rows"] == []
+    assert merge_plans([]).rows == []
+    assert merge_plans([]).to_dict()["framework"] is None
 
 
 def test_merged_table_for_a_summary_sheet(tmp_path):

@@ -23,12 +23,12 @@ from openpyxl.utils import get_column_letter
 from docxform.core.problems import problem
 from docxform.framework import load_framework
 from docxform.plan.generate import generate_plan
-from docxform.records.plan import PlanRow
+from docxform.records.plan import MergedPlanRow, MergedPlans, PlanRow
 from docxform.reports import render_html, write_summary
 from docxform.reports.printing import CHARS_PER_UNIT, PAGE_UNITS, matrix_breaks, matrix_page_columns, words
-from docxform.reports.summary import write_problems_workbook
+from docxform.reports.validation import write_validation_workbook
 from docxform.survey.merge import merge_returns
-from docxform.validate.rules import FileReport
+from docxform.validate.rules import FileReport, ValidationReport
 from tests.support import browser
 from tests.support.lo import convert
 from tests.support.ooxml import check_ooxml
@@ -56,16 +56,16 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Summary (with a plan sheet whose dates come as ISO text, as from JSON), plan, validation, HTML."""
     folder = tmp_path_factory.mktemp("print")
     merged = merge_returns(records(build_returns()), SA)
-    plans = {"kind": "plan-merge", "columns": [{"key": c.key, "label": c.label} for c in PLAN_COLUMNS],
-             "rows": [{"partner": "Police", "source": "plans/police.xlsx", "standard": "2.4",
-                       "goal": "Share burglary data monthly", "milestones": "June 2004: first report",
-                       "milestone_date": "2004-06-30", "last_reviewed": "2004-03", "row": 8}],
-             "problems": []}
+    plans = MergedPlans(framework=None, columns=[(c.key, c.label) for c in PLAN_COLUMNS], partners=[], by_standard={},
+                        rows=[MergedPlanRow("Police", "plans/police.xlsx", {
+                            "standard": "2.4", "goal": "Share burglary data monthly",
+                            "milestones": "June 2004: first report", "milestone_date": "2004-06-30",
+                            "last_reviewed": "2004-03", "row": 8})], problems=[])
     write_summary(merged, SA, folder / "summary.xlsx", problems=_problems(), plans=plans)
     reports = [FileReport(path=LONG_PATH.format(i), respondent=f"Respondent {i}", problems=_problems())
                for i in range(30)]
     reports.append(FileReport(path="returns/broken.docx", respondent="", error="not a Word document"))
-    write_problems_workbook(reports, folder / "validation.xlsx")
+    write_validation_workbook(ValidationReport(files=reports), folder / "validation.xlsx")
     row = PlanRow(standard="2.4", goal="Reduce repeat burglary", action="Share data", milestones="June 2004",
                   lead_officer="Insp. Lee", milestone_date="2004-06-30", status="Not started",
                   last_reviewed="2004-03-01", priority=1)

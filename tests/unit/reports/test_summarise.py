@@ -26,6 +26,7 @@ from docxform.framework import load_framework
 from docxform.io.safety import MAX_CELL_TEXT, clean_text, looks_like_formula
 from docxform.oxml.rawsheet import RawTable, write_rows
 from docxform.records.merged import MergedDataset
+from docxform.records.plan import MergedPlanRow, MergedPlans
 from docxform.reports import render_html, write_summary
 from docxform.survey.consensus import Rule
 from docxform.survey.merge import merge_returns
@@ -134,12 +135,13 @@ def problems() -> list[Any]:
 @pytest.fixture(scope="module")
 def workbook_path(tmp_path_factory: pytest.TempPathFactory, merged: MergedDataset, problems: list[Any]) -> Path:
     path = tmp_path_factory.mktemp("summary") / "summary.xlsx"
-    plans = {"kind": "plan-merge", "columns": [{"key": c.key, "label": c.label} for c in PLAN_COLUMNS],
-             "rows": [{"partner": "Police", "source": "plans/police.xlsx", "standard": "2.4",
-                       "goal": "=cmd|' /C calc'!A0", "action": "Share data monthly", "lead_officer": "Insp. Lee",
-                       "measure": "Monthly returns", "row": 7, "milestones": dt.date(2004, 6, 30)}],
-             "problems": [{"code": "plan-no-target", "severity": "error", "item": "2.4", "field": "measure",
-                           "location": {"file": "plans/fire.xlsx", "row": 9}, "message": "no target"}]}
+    plans = MergedPlans(
+        framework=None, columns=[(c.key, c.label) for c in PLAN_COLUMNS], partners=[], by_standard={},
+        rows=[MergedPlanRow("Police", "plans/police.xlsx", {
+            "standard": "2.4", "goal": "=cmd|' /C calc'!A0", "action": "Share data monthly", "lead_officer": "Insp. Lee",
+            "measure": "Monthly returns", "row": 7, "milestones": dt.date(2004, 6, 30)})],
+        problems=[problem("plan-no-target", "no target", severity="error", item="2.4", field="measure",
+                          file="plans/fire.xlsx", row=9)])
     write_summary(merged, SA, path, problems=problems, plans=plans)
     return path
 
@@ -560,7 +562,7 @@ def test_html_headline_counts_what_needs_action(merged: MergedDataset) -> None:
              problem("evidence-vague", "vague", file="returns/d.docx", item="1.1", field="evidence")]
     assert [p.severity for p in given] == ["info", "info", "error", "warning"]
     doc = lxml.html.fromstring(render_html(merged, SA, given))
-    needing = [p for p in merged.problems if p.get("severity") != "info"] + given[2:]
+    needing = [p for p in merged.problems if p.severity != "info"] + given[2:]
     headline = doc.xpath('//li[@id="needs-action"]')[0].text_content()
     assert headline.startswith(str(len(needing))) and "1 error," in headline
     assert len(doc.xpath('//table[@id="problems"]/tbody/tr')) == len(needing)

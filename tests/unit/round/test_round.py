@@ -15,7 +15,8 @@ import hashlib
 import shutil
 import sqlite3
 from collections import Counter
-from datetime import UTC, datetime
+from email import message_from_bytes
+from email.policy import default
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ import pytest
 
 from docxform.framework import load_framework
 from tests.support.respondent import fill_many_in_libreoffice
-from tests.support.roundkit import fill_return, known_ratings, run, set_last_saved, status_json, write_eml
+from tests.support.roundkit import fill_return, in_round, known_ratings, run, set_last_saved, status_json, write_eml
 
 pytestmark = pytest.mark.libreoffice  # the cycle's forms are filled inside LibreOffice
 
@@ -71,7 +72,8 @@ def cycle(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         current[name] = ratings
         if name == BY_MAIL:
             attached = fill_return(form, root / "ben.docx", ratings)
-            write_eml(inbox / "message.eml", "ben@example.org", datetime(2004, 3, 2, 9, 30, tzinfo=UTC), attached)
+            ben_sent = in_round(2, 9, 30)
+            write_eml(inbox / "message.eml", "ben@example.org", ben_sent, attached)
         elif name == CORRECTS:
             first = fill_return(form, inbox / "Cara Cole.docx", ratings)
             set_last_saved(first, "2004-03-01T10:00:00Z")
@@ -87,6 +89,7 @@ def cycle(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     fill_many_in_libreoffice(in_libreoffice)
     ingested = run("round", "ingest", str(rnd), str(inbox))
     return {"root": root, "round": rnd, "inbox": inbox, "current": current, "ingest": ingested,
+            "ben_sent": ben_sent.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "first_ratings": known_ratings(ITEMS, LEVELS, NAMES.index(CORRECTS))}
 
 
@@ -114,7 +117,14 @@ def test_status_lists_exactly_the_outstanding_person(cycle: dict[str, Any]) -> N
     assert chase.read_text("utf-8").splitlines() == [
         "name,email,organisation,role,form", f"{NEVER},lee@example.org,{ORGS[11 % 3]},Member,sa2003-lee-lowe.docx"]
     ben = next(r for r in state["respondents"] if r["name"] == BY_MAIL)
-    assert ben["history"][0]["when"] == "2004-03-02T09:30:00Z"  # the e-mail's Date
+    assert ben["history"][0]["when"] == cycle["ben_sent"]  # the e-mail's Date
+    assert ben["history"][0]["when_from"] == "e-mail Date" and ben["history"][0]["verdict"] == "confirmed"
+    [draft] = sorted((cycle["root"] / "chase-drafts").iterdir())
+    msg = message_from_bytes(draft.read_bytes(), policy=default)
+    assert msg["X-Unsent"] == "1" and msg["To"].addresses[0].addr_spec == "lee@example.org"
+    [form] = [p for p in msg.iter_attachments()]
+    assert form.get_filename() == "sa2003-lee-lowe.docx"
+    assert form.get_content() == (cycle["round"] / "forms" / "sa2003-lee-lowe.docx").read_bytes()
 
 
 def test_the_correction_replaced_the_first_version(cycle: dict[str, Any]) -> None:

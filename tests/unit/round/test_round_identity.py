@@ -10,7 +10,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-from datetime import UTC, datetime
 from email import message_from_bytes
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from docxform.round.store import SCHEMA_VERSION, open_store
 from docxform.validate.rules import validate_return
 from tests.support.roundkit import (
     fill_return,
+    in_round,
     known_ratings,
     run,
     set_last_saved,
@@ -126,7 +126,7 @@ def test_bad_files_are_one_line_each_and_the_rest_lands(tmp_path: Path) -> None:
     xxe = inbox / "hostile.docx"
     _hostile_docx(blank, xxe)
     good_mail = fill_return(blank, tmp_path / "mailed.docx", known_ratings(ITEMS, LEVELS, 4), name="Mail Person")
-    evil = write_eml(inbox / "evil.eml", "x@example.org", datetime(2004, 3, 3, tzinfo=UTC), good_mail)
+    evil = write_eml(inbox / "evil.eml", "x@example.org", in_round(3), good_mail)
     _rename_attachment(evil, "../../../../tmp/escape.docx")
     (inbox / "broken.eml").write_bytes(b"\xff\xfe\x00garbage")
     hashes = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in inbox.iterdir()}
@@ -174,8 +174,8 @@ def test_mbox_export_and_the_email_date_decides(tmp_path: Path) -> None:
     form = rnd / "forms" / "sa2003-mo-shah.docx"
     early, late = known_ratings(ITEMS, LEVELS, 5), known_ratings(ITEMS, LEVELS, 6)
     box = mailbox.mbox(tmp_path / "export.mbox")
-    for ratings, when, label in ((late, datetime(2004, 3, 9, tzinfo=UTC), "b"),
-                                 (early, datetime(2004, 3, 1, tzinfo=UTC), "a")):
+    for ratings, when, label in ((late, in_round(9), "b"),
+                                 (early, in_round(1), "a")):
         attached = fill_return(form, tmp_path / f"{label}.docx", ratings)
         box.add(write_eml(tmp_path / f"{label}.eml", "mo@example.org", when, attached).read_bytes())
     box.close()
@@ -189,7 +189,8 @@ def test_mbox_export_and_the_email_date_decides(tmp_path: Path) -> None:
     assert merged["items"]["1.1"]["responses"]["Mo Shah"]["rating"] == late["1.1"]
 
 
-def test_a_different_name_typed_on_a_personalised_form_is_reported(tmp_path: Path) -> None:
+def test_a_different_name_typed_on_a_personalised_form_is_held_in_a_round_and_reported_by_merge(
+        tmp_path: Path) -> None:
     people = tmp_path / "people.csv"
     people.write_text("name\nMo Shah\n", "utf-8")
     rnd = tmp_path / "r"
@@ -197,9 +198,12 @@ def test_a_different_name_typed_on_a_personalised_form_is_reported(tmp_path: Pat
     fill_return(rnd / "forms" / "sa2003-mo-shah.docx", tmp_path / "x.docx", known_ratings(ITEMS, LEVELS, 7),
                 name="Someone Else")
     done = run("round", "ingest", str(rnd), str(tmp_path / "x.docx"))
-    assert "Mo Shah: new" in done.stdout and "'Someone Else' is typed" in done.stdout
-    [mo] = status_json(rnd)["respondents"]
-    assert mo["state"] == "returned" and "Someone Else" in mo["history"][0]["notices"][0]
+    assert "Mo Shah: HELD, receipt 1" in done.stdout and "'Someone Else', not 'Mo Shah'" in done.stdout
+    state = status_json(rnd)
+    [mo] = state["respondents"]
+    assert mo["state"] == "outstanding" and mo["history"][0]["state"] == "held"
+    assert state["counts"]["held"] == 1 and state["counts"]["returned"] == 0
+    assert state["held"][0]["settle"].startswith(f"docxform round assign {rnd} 1 --to 'Mo Shah'")
     assert run("merge", str(tmp_path / "x.docx"), "-o", str(tmp_path / "m.json")).returncode == 0
     merged = json.loads((tmp_path / "m.json").read_text("utf-8"))
     assert [r["name"] for r in merged["respondents"]] == ["Mo Shah"]
@@ -299,6 +303,14 @@ def test_a_plan_workbook_received_goes_into_the_report(tmp_path: Path) -> None:
     assert run("round", "report", str(rnd), "-o", str(out)).returncode == 0
     sheet = openpyxl.load_workbook(out / "summary.xlsx", read_only=True)["Plan"]
     assert any("Agree a joint tasking protocol" in row for row in sheet.iter_rows(values_only=True))
+    # A plan is no person's return; withdrawn, it leaves the report (undone, it is back).
+    refused = run("round", "assign", str(rnd), "2", "--to", "Ola Berg")
+    assert refused.returncode == 1 and "is an improvement plan workbook" in refused.stderr
+    assert run("round", "withdraw", str(rnd), "2").returncode == 0
+    assert run("round", "report", str(rnd), "-o", str(tmp_path / "out2")).returncode == 0
+    book = openpyxl.load_workbook(tmp_path / "out2" / "summary.xlsx", read_only=True)
+    assert not any("Agree a joint tasking protocol" in row for ws in book.worksheets
+                   for row in ws.iter_rows(values_only=True))
 
 
 @pytest.mark.libreoffice
@@ -493,8 +505,8 @@ def test_three_versions_are_ordered_by_one_key_and_ingest_agrees_with_status(tmp
     second = fill_return(form, tmp_path / "b.docx", known_ratings(ITEMS, LEVELS, 12))
     set_last_saved(second, "2004-03-05T00:00:00Z")
     third = fill_return(form, tmp_path / "c.docx", known_ratings(ITEMS, LEVELS, 13))
-    inputs = [write_eml(tmp_path / "a.eml", "mo@example.org", datetime(2004, 3, 9, tzinfo=UTC), first), second,
-              write_eml(tmp_path / "c.eml", "mo@example.org", datetime(2004, 3, 1, tzinfo=UTC), third)]
+    inputs = [write_eml(tmp_path / "a.eml", "mo@example.org", in_round(9), first), second,
+              write_eml(tmp_path / "c.eml", "mo@example.org", in_round(1), third)]
     outcomes = []
     for path in inputs:
         done = run("round", "ingest", str(rnd), str(path))
@@ -524,7 +536,7 @@ def test_a_deeply_nested_email_is_its_own_line_and_the_rest_lands(tmp_path: Path
     # spelt so that the count misses it: Python's parser then fails (RecursionError), and that is the line too
     (inbox / "a-deep.eml").write_bytes(_deeply_nested_mail(2000, b"bOuNdArY"))
     good = fill_return(blank, tmp_path / "good.docx", known_ratings(ITEMS, LEVELS, 21), name="Good Person")
-    mailed = write_eml(tmp_path / "ok.eml", "ok@example.org", datetime(2004, 3, 3, tzinfo=UTC), good)
+    mailed = write_eml(tmp_path / "ok.eml", "ok@example.org", in_round(3), good)
     box = mailbox.mbox(inbox / "b-export.mbox")
     box.add(deep)
     box.add(mailed.read_bytes())
@@ -548,15 +560,15 @@ def test_a_forwarded_returns_sender_and_date_are_the_inner_messages(tmp_path: Pa
     assert run("round", "start", "sa2003", str(rnd), "--respondents", str(people)).returncode == 0
     form = rnd / "forms" / "sa2003-mo-shah.docx"
     attached = fill_return(form, tmp_path / "mo.docx", known_ratings(ITEMS, LEVELS, 22))
+    sent = in_round(2, 9, 30)
     inner = message_from_bytes(
-        write_eml(tmp_path / "inner.eml", "mo@example.org", datetime(2004, 3, 2, 9, 30, tzinfo=UTC),
-                  attached).read_bytes())
+        write_eml(tmp_path / "inner.eml", "mo@example.org", sent, attached).read_bytes())
     from email.message import EmailMessage
     from email.utils import format_datetime
 
     outer = EmailMessage()
     outer["From"] = "Boss <boss@example.org>"
-    outer["Date"] = format_datetime(datetime(2004, 3, 20, tzinfo=UTC))
+    outer["Date"] = format_datetime(in_round(20))
     outer.set_content("Forwarding Mo's return.")
     outer.add_attachment(inner)
     (tmp_path / "fwd.eml").write_bytes(bytes(outer))
@@ -564,10 +576,10 @@ def test_a_forwarded_returns_sender_and_date_are_the_inner_messages(tmp_path: Pa
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().split(";")[0] == f"{tmp_path / 'fwd.eml'} (mo.docx): Mo Shah: new"
     mo = next(r for r in status_json(rnd)["respondents"] if r["name"] == "Mo Shah")
-    assert mo["history"][0]["when"] == "2004-03-02T09:30:00Z"
+    expected = sent.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert mo["history"][0]["when"] == expected and mo["history"][0]["when_from"] == "e-mail Date"
     with sqlite3.connect(rnd / "round.sqlite") as conn:
-        assert conn.execute("SELECT sender, sent_at FROM receipt").fetchall() == [
-            ("mo@example.org", "2004-03-02T09:30:00Z")]
+        assert conn.execute("SELECT sender, sent_at FROM receipt").fetchall() == [("mo@example.org", expected)]
     conn.close()
 
 
@@ -655,7 +667,7 @@ def test_an_organisation_retyped_on_a_correction_sent_from_the_same_address_is_o
     namesake = fill_return(blank, tmp_path / "police.docx", known_ratings(ITEMS, LEVELS, 32), name="Kim Lowe",
                            organisation="Police")  # another Kim Lowe, handed in without an e-mail
     assert run("round", "ingest", str(rnd), str(namesake)).returncode == 0
-    mails = [write_eml(tmp_path / f"{n}.eml", "kim.lowe@example.org", datetime(2004, 3, day, tzinfo=UTC), path)
+    mails = [write_eml(tmp_path / f"{n}.eml", "kim.lowe@example.org", in_round(day), path)
              for n, day, path in (("a", 1, first), ("b", 8, second))]
     done = run("round", "ingest", str(rnd), *map(str, mails))
     assert done.returncode == 0, done.stderr

@@ -164,14 +164,14 @@ def test_merge_records_the_rule_and_the_problem_names_it() -> None:
     merged = merge_returns(records(returns), SA)
     assert merged.consensus is not None and merged.consensus.rule == "iqr" and not merged.items["1.1"].disputed
     strict = merge_returns(records(returns), SA, consensus=Rule("strict"))
-    problem = [p for p in strict.problems if p["code"] == "rating-disputed"]
-    assert [p["item"] for p in problem] == ["1.1"]
-    assert problem[0]["message"] == ("ratings disagree under the strict rule (levels two or more apart): "
+    problem = [p for p in strict.problems if p.code == "rating-disputed"]
+    assert [p.item for p in problem] == ["1.1"]
+    assert problem[0].message == ("ratings disagree under the strict rule (levels two or more apart): "
                                      "9 working towards, 1 doing well")
-    assert problem[0]["extra"] == {"rule": "strict", "measure": "spread", "value": 2}
+    assert problem[0].extra == {"rule": "strict", "measure": "spread", "value": 2}
     again = rejudge(strict, SA, Rule("iqr"))
     assert again.consensus is not None and again.consensus.rule == "iqr"
-    assert not again.items["1.1"].disputed and not [p for p in again.problems if p["code"] == "rating-disputed"]
+    assert not again.items["1.1"].disputed and not [p for p in again.problems if p.code == "rating-disputed"]
     assert again.items["1.1"].responses == strict.items["1.1"].responses
     assert strict.items["1.1"].disputed and strict.consensus and strict.consensus.rule == "strict"  # input unchanged
 

@@ -153,3 +153,12 @@ def test_organisation_and_role_are_typed_and_name_the_respondent_on_the_consolid
     names = respondent_names(record)
     assert names["Brian Wroe"] == "Brian Wroe (Greater Manchester Police)"
     assert names["Chris Wells"] == "Chris Wells (Analyst)" and names["Don Richards"] == "Don Richards"
+
+
+def test_the_datasets_problems_are_problem_records_and_an_unknown_code_is_refused() -> None:
+    data = _golden()
+    record = MergedDataset.from_dict(data)
+    assert [(p.code, p.item, p.extra["rule"]) for p in record.problems] == [("rating-disputed", "1.5", "iqr")]
+    data["problems"][0]["code"] = "from-a-later-version"
+    with pytest.raises(DocxformError, match=r"problems\[0\]\.code must be a problem code docxform knows"):
+        MergedDataset.from_dict(data, "m.json")

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from docxform.core.errors import DocxformError
 from docxform.framework import load_framework
 from docxform.records.response import Response
+from docxform.reports.validation import write_validation_workbook
 from docxform.validate.rules import is_vague_evidence, load_return, validate_files, validate_return
 
 SA = load_framework("sa2003")
@@ -330,7 +331,7 @@ def test_validate_files_report(tmp_path: Path) -> None:
     assert lines[-1] == "2 files: 2 errors, 1 warning"
 
     target = tmp_path / "problems.xlsx"
-    report.write_workbook(target)
+    write_validation_workbook(report, target)
     wb = load_workbook(target)
     rows = list(wb["Problems"].iter_rows(values_only=True))
     assert rows[0][:7] == ("File", "Respondent", "Item", "Field", "Code", "Severity", "Message")
@@ -359,11 +360,11 @@ def test_unreadable_files_are_reported_and_the_others_still_checked(tmp_path: Pa
     assert report.to_dict()["summary"] == {"errors": 0, "warnings": 0, "unreadable": 2}
     assert report.to_dict()["files"][1]["error"].startswith("not JSON")
     lines = report.to_text().splitlines()
-    assert lines[0].startswith(f"{unknown}: cannot be read: the return is for framework 'myframework'")
+    assert lines[0].startswith(f"{unknown}: cannot be read: names framework 'myframework', which is not built in")
     assert lines[2] == f"{good} (Jane Smith): no problems"
     assert lines[-1] == "3 files: no problems, 2 could not be read"
     target = tmp_path / "report.xlsx"
-    report.write_workbook(target)
+    write_validation_workbook(report, target)
     files = list(load_workbook(target)["Files"].iter_rows(values_only=True))
     assert files[2][0] == str(broken) and files[2][4].startswith("not JSON")
 
