@@ -53,6 +53,7 @@ def _shot(driver: Any, folder: Path, name: str) -> None:
     """The whole page as a PNG, in the test's folder and in tests/artifacts/console/."""
     height = driver.execute_script("return Math.max(document.body.scrollHeight, 600)")
     driver.set_window_size(1280, min(int(height) + 40, 4000))
+    time.sleep(1)  # a frame (the report) is painted again after the resize: the shot waits for it
     target = folder / "screens" / f"{name}.png"
     target.parent.mkdir(exist_ok=True)
     driver.save_screenshot(str(target))
