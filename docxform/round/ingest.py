@@ -480,11 +480,11 @@ def _assign(store: Store, version: Version, receipt: Receipt, record: Response |
     """
     if not isinstance(record, Response):
         return IngestLine("", "", "new", who="(improvement plan)")
-    before = {p.id for p in store.people()}
+    last = store.last_person_id()  # not every person: read per receipt, that was quadratic in a big round
     person_id = _person_for(store, record, receipt, version.notices)
     person = store.person(person_id)
     assert receipt.evidence is not None
-    verdict = judge(receipt.evidence, OnFile(person.name, person.email, new=person_id not in before),
+    verdict = judge(receipt.evidence, OnFile(person.name, person.email, new=person_id > last),
                     signed=store.secret() is not None)
     version.person_id, version.verdict, version.held = person_id, verdict.verdict, verdict.held
     version.notices += verdict.against + verdict.missing
@@ -568,10 +568,8 @@ def _issued_by_sender(store: Store, sender: str) -> int | None:
 
 
 def _issued_by_name(store: Store, name: str) -> int | None:
-    for person in store.people():
-        if person.issued and fold(person.name) == fold(name):
-            return person.id
-    return None
+    wanted = fold(name)
+    return next((pid for pid, issued in store.issued_names() if fold(issued) == wanted), None)
 
 
 def _numbered(store: Store) -> str:
