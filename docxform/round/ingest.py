@@ -548,7 +548,7 @@ def _same_name(store: Store, parsed: Response, name: str, sender: str | None, no
     two people merged without it being said.
     """
     same_partnership = f"name\0{fold(partnership_of(parsed))}\0{fold(name)}\0"
-    namesakes = [p for p in store.people() if not p.issued and (p.identity or "").startswith(same_partnership)]
+    namesakes = store.found_with_identity_prefix(same_partnership)
     for person in namesakes:
         if sender and person.email and fold(person.email) == fold(sender):
             notices.append(f"organisation typed as {typed_organisation(parsed)!r}, not {person.organisation!r} "
@@ -561,10 +561,8 @@ def _same_name(store: Store, parsed: Response, name: str, sender: str | None, no
 
 def _issued_by_sender(store: Store, sender: str) -> int | None:
     """A generic form's recipient (``round start --recipients``) by the address it came from."""
-    for person in store.people():
-        if person.issued and not person.form_id and person.email and fold(person.email) == fold(sender):
-            return person.id
-    return None
+    wanted = fold(sender)
+    return next((pid for pid, email in store.recipients() if fold(email) == wanted), None)
 
 
 def _issued_by_name(store: Store, name: str) -> int | None:
