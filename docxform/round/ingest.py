@@ -501,11 +501,11 @@ def _assign(store: Store, version: Version, receipt: Receipt, record: Response |
     """
     if not isinstance(record, Response):
         return IngestLine("", "", "new", who="(improvement plan)")
-    before = {p.id for p in store.people()}
+    last = store.last_person_id()  # not every person: read per receipt, that was quadratic in a big round
     person_id = _person_for(store, record, receipt, version.notices)
     person = store.person(person_id)
     assert receipt.evidence is not None
-    verdict = judge(receipt.evidence, OnFile(person.name, person.email, new=person_id not in before),
+    verdict = judge(receipt.evidence, OnFile(person.name, person.email, new=person_id > last),
                     signed=store.secret() is not None)
     version.person_id, version.verdict, version.held = person_id, verdict.verdict, verdict.held
     version.notices += verdict.against + verdict.missing
@@ -569,7 +569,7 @@ def _same_name(store: Store, parsed: Response, name: str, sender: str | None, no
     two people merged without it being said.
     """
     same_partnership = f"name\0{fold(partnership_of(parsed))}\0{fold(name)}\0"
-    namesakes = [p for p in store.people() if not p.issued and (p.identity or "").startswith(same_partnership)]
+    namesakes = store.found_with_identity_prefix(same_partnership)
     for person in namesakes:
         if sender and person.email and fold(person.email) == fold(sender):
             notices.append(f"organisation typed as {typed_organisation(parsed)!r}, not {person.organisation!r} "
@@ -582,17 +582,13 @@ def _same_name(store: Store, parsed: Response, name: str, sender: str | None, no
 
 def _issued_by_sender(store: Store, sender: str) -> int | None:
     """A generic form's recipient (``round start --recipients``) by the address it came from."""
-    for person in store.people():
-        if person.issued and not person.form_id and person.email and fold(person.email) == fold(sender):
-            return person.id
-    return None
+    wanted = fold(sender)
+    return next((pid for pid, email in store.recipients() if fold(email) == wanted), None)
 
 
 def _issued_by_name(store: Store, name: str) -> int | None:
-    for person in store.people():
-        if person.issued and fold(person.name) == fold(name):
-            return person.id
-    return None
+    wanted = fold(name)
+    return next((pid for pid, issued in store.issued_names() if fold(issued) == wanted), None)
 
 
 def _numbered(store: Store) -> str:

@@ -243,10 +243,36 @@ class Store:
         return int(cur.lastrowid or 0)
 
     def people(self) -> list[Person]:
+        return self._people_where("1", ())
+
+    def _people_where(self, where: str, args: tuple[object, ...]) -> list[Person]:
         keys = ("id", "name", "organisation", "role", "email", "form_id", "form_file", "issued", "identity",
                 "added_by")
-        rows = self.conn.execute(f"SELECT {', '.join(keys)} FROM person ORDER BY id").fetchall()
+        rows = self.conn.execute(f"SELECT {', '.join(keys)} FROM person WHERE {where} ORDER BY id", args).fetchall()
         return [Person.from_dict(dict(zip(keys, row, strict=True))) for row in rows]
+
+    def last_person_id(self) -> int:
+        """The highest person id (0 for none): a person added after this has a higher one (SQLite's rowid)."""
+        return int(self.conn.execute("SELECT coalesce(max(id), 0) FROM person").fetchone()[0])
+
+    def issued_names(self) -> list[tuple[int, str]]:
+        """(id, name) of the people issued a form: ids and names only, for a lookup per receipt.
+
+        :meth:`people` builds every Person; called for each receipt of an
+        ingest, that made a round of 1,000 respondents quadratic in time.
+        """
+        return [(int(i), str(n)) for i, n in self.conn.execute("SELECT id, name FROM person WHERE issued = 1 "
+                                                                 "ORDER BY id")]
+
+    def found_with_identity_prefix(self, prefix: str) -> list[Person]:
+        """The people found on returns (not issued) whose who-is-who key starts with ``prefix``, in id order."""
+        # A range, not substr(): the keys hold NUL separators, which SQLite's string functions stop at.
+        return self._people_where("issued = 0 AND identity >= ? AND identity < ?", (prefix, prefix + "\U0010ffff"))
+
+    def recipients(self) -> list[tuple[int, str]]:
+        """(id, e-mail) of the people issued a generic form (``round start --recipients``)."""
+        return [(int(i), str(e)) for i, e in self.conn.execute(
+            "SELECT id, email FROM person WHERE issued = 1 AND form_id IS NULL AND email != '' ORDER BY id")]
 
     def person_where(self, column: str, value: str) -> int | None:
         assert column in ("form_id", "identity")
@@ -330,7 +356,11 @@ class Store:
                           "person_id = ?)", (person_id, person_id))
 
     def person(self, person_id: int) -> Person:
-        return next(p for p in self.people() if p.id == person_id)
+        """One person by id (one row read, not the table: it is called for each receipt)."""
+        found = self._people_where("id = ?", (person_id,))
+        if not found:
+            raise KeyError(person_id)
+        return found[0]
 
     # --- the round's secret (the key of its forms' tokens; never shown, never in a report)
     def set_secret(self, round_id: str, key: bytes) -> None:

@@ -280,3 +280,32 @@ def test_a_name_too_long_and_a_vanished_file_are_their_lines(rnd: Path, base: di
     assert "same as before" in done.stdout
     started = run("round", "start", "sa2003", str(tmp_path / ("y" * 300)))
     assert started.returncode == 1 and "file name too long" in started.stderr and "internal error" not in started.stderr
+
+
+def test_ingest_does_not_read_every_person_for_each_return(tmp_path: Path, monkeypatch) -> None:
+    """Reading the whole person table per receipt made a round of 1,000 respondents quadratic (120 s to ingest)."""
+    from docxform.round.store import Store
+
+    people = tmp_path / "people.csv"
+    people.write_text("name,organisation,role,email\n" + "".join(
+        f"Person {n},Org,Member,p{n}@example.org\n" for n in range(6)), "utf-8")
+    rnd = tmp_path / "r"
+    assert run("round", "start", "sa2003", str(rnd), "--respondents", str(people)).returncode == 0
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for n, form in enumerate(sorted((rnd / "forms").glob("*.docx"))):
+        fill_return(form, inbox / form.name, known_ratings(ITEMS, LEVELS, n))
+    typed = start_generic_round(tmp_path / "g")
+    _returns(typed[1], inbox / "generic", 3, first=40)
+    calls = []
+    real = Store.people
+
+    def counted(self: Store) -> list:
+        calls.append(1)
+        return real(self)
+
+    monkeypatch.setattr(Store, "people", counted)
+    done = run("round", "ingest", str(rnd), str(inbox))
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 9
+    assert len(calls) <= 1, f"{len(calls)} reads of every person for 9 returns"
