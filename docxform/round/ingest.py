@@ -170,9 +170,15 @@ def incoming(paths: list[Path], round_folder: Path | None = None,
         label = (names or {}).get(path)
         if label is not None:
             yield from _from_file(path, explicit=True, label=label)
-        elif own and path.resolve().is_relative_to(own):
+            continue
+        try:  # a name too long (or a loop of links) fails here: its own line, the rest of the batch still read
+            inside, folder = bool(own and path.resolve().is_relative_to(own)), path.is_dir()
+        except OSError as exc:
+            yield IngestLine(path.name, str(path), "unreadable", cause=os_cause(exc))
+            continue
+        if inside:
             yield IngestLine(path.name, str(path), "skipped", cause="inside the round folder; not a return")
-        elif path.is_dir():
+        elif folder:
             files, unreadable = _walk(path)
             yield from unreadable
             for child in files:
@@ -187,6 +193,8 @@ def incoming(paths: list[Path], round_folder: Path | None = None,
 def _walk(folder: Path) -> tuple[list[Path], list[IngestLine]]:
     """The files under ``folder`` (sorted as paths), and a line for each folder inside that could not be read.
 
+    Every entry that is not a folder is listed, a FIFO or a broken link too: reading it says what it is.
+
     ``Path.rglob`` passes over a folder it cannot open without a word; here
     that folder is said, so nothing is left out silently.
     """
@@ -197,8 +205,9 @@ def _walk(folder: Path) -> tuple[list[Path], list[IngestLine]]:
         errors.append(IngestLine(Path(where).name, where, "unreadable",
                                  cause=f"folder cannot be read: {os_cause(exc)}; its files were not received"))
 
+    # Not only regular files: a FIFO, a device or a link to nothing is read as a file is, and so gets its line.
     files = [Path(top, name) for top, _, names in os.walk(folder, onerror=unreadable) for name in names]
-    return sorted(f for f in files if f.is_file()), errors
+    return sorted(files), errors
 
 
 def _from_file(path: Path, *, explicit: bool, label: str | None = None) -> Iterator[Incoming | IngestLine]:
