@@ -342,3 +342,12 @@ def test_two_people_of_one_name_are_told_apart_by_their_e_mail_address(rnd: Path
     people = {(p["name"], p["email"]): p["state"] for p in status_json(rnd)["respondents"]}
     assert people[("Ann Archer", "stranger@elsewhere.example")] == "withdrawn"
     assert people[("Ann Archer", "ann@example.org")] == "returned"
+
+
+def test_the_same_bytes_again_name_the_person_a_correction_gave_them_to(rnd: Path, base: dict[str, Any]) -> None:
+    assert run("round", "assign", str(rnd), "1", "--to", "Cat Cole").returncode == 0
+    again = run("round", "ingest", str(rnd), str(base["root"] / "ann.eml"))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == f"{base['root'] / 'ann.eml'} (ann.docx): Cat Cole: same as before"
+    assert run("round", "undo", str(rnd), "1").returncode == 0
+    assert ": Ann Archer: same as before" in run("round", "ingest", str(rnd), str(base["root"] / "ann.eml")).stdout
