@@ -467,12 +467,12 @@ def round_withdraw(folder: str | Path, receipt: int | None = None, *, person: st
     return withdraw(folder, receipt, person=person, reason=reason)
 
 
-def round_agree(folder: str | Path, item: str, level: str, *, note: str = "") -> Correction:
+def round_agree(folder: str | Path, item: str, level: str, *, note: str = "", reason: str = "") -> Correction:
     """The meeting's agreed level for standard ``item`` (a level key or name), used by the consolidated form
     and the plan, marked as agreed at the meeting."""
     from docxform.round.corrections import agree
 
-    return agree(folder, item, level, note=note)
+    return agree(folder, item, level, note=note, reason=reason)
 
 
 def round_undo(folder: str | Path, event: int, *, reason: str = "", kind: str | None = None) -> Correction:

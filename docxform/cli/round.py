@@ -155,7 +155,7 @@ def _usage(message: str) -> None:
 @round_group.command("assign")
 @click.argument("folder", type=click.Path())
 @click.argument("receipt", type=int, required=False)
-@click.option("--to", "to", help="The person (by name) whose return it is.")
+@click.option("--to", "to", help="The person (by name, or e-mail address when two share a name) whose return it is.")
 @click.option("--new", "new", is_flag=True, help="It is a new respondent's (named by the name typed, else the sender).")
 @click.option("--reason", default="", help="Why (kept with the correction).")
 @click.option("--undo", "undo", type=int, help="Undo assignment number EVENT instead.")
@@ -227,8 +227,9 @@ def withdraw(folder: str, receipt: int | None, person: str | None, reason: str, 
 @click.argument("item", required=False)
 @click.argument("level", required=False)
 @click.option("--note", default="", help="The meeting's note (printed on the consolidated form).")
+@click.option("--reason", default="", help="Why (kept with the correction, shown by round status).")
 @click.option("--undo", "undo", type=int, help="Undo decision number EVENT instead.")
-def agree(folder: str, item: str | None, level: str | None, note: str, undo: int | None) -> None:
+def agree(folder: str, item: str | None, level: str | None, note: str, reason: str, undo: int | None) -> None:
     """The meeting's agreed LEVEL for standard ITEM: the consolidated form and plan use it, marked as agreed.
 
     \b
@@ -236,10 +237,10 @@ def agree(folder: str, item: str | None, level: str | None, note: str, undo: int
       docxform round agree myround 1.1 doing_well --note "agreed 12 March"
     """
     if undo is not None:
-        return _undo(folder, undo, note, "agree")
+        return _undo(folder, undo, reason or note, "agree")
     if item is None or level is None:
         _usage("give ITEM and LEVEL (or --undo EVENT)")
-    _done(api.round_agree(folder, item or "", level or "", note=note))
+    _done(api.round_agree(folder, item or "", level or "", note=note, reason=reason))
 
 
 @round_group.command("undo")

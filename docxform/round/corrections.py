@@ -138,15 +138,24 @@ def record(folder: str | Path, kind: str, data: dict[str, object], reason: str =
 
 
 def find_person(store: Store, name: str) -> Person:
-    """The person of that name (case and spacing aside), or a one-line error listing who there is."""
+    """The person of that name or e-mail address (case and spacing aside), or a one-line error listing who there is.
+
+    The e-mail address is how to pick one of two people of the same name (``round assign --new`` names a
+    stranger by the name typed, which may be a listed person's).
+    """
     from docxform.survey.identity import fold
 
     hidden = effective(store).hidden
-    found = [p for p in store.people() if fold(p.name) == fold(name) and p.id not in hidden]
-    if len(found) != 1:
-        known = ", ".join(p.name for p in store.people() if p.id not in hidden) or "nobody yet"
-        why = "no person" if not found else f"{len(found)} people"
-        raise DocxformError(store.folder, f"{why} called {name!r} in this round (people: {known})")
+    people = [p for p in store.people() if p.id not in hidden]
+    found = [p for p in people if fold(p.name) == fold(name)] or \
+        [p for p in people if p.email and fold(p.email) == fold(name)]
+    if len(found) > 1:
+        who = ", ".join(f"{p.name} <{p.email}>" if p.email else p.name for p in found)
+        raise DocxformError(store.folder, f"{len(found)} people called {name!r} in this round ({who})",
+                            hint="give the person's e-mail address instead of the name")
+    if not found:
+        known = ", ".join(p.name for p in people) or "nobody yet"
+        raise DocxformError(store.folder, f"no person called {name!r} in this round (people: {known})")
     return found[0]
 
 
@@ -212,7 +221,7 @@ def withdraw(folder: str | Path, receipt: int | None = None, *, person: str | No
     return record(folder, WITHDRAW, data, reason)
 
 
-def agree(folder: str | Path, item: str, level: str, *, note: str = "") -> Correction:
+def agree(folder: str | Path, item: str, level: str, *, note: str = "", reason: str = "") -> Correction:
     """The meeting's agreed level for a standard: used by the consolidated form and the plan, marked as agreed."""
     from docxform.framework import load_framework
 
@@ -226,9 +235,9 @@ def agree(folder: str | Path, item: str, level: str, *, note: str = "") -> Corre
         if scale is not None else {}
     if level.casefold() not in keys and level not in keys:
         raise DocxformError(None, f"{level!r} is not a level of {framework.id}",
-                            hint=f"one of: {', '.join(keys.values()) if keys else '(no rating scale)'}")
+                            hint=f"one of: {', '.join(dict.fromkeys(keys.values())) if keys else '(no rating scale)'}")
     return record(folder, AGREE, {"item": item, "level": keys.get(level) or keys[level.casefold()], "note": note},
-                  note)
+                  reason)
 
 
 def undo(folder: str | Path, event: int, *, reason: str = "", kind: str | None = None) -> Correction:

@@ -33,6 +33,7 @@ from docxform.io.safety import shown
 from docxform.io.sniff import MAIL, OTHER, RETURN, UNKNOWN, Sniffed, sniff_bytes, sniff_file
 from docxform.records.response import Response
 from docxform.records.round import TOKEN_ABSENT, Evidence, Person, Receipt, RoundInfo, Version
+from docxform.round.corrections import effective
 from docxform.round.start import FORMS
 from docxform.round.store import Store, StoreError, open_store
 from docxform.survey.identity import (
@@ -193,6 +194,8 @@ def incoming(paths: list[Path], round_folder: Path | None = None,
 def _walk(folder: Path) -> tuple[list[Path], list[IngestLine]]:
     """The files under ``folder`` (sorted as paths), and a line for each folder inside that could not be read.
 
+    Every entry that is not a folder is listed, a FIFO or a broken link too: reading it says what it is.
+
     ``Path.rglob`` passes over a folder it cannot open without a word; here
     that folder is said, so nothing is left out silently.
     """
@@ -203,8 +206,9 @@ def _walk(folder: Path) -> tuple[list[Path], list[IngestLine]]:
         errors.append(IngestLine(Path(where).name, where, "unreadable",
                                  cause=f"folder cannot be read: {os_cause(exc)}; its files were not received"))
 
+    # Not only regular files: a FIFO, a device or a link to nothing is read as a file is, and so gets its line.
     files = [Path(top, name) for top, _, names in os.walk(folder, onerror=unreadable) for name in names]
-    return sorted(f for f in files if f.is_file()), errors
+    return sorted(files), errors
 
 
 def _from_file(path: Path, *, explicit: bool, label: str | None = None) -> Iterator[Incoming | IngestLine]:
@@ -439,9 +443,21 @@ def _again(store: Store, before: Receipt, item: Incoming) -> IngestLine:
     if before.error:
         return IngestLine(item.name, item.origin, "unreadable", cause=before.error)
     with store.errors():
-        who = store.sender_name(before.sha256)
+        who = _whose_now(store, before)
     notices = [f"the round's copy {before.stored} was missing or altered: restored"] if restored else []
     return IngestLine(item.name, item.origin, "same as before", who=who, notices=notices)
+
+
+def _whose_now(store: Store, before: Receipt) -> str:
+    """Whose return these bytes are with the corrections in effect (``round assign`` moves it), "" for none.
+
+    The name ingest first gave them may be the one a correction overruled: saying it again would
+    tell the coordinator the return is still counted for that person.
+    """
+    version = next((v for v in effective(store).versions if v.receipt_id == before.id), None)
+    if version is None or version.person_id is None:
+        return ""
+    return next((p.name for p in store.people() if p.id == version.person_id), "")
 
 
 def read_return(stored: Path, name: str) -> tuple[Response | PlanResult | None, str | None]:

@@ -346,3 +346,44 @@ def test_a_receipt_assigned_to_someone_shows_what_it_changed_in_their_history(rn
     assert ann["state"] == "resubmitted" and [h["receipt"] for h in ann["history"]] == [1, 3]
     changed = {c["item"] for c in ann["history"][1]["changes"] if c["field"] == "rating"}
     assert changed == {i for i in ITEMS if later[i] != base["ratings"]["ann"][i]} and changed
+
+
+def test_agree_keeps_its_reason_apart_from_the_note_and_lists_each_level_once(rnd: Path) -> None:
+    done = run("round", "agree", str(rnd), ITEMS[0], LEVELS[0], "--note", "police figures", "--reason", "minuted")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"correction 1: the meeting agreed {ITEMS[0]} at {LEVELS[0]} ('police figures'); "
+                                  "reason: 'minuted'")
+    assert status_json(rnd)["corrections"][0]["reason"] == "minuted"
+    bad = run("round", "agree", str(rnd), ITEMS[0], "excellent")
+    assert bad.returncode == 1 and f"one of: {', '.join(LEVELS)}" in bad.stderr
+    assert bad.stderr.count(LEVELS[0]) == 1
+
+
+def test_two_people_of_one_name_are_told_apart_by_their_e_mail_address(rnd: Path, base: dict[str, Any]) -> None:
+    """A stranger who typed a listed person's name, settled with --new, shares that name: the address picks."""
+    form = next((rnd / "forms").glob("*cat*.docx"))
+    root = base["root"]
+    write_eml(root / "stranger.eml", "stranger@elsewhere.example", in_round(3),
+              fill_return(form, root / "stranger.docx", known_ratings(ITEMS, LEVELS, 2), name="Ann Archer"))
+    held = run("round", "ingest", str(rnd), str(root / "stranger.eml"))
+    assert held.returncode == 0 and "HELD, receipt 3" in held.stdout, held.stdout
+    assert run("round", "assign", str(rnd), "3", "--new").returncode == 0
+    both = run("round", "withdraw", str(rnd), "--person", "Ann Archer")
+    assert both.returncode == 1
+    assert "2 people called 'Ann Archer' in this round (Ann Archer <ann@example.org>, " \
+           "Ann Archer <stranger@elsewhere.example>)" in both.stderr
+    assert "e-mail address" in both.stderr
+    done = run("round", "withdraw", str(rnd), "--person", "stranger@elsewhere.example")
+    assert done.returncode == 0, done.stderr
+    people = {(p["name"], p["email"]): p["state"] for p in status_json(rnd)["respondents"]}
+    assert people[("Ann Archer", "stranger@elsewhere.example")] == "withdrawn"
+    assert people[("Ann Archer", "ann@example.org")] == "returned"
+
+
+def test_the_same_bytes_again_name_the_person_a_correction_gave_them_to(rnd: Path, base: dict[str, Any]) -> None:
+    assert run("round", "assign", str(rnd), "1", "--to", "Cat Cole").returncode == 0
+    again = run("round", "ingest", str(rnd), str(base["root"] / "ann.eml"))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == f"{base['root'] / 'ann.eml'} (ann.docx): Cat Cole: same as before"
+    assert run("round", "undo", str(rnd), "1").returncode == 0
+    assert ": Ann Archer: same as before" in run("round", "ingest", str(rnd), str(base["root"] / "ann.eml")).stdout

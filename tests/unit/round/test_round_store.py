@@ -209,6 +209,18 @@ def test_an_unreadable_file_named_on_the_command_line_is_its_line_and_the_rest_r
     assert f"{good}: Person 30: new" in done.stdout
 
 
+def test_a_fifo_or_a_broken_link_in_a_folder_is_said_not_passed_over(rnd: Path, base: dict) -> None:
+    inbox = rnd.parent / "specials"
+    [good] = _returns(base["blank"], inbox, 1, first=41)
+    os.mkfifo(inbox / "pipe.docx")
+    (inbox / "gone.docx").symlink_to(inbox / "nowhere.docx")
+    done = run("round", "ingest", str(rnd), str(inbox))
+    assert done.returncode == 1
+    assert f"{inbox / 'pipe.docx'}: unreadable (not a regular file (a FIFO (named pipe)); not read)" in done.stderr
+    assert f"{inbox / 'gone.docx'}: unreadable (no such return)" in done.stderr
+    assert f"{good}: Person 41: new" in done.stdout
+
+
 def test_round_start_on_a_full_disk_leaves_nothing(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr("docxform.io.files.os.replace", _enospc)
     done = run("round", "start", "sa2003", str(tmp_path / "r"))
