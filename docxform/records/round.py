@@ -7,14 +7,22 @@ holds); inside, the round works with these.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from functools import cache
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
 
 def _from(cls: type[T], data: dict[str, Any]) -> T:
-    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    names = _field_names(cls)  # type: ignore[arg-type]  # a class is hashable; mypy's type[T] is not known to be
     return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@cache
+def _field_names(cls: type) -> frozenset[str]:
+    """A record's field names, found once per class: the store reads a record per person and per receipt,
+    and asking ``dataclasses.fields`` each time was a third of the status of a round of 1,000."""
+    return frozenset(f.name for f in fields(cls))
 
 
 @dataclass
