@@ -200,6 +200,9 @@ class Accountant:
         self.known_raw = _known_raw(framework, mapping)
         self.claims = claims_of(response)
         self.found: list[UnclaimedText] = []
+        #: Rows read as a continuation of the item above ("Comments (cont.): ..."; 1-based): their answer
+        #: cells' text was appended to that item's answers, label and all, so it is not unclaimed.
+        self.continued = {(p.table, p.row) for p in response.problems if p.code == "row-continued"}
 
     # -- what a line is ---------------------------------------------------------------------------
     def accounted(self, line: str) -> bool:
@@ -236,6 +239,8 @@ class Accountant:
                         self._cell(table, r, cell, columns)
 
     def _cell(self, table: Table, r: int, cell: Cell, columns: dict[int, ColumnAnchor]) -> None:
+        if (table.index + 1, r + 1) in self.continued and any(c in columns for c in range(cell.col, cell.col + cell.span)):
+            return  # read by the continuation (parse/anchors.py: _continuation), reported as row-continued
         lines = self._unaccounted(cell, columns)
         if not lines:
             return
