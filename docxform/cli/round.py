@@ -140,12 +140,13 @@ def verify(folder: str) -> None:
 
 
 def _done(correction: api.Correction | api.Added) -> None:
-    click.echo(f"correction {correction.event}: {correction.text} (undo: --undo {correction.event})")
+    # The text names people, and a name may be typed on a return (assign --new): printed escaped, as status does.
+    click.echo(shown(f"correction {correction.event}: {correction.text} (undo: --undo {correction.event})"))
 
 
 def _undo(folder: str, event: int, reason: str, kind: str) -> None:
     done = api.round_undo(folder, event, reason=reason, kind=kind)
-    click.echo(f"correction {done.event}: {done.text}")
+    click.echo(shown(f"correction {done.event}: {done.text}"))
 
 
 def _usage(message: str) -> None:
@@ -246,7 +247,7 @@ def agree(folder: str, item: str | None, level: str | None, note: str, reason: s
 def undo(folder: str, event: int, reason: str) -> None:
     """Undo correction EVENT (any kind; its number is in round status)."""
     done = api.round_undo(folder, event, reason=reason)
-    click.echo(f"correction {done.event}: {done.text}")
+    click.echo(shown(f"correction {done.event}: {done.text}"))
 
 
 def serve_options(command: F) -> F:
