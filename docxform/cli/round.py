@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from docxform import api
-from docxform.io.safety import shown
+from docxform.io.safety import shown, shown_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -100,7 +100,8 @@ def status(folder: str, as_json: bool, chase: str | None) -> None:
     if chase and not as_json:
         click.echo(f"chase list {chase}; {len(state.drafts)} e-mail draft(s) in "
                    f"{Path(chase).parent / (Path(chase).stem + '-drafts')}", err=True)
-    click.echo(json.dumps(state.to_dict(), indent=2, ensure_ascii=False) if as_json else state.to_text())
+    click.echo(shown_json(json.dumps(state.to_dict(), indent=2, ensure_ascii=False)) if as_json
+               else state.to_text())
 
 
 @round_group.command("report")

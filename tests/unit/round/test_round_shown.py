@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -63,3 +64,19 @@ def test_every_value_the_report_page_prints_goes_through_shown() -> None:
 
     env = template("report.html.j2").environment
     assert env.from_string("<p>{{ v }}</p>").render(v=f"a{ESC}<b>\nc") == "<p>a\\x1b[2J\\x1b[31m&lt;b&gt;\nc</p>"
+
+
+def test_json_printed_on_the_terminal_escapes_a_c1_control_and_an_override_and_reads_the_same(tmp_path: Path) -> None:
+    """round status --json and parse to stdout: JSON leaves C1 controls and overrides as they are; printed, escaped."""
+    rnd, blank = start_generic_round(tmp_path)
+    name = f"Zed \x9b31mRed{RLO} Zoë"
+    filled = fill_return(blank, tmp_path / "f.docx", known_ratings(ITEMS, LEVELS, 5), name=name)
+    assert run("round", "ingest", str(rnd), str(filled)).returncode == 0
+    status = run("round", "status", str(rnd), "--json")
+    assert status.returncode == 0, status.stderr
+    assert "\x9b" not in status.stdout and RLO not in status.stdout and "Zoë" in status.stdout
+    assert name in [p["name"] for p in json.loads(status.stdout)["respondents"]]
+    parsed = run("parse", str(filled))
+    assert parsed.returncode == 0, parsed.stderr
+    assert "\x9b" not in parsed.stdout and RLO not in parsed.stdout
+    assert json.loads(parsed.stdout)["fields"]["completed_by"] == name
