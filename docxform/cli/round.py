@@ -119,7 +119,7 @@ def report(folder: str, output: str | None, author: str) -> None:
     """
     result = api.round_report(folder, output, author=author)
     for line in result.lines():
-        click.echo(line)
+        click.echo(shown(line))  # a note names a respondent, whose name may be typed on a return
 
 
 @round_group.command("verify")

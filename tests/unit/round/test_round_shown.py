@@ -80,3 +80,17 @@ def test_json_printed_on_the_terminal_escapes_a_c1_control_and_an_override_and_r
     assert parsed.returncode == 0, parsed.stderr
     assert "\x9b" not in parsed.stdout and RLO not in parsed.stdout
     assert json.loads(parsed.stdout)["fields"]["completed_by"] == name
+
+
+def test_the_reports_notes_print_a_typed_name_escaped(tmp_path: Path) -> None:
+    """A feedback copy that cannot be made is a note naming its respondent: escaped like every other line."""
+    rnd, blank = start_generic_round(tmp_path)
+    name = f"Zed \x9b31mRed{RLO}"
+    filled = fill_return(blank, tmp_path / "f.docx", dict(list(known_ratings(ITEMS, LEVELS, 5).items())[:3]),
+                         name=name)
+    assert run("round", "ingest", str(rnd), str(filled)).returncode == 0
+    for copy in (rnd / "received").iterdir():
+        copy.unlink()  # the report then cannot make the feedback copy, and says so
+    done = run("round", "report", str(rnd), "-o", str(tmp_path / "out"))
+    assert "no feedback copy for Zed \\x9b31mRed\\u202e" in done.stdout, done.stdout
+    assert "\x9b" not in done.stdout and RLO not in done.stdout
