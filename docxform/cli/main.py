@@ -19,7 +19,7 @@ import click
 from docxform import __version__, api
 from docxform.core.errors import BatchStopped, DocxformError, FrameworkError
 from docxform.io.files import os_cause
-from docxform.io.safety import shown
+from docxform.io.safety import shown, shown_json
 
 
 def _consensus_options(command: Any) -> Any:
@@ -107,7 +107,7 @@ def check_framework(files: tuple[str, ...], as_json: bool) -> None:
             fw = check.framework
             click.echo(f"{check.file}: ok ({fw.id} {fw.version}: {len(fw.themes)} themes, {len(fw.items)} items)")
     if as_json:
-        click.echo(json.dumps([c.to_dict() for c in checks if c.error is None], indent=2, ensure_ascii=False))
+        click.echo(shown_json(json.dumps([c.to_dict() for c in checks if c.error is None], indent=2, ensure_ascii=False)))
     sys.exit(0 if all(c.ok for c in checks) else 1)
 
 
@@ -191,7 +191,7 @@ def parse(files: tuple[str, ...], mapping: str | None, framework: str | None, ou
                 failed += 1
                 click.echo(outcome.error.describe() if outcome.error else outcome.path, err=True)
             elif output is None:
-                click.echo(api.to_json(outcome.result, compact=len(batch) > 1).rstrip("\n"))
+                click.echo(shown_json(api.to_json(outcome.result, compact=len(batch) > 1).rstrip("\n")))
     if failed:
         click.echo(f"docxform: {failed} of {len(batch)} file(s) could not be read", err=True)
     sys.exit(1 if failed else 0)
@@ -233,7 +233,7 @@ def validate(files: tuple[str, ...], framework: str | None, as_json: bool, xlsx:
       docxform validate agreed.docx --as partnership
     """
     report = api.validate(list(files), framework=framework, xlsx=xlsx, stage=stage)
-    click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if as_json else report.to_text())
+    click.echo(shown_json(json.dumps(report.to_dict(), indent=2, ensure_ascii=False)) if as_json else report.to_text())
     sys.exit(1 if report.has_errors else 0)
 
 
@@ -393,7 +393,7 @@ def compare(inputs: tuple[str, ...], output: str | None, html: str | None, as_js
     names = ([n.strip() for n in labels[0].split(",")] if len(labels) == 1 else [n.strip() for n in labels]) or None
     result = api.compare(list(inputs), output, html=html, labels=names, arrangement=arrangement)
     if as_json:
-        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        click.echo(shown_json(json.dumps(result.to_json(), indent=2, ensure_ascii=False)))
         return
     click.echo(result.headline(decided=arrangement == "auto"))
     for path in (output, html):

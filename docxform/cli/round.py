@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from docxform import api
-from docxform.io.safety import shown
+from docxform.io.safety import shown, shown_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -100,7 +100,8 @@ def status(folder: str, as_json: bool, chase: str | None) -> None:
     if chase and not as_json:
         click.echo(f"chase list {chase}; {len(state.drafts)} e-mail draft(s) in "
                    f"{Path(chase).parent / (Path(chase).stem + '-drafts')}", err=True)
-    click.echo(json.dumps(state.to_dict(), indent=2, ensure_ascii=False) if as_json else state.to_text())
+    click.echo(shown_json(json.dumps(state.to_dict(), indent=2, ensure_ascii=False)) if as_json
+               else state.to_text())
 
 
 @round_group.command("report")
@@ -118,7 +119,7 @@ def report(folder: str, output: str | None, author: str) -> None:
     """
     result = api.round_report(folder, output, author=author)
     for line in result.lines():
-        click.echo(line)
+        click.echo(shown(line))  # a note names a respondent, whose name may be typed on a return
 
 
 @round_group.command("verify")
@@ -140,6 +141,7 @@ def verify(folder: str) -> None:
 
 
 def _done(correction: api.Correction | api.Added) -> None:
+    # The text names people, and a name may be typed on a return (assign --new): printed escaped, as status does.
     click.echo(shown(f"correction {correction.event}: {correction.text} (undo: --undo {correction.event})"))
 
 

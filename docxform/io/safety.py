@@ -47,6 +47,20 @@ def shown(text: str, *, keep: str = "") -> str:
     return _ACTING.sub(lambda m: m.group() if m.group() in keep else _escape(m.group()), text)
 
 
+#: The acting characters json.dumps leaves as they are (it escapes C0 controls itself).
+_ACTING_IN_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def shown_json(text: str) -> str:
+    """JSON text safe to print: each acting character json.dumps left as it is written as its ``\\uXXXX`` escape.
+
+    ``ensure_ascii=False`` keeps names readable ("Zoë") but passes a C1 control (``\\x9b`` starts a terminal
+    escape) or a right-to-left override through. Such characters can only be inside strings (JSON's own
+    syntax is ASCII), so the text printed decodes to exactly the same data.
+    """
+    return _ACTING_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _escape(char: str) -> str:
     code = ord(char)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

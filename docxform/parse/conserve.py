@@ -201,6 +201,9 @@ class Accountant:
         self.claims = claims_of(response)
         self.placeholders = set(mapping.placeholders) | {f.placeholder for f in framework.fields if f.placeholder}
         self.found: list[UnclaimedText] = []
+        #: Rows read as a continuation of the item above ("Comments (cont.): ..."; 1-based): their answer
+        #: cells' text was appended to that item's answers, label and all, so it is not unclaimed.
+        self.continued = {(p.table, p.row) for p in response.problems if p.code == "row-continued"}
 
     # -- what a line is ---------------------------------------------------------------------------
     def accounted(self, line: str) -> bool:
@@ -237,6 +240,8 @@ class Accountant:
                         self._cell(table, r, cell, columns)
 
     def _cell(self, table: Table, r: int, cell: Cell, columns: dict[int, ColumnAnchor]) -> None:
+        if (table.index + 1, r + 1) in self.continued and any(c in columns for c in range(cell.col, cell.col + cell.span)):
+            return  # read by the continuation (parse/anchors.py: _continuation), reported as row-continued
         lines = self._unaccounted(cell, columns)
         if not lines:
             return

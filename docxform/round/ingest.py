@@ -530,7 +530,8 @@ def _assign(store: Store, version: Version, receipt: Receipt, record: Response |
     if verdict.held:
         return IngestLine("", "", f"HELD, receipt {receipt.id} (conflicting evidence; counted nowhere until "
                           "settled)", who=person.name, errors=version.errors, warnings=version.warnings,
-                          notices=list(version.notices), settle=settle_command(store.folder, receipt.id, person.name))
+                          notices=list(version.notices),
+                          settle=settle_command(store.folder, receipt.id, person.name, person.email))
     outcome = "new" if not earlier else "resubmission" if is_latest(this, earlier) \
         else "kept, not current (its time cannot be believed, so it replaces nothing)" if this.doubtful \
         else "an earlier version (kept, the one received before is later and stays current)"
@@ -538,10 +539,15 @@ def _assign(store: Store, version: Version, receipt: Receipt, record: Response |
                       notices=list(version.notices))
 
 
-def settle_command(folder: Path, receipt_id: int, name: str) -> str:
-    """The exact commands that settle a held receipt: it is the person's after all, or someone new's."""
+def settle_command(folder: Path, receipt_id: int, name: str, email: str | None = None) -> str:
+    """The exact commands that settle a held receipt: it is the person's after all, or someone new's.
+
+    A name with control characters is printed escaped, which is not the name the round holds, so the
+    command would name nobody: the person's e-mail address (``round assign --to`` takes it) is given instead.
+    """
     base = f"docxform round assign {shlex.quote(str(folder))} {receipt_id}"
-    return f"{base} --to {shlex.quote(name)}  (or: {base} --new)"
+    who = email if email and shown(name) != name else name
+    return f"{base} --to {shlex.quote(who)}  (or: {base} --new)"
 
 
 def _person_for(store: Store, parsed: Response, receipt: Receipt, notices: list[str]) -> int:

@@ -313,7 +313,7 @@ def _held(version: Version, receipt: Receipt, person: Person | None, folder: Pat
 
     name = person.name if person else "nobody"
     return {"receipt": receipt.id, "file": receipt.name, "claimed": name, "reasons": list(version.notices),
-            "settle": settle_command(folder, receipt.id, name)}
+            "settle": settle_command(folder, receipt.id, name, person.email if person else None)}
 
 
 def ordered(versions: list[Version], receipts: dict[int, Receipt]) -> list[Version]:

@@ -11,6 +11,7 @@ the bytes match the recorded hash). Read-only: it never changes the round.
 from __future__ import annotations
 
 import hashlib
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,8 +82,9 @@ def _check_copy(folder: Path, receipt: Receipt) -> str | None:
         if digest == receipt.sha256:
             return None
         what = "altered (its content no longer matches the hash it was received with)"
-    return (f"{path}: {what}; it is {receipt.name!r} received {receipt.received_at[:19]} from {receipt.origin}. "
-            f"Restore it: docxform round ingest {folder} {receipt.origin}")
+    # The command is quoted for the shell: a file saved from e-mail is often "My return (2).eml".
+    return (f"{path}: {what}; it is '{receipt.name}' received {receipt.received_at[:19]} from {receipt.origin}. "
+            f"Restore it: docxform round ingest {shlex.quote(str(folder))} {shlex.quote(receipt.origin)}")
 
 
 def _sha256(path: Path) -> str:

@@ -298,7 +298,7 @@ def test_rag_column_inserted_and_saved_as_doc(sa2003: Filled, columns_as_doc: di
     f = sa2003
     result = parse_form(columns_as_doc["rag"]).to_dict()
     assert items_of(result) == f.expected()
-    assert unclaimed(result) == rag_unclaimed(f)
+    assert unclaimed(result) == rag_unclaimed(f)  # the RAG status is reported after the .doc round trip too
     assert codes(result) == by_code([*rating_missing(f), ("controls-lost", None),
                                      *(("text-unclaimed", i) for _, i, _ in rag_unclaimed(f))])
     assert result["items"]["2.1"]["provenance"]["evidence"] == "anchor"
@@ -355,6 +355,20 @@ def test_continuation_row_is_appended_and_reported(sa2003: Filled, tmp_path: Pat
     continued = next(p for p in result["problems"] if p["code"] == "row-continued")
     assert continued["field"] == "comments"
     assert {k: v for k, v in continued["location"].items() if k != "file"} == {"table": 2, "row": 3}
+
+
+@pytest.mark.parametrize("spanning", [False, True], ids=["in-its-column", "across-the-row"])
+def test_a_continuation_row_further_down_is_read_not_also_reported_unclaimed(sa2003: Filled, tmp_path: Path,
+                                                                             mode: str, spanning: bool) -> None:
+    """Below 1.4 (not in the first rows, which pass for a header): the text read is not "text no answer holds"."""
+    f = sa2003
+    result = parse_edited(f, tmp_path, mode, continuation_row("1.4", "Comments (cont.): the panel met again.",
+                                                              spanning=spanning))
+    expected = f.expected()
+    expected["1.4"]["comments"] += "\nthe panel met again."
+    assert items_of(result) == expected
+    assert codes(result) == sorted([*rating_missing(f), *document_codes(mode), ("row-continued", "1.4")])
+    assert not result.get("unclaimed")
 
 
 # --- a header naming only some of the answer columns

@@ -387,3 +387,27 @@ def test_the_same_bytes_again_name_the_person_a_correction_gave_them_to(rnd: Pat
     assert again.stdout.strip() == f"{base['root'] / 'ann.eml'} (ann.docx): Cat Cole: same as before"
     assert run("round", "undo", str(rnd), "1").returncode == 0
     assert ": Ann Archer: same as before" in run("round", "ingest", str(rnd), str(base["root"] / "ann.eml")).stdout
+
+
+def test_a_correction_prints_a_name_typed_on_a_return_escaped(rnd: Path, base: dict[str, Any]) -> None:
+    """assign --new names the new respondent by the name typed: a terminal escape in it is printed as text."""
+    form = next((rnd / "forms").glob("*cat*.docx"))
+    root = base["root"]
+    write_eml(root / "zed.eml", "zed@elsewhere.example", in_round(4),
+              fill_return(form, root / "zed.docx", known_ratings(ITEMS, LEVELS, 3), name="Zed \u009b31mRed\u202e"))
+    assert "HELD, receipt 3" in run("round", "ingest", str(rnd), str(root / "zed.eml")).stdout
+    done = run("round", "assign", str(rnd), "3", "--new")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "correction 1: receipt 3 assigned to Zed \\x9b31mRed\\u202e (a new respondent) " \
+                          "(undo: --undo 1)\n"
+    undone = run("round", "undo", str(rnd), "1")
+    assert undone.stdout == "correction 2: undid correction 1\n"
+
+
+def test_the_settle_command_gives_the_address_of_a_person_whose_name_prints_escaped() -> None:
+    from docxform.round.ingest import settle_command
+
+    assert settle_command(Path("r"), 3, "Eve\u202eEvans", "eve@example.org") == \
+        "docxform round assign r 3 --to eve@example.org  (or: docxform round assign r 3 --new)"
+    assert settle_command(Path("r"), 3, "Ann Archer", "ann@example.org") == \
+        "docxform round assign r 3 --to 'Ann Archer'  (or: docxform round assign r 3 --new)"

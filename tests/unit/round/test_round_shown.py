@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -63,3 +64,33 @@ def test_every_value_the_report_page_prints_goes_through_shown() -> None:
 
     env = template("report.html.j2").environment
     assert env.from_string("<p>{{ v }}</p>").render(v=f"a{ESC}<b>\nc") == "<p>a\\x1b[2J\\x1b[31m&lt;b&gt;\nc</p>"
+
+
+def test_json_printed_on_the_terminal_escapes_a_c1_control_and_an_override_and_reads_the_same(tmp_path: Path) -> None:
+    """round status --json and parse to stdout: JSON leaves C1 controls and overrides as they are; printed, escaped."""
+    rnd, blank = start_generic_round(tmp_path)
+    name = f"Zed \x9b31mRed{RLO} Zoë"
+    filled = fill_return(blank, tmp_path / "f.docx", known_ratings(ITEMS, LEVELS, 5), name=name)
+    assert run("round", "ingest", str(rnd), str(filled)).returncode == 0
+    status = run("round", "status", str(rnd), "--json")
+    assert status.returncode == 0, status.stderr
+    assert "\x9b" not in status.stdout and RLO not in status.stdout and "Zoë" in status.stdout
+    assert name in [p["name"] for p in json.loads(status.stdout)["respondents"]]
+    parsed = run("parse", str(filled))
+    assert parsed.returncode == 0, parsed.stderr
+    assert "\x9b" not in parsed.stdout and RLO not in parsed.stdout
+    assert json.loads(parsed.stdout)["fields"]["completed_by"] == name
+
+
+def test_the_reports_notes_print_a_typed_name_escaped(tmp_path: Path) -> None:
+    """A feedback copy that cannot be made is a note naming its respondent: escaped like every other line."""
+    rnd, blank = start_generic_round(tmp_path)
+    name = f"Zed \x9b31mRed{RLO}"
+    filled = fill_return(blank, tmp_path / "f.docx", dict(list(known_ratings(ITEMS, LEVELS, 5).items())[:3]),
+                         name=name)
+    assert run("round", "ingest", str(rnd), str(filled)).returncode == 0
+    for copy in (rnd / "received").iterdir():
+        copy.unlink()  # the report then cannot make the feedback copy, and says so
+    done = run("round", "report", str(rnd), "-o", str(tmp_path / "out"))
+    assert "no feedback copy for Zed \\x9b31mRed\\u202e" in done.stdout, done.stdout
+    assert "\x9b" not in done.stdout and RLO not in done.stdout

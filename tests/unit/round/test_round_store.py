@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shlex
 import shutil
 import sqlite3
 import threading
@@ -150,6 +151,21 @@ def test_verify_finds_a_deleted_and_an_altered_copy_and_ingesting_the_originals_
     assert again.stdout.count("restored") == 2 and again.stdout.count("same as before") == 2
     assert run("round", "verify", str(rnd)).returncode == 0
     assert status_json(rnd)["counts"]["receipts"] == 3
+
+
+def test_verify_gives_a_restore_command_the_shell_can_run_for_a_name_with_spaces(rnd: Path, base: dict) -> None:
+    [made] = _returns(base["blank"], rnd.parent / "my returns", 1, first=50)
+    saved = made.with_name("Person 50's return (2).docx")
+    made.rename(saved)
+    assert run("round", "ingest", str(rnd), str(saved)).returncode == 0
+    with open_store(rnd, readonly=True) as store:
+        receipt = next(r for r in store.receipts() if r.origin == str(saved))
+    (rnd / receipt.stored).unlink()
+    done = run("round", "verify", str(rnd))
+    assert done.returncode == 1
+    restore = next(line for line in done.stdout.splitlines() if "Restore it: " in line).split("Restore it: ")[1]
+    assert shlex.split(restore) == ["docxform", "round", "ingest", str(rnd), str(saved)]
+    assert f"it is '{saved.name}' received" in done.stdout
 
 
 def _enospc(*args: object, **kwargs: object) -> None:
