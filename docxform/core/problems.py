@@ -210,6 +210,11 @@ def counted(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
+def severity_count(problems: Iterable[Problem], severity: str) -> int:
+    """How many of ``problems`` have this severity (``error``, ``warning``, ``info``): one count for every report."""
+    return sum(p.severity == severity for p in problems)
+
+
 def has_errors(problems: Iterable[Problem]) -> bool:
     """True when any problem is an error (drives exit status 1)."""
     return any(p.severity == "error" for p in problems)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docxform.core.problems import Problem
+from docxform.core.problems import Problem, severity_count
 from docxform.framework import load_framework
 from docxform.records.round import Person
 from docxform.round.report import CurrentReturn, current_returns
@@ -34,11 +34,11 @@ class RespondentProblems:
 
     @property
     def errors(self) -> int:
-        return sum(p.severity == "error" for p in self.problems)
+        return severity_count(self.problems, "error")
 
     @property
     def warnings(self) -> int:
-        return sum(p.severity == "warning" for p in self.problems)
+        return severity_count(self.problems, "warning")
 
 
 def problems(folder: str | Path) -> list[RespondentProblems]:

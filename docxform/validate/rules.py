@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from docxform.core.problems import Problem, counted, problem, problem_from_dict
+from docxform.core.problems import Problem, counted, problem, problem_from_dict, severity_count
 from docxform.framework.choice import framework_for, mismatch
 from docxform.framework.model import FormField, Framework
 from docxform.io.boundary import guarded
@@ -331,11 +331,11 @@ class ValidationReport:
 
     @property
     def errors(self) -> int:
-        return sum(p.severity == "error" for p in self.problems)
+        return severity_count(self.problems, "error")
 
     @property
     def warnings(self) -> int:
-        return sum(p.severity == "warning" for p in self.problems)
+        return severity_count(self.problems, "warning")
 
     @property
     def unreadable(self) -> int:
