@@ -18,6 +18,7 @@ from docxform.core.problems import Problem
 from docxform.framework import BUILTIN_IDS, check_definition, load_framework
 from docxform.framework.model import Framework
 from docxform.io.files import write_file
+from docxform.io.safety import shown
 from docxform.parse.inputs import (
     ParseOutcome,
     batch_framework,
@@ -70,6 +71,7 @@ __all__ = [
     "round_verify",
     "round_withdraw",
     "show",
+    "shown",
     "summarise",
     "to_json",
     "validate",

@@ -219,7 +219,7 @@ def _read_item(ctx: _Context, item: str) -> ItemAnswer:
         if how:
             answer.provenance["rating"] = how
         if seen:
-            table, row = min(seen)
+            table, row = _own_row(ctx, item, seen)
             answer.cells["rating"] = {"table": table + 1, "row": row + 1}
     for key in ctx.text_keys:
         located = _cells_for(ctx, item, key, None)
@@ -238,6 +238,16 @@ def _read_item(ctx: _Context, item: str) -> ItemAnswer:
         ctx.report("item-duplicated", f"{ctx.framework.item_name} {item} appears in "
                    f"{ctx.index.separate_rows(item)} rows; their answers were combined", item=item)
     return answer
+
+
+def _own_row(ctx: _Context, item: str, seen: set[tuple[int, int]]) -> tuple[int, int]:
+    """The row an answer is said to be in: the first of the rows it was read from that names the item.
+
+    A row inserted above it may carry copies of its controls (LibreOffice's Insert Rows copies the
+    row below's), which would otherwise come first and take its findings and feedback comments.
+    """
+    named = {(ref.table, ref.row) for ref in ctx.index.rows.get(item, ())}
+    return min(seen & named or seen)
 
 
 def _text_of(ctx: _Context, item: str, key: str, loc: _Located) -> str:
@@ -330,9 +340,9 @@ def _read_rating(ctx: _Context, item: str, field: str,
                    item=item, field=field, **where(ticked[0][1]))
         return None, how, rows
     if not chosen:
-        first = _locate(ctx, item, field, levels[0])
-        anchored = _anchored(ctx, item, field, levels[0])
-        loc_any = first or (anchored[0] if anchored else None)
+        places = [loc for loc in (_locate(ctx, item, field, levels[0]), *_anchored(ctx, item, field, levels[0])) if loc]
+        own = _own_row(ctx, item, {(loc.table, loc.row) for loc in places}) if places else None
+        loc_any = next((loc for loc in places if (loc.table, loc.row) == own), None)
         extra = where(loc_any) if loc_any else {}
         ctx.report("rating-missing", "no rating level is ticked", item=item, field=field, **extra)
         return None, how, rows

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, Response, g, redirect, render_template, request
 from werkzeug.wrappers.response import Response as BaseResponse
 
+from docxform.api import shown
 from docxform.serve.context import FORM_SLACK, Console, console
 from docxform.serve.pages import pages
 from docxform.serve.security import CSP, Guard
@@ -34,12 +36,18 @@ def create_app(folder: str | Path, guard: Guard, *, only: bool = False, staging:
     app.config["MAX_FORM_MEMORY_SIZE"] = 1024 * 1024
     app.extensions["docxform"] = Console(folder.parent if only else folder, guard, stage, folder if only else None)
     app.jinja_env.autoescape = True
+    app.jinja_env.finalize = _shown  # as the report page: an override or a C1 control typed on a return is text
     app.before_request(_start_clock)
     app.before_request(_check_request)
     app.register_error_handler(413, _too_large)
     app.after_request(_headers)
     app.register_blueprint(pages)
     return app
+
+
+def _shown(value: Any) -> Any:
+    """Every value a page prints, its acting characters as escapes (docxform.api.shown); layout kept."""
+    return shown(value, keep="\n\t\r") if isinstance(value, str) else value
 
 
 def _start_clock() -> None:

@@ -371,6 +371,37 @@ def test_a_continuation_row_further_down_is_read_not_also_reported_unclaimed(sa2
     assert not result.get("unclaimed")
 
 
+def test_a_continuation_row_carrying_the_next_items_checkboxes_leaves_that_item_at_its_own_row(
+        sa2003: Filled, tmp_path: Path) -> None:
+    """LibreOffice's Insert Rows Below under 1.1 copies the checkbox controls of the row below (1.2's) into the new row.
+
+    The item's rating is still read at its own row (the one its id names), so its rating-missing finding and
+    a feedback comment on it go there, not into the continuation row above it.
+    """
+    f = sa2003
+    ids = [i.id for i in f.framework.items]
+    item = next(i for i in f.unrated() if ids.index(i) > 0)
+    above = ids[ids.index(item) - 1]
+
+    def change(body: etree._Element) -> None:
+        extra = copy.deepcopy(item_row(body, item))
+        cells = extra.findall(w("tc"))
+        for index in (0, 1, *range(ROW_COMMENTS, len(cells))):
+            set_texts_cell(cells[index], "")
+        set_texts_cell(cells[ROW_COMMENTS], "Comments (cont.): the panel met again.")
+        item_row(body, above).addnext(extra)
+
+    result = parse_edited(f, tmp_path, "tags", change)
+    expected = f.expected()
+    expected[above]["comments"] = "\n".join(t for t in (expected[above]["comments"], "the panel met again.") if t)
+    assert items_of(result) == expected
+    own = result["items"][item]["cells"]["comments"]["row"]
+    assert result["items"][item]["cells"]["rating"]["row"] == own
+    missing = next(p for p in result["problems"] if p["code"] == "rating-missing" and p["item"] == item)
+    assert missing["location"]["row"] == own
+    assert not result.get("unclaimed")
+
+
 # --- a header naming only some of the answer columns
 
 @pytest.mark.parametrize("index, field", [(6, "evidence"), (7, "goals")])

@@ -153,6 +153,23 @@ def test_a_return_holding_markup_and_script_is_shown_as_text(tmp_path: Path) -> 
     client.close()
 
 
+def test_a_name_typed_with_an_override_or_a_c1_control_is_shown_escaped_on_the_pages(tmp_path: Path) -> None:
+    """As in the report page (docxform.io.safety.shown): a right-to-left override would reverse what follows it."""
+    api.round_start("sa2003", tmp_path / "rounds" / "g")
+    [blank] = sorted((tmp_path / "rounds" / "g" / "forms").glob("*.docx"))
+    fw = load_framework("sa2003")
+    ret = fill_return(blank, tmp_path / "rlo.docx", {fw.items[0].id: fw.rating_scale.levels[0].key},
+                      name="Eve \u202eevil \x9b31m", comment="fine\u202e")
+    client = ConsoleClient(tmp_path / "rounds")
+    client.drop("g", [ret])
+    pid = api.round_status(tmp_path / "rounds" / "g").respondents[0].id
+    for path in ("/r/g/", f"/r/g/people/{pid}", "/r/g/problems"):
+        page = client.get(path).get_data(as_text=True)
+        assert "\u202e" not in page and "\x9b" not in page, path
+    assert "Eve \\u202eevil \\x9b31m" in client.get("/r/g/").get_data(as_text=True)
+    client.close()
+
+
 def test_with_a_password_the_token_is_not_enough(rounds: Path) -> None:
     client = ConsoleClient(rounds, password="correct horse", sign_in=False)
     assert client.get(f"/?token={client.guard.token}").status_code == 302
