@@ -82,13 +82,17 @@ def clean_text(text: str) -> str:
 
     Word's manual line break arrives as a vertical tab and Windows line ends
     as CR LF; both become a newline (XML would fold a bare CR anyway). Other
-    control characters cannot be stored in XML and are dropped. Text over
-    Excel's cell limit is cut with a note, rather than failing the file.
+    control characters, and the bidirectional overrides that would turn the
+    text around in Excel, are shown as their escapes (:func:`shown`): nothing
+    typed is dropped and nothing acts. What XML cannot hold at all (U+FFFE,
+    U+FFFF) is dropped. Text over Excel's cell limit is cut with a note,
+    rather than failing the file.
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x0b" in text:
         text = text.replace("\x0b", "\n")
+    text = shown(text, keep="\n\t")
     if _ILLEGAL_XML.search(text):
         text = _ILLEGAL_XML.sub("", text)
     if len(text) > MAX_CELL_TEXT:

@@ -453,7 +453,11 @@ def test_raw_rows_keep_leading_space_and_quote_formula_like_text() -> None:
 
 def test_clean_text() -> None:
     assert clean_text("line\x0bbreak\r\nnext\rlast") == "line\nbreak\nnext\nlast"
-    assert clean_text("bell\x07 and \x00nul") == "bell and nul"
+    # nothing typed is dropped and nothing acts: controls and a right-to-left override are shown escaped
+    assert clean_text("bell\x07 and \x00nul") == "bell\\x07 and \\x00nul"
+    assert clean_text("Eve\u202eevil\x9b2J") == "Eve\\u202eevil\\x9b2J"
+    assert clean_text("tab\tkept\nand line") == "tab\tkept\nand line"
+    assert clean_text("not XML \ufffe") == "not XML "
     long = clean_text("x" * 40_000)
     assert len(long) == MAX_CELL_TEXT and long.endswith("[truncated: the full text is in the return]")
 
