@@ -105,7 +105,7 @@ def _zip_kind(zip_names: Callable[[], list[str]] | None) -> Sniffed:
         return Sniffed(RETURN, ".xlsx", "an Excel workbook (.xlsx)")
     if "content.xml" in names and "mimetype" in names:
         return Sniffed(RETURN, ".odt", "an OpenDocument file")
-    return Sniffed(UNKNOWN if not names else OTHER, None, "a zip archive")
+    return Sniffed(UNKNOWN if not names else OTHER, None, "a zip archive (unzip it and ingest the files inside)")
 
 
 def _looks_like_mime(head: bytes) -> bool:

@@ -92,3 +92,15 @@ def test_a_zip_is_a_return_by_its_parts(setup: tuple[Path, Path]) -> None:
     assert sniff(b"PK\x03\x04", lambda: ["mimetype", "content.xml"]).suffix == ".odt"
     assert sniff(b"PK\x03\x04", lambda: ["photo.jpg"]).kind == OTHER
     assert sniff_bytes(b"PK\x03\x04 damaged").kind == UNKNOWN  # left to the parser, which says what is wrong
+
+
+def test_a_zip_of_returns_is_refused_with_the_advice_to_unzip_it(tmp_path: Path) -> None:
+    """A coordinator who zips the returns up gets told what to do, not only that it is no return."""
+    import zipfile
+
+    archive = tmp_path / "returns.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("ann.docx", b"not read from inside")
+    rnd, _ = start_generic_round(tmp_path)
+    done = run("round", "ingest", str(rnd), str(archive))
+    assert "returns.zip: unreadable (a zip archive (unzip it and ingest the files inside), not a return" in done.stderr
