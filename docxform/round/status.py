@@ -23,7 +23,7 @@ from docxform.records.decisions import Decisions
 from docxform.records.round import FROM_INGEST, Event, Person, Receipt, RoundInfo, Version
 from docxform.round.corrections import COUNTED, HELD, Effective, describe, effective_of
 from docxform.round.store import Store, open_store
-from docxform.survey.identity import Times, changes, version_order
+from docxform.survey.identity import WEAKER, Times, changes, version_order
 
 OUTSTANDING, RETURNED, RESUBMITTED, WITHDRAWN = "outstanding", "returned", "resubmitted", "withdrawn"
 
@@ -157,6 +157,7 @@ class RoundStatus:
                 lines.append(f"      receipt {v.receipt} {v.file!r}: {v.state}, {v.verdict or 'probable'}, "
                              f"{v.when[:19]} ({v.when_from})" + "".join(f"; WARNING {a}" for a in v.alerts))
                 lines += _mailed(v)
+                lines += [f"      NOTE {n}" for n in v.notices if n.startswith(WEAKER)]
                 lines += [f"      changed {c['item']} {c['field']}: {_short(c['before'])} -> {_short(c['after'])}"
                           for c in v.changes]
         lines += [f"  unreadable  {u['file']}: {u['error']}" for u in self.unreadable]

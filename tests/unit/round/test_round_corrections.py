@@ -411,3 +411,45 @@ def test_the_settle_command_gives_the_address_of_a_person_whose_name_prints_esca
         "docxform round assign r 3 --to eve@example.org  (or: docxform round assign r 3 --new)"
     assert settle_command(Path("r"), 3, "Ann Archer", "ann@example.org") == \
         "docxform round assign r 3 --to 'Ann Archer'  (or: docxform round assign r 3 --new)"
+
+
+def _generic_with_ann(tmp_path: Path) -> tuple[Path, Path]:
+    """A generic round sent to Ann (by --recipients); her return came by e-mail from her address: confirmed."""
+    (tmp_path / "to.csv").write_text("name,email\nAnn Archer,ann@example.org\n", "utf-8")
+    rnd = tmp_path / "g"
+    assert run("round", "start", "sa2003", str(rnd), "--recipients", str(tmp_path / "to.csv")).returncode == 0
+    [blank] = sorted((rnd / "forms").glob("*.docx"))
+    write_eml(tmp_path / "ann.eml", "ann@example.org", in_round(2),
+              fill_return(blank, tmp_path / "ann.docx", known_ratings(ITEMS, LEVELS, 1), name="Ann Archer"))
+    assert "Ann Archer: new" in run("round", "ingest", str(rnd), str(tmp_path / "ann.eml")).stdout
+    return rnd, blank
+
+
+def test_a_weaker_return_replacing_a_confirmed_one_says_so_on_its_line_and_in_the_history(tmp_path: Path) -> None:
+    rnd, blank = _generic_with_ann(tmp_path)
+    typed = fill_return(blank, tmp_path / "typed.docx", known_ratings(ITEMS, LEVELS, 2), name="Ann Archer")
+    done = run("round", "ingest", str(rnd), str(typed))
+    assert done.returncode == 0, done.stderr
+    note = ("the evidence is weaker than that of receipt 1, the version it replaces (probable after confirmed); "
+            "missing: sent from ann@example.org, the address on file")
+    assert ": Ann Archer: resubmission;" in done.stdout and f"NOTE {note}" in done.stdout, done.stdout
+    [ann] = status_json(rnd)["respondents"]
+    assert [(h["receipt"], h["verdict"], h["current"]) for h in ann["history"]] == [
+        (1, "confirmed", False), (2, "probable", True)]
+    assert note in ann["history"][1]["notices"] and not any("weaker" in n for n in ann["history"][0]["notices"])
+    assert f"      NOTE {note}" in run("round", "status", str(rnd)).stdout.splitlines()
+
+
+def test_a_return_as_strong_as_the_current_one_gets_no_weaker_note_and_one_against_is_still_held(
+        tmp_path: Path) -> None:
+    rnd, blank = _generic_with_ann(tmp_path)
+    write_eml(tmp_path / "again.eml", "ann@example.org", in_round(3),
+              fill_return(blank, tmp_path / "again.docx", known_ratings(ITEMS, LEVELS, 3), name="Ann Archer"))
+    again = run("round", "ingest", str(rnd), str(tmp_path / "again.eml")).stdout
+    assert ": Ann Archer: resubmission;" in again and "weaker" not in again, again
+    write_eml(tmp_path / "other.eml", "someone@elsewhere.example", in_round(4),
+              fill_return(blank, tmp_path / "other.docx", known_ratings(ITEMS, LEVELS, 4), name="Ann Archer"))
+    held = run("round", "ingest", str(rnd), str(tmp_path / "other.eml")).stdout
+    assert "Ann Archer: HELD, receipt 3" in held and "weaker" not in held, held
+    [ann] = status_json(rnd)["respondents"]
+    assert [h["receipt"] for h in ann["history"] if h["current"]] == [2]
