@@ -23,7 +23,7 @@ from docxform.records.decisions import Decisions
 from docxform.records.round import FROM_INGEST, Event, Person, Receipt, RoundInfo, Version
 from docxform.round.corrections import COUNTED, HELD, Effective, describe, effective_of
 from docxform.round.store import Store, open_store
-from docxform.survey.identity import WEAKER, Times, changes, version_order
+from docxform.survey.identity import WEAKER, Times, changes, fold, version_order
 
 OUTSTANDING, RETURNED, RESUBMITTED, WITHDRAWN = "outstanding", "returned", "resubmitted", "withdrawn"
 
@@ -261,6 +261,32 @@ class RoundRecords:
     def effective(self) -> Effective:
         """The versions with the corrections in effect applied (docxform.round.corrections)."""
         return effective_of(self.versions, self.people, self.events)
+
+    def labels(self) -> dict[int, str]:
+        """Each person's name as the outputs show it (docxform.round.status.distinct_names)."""
+        return distinct_names(self.people)
+
+
+def distinct_names(people: list[Person]) -> dict[int, str]:
+    """Person id -> a name no other person of the round has: the name, told apart where two share it.
+
+    ``round assign --new`` names a stranger by the name typed, which may be a listed person's: in the
+    merged data two "Ann Archer" would be one person to the reader. The first of the name (in the
+    order added: the invited come first) keeps it; each later one gets their e-mail address, else a
+    number: "Ann Archer (stranger@elsewhere.example)", "Ann Archer (2)".
+    """
+    labels: dict[int, str] = {}
+    taken: set[str] = set()
+    for person in people:
+        label, n = person.name, 1
+        if fold(label) in taken and person.email:
+            label = f"{person.name} ({person.email})"
+        while fold(label) in taken:
+            n += 1
+            label = f"{person.name} ({n})"
+        taken.add(fold(label))
+        labels[person.id] = label
+    return labels
 
 
 def read_round(store: Store, *, parsed: bool = True) -> RoundRecords:

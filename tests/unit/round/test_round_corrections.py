@@ -453,3 +453,34 @@ def test_a_return_as_strong_as_the_current_one_gets_no_weaker_note_and_one_again
     assert "Ann Archer: HELD, receipt 3" in held and "weaker" not in held, held
     [ann] = status_json(rnd)["respondents"]
     assert [h["receipt"] for h in ann["history"] if h["current"]] == [2]
+
+
+def test_a_stranger_of_a_listed_persons_name_settled_as_new_is_told_apart_in_the_outputs(tmp_path: Path) -> None:
+    rnd, blank = _generic_with_ann(tmp_path)
+    write_eml(tmp_path / "stranger.eml", "stranger@elsewhere.example", in_round(3),
+              fill_return(blank, tmp_path / "stranger.docx", known_ratings(ITEMS, LEVELS, 5), name="Ann Archer"))
+    assert "Ann Archer: HELD, receipt 2" in run("round", "ingest", str(rnd), str(tmp_path / "stranger.eml")).stdout
+    assert run("round", "assign", str(rnd), "2", "--new").returncode == 0
+    out = tmp_path / "out"
+    done = run("round", "report", str(rnd), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    merged = json.loads((out / "merged.json").read_text("utf-8"))
+    names = [r["name"] for r in merged["respondents"]]
+    assert names == ["Ann Archer", "Ann Archer (stranger@elsewhere.example)"], names
+    from openpyxl import load_workbook
+
+    cells = {str(c.value) for ws in load_workbook(out / "summary.xlsx") for row in ws.iter_rows() for c in row}
+    assert "Ann Archer (stranger@elsewhere.example)" in cells
+
+
+def test_people_of_one_name_get_distinct_labels_by_address_else_by_number() -> None:
+    from docxform.records.round import Person
+    from docxform.round.status import distinct_names
+
+    people = [Person(id=1, name="Ann Archer", organisation="", email="ann@example.org"),
+              Person(id=2, name="ann  archer", organisation="", email="x@elsewhere.example"),
+              Person(id=3, name="Ann Archer", organisation="", email=""),
+              Person(id=4, name="Ann Archer", organisation="", email=""),
+              Person(id=5, name="Ben Bell", organisation="")]
+    assert distinct_names(people) == {1: "Ann Archer", 2: "ann  archer (x@elsewhere.example)",
+                                      3: "Ann Archer (2)", 4: "Ann Archer (3)", 5: "Ben Bell"}
