@@ -21,7 +21,7 @@ from docxform.core.problems import counted
 from docxform.io.safety import looks_like_formula, shown
 from docxform.records.decisions import Decisions
 from docxform.records.round import FROM_INGEST, Event, Person, Receipt, RoundInfo, Version
-from docxform.round.corrections import COUNTED, HELD, Effective, describe, effective_of
+from docxform.round.corrections import COUNTED, HELD, UNDO, Effective, describe, effective_of
 from docxform.round.store import Store, open_store
 from docxform.survey.identity import WEAKER, Times, changes, fold, version_order
 
@@ -120,12 +120,12 @@ class RoundStatus:
         return f"{len(self.respondents)} returns"
 
     def to_dict(self, *, undone: bool = True) -> dict[str, Any]:
-        """The status as JSON; ``undone=False`` (the report) lists only the corrections in effect, so undoing
-        one gives the outputs of before byte for byte."""
+        """The status as JSON; ``undone=False`` (the report) lists only the corrections in effect (not the undos),
+        so undoing one gives the outputs of before byte for byte."""
         return {"kind": "round-status", "round": self.info.to_dict(), "counts": self.counts(),
                 "held": self.held, "respondents": [r.to_dict() for r in self.respondents],
                 "unreadable": self.unreadable,
-                "corrections": [e for e in self.events if undone or e["in_effect"]],
+                "corrections": [e for e in self.events if undone or (e["in_effect"] and e["kind"] != UNDO)],
                 "decisions": {k: {"level": d.level, "note": d.note, "decided_at": d.decided_at}
                               for k, d in sorted(self.decisions.items())}}
 
@@ -329,8 +329,10 @@ def status_of(records: RoundRecords) -> RoundStatus:
     names = {p.id: p for p in records.people}
     held = [_held(v, receipts[v.receipt_id], names.get(v.person_id or -1), records.folder)
             for v in state.versions if state.states.get(v.receipt_id) == HELD]
+    # Undos are listed too (numbered like the rest, so the numbers do not skip); one is always in effect:
+    # an undo cannot itself be undone (the correction is made again instead).
     events = [{"event": e.id, "at": e.at, "kind": e.kind, "text": describe(e, names), "reason": e.reason,
-               "in_effect": e.id in state.active} for e in state.events if e.kind != "undo"]
+               "in_effect": e.id in state.active or e.kind == UNDO} for e in state.events]
     return RoundStatus(records.info, rows, unreadable, len(receipts), plans, held=held, events=events,
                        decisions=state.decisions)
 

@@ -245,7 +245,8 @@ def test_status_json_with_held_returns_corrections_and_decisions_follows_its_sch
     assert run("round", "withdraw", str(rnd), "--undo", "2").returncode == 0
     state = status_json(rnd)
     jsonschema.validate(state, schema)
-    assert state["counts"]["held"] == 1 and [c["in_effect"] for c in state["corrections"]] == [True, False]
+    assert state["counts"]["held"] == 1 and [(c["kind"], c["in_effect"]) for c in state["corrections"]] == [
+        ("agree", True), ("withdraw", False), ("undo", True)]
     report(rnd, tmp_path / "out")
     jsonschema.validate(json.loads((tmp_path / "out" / "status.json").read_text("utf-8")), schema)
 
@@ -484,3 +485,22 @@ def test_people_of_one_name_get_distinct_labels_by_address_else_by_number() -> N
               Person(id=5, name="Ben Bell", organisation="")]
     assert distinct_names(people) == {1: "Ann Archer", 2: "ann  archer (x@elsewhere.example)",
                                       3: "Ann Archer (2)", 4: "Ann Archer (3)", 5: "Ben Bell"}
+
+
+def test_undos_are_listed_with_their_numbers_and_an_undo_is_not_undone(rnd: Path, tmp_path: Path) -> None:
+    before = report(rnd, tmp_path / "0")
+    assert run("round", "withdraw", str(rnd), "1").returncode == 0
+    assert run("round", "undo", str(rnd), "1", "--reason", "a slip").returncode == 0
+    assert run("round", "agree", str(rnd), ITEMS[0], LEVELS[0]).returncode == 0
+    history = _history(rnd)
+    assert [line.split(" (")[0] for line in history] == ["  correction 1", "  correction 2", "  correction 3"]
+    assert history[0].endswith(" [undone]: receipt 1 withdrawn")
+    assert history[1].endswith("): undid correction 1; reason: 'a slip'")
+    assert [(c["event"], c["kind"], c["in_effect"]) for c in status_json(rnd)["corrections"]] == [
+        (1, "withdraw", False), (2, "undo", True), (3, "agree", True)]
+    again = run("round", "undo", str(rnd), "2")
+    assert again.returncode == 1 and "correction 2 is itself an undo of correction 1" in again.stderr
+    assert "no correction" not in again.stderr
+    assert run("round", "undo", str(rnd), "3").returncode == 0
+    after = report(rnd, tmp_path / "1")
+    assert after == before and json.loads(after["status.json"])["corrections"] == []
