@@ -154,16 +154,22 @@ class RoundStatus:
             lines.append(f"  {state:<11} {r.name}{' <' + r.email + '>' if r.email else ''}{where}: "
                          f"{counted(r.versions, 'version')}{got}, {counted(r.errors, 'error')}, {counted(r.warnings, 'warning')}")
             for v in r.history:
-                lines.append(f"      receipt {v.receipt} {v.file!r}: {v.state}, {v.verdict or 'probable'}, "
-                             f"{v.when[:19]} ({v.when_from})" + "".join(f"; WARNING {a}" for a in v.alerts))
-                lines += _mailed(v)
-                lines += [f"      NOTE {n}" for n in v.notices if n.startswith(WEAKER)]
-                lines += [f"      changed {c['item']} {c['field']}: {_short(c['before'])} -> {_short(c['after'])}"
-                          for c in v.changes]
+                lines += _version_lines(v)
         lines += [f"  unreadable  {u['file']}: {u['error']}" for u in self.unreadable]
         lines += [f"  correction {e['event']} ({e['at'][:19]}){'' if e['in_effect'] else ' [undone]'}: {e['text']}"
                   for e in self.events]
         return "\n".join(shown(line) for line in lines)  # names and e-mails are the respondents': never escapes
+
+
+def _version_lines(v: VersionRow) -> list[str]:
+    """One version in a person's history: its state and verdict, the e-mail it came with, a weaker-evidence
+    note (docxform.survey.identity.weaker_note) and what it changed."""
+    lines = [f"      receipt {v.receipt} {v.file!r}: {v.state}, {v.verdict or 'probable'}, "
+             f"{v.when[:19]} ({v.when_from})" + "".join(f"; WARNING {a}" for a in v.alerts)]
+    lines += _mailed(v)
+    lines += [f"      NOTE {n}" for n in v.notices if n.startswith(WEAKER)]
+    return lines + [f"      changed {c['item']} {c['field']}: {_short(c['before'])} -> {_short(c['after'])}"
+                    for c in v.changes]
 
 
 def _mailed(version: VersionRow) -> list[str]:
