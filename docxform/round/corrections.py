@@ -248,9 +248,13 @@ def undo(folder: str | Path, event: int, *, reason: str = "", kind: str | None =
     with open_store(folder) as store:
         state = effective(store)
         target = next((e for e in state.events if e.id == event), None)
-        if target is None or target.kind == UNDO:
+        if target is None:
             raise DocxformError(store.folder, f"no correction {event} to undo",
                                 hint="round status lists the corrections with their numbers")
+        if target.kind == UNDO:
+            raise DocxformError(store.folder, f"correction {event} is itself an undo of correction {target.undoes}: "
+                                "an undo is not undone", hint=f"to have correction {target.undoes} in effect again, "
+                                "make it again with the command that made it")
         if kind is not None and target.kind != kind:
             raise DocxformError(store.folder, f"correction {event} is a {target.kind}, not a {kind}",
                                 hint=f"undo it with: docxform round {target.kind} DIR --undo {event}")

@@ -38,6 +38,8 @@ from docxform.round.start import FORMS
 from docxform.round.store import Store, StoreError, open_store
 from docxform.survey.identity import (
     BY_NAME,
+    STRENGTH,
+    Judgement,
     OnFile,
     Times,
     check_token,
@@ -50,6 +52,8 @@ from docxform.survey.identity import (
     partnership_of,
     typed_name,
     typed_organisation,
+    version_order,
+    weaker_note,
 )
 
 if TYPE_CHECKING:
@@ -525,18 +529,39 @@ def _assign(store: Store, version: Version, receipt: Receipt, record: Response |
                     signed=store.secret() is not None)
     version.person_id, version.verdict, version.held = person_id, verdict.verdict, verdict.held
     version.notices += verdict.against + verdict.missing
-    earlier = [Times(r.plausible_date, r.plausible_saved, r.id, r.doubtful) for r in store.counted_receipts(person_id)]
+    before = store.counted_receipts(person_id)
+    earlier = [Times(r.plausible_date, r.plausible_saved, r.id, r.doubtful) for r in before]
     this = Times(receipt.plausible_date, receipt.plausible_saved, receipt.id, receipt.doubtful)
     if verdict.held:
         return IngestLine("", "", f"HELD, receipt {receipt.id} (conflicting evidence; counted nowhere until "
                           "settled)", who=person.name, errors=version.errors, warnings=version.warnings,
                           notices=list(version.notices),
                           settle=settle_command(store.folder, receipt.id, person.name, person.email))
-    outcome = "new" if not earlier else "resubmission" if is_latest(this, earlier) \
+    replacing = bool(earlier) and is_latest(this, earlier)
+    if replacing:
+        _note_weaker(store, verdict, person, before, earlier, version.notices)
+    outcome = "new" if not earlier else "resubmission" if replacing \
         else "kept, not current (its time cannot be believed, so it replaces nothing)" if this.doubtful \
         else "an earlier version (kept, the one received before is later and stays current)"
     return IngestLine("", "", outcome, who=person.name, errors=version.errors, warnings=version.warnings,
                       notices=list(version.notices))
+
+
+def _note_weaker(store: Store, verdict: Judgement, person: Person, before: list[Receipt], earlier: list[Times],
+                 notices: list[str]) -> None:
+    """A note when this version replaces one whose evidence was stronger (docxform.survey.identity.weaker_note).
+
+    The current one is judged again against the person as on file now (for what it had that this lacks);
+    its strength is the verdict stored with it, as status shows it.
+    """
+    current = before[version_order(earlier)[-1]]
+    stored = store.verdict(current.id)
+    if current.evidence is None or stored not in STRENGTH:
+        return
+    again = judge(current.evidence, OnFile(person.name, person.email), signed=store.secret() is not None)
+    note = weaker_note(verdict, replace(again, verdict=stored), current.id)
+    if note:
+        notices.append(note)
 
 
 def settle_command(folder: Path, receipt_id: int, name: str, email: str | None = None) -> str:

@@ -113,8 +113,10 @@ def _merged(records: RoundRecords, current: list[CurrentReturn], framework: Fram
     so the merge leaves the per-return findings to validation (``validated``): each is listed once.
     """
     people = {p.id: p for p in records.people}
-    # One current return per person, as the round decided (evidence and corrections): labelled by the person.
-    names = [people[c.version.person_id].name if c.version.person_id in people else "" for c in current]
+    # One current return per person, as the round decided (evidence and corrections): labelled by the person,
+    # two people of one name told apart (docxform.round.status.distinct_names).
+    labels = records.labels()
+    names = [labels.get(c.version.person_id or -1, "") for c in current]
     merged = merge_returns([c.record for c in current], framework, validated=True, names=names)
     _add_organisations(merged, current, people)
     return merged
@@ -237,6 +239,7 @@ def feedback_copies(records: RoundRecords, current: list[CurrentReturn], folder:
     from docxform.reports.feedback import RESPONDENT_CODES, WRITTEN_BACK, feedback_copy
 
     people = {p.id: p for p in records.people}
+    labels = records.labels()  # two people of one name: two entries, not one overwriting the other
     written: dict[str, Path] = {}
     for entry in current:
         source = records.folder / records.receipts[entry.version.receipt_id].stored
@@ -250,9 +253,10 @@ def feedback_copies(records: RoundRecords, current: list[CurrentReturn], folder:
         except DocxformError as error:
             # the return's problems are still in the summary; the coordinator is told why there is no copy
             sent = records.receipts[entry.version.receipt_id].name
-            (notes if notes is not None else []).append(f"no feedback copy for {person.name} ({sent}): {error.cause}")
+            (notes if notes is not None else []).append(
+                f"no feedback copy for {labels[person.id]} ({sent}): {error.cause}")
             continue
-        written[f"feedback for {person.name}"] = dest
+        written[f"feedback for {labels[person.id]}"] = dest
     for person in people.values():
         for suffix in (".docx", ".docm", *WRITTEN_BACK):
             stale = folder / f"{slugify(person.name)}-{person.id}{suffix}"

@@ -21,9 +21,9 @@ from docxform.core.problems import counted
 from docxform.io.safety import looks_like_formula, shown
 from docxform.records.decisions import Decisions
 from docxform.records.round import FROM_INGEST, Event, Person, Receipt, RoundInfo, Version
-from docxform.round.corrections import COUNTED, HELD, Effective, describe, effective_of
+from docxform.round.corrections import COUNTED, HELD, UNDO, Effective, describe, effective_of
 from docxform.round.store import Store, open_store
-from docxform.survey.identity import Times, changes, version_order
+from docxform.survey.identity import WEAKER, Times, changes, fold, version_order
 
 OUTSTANDING, RETURNED, RESUBMITTED, WITHDRAWN = "outstanding", "returned", "resubmitted", "withdrawn"
 
@@ -120,12 +120,12 @@ class RoundStatus:
         return f"{len(self.respondents)} returns"
 
     def to_dict(self, *, undone: bool = True) -> dict[str, Any]:
-        """The status as JSON; ``undone=False`` (the report) lists only the corrections in effect, so undoing
-        one gives the outputs of before byte for byte."""
+        """The status as JSON; ``undone=False`` (the report) lists only the corrections in effect (not the undos),
+        so undoing one gives the outputs of before byte for byte."""
         return {"kind": "round-status", "round": self.info.to_dict(), "counts": self.counts(),
                 "held": self.held, "respondents": [r.to_dict() for r in self.respondents],
                 "unreadable": self.unreadable,
-                "corrections": [e for e in self.events if undone or e["in_effect"]],
+                "corrections": [e for e in self.events if undone or (e["in_effect"] and e["kind"] != UNDO)],
                 "decisions": {k: {"level": d.level, "note": d.note, "decided_at": d.decided_at}
                               for k, d in sorted(self.decisions.items())}}
 
@@ -154,15 +154,22 @@ class RoundStatus:
             lines.append(f"  {state:<11} {r.name}{' <' + r.email + '>' if r.email else ''}{where}: "
                          f"{counted(r.versions, 'version')}{got}, {counted(r.errors, 'error')}, {counted(r.warnings, 'warning')}")
             for v in r.history:
-                lines.append(f"      receipt {v.receipt} {v.file!r}: {v.state}, {v.verdict or 'probable'}, "
-                             f"{v.when[:19]} ({v.when_from})" + "".join(f"; WARNING {a}" for a in v.alerts))
-                lines += _mailed(v)
-                lines += [f"      changed {c['item']} {c['field']}: {_short(c['before'])} -> {_short(c['after'])}"
-                          for c in v.changes]
+                lines += _version_lines(v)
         lines += [f"  unreadable  {u['file']}: {u['error']}" for u in self.unreadable]
         lines += [f"  correction {e['event']} ({e['at'][:19]}){'' if e['in_effect'] else ' [undone]'}: {e['text']}"
                   for e in self.events]
         return "\n".join(shown(line) for line in lines)  # names and e-mails are the respondents': never escapes
+
+
+def _version_lines(v: VersionRow) -> list[str]:
+    """One version in a person's history: its state and verdict, the e-mail it came with, a weaker-evidence
+    note (docxform.survey.identity.weaker_note) and what it changed."""
+    lines = [f"      receipt {v.receipt} {v.file!r}: {v.state}, {v.verdict or 'probable'}, "
+             f"{v.when[:19]} ({v.when_from})" + "".join(f"; WARNING {a}" for a in v.alerts)]
+    lines += _mailed(v)
+    lines += [f"      NOTE {n}" for n in v.notices if n.startswith(WEAKER)]
+    return lines + [f"      changed {c['item']} {c['field']}: {_short(c['before'])} -> {_short(c['after'])}"
+                    for c in v.changes]
 
 
 def _mailed(version: VersionRow) -> list[str]:
@@ -261,6 +268,32 @@ class RoundRecords:
         """The versions with the corrections in effect applied (docxform.round.corrections)."""
         return effective_of(self.versions, self.people, self.events)
 
+    def labels(self) -> dict[int, str]:
+        """Each person's name as the outputs show it (docxform.round.status.distinct_names)."""
+        return distinct_names(self.people)
+
+
+def distinct_names(people: list[Person]) -> dict[int, str]:
+    """Person id -> a name no other person of the round has: the name, told apart where two share it.
+
+    ``round assign --new`` names a stranger by the name typed, which may be a listed person's: in the
+    merged data two "Ann Archer" would be one person to the reader. The first of the name (in the
+    order added: the invited come first) keeps it; each later one gets their e-mail address, else a
+    number: "Ann Archer (stranger@elsewhere.example)", "Ann Archer (2)".
+    """
+    labels: dict[int, str] = {}
+    taken: set[str] = set()
+    for person in people:
+        label, n = person.name, 1
+        if fold(label) in taken and person.email:
+            label = f"{person.name} ({person.email})"
+        while fold(label) in taken:
+            n += 1
+            label = f"{person.name} ({n})"
+        taken.add(fold(label))
+        labels[person.id] = label
+    return labels
+
 
 def read_round(store: Store, *, parsed: bool = True) -> RoundRecords:
     """Every table the status and the report need, each read once (``parsed=False``: see :meth:`Store.versions`)."""
@@ -302,8 +335,10 @@ def status_of(records: RoundRecords) -> RoundStatus:
     names = {p.id: p for p in records.people}
     held = [_held(v, receipts[v.receipt_id], names.get(v.person_id or -1), records.folder)
             for v in state.versions if state.states.get(v.receipt_id) == HELD]
+    # Undos are listed too (numbered like the rest, so the numbers do not skip); one is always in effect:
+    # an undo cannot itself be undone (the correction is made again instead).
     events = [{"event": e.id, "at": e.at, "kind": e.kind, "text": describe(e, names), "reason": e.reason,
-               "in_effect": e.id in state.active} for e in state.events if e.kind != "undo"]
+               "in_effect": e.id in state.active or e.kind == UNDO} for e in state.events]
     return RoundStatus(records.info, rows, unreadable, len(receipts), plans, held=held, events=events,
                        decisions=state.decisions)
 

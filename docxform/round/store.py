@@ -313,6 +313,11 @@ class Store:
                         errors=r[4], warnings=r[5], notices=json.loads(r[6]), verdict=r[7], held=bool(r[8]))
                 for r in rows]
 
+    def verdict(self, receipt_id: int) -> str | None:
+        """The verdict ingest gave one receipt's version (one row read: ingest asks it per receipt), else None."""
+        row = self.conn.execute("SELECT verdict FROM version WHERE receipt_id = ?", (receipt_id,)).fetchone()
+        return str(row[0]) if row else None
+
     def parsed(self, receipt_id: int) -> dict:
         """One version's stored parse JSON, decoded."""
         row = self.conn.execute("SELECT parsed FROM version WHERE receipt_id = ?", (receipt_id,)).fetchone()

@@ -354,6 +354,27 @@ def judge(evidence: Evidence, person: OnFile | None, *, signed: bool) -> Judgeme
     return Judgement(verdict, support, against, missing)
 
 
+#: How strong each verdict is: a version judged weaker than the one it replaces is said (:func:`weaker_note`).
+STRENGTH = {CONFLICTING: 0, PROBABLE: 1, CONFIRMED: 2}
+#: The start of that note, so the status history can show it.
+WEAKER = "the evidence is weaker than"
+
+
+def weaker_note(new: Judgement, current: Judgement, current_receipt: int) -> str | None:
+    """A note when ``new`` replaces a version whose evidence was stronger (probable after confirmed), else None.
+
+    The weaker one still replaces it (a person may hand in a correction in
+    person), but never silently: the note names the version it replaces and
+    the evidence that one had and this one lacks. A conflicting one is held,
+    not a replacement, so it gets no note here.
+    """
+    if new.held or STRENGTH[new.verdict] >= STRENGTH[current.verdict]:
+        return None
+    lacking = [s for s in current.support if s not in new.support] + new.missing
+    return (f"{WEAKER} that of receipt {current_receipt}, the version it replaces ({new.verdict} after "
+            f"{current.verdict})" + (f"; missing: {'; '.join(lacking)}" if lacking else ""))
+
+
 def same_name(typed: str, on_file: str) -> bool:
     """The name typed is the person's: the same words (case, spacing and punctuation aside), or all of
     the name on file among more words ("Dr Ann Archer", "Ann Archer (Council)"); never a part of it."""

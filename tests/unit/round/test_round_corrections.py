@@ -245,7 +245,8 @@ def test_status_json_with_held_returns_corrections_and_decisions_follows_its_sch
     assert run("round", "withdraw", str(rnd), "--undo", "2").returncode == 0
     state = status_json(rnd)
     jsonschema.validate(state, schema)
-    assert state["counts"]["held"] == 1 and [c["in_effect"] for c in state["corrections"]] == [True, False]
+    assert state["counts"]["held"] == 1 and [(c["kind"], c["in_effect"]) for c in state["corrections"]] == [
+        ("agree", True), ("withdraw", False), ("undo", True)]
     report(rnd, tmp_path / "out")
     jsonschema.validate(json.loads((tmp_path / "out" / "status.json").read_text("utf-8")), schema)
 
@@ -411,3 +412,95 @@ def test_the_settle_command_gives_the_address_of_a_person_whose_name_prints_esca
         "docxform round assign r 3 --to eve@example.org  (or: docxform round assign r 3 --new)"
     assert settle_command(Path("r"), 3, "Ann Archer", "ann@example.org") == \
         "docxform round assign r 3 --to 'Ann Archer'  (or: docxform round assign r 3 --new)"
+
+
+def _generic_with_ann(tmp_path: Path) -> tuple[Path, Path]:
+    """A generic round sent to Ann (by --recipients); her return came by e-mail from her address: confirmed."""
+    (tmp_path / "to.csv").write_text("name,email\nAnn Archer,ann@example.org\n", "utf-8")
+    rnd = tmp_path / "g"
+    assert run("round", "start", "sa2003", str(rnd), "--recipients", str(tmp_path / "to.csv")).returncode == 0
+    [blank] = sorted((rnd / "forms").glob("*.docx"))
+    write_eml(tmp_path / "ann.eml", "ann@example.org", in_round(2),
+              fill_return(blank, tmp_path / "ann.docx", known_ratings(ITEMS, LEVELS, 1), name="Ann Archer"))
+    assert "Ann Archer: new" in run("round", "ingest", str(rnd), str(tmp_path / "ann.eml")).stdout
+    return rnd, blank
+
+
+def test_a_weaker_return_replacing_a_confirmed_one_says_so_on_its_line_and_in_the_history(tmp_path: Path) -> None:
+    rnd, blank = _generic_with_ann(tmp_path)
+    typed = fill_return(blank, tmp_path / "typed.docx", known_ratings(ITEMS, LEVELS, 2), name="Ann Archer")
+    done = run("round", "ingest", str(rnd), str(typed))
+    assert done.returncode == 0, done.stderr
+    note = ("the evidence is weaker than that of receipt 1, the version it replaces (probable after confirmed); "
+            "missing: sent from ann@example.org, the address on file")
+    assert ": Ann Archer: resubmission;" in done.stdout and f"NOTE {note}" in done.stdout, done.stdout
+    [ann] = status_json(rnd)["respondents"]
+    assert [(h["receipt"], h["verdict"], h["current"]) for h in ann["history"]] == [
+        (1, "confirmed", False), (2, "probable", True)]
+    assert note in ann["history"][1]["notices"] and not any("weaker" in n for n in ann["history"][0]["notices"])
+    assert f"      NOTE {note}" in run("round", "status", str(rnd)).stdout.splitlines()
+
+
+def test_a_return_as_strong_as_the_current_one_gets_no_weaker_note_and_one_against_is_still_held(
+        tmp_path: Path) -> None:
+    rnd, blank = _generic_with_ann(tmp_path)
+    write_eml(tmp_path / "again.eml", "ann@example.org", in_round(3),
+              fill_return(blank, tmp_path / "again.docx", known_ratings(ITEMS, LEVELS, 3), name="Ann Archer"))
+    again = run("round", "ingest", str(rnd), str(tmp_path / "again.eml")).stdout
+    assert ": Ann Archer: resubmission;" in again and "weaker" not in again, again
+    write_eml(tmp_path / "other.eml", "someone@elsewhere.example", in_round(4),
+              fill_return(blank, tmp_path / "other.docx", known_ratings(ITEMS, LEVELS, 4), name="Ann Archer"))
+    held = run("round", "ingest", str(rnd), str(tmp_path / "other.eml")).stdout
+    assert "Ann Archer: HELD, receipt 3" in held and "weaker" not in held, held
+    [ann] = status_json(rnd)["respondents"]
+    assert [h["receipt"] for h in ann["history"] if h["current"]] == [2]
+
+
+def test_a_stranger_of_a_listed_persons_name_settled_as_new_is_told_apart_in_the_outputs(tmp_path: Path) -> None:
+    rnd, blank = _generic_with_ann(tmp_path)
+    write_eml(tmp_path / "stranger.eml", "stranger@elsewhere.example", in_round(3),
+              fill_return(blank, tmp_path / "stranger.docx", known_ratings(ITEMS, LEVELS, 5), name="Ann Archer"))
+    assert "Ann Archer: HELD, receipt 2" in run("round", "ingest", str(rnd), str(tmp_path / "stranger.eml")).stdout
+    assert run("round", "assign", str(rnd), "2", "--new").returncode == 0
+    out = tmp_path / "out"
+    done = run("round", "report", str(rnd), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    merged = json.loads((out / "merged.json").read_text("utf-8"))
+    names = [r["name"] for r in merged["respondents"]]
+    assert names == ["Ann Archer", "Ann Archer (stranger@elsewhere.example)"], names
+    from openpyxl import load_workbook
+
+    cells = {str(c.value) for ws in load_workbook(out / "summary.xlsx") for row in ws.iter_rows() for c in row}
+    assert "Ann Archer (stranger@elsewhere.example)" in cells
+
+
+def test_people_of_one_name_get_distinct_labels_by_address_else_by_number() -> None:
+    from docxform.records.round import Person
+    from docxform.round.status import distinct_names
+
+    people = [Person(id=1, name="Ann Archer", organisation="", email="ann@example.org"),
+              Person(id=2, name="ann  archer", organisation="", email="x@elsewhere.example"),
+              Person(id=3, name="Ann Archer", organisation="", email=""),
+              Person(id=4, name="Ann Archer", organisation="", email=""),
+              Person(id=5, name="Ben Bell", organisation="")]
+    assert distinct_names(people) == {1: "Ann Archer", 2: "ann  archer (x@elsewhere.example)",
+                                      3: "Ann Archer (2)", 4: "Ann Archer (3)", 5: "Ben Bell"}
+
+
+def test_undos_are_listed_with_their_numbers_and_an_undo_is_not_undone(rnd: Path, tmp_path: Path) -> None:
+    before = report(rnd, tmp_path / "0")
+    assert run("round", "withdraw", str(rnd), "1").returncode == 0
+    assert run("round", "undo", str(rnd), "1", "--reason", "a slip").returncode == 0
+    assert run("round", "agree", str(rnd), ITEMS[0], LEVELS[0]).returncode == 0
+    history = _history(rnd)
+    assert [line.split(" (")[0] for line in history] == ["  correction 1", "  correction 2", "  correction 3"]
+    assert history[0].endswith(" [undone]: receipt 1 withdrawn")
+    assert history[1].endswith("): undid correction 1; reason: 'a slip'")
+    assert [(c["event"], c["kind"], c["in_effect"]) for c in status_json(rnd)["corrections"]] == [
+        (1, "withdraw", False), (2, "undo", True), (3, "agree", True)]
+    again = run("round", "undo", str(rnd), "2")
+    assert again.returncode == 1 and "correction 2 is itself an undo of correction 1" in again.stderr
+    assert "no correction" not in again.stderr
+    assert run("round", "undo", str(rnd), "3").returncode == 0
+    after = report(rnd, tmp_path / "1")
+    assert after == before and json.loads(after["status.json"])["corrections"] == []

@@ -403,6 +403,10 @@ def test_a_held_return_settled_and_a_level_agreed_on_the_pages(con: ConsoleClien
     assert con.post("/r/r1/undo", {"event": str(event["event"]), "reason": "a mistake"}).status_code == 302
     undone = api.round_status(rounds / "r1")
     assert len(undone.held) == 1 and "Colin Cross" not in [r.name for r in undone.respondents if r.state == "returned"]
+    undo = undone.events[-1]  # listed, numbered like the rest, with no Undo button of its own
+    page = con.get("/r/r1/").get_data(as_text=True)
+    assert undo["kind"] == "undo" and f"undid correction {event['event']}" in page
+    assert f'name="event" value="{undo["event"]}"' not in page and "(an undo)" in page
     note = "Agreed <b>at</b> the steering group"
     done = con.post("/r/r1/agree", {"item": items[0], "level": levels[-1], "note": note})
     assert done.status_code == 302
