@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -116,6 +117,21 @@ def form_text(framework: Framework, mapping: Mapping) -> frozenset[str]:
             _FORM_TEXT.clear()
         _FORM_TEXT[key] = _form_text(framework, mapping)
     return _FORM_TEXT[key]
+
+
+@lru_cache(maxsize=32)
+def _known_index(known: frozenset[str]) -> tuple[dict[str, int], dict[str, tuple[str, ...]]]:
+    """Each form text's place in the set's order, and the texts longer than two characters by first word.
+
+    Loose texts (``norm``) are words joined by single spaces, so a text is inside a line, words
+    whole, only where the line has its first word.
+    """
+    rank = {k: i for i, k in enumerate(known)}
+    by_first: dict[str, list[str]] = {}
+    for k in known:
+        if len(k) > 2:
+            by_first.setdefault(k.split(" ", 1)[0], []).append(k)
+    return rank, {word: tuple(texts) for word, texts in by_first.items()}
 
 
 def _known_raw(framework: Framework, mapping: Mapping) -> set[str]:
@@ -224,9 +240,16 @@ class Accountant:
                 padded = padded.replace(f" {part} ", " ")
         return padded.strip()
 
-    def _known_in(self, normed: str) -> Iterator[str]:
+    def _known_in(self, normed: str) -> list[str]:
+        """The form's texts (longer than two characters) found inside the line, words whole.
+
+        Only the form's texts that start with one of the line's words are tried (an index worked
+        out once per form text), not all of them for every line: a form's text has hundreds.
+        """
         padded = f" {normed} "
-        return (k for k in self.known if len(k) > 2 and f" {k} " in padded)
+        rank, by_first = _known_index(self.known)
+        found = {k for word in set(normed.split(" ")) for k in by_first.get(word, ()) if f" {k} " in padded}
+        return sorted(found, key=rank.__getitem__)  # in the set's own order, as a scan of it gives them
 
     # -- the tables -------------------------------------------------------------------------------
     def tables(self) -> None:
