@@ -288,9 +288,26 @@ class Accountant:
             return []  # a label and its value over two lines ("Name of ...\nRepresentative: Dr Brown")
         lines = [line for line in (ln.strip() for ln in text.split("\n"))
                  if line and not self.accounted(line) and not (by_wording and is_question(line))]
-        if not lines and norm(text) in self.known and len(self.known_raw) < MEMO_SIZE:
+        if not lines and len(self.known_raw) < MEMO_SIZE and self._form_own(text):
             self.known_raw.add(cell.text)  # the form's own text: the same cell of the next return is one lookup
         return lines
+
+    def _form_own(self, text: str) -> bool:
+        """Every line of the text is the form's own (whatever the return's answers): safe to remember.
+
+        A line counts only when it is accounted for by the form's text alone, as :meth:`accounted`
+        finds it first (whole, or once its bullet and printed id are taken off), so a cell of
+        several such lines (a standard's text above its prompts) is one lookup in the next return.
+        """
+        if norm(text) in self.known:
+            return True
+        for line in text.split("\n"):
+            normed = norm(line)
+            if normed and normed not in self.known:
+                bare = norm(_LEAD.sub("", line, count=1))
+                if bare == normed or (bare and bare not in self.known):
+                    return False
+        return True
 
     def _place(self, lines: list[str], table: Table, r: int, cell: Cell, columns: dict[int, ColumnAnchor]) -> None:
         """Where unaccounted lines are: beside an item's answers, in an answer cell, or in a row of no item."""
@@ -380,7 +397,7 @@ class Accountant:
                 continue
             lines = [ln for ln in (x.strip() for x in paragraph.split("\n")) if ln and not self.accounted(ln)]
             if not lines:
-                if norm(paragraph) in self.known and len(known_raw) < MEMO_SIZE:
+                if len(known_raw) < MEMO_SIZE and self._form_own(paragraph):
                     known_raw.add(paragraph)
                 continue
             if places is None:
