@@ -134,6 +134,33 @@ def _known_index(known: frozenset[str]) -> tuple[dict[str, int], dict[str, tuple
     return rank, {word: tuple(texts) for word, texts in by_first.items()}
 
 
+def _known_in(known: frozenset[str], normed: str) -> list[str]:
+    """The form's texts (longer than two characters) found inside the line, words whole.
+
+    Only the form's texts that start with one of the line's words are tried (an index worked
+    out once per form text), not all of them for every line: a form's text has hundreds.
+    """
+    padded = f" {normed} "
+    rank, by_first = _known_index(known)
+    found = {k for word in set(normed.split(" ")) for k in by_first.get(word, ()) if f" {k} " in padded}
+    return sorted(found, key=rank.__getitem__)  # in the set's own order, as a scan of it gives them
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _form_residue(known: frozenset[str], normed: str) -> str:
+    """What is left of a line once the form's own texts are taken out ("": the line is all the form's).
+
+    It does not depend on the return's answers, so it is worked out once per line a batch repeats
+    (a standard's text with its prompts, printed on one line), and a line that is all the form's
+    text is the form's whatever answer overlaps it.
+    """
+    padded = f" {normed} "
+    for part in sorted(_known_in(known, normed), key=len, reverse=True):
+        while f" {part} " in padded:
+            padded = padded.replace(f" {part} ", " ")
+    return padded.strip()
+
+
 def _known_raw(framework: Framework, mapping: Mapping) -> set[str]:
     """Cell texts, exactly as read, already found to be the form's own (filled as returns are read)."""
     key = (framework.id, framework.version, len(framework.items), mapping.id, str(mapping.path or ""))
@@ -230,7 +257,7 @@ class Accountant:
         bare = norm(_LEAD.sub("", line, count=1))  # "• (1a) The 5 ...": the prompt as the form prints it
         if bare != normed and (not bare or bare in self.known):
             return True
-        return not self._residue(normed)
+        return not _form_residue(self.known, normed) or not self._residue(normed)
 
     def _residue(self, normed: str) -> str:
         """What is left of a line once the form's texts and the values it contains are taken out."""
@@ -241,15 +268,7 @@ class Accountant:
         return padded.strip()
 
     def _known_in(self, normed: str) -> list[str]:
-        """The form's texts (longer than two characters) found inside the line, words whole.
-
-        Only the form's texts that start with one of the line's words are tried (an index worked
-        out once per form text), not all of them for every line: a form's text has hundreds.
-        """
-        padded = f" {normed} "
-        rank, by_first = _known_index(self.known)
-        found = {k for word in set(normed.split(" ")) for k in by_first.get(word, ()) if f" {k} " in padded}
-        return sorted(found, key=rank.__getitem__)  # in the set's own order, as a scan of it gives them
+        return _known_in(self.known, normed)
 
     # -- the tables -------------------------------------------------------------------------------
     def tables(self) -> None:
@@ -305,7 +324,7 @@ class Accountant:
             normed = norm(line)
             if normed and normed not in self.known:
                 bare = norm(_LEAD.sub("", line, count=1))
-                if bare == normed or (bare and bare not in self.known):
+                if (bare == normed or (bare and bare not in self.known)) and _form_residue(self.known, normed):
                     return False
         return True
 
