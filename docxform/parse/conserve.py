@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -116,6 +117,48 @@ def form_text(framework: Framework, mapping: Mapping) -> frozenset[str]:
             _FORM_TEXT.clear()
         _FORM_TEXT[key] = _form_text(framework, mapping)
     return _FORM_TEXT[key]
+
+
+@lru_cache(maxsize=32)
+def _known_index(known: frozenset[str]) -> tuple[dict[str, int], dict[str, tuple[str, ...]]]:
+    """Each form text's place in the set's order, and the texts longer than two characters by first word.
+
+    Loose texts (``norm``) are words joined by single spaces, so a text is inside a line, words
+    whole, only where the line has its first word.
+    """
+    rank = {k: i for i, k in enumerate(known)}
+    by_first: dict[str, list[str]] = {}
+    for k in known:
+        if len(k) > 2:
+            by_first.setdefault(k.split(" ", 1)[0], []).append(k)
+    return rank, {word: tuple(texts) for word, texts in by_first.items()}
+
+
+def _known_in(known: frozenset[str], normed: str) -> list[str]:
+    """The form's texts (longer than two characters) found inside the line, words whole.
+
+    Only the form's texts that start with one of the line's words are tried (an index worked
+    out once per form text), not all of them for every line: a form's text has hundreds.
+    """
+    padded = f" {normed} "
+    rank, by_first = _known_index(known)
+    found = {k for word in set(normed.split(" ")) for k in by_first.get(word, ()) if f" {k} " in padded}
+    return sorted(found, key=rank.__getitem__)  # in the set's own order, as a scan of it gives them
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _form_residue(known: frozenset[str], normed: str) -> str:
+    """What is left of a line once the form's own texts are taken out ("": the line is all the form's).
+
+    It does not depend on the return's answers, so it is worked out once per line a batch repeats
+    (a standard's text with its prompts, printed on one line), and a line that is all the form's
+    text is the form's whatever answer overlaps it.
+    """
+    padded = f" {normed} "
+    for part in sorted(_known_in(known, normed), key=len, reverse=True):
+        while f" {part} " in padded:
+            padded = padded.replace(f" {part} ", " ")
+    return padded.strip()
 
 
 def _known_raw(framework: Framework, mapping: Mapping) -> set[str]:
@@ -214,7 +257,7 @@ class Accountant:
         bare = norm(_LEAD.sub("", line, count=1))  # "• (1a) The 5 ...": the prompt as the form prints it
         if bare != normed and (not bare or bare in self.known):
             return True
-        return not self._residue(normed)
+        return not _form_residue(self.known, normed) or not self._residue(normed)
 
     def _residue(self, normed: str) -> str:
         """What is left of a line once the form's texts and the values it contains are taken out."""
@@ -224,9 +267,8 @@ class Accountant:
                 padded = padded.replace(f" {part} ", " ")
         return padded.strip()
 
-    def _known_in(self, normed: str) -> Iterator[str]:
-        padded = f" {normed} "
-        return (k for k in self.known if len(k) > 2 and f" {k} " in padded)
+    def _known_in(self, normed: str) -> list[str]:
+        return _known_in(self.known, normed)
 
     # -- the tables -------------------------------------------------------------------------------
     def tables(self) -> None:
@@ -265,9 +307,26 @@ class Accountant:
             return []  # a label and its value over two lines ("Name of ...\nRepresentative: Dr Brown")
         lines = [line for line in (ln.strip() for ln in text.split("\n"))
                  if line and not self.accounted(line) and not (by_wording and is_question(line))]
-        if not lines and norm(text) in self.known and len(self.known_raw) < MEMO_SIZE:
+        if not lines and len(self.known_raw) < MEMO_SIZE and self._form_own(text):
             self.known_raw.add(cell.text)  # the form's own text: the same cell of the next return is one lookup
         return lines
+
+    def _form_own(self, text: str) -> bool:
+        """Every line of the text is the form's own (whatever the return's answers): safe to remember.
+
+        A line counts only when it is accounted for by the form's text alone, as :meth:`accounted`
+        finds it first (whole, or once its bullet and printed id are taken off), so a cell of
+        several such lines (a standard's text above its prompts) is one lookup in the next return.
+        """
+        if norm(text) in self.known:
+            return True
+        for line in text.split("\n"):
+            normed = norm(line)
+            if normed and normed not in self.known:
+                bare = norm(_LEAD.sub("", line, count=1))
+                if (bare == normed or (bare and bare not in self.known)) and _form_residue(self.known, normed):
+                    return False
+        return True
 
     def _place(self, lines: list[str], table: Table, r: int, cell: Cell, columns: dict[int, ColumnAnchor]) -> None:
         """Where unaccounted lines are: beside an item's answers, in an answer cell, or in a row of no item."""
@@ -357,7 +416,7 @@ class Accountant:
                 continue
             lines = [ln for ln in (x.strip() for x in paragraph.split("\n")) if ln and not self.accounted(ln)]
             if not lines:
-                if norm(paragraph) in self.known and len(known_raw) < MEMO_SIZE:
+                if len(known_raw) < MEMO_SIZE and self._form_own(paragraph):
                     known_raw.add(paragraph)
                 continue
             if places is None:

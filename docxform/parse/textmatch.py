@@ -22,8 +22,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process, utils
-
 from docxform.framework.model import Framework
 
 #: Scores are 0-100. Chosen before measuring; on seed 003, the one real return without ids we have, the
@@ -73,6 +71,8 @@ def _word(word: str) -> str:
 def content_words(text: str) -> str:
     """The words that carry meaning, in loose form: lower case, no punctuation, no function words, number
     words as digits, and a light stem (``publishing`` = ``publish``, ``prepare`` = ``preparing``)."""
+    from rapidfuzz import utils  # here, not at the top: only forms read by wording need rapidfuzz (start-up)
+
     return " ".join(_word(w) for w in utils.default_process(text).split() if w not in _STOP)
 
 
@@ -83,6 +83,8 @@ def strip_marks(text: str) -> str:
 
 def similarity(a: str, b: str, **_: object) -> float:
     """Similarity of two texts already in :func:`content_words` form: the better of word order kept or sorted."""
+    from rapidfuzz import fuzz
+
     return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
 
 
@@ -198,12 +200,16 @@ class PromptIndex:
             return None
         score, i, j = pairs[0]
         first, second = self.candidates[i], self.candidates[j]
+        from rapidfuzz import fuzz
+
         if min(fuzz.token_set_ratio(query, content_words(c.text)) for c in (first, second)) < PAIR_COVER:
             return None
         return PairMatch(first, second, score)
 
     def scores(self, query: str) -> list[float]:
         """:func:`similarity` of the query with every candidate, both measures computed in C."""
+        from rapidfuzz import fuzz, process
+
         out = [0.0] * len(self.choices)
         for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
             for _, score, index in process.extract(query, self.choices, scorer=scorer, processor=None, limit=None):
@@ -220,6 +226,8 @@ class PromptIndex:
         words = content_words(strip_marks(text).rstrip(":"))
         if not words or len(words.split()) > 8:
             return False
+        from rapidfuzz import fuzz
+
         scorer = fuzz.token_sort_ratio if strict else fuzz.token_set_ratio
         return any(scorer(words, h) >= HEADING_SCORE for h in self.headings)
 
