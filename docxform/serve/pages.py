@@ -54,13 +54,7 @@ def _today() -> str:
 @pages.app_context_processor
 def _globals() -> dict[str, Any]:
     con = console()
-    return {"csrf": con.guard.csrf, "single": con.only is not None, "features": features()}
-
-
-def features() -> dict[str, bool]:
-    """Which of the later library functions this docxform has (the identity issue's held returns and decisions)."""
-    return {"assign": hasattr(api, "round_assign"), "agree": hasattr(api, "round_agree"),
-            "undo": hasattr(api, "round_undo")}
+    return {"csrf": con.guard.csrf, "single": con.only is not None}
 
 
 # --- the rounds in the folder, and starting one
@@ -382,7 +376,7 @@ def report(rid: str) -> str:
     state = api.round_status(folder, today=_today())
     out = _report_folder(folder)
     files = [(key, what) for key, what in REPORT_FILES.items() if (out / key).is_file()]
-    framework = api.framework(state.info.framework) if features()["agree"] else None
+    framework = api.framework(state.info.framework)
     return render_template("report.html.j2", rid=rid, state=state, files=files, page="report",
                            made=(out / "report.html").is_file(), framework=framework)
 
@@ -424,20 +418,15 @@ def report_file(rid: str, key: str) -> BaseResponse:
 @pages.post("/r/<rid>/assign")
 def assign(rid: str) -> BaseResponse:
     """What ``round assign`` does: a held return given to a person of the round (by name), or to a new respondent."""
-    if not features()["assign"]:
-        abort(404)
     folder = console().round(rid)
     receipt, to = _int(request.form.get("receipt")), request.form.get("to", "")
     known = {r.name for r in api.round_status(folder).respondents}
     if receipt is None or (to != NEW and to not in known):
         abort(400)
     reason = request.form.get("reason", "").strip()
-    settle = getattr(api, "round_assign", None)  # the identity issue's function; None in a docxform without it
-    if settle is None:
-        abort(404)
     try:
-        done = settle(folder, receipt, new=True, reason=reason) if to == NEW else \
-            settle(folder, receipt, to=to, reason=reason)
+        done = api.round_assign(folder, receipt, new=True, reason=reason) if to == NEW else \
+            api.round_assign(folder, receipt, to=to, reason=reason)
     except DocxformError as exc:
         flash(f"Not assigned: {_said(exc)}")
     else:
@@ -448,15 +437,10 @@ def assign(rid: str) -> BaseResponse:
 @pages.post("/r/<rid>/agree")
 def agree(rid: str) -> BaseResponse:
     """What ``round agree`` does: the meeting's agreed level for a standard, with a note."""
-    if not features()["agree"]:
-        abort(404)
     folder = console().round(rid)
     item, level = request.form.get("item", ""), request.form.get("level", "")
-    record = getattr(api, "round_agree", None)  # the identity issue's function; None in a docxform without it
-    if record is None:
-        abort(404)
     try:
-        done = record(folder, item, level, note=request.form.get("note", "").strip())
+        done = api.round_agree(folder, item, level, note=request.form.get("note", "").strip())
     except DocxformError as exc:
         flash(f"Not recorded: {_said(exc)}")
     else:
@@ -469,13 +453,10 @@ def undo(rid: str) -> BaseResponse:
     """What ``round undo`` does: a correction taken out of effect (itself recorded, with its reason)."""
     folder = console().round(rid)
     event = _int(request.form.get("event"))
-    take_back = getattr(api, "round_undo", None)  # the identity issue's function; None in a docxform without it
-    if take_back is None:
-        abort(404)
     if event is None:
         abort(400)
     try:
-        done = take_back(folder, event, reason=request.form.get("reason", "").strip())
+        done = api.round_undo(folder, event, reason=request.form.get("reason", "").strip())
     except DocxformError as exc:
         flash(f"Not undone: {_said(exc)}")
     else:

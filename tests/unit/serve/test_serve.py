@@ -358,28 +358,9 @@ def test_one_round_console_lists_no_other_and_starts_none(rounds: Path) -> None:
     client.close()
 
 
-def test_held_returns_and_decisions_say_when_they_are_not_available(con: ConsoleClient) -> None:
-    from docxform.serve.pages import features
-
-    with con.app.app_context():
-        have = features()
-    status = con.get("/r/r1/").get_data(as_text=True)
-    report = con.get("/r/r1/report").get_data(as_text=True)
-    assert ("is not available in this version" in status) == (not have["assign"])
-    assert ("is not available in this version" in report) == (not have["agree"])
-    if not have["assign"]:
-        assert con.post("/r/r1/assign", {"receipt": "1", "to": "new", "reason": "x"}).status_code == 404
-
-
 def test_a_held_return_settled_and_a_level_agreed_on_the_pages(con: ConsoleClient, rounds: Path,
                                                                tmp_path: Path) -> None:
     """What ``round assign`` and ``round agree`` do, from the pages (the identity issue's library functions)."""
-    from docxform.serve.pages import features
-
-    with con.app.app_context():
-        have = features()
-    if not (have["assign"] and have["agree"]):
-        pytest.skip("round_assign / round_agree are not in this docxform's library (the identity issue)")
     fw = load_framework("sa2003")
     items, levels = [i.id for i in fw.items], [lv.key for lv in fw.rating_scale.levels]
     form = rounds / "r1" / "forms" / "sa2003-jane-smith.docx"
