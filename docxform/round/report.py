@@ -191,8 +191,9 @@ def _write_all(out: Path, merged: MergedDataset, problems: list[Problem], framew
 def round_imprint(records: RoundRecords, current: list[CurrentReturn], folder: Path, merged: MergedDataset,
                   framework: Framework) -> Imprint:
     """What the round's outputs say they are: its partnership, framework, name (the folder's) and the
-    time the latest current return was received."""
-    latest = max((records.receipts[c.version.receipt_id].received_at for c in current), default="")
+    date of the latest current return, by the time the round dates it (``Receipt.when``: the plausible
+    e-mail Date, else the last-saved time, else the time received; one owner, as for the status)."""
+    latest = max((records.receipts[c.version.receipt_id].when for c in current), default="")
     return imprint_of(merged, framework, partnership=records.info.partnership, round_name=folder.resolve().name,
                       data_date=latest)
 
