@@ -51,6 +51,10 @@ _STOP = frozenset((
 _MARKS = re.compile(r"^[\s✓✔☑√•·▪◦○●\-–—*]+")
 
 
+#: A question's opening names whom it asks: "Have you", "Has the partnership", "Do we" ask the same body (a
+#: self-assessment's reader is the partnership), so the addressee after the opening verb is no content word.
+_OPENING = re.compile(r"^((?:is|are|was|were|has|have|had|do|does|did|will|can|could|should|would|shall) )"
+                      r"(?:you|we|(?:the |your |our |this )?(?:partnership|cdrp|csp)) ")
 _SUFFIX = re.compile(r"(?:ing|ed|e)$")
 _NUMBER_WORDS = "one two three four five six seven eight nine ten"
 _NUMBERS = {word: str(n) for n, word in enumerate(_NUMBER_WORDS.split(), start=1)}
@@ -73,7 +77,8 @@ def content_words(text: str) -> str:
     words as digits, and a light stem (``publishing`` = ``publish``, ``prepare`` = ``preparing``)."""
     from rapidfuzz import utils  # here, not at the top: only forms read by wording need rapidfuzz (start-up)
 
-    return " ".join(_word(w) for w in utils.default_process(text).split() if w not in _STOP)
+    text = _OPENING.sub(r"\1", utils.default_process(text))
+    return " ".join(_word(w) for w in text.split() if w not in _STOP)
 
 
 def strip_marks(text: str) -> str:
