@@ -223,8 +223,9 @@ class TextReader:
                             "its answers were not read", item=m.candidate.item, severity="warning",
                             extra=extra, **reading.where)
             else:
-                rival = unit.note or (f"{m.runner_up.prompt or m.runner_up.item} scores {m.runner_up_score:.0f}"
-                                      if m.runner_up else "")
+                rival = unit.note or (f"{m.dissent.prompt or m.dissent.item} shares more of its words"
+                                      if m.dissent else f"{m.runner_up.prompt or m.runner_up.item} scores "
+                                      f"{m.runner_up_score:.0f}" if m.runner_up else "")
                 self.report("text-match-ambiguous", f"{_quote(unit.text)} matches {m.candidate.prompt or m.candidate.item}"
                             f" (score {m.score:.0f}) but {rival}; its answers were not read",
                             item=m.candidate.item, severity="warning", extra=extra, **reading.where)
@@ -399,13 +400,12 @@ def _resolve_by_neighbours(units: list[Unit], threshold: float) -> None:
     previous: str | None = None
     for i, unit in enumerate(units):
         m = unit.match
-        if unit.status == "ambiguous" and m is not None and m.runner_up is not None:
+        if unit.status == "ambiguous" and m is not None and m.rivals():
             near = {previous, following[i]} - {None}
-            best_near, rival_near = m.candidate.item in near, m.runner_up.item in near
-            if best_near and not rival_near:
+            if m.candidate.item in near and not near & m.rivals():
                 unit.status = "ok"
         elif (unit.status == "weak" and m is not None and m.score >= threshold - NEAR
-              and m.status(m.score, MARGIN) == "ok" and previous == following[i] == m.candidate.item):
+              and m.status(m.score, MARGIN) == "ok" and m.candidate.item in (previous, following[i])):
             unit.status = "ok"
         if unit.status == "ok" and unit.match is not None:
             previous = unit.match.candidate.item
