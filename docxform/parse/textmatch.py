@@ -52,10 +52,15 @@ _STOP = frozenset((
 _MARKS = re.compile(r"^[\s✓✔☑√•·▪◦○●\-–—*]+")
 
 
-#: A question's opening names whom it asks: "Have you", "Has the partnership", "Do we" ask the same body (a
-#: self-assessment's reader is the partnership), so the addressee after the opening verb is no content word.
-_OPENING = re.compile(r"^((?:is|are|was|were|has|have|had|do|does|did|will|can|could|should|would|shall) )"
-                      r"(?:you|we|(?:the |your |our |this )?(?:partnership|cdrp|csp)) ")
+#: A question's opening names whom it asks: "Have you produced", "Has the partnership produced", "Have we
+#: produced" ask the same body (a self-assessment's reader is the partnership; "you" and "we" are function
+#: words already), so "the partnership" between a be/have opening and a participle, an -ing form or an
+#: adverb is no content word. Not before a noun ("Is the partnership plan published?" keeps it), and not
+#: after "do"/"does" ("Does the partnership plan include..." cannot be told from "Does the partnership run").
+_IRREGULAR = ("made|done|got|put|set|run|seen|given|taken|kept|held|met|found|built|sent|brought|thought|sought|"
+              "been|begun|led|paid|left|told|shown|known|grown|drawn|chosen|written|spoken")
+_OPENING = re.compile(r"^((?:is|are|was|were|has|have|had) )(?:the |your |our |this )?(?:partnership|cdrp|csp) "
+                      rf"(?=\w+(?:ed|en|ing|ly)\b|(?:{_IRREGULAR})\b)")
 _SUFFIX = re.compile(r"(?:ing|ed|e)$")
 _NUMBER_WORDS = "one two three four five six seven eight nine ten"
 _NUMBERS = {word: str(n) for n, word in enumerate(_NUMBER_WORDS.split(), start=1)}

@@ -75,6 +75,50 @@ def test_content_words_drop_function_words_and_plural() -> None:
     assert content_words("Do you have the Meetings?") == content_words("meeting")
 
 
+def test_the_addressee_after_a_question_opening_is_no_content_word() -> None:
+    """"Have you", "Has the partnership", "Have we" (then a participle) ask the same body; before a noun, or
+    after "does" (where a noun cannot be told from a verb), "partnership" still counts."""
+    same = {content_words(q) for q in ("Have you produced a strategic assessment?",
+                                       "Has the partnership produced a strategic assessment?",
+                                       "Have we produced a strategic assessment?")}
+    assert same == {"produc strategic assessment"}
+    assert "partnership" in content_words("Is the partnership plan published?").split()
+    assert "partnership" in content_words("Does the partnership run a summer scheme?").split()
+    assert content_words("Is the partnership taking steps?") == content_words("Are you taking steps?")
+
+
+def test_a_match_the_word_overlap_disputes_is_not_sure(index: PromptIndex) -> None:
+    """Two questions in one: 10b wins on letters by 14 points, but 3f's rarer words are there too."""
+    match = index.best("Do you have a clear meeting structure, and do partners understand its importance?")
+    assert match is not None and match.key == ("10", "10b") and match.score >= THRESHOLD
+    assert match.score - match.runner_up_score >= 5  # the margin alone would have placed it
+    assert match.dissent is not None and match.dissent.prompt == "3f" and match.status() == "ambiguous"
+    assert index.best("Do you share personal data when necessary?").dissent is None  # the two agree
+
+
+def _at(item: str, score: float, rival_score: float, status: str, dissent: str | None = None) -> Unit:
+    from docxform.parse.textmatch import Candidate, Match
+
+    rival = Candidate("99", "99a", -1, "")
+    other = Candidate(dissent, dissent + "a", -1, "") if dissent else None
+    return Unit(item, 0, True, Match(Candidate(item, item + "a", -1, ""), score, rival, rival_score, other), status)
+
+
+def test_a_weak_match_is_placed_only_beside_its_own_item_clear_of_rivals() -> None:
+    """Just under the threshold, clear of every other prompt, both measures agreeing, next to its item."""
+    from docxform.parse.textanchors import NEAR, _resolve_by_neighbours
+
+    def settle(middle: Unit, before: str = "12", after: str = "13") -> str:
+        _resolve_by_neighbours([_at(before, 100, 0, "ok"), middle, _at(after, 100, 0, "ok")], THRESHOLD)
+        return middle.status
+
+    assert settle(_at("12", THRESHOLD - 8, THRESHOLD - 16, "weak")) == "ok"  # 12b's sure neighbour is 12a
+    assert settle(_at("12", THRESHOLD - 8, THRESHOLD - 16, "weak"), before="11") == "weak"  # no neighbour of 12
+    assert settle(_at("12", THRESHOLD - NEAR - 1, THRESHOLD - 20, "weak")) == "weak"  # too far under
+    assert settle(_at("12", THRESHOLD - 8, THRESHOLD - 11, "weak")) == "weak"  # a rival within the margin
+    assert settle(_at("12", THRESHOLD - 8, THRESHOLD - 16, "weak", dissent="30")) == "weak"  # the words disagree
+
+
 # -- pairing answers with questions --------------------------------------------------------------------
 
 def _units(*questions: str, groups: tuple[int, ...] = ()) -> list[Unit]:
