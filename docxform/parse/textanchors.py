@@ -217,6 +217,8 @@ class TextReader:
             if m.runner_up is not None:
                 extra.update(runner_up=m.runner_up.prompt or m.runner_up.item,
                              runner_up_score=round(m.runner_up_score, 1))
+            if m.dissent is not None:
+                extra["dissent"] = m.dissent.prompt or m.dissent.item
             if unit.status == "weak":
                 self.report("text-match-weak", f"no prompt matches {_quote(unit.text)} well enough (best "
                             f"{m.candidate.prompt or m.candidate.item}, score {m.score:.0f} < {self.threshold:.0f}); "

@@ -308,7 +308,7 @@ def assert_seed003_figures(result: dict[str, Any], least_prompts: float, least_a
 
 def test_seed003_answers_right_or_flagged_never_silently_wrong(seed003: dict[str, Any]) -> None:
     """Issue 20's bar: no answer at the wrong prompt, none invented, at least 70% of the 99 prompts right
-    (and of the 145 answers)."""
+    (and of the 145 answers): 72 of 99 and 110 of 145 on 2026-12-06 (70 and 107 before that night's changes)."""
     assert_seed003_figures(seed003, least_prompts=0.70, least_answers=0.70)
 
 
@@ -743,31 +743,37 @@ def _reworded(line: str) -> str:
     return line
 
 
-def test_seed003_in_other_wording_is_right_or_flagged_never_wrong(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """No answer given to the wrong prompt, none invented, at least 70% of the answers at the right prompt
-    (102 of 145 when written; seed 003 as typed: 107 of 145)."""
+def _rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reword: Any) -> dict[str, Any]:
+    """Seed 003 built again by its script, each requirement and question passed through ``reword``."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("make_seed003_reworded", ROOT / "samples" / "make_seed003.py")
+    spec = importlib.util.spec_from_file_location("make_seed003_again", ROOT / "samples" / "make_seed003.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    tables = [[([_reworded(x) for x in issue], action, developments) for issue, action, developments in rows]
+    tables = [[([reword(x) for x in issue], action, developments) for issue, action, developments in rows]
               for rows in module.TABLES]
     changed = sum(a != b for new, old in zip(tables, module.TABLES, strict=True)
                   for (n, _, _), (o, _, _) in zip(new, old, strict=True) for a, b in zip(n, o, strict=True))
     assert changed >= 40  # the rewording reaches a good part of the form's requirements and questions
     monkeypatch.setattr(module, "TABLES", tables)
     [outcome] = list(api.parse([module.build(tmp_path / "reworded.docx")], mapping=MAPPING))
-    assert_seed003_figures(outcome.result, least_prompts=0.70, least_answers=0.70)
+    return outcome.result
 
 
-#: A second rewording, written independently of REWORDING (2026-12-06, before the matcher's changes of that
-#: night were measured on it): questions turned passive ("Have you produced X?" -> "Has X been produced?",
-#: "Have you ensured that" -> "Is it ensured that", "Have you considered X?" -> "Is X considered?"),
-#: "Do you have" -> "Have you got", "Are you able to" -> "Can you", "must" -> "is required to", articles
-#: dropped, American spelling, and common typos. Applied in order to every issue line but the headings.
+def test_seed003_in_other_wording_is_right_or_flagged_never_wrong(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 20's rebuild in other wording: no answer at the wrong prompt, none invented, at least 70% of the
+    99 prompts right (73 of 99, 111 of 145 answers on 2026-12-06; 65 and 102 before that night's changes)."""
+    assert_seed003_figures(_rebuilt(tmp_path, monkeypatch, _reworded), least_prompts=0.70, least_answers=0.70)
+
+
+#: A second rewording, written independently of REWORDING (2026-12-06, after the first of that night's
+#: changes to the matcher, the addressee, and before the others were measured on it): questions turned
+#: passive ("Have you produced X?" -> "Has X been produced?", "Have you ensured that" -> "Is it ensured
+#: that", "Have you considered X?" -> "Is X considered?"), "Do you have" -> "Have you got", "Are you able
+#: to" -> "Can you", "must" -> "is required to", articles dropped, American spelling, and common typos.
+#: Applied in order to every issue line but the headings.
 REWORDING_2 = (
     (r"^(✓ )?Have you ensured that (that )?", r"\1Is it ensured that "),
     (r"^(✓ )?Have you (produced|made|embedded|identified|maximised|put in place) (.*?)\?$", r"\1Has \3 been \2?"),
@@ -790,25 +796,11 @@ def _reworded_2(line: str) -> str:
     return line[:1].upper() + line[1:]
 
 
-def _rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reword: Any) -> dict[str, Any]:
-    """Seed 003 built again by its script, each requirement and question passed through ``reword``."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("make_seed003_again", ROOT / "samples" / "make_seed003.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    tables = [[([reword(x) for x in issue], action, developments) for issue, action, developments in rows]
-              for rows in module.TABLES]
-    changed = sum(a != b for new, old in zip(tables, module.TABLES, strict=True)
-                  for (n, _, _), (o, _, _) in zip(new, old, strict=True) for a, b in zip(n, o, strict=True))
-    assert changed >= 40  # the rewording reaches a good part of the form's requirements and questions
-    monkeypatch.setattr(module, "TABLES", tables)
-    [outcome] = list(api.parse([module.build(tmp_path / "reworded.docx")], mapping=MAPPING))
-    return outcome.result
-
-
 def test_seed003_in_a_second_wording_is_right_or_flagged_never_wrong(tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """REWORDING_2 (passive questions, dropped articles, American spelling, typos): never wrong, never missed."""
-    assert_seed003_figures(_rebuilt(tmp_path, monkeypatch, _reworded_2), least_prompts=0.66, least_answers=0.70)
+    """REWORDING_2 (passive questions, dropped articles, American spelling, typos): never wrong, never missed.
+
+    71 of 99 prompts and 108 of 145 answers right on 2026-12-06 (69 and 105 before that night's changes to the
+    matcher); the floors sit a little under (68 prompts, 105 answers), not at the issue's 70%.
+    """
+    assert_seed003_figures(_rebuilt(tmp_path, monkeypatch, _reworded_2), least_prompts=0.68, least_answers=0.72)
