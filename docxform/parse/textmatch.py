@@ -8,12 +8,18 @@ protocol?"). The similarity is rapidfuzz's (C-fast, the well-kept standard for
 fuzzy string matching) over the *content words*: case, punctuation, function
 words ("do", "you", "is", "there", "the" ...) and plural "s" are dropped first,
 so a question rephrased from "Do you ..." to "Is there ..." still scores high,
-while two different requirements that share only function words score low.
+while two different requirements that share only function words score low. The
+question's addressee ("Has the partnership produced" = "Have you produced") is
+no content word either.
 
-A match is accepted only when it is **over the threshold** and **unique**: the
-runner-up prompt (another prompt, not another line of the same one) must be
-more than ``margin`` points behind. Otherwise the match is weak or ambiguous,
-and the caller reports it with its score instead of placing the answer.
+A match is accepted only when it is **over the threshold**, **unique** (the
+runner-up prompt, another prompt, not another line of the same one, must be
+more than ``margin`` points behind) and **undisputed**: a second, independent
+measure, the rarity-weighted overlap of the two texts' words (:class:`_Overlap`),
+finds no other prompt sharing more of the paragraph's words. Otherwise the match
+is weak or ambiguous, and the caller reports it with its score instead of
+placing the answer (the caller may still settle it by the rows around it: see
+``textanchors._resolve_by_neighbours``).
 """
 
 from __future__ import annotations
@@ -27,7 +33,8 @@ from docxform.framework.model import Framework
 
 #: Scores are 0-100. Chosen before measuring; on seed 003, the one real return without ids we have, the
 #: requirements the framework does not have score at most 62 against any prompt, and the rephrased
-#: requirements and questions a person matches score 56-100 (those under 70 are reported, not placed).
+#: requirements and questions a person matches score 56-100 (those under 70 are reported, not placed, unless
+#: the rows around them settle them: textanchors.NEAR). Unchanged on 2026-12-06 (docs/mappings.md, figures).
 THRESHOLD = 70.0
 MARGIN = 5.0
 #: Only so much of a paragraph is compared (prompts are shorter): a pasted essay costs no more than a prompt.
