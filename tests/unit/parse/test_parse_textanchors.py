@@ -583,10 +583,11 @@ def test_the_sample_is_what_its_script_writes(tmp_path: Path) -> None:
     assert load_source(rebuilt).document == load_source(SAMPLE).document
 
 
-@pytest.mark.parametrize("seed", [0, 2])
-def test_seed003_in_another_order_is_still_never_silently_wrong(seed: int, tmp_path: Path,
+@pytest.mark.parametrize(("seed", "wording"), [(0, "typed"), (2, "typed"), (1, "reworded"), (3, "second")])
+def test_seed003_in_another_order_is_still_never_silently_wrong(seed: int, wording: str, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """Rows and tables shuffled (the neighbours that settle ambiguous matches change): right or flagged."""
+    """Rows and tables shuffled (the neighbours that settle ambiguous and near-threshold matches change),
+    as typed and in both rewordings: right or flagged, never wrong (none in seeds 0-4 of all three, tried)."""
     import importlib.util
     import random
 
@@ -597,11 +598,16 @@ def test_seed003_in_another_order_is_still_never_silently_wrong(seed: int, tmp_p
     rng = random.Random(seed)
     tables = [rng.sample(rows, len(rows)) for rows in module.TABLES]
     rng.shuffle(tables)
+    reword = {"typed": lambda line: line, "reworded": _reworded, "second": _reworded_2}[wording]
+    tables = [[([reword(x) for x in issue], action, developments) for issue, action, developments in rows]
+              for rows in tables]
     monkeypatch.setattr(module, "TABLES", tables)
     [outcome] = list(api.parse([module.build(tmp_path / "shuffled.docx")], mapping=MAPPING))
     found = score_seed003(outcome.result)
     assert found["wrong"] == [] and score_prompts(outcome.result)["wrong"] == []
-    assert len(found["right"]) >= 100
+    # 101-110 of 145 answers as typed in these orders, 99-111 reworded (right needs the expected row, which a
+    # shuffle moves for some): the floor is what the test asked before the rewordings were added to it.
+    assert len(found["right"]) >= (100 if wording == "typed" else 99)
 
 
 # -- held out: wording written by hand after the matcher was built, never used to tune it ----------------------
