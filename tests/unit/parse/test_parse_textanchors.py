@@ -605,8 +605,8 @@ def test_seed003_in_another_order_is_still_never_silently_wrong(seed: int, wordi
     [outcome] = list(api.parse([module.build(tmp_path / "shuffled.docx")], mapping=MAPPING))
     found = score_seed003(outcome.result)
     assert found["wrong"] == [] and score_prompts(outcome.result)["wrong"] == []
-    # 101-110 of 145 answers as typed in these orders, 99-111 reworded (right needs the expected row, which a
-    # shuffle moves for some): the floor is what the test asked before the rewordings were added to it.
+    # 101-110 of 145 answers as typed in these orders, 99-111 reworded (fewer than in the form's own order: the
+    # answers typed on into the next row, and the neighbours, depend on it); the typed floor is the test's old one.
     assert len(found["right"]) >= (100 if wording == "typed" else 99)
 
 
