@@ -90,7 +90,10 @@ def content_words(text: str) -> str:
     words as digits, and a light stem (``publishing`` = ``publish``, ``prepare`` = ``preparing``)."""
     from rapidfuzz import utils  # here, not at the top: only forms read by wording need rapidfuzz (start-up)
 
-    text = _OPENING.sub(r"\1", utils.default_process(text))
+    text = utils.default_process(text)
+    opening = _OPENING.match(text)  # match, not sub: a text that does not open so costs 0.3 us, not 3
+    if opening:
+        text = opening.group(1) + text[opening.end():]
     return " ".join(_word(w) for w in text.split() if w not in _STOP)
 
 
