@@ -304,9 +304,10 @@ class Accountant:
         if by_wording and (not columns or cell.col < min(columns)):
             return []  # the partnership's own requirements and headings: its form, not its answers
         if "\n" in text and self.accounted(text):
-            return []  # a label and its value over two lines ("Name of ...\nRepresentative: Dr Brown")
-        lines = [line for line in (ln.strip() for ln in text.split("\n"))
-                 if line and not self.accounted(line) and not (by_wording and is_question(line))]
+            lines = []  # a label and its value over two lines ("Name of ...\nRepresentative: Dr Brown")
+        else:
+            lines = [line for line in (ln.strip() for ln in text.split("\n"))
+                     if line and not self.accounted(line) and not (by_wording and is_question(line))]
         if not lines and len(self.known_raw) < MEMO_SIZE and self._form_own(text):
             self.known_raw.add(cell.text)  # the form's own text: the same cell of the next return is one lookup
         return lines
