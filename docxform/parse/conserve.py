@@ -582,6 +582,21 @@ def _quote(text: str) -> str:
     return f"\"{first[:60]}{'...' if len(first) > 60 else ''}\""
 
 
+def report_unclaimed(pieces: list[UnclaimedText], item_name: str, report: Reporter, *, unsure: str = "") -> None:
+    """Text found outside the body (headers, footers, notes, comments: parse/parts.py), each reported here.
+
+    ``unsure`` (a layout docxform did not make, whose own print its mapping may not list) makes a header's,
+    footer's or note's text a notice (info) saying so; a comment is never a layout's print.
+    """
+    for piece in pieces:
+        near = f"; the nearest {item_name} is {piece.item}" if piece.item else ""
+        note = f" (it may be this layout's own print: {unsure} does not list it)" \
+            if unsure and piece.where != "comment" else ""
+        report("text-unclaimed", f"text no answer holds, {piece.description}: {_quote(piece.text)}{near}{note}",
+               item=piece.item, field=piece.field, table=piece.table, row=piece.row, cell=piece.cell,
+               severity="info" if note else "warning", extra={"where": piece.where, "text": piece.text[:200]})
+
+
 def account(doc: Document, response: Response, framework: Framework, mapping: Mapping, report: Reporter, *,
             columns: dict[int, dict[int, ColumnAnchor]], item_rows: dict[tuple[int, int], str],
             body: etree._Element | None = None, xml: bytes | None = None) -> list[UnclaimedText]:
@@ -614,4 +629,4 @@ def item_rows_of(response: Response, rows: dict[str, list[tuple[int, int]]] | No
     return out
 
 
-__all__ = ["COVERED", "account", "form_text", "item_rows_of", "without_placeholders"]
+__all__ = ["COVERED", "account", "form_text", "item_rows_of", "report_unclaimed", "without_placeholders"]

@@ -1,0 +1,328 @@
+"""Text typed outside the body is placed or reported: page header and footer, footnotes, comments, text boxes.
+
+A filled sa2003 return gets, at the XML level (as Word writes these parts),
+a typed page header, a note added to the generated footer, a footnote whose
+mark is in an answer cell, comments on an answer and on a standard's own text,
+text boxes written as Word writes them (``mc:AlternateContent``: the same box
+as DrawingML and as VML). Each test asserts the exact unclaimed entries: their
+text (once), where they are, the nearest item and answer, and that nothing else
+is reported.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docx
+import pytest
+from lxml import etree
+
+from docxform.framework import load_framework
+from docxform.generate.form import FormOptions
+from docxform.generate.output import generate_form
+from docxform.oxml.comments import Anchor, Note, add_comments
+from docxform.oxml.fill import fill
+from docxform.oxml.package import open_package
+from docxform.oxml.textparts import TextPart, read_pieces, text_parts
+from docxform.parse import parse_form
+from docxform.parse import parts as parse_parts
+from docxform.records.response import Response, UnclaimedText
+from tests.unit.parse.test_parse_robust import CASES, EXTRA_FIELDS, PARTNERSHIP, Filled, answers, item_row, w
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+ROW_CELL = {"standard": 1, "comments": 6, "evidence": 7, "goals": 8}  # w:tc index in an sa2003 item row
+FW = load_framework("sa2003")
+
+
+@pytest.fixture(scope="module")
+def sa2003(tmp_path_factory: pytest.TempPathFactory) -> Filled:
+    folder = tmp_path_factory.mktemp("parts")
+    generate_form(FW, folder / "blank.docx", FormOptions(), partnership=PARTNERSHIP)
+    ratings, texts = answers(FW, None)
+    fill(folder / "blank.docx", folder / "filled.docx", ratings, texts, {})
+    return Filled("sa2003", FW, folder / "filled.docx", ratings, texts, {"partnership": PARTNERSHIP})
+
+
+# --- building the parts, as Word writes them
+
+def run(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def text_box(text: str) -> str:
+    """A floating text box as Word writes it: DrawingML in mc:Choice, the same box as VML in mc:Fallback."""
+    content = f"<w:txbxContent><w:p>{run(text)}</w:p></w:txbxContent>"
+    return ('<w:r><mc:AlternateContent xmlns:mc="' + MC + '"><mc:Choice Requires="wps"><w:drawing>'
+            '<wp:anchor xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+            '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData>'
+            '<wps:wsp xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:txbx>'
+            + content + '</wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>'
+            '<mc:Fallback><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox>' + content
+            + "</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>")
+
+
+def xml_fragment(markup: str) -> etree._Element:
+    return etree.fromstring(f'<w:x xmlns:w="{W_NS}">{markup}</w:x>')[0]
+
+
+@dataclass
+class Typed:
+    """What a respondent adds outside the body (and the anchors of notes and comments in it)."""
+
+    header: Sequence[str] = ()  # paragraphs of a new page header
+    header_box: str = ""  # a text box in the page header
+    footer: str = ""  # a paragraph added to the form's own footer
+    footnotes: Sequence[tuple[str, str, str]] = ()  # (item, cell, text): its mark at the end of that cell
+    comments: Sequence[tuple[str, str, str, str]] = ()  # (item, cell, author, text): on that cell's text
+    body: Callable[[etree._Element], None] | None = None
+    separators_only: bool = False  # a footnotes part with Word's separators only (no note)
+    parts: dict[str, bytes] = field(default_factory=dict)
+
+
+def anchor_paragraph(body: etree._Element, item: str, cell: str) -> etree._Element:
+    tc = item_row(body, item).findall(w("tc"))[ROW_CELL[cell]]
+    return list(tc.iter(w("p")))[-1]
+
+
+def with_parts(src: Path, dst: Path, typed: Typed) -> Path:
+    """``src`` with the typed parts added: relationships, content types and the body's anchors too."""
+    with zipfile.ZipFile(src) as zin:
+        parts = {n: zin.read(n) for n in zin.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    body = root.find(w("body"))
+    rels, types = [], []
+    if typed.header or typed.header_box:
+        paragraphs = "".join(f"<w:p>{run(t)}</w:p>" for t in typed.header)
+        if typed.header_box:
+            paragraphs += f"<w:p>{text_box(typed.header_box)}</w:p>"
+        parts["word/header1.xml"] = f'<w:hdr xmlns:w="{W_NS}">{paragraphs}</w:hdr>'.encode()
+        rels.append(("rIdHeader1", "header", "header1.xml"))
+        types.append(("/word/header1.xml", "header"))
+        reference = etree.SubElement(body.find(w("sectPr")), w("headerReference"))
+        body.find(w("sectPr")).insert(0, reference)
+        reference.set(w("type"), "default")
+        reference.set(f"{{{REL}}}id", "rIdHeader1")
+    if typed.footer:
+        footer = parts["word/footer1.xml"].decode()
+        parts["word/footer1.xml"] = footer.replace("</w:ftr>", f"<w:p>{run(typed.footer)}</w:p></w:ftr>").encode()
+    if typed.footnotes or typed.separators_only:
+        notes = ('<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+                 '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r>'
+                 "</w:p></w:footnote>")
+        for n, (item, cell, text) in enumerate(typed.footnotes, start=1):
+            notes += f'<w:footnote w:id="{n}"><w:p><w:r><w:footnoteRef/></w:r>{run(" " + text)}</w:p></w:footnote>'
+            anchor_paragraph(body, item, cell).append(xml_fragment(f'<w:r><w:footnoteReference w:id="{n}"/></w:r>'))
+        parts["word/footnotes.xml"] = f'<w:footnotes xmlns:w="{W_NS}">{notes}</w:footnotes>'.encode()
+        rels.append(("rIdFootnotes", "footnotes", "footnotes.xml"))
+        types.append(("/word/footnotes.xml", "footnotes"))
+    if typed.comments:
+        comments = ""
+        for n, (item, cell, author, text) in enumerate(typed.comments):
+            paragraphs = "".join(f"<w:p>{run(line)}</w:p>" for line in text.split("\n"))
+            comments += f'<w:comment w:id="{n}" w:author="{author}" w:initials="X">{paragraphs}</w:comment>'
+            p = anchor_paragraph(body, item, cell)
+            start = xml_fragment(f'<w:commentRangeStart w:id="{n}"/>')
+            p.insert(1 if len(p) and p[0].tag == w("pPr") else 0, start)
+            p.append(xml_fragment(f'<w:commentRangeEnd w:id="{n}"/>'))
+            p.append(xml_fragment(f'<w:r><w:commentReference w:id="{n}"/></w:r>'))
+        parts["word/comments.xml"] = f'<w:comments xmlns:w="{W_NS}">{comments}</w:comments>'.encode()
+        rels.append(("rIdComments", "comments", "comments.xml"))
+        types.append(("/word/comments.xml", "comments"))
+    if typed.body is not None:
+        typed.body(body)
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(b"</Relationships>", "".join(
+        f'<Relationship Id="{i}" Type="{REL}/{kind}" Target="{target}"/>' for i, kind, target in rels
+    ).encode() + b"</Relationships>")
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", "".join(
+        f'<Override PartName="{name}" ContentType="{TYPE}.{kind}+xml"/>' for name, kind in types
+    ).encode() + b"</Types>")
+    parts.update(typed.parts)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, blob in parts.items():
+            zout.writestr(name, blob)
+    dst.write_bytes(buffer.getvalue())
+    return dst
+
+
+def unclaimed_problems(result: Response) -> list[tuple[str | None, str | None, str, str]]:
+    return [(p.item, p.field, p.severity, str(p.extra.get("where"))) for p in result.problems
+            if p.code == "text-unclaimed"]
+
+
+def cell_of(result: Response, item: str, fld: str) -> tuple[int, int, int]:
+    """Where the parse read the answer from (table, row, cell from 1): where a note on that cell must point."""
+    at = result.items[item].cells[fld]
+    return at["table"], at["row"], at["cell"]
+
+
+def row_of(result: Response, item: str) -> tuple[int, int]:
+    """The item's row as the parse found it (table and row from 1)."""
+    at = result.items[item].cells["rating"]
+    return at["table"], at["row"]
+
+
+# --- the tests
+
+def test_typed_page_header_is_unclaimed(sa2003: Filled, tmp_path: Path) -> None:
+    path = with_parts(sa2003.path, tmp_path / "header.docx", Typed(header=["Draft 2 - not agreed by the board"]))
+    result = parse_form(path)
+    assert result.unclaimed == [UnclaimedText("Draft 2 - not agreed by the board", "header", "in the page header")]
+    assert unclaimed_problems(result) == [(None, None, "warning", "header")]
+    assert parse_form(sa2003.path).items == result.items  # the answers are untouched
+
+
+def test_note_typed_into_the_forms_footer_is_unclaimed_and_the_footer_is_not(sa2003: Filled, tmp_path: Path) -> None:
+    path = with_parts(sa2003.path, tmp_path / "footer.docx", Typed(footer="Returned late: see e-mail of 3 May"))
+    result = parse_form(path)
+    assert result.unclaimed == [UnclaimedText("Returned late: see e-mail of 3 May", "footer", "in the page footer")]
+    assert unclaimed_problems(result) == [(None, None, "warning", "footer")]
+
+
+def test_footnote_names_the_answer_its_mark_is_in(sa2003: Filled, tmp_path: Path) -> None:
+    typed = Typed(footnotes=[("1.3", "evidence", "Minutes are held by the CSU."),
+                             ("4.2", "standard", "Applies to the county only.")])
+    result = parse_form(with_parts(sa2003.path, tmp_path / "footnote.docx", typed))
+    table, row = row_of(result, "4.2")
+    assert result.unclaimed == [
+        UnclaimedText("Minutes are held by the CSU.", "footnote", "in footnote 1, whose mark is in the evidence cell "
+                      "of 1.3", "1.3", "evidence", *cell_of(result, "1.3", "evidence")),
+        UnclaimedText("Applies to the county only.", "footnote", "in footnote 2, whose mark is in the standard's own "
+                      "cell of 4.2", "4.2", None, table, row, 2)]
+    assert unclaimed_problems(result) == [("1.3", "evidence", "warning", "footnote"), ("4.2", None, "warning", "footnote")]
+
+
+def test_comments_on_an_answer_and_on_a_standards_text(sa2003: Filled, tmp_path: Path) -> None:
+    typed = Typed(comments=[("2.1", "comments", "Jane Smith", "See our audit of May.\nThe panel agreed."),
+                            ("2.3", "standard", "Tom Healey", "We do not think this applies to us.")])
+    result = parse_form(with_parts(sa2003.path, tmp_path / "comments.docx", typed))
+    table, row = row_of(result, "2.3")
+    assert result.unclaimed == [
+        UnclaimedText("See our audit of May.\nThe panel agreed.", "comment",
+                      "in a comment by Jane Smith on the comments cell of 2.1", "2.1", "comments",
+                      *cell_of(result, "2.1", "comments")),
+        UnclaimedText("We do not think this applies to us.", "comment",
+                      "in a comment by Tom Healey on the standard's own cell of 2.3", "2.3", None, table, row, 2)]
+    assert unclaimed_problems(result) == [("2.1", "comments", "warning", "comment"), ("2.3", None, "warning", "comment")]
+    flag = next(p for p in result.problems if p.code == "text-unclaimed")
+    assert "comment by Jane Smith" in flag.message and "See our audit of May." in flag.message
+
+
+def test_text_box_in_the_header_is_read_once(sa2003: Filled, tmp_path: Path) -> None:
+    """Word writes a text box twice (mc:Choice and mc:Fallback): its text is one unclaimed entry, once."""
+    path = with_parts(sa2003.path, tmp_path / "box.docx", Typed(header_box="Confidential until agreed"))
+    result = parse_form(path)
+    assert result.unclaimed == [UnclaimedText("Confidential until agreed", "header",
+                                              "in a text box in the page header")]
+    assert len(unclaimed_problems(result)) == 1
+
+
+def test_text_box_in_the_body_is_counted_once(sa2003: Filled, tmp_path: Path) -> None:
+    """A box in the body is read by the body's walk (one branch of mc:AlternateContent), not again here."""
+    def add_box(body: etree._Element) -> None:
+        table = item_row(body, "1.1").getparent()
+        table.addnext(xml_fragment(f"<w:p>{text_box('Our partnership plan is attached')}</w:p>"))
+
+    result = parse_form(with_parts(sa2003.path, tmp_path / "bodybox.docx", Typed(body=add_box)))
+    assert [(u.text, u.where) for u in result.unclaimed] == [("Our partnership plan is attached", "below-table")]
+    assert len(unclaimed_problems(result)) == 1
+
+
+def test_everything_at_once_is_each_reported_once(sa2003: Filled, tmp_path: Path) -> None:
+    typed = Typed(header=["Header note"], footer="Footer note", footnotes=[("3.1", "goals", "Note one")],
+                  comments=[("5.2", "evidence", "A. N. Other", "Comment one")], header_box="Box note")
+    result = parse_form(with_parts(sa2003.path, tmp_path / "all.docx", typed))
+    assert sorted((u.where, u.text, u.item) for u in result.unclaimed) == [
+        ("comment", "Comment one", "5.2"), ("footer", "Footer note", None), ("footnote", "Note one", "3.1"),
+        ("header", "Box note", None), ("header", "Header note", None)]
+    assert len(unclaimed_problems(result)) == 5
+
+
+def test_docxforms_own_feedback_comments_are_not_the_respondents(sa2003: Filled, tmp_path: Path) -> None:
+    """A feedback copy (docxform's comments, author "docxform") sent back is not unclaimed text; a reply is."""
+    table, row, cell = cell_of(parse_form(sa2003.path), "1.1", "evidence")
+    feedback = tmp_path / "feedback.docx"
+    add_comments(sa2003.path, [Note(Anchor(table=table, row=row, cell=cell),
+                                    "evidence-vague: the evidence is too vague")], feedback)
+    assert parse_form(feedback).unclaimed == []
+    replied = tmp_path / "replied.docx"
+    add_comments(feedback, [Note(Anchor(table=table, row=row, cell=cell), "It is the 2003 audit, page 4.")], replied,
+                 author="Brian Wroe", initials="BW")
+    assert parse_form(replied).unclaimed == [UnclaimedText(
+        "It is the 2003 audit, page 4.", "comment", "in a comment by Brian Wroe on the evidence cell of 1.1", "1.1",
+        "evidence", table, row, cell)]
+
+
+def test_notes_part_with_only_separators_is_never_parsed(sa2003: Filled, tmp_path: Path) -> None:
+    path = with_parts(sa2003.path, tmp_path / "separators.docx", Typed(separators_only=True))
+    with open_package(path) as pkg:
+        found = {p.name: p for p in text_parts(pkg)}
+    assert set(found) == {"word/footer1.xml", "word/footnotes.xml"}
+    assert not found["word/footnotes.xml"].has_text and found["word/footer1.xml"].has_text
+    assert read_pieces(found["word/footnotes.xml"], str(path)) == []
+    assert parse_form(path).unclaimed == []
+
+
+def test_the_forms_own_footer_is_parsed_once_per_batch(sa2003: Filled, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The usual return's footer is the blank's own: after the first return, its bytes are one lookup, no parse."""
+    parse_parts._OWN.clear()
+    calls: list[str] = []
+    real = parse_parts.read_pieces
+
+    def counted(part: TextPart, path: str) -> list[parse_parts.Piece]:
+        calls.append(part.name)
+        return real(part, path)
+
+    monkeypatch.setattr(parse_parts, "read_pieces", counted)
+    for _ in range(3):
+        assert parse_form(sa2003.path).unclaimed == []
+    assert calls == ["word/footer1.xml"]
+
+
+def test_footer_lines_of_the_generated_form_are_form_text(sa2003: Filled) -> None:
+    """Not vacuous: the footer is read, and its text (page fields left out) is what the generator printed."""
+    with open_package(sa2003.path) as pkg:
+        [footer] = text_parts(pkg)
+    [piece] = read_pieces(footer, str(sa2003.path))
+    assert piece.lines == (f"{FW.title} (sa2003 {FW.version}) · form annexb", "Page  of")
+
+
+@pytest.mark.parametrize("key", sorted(CASES))
+def test_blank_and_filled_forms_of_every_layout_leave_nothing_in_their_parts(tmp_path: Path, key: str) -> None:
+    """Every shipped framework and layout, blank and filled, also re-saved by python-docx (its footer
+    re-serialised, so read again, not matched by its bytes): nothing unclaimed, in the parts or anywhere."""
+    framework_id, layout = CASES[key]
+    fw = load_framework(framework_id)
+    blank = tmp_path / "blank.docx"
+    generate_form(fw, blank, FormOptions(layout=layout, guidance_annex=True), partnership=PARTNERSHIP)
+    ratings, texts = answers(fw, layout)
+    fill(blank, tmp_path / "filled.docx", ratings, texts, EXTRA_FIELDS[key])
+    resaved = tmp_path / "resaved.docx"
+    docx.Document(str(tmp_path / "filled.docx")).save(str(resaved))
+    for path in (blank, tmp_path / "filled.docx", resaved):
+        with open_package(path) as pkg:
+            assert [p.kind for p in text_parts(pkg)] == ["footer"]
+        result = parse_form(path)
+        assert result.unclaimed == [], [u.to_dict() for u in result.unclaimed]
+        assert "text-unclaimed" not in {p.code for p in result.problems}
+
+
+def test_validate_reports_text_in_the_header_and_a_comment(sa2003: Filled, tmp_path: Path) -> None:
+    from tests.support.cli import run_main
+
+    typed = Typed(header=["Not yet signed off"], comments=[("1.4", "goals", "Jo Brown", "Goal moved to 2005")])
+    path = with_parts(sa2003.path, tmp_path / "validate.docx", typed)
+    done = run_main("validate", str(path))
+    lines = [ln for ln in done.stdout.splitlines() if "text-unclaimed" in ln]
+    assert len(lines) == 2
+    assert any("in the page header" in ln and "Not yet signed off" in ln for ln in lines)
+    assert any("comment by Jo Brown on the goals cell of 1.4" in ln and "nearest standard is 1.4" in ln
+               for ln in lines)
