@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
@@ -109,17 +110,18 @@ def text_parts(pkg: Package) -> tuple[TextPart, ...]:
     """The headers, footers, notes and comments the document's relationships name and the package holds."""
     if not pkg.has(RELS):
         return ()
-    out: list[TextPart] = []
-    seen: set[str] = set()
-    for tag in _RELATIONSHIP.findall(pkg.read(RELS)):
+    return tuple(TextPart(name, kind, pkg.read(name)) for name, kind in _named(pkg.read(RELS)) if pkg.has(name))
+
+
+@lru_cache(maxsize=64)
+def _named(rels: bytes) -> tuple[tuple[str, str], ...]:
+    """(part name, kind) of each text part a relationships part names (a batch's returns repeat theirs)."""
+    out: dict[str, str] = {}
+    for tag in _RELATIONSHIP.findall(rels):
         kind, target = _TYPE.search(tag), _TARGET.search(tag)
-        if kind is None or target is None or _EXTERNAL.search(tag):
-            continue
-        name = _part_name(target.group(1).decode("utf-8", "replace"))
-        if name not in seen and pkg.has(name):
-            seen.add(name)
-            out.append(TextPart(name, KINDS[kind.group(1).decode()], pkg.read(name)))
-    return tuple(out)
+        if kind is not None and target is not None and not _EXTERNAL.search(tag):
+            out.setdefault(_part_name(target.group(1).decode("utf-8", "replace")), KINDS[kind.group(1).decode()])
+    return tuple(out.items())
 
 
 def _part_name(target: str) -> str:
