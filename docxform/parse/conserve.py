@@ -50,7 +50,8 @@ COVERED = frozenset({"row-not-read", "item-unexpected", "column-missing", "item-
 #: A bullet, tick or numbering and a printed id before a prompt's text ("• (1a) ", "3. ").
 _LEAD = re.compile(r"^[\s•·▪◦○●\-–—*✓✔☑√]*(?:\(?[0-9]+(?:\.[0-9]+)*[a-z]?[).:]?\s+)?")
 #: Places where a layout docxform did not make (its mapping lists no cells, so its blank text is not known
-#: whole) may print text of its own: unclaimed text there is a notice (info), not a warning.
+#: whole) may print text of its own: unclaimed text there is a notice (info), not a warning, unless the
+#: mapping lists the layout's own print (``printed``): then what else is there is the respondent's.
 UNSURE = frozenset({"table", "before-form", "after-form", "below-table", "paragraph"})
 #: Problems that already report one cell's text (a mark that is no tick): that cell's text is listed only.
 COVERED_CELL = frozenset({"rating-unclear", "cells-merged"})
@@ -462,7 +463,7 @@ class Accountant:
         if covering:
             return  # that problem already says the text was not read
         near = f"; the nearest {self.framework.item_name} is {item}" if item else ""
-        unsure = not self.mapping.cells and where in UNSURE
+        unsure = not self.mapping.cells and not self.mapping.printed and where in UNSURE
         note = f" (it may be this layout's own print: {self.mapping.id} does not list it)" if unsure else ""
         self.report("text-unclaimed", f"text no answer holds, {description}: {_quote(text)}{near}{note}",
                     item=item, field=fld, table=piece.table, row=piece.row, cell=piece.cell,

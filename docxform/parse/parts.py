@@ -69,7 +69,7 @@ def account_parts(source: Source, framework: Framework, mapping: Mapping, report
         elif len(_OWN) < MEMO_SIZE:
             _OWN[(key, part.data)] = True
     if found:
-        report_unclaimed(found, framework.item_name, report, unsure="" if mapping.cells else mapping.id)
+        report_unclaimed(found, framework.item_name, report, unsure="" if mapping.cells or mapping.printed else mapping.id)
     return found
 
 
