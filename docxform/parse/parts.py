@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping as MappingType
+from functools import lru_cache
 
 from docxform.framework.mapping import ColumnAnchor, Mapping
 from docxform.framework.model import Framework
@@ -68,9 +69,24 @@ def account_parts(source: Source, framework: Framework, mapping: Mapping, report
             found.extend(_placed(pieces, source, columns, item_rows, framework.item_name))
         elif len(_OWN) < MEMO_SIZE:
             _OWN[(key, part.data)] = True
+    # A header or footer typed once shows on every page, yet may be stored twice (the first page's and the
+    # others'): the same text in the same kind of part is one piece of unclaimed text.
+    found = _once(found) if len(found) > 1 else found
     if found:
         report_unclaimed(found, framework.item_name, report, unsure="" if mapping.cells or mapping.printed else mapping.id)
     return found
+
+
+def _once(found: list[UnclaimedText]) -> list[UnclaimedText]:
+    """Headers' and footers' pieces without repeats (each note and comment is its own, repeated or not)."""
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for piece in found:
+        key = (piece.where, piece.text, piece.description)
+        if piece.where not in _NAMES or key not in seen:
+            seen.add(key)
+            out.append(piece)
+    return out
 
 
 def _form_key(framework: Framework, mapping: Mapping) -> tuple[str, ...]:
@@ -110,7 +126,27 @@ def _form_line(known: frozenset[str], line: str) -> bool:
     bare = norm(_LEAD.sub("", line, count=1))
     if not bare or bare in known:
         return True
-    return not _form_residue(known, normed)
+    return not _form_residue(known, normed) or _glued(known, normed)
+
+
+def _glued(known: frozenset[str], normed: str) -> bool:
+    """The line is the form's texts run together: a conversion that lost a tab between them ("annexbPage").
+
+    Compared without spaces, the form's texts (of four letters or more, longest first) taken out one by
+    one, nothing may be left. Only tried for a line outside the body that nothing else accounts for.
+    """
+    rest = normed.replace(" ", "")
+    for text in _squeezed(known):
+        if text in rest:
+            rest = rest.replace(text, "")
+            if not rest:
+                return True
+    return False
+
+
+@lru_cache(maxsize=8)
+def _squeezed(known: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted({k.replace(" ", "") for k in known if len(k.replace(" ", "")) >= 4}, key=len, reverse=True))
 
 
 def _placed(pieces: list[tuple[Piece, tuple[str, ...]]], source: Source, columns: Columns, item_rows: ItemRows,

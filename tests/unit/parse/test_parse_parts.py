@@ -326,3 +326,41 @@ def test_validate_reports_text_in_the_header_and_a_comment(sa2003: Filled, tmp_p
     assert any("in the page header" in ln and "Not yet signed off" in ln for ln in lines)
     assert any("comment by Jo Brown on the goals cell of 1.4" in ln and "nearest standard is 1.4" in ln
                for ln in lines)
+
+
+def test_footer_whose_tab_a_conversion_lost_is_still_the_forms(sa2003: Filled, tmp_path: Path) -> None:
+    """Word 2003 XML through LibreOffice runs "· form annexb" and "Page" together: still the form's own text."""
+    with zipfile.ZipFile(sa2003.path) as z:
+        footer = z.read("word/footer1.xml")
+    assert b"<w:r><w:tab/></w:r>" in footer
+    glued = footer.replace(b"<w:r><w:tab/></w:r>", b"")
+    result = parse_form(with_parts(sa2003.path, tmp_path / "glued.docx", Typed(parts={"word/footer1.xml": glued})))
+    assert result.unclaimed == []
+    typed = glued.replace(b"</w:ftr>", b"<w:p><w:r><w:t>Sent by fax</w:t></w:r></w:p></w:ftr>")
+    result = parse_form(with_parts(sa2003.path, tmp_path / "typed.docx", Typed(parts={"word/footer1.xml": typed})))
+    assert result.unclaimed == [UnclaimedText("Sent by fax", "footer", "in the page footer")]
+
+
+def test_the_same_header_in_two_parts_is_one_piece(sa2003: Filled, tmp_path: Path) -> None:
+    """A header typed once shows on every page but may be stored twice (first page, other pages): listed once."""
+    def second_header(body: etree._Element) -> None:
+        sect = body.find(w("sectPr"))
+        reference = etree.Element(w("headerReference"))
+        reference.set(w("type"), "first")
+        reference.set(f"{{{REL}}}id", "rIdHeader2")
+        sect.insert(0, reference)
+        etree.SubElement(sect, w("titlePg"))
+
+    path = with_parts(sa2003.path, tmp_path / "two.docx", Typed(header=["Draft"], body=second_header))
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["word/header2.xml"] = parts["word/header1.xml"]
+    parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>", f'<Relationship Id="rIdHeader2" Type="{REL}/header" Target="header2.xml"/>'
+                             "</Relationships>".encode())
+    with zipfile.ZipFile(path, "w") as z:
+        for name, blob in parts.items():
+            z.writestr(name, blob)
+    with open_package(path) as pkg:
+        assert [p.name for p in text_parts(pkg)] == ["word/footer1.xml", "word/header1.xml", "word/header2.xml"]
+    assert parse_form(path).unclaimed == [UnclaimedText("Draft", "header", "in the page header")]
