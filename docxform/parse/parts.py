@@ -59,7 +59,7 @@ def account_parts(source: Source, framework: Framework, mapping: Mapping, report
     if not source.parts:
         return []
     key = _form_key(framework, mapping)
-    known = _known(key, framework, mapping)
+    known = known_text(framework, mapping, key)
     found: list[UnclaimedText] = []
     for part in source.parts:
         if _OWN.get((key, part.data)):
@@ -93,8 +93,9 @@ def _form_key(framework: Framework, mapping: Mapping) -> tuple[str, ...]:
     return (framework.id, framework.version, str(len(framework.items)), mapping.id, str(mapping.path or ""))
 
 
-def _known(key: tuple[str, ...], framework: Framework, mapping: Mapping) -> frozenset[str]:
+def known_text(framework: Framework, mapping: Mapping, key: tuple[str, ...] | None = None) -> frozenset[str]:
     """The form's own text (conserve.py's) and what a generated form prints in its footer, in loose form."""
+    key = key or _form_key(framework, mapping)
     if key not in _KNOWN:
         if len(_KNOWN) > 32:
             _KNOWN.clear()
@@ -112,13 +113,13 @@ def _unclaimed_pieces(part: TextPart, path: str, known: frozenset[str]) -> list[
                 continue
             lines = piece.lines  # a blank form has no comments: all of a comment's text is the respondent's
         else:
-            lines = tuple(line for line in piece.lines if not _form_line(known, line))
+            lines = tuple(line for line in piece.lines if not form_line(known, line))
         if lines:
             out.append((piece, lines))
     return out
 
 
-def _form_line(known: frozenset[str], line: str) -> bool:
+def form_line(known: frozenset[str], line: str) -> bool:
     """The line is the form's own text: whole, without its bullet or number, or made only of the form's texts."""
     normed = norm(line)
     if not normed or normed in known or _PAGE_NUMBER.fullmatch(normed):
@@ -217,4 +218,4 @@ def _last_item(item_rows: ItemRows, table: int) -> str | None:
     return max(rows)[1] if rows else None
 
 
-__all__ = ["OWN_AUTHOR", "account_parts"]
+__all__ = ["OWN_AUTHOR", "account_parts", "form_line", "known_text"]
