@@ -260,6 +260,11 @@ def _in_computed_simple(t: etree._Element) -> bool:
     return holder is not None and holder.tag == W_FLDSIMPLE and _computed(holder.get(qn("w:instr")) or "")
 
 
+def box_lines(body: etree._Element) -> frozenset[str]:
+    """Every line of every text box in the body (the reader reads them as lines of their paragraph or cell)."""
+    return frozenset(line for box in body.iter(W_TXBX) for line in _lines(box))
+
+
 def body_tables(body: etree._Element) -> list[etree._Element]:
     """The body's tables in the reader's order (tables wrapped in controls or insertions included)."""
     out: list[etree._Element] = []
@@ -319,5 +324,5 @@ def _cell_place(node: etree._Element, index: dict[int, int]) -> Place | None:
     return None
 
 
-__all__ = ["COMPUTED_FIELDS", "FOOTER_WORDS", "KINDS", "Piece", "Place", "TextPart", "anchor_places", "body_tables",
+__all__ = ["COMPUTED_FIELDS", "FOOTER_WORDS", "KINDS", "Piece", "Place", "TextPart", "anchor_places", "body_tables", "box_lines",
            "form_footer", "read_pieces", "text_parts"]

@@ -122,8 +122,10 @@ def test_text_box_in_the_body_is_counted_once(sa2003: Filled, tmp_path: Path) ->
         table.addnext(xml_fragment(f"<w:p>{text_box('Our partnership plan is attached')}</w:p>"))
 
     result = parse_form(with_parts(sa2003.path, tmp_path / "bodybox.docx", Typed(body=add_box)))
-    assert [(u.text, u.where) for u in result.unclaimed] == [("Our partnership plan is attached", "below-table")]
-    assert len(unclaimed_problems(result)) == 1
+    assert [(u.text, u.where, u.description) for u in result.unclaimed] == [
+        ("Our partnership plan is attached", "below-table", "in a text box below table 2")]
+    [flag] = [p for p in result.problems if p.code == "text-unclaimed"]
+    assert "in a text box below table 2" in flag.message and flag.item == "1.5"
 
 
 def test_everything_at_once_is_each_reported_once(sa2003: Filled, tmp_path: Path) -> None:
