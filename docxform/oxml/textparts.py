@@ -62,6 +62,8 @@ def form_footer(title: str, framework_id: str, version: str, layout: str) -> str
     return f"{title} ({framework_id} {version}) · form {layout}"
 
 
+#: How the consolidated form's footer starts (reports/consolidated.py), the rest naming the round it consolidates.
+CONSOLIDATED_FOOTER = "Consolidated form · "
 #: The words a generated footer prints around its fields ("Page 3 of 7", "printed 6 December 2026": oxml/parts.py).
 FOOTER_WORDS = ("Page", "of", "Page of", "printed")
 
@@ -324,5 +326,5 @@ def _cell_place(node: etree._Element, index: dict[int, int]) -> Place | None:
     return None
 
 
-__all__ = ["COMPUTED_FIELDS", "FOOTER_WORDS", "KINDS", "Piece", "Place", "TextPart", "anchor_places", "body_tables", "box_lines",
-           "form_footer", "read_pieces", "text_parts"]
+__all__ = ["COMPUTED_FIELDS", "CONSOLIDATED_FOOTER", "FOOTER_WORDS", "KINDS", "Piece", "Place", "TextPart",
+           "anchor_places", "body_tables", "box_lines", "form_footer", "read_pieces", "text_parts"]

@@ -30,6 +30,7 @@ from docxform.core.problems import Problem
 from docxform.framework.mapping import ColumnAnchor, Mapping
 from docxform.framework.model import Framework
 from docxform.oxml.textparts import (
+    CONSOLIDATED_FOOTER,
     FOOTER_WORDS,
     Piece,
     Place,
@@ -154,7 +155,8 @@ def _unclaimed_pieces(part: TextPart, path: str, known: frozenset[str]) -> list[
                 continue
             lines = piece.lines  # a blank form has no comments: all of a comment's text is the respondent's
         else:
-            lines = tuple(line for line in piece.lines if not form_line(known, line))
+            lines = tuple(line for line in piece.lines if not form_line(known, line)
+                          and not (piece.kind == "footer" and line.startswith(CONSOLIDATED_FOOTER)))
         if lines:
             out.append((piece, lines))
     return out

@@ -57,7 +57,8 @@ class Typed:
     header_box: str = ""  # a text box in the page header
     footer: str = ""  # a paragraph added to the form's own footer
     footnotes: Sequence[tuple[str, str, str]] = ()  # (item, cell, text): its mark at the end of that cell
-    comments: Sequence[tuple[str, str, str, str]] = ()  # (item, cell, author, text): on that cell's text
+    endnotes: Sequence[tuple[str, str, str]] = ()  # the same, as endnotes
+    comments: Sequence[tuple[str, str, str, str]] = ()  # (item, cell, author, text): on that cell's text (see anchor)
     body: Callable[[etree._Element], None] | None = None
     separators_only: bool = False  # a footnotes part with Word's separators only (no note)
     parts: dict[str, bytes] = field(default_factory=dict)
@@ -71,9 +72,21 @@ def item_row(body: etree._Element, item: str) -> etree._Element:
     raise AssertionError(f"no row for {item}")
 
 
-def anchor_paragraph(body: etree._Element, item: str, cell: str) -> etree._Element:
-    tc = item_row(body, item).findall(w("tc"))[ROW_CELL[cell]]
-    return list(tc.iter(w("p")))[-1]
+def anchor(body: etree._Element, item: str, cell: str, *markup: str) -> etree._Element | None:
+    """The paragraph a note's mark or a comment goes in, ``markup`` appended to it: the end of the item's
+    ``cell`` (a key of ROW_CELL), a new paragraph right below the item's table (``below``), or none
+    (``nowhere``: a comment Word lost the anchor of)."""
+    if cell == "nowhere":
+        return None
+    row = item_row(body, item)
+    if cell == "below":
+        p = etree.Element(w("p"))
+        row.getparent().addnext(p)
+    else:
+        p = list(row.findall(w("tc"))[ROW_CELL[cell]].iter(w("p")))[-1]
+    for fragment in markup:
+        p.append(xml_fragment(fragment))
+    return p
 
 
 def with_parts(src: Path, dst: Path, typed: Typed) -> Path:
@@ -97,26 +110,27 @@ def with_parts(src: Path, dst: Path, typed: Typed) -> Path:
     if typed.footer:
         footer = parts["word/footer1.xml"].decode()
         parts["word/footer1.xml"] = footer.replace("</w:ftr>", f"<w:p>{run(typed.footer)}</w:p></w:ftr>").encode()
-    if typed.footnotes or typed.separators_only:
-        notes = ('<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
-                 '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r>'
-                 "</w:p></w:footnote>")
-        for n, (item, cell, text) in enumerate(typed.footnotes, start=1):
-            notes += f'<w:footnote w:id="{n}"><w:p><w:r><w:footnoteRef/></w:r>{run(" " + text)}</w:p></w:footnote>'
-            anchor_paragraph(body, item, cell).append(xml_fragment(f'<w:r><w:footnoteReference w:id="{n}"/></w:r>'))
-        parts["word/footnotes.xml"] = f'<w:footnotes xmlns:w="{W_NS}">{notes}</w:footnotes>'.encode()
-        rels.append(("rIdFootnotes", "footnotes", "footnotes.xml"))
-        types.append(("/word/footnotes.xml", "footnotes"))
+    for kind, notes_typed in (("footnote", typed.footnotes), ("endnote", typed.endnotes)):
+        if not notes_typed and not (kind == "footnote" and typed.separators_only):
+            continue
+        notes = (f'<w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}>'
+                 f'<w:{kind} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r>'
+                 f"</w:p></w:{kind}>")
+        for n, (item, cell, text) in enumerate(notes_typed, start=1):
+            notes += f'<w:{kind} w:id="{n}"><w:p><w:r><w:{kind}Ref/></w:r>{run(" " + text)}</w:p></w:{kind}>'
+            anchor(body, item, cell, f'<w:r><w:{kind}Reference w:id="{n}"/></w:r>')
+        parts[f"word/{kind}s.xml"] = f'<w:{kind}s xmlns:w="{W_NS}">{notes}</w:{kind}s>'.encode()
+        rels.append((f"rId{kind}s", f"{kind}s", f"{kind}s.xml"))
+        types.append((f"/word/{kind}s.xml", f"{kind}s"))
     if typed.comments:
         comments = ""
         for n, (item, cell, author, text) in enumerate(typed.comments):
             paragraphs = "".join(f"<w:p>{run(line)}</w:p>" for line in text.split("\n"))
             comments += f'<w:comment w:id="{n}" w:author="{author}" w:initials="X">{paragraphs}</w:comment>'
-            p = anchor_paragraph(body, item, cell)
-            start = xml_fragment(f'<w:commentRangeStart w:id="{n}"/>')
-            p.insert(1 if len(p) and p[0].tag == w("pPr") else 0, start)
-            p.append(xml_fragment(f'<w:commentRangeEnd w:id="{n}"/>'))
-            p.append(xml_fragment(f'<w:r><w:commentReference w:id="{n}"/></w:r>'))
+            p = anchor(body, item, cell, f'<w:commentRangeEnd w:id="{n}"/>',
+                       f'<w:r><w:commentReference w:id="{n}"/></w:r>')
+            if p is not None:
+                p.insert(1 if len(p) and p[0].tag == w("pPr") else 0, xml_fragment(f'<w:commentRangeStart w:id="{n}"/>'))
         parts["word/comments.xml"] = f'<w:comments xmlns:w="{W_NS}">{comments}</w:comments>'.encode()
         rels.append(("rIdComments", "comments", "comments.xml"))
         types.append(("/word/comments.xml", "comments"))

@@ -256,3 +256,33 @@ def test_the_same_header_in_two_parts_is_one_piece(sa2003: Filled, tmp_path: Pat
     with open_package(path) as pkg:
         assert [p.name for p in text_parts(pkg)] == ["word/footer1.xml", "word/header1.xml", "word/header2.xml"]
     assert parse_form(path).unclaimed == [UnclaimedText("Draft", "header", "in the page header")]
+
+
+def test_endnote_and_comments_outside_the_cells_name_the_nearest_item(sa2003: Filled, tmp_path: Path) -> None:
+    """An endnote's mark in an answer; a comment on an empty paragraph below theme 2's table (nearest: its last
+    standard); a comment whose anchor is gone (no item named)."""
+    typed = Typed(endnotes=[("5.1", "goals", "By March 2004.")],
+                  comments=[("2.4", "below", "Jane Smith", "Theme 2 was discussed at length."),
+                            ("1.1", "nowhere", "Jane Smith", "General remark.")])
+    result = parse_form(with_parts(sa2003.path, tmp_path / "elsewhere.docx", typed))
+    assert result.unclaimed == [  # in the order the document's relationships name the parts
+        UnclaimedText("By March 2004.", "endnote", "in endnote 1, whose mark is in the goals cell of 5.1", "5.1",
+                      "goals", *cell_of(result, "5.1", "goals")),
+        UnclaimedText("Theme 2 was discussed at length.", "comment",
+                      "in a comment by Jane Smith on a paragraph below table 3", "2.4"),
+        UnclaimedText("General remark.", "comment", "in a comment by Jane Smith, anchored nowhere in the text")]
+    assert unclaimed_problems(result) == [("5.1", "goals", "warning", "endnote"), ("2.4", None, "warning", "comment"),
+                                          (None, None, "warning", "comment")]
+
+
+def test_consolidated_forms_footer_is_docxforms_own(tmp_path: Path) -> None:
+    """The consolidated form's footer names the round ("Consolidated form · Anytown CDRP · ..."): docxform's print."""
+    from docxform.oxml.textparts import CONSOLIDATED_FOOTER
+
+    path = tmp_path / "agreed.docx"
+    generate_form(FW, path, FormOptions(footer=f"{CONSOLIDATED_FOOTER}Anytown CDRP · sa2003 2003-12 · round 1",
+                                        footer_date=True), partnership="Anytown CDRP")
+    with open_package(path) as pkg:
+        [footer] = text_parts(pkg)
+    assert read_pieces(footer, str(path))[0].lines[0].startswith(CONSOLIDATED_FOOTER)
+    assert parse_form(path).unclaimed == []
