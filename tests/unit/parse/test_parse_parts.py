@@ -286,3 +286,20 @@ def test_consolidated_forms_footer_is_docxforms_own(tmp_path: Path) -> None:
         [footer] = text_parts(pkg)
     assert read_pieces(footer, str(path))[0].lines[0].startswith(CONSOLIDATED_FOOTER)
     assert parse_form(path).unclaimed == []
+
+
+def test_unclaimed_text_outside_the_body_goes_through_json(sa2003: Filled, tmp_path: Path) -> None:
+    """The new places are in the response schema, and the parse JSON reads back the same."""
+    import json
+
+    import jsonschema
+
+    typed = Typed(header=["Header note"], footer="Footer note", footnotes=[("3.1", "goals", "Note one")],
+                  endnotes=[("3.2", "comments", "Note two")], comments=[("5.2", "evidence", "A. N. Other", "Comment")])
+    result = parse_form(with_parts(sa2003.path, tmp_path / "json.docx", typed))
+    data = result.to_dict()
+    schema = json.loads((Path(__file__).resolve().parents[3] / "docxform" / "schemas" / "response.schema.json")
+                        .read_text("utf-8"))
+    jsonschema.validate(data, schema)
+    assert [u["where"] for u in data["unclaimed"]] == ["footer", "header", "footnote", "endnote", "comment"]
+    assert Response.from_dict(data).unclaimed == result.unclaimed
