@@ -54,7 +54,6 @@ _OWN: dict[tuple[tuple[str, ...], bytes], bool] = {}
 _KNOWN: dict[tuple[str, ...], frozenset[str]] = {}
 MEMO_SIZE = 256
 _NAMES = {"header": "the page header", "footer": "the page footer"}
-_NOTED = ("footnote", "endnote")
 
 Columns = MappingType[int, MappingType[int, ColumnAnchor]]
 ItemRows = MappingType[tuple[int, int], str]
