@@ -27,6 +27,9 @@ Actions (1-based table/row/cell, counted as docxform's Problem locations are):
   side; ``text`` goes into the new right half (cell C+1 of that row).
 - ``{"op": "paragraph_after_table", "table": T, "text": "..."}``: a new paragraph right below table T.
 - ``{"op": "paragraph_at_end", "text": "..."}``: a paragraph typed after everything else.
+- ``{"op": "type_header", "text": "..."}``: the page header switched on and ``text`` typed in it.
+- ``{"op": "comment", "table": T, "row": R, "cell": C, "author": "...", "text": "..."}``: a comment at the
+  end of the cell's text.
 
 An action that cannot be done fails the call with the driver's one-line reason.
 """
