@@ -358,19 +358,20 @@ def _text_boxes(shape: etree._Element, out: _Collector) -> None:
         if chosen is None:
             return
         shape = chosen
-    for box in _outer_boxes(shape):
+    for box in outer_boxes(shape):
         if out.parts and not out.parts[-1].endswith("\n"):
             out.parts.append("\n")
         _walk(box, out)
 
 
-def _outer_boxes(element: etree._Element) -> list[etree._Element]:
+def outer_boxes(element: etree._Element) -> list[etree._Element]:
+    """The text boxes (``w:txbxContent``) under ``element`` that are not inside another box."""
     found: list[etree._Element] = []
     for child in element:
         if child.tag == W_TXBX:
             found.append(child)
         elif isinstance(child.tag, str):
-            found.extend(_outer_boxes(child))
+            found.extend(outer_boxes(child))
     return found
 
 

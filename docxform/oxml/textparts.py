@@ -25,7 +25,7 @@ from lxml import etree
 
 from docxform.oxml.ns import qn
 from docxform.oxml.package import Package, parse_xml
-from docxform.oxml.reader import _cell_props, _row_cells, _table_rows
+from docxform.oxml.reader import _cell_props, _row_cells, _table_rows, outer_boxes
 
 #: The relationship types of the parts read here (the end of their URI) and what each part is.
 KINDS = {"header": "header", "footer": "footer", "footnotes": "footnote", "endnotes": "endnote", "comments": "comment"}
@@ -176,11 +176,11 @@ def _take_boxes(root: etree._Element) -> list[tuple[str, ...]]:
         branch = next((b for b in alt if b.tag in (MC_CHOICE, MC_FALLBACK) and next(b.iter(W_TXBX), None) is not None),
                       None)
         if branch is not None:
-            boxes.extend(_box_lines(box) for box in _outer(branch))
+            boxes.extend(_box_lines(box) for box in outer_boxes(branch))
         alt.getparent().remove(alt)
     for shape in list(root.iter(W_DRAWING, W_PICT)):
         if _attached(shape, root):
-            boxes.extend(_box_lines(box) for box in _outer(shape))
+            boxes.extend(_box_lines(box) for box in outer_boxes(shape))
             shape.getparent().remove(shape)
     return boxes
 
@@ -194,16 +194,6 @@ def _box_lines(box: etree._Element) -> tuple[str, ...]:
 def _attached(element: etree._Element, root: etree._Element) -> bool:
     """Still in the tree (an element inside one already taken out is not read again)."""
     return any(a is root for a in element.iterancestors())
-
-
-def _outer(element: etree._Element) -> list[etree._Element]:
-    found: list[etree._Element] = []
-    for child in element:
-        if child.tag == W_TXBX:
-            found.append(child)
-        elif isinstance(child.tag, str):
-            found.extend(_outer(child))
-    return found
 
 
 def _lines(element: etree._Element) -> tuple[str, ...]:

@@ -8,13 +8,14 @@ docxform/parse/parts.py and by the property test of the conservation of text.
 
 from __future__ import annotations
 
-import io
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
+
+from docxform.oxml.package import write_package
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -144,9 +145,5 @@ def with_parts(src: Path, dst: Path, typed: Typed) -> Path:
         f'<Override PartName="{name}" ContentType="{TYPE}.{kind}+xml"/>' for name, kind in types
     ).encode() + b"</Types>")
     parts.update(typed.parts)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name, blob in parts.items():
-            zout.writestr(name, blob)
-    dst.write_bytes(buffer.getvalue())
+    write_package(parts, dst)
     return dst
