@@ -287,9 +287,9 @@ class Accountant:
         lines = self._unaccounted(cell, columns)
         if not lines:
             return
-        if r < 3 and columns and (table.index, r) not in self.layout.item_rows and \
+        if r < 3 and columns and (table.index, r) not in self.layout.item_rows and not self.mapping.cells and \
                 header_map(table.rows[r], self.mapping.columns):
-            return  # a header row: the form's labels over its answer columns
+            return  # a header row of a layout docxform did not make: its labels may be worded beyond the mapping's
         self._place(lines, table, r, cell, columns)
 
     def _unaccounted(self, cell: Cell, columns: dict[int, ColumnAnchor]) -> list[str]:
