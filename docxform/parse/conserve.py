@@ -12,6 +12,9 @@ standard's cell, a row without an id, below table N, after the form) and
 the nearest item, and a ``text-unclaimed`` problem names it, unless another
 problem already names that row (``row-not-read``, ``text-match-weak`` ...).
 
+Symbol-font characters with no text equivalent (a Wingdings smiley) in a
+text answer are reported too (``symbol-not-read``): the answer's text cannot hold them.
+
 One case is read, not only reported: a cell the respondent split side by side
 (Word then spans the header cell over both halves). Its second half lies
 under the same header as the answer, so its text is appended to that answer
@@ -280,6 +283,22 @@ class Accountant:
                     text = cell.text
                     if text and text not in known_raw and text not in claimed and not cell.merged_continue:
                         self._cell(table, r, cell, columns)
+                    if cell.marks:
+                        self._marks(table, r, cell, columns)
+
+    def _marks(self, table: Table, r: int, cell: Cell, columns: dict[int, ColumnAnchor]) -> None:
+        """Symbol-font characters in a text answer (a Wingdings smiley): no text holds them, so they are reported.
+
+        A rating cell's marks are the tick reader's; marks elsewhere may be the form's own print.
+        """
+        anchor = columns.get(cell.col)
+        item = self.layout.item_rows.get((table.index, r))
+        if anchor is None or anchor.level is not None or item is None:
+            return
+        signs = ", ".join(f"{m.font.title()} U+{m.code:04X}" for m in cell.marks[:5])
+        self.report("symbol-not-read", f"the {anchor.field} answer of {item} holds {len(cell.marks)} symbol-font "
+                    f"character(s) with no text equivalent ({signs}); the answer was read without them",
+                    item=item, field=anchor.field, table=table.index + 1, row=r + 1, cell=cell.col + 1)
 
     def _cell(self, table: Table, r: int, cell: Cell, columns: dict[int, ColumnAnchor]) -> None:
         if (table.index + 1, r + 1) in self.continued and any(c in columns for c in range(cell.col, cell.col + cell.span)):

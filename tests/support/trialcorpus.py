@@ -773,6 +773,8 @@ def trials() -> list[Trial]:
               wrappers("2.1", "comments")),
         Trial("sa-symbols", sa, "w:sym (Symbol ≥), w:softHyphen, soft hyphen and no-break space characters",
               symbols("2.2", "goals")),
+        Trial("sa-smiley", sa, "a Wingdings smiley (w:sym) after the words", smiley("2.3", "comments"),
+              exact=False),
         Trial("sa-scripts", sa, "Arabic (w:rtl), Hebrew in w:bdo, emoji, combining accent", scripts("2.4", "evidence")),
         Trial("sa-long", sa, "a 20,000-character answer in 40 paragraphs", long_answer("3.1", "comments")),
         Trial("sa-bullets", sa, "line breaks, a tab and a bulleted list", bullets_and_breaks("3.2", "goals")),
