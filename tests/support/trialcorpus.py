@@ -29,6 +29,7 @@ from typing import Any
 from lxml import etree
 
 from docxform.framework import load_framework
+from docxform.framework.mapping import load_mapping
 from docxform.framework.model import Framework
 from docxform.oxml.fill import edit_document, fill
 
@@ -48,6 +49,10 @@ FORMS = {
 
 def w(name: str) -> str:
     return f"{{{W}}}{name}"
+
+
+#: The "item" of a form-level field (partnership, completed by, dates) in the expected values.
+FORM = "form"
 
 
 @dataclass
@@ -76,8 +81,12 @@ def filled(key: str, folder: Path) -> Base:
         for column in form.items_block.columns:
             if column != "rating":
                 texts[(item.id, column)] = values[(item.id, column)] = f"{column} typed for {item.id}"
+    fields = {}
+    for ref in load_mapping(ROOT / "mappings" / f"{fw.id}-{layout or 'default'}.yaml").fields:
+        if ref.tag == f"dxf:form:{ref.key}":
+            fields[ref.key] = values[(FORM, ref.key)] = f"{ref.key} typed on the form"
     path = folder / f"{key}-filled.docx"
-    fill(ROOT / "blank_forms" / name, path, ratings, texts, {})
+    fill(ROOT / "blank_forms" / name, path, ratings, texts, fields)
     return Base(key, fw, path, values)
 
 
@@ -245,8 +254,11 @@ def _unclaimed_texts(result: dict[str, Any]) -> list[str]:
 
 
 def _flagged(result: dict[str, Any], item: str, fld: str, text: str) -> bool:
-    named = any(p.get("item") == item and p.get("field") in (fld, None) and p.get("severity") != "info"
-                for p in result["problems"])
+    if item == FORM:
+        named = any(p.get("field") == fld and p.get("severity") != "info" for p in result["problems"])
+    else:
+        named = any(p.get("item") == item and p.get("field") in (fld, None) and p.get("severity") != "info"
+                    for p in result["problems"])
     return named or (bool(text.strip()) and _in_unclaimed(result, text))
 
 
@@ -263,6 +275,11 @@ def _lines(text: str) -> list[str]:
 
 
 def _value(result: dict[str, Any], item: str, fld: str) -> str:
+    if item == FORM:
+        value = result.get("fields", {})
+        for part in fld.split("."):
+            value = value.get(part, "") if isinstance(value, dict) else ""
+        return str(value or "")
     answer = result["items"].get(item, {})
     value = answer.get(fld)
     return "" if value is None else str(value)
@@ -790,6 +807,8 @@ def trials() -> list[Trial]:
         Trial("sa-standard-cell", sa, "a remark typed in the standard's own cell", text_in_standard("5.2"), exact=False),
         Trial("sa-id-cell", sa, "a remark typed in the id cell", text_in_id_cell("5.3"), exact=False),
         Trial("sa-between-tables", sa, "paragraphs typed between the tables and at the end", between_tables(), exact=False),
+        Trial("sa-merged-row", sa, "a row added under 2.1, its id and standard cells merged down, comments typed",
+              merged_row_below("2.1", "comments", "second half of the comment")),
         Trial("sa-legacy-field", sa, "an old FORMTEXT field with the answer in it", legacy_text_field("5.4", "goals")),
         Trial("sa-moved", sa, "words moved with tracking on", moved("5.5", "comments")),
         Trial("sa-text-box", sa, "the answer typed in a text box in the cell", text_box("5.5", "evidence")),
@@ -804,6 +823,10 @@ def trials() -> list[Trial]:
               header_note(1, 5, "please see annex"), exact=False),
         Trial("st-rating-x", st, "checkboxes deleted, 'X' typed in a level's cell",
               rating_as_text("4.1", LEVELS, "X", 1)),
+        Trial("st-merged-row", st, "a row added under 2.1, its id cell merged down, more justification typed",
+              merged_row_below("2.1", "justification", "more justification")),
+        Trial("hb-merged-row", hb, "a row added under 3, its id cell merged down, another owner typed",
+              merged_row_below("3", "owner", "and the council")),
         Trial("hb-wrappers", hb, "hyperlink, smart tag, customXml in a position", wrappers("3", "position")),
         Trial("hb-scripts", hb, "right-to-left text and emoji in further action", scripts("5", "further_action")),
         Trial("hb-placeholder-below", hb, "owner typed below the placeholder", placeholder_and_typed("7", "owner", "Owner")),
@@ -819,3 +842,38 @@ def trials() -> list[Trial]:
               rating_as_text("3.1", LEVELS, "Level 3", 2), exact=False),
         Trial("be-standard-cell", be, "a remark typed in the standard's own cell", text_in_standard("4.1"), exact=False),
     ]
+
+
+def merged_row_below(item: str, fld: str, text: str) -> Edit:
+    """A row added under the item with its id and standard cells merged down into it (vMerge), text in one answer.
+
+    What Word makes of "Insert Row Below" then "Merge Cells" on the id column: the new row belongs to the item.
+    """
+    def edit(body: etree._Element) -> Typed:
+        row = item_row(body, item)
+        extra = copy.deepcopy(row)
+        for sdt in list(extra.iter(w("sdt"))):
+            sdt.getparent().remove(sdt)
+        cells = extra.findall(w("tc"))
+        for n, tc in enumerate(cells):
+            for child in list(tc):
+                if child.tag != w("tcPr"):
+                    tc.remove(child)
+            tc.append(paragraph())
+            if n < 2:
+                for original, new in ((row.findall(w("tc"))[n], "restart"), (tc, "continue")):
+                    pr = original.find(w("tcPr"))
+                    if pr is None:
+                        pr = etree.Element(w("tcPr"))
+                        original.insert(0, pr)
+                    if pr.find(w("vMerge")) is None:
+                        merge = etree.SubElement(pr, w("vMerge"))
+                        if new == "restart":
+                            merge.set(w("val"), "restart")
+        target = control(body, item, fld)
+        before = "".join(t.text or "" for t in target.iter(w("t")))
+        col = row.findall(w("tc")).index(cell_of(target))
+        cells[col].append(paragraph(run(text)))
+        row.addnext(extra)
+        return Typed({(item, fld): f"{before}\n{text}"})
+    return edit
