@@ -293,12 +293,24 @@ class Accountant:
         """
         anchor = columns.get(cell.col)
         item = self.layout.item_rows.get((table.index, r))
-        if anchor is None or anchor.level is not None or item is None:
+        if anchor is not None and anchor.level is None and item is not None:
+            fld, what = anchor.field, f"the {anchor.field} answer of {item}"
+        elif (key := self._field_cell(table.index, r, cell.col)) is not None:
+            item, fld, what = None, key, f"the field {key!r}"
+        else:
             return
         signs = ", ".join(f"{m.font.title()} U+{m.code:04X}" for m in cell.marks[:5])
-        self.report("symbol-not-read", f"the {anchor.field} answer of {item} holds {len(cell.marks)} symbol-font "
-                    f"character(s) with no text equivalent ({signs}); the answer was read without them",
-                    item=item, field=anchor.field, table=table.index + 1, row=r + 1, cell=cell.col + 1)
+        self.report("symbol-not-read", f"{what} holds {len(cell.marks)} symbol-font character(s) with no text "
+                    f"equivalent ({signs}); it was read without them", item=item, field=fld, table=table.index + 1,
+                    row=r + 1, cell=cell.col + 1)
+
+    def _field_cell(self, table: int, row: int, col: int) -> str | None:
+        """The form-level field in this cell, if any: by its control's tag, else where the mapping puts it."""
+        tags = {ref.tag: ref.key for ref in self.mapping.fields if ref.tag}
+        by_tag = next((tags[c.tag] for c in self.doc.controls
+                       if c.tag in tags and (c.table, c.row, c.col) == (table, row, col)), None)
+        return by_tag or next((ref.key for ref in self.mapping.fields if (ref.table, ref.row, ref.col) == (table, row, col)),
+                              None)
 
     def _cell(self, table: Table, r: int, cell: Cell, columns: dict[int, ColumnAnchor]) -> None:
         if (table.index + 1, r + 1) in self.continued and any(c in columns for c in range(cell.col, cell.col + cell.span)):

@@ -836,6 +836,8 @@ def trials() -> list[Trial]:
         Trial("hi-symbols", hi, "symbols, soft hyphens in an action", symbols("6", "action")),
         Trial("be-header-note", be, "a note typed under a header", header_note(2, 6, "please see annex"),
               exact=False),
+        Trial("be-field-smiley", be, "a Wingdings smiley typed in the organisation field", smiley(FORM, "organisation"),
+              exact=False),
         Trial("be-tracked", be, "tracked changes in comments", tracked("1.1", "comments")),
         Trial("be-long", be, "a 20,000-character evidence", long_answer("2.1", "evidence")),
         Trial("be-rating-words", be, "checkboxes deleted, 'Level 3' typed",
