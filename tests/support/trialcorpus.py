@@ -814,6 +814,9 @@ def trials() -> list[Trial]:
         Trial("sa-text-box", sa, "the answer typed in a text box in the cell", text_box("5.5", "evidence")),
         Trial("sa-header-note", sa, "a note typed under the COMMENTS header", header_note(1, 5, "(see annex B)"),
               exact=False),
+        Trial("sa-id-dot", sa, "the id retyped with a full stop (1.2.)", id_retyped("1.2", "1.2.")),
+        Trial("sa-id-standard", sa, "the id retyped as 'Standard 1.3'", id_retyped("1.3", "Standard 1.3"), exact=False),
+        Trial("sa-rows-swapped", sa, "two item rows dragged into each other's place", rows_swapped("2.1", "2.2")),
         Trial("st-tracked", st, "tracked changes in a justification", tracked("1.2", "justification")),
         Trial("st-fields", st, "fields in a justification", fields_in("2.1", "justification")),
         Trial("st-pasted-table", st, "a table pasted into a justification", pasted_table("3.1", "justification")),
@@ -827,6 +830,7 @@ def trials() -> list[Trial]:
               merged_row_below("2.1", "justification", "more justification")),
         Trial("hb-merged-row", hb, "a row added under 3, its id cell merged down, another owner typed",
               merged_row_below("3", "owner", "and the council")),
+        Trial("hb-rows-swapped", hb, "two item rows dragged into each other's place", rows_swapped("3", "4")),
         Trial("hb-wrappers", hb, "hyperlink, smart tag, customXml in a position", wrappers("3", "position")),
         Trial("hb-scripts", hb, "right-to-left text and emoji in further action", scripts("5", "further_action")),
         Trial("hb-placeholder-below", hb, "owner typed below the placeholder", placeholder_and_typed("7", "owner", "Owner")),
@@ -878,4 +882,29 @@ def merged_row_below(item: str, fld: str, text: str) -> Edit:
         cells[col].append(paragraph(run(text)))
         row.addnext(extra)
         return Typed({(item, fld): f"{before}\n{text}"})
+    return edit
+
+
+def id_retyped(item: str, typed: str) -> Edit:
+    """The item's id cell retyped ("1.1." / "Standard 1.1" / "1.1 see annex"): the row must still be the item's."""
+    def edit(body: etree._Element) -> Typed:
+        first = item_row(body, item).find(w("tc"))
+        for p in first.findall(w("p")):
+            first.remove(p)
+        first.append(paragraph(run(typed)))
+        extra = typed.replace(item, "", 1).strip(" .")
+        return Typed(stray=[extra] if extra and extra.lower() != "standard" else [])
+    return edit
+
+
+def rows_swapped(first: str, second: str) -> Edit:
+    """Two item rows dragged into each other's place."""
+    def edit(body: etree._Element) -> Typed:
+        a, b = item_row(body, first), item_row(body, second)
+        marker = etree.Element(w("tr"))
+        a.addprevious(marker)
+        b.addprevious(a)
+        marker.addprevious(b)
+        marker.getparent().remove(marker)
+        return Typed()
     return edit
