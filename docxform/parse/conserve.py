@@ -602,10 +602,19 @@ def _tables_before(places: list[tuple[str, int]], normed: str) -> int | None:
 
 
 def without_placeholders(text: str, placeholders: set[str]) -> str:
-    """A cell's text without the lines that are a placeholder left beside typed text ("Comments" above an answer)."""
+    """A cell's text without a placeholder left beside typed text ("Comments" above or below an answer).
+
+    Only the first and last lines can be such a leftover (the control's prompt sits above or below what
+    was typed); a line between typed lines that reads like a prompt ("Date" heading a pasted table) is
+    the respondent's.
+    """
     lines = text.split("\n")
-    kept = [line for line in lines if line.strip() not in placeholders]
-    return "\n".join(kept).strip() if len(kept) < len(lines) else text
+    start, end = 0, len(lines)
+    while start < end and lines[start].strip() in placeholders | {""}:
+        start += 1
+    while end > start and lines[end - 1].strip() in placeholders | {""}:
+        end -= 1
+    return "\n".join(lines[start:end]).strip() if (start, end) != (0, len(lines)) else text
 
 
 def _quote(text: str) -> str:

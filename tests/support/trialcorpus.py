@@ -516,6 +516,17 @@ def pasted_table(item: str, fld: str) -> Edit:
     return edit
 
 
+def pasted_rows(item: str, fld: str, rows: list[tuple[str, ...]]) -> Edit:
+    """A table pasted into the answer below its text (its words may read like the form's prompts)."""
+    def edit(body: etree._Element) -> Typed:
+        sdt = control(body, item, fld)
+        old = "".join(t.text or "" for t in sdt.iter(w("t")))
+        sdt.addnext(nested_table(*rows))
+        words = "\n".join(text for row in rows for text in row)
+        return Typed({(item, fld): f"{old}\n{words}"})
+    return edit
+
+
 def control_deleted(item: str, fld: str) -> Edit:
     """The content control removed (its text kept), more text typed after it."""
     def edit(body: etree._Element) -> Typed:
@@ -655,12 +666,27 @@ def _sa_fill(items: tuple[str, ...]) -> tuple[list[dict[str, Any]], dict[tuple[s
 
 
 def _hb_fill(items: tuple[str, ...]) -> tuple[list[dict[str, Any]], dict[tuple[str, str], str]]:
+    return _texts_fill(items, HB_FIELDS)
+
+
+def _texts_fill(items: tuple[str, ...], fields: dict[str, str]) -> tuple[list[dict[str, Any]], dict[tuple[str, str], str]]:
+    """Each item's text fields typed by control alias ("1 Owner")."""
     actions: list[dict[str, Any]] = []
     values: dict[tuple[str, str], str] = {}
     for item in items:
-        for key, label in HB_FIELDS.items():
+        for key, label in fields.items():
             values[(item, key)] = text = f"{key} for {item}"
             actions.append({"op": "type", "alias": f"{item} {label}", "text": text})
+    return actions, values
+
+
+def _rated_fill(items: tuple[str, ...], fields: dict[str, str]) -> tuple[list[dict[str, Any]], dict[tuple[str, str], str]]:
+    """Each item ticked (levels in turn) and its text fields typed, by control alias."""
+    actions, values = _texts_fill(items, fields)
+    for n, item in enumerate(items):
+        level = LEVELS[n % 4]
+        values[(item, "rating")] = level
+        actions.append({"op": "tick", "alias": f"{item} {LABELS[level]}"})
     return actions, values
 
 
@@ -674,6 +700,9 @@ def uno_trials() -> list[UnoTrial]:
     sa_items = ("1.1", "1.2", "1.3", "1.4", "1.5")
     fill_sa, sa = _sa_fill(sa_items)
     fill_hb, hb = _hb_fill(("1", "2"))
+    fill_st, st = _rated_fill(("1.1", "1.2", "1.3"), {"justification": "Justification"})
+    fill_be, be = _rated_fill(("1.1", "1.2"), SA_FIELDS)
+    fill_hi, hi = _texts_fill(("1", "2"), {"action": "Action", "developments": "Developments"})
     out = [
         UnoTrial("lo-sa-rating-level3", "sa2003", "the 1.2 boxes replaced by 'Level 3' typed in Some success",
                  fill_sa + [{"op": "type_cell", **_cell(2, 3, c), "text": ""} for c in (3, 4, 6)]
@@ -723,6 +752,27 @@ def uno_trials() -> list[UnoTrial]:
                  [*fill_sa, {"op": "type_cell", **_cell(2, 2, 2), "text": "We share this with the DAT",
                              "append": True}],
                  sa, ["We share this with the DAT"]),
+        UnoTrial("lo-st-tick-typed", "stocktake2003", "stocktake: 1.2's boxes cleared, a tick mark typed in Doing "
+                 "well; a table pasted into 1.3's justification; the partnership typed",
+                 [*fill_st, {"op": "type", "alias": "NAME OF PARTNERSHIP", "text": "Salford CDRP"},
+                  *({"op": "type_cell", **_cell(2, 4, c), "text": ""} for c in (3, 4, 5)),
+                  {"op": "type_cell", **_cell(2, 4, 6), "text": "\u2713"},
+                  {"op": "nested_table", **_cell(2, 5, 7), "rows": [["Lead", "Date"], ["DAT", "May"]]}],
+                 {**st, (FORM, "partnership"): "Salford CDRP", ("1.2", "rating"): "doing_well",
+                  ("1.3", "justification"): "justification for 1.3\nLead\nDate\nDAT\nMay"}, []),
+        UnoTrial("lo-be-yes-no", "beacon2003", "beacon: 1.1's boxes replaced by No / No / Yes / No typed in the "
+                 "level cells; a paragraph typed after table 2",
+                 [*fill_be, *({"op": "type_cell", **_cell(2, 2, c), "text": word}
+                              for c, word in zip((3, 4, 5, 6), ("No", "No", "Yes", "No"), strict=True)),
+                  {"op": "paragraph_after_table", "table": 2, "text": "Theme 1 agreed by the board"}],
+                 {**be, ("1.1", "rating"): "some_success"}, ["Theme 1 agreed by the board"]),
+        UnoTrial("lo-hi-edited", "hallmarks2007-issue_action", "issue/action: item 1's action control removed and "
+                 "a line typed after it; line breaks typed in item 2's developments",
+                 [*fill_hi, {"op": "delete_control", "alias": "1 Action"},
+                  {"op": "type_cell", **_cell(2, 3, 3), "text": "and a review in May", "append": True},
+                  {"op": "line_breaks", **_cell(3, 3, 4), "text": "first\nsecond"}],
+                 {**hi, ("1", "action"): "action for 1\nand a review in May",
+                  ("2", "developments"): "developments for 2\nfirst\nsecond"}, []),
         UnoTrial("lo-hb-typed-cells", "hallmarks2007", "hallmarks: item 1 answered, a bulleted owner, a row added",
                  [*fill_hb, {"op": "bullets", **_cell(2, 3, 5), "items": ["Police", "Council"]},
                   {"op": "insert_row", "table": 2, "after": 3, "texts": ["", "", "More on item 1"]}],
@@ -811,6 +861,8 @@ def trials() -> list[Trial]:
               merged_row_below("2.1", "comments", "second half of the comment")),
         Trial("sa-legacy-field", sa, "an old FORMTEXT field with the answer in it", legacy_text_field("5.4", "goals")),
         Trial("sa-moved", sa, "words moved with tracking on", moved("5.5", "comments")),
+        Trial("sa-tick-moved", sa, "an X typed in one level, then deleted and typed in another with tracking on",
+              tick_moved_tracked("3.1", "gap_identified", "doing_well")),
         Trial("sa-text-box", sa, "the answer typed in a text box in the cell", text_box("5.5", "evidence")),
         Trial("sa-header-note", sa, "a note typed under the COMMENTS header", header_note(1, 5, "(see annex B)"),
               exact=False),
@@ -824,6 +876,8 @@ def trials() -> list[Trial]:
               exact=False),
         Trial("st-header-note", st, "a note typed under the JUSTIFICATION header",
               header_note(1, 5, "please see annex"), exact=False),
+        Trial("st-pasted-prompts", st, "a table pasted into a justification, headed Name / Organisation / Date",
+              pasted_rows("2.2", "justification", [("Name", "Organisation", "Date"), ("J Bloggs", "Police", "May")])),
         Trial("st-rating-x", st, "checkboxes deleted, 'X' typed in a level's cell",
               rating_as_text("4.1", LEVELS, "X", 1)),
         Trial("st-merged-row", st, "a row added under 2.1, its id cell merged down, more justification typed",
@@ -907,4 +961,21 @@ def rows_swapped(first: str, second: str) -> Edit:
         marker.addprevious(b)
         marker.getparent().remove(marker)
         return Typed()
+    return edit
+
+
+def tick_moved_tracked(item: str, old: str, new: str) -> Edit:
+    """Boxes removed, an "X" typed in one level, then (tracking on) deleted and typed in another."""
+    def edit(body: etree._Element) -> Typed:
+        for level in LEVELS:
+            sdt = level_control(body, item, level)
+            cell = cell_of(sdt)
+            sdt.getparent().remove(sdt)
+            p = paragraph()
+            if level in (old, new):
+                change = etree.SubElement(p, w("del" if level == old else "ins"), {w("id"): "907", w("author"): "A"})
+                r = etree.SubElement(change, w("r"))
+                etree.SubElement(r, w("delText" if level == old else "t")).text = "X"
+            cell.append(p)
+        return Typed({(item, "rating"): new})
     return edit
