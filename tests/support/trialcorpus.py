@@ -256,8 +256,9 @@ def _unclaimed_texts(result: dict[str, Any]) -> list[str]:
 def _flagged(result: dict[str, Any], item: str, fld: str, text: str) -> bool:
     if item == FORM:
         named = any(p.get("field") == fld and p.get("severity") != "info" for p in result["problems"])
-    else:
-        named = any(p.get("item") == item and p.get("field") in (fld, None) and p.get("severity") != "info"
+    else:  # a notice (info) counts only when it names the field too
+        named = any(p.get("item") == item and (p.get("field") == fld or (p.get("field") is None
+                                                                       and p.get("severity") != "info"))
                     for p in result["problems"])
     return named or (bool(text.strip()) and _in_unclaimed(result, text))
 
@@ -524,6 +525,14 @@ def pasted_rows(item: str, fld: str, rows: list[tuple[str, ...]]) -> Edit:
         sdt.addnext(nested_table(*rows))
         words = "\n".join(text for row in rows for text in row)
         return Typed({(item, fld): f"{old}\n{words}"})
+    return edit
+
+
+def heading_first(item: str, fld: str, heading: str) -> Edit:
+    """The answer typed under a heading of its own that reads like one of the form's prompts ("Name")."""
+    def edit(body: etree._Element) -> Typed:
+        _type_in(item, fld, paragraph(run(heading)), paragraph(run("J Bloggs, Police")))(body)
+        return Typed({(item, fld): f"{heading}\nJ Bloggs, Police"})
     return edit
 
 
@@ -878,6 +887,8 @@ def trials() -> list[Trial]:
               header_note(1, 5, "please see annex"), exact=False),
         Trial("st-pasted-prompts", st, "a table pasted into a justification, headed Name / Organisation / Date",
               pasted_rows("2.2", "justification", [("Name", "Organisation", "Date"), ("J Bloggs", "Police", "May")])),
+        Trial("st-heading-name", st, "a justification typed under the heading 'Name' (a prompt of the form)",
+              heading_first("2.3", "justification", "Name"), exact=False),
         Trial("st-rating-x", st, "checkboxes deleted, 'X' typed in a level's cell",
               rating_as_text("4.1", LEVELS, "X", 1)),
         Trial("st-merged-row", st, "a row added under 2.1, its id cell merged down, more justification typed",
@@ -885,6 +896,8 @@ def trials() -> list[Trial]:
         Trial("hb-merged-row", hb, "a row added under 3, its id cell merged down, another owner typed",
               merged_row_below("3", "owner", "and the council")),
         Trial("hb-rows-swapped", hb, "two item rows dragged into each other's place", rows_swapped("3", "4")),
+        Trial("hb-heading-date", hb, "a position typed under the heading 'Date' (a prompt of the form)",
+              heading_first("4", "position", "Date"), exact=False),
         Trial("hb-wrappers", hb, "hyperlink, smart tag, customXml in a position", wrappers("3", "position")),
         Trial("hb-scripts", hb, "right-to-left text and emoji in further action", scripts("5", "further_action")),
         Trial("hb-placeholder-below", hb, "owner typed below the placeholder", placeholder_and_typed("7", "owner", "Owner")),
