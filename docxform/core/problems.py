@@ -73,8 +73,8 @@ CODES: dict[str, Code] = _codes(
          "A cell's answers could not be paired with its requirements or questions; they were given to the item as a whole."),
     Code("text-unclaimed", "warning",
          "Text in the return that the blank form does not print and no answer holds (typed beside an answer, "
-         "below a table, after the form); listed with where it is and the nearest item in the parse output's "
-         "`unclaimed`."),
+         "below a table, after the form, in the page header or footer, a footnote, a comment); listed with where "
+         "it is and the nearest item in the parse output's `unclaimed`."),
     Code("text-in-prompt", "warning",
          "An answer was typed inside a control still marked as showing its prompt; the prompt was dropped and the "
          "text read as the answer."),

@@ -103,6 +103,9 @@ class Mapping:
     path: str | None = None
     anchors: str = "ids"  # how rows are known: "ids" (the item id starts the row) or "text" (by their wording)
     text_threshold: float | None = None  # for anchors: text, the similarity (0-100) a match needs
+    #: The layout's own print that no column, field or ``recognise`` phrase holds (headings, a key to its
+    #: symbols, a part for another office): the form's text, never unclaimed (parse/conserve.py).
+    printed: tuple[str, ...] = ()
 
     @cached_property
     def cells_by_key(self) -> dict[tuple[str, str, str | None], AnswerCell]:
@@ -123,7 +126,7 @@ class Mapping:
     def to_data(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("path")
-        for key, default in (("anchors", "ids"), ("text_threshold", None)):
+        for key, default in (("anchors", "ids"), ("text_threshold", None), ("printed", ())):
             if data[key] == default:
                 data.pop(key)  # written only when set, so generated mappings stay as they were
         return {"format": FORMAT, **data}
@@ -159,12 +162,22 @@ def mapping_from_data(data: Any, path: str) -> Mapping:
             placeholders=tuple(map(str, data.get("placeholders", ()))),
             description=str(data.get("description", "")), path=path,
             anchors=_anchors(data, path), text_threshold=_threshold(data, path),
+            printed=_printed(data, path),
         )
     except (TypeError, KeyError) as exc:
         raise DocxformError(path, f"malformed mapping: {exc}; see docs/mappings.md") from None
 
 
 ANCHORS = ("ids", "text")
+
+
+def _printed(data: dict[str, Any], path: str) -> tuple[str, ...]:
+    """The layout's own printed text (a list of strings, each a paragraph, a cell or a line as printed)."""
+    value = data.get("printed", ())
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise DocxformError(path, "malformed mapping: printed must be a list of texts as the layout prints them; "
+                            "see docs/mappings.md")
+    return tuple(value)
 
 
 def _anchors(data: dict[str, Any], path: str) -> str:

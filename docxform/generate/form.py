@@ -17,6 +17,7 @@ from docxform.framework import model as m
 from docxform.framework.mapping import AnswerCell, ColumnAnchor, FieldRef, Mapping, PeopleRef
 from docxform.generate import tags
 from docxform.oxml import writer as w
+from docxform.oxml.textparts import form_footer
 
 HEADER_SHADE = "D9D9D9"
 THEME_SHADE = "F2F2F2"
@@ -115,7 +116,7 @@ def build_form(framework: m.Framework, options: FormOptions) -> tuple[w.Document
     spec = w.DocumentSpec(
         elements=b.elements, landscape=layout.orientation == "landscape", protect=options.protect,
         title=layout.title or framework.title,
-        footer=options.footer or f"{framework.title} ({framework.id} {framework.version}) · form {layout.id}",
+        footer=options.footer or form_footer(framework.title, framework.id, framework.version, layout.id),
         footer_date=options.footer_date,
         properties={
             "docxform.framework": framework.id, "docxform.framework_version": framework.version,

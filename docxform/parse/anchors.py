@@ -25,11 +25,26 @@ _STRAY_ID = re.compile(r"^(\d+(?:\.\d+)*[a-z]?)\b")
 _CONTINUED = re.compile(r"\s*([^:\n]{1,60}):\s*(\S.*)", re.DOTALL)
 
 
-@lru_cache(maxsize=1 << 16)
 def norm(text: str) -> str:
-    """Loose form of a label: case, accents, punctuation and spacing ignored (memoised: labels recur)."""
+    """Loose form of a label: case, accents, punctuation and spacing ignored.
+
+    Short texts are memoised (labels, headings and a form's own lines recur in every return of a
+    batch); long ones are answers, which do not recur: kept, they only filled the memory (8 MB a
+    few hundred returns in) and slowed every other lookup.
+    """
+    return _norm_short(text) if len(text) <= NORM_MEMO_TEXT else _norm(text)
+
+
+#: The longest text :func:`norm` remembers (a label or a line of a form's prompt is shorter).
+NORM_MEMO_TEXT = 160
+
+
+def _norm(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return _NON_WORD.sub(" ", ascii_text.lower()).strip()
+
+
+_norm_short = lru_cache(maxsize=1 << 15)(_norm)
 
 
 def label_matches(cell_text: str, label: str) -> bool:

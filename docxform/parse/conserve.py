@@ -53,7 +53,8 @@ COVERED = frozenset({"row-not-read", "item-unexpected", "column-missing", "item-
 #: A bullet, tick or numbering and a printed id before a prompt's text ("• (1a) ", "3. ").
 _LEAD = re.compile(r"^[\s•·▪◦○●\-–—*✓✔☑√]*(?:\(?[0-9]+(?:\.[0-9]+)*[a-z]?[).:]?\s+)?")
 #: Places where a layout docxform did not make (its mapping lists no cells, so its blank text is not known
-#: whole) may print text of its own: unclaimed text there is a notice (info), not a warning.
+#: whole) may print text of its own: unclaimed text there is a notice (info), not a warning, unless the
+#: mapping lists the layout's own print (``printed``): then what else is there is the respondent's.
 UNSURE = frozenset({"table", "before-form", "after-form", "below-table", "paragraph"})
 #: Problems that already report one cell's text (a mark that is no tick): that cell's text is listed only.
 COVERED_CELL = frozenset({"rating-unclear", "cells-merged"})
@@ -335,9 +336,10 @@ class Accountant:
         if by_wording and (not columns or cell.col < min(columns)):
             return []  # the partnership's own requirements and headings: its form, not its answers
         if "\n" in text and self.accounted(text):
-            return []  # a label and its value over two lines ("Name of ...\nRepresentative: Dr Brown")
-        lines = [line for line in (ln.strip() for ln in text.split("\n"))
-                 if line and not self.accounted(line) and not (by_wording and is_question(line))]
+            lines = []  # a label and its value over two lines ("Name of ...\nRepresentative: Dr Brown")
+        else:
+            lines = [line for line in (ln.strip() for ln in text.split("\n"))
+                     if line and not self.accounted(line) and not (by_wording and is_question(line))]
         if not lines and len(self.known_raw) < MEMO_SIZE and self._form_own(text):
             self.known_raw.add(cell.text)  # the form's own text: the same cell of the next return is one lookup
         return lines
@@ -493,7 +495,7 @@ class Accountant:
         if covering:
             return  # that problem already says the text was not read
         near = f"; the nearest {self.framework.item_name} is {item}" if item else ""
-        unsure = not self.mapping.cells and where in UNSURE
+        unsure = not self.mapping.cells and not self.mapping.printed and where in UNSURE
         note = f" (it may be this layout's own print: {self.mapping.id} does not list it)" if unsure else ""
         self.report("text-unclaimed", f"text no answer holds, {description}: {_quote(text)}{near}{note}",
                     item=item, field=fld, table=piece.table, row=piece.row, cell=piece.cell,
@@ -622,6 +624,21 @@ def _quote(text: str) -> str:
     return f"\"{first[:60]}{'...' if len(first) > 60 else ''}\""
 
 
+def report_unclaimed(pieces: list[UnclaimedText], item_name: str, report: Reporter, *, unsure: str = "") -> None:
+    """Text found outside the body (headers, footers, notes, comments: parse/parts.py), each reported here.
+
+    ``unsure`` (a layout docxform did not make, whose own print its mapping may not list) makes a header's,
+    footer's or note's text a notice (info) saying so; a comment is never a layout's print.
+    """
+    for piece in pieces:
+        near = f"; the nearest {item_name} is {piece.item}" if piece.item else ""
+        note = f" (it may be this layout's own print: {unsure} does not list it)" \
+            if unsure and piece.where != "comment" else ""
+        report("text-unclaimed", f"text no answer holds, {piece.description}: {_quote(piece.text)}{near}{note}",
+               item=piece.item, field=piece.field, table=piece.table, row=piece.row, cell=piece.cell,
+               severity="info" if note else "warning", extra={"where": piece.where, "text": piece.text[:200]})
+
+
 def account(doc: Document, response: Response, framework: Framework, mapping: Mapping, report: Reporter, *,
             columns: dict[int, dict[int, ColumnAnchor]], item_rows: dict[tuple[int, int], str],
             body: etree._Element | None = None, xml: bytes | None = None) -> list[UnclaimedText]:
@@ -654,4 +671,4 @@ def item_rows_of(response: Response, rows: dict[str, list[tuple[int, int]]] | No
     return out
 
 
-__all__ = ["COVERED", "account", "form_text", "item_rows_of", "without_placeholders"]
+__all__ = ["COVERED", "account", "form_text", "item_rows_of", "report_unclaimed", "without_placeholders"]

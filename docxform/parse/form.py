@@ -24,6 +24,7 @@ from docxform.parse import fields as form_fields
 from docxform.parse.anchors import AnchorIndex, build_index, row_item_id
 from docxform.parse.columns import merged_fields, position_verdict, text_controls
 from docxform.parse.conserve import account, item_rows_of, without_placeholders
+from docxform.parse.parts import account_parts
 from docxform.parse.recognise import choose_mapping
 from docxform.parse.source import Source, load_source
 from docxform.parse.textanchors import read_text_anchored, text_columns
@@ -134,8 +135,11 @@ def _account(ctx: _Context, response: Response) -> None:
     else:
         columns = ctx.index.columns
         rows = {item: [(r.table, r.row) for r in refs] for item, refs in ctx.index.rows.items()}
+    item_rows = item_rows_of(response, rows)
     response.unclaimed = account(ctx.doc, response, ctx.framework, ctx.mapping, ctx.report, columns=columns,
-                                 item_rows=item_rows_of(response, rows), body=ctx.source.body, xml=ctx.source.xml)
+                                 item_rows=item_rows, body=ctx.source.body, xml=ctx.source.xml)
+    response.unclaimed += account_parts(ctx.source, ctx.framework, ctx.mapping, ctx.report, columns=columns,
+                                        item_rows=item_rows, body=response.unclaimed, problems=ctx.problems)
 
 
 def _unconfirmed(ctx: _Context) -> None:

@@ -25,6 +25,7 @@ from docxform.oxml.coreprops import saved_time
 from docxform.oxml.ns import qn
 from docxform.oxml.package import check_parts, open_package, parse_xml, read_custom_properties
 from docxform.oxml.reader import Document, read_document
+from docxform.oxml.textparts import TextPart, text_parts
 
 CONVERT_TIMEOUT = 120
 #: A returned form is a few hundred KB; this is far beyond any real one.
@@ -50,6 +51,7 @@ class Source:
     saved_at: str | None = None
     body: etree._Element | None = None  # w:body, for where a paragraph sits among the tables (parse/conserve.py)
     xml: bytes | None = None  # word/document.xml as read: controls still marked as showing their prompt (conserve.py)
+    parts: tuple[TextPart, ...] = ()  # headers, footers, notes, comments: their text checked too (parse/parts.py)
 
 
 def load_source(path: Path) -> Source:
@@ -77,7 +79,8 @@ def load_source(path: Path) -> Source:
         document = read_document(root, str(path), xml)
         props = read_custom_properties(pkg)
         saved = saved_time(pkg) if converted is None and suffix == ".docx" else None
-    return Source(str(path), digest, document, props, converted, saved, root.find(qn("w:body")), xml)
+        parts = text_parts(pkg)
+    return Source(str(path), digest, document, props, converted, saved, root.find(qn("w:body")), xml, parts)
 
 
 def _not_word(path: Path, data: bytes) -> Source:

@@ -43,6 +43,9 @@ from docxform.parse.textmatch import MARGIN, THRESHOLD, Candidate, Match, Prompt
 from docxform.records.response import ItemAnswer
 
 Reporter = Callable[..., None]
+#: A weak match at most this many points under the threshold is placed when the sure matches on both sides
+#: of it are prompts of its item (see _resolve_by_neighbours).
+NEAR = 10.0
 _TICK = re.compile(r"^\s*[✓✔☑√]")
 _BULLET = re.compile(r"^\s*[•·▪◦○●\-–]\s")
 
@@ -214,14 +217,17 @@ class TextReader:
             if m.runner_up is not None:
                 extra.update(runner_up=m.runner_up.prompt or m.runner_up.item,
                              runner_up_score=round(m.runner_up_score, 1))
+            if m.dissent is not None:
+                extra["dissent"] = m.dissent.prompt or m.dissent.item
             if unit.status == "weak":
                 self.report("text-match-weak", f"no prompt matches {_quote(unit.text)} well enough (best "
                             f"{m.candidate.prompt or m.candidate.item}, score {m.score:.0f} < {self.threshold:.0f}); "
                             "its answers were not read", item=m.candidate.item, severity="warning",
                             extra=extra, **reading.where)
             else:
-                rival = unit.note or (f"{m.runner_up.prompt or m.runner_up.item} scores {m.runner_up_score:.0f}"
-                                      if m.runner_up else "")
+                rival = unit.note or (f"{m.dissent.prompt or m.dissent.item} shares more of its words"
+                                      if m.dissent else f"{m.runner_up.prompt or m.runner_up.item} scores "
+                                      f"{m.runner_up_score:.0f}" if m.runner_up else "")
                 self.report("text-match-ambiguous", f"{_quote(unit.text)} matches {m.candidate.prompt or m.candidate.item}"
                             f" (score {m.score:.0f}) but {rival}; its answers were not read",
                             item=m.candidate.item, severity="warning", extra=extra, **reading.where)
@@ -381,22 +387,28 @@ def _groups(units: list[Unit]) -> list[list[Unit]]:
 
 
 def _resolve_by_neighbours(units: list[Unit], threshold: float) -> None:
-    """An ambiguous match is kept when its nearest sure neighbours belong to its item and not the rival's.
+    """An ambiguous match is kept when its nearest sure neighbours belong to its item and not the rival's;
+    a weak one just under the threshold when both of them belong to its item and it is clear of any rival.
 
-    The best is over the threshold; only its margin over a rival of *another item* was short, and the
-    rows around it say which item this part of the form is about. The runner-up is never taken in its
-    place (it scored lower, perhaps under the threshold: that would be a guess). Resolved in document
-    order, so a resolved match is a sure neighbour for the next one.
+    Ambiguous: the best is over the threshold; only its margin over a rival of *another item* was short,
+    and the rows around it say which item this part of the form is about. Weak (at most ``NEAR`` points
+    under the threshold, the margin over every other prompt held): the sure matches just before *and*
+    just after it are prompts of its item, so it sits among its item's own prompts (a form lists an item's
+    requirements and questions together). The runner-up is never taken in place of the best (it scored
+    lower: that would be a guess). Resolved in document order, so a resolved match is a sure neighbour for
+    the next one.
     """
     following = _next_sure(units)
     previous: str | None = None
     for i, unit in enumerate(units):
         m = unit.match
-        if unit.status == "ambiguous" and m is not None and m.runner_up is not None:
+        if unit.status == "ambiguous" and m is not None and m.rivals():
             near = {previous, following[i]} - {None}
-            best_near, rival_near = m.candidate.item in near, m.runner_up.item in near
-            if best_near and not rival_near:
+            if m.candidate.item in near and not near & m.rivals():
                 unit.status = "ok"
+        elif (unit.status == "weak" and m is not None and m.score >= threshold - NEAR
+              and m.status(m.score, MARGIN) == "ok" and m.candidate.item in (previous, following[i])):
+            unit.status = "ok"
         if unit.status == "ok" and unit.match is not None:
             previous = unit.match.candidate.item
 

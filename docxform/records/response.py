@@ -128,7 +128,9 @@ class UnclaimedText:
     ``answer-cell`` (an answer cell whose text was not read as its answer), ``split-cell``,
     ``row`` (a row without an id, or the item's row outside its answer columns), ``table`` (a table
     with no answers), ``below-table``, ``before-form``, ``after-form``, ``paragraph`` (outside the
-    tables, place unknown), ``unmatched`` (answers of a requirement matched to no prompt).
+    tables, place unknown), ``unmatched`` (answers of a requirement matched to no prompt); outside the
+    body (parse/parts.py): ``header``, ``footer`` (the page's, a text box in it too), ``footnote``,
+    ``endnote``, ``comment`` (the table, row and cell, and the item, of where its mark or range is).
     Table, row and cell are counted from 1.
     """
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from docxform.framework.model import Framework, RatingScale
 from docxform.generate.form import FormOptions
 from docxform.generate.output import GeneratedForm, generate_form
+from docxform.oxml.textparts import CONSOLIDATED_FOOTER
 from docxform.plan.priorities import agreed_level
 from docxform.records.decisions import Decisions
 from docxform.records.imprint import Imprint, imprint_of
@@ -155,5 +156,5 @@ def consolidate(merged: MergedDataset, framework: Framework, target: Path, *,
     options = FormOptions(layout=layout, answers=agreed_answers(merged, framework, decisions), for_print=True,
                           disputes=disputes(merged, framework, decisions),
                           notes=meeting_notes(merged, framework, decisions),
-                          footer=f"Consolidated form · {imprint.line()}", footer_date=True)
+                          footer=f"{CONSOLIDATED_FOOTER}{imprint.line()}", footer_date=True)
     return generate_form(framework, target, options, partnership=partnership or imprint.partnership)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import shlex
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -142,7 +143,7 @@ def report(folder: str | Path, output: str | Path | None = None, *, author: str 
     with open_store(folder, readonly=True) as store, store.reading():  # one snapshot for every output
         if output is None and not writable(out if out.is_dir() else folder):
             raise DocxformError(out, "cannot write the report into a round that is read-only here",
-                                hint=f"give another folder: docxform round report {folder} -o OUT")
+                                hint=f"give another folder: docxform round report {shlex.quote(str(folder))} -o OUT")
         records = read_round(store)
     framework = load_framework(records.info.framework)
     current = current_returns(records, framework)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import shlex
 import shutil
 import sqlite3
 import tempfile
@@ -127,13 +128,14 @@ def store_error(folder: Path, exc: sqlite3.Error) -> StoreError:
                           hint="status and report still work; ingest into a copy you can write")
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text or "not a database" in text:
         return StoreError(db, f"the round's store is damaged ({text})",
-                          hint=f"run: docxform round verify {folder}")
+                          hint=f"run: docxform round verify {shlex.quote(str(folder))}")
     if name.startswith("SQLITE_IOERR"):
         return StoreError(db, f"cannot read or write the round's store ({text}: {name})",
-                          hint=f"check the disk, then run: docxform round verify {folder}")
+                          hint=f"check the disk, then run: docxform round verify {shlex.quote(str(folder))}")
     if name.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
         return StoreError(db, f"cannot open the round's store ({text})", hint="check its permissions")
-    return StoreError(db, f"the round's store cannot be used ({text})", hint=f"run: docxform round verify {folder}")
+    return StoreError(db, f"the round's store cannot be used ({text})",
+                      hint=f"run: docxform round verify {shlex.quote(str(folder))}")
 
 
 def _nearly_full(folder: Path) -> bool:

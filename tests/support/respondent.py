@@ -33,6 +33,9 @@ Actions (1-based table/row/cell, counted as docxform's Problem locations are):
   ("List Bullet" paragraphs) typed at the end of the cell.
 - ``{"op": "line_breaks", "table": T, "row": R, "cell": C, "text": "a\\nb"}``: typed at the end of the
   cell, each newline a line break (Shift+Enter).
+- ``{"op": "type_header", "text": "..."}``: the page header switched on and ``text`` typed in it.
+- ``{"op": "comment", "table": T, "row": R, "cell": C, "author": "...", "text": "..."}``: a comment at the
+  end of the cell's text.
 
 An action that cannot be done fails the call with the driver's one-line reason.
 """

@@ -402,7 +402,43 @@ def do_line_breaks(doc: Any, action: dict) -> None:
         target.insertString(cursor, line, False)
 
 
+def do_type_header(doc: Any, action: dict) -> None:
+    """The page header switched on (Insert > Header and Footer) and ``text`` typed in it, in the page style the
+    document uses (the default one where the text's start names none: a document loaded without a view)."""
+    styles = doc.getStyleFamilies().getByName("PageStyles")
+    name = doc.getText().createTextCursor().getPropertyValue("PageStyleName")
+    if not name or not styles.hasByName(name):
+        name = "Standard"  # the first section's page style, as .docx import makes it
+    style = styles.getByName(name)
+    style.setPropertyValue("HeaderIsOn", True)
+    header = style.getPropertyValue("HeaderText")
+    end = header.createTextCursor()
+    end.gotoEnd(False)
+    type_text(header, end, action["text"])
+
+
+def do_comment(doc: Any, action: dict) -> None:
+    """A comment (Insert > Comment) by ``author`` at the end of a cell's text, saying ``text``."""
+    target = cell(doc, action["table"], action["row"], action["cell"])
+    note = doc.createInstance("com.sun.star.text.textfield.Annotation")
+    note.setPropertyValue("Author", action["author"])
+    note.setPropertyValue("Initials", "".join(word[:1] for word in action["author"].split()))
+    when = uno.createUnoStruct("com.sun.star.util.DateTime")
+    when.Year, when.Month, when.Day, when.Hours = 2003, 10, 17, 12
+    note.setPropertyValue("DateTimeValue", when)
+    note.setPropertyValue("Content", action["text"])
+    cursor = target.createTextCursor()
+    cursor.gotoStart(False)
+    cursor.gotoEnd(True)
+    target.insertTextContent(cursor, note, True)  # over the cell's text, as a comment on a selection
+
+
+#: Actions done on the document model alone (see Office.load), and the import filters that needs.
+VIEWLESS = frozenset({"comment"})
+LOAD_FILTERS = {".docx": "MS Word 2007 XML", ".doc": "MS Word 97", ".odt": "writer8"}
+
 ACTIONS = {
+    "type_header": do_type_header, "comment": do_comment,
     "tick": do_tick, "untick": do_untick, "type": do_type, "type_cell": do_type_cell,
     "delete_control": do_delete_control, "insert_column": do_insert_column,
     "delete_column": do_delete_column, "merge_cells": do_merge_cells, "insert_row": do_insert_row,
@@ -426,6 +462,7 @@ class Office:
              f"-env:UserInstallation={profile.as_uri()}", f"--accept=pipe,name={self.pipe};urp;"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         self.desktop: Any = None
+        self.context: Any = None
 
     def connect(self) -> Any:
         local = uno.getComponentContext()
@@ -435,6 +472,7 @@ class Office:
                 raise RuntimeError(f"LibreOffice exited at start (status {self.process.returncode})")
             try:
                 ctx = resolver.resolve(f"uno:pipe,name={self.pipe};urp;StarOffice.ComponentContext")
+                self.context = ctx
                 return ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
             except TimeoutError:
                 raise
@@ -442,8 +480,15 @@ class Office:
                 time.sleep(0.1)
         raise RuntimeError("LibreOffice did not accept a connection")
 
-    def load(self, path: Path) -> Any:
+    def load(self, path: Path, viewless: bool = False) -> Any:
         url = uno.systemPathToFileUrl(str(path))
+        if viewless:
+            # The document model alone, with no view: LibreOffice's no-GUI packages (Debian's -nogui) lack
+            # the comment sidebar's UI file, and a view builds it as soon as a comment exists (and aborts).
+            doc = self.context.ServiceManager.createInstanceWithContext("com.sun.star.text.TextDocument",
+                                                                        self.context)
+            doc.load((prop("URL", url), prop("FilterName", LOAD_FILTERS[path.suffix.lower()])))
+            return doc
         for _ in range(100):  # the desktop may refuse loads for a moment after start
             doc = self.desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
             if doc is not None:
@@ -496,7 +541,7 @@ def run_job(office: Office, job: dict, workdir: Path, number: int) -> None:
     copy = private / src.name
     shutil.copyfile(src, copy)
     started = time.monotonic()
-    doc = office.load(copy)
+    doc = office.load(copy, viewless=any(a.get("op") in VIEWLESS for a in job.get("actions", [])))
     log(f"job {number}: loaded in {time.monotonic() - started:.1f} s")
     saved = []
     try:

@@ -3,7 +3,8 @@
 A filled sa2003 return is edited the way people write in forms: an answer
 retyped in its cell, a note under the standard's own text, a comments cell
 split side by side with text in its second half, a paragraph below an item
-table, a paragraph after the form. Hypothesis chooses the places, the items
+table, a paragraph after the form, a line in the page header or footer, a
+comment on an answer cell. Hypothesis chooses the places, the items
 and the texts. Whatever it chooses, every typed string is found in the
 parsed answers or in the parse output's ``unclaimed`` list, and no answer
 differs from what was typed without a problem naming its item.
@@ -28,7 +29,9 @@ from docxform.oxml.fill import fill
 from docxform.parse import parse_form
 from docxform.parse.anchors import norm
 from docxform.parse.conserve import form_text, without_placeholders
+from docxform.parse.parts import form_line, known_text
 from docxform.records.response import Response, UnclaimedText
+from tests.support.docparts import Typed, with_parts
 from tests.unit.parse.test_parse_robust import (
     PARTNERSHIP,
     Filled,
@@ -41,10 +44,13 @@ from tests.unit.parse.test_parse_robust import (
 
 FW = load_framework("sa2003")
 KNOWN = form_text(FW, load_mapping("sa2003-annexb"))
+PARTS_KNOWN = known_text(FW, load_mapping("sa2003-annexb"))
 ITEMS = [item.id for item in FW.items]
 FIELDS = ("comments", "evidence", "goals")
 ROW_CELL = {"comments": 6, "evidence": 7, "goals": 8}  # w:tc index in an item row
-PLACES = ("answer", "standard", "split", "below-table", "after-form")
+PLACES = ("answer", "standard", "split", "below-table", "after-form", "header", "footer", "comment")
+#: Places outside the body (docxform/parse/parts.py): typed into the parts after the body's edits.
+PART_PLACES = ("header", "footer", "comment")
 WORDS = st.text(alphabet=st.characters(categories=("L", "N"), max_codepoint=0x24F), min_size=1, max_size=9)
 
 
@@ -54,6 +60,7 @@ def typed_text(draw: st.DrawFn) -> str:
     words = draw(st.lists(WORDS, min_size=1, max_size=6))
     text = draw(st.sampled_from([" ", ", ", " - "])).join(words) + draw(st.sampled_from(["", ".", "!", " (2003)"]))
     assume(norm(text) and norm(text) not in KNOWN and not norm(text).replace(" ", "").isdigit())
+    assume(not form_line(PARTS_KNOWN, text))  # not the form's own text as a header or footer line is judged
     assume(text.strip().lower() not in ("x", "y", "n", "yes", "no", "tick"))
     return text
 
@@ -123,6 +130,8 @@ def apply(edits: list[tuple[str, str, str, str]], no_controls: bool) -> Callable
         if no_controls:
             strip_controls(body)
         for place, item, field, text in sorted(edits, key=lambda e: PLACES.index(e[0])):  # splits after answers
+            if place in PART_PLACES:
+                continue  # typed into the parts: see typed_parts
             tr = item_row(body, item)
             cells = tr.findall(w("tc"))
             if place == "answer":
@@ -136,6 +145,21 @@ def apply(edits: list[tuple[str, str, str, str]], no_controls: bool) -> Callable
             else:
                 body.find(w("sectPr")).addprevious(paragraph(text))
     return change
+
+
+def typed_parts(edits: list[tuple[str, str, str, str]]) -> Typed:
+    """The edits typed outside the body: a header line, a footer line, a comment on an answer cell."""
+    return Typed(header=[t for p, _i, _f, t in edits if p == "header"],
+                 footer="\n".join(t for p, _i, _f, t in edits if p == "footer"),
+                 comments=[(i, f, "A. Respondent", t) for p, i, f, t in edits if p == "comment"])
+
+
+def typed_into(src: Path, dst: Path, edits: list[tuple[str, str, str, str]], no_controls: bool) -> Path:
+    """``src`` with the edits made: the body's, then the parts' (each place typed into once)."""
+    path = edit(src, dst.with_suffix(".body.docx"), apply(edits, no_controls))
+    if not any(e[0] in PART_PLACES for e in edits):
+        return path
+    return with_parts(path, dst, typed_parts(edits))
 
 
 def found_somewhere(text: str, result: Response) -> bool:
@@ -156,10 +180,22 @@ def test_every_typed_string_is_an_answer_or_unclaimed(sa2003: Filled, tmp_path: 
     assume(len({(e[1], e[2]) for e in edits if e[0] in ("answer", "split")}) ==
            sum(1 for e in edits if e[0] in ("answer", "split")))
     assume(sum(1 for e in edits if e[0] == "split") <= 1)
-    path = edit(sa2003.path, tmp_path / "typed.docx", apply(edits, no_controls))
+    assume(sum(1 for e in edits if e[0] == "footer") <= 1)  # the footer: one paragraph typed
+    # A comment is anchored by its cell's place in the row, which a split of that row moves.
+    assume(not {e[1] for e in edits if e[0] == "split"} & {e[1] for e in edits if e[0] == "comment"})
+    path = typed_into(sa2003.path, tmp_path / "typed.docx", edits, no_controls)
     result = parse_form(path)
     for _place, _item, _field, text in edits:
         assert found_somewhere(text, result), text
+    # Outside the body, each typed text is where it was typed, named so: a comment on its answer's item and cell.
+    for place, item, field, text in edits:
+        if place in PART_PLACES:
+            if place == "comment":  # one comment each, on the answer cell it was typed on
+                assert [(u.item, u.field) for u in result.unclaimed if u.where == place and u.text == text
+                        and u.item == item] == [(item, field)]
+            else:  # the header's or the footer's lines, in one piece
+                [piece] = [u for u in result.unclaimed if u.where == place]
+                assert text in piece.text.split("\n") and (piece.item, piece.field) == (None, None)
     # A problem names the item and this field, or the item as a whole (a rating-missing does not excuse a text).
     named = {(p.item, p.field) for p in result.problems if p.item}
     typed = {(item, field): text for place, item, field, text in edits if place == "answer"}

@@ -510,9 +510,8 @@ def test_braintree_header_with_a_stray_note_over_one_answer_column(tmp_path: Pat
     """Seed 004 above item 43: "(41a)." typed over "Partnership position"; the column is placed by its neighbours."""
     from tests.unit.parse.test_parse_foreign import (
         BRAINTREE,
-        BRAINTREE_KEY,
         braintree_docx,
-        only_the_layouts_own_print,
+        nothing_unclaimed,
     )
 
     source = braintree_docx(tmp_path / "braintree.docx")
@@ -531,7 +530,7 @@ def test_braintree_header_with_a_stray_note_over_one_answer_column(tmp_path: Pat
                         mapping="hallmarks2007-braintree-original").to_dict()
     assert items_of(result) == BRAINTREE
     assert result["items"]["43"]["provenance"]["position"] == "anchor"
-    assert only_the_layouts_own_print(result, BRAINTREE_KEY)
+    assert nothing_unclaimed(result)
 
 
 def delete_rating_columns(body: etree._Element) -> None:

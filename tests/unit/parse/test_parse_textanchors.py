@@ -75,6 +75,50 @@ def test_content_words_drop_function_words_and_plural() -> None:
     assert content_words("Do you have the Meetings?") == content_words("meeting")
 
 
+def test_the_addressee_after_a_question_opening_is_no_content_word() -> None:
+    """"Have you", "Has the partnership", "Have we" (then a participle) ask the same body; before a noun, or
+    after "does" (where a noun cannot be told from a verb), "partnership" still counts."""
+    same = {content_words(q) for q in ("Have you produced a strategic assessment?",
+                                       "Has the partnership produced a strategic assessment?",
+                                       "Have we produced a strategic assessment?")}
+    assert same == {"produc strategic assessment"}
+    assert "partnership" in content_words("Is the partnership plan published?").split()
+    assert "partnership" in content_words("Does the partnership run a summer scheme?").split()
+    assert content_words("Is the partnership taking steps?") == content_words("Are you taking steps?")
+
+
+def test_a_match_the_word_overlap_disputes_is_not_sure(index: PromptIndex) -> None:
+    """Two questions in one: 10b wins on letters by 14 points, but 3f's rarer words are there too."""
+    match = index.best("Do you have a clear meeting structure, and do partners understand its importance?")
+    assert match is not None and match.key == ("10", "10b") and match.score >= THRESHOLD
+    assert match.score - match.runner_up_score >= 5  # the margin alone would have placed it
+    assert match.dissent is not None and match.dissent.prompt == "3f" and match.status() == "ambiguous"
+    assert index.best("Do you share personal data when necessary?").dissent is None  # the two agree
+
+
+def _at(item: str, score: float, rival_score: float, status: str, dissent: str | None = None) -> Unit:
+    from docxform.parse.textmatch import Candidate, Match
+
+    rival = Candidate("99", "99a", -1, "")
+    other = Candidate(dissent, dissent + "a", -1, "") if dissent else None
+    return Unit(item, 0, True, Match(Candidate(item, item + "a", -1, ""), score, rival, rival_score, other), status)
+
+
+def test_a_weak_match_is_placed_only_beside_its_own_item_clear_of_rivals() -> None:
+    """Just under the threshold, clear of every other prompt, both measures agreeing, next to its item."""
+    from docxform.parse.textanchors import NEAR, _resolve_by_neighbours
+
+    def settle(middle: Unit, before: str = "12", after: str = "13") -> str:
+        _resolve_by_neighbours([_at(before, 100, 0, "ok"), middle, _at(after, 100, 0, "ok")], THRESHOLD)
+        return middle.status
+
+    assert settle(_at("12", THRESHOLD - 8, THRESHOLD - 16, "weak")) == "ok"  # 12b's sure neighbour is 12a
+    assert settle(_at("12", THRESHOLD - 8, THRESHOLD - 16, "weak"), before="11") == "weak"  # no neighbour of 12
+    assert settle(_at("12", THRESHOLD - NEAR - 1, THRESHOLD - 20, "weak")) == "weak"  # too far under
+    assert settle(_at("12", THRESHOLD - 8, THRESHOLD - 11, "weak")) == "weak"  # a rival within the margin
+    assert settle(_at("12", THRESHOLD - 8, THRESHOLD - 16, "weak", dissent="30")) == "weak"  # the words disagree
+
+
 # -- pairing answers with questions --------------------------------------------------------------------
 
 def _units(*questions: str, groups: tuple[int, ...] = ()) -> list[Unit]:
@@ -160,50 +204,124 @@ def _item_of(prompt: str) -> str:
     return prompt.rstrip("abcdefghij")
 
 
-def score_seed003(result: dict[str, Any]) -> dict[str, list[Any]]:
-    """Each expected answer right, flagged or missed; each value read that a person would not give, wrong."""
-    entries = json.loads(EXPECTED.read_text("utf-8"))["answers"]
-    allowed = _expected_by_prompt(entries)
-    problems = result["problems"]
-    outcome: dict[str, list[Any]] = {"right": [], "flagged": [], "missed": [], "wrong": []}
+def _read_at(result: dict[str, Any], prompt: str, fld: str, want: list[str], allowed: list[str]) -> bool:
+    """The answer is read at this prompt: every paragraph wanted is there, and nothing another answer lacks."""
+    got = _paragraphs(result["items"][_item_of(prompt)].get("prompts", {}).get(prompt, {}).get(fld, ""))
+    return set(want) <= set(got) and set(got) <= set(allowed)
+
+
+def _answer_outcomes(result: dict[str, Any], entries: list[dict[str, Any]],
+                     allowed: dict[tuple[str, str], list[str]]) -> list[tuple[dict[str, Any], str, set[str], bool]]:
+    """Each expected answer (entry, field), the prompts it is read at, and whether a problem is on its row."""
+    out = []
     for entry in entries:
-        at = (entry["at"][0], entry["at"][1])
         for fld in FIELDS:
             if fld not in entry or not entry["prompts"]:
                 continue
             want = _paragraphs(entry[fld])
-            got_right = any(
-                set(want) <= set(got) and set(got) <= set(allowed[(prompt, fld)])
-                for prompt in entry["prompts"]
-                for got in [_paragraphs(result["items"][_item_of(prompt)].get("prompts", {})
-                                        .get(prompt, {}).get(fld, ""))])
-            key = (entry["prompts"][0], fld, entry[fld])
-            if got_right:
-                outcome["right"].append(key)
-            elif _flagged(problems, None, fld, at):
-                outcome["flagged"].append(key)
-            else:
-                outcome["missed"].append(key)
+            at = {p for p in entry["prompts"] if _read_at(result, p, fld, want, allowed[(p, fld)])}
+            out.append((entry, fld, at, _flagged(result["problems"], None, fld, (entry["at"][0], entry["at"][1]))))
+    return out
+
+
+def _wrong(result: dict[str, Any], allowed: dict[tuple[str, str], list[str]]) -> list[tuple[str, str, Any]]:
+    """Values read that a person would not give, with no problem saying so: (prompt or item, field, text)."""
+    problems = result["problems"]
+    wrong: list[tuple[str, str, Any]] = []
     for item, answer in result["items"].items():
         for fld in FIELDS:  # an answer given to the item as a whole must say why
             if answer.get(fld) and not _flagged(problems, item, fld, None):
-                outcome["wrong"].append((item, fld, answer[fld]))
+                wrong.append((item, fld, answer[fld]))
         for prompt, given in answer.get("prompts", {}).items():
             for fld in FIELDS:
                 extra = [p for p in _paragraphs(given.get(fld, "")) if p not in allowed.get((prompt, fld), [])]
                 cell = given.get("cells", {}).get(fld, {})
                 if extra and not _flagged(problems, item, fld, (cell.get("table"), cell.get("row"))):
-                    outcome["wrong"].append((prompt, fld, extra))
+                    wrong.append((prompt, fld, extra))
+    return wrong
+
+
+def _expected() -> tuple[list[dict[str, Any]], dict[tuple[str, str], list[str]]]:
+    entries = json.loads(EXPECTED.read_text("utf-8"))["answers"]
+    return entries, _expected_by_prompt(entries)
+
+
+def score_seed003(result: dict[str, Any]) -> dict[str, list[Any]]:
+    """Each expected answer right, flagged or missed; each value read that a person would not give, wrong.
+
+    An answer several prompts share (a requirement merging two) is right when it is read at one of them.
+    """
+    entries, allowed = _expected()
+    outcome: dict[str, list[Any]] = {"right": [], "flagged": [], "missed": [], "wrong": _wrong(result, allowed)}
+    for entry, fld, at, flagged in _answer_outcomes(result, entries, allowed):
+        key = (entry["prompts"][0], fld, entry[fld])
+        outcome["right" if at else "flagged" if flagged else "missed"].append(key)
     return outcome
 
 
+def score_prompts(result: dict[str, Any]) -> dict[str, list[str]]:
+    """Each prompt the return answers (99 in seed 003) right, flagged, missed or wrong, as the issue counts them.
+
+    A prompt is right when every answer the return gives for it is read at that prompt itself (a shared
+    answer must be at each prompt it answers); wrong when any value read at it (or at its item as a whole)
+    is not the person's, with no problem saying so; otherwise missed when an answer of it is neither read
+    there nor flagged on its row, else flagged. A prompt the return gives no answer to and that gets one
+    anyway, silently, is wrong too (an answer invented).
+    """
+    entries, allowed = _expected()
+    wrong = {where for where, _, _ in _wrong(result, allowed)}
+    states: dict[str, set[str]] = {}
+    for entry, _, at, flagged in _answer_outcomes(result, entries, allowed):
+        for prompt in entry["prompts"]:
+            state = "right" if prompt in at else "flagged" if flagged else "missed"
+            states.setdefault(prompt, set()).add(state)
+    outcome: dict[str, list[str]] = {"right": [], "flagged": [], "missed": [], "wrong": []}
+    for prompt, found in states.items():
+        if prompt in wrong or _item_of(prompt) in wrong:
+            outcome["wrong"].append(prompt)
+        else:
+            outcome["missed" if "missed" in found else "flagged" if "flagged" in found else "right"].append(prompt)
+    outcome["wrong"] += sorted(w for w in wrong if w not in states and not any(_item_of(p) == w for p in states))
+    return outcome
+
+
+def _figures(answers: dict[str, list[Any]], prompts: dict[str, list[str]]) -> str:
+    """The counts for an assertion message: prompts and answers, right / flagged / missed / wrong."""
+    def counts(found: dict[str, list[Any]]) -> str:
+        return " ".join(f"{k} {len(found[k])}" for k in ("right", "flagged", "missed", "wrong"))
+    return f"prompts: {counts(prompts)}; answers: {counts(answers)}"
+
+
+def assert_seed003_figures(result: dict[str, Any], least_prompts: float, least_answers: float) -> str:
+    """Never silently wrong, nothing missed, and at least these shares of the 99 prompts and 145 answers right."""
+    answers, prompts = score_seed003(result), score_prompts(result)
+    figures = _figures(answers, prompts)
+    answered = sum(len(answers[k]) for k in ("right", "flagged", "missed"))
+    asked = sum(len(prompts[k]) for k in ("right", "flagged", "missed"))
+    assert (answered, asked) == (145, 99), figures  # every answered prompt and field a person reads in the seed
+    assert answers["wrong"] == [] and prompts["wrong"] == [], (figures, answers["wrong"])
+    assert answers["missed"] == [] and prompts["missed"] == [], (figures, answers["missed"])
+    assert len(prompts["right"]) / asked >= least_prompts, figures
+    assert len(answers["right"]) / answered >= least_answers, figures
+    return figures
+
+
 def test_seed003_answers_right_or_flagged_never_silently_wrong(seed003: dict[str, Any]) -> None:
-    outcome = score_seed003(seed003)
-    total = sum(len(outcome[k]) for k in ("right", "flagged", "missed"))
-    assert total == 145  # every answered prompt and field a person reads in the seed
-    assert outcome["wrong"] == []
-    assert outcome["missed"] == []
-    assert len(outcome["right"]) / total >= 0.70, {k: len(v) for k, v in outcome.items()}
+    """Issue 20's bar: no answer at the wrong prompt, none invented, at least 70% of the 99 prompts right
+    (and of the 145 answers): 72 of 99 and 110 of 145 on 2026-12-06 (70 and 107 before that night's changes)."""
+    assert_seed003_figures(seed003, least_prompts=0.70, least_answers=0.70)
+
+
+def test_the_prompt_count_sees_an_answer_moved_lost_or_invented(seed003: dict[str, Any]) -> None:
+    """The count can fail: an answer at the wrong prompt, one lost with no problem, one invented."""
+    doctored = json.loads(json.dumps(seed003))
+    prompts = {k: v.get("prompts", {}) for k, v in doctored["items"].items()}
+    prompts["9"]["9d"]["developments"] = prompts["9"]["9c"]["developments"]  # 9c's answer given to 9d
+    del prompts["2"]["2a"]  # 2a's answers lost, no problem on its row
+    doctored["items"]["37"].setdefault("prompts", {})["37a"] = {"action": "Invented"}
+    found = score_prompts(doctored)
+    assert {"9d", "37a"} <= set(found["wrong"]) and "2a" in found["missed"]
+    assert "2a" in score_prompts(seed003)["right"] and score_prompts(seed003)["wrong"] == []
 
 
 def test_seed003_values_and_provenance(seed003: dict[str, Any]) -> None:
@@ -465,10 +583,11 @@ def test_the_sample_is_what_its_script_writes(tmp_path: Path) -> None:
     assert load_source(rebuilt).document == load_source(SAMPLE).document
 
 
-@pytest.mark.parametrize("seed", [0, 2])
-def test_seed003_in_another_order_is_still_never_silently_wrong(seed: int, tmp_path: Path,
+@pytest.mark.parametrize(("seed", "wording"), [(0, "typed"), (2, "typed"), (1, "reworded"), (3, "second")])
+def test_seed003_in_another_order_is_still_never_silently_wrong(seed: int, wording: str, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """Rows and tables shuffled (the neighbours that settle ambiguous matches change): right or flagged."""
+    """Rows and tables shuffled (the neighbours that settle ambiguous and near-threshold matches change),
+    as typed and in both rewordings: right or flagged, never wrong (none in seeds 0-4 of all three, tried)."""
     import importlib.util
     import random
 
@@ -479,11 +598,16 @@ def test_seed003_in_another_order_is_still_never_silently_wrong(seed: int, tmp_p
     rng = random.Random(seed)
     tables = [rng.sample(rows, len(rows)) for rows in module.TABLES]
     rng.shuffle(tables)
+    reword = {"typed": lambda line: line, "reworded": _reworded, "second": _reworded_2}[wording]
+    tables = [[([reword(x) for x in issue], action, developments) for issue, action, developments in rows]
+              for rows in tables]
     monkeypatch.setattr(module, "TABLES", tables)
     [outcome] = list(api.parse([module.build(tmp_path / "shuffled.docx")], mapping=MAPPING))
     found = score_seed003(outcome.result)
-    assert found["wrong"] == []
-    assert len(found["right"]) >= 100
+    assert found["wrong"] == [] and score_prompts(outcome.result)["wrong"] == []
+    # 101-110 of 145 answers as typed in these orders, 99-111 reworded (fewer than in the form's own order: the
+    # answers typed on into the next row, and the neighbours, depend on it); the typed floor is the test's old one.
+    assert len(found["right"]) >= (100 if wording == "typed" else 99)
 
 
 # -- held out: wording written by hand after the matcher was built, never used to tune it ----------------------
@@ -625,25 +749,64 @@ def _reworded(line: str) -> str:
     return line
 
 
-def test_seed003_in_other_wording_is_right_or_flagged_never_wrong(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """No answer given to the wrong prompt, none invented, at least 70% of the answers at the right prompt
-    (102 of 145 when written; seed 003 as typed: 107 of 145)."""
+def _rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reword: Any) -> dict[str, Any]:
+    """Seed 003 built again by its script, each requirement and question passed through ``reword``."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("make_seed003_reworded", ROOT / "samples" / "make_seed003.py")
+    spec = importlib.util.spec_from_file_location("make_seed003_again", ROOT / "samples" / "make_seed003.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    tables = [[([_reworded(x) for x in issue], action, developments) for issue, action, developments in rows]
+    tables = [[([reword(x) for x in issue], action, developments) for issue, action, developments in rows]
               for rows in module.TABLES]
     changed = sum(a != b for new, old in zip(tables, module.TABLES, strict=True)
                   for (n, _, _), (o, _, _) in zip(new, old, strict=True) for a, b in zip(n, o, strict=True))
     assert changed >= 40  # the rewording reaches a good part of the form's requirements and questions
     monkeypatch.setattr(module, "TABLES", tables)
     [outcome] = list(api.parse([module.build(tmp_path / "reworded.docx")], mapping=MAPPING))
-    found = score_seed003(outcome.result)
-    total = sum(len(found[k]) for k in ("right", "flagged", "missed"))
-    assert total == 145
-    assert found["wrong"] == [] and found["missed"] == []
-    assert len(found["right"]) / total >= 0.70, {k: len(v) for k, v in found.items()}
+    return outcome.result
+
+
+def test_seed003_in_other_wording_is_right_or_flagged_never_wrong(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 20's rebuild in other wording: no answer at the wrong prompt, none invented, at least 70% of the
+    99 prompts right (73 of 99, 111 of 145 answers on 2026-12-06; 65 and 102 before that night's changes)."""
+    assert_seed003_figures(_rebuilt(tmp_path, monkeypatch, _reworded), least_prompts=0.70, least_answers=0.70)
+
+
+#: A second rewording, written independently of REWORDING (2026-12-06, after the first of that night's
+#: changes to the matcher, the addressee, and before the others were measured on it): questions turned
+#: passive ("Have you produced X?" -> "Has X been produced?", "Have you ensured that" -> "Is it ensured
+#: that", "Have you considered X?" -> "Is X considered?"), "Do you have" -> "Have you got", "Are you able
+#: to" -> "Can you", "must" -> "is required to", articles dropped, American spelling, and common typos.
+#: Applied in order to every issue line but the headings.
+REWORDING_2 = (
+    (r"^(✓ )?Have you ensured that (that )?", r"\1Is it ensured that "),
+    (r"^(✓ )?Have you (produced|made|embedded|identified|maximised|put in place) (.*?)\?$", r"\1Has \3 been \2?"),
+    (r"^(✓ )?Have you considered (.*?)\?$", r"\1Is \2 considered?"),
+    (r"^(✓ )?Do you have ", r"\1Have you got "), (r"\bAre you able to\b", "Can you"),
+    (r"\bmust\b", "is required to"), (r"\b(?:[Tt]he|a|an) ", ""),
+    (r"\b(organi|prioriti|maximi|personali|recogni)s(e|ed|es|ation|ing)\b", r"\1z\2"),
+    (r"\bco-ordinat", "coordinat"), (r"\bresponsible\b", "responsable"), (r"\bnecessary\b", "neccessary"),
+    (r"\breceive\b", "recieve"), (r"\bprocesses\b", "proccesses"),
+)
+
+
+def _reworded_2(line: str) -> str:
+    import re
+
+    if line.startswith("#"):
+        return line
+    for pattern, replacement in REWORDING_2:
+        line = re.sub(pattern, replacement, line)
+    return line[:1].upper() + line[1:]
+
+
+def test_seed003_in_a_second_wording_is_right_or_flagged_never_wrong(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """REWORDING_2 (passive questions, dropped articles, American spelling, typos): never wrong, never missed.
+
+    71 of 99 prompts and 108 of 145 answers right on 2026-12-06 (69 and 105 before that night's changes to the
+    matcher); the floors sit a little under (68 prompts, 105 answers), not at the issue's 70%.
+    """
+    assert_seed003_figures(_rebuilt(tmp_path, monkeypatch, _reworded_2), least_prompts=0.68, least_answers=0.72)

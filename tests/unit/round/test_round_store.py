@@ -337,3 +337,13 @@ def test_ingest_does_not_read_every_person_for_each_return(tmp_path: Path, monke
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.splitlines()) == 9
     assert len(calls) <= 1, f"{len(calls)} reads of every person for 9 returns"
+
+
+def test_the_advice_quotes_a_folder_with_spaces_so_it_can_be_pasted(tmp_path: Path) -> None:
+    import sqlite3
+
+    from docxform.round.store import store_error
+
+    folder = tmp_path / "Round 2 (autumn)"
+    error = store_error(folder, sqlite3.DatabaseError("file is not a database"))
+    assert error.hint == f"run: docxform round verify '{folder}'"

@@ -1,0 +1,305 @@
+"""Text typed outside the body is placed or reported: page header and footer, footnotes, comments, text boxes.
+
+A filled sa2003 return gets, at the XML level (as Word writes these parts),
+a typed page header, a note added to the generated footer, a footnote whose
+mark is in an answer cell, comments on an answer and on a standard's own text,
+text boxes written as Word writes them (``mc:AlternateContent``: the same box
+as DrawingML and as VML). Each test asserts the exact unclaimed entries: their
+text (once), where they are, the nearest item and answer, and that nothing else
+is reported.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from lxml import etree
+
+from docxform.framework import load_framework
+from docxform.generate.form import FormOptions
+from docxform.generate.output import generate_form
+from docxform.oxml.comments import Anchor, Note, add_comments
+from docxform.oxml.fill import fill
+from docxform.oxml.package import open_package
+from docxform.oxml.textparts import TextPart, read_pieces, text_parts
+from docxform.parse import parse_form
+from docxform.parse import parts as parse_parts
+from docxform.records.response import Response, UnclaimedText
+from tests.support.docparts import REL, Typed, text_box, with_parts, xml_fragment
+from tests.unit.parse.test_parse_robust import CASES, EXTRA_FIELDS, PARTNERSHIP, Filled, answers, item_row, w
+
+FW = load_framework("sa2003")
+
+
+@pytest.fixture(scope="module")
+def sa2003(tmp_path_factory: pytest.TempPathFactory) -> Filled:
+    folder = tmp_path_factory.mktemp("parts")
+    generate_form(FW, folder / "blank.docx", FormOptions(), partnership=PARTNERSHIP)
+    ratings, texts = answers(FW, None)
+    fill(folder / "blank.docx", folder / "filled.docx", ratings, texts, {})
+    return Filled("sa2003", FW, folder / "filled.docx", ratings, texts, {"partnership": PARTNERSHIP})
+
+
+def unclaimed_problems(result: Response) -> list[tuple[str | None, str | None, str, str]]:
+    return [(p.item, p.field, p.severity, str(p.extra.get("where"))) for p in result.problems
+            if p.code == "text-unclaimed"]
+
+
+def cell_of(result: Response, item: str, fld: str) -> tuple[int, int, int]:
+    """Where the parse read the answer from (table, row, cell from 1): where a note on that cell must point."""
+    at = result.items[item].cells[fld]
+    return at["table"], at["row"], at["cell"]
+
+
+def row_of(result: Response, item: str) -> tuple[int, int]:
+    """The item's row as the parse found it (table and row from 1)."""
+    at = result.items[item].cells["rating"]
+    return at["table"], at["row"]
+
+
+# --- the tests
+
+def test_typed_page_header_is_unclaimed(sa2003: Filled, tmp_path: Path) -> None:
+    path = with_parts(sa2003.path, tmp_path / "header.docx", Typed(header=["Draft 2 - not agreed by the board"]))
+    result = parse_form(path)
+    assert result.unclaimed == [UnclaimedText("Draft 2 - not agreed by the board", "header", "in the page header")]
+    assert unclaimed_problems(result) == [(None, None, "warning", "header")]
+    assert parse_form(sa2003.path).items == result.items  # the answers are untouched
+
+
+def test_note_typed_into_the_forms_footer_is_unclaimed_and_the_footer_is_not(sa2003: Filled, tmp_path: Path) -> None:
+    path = with_parts(sa2003.path, tmp_path / "footer.docx", Typed(footer="Returned late: see e-mail of 3 May"))
+    result = parse_form(path)
+    assert result.unclaimed == [UnclaimedText("Returned late: see e-mail of 3 May", "footer", "in the page footer")]
+    assert unclaimed_problems(result) == [(None, None, "warning", "footer")]
+
+
+def test_footnote_names_the_answer_its_mark_is_in(sa2003: Filled, tmp_path: Path) -> None:
+    typed = Typed(footnotes=[("1.3", "evidence", "Minutes are held by the CSU."),
+                             ("4.2", "standard", "Applies to the county only.")])
+    result = parse_form(with_parts(sa2003.path, tmp_path / "footnote.docx", typed))
+    table, row = row_of(result, "4.2")
+    assert result.unclaimed == [
+        UnclaimedText("Minutes are held by the CSU.", "footnote", "in footnote 1, whose mark is in the evidence cell "
+                      "of 1.3", "1.3", "evidence", *cell_of(result, "1.3", "evidence")),
+        UnclaimedText("Applies to the county only.", "footnote", "in footnote 2, whose mark is in the standard's own "
+                      "cell of 4.2", "4.2", None, table, row, 2)]
+    assert unclaimed_problems(result) == [("1.3", "evidence", "warning", "footnote"), ("4.2", None, "warning", "footnote")]
+
+
+def test_comments_on_an_answer_and_on_a_standards_text(sa2003: Filled, tmp_path: Path) -> None:
+    typed = Typed(comments=[("2.1", "comments", "Jane Smith", "See our audit of May.\nThe panel agreed."),
+                            ("2.3", "standard", "Tom Healey", "We do not think this applies to us.")])
+    result = parse_form(with_parts(sa2003.path, tmp_path / "comments.docx", typed))
+    table, row = row_of(result, "2.3")
+    assert result.unclaimed == [
+        UnclaimedText("See our audit of May.\nThe panel agreed.", "comment",
+                      "in a comment by Jane Smith on the comments cell of 2.1", "2.1", "comments",
+                      *cell_of(result, "2.1", "comments")),
+        UnclaimedText("We do not think this applies to us.", "comment",
+                      "in a comment by Tom Healey on the standard's own cell of 2.3", "2.3", None, table, row, 2)]
+    assert unclaimed_problems(result) == [("2.1", "comments", "warning", "comment"), ("2.3", None, "warning", "comment")]
+    flag = next(p for p in result.problems if p.code == "text-unclaimed")
+    assert "comment by Jane Smith" in flag.message and "See our audit of May." in flag.message
+
+
+def test_text_box_in_the_header_is_read_once(sa2003: Filled, tmp_path: Path) -> None:
+    """Word writes a text box twice (mc:Choice and mc:Fallback): its text is one unclaimed entry, once."""
+    path = with_parts(sa2003.path, tmp_path / "box.docx", Typed(header_box="Confidential until agreed"))
+    result = parse_form(path)
+    assert result.unclaimed == [UnclaimedText("Confidential until agreed", "header",
+                                              "in a text box in the page header")]
+    assert len(unclaimed_problems(result)) == 1
+
+
+def test_text_box_in_the_body_is_counted_once(sa2003: Filled, tmp_path: Path) -> None:
+    """A box in the body is read by the body's walk (one branch of mc:AlternateContent), not again here."""
+    def add_box(body: etree._Element) -> None:
+        table = item_row(body, "1.1").getparent()
+        table.addnext(xml_fragment(f"<w:p>{text_box('Our partnership plan is attached')}</w:p>"))
+
+    result = parse_form(with_parts(sa2003.path, tmp_path / "bodybox.docx", Typed(body=add_box)))
+    assert [(u.text, u.where, u.description) for u in result.unclaimed] == [
+        ("Our partnership plan is attached", "below-table", "in a text box below table 2")]
+    [flag] = [p for p in result.problems if p.code == "text-unclaimed"]
+    assert "in a text box below table 2" in flag.message and flag.item == "1.5"
+
+
+def test_everything_at_once_is_each_reported_once(sa2003: Filled, tmp_path: Path) -> None:
+    typed = Typed(header=["Header note"], footer="Footer note", footnotes=[("3.1", "goals", "Note one")],
+                  comments=[("5.2", "evidence", "A. N. Other", "Comment one")], header_box="Box note")
+    result = parse_form(with_parts(sa2003.path, tmp_path / "all.docx", typed))
+    assert sorted((u.where, u.text, u.item) for u in result.unclaimed) == [
+        ("comment", "Comment one", "5.2"), ("footer", "Footer note", None), ("footnote", "Note one", "3.1"),
+        ("header", "Box note", None), ("header", "Header note", None)]
+    assert len(unclaimed_problems(result)) == 5
+
+
+def test_docxforms_own_feedback_comments_are_not_the_respondents(sa2003: Filled, tmp_path: Path) -> None:
+    """A feedback copy (docxform's comments, author "docxform") sent back is not unclaimed text; a reply is."""
+    table, row, cell = cell_of(parse_form(sa2003.path), "1.1", "evidence")
+    feedback = tmp_path / "feedback.docx"
+    add_comments(sa2003.path, [Note(Anchor(table=table, row=row, cell=cell),
+                                    "evidence-vague: the evidence is too vague")], feedback)
+    assert parse_form(feedback).unclaimed == []
+    replied = tmp_path / "replied.docx"
+    add_comments(feedback, [Note(Anchor(table=table, row=row, cell=cell), "It is the 2003 audit, page 4.")], replied,
+                 author="Brian Wroe", initials="BW")
+    assert parse_form(replied).unclaimed == [UnclaimedText(
+        "It is the 2003 audit, page 4.", "comment", "in a comment by Brian Wroe on the evidence cell of 1.1", "1.1",
+        "evidence", table, row, cell)]
+
+
+def test_notes_part_with_only_separators_is_never_parsed(sa2003: Filled, tmp_path: Path) -> None:
+    path = with_parts(sa2003.path, tmp_path / "separators.docx", Typed(separators_only=True))
+    with open_package(path) as pkg:
+        found = {p.name: p for p in text_parts(pkg)}
+    assert set(found) == {"word/footer1.xml", "word/footnotes.xml"}
+    assert not found["word/footnotes.xml"].has_text and found["word/footer1.xml"].has_text
+    assert read_pieces(found["word/footnotes.xml"], str(path)) == []
+    assert parse_form(path).unclaimed == []
+
+
+def test_the_forms_own_footer_is_parsed_once_per_batch(sa2003: Filled, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The usual return's footer is the blank's own: after the first return, its bytes are one lookup, no parse."""
+    parse_parts._OWN.clear()
+    calls: list[str] = []
+    real = parse_parts.read_pieces
+
+    def counted(part: TextPart, path: str) -> list[parse_parts.Piece]:
+        calls.append(part.name)
+        return real(part, path)
+
+    monkeypatch.setattr(parse_parts, "read_pieces", counted)
+    for _ in range(3):
+        assert parse_form(sa2003.path).unclaimed == []
+    assert calls == ["word/footer1.xml"]
+
+
+def test_footer_lines_of_the_generated_form_are_form_text(sa2003: Filled) -> None:
+    """Not vacuous: the footer is read, and its text (page fields left out) is what the generator printed."""
+    with open_package(sa2003.path) as pkg:
+        [footer] = text_parts(pkg)
+    [piece] = read_pieces(footer, str(sa2003.path))
+    assert piece.lines == (f"{FW.title} (sa2003 {FW.version}) · form annexb", "Page  of")
+
+
+@pytest.mark.parametrize("key", sorted(CASES))
+def test_blank_and_filled_forms_of_every_layout_leave_nothing_in_their_parts(tmp_path: Path, key: str) -> None:
+    """Every shipped framework and layout, blank and filled, also re-saved by python-docx (its footer
+    re-serialised, so read again, not matched by its bytes): nothing unclaimed, in the parts or anywhere."""
+    framework_id, layout = CASES[key]
+    fw = load_framework(framework_id)
+    blank = tmp_path / "blank.docx"
+    generate_form(fw, blank, FormOptions(layout=layout, guidance_annex=True), partnership=PARTNERSHIP)
+    ratings, texts = answers(fw, layout)
+    fill(blank, tmp_path / "filled.docx", ratings, texts, EXTRA_FIELDS[key])
+    resaved = tmp_path / "resaved.docx"
+    docx.Document(str(tmp_path / "filled.docx")).save(str(resaved))
+    for path in (blank, tmp_path / "filled.docx", resaved):
+        with open_package(path) as pkg:
+            assert [p.kind for p in text_parts(pkg)] == ["footer"]
+        result = parse_form(path)
+        assert result.unclaimed == [], [u.to_dict() for u in result.unclaimed]
+        assert "text-unclaimed" not in {p.code for p in result.problems}
+
+
+def test_validate_reports_text_in_the_header_and_a_comment(sa2003: Filled, tmp_path: Path) -> None:
+    from tests.support.cli import run_main
+
+    typed = Typed(header=["Not yet signed off"], comments=[("1.4", "goals", "Jo Brown", "Goal moved to 2005")])
+    path = with_parts(sa2003.path, tmp_path / "validate.docx", typed)
+    done = run_main("validate", str(path))
+    lines = [ln for ln in done.stdout.splitlines() if "text-unclaimed" in ln]
+    assert len(lines) == 2
+    assert any("in the page header" in ln and "Not yet signed off" in ln for ln in lines)
+    assert any("comment by Jo Brown on the goals cell of 1.4" in ln and "nearest standard is 1.4" in ln
+               for ln in lines)
+
+
+def test_footer_whose_tab_a_conversion_lost_is_still_the_forms(sa2003: Filled, tmp_path: Path) -> None:
+    """Word 2003 XML through LibreOffice runs "· form annexb" and "Page" together: still the form's own text."""
+    with zipfile.ZipFile(sa2003.path) as z:
+        footer = z.read("word/footer1.xml")
+    assert b"<w:r><w:tab/></w:r>" in footer
+    glued = footer.replace(b"<w:r><w:tab/></w:r>", b"")
+    result = parse_form(with_parts(sa2003.path, tmp_path / "glued.docx", Typed(parts={"word/footer1.xml": glued})))
+    assert result.unclaimed == []
+    typed = glued.replace(b"</w:ftr>", b"<w:p><w:r><w:t>Sent by fax</w:t></w:r></w:p></w:ftr>")
+    result = parse_form(with_parts(sa2003.path, tmp_path / "typed.docx", Typed(parts={"word/footer1.xml": typed})))
+    assert result.unclaimed == [UnclaimedText("Sent by fax", "footer", "in the page footer")]
+
+
+def test_the_same_header_in_two_parts_is_one_piece(sa2003: Filled, tmp_path: Path) -> None:
+    """A header typed once shows on every page but may be stored twice (first page, other pages): listed once."""
+    def second_header(body: etree._Element) -> None:
+        sect = body.find(w("sectPr"))
+        reference = etree.Element(w("headerReference"))
+        reference.set(w("type"), "first")
+        reference.set(f"{{{REL}}}id", "rIdHeader2")
+        sect.insert(0, reference)
+        etree.SubElement(sect, w("titlePg"))
+
+    path = with_parts(sa2003.path, tmp_path / "two.docx", Typed(header=["Draft"], body=second_header))
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["word/header2.xml"] = parts["word/header1.xml"]
+    parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>", f'<Relationship Id="rIdHeader2" Type="{REL}/header" Target="header2.xml"/>'
+                             "</Relationships>".encode())
+    with zipfile.ZipFile(path, "w") as z:
+        for name, blob in parts.items():
+            z.writestr(name, blob)
+    with open_package(path) as pkg:
+        assert [p.name for p in text_parts(pkg)] == ["word/footer1.xml", "word/header1.xml", "word/header2.xml"]
+    assert parse_form(path).unclaimed == [UnclaimedText("Draft", "header", "in the page header")]
+
+
+def test_endnote_and_comments_outside_the_cells_name_the_nearest_item(sa2003: Filled, tmp_path: Path) -> None:
+    """An endnote's mark in an answer; a comment on an empty paragraph below theme 2's table (nearest: its last
+    standard); a comment whose anchor is gone (no item named)."""
+    typed = Typed(endnotes=[("5.1", "goals", "By March 2004.")],
+                  comments=[("2.4", "below", "Jane Smith", "Theme 2 was discussed at length."),
+                            ("1.1", "nowhere", "Jane Smith", "General remark.")])
+    result = parse_form(with_parts(sa2003.path, tmp_path / "elsewhere.docx", typed))
+    assert result.unclaimed == [  # in the order the document's relationships name the parts
+        UnclaimedText("By March 2004.", "endnote", "in endnote 1, whose mark is in the goals cell of 5.1", "5.1",
+                      "goals", *cell_of(result, "5.1", "goals")),
+        UnclaimedText("Theme 2 was discussed at length.", "comment",
+                      "in a comment by Jane Smith on a paragraph below table 3", "2.4"),
+        UnclaimedText("General remark.", "comment", "in a comment by Jane Smith, anchored nowhere in the text")]
+    assert unclaimed_problems(result) == [("5.1", "goals", "warning", "endnote"), ("2.4", None, "warning", "comment"),
+                                          (None, None, "warning", "comment")]
+
+
+def test_consolidated_forms_footer_is_docxforms_own(tmp_path: Path) -> None:
+    """The consolidated form's footer names the round ("Consolidated form · Anytown CDRP · ..."): docxform's print."""
+    from docxform.oxml.textparts import CONSOLIDATED_FOOTER
+
+    path = tmp_path / "agreed.docx"
+    generate_form(FW, path, FormOptions(footer=f"{CONSOLIDATED_FOOTER}Anytown CDRP · sa2003 2003-12 · round 1",
+                                        footer_date=True), partnership="Anytown CDRP")
+    with open_package(path) as pkg:
+        [footer] = text_parts(pkg)
+    assert read_pieces(footer, str(path))[0].lines[0].startswith(CONSOLIDATED_FOOTER)
+    assert parse_form(path).unclaimed == []
+
+
+def test_unclaimed_text_outside_the_body_goes_through_json(sa2003: Filled, tmp_path: Path) -> None:
+    """The new places are in the response schema, and the parse JSON reads back the same."""
+    import json
+
+    import jsonschema
+
+    typed = Typed(header=["Header note"], footer="Footer note", footnotes=[("3.1", "goals", "Note one")],
+                  endnotes=[("3.2", "comments", "Note two")], comments=[("5.2", "evidence", "A. N. Other", "Comment")])
+    result = parse_form(with_parts(sa2003.path, tmp_path / "json.docx", typed))
+    data = result.to_dict()
+    schema = json.loads((Path(__file__).resolve().parents[3] / "docxform" / "schemas" / "response.schema.json")
+                        .read_text("utf-8"))
+    jsonschema.validate(data, schema)
+    assert [u["where"] for u in data["unclaimed"]] == ["footer", "header", "footnote", "endnote", "comment"]
+    assert Response.from_dict(data).unclaimed == result.unclaimed
