@@ -21,10 +21,13 @@ inside LibreOffice are made by tests/support/respondent.py and checked the same 
 from __future__ import annotations
 
 import copy
+import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -202,6 +205,8 @@ class Typed:
 
     values: dict[tuple[str, str], str] = field(default_factory=dict)
     stray: list[str] = field(default_factory=list)
+    #: Footnotes the edit referred to (id -> text): written to word/footnotes.xml, with its relationship.
+    footnotes: dict[int, str] = field(default_factory=dict)
 
 
 Edit = Callable[[etree._Element], Typed]
@@ -239,9 +244,32 @@ def make(base: Base, trial: Trial, folder: Path, *, strip: bool = False) -> tupl
 
     name = f"{trial.name}-stripped" if strip else trial.name
     path = edit_document(base.path, folder / f"{name}.docx", change)
+    if typed.footnotes:
+        add_footnotes(path, typed.footnotes)
     expected = dict(base.values)
     expected.update(typed.values)
     return path, expected, typed.stray
+
+
+def add_footnotes(path: Path, notes: dict[int, str]) -> None:
+    """Write word/footnotes.xml (and its content type and relationship) into the package at ``path``."""
+    with zipfile.ZipFile(path) as zin:
+        parts = {n: zin.read(n) for n in zin.namelist()}
+    body = "".join(f'<w:footnote w:id="{n}"><w:p><w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
+                   "</w:footnote>" for n, text in notes.items())
+    parts["word/footnotes.xml"] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                                   f'<w:footnotes xmlns:w="{W}">{body}</w:footnotes>').encode()
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')
+    parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdTrialFootnotes" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, blob in parts.items():
+            zout.writestr(name, blob)
+    path.write_bytes(buffer.getvalue())
 
 
 # --- verdicts
@@ -533,6 +561,16 @@ def heading_first(item: str, fld: str, heading: str) -> Edit:
     def edit(body: etree._Element) -> Typed:
         _type_in(item, fld, paragraph(run(heading)), paragraph(run("J Bloggs, Police")))(body)
         return Typed({(item, fld): f"{heading}\nJ Bloggs, Police"})
+    return edit
+
+
+def footnote(item: str, fld: str, note: str) -> Edit:
+    """A footnote added at the end of the answer (Insert > Footnote), its text typed at the foot of the page."""
+    def edit(body: etree._Element) -> Typed:
+        p = control(body, item, fld).find(f"{w('sdtContent')}/{w('p')}")
+        mark = etree.SubElement(p, w("r"))
+        etree.SubElement(mark, w("footnoteReference")).set(w("id"), "1")
+        return Typed(stray=[note], footnotes={1: note})
     return edit
 
 
@@ -872,6 +910,8 @@ def trials() -> list[Trial]:
         Trial("sa-moved", sa, "words moved with tracking on", moved("5.5", "comments")),
         Trial("sa-tick-moved", sa, "an X typed in one level, then deleted and typed in another with tracking on",
               tick_moved_tracked("3.1", "gap_identified", "doing_well")),
+        Trial("sa-footnote", sa, "a footnote added to an answer, its text at the foot of the page",
+              footnote("4.1", "evidence", "Source: the 2003 crime audit"), exact=False),
         Trial("sa-text-box", sa, "the answer typed in a text box in the cell", text_box("5.5", "evidence")),
         Trial("sa-header-note", sa, "a note typed under the COMMENTS header", header_note(1, 5, "(see annex B)"),
               exact=False),
