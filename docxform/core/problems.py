@@ -80,6 +80,12 @@ CODES: dict[str, Code] = _codes(
          "text read as the answer."),
     Code("cell-split", "warning",
          "An answer cell was split in two side by side; the second part's text was added to the answer."),
+    Code("prompt-dropped", "info",
+         "A line reading like the blank form's prompt, above or below a typed answer in a cell without its "
+         "control, was taken for the prompt left behind and left out of the answer."),
+    Code("symbol-not-read", "warning",
+         "A text answer holds symbol-font characters (a Wingdings smiley) with no text equivalent; the answer was "
+         "read without them."),
     # validation rules
     Code("evidence-missing", "error", "The rating needs supporting evidence and none is given."),
     Code("evidence-vague", "warning", "The evidence is too vague to check (no document, date, page or paragraph)."),

@@ -12,6 +12,9 @@ standard's cell, a row without an id, below table N, after the form) and
 the nearest item, and a ``text-unclaimed`` problem names it, unless another
 problem already names that row (``row-not-read``, ``text-match-weak`` ...).
 
+Symbol-font characters with no text equivalent (a Wingdings smiley) in a
+text answer are reported too (``symbol-not-read``): the answer's text cannot hold them.
+
 One case is read, not only reported: a cell the respondent split side by side
 (Word then spans the header cell over both halves). Its second half lies
 under the same header as the answer, so its text is appended to that answer
@@ -281,6 +284,34 @@ class Accountant:
                     text = cell.text
                     if text and text not in known_raw and text not in claimed and not cell.merged_continue:
                         self._cell(table, r, cell, columns)
+                    if cell.marks:
+                        self._marks(table, r, cell, columns)
+
+    def _marks(self, table: Table, r: int, cell: Cell, columns: dict[int, ColumnAnchor]) -> None:
+        """Symbol-font characters in a text answer (a Wingdings smiley): no text holds them, so they are reported.
+
+        A rating cell's marks are the tick reader's; marks elsewhere may be the form's own print.
+        """
+        anchor = columns.get(cell.col)
+        item = self.layout.item_rows.get((table.index, r))
+        if anchor is not None and anchor.level is None and item is not None:
+            fld, what = anchor.field, f"the {anchor.field} answer of {item}"
+        elif (key := self._field_cell(table.index, r, cell.col)) is not None:
+            item, fld, what = None, key, f"the field {key!r}"
+        else:
+            return
+        signs = ", ".join(f"{m.font.title()} U+{m.code:04X}" for m in cell.marks[:5])
+        self.report("symbol-not-read", f"{what} holds {len(cell.marks)} symbol-font character(s) with no text "
+                    f"equivalent ({signs}); it was read without them", item=item, field=fld, table=table.index + 1,
+                    row=r + 1, cell=cell.col + 1)
+
+    def _field_cell(self, table: int, row: int, col: int) -> str | None:
+        """The form-level field in this cell, if any: by its control's tag, else where the mapping puts it."""
+        tags = {ref.tag: ref.key for ref in self.mapping.fields if ref.tag}
+        by_tag = next((tags[c.tag] for c in self.doc.controls
+                       if c.tag in tags and (c.table, c.row, c.col) == (table, row, col)), None)
+        return by_tag or next((ref.key for ref in self.mapping.fields if (ref.table, ref.row, ref.col) == (table, row, col)),
+                              None)
 
     def _cell(self, table: Table, r: int, cell: Cell, columns: dict[int, ColumnAnchor]) -> None:
         if (table.index + 1, r + 1) in self.continued and any(c in columns for c in range(cell.col, cell.col + cell.span)):
@@ -288,9 +319,9 @@ class Accountant:
         lines = self._unaccounted(cell, columns)
         if not lines:
             return
-        if r < 3 and columns and (table.index, r) not in self.layout.item_rows and \
+        if r < 3 and columns and (table.index, r) not in self.layout.item_rows and not self.mapping.cells and \
                 header_map(table.rows[r], self.mapping.columns):
-            return  # a header row: the form's labels over its answer columns
+            return  # a header row of a layout docxform did not make: its labels may be worded beyond the mapping's
         self._place(lines, table, r, cell, columns)
 
     def _unaccounted(self, cell: Cell, columns: dict[int, ColumnAnchor]) -> list[str]:
@@ -573,10 +604,19 @@ def _tables_before(places: list[tuple[str, int]], normed: str) -> int | None:
 
 
 def without_placeholders(text: str, placeholders: set[str]) -> str:
-    """A cell's text without the lines that are a placeholder left beside typed text ("Comments" above an answer)."""
+    """A cell's text without a placeholder left beside typed text ("Comments" above or below an answer).
+
+    Only the first and last lines can be such a leftover (the control's prompt sits above or below what
+    was typed); a line between typed lines that reads like a prompt ("Date" heading a pasted table) is
+    the respondent's.
+    """
     lines = text.split("\n")
-    kept = [line for line in lines if line.strip() not in placeholders]
-    return "\n".join(kept).strip() if len(kept) < len(lines) else text
+    start, end = 0, len(lines)
+    while start < end and lines[start].strip() in placeholders | {""}:
+        start += 1
+    while end > start and lines[end - 1].strip() in placeholders | {""}:
+        end -= 1
+    return "\n".join(lines[start:end]).strip() if (start, end) != (0, len(lines)) else text
 
 
 def _quote(text: str) -> str:

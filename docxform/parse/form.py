@@ -83,12 +83,12 @@ class _Context:
             return None
         return row_item_id(self.doc.tables[table].rows[row], self.ids)
 
-    def clean(self, text: str) -> str:
-        """The answer's text; a placeholder left in the cell is no answer, beside typed text too."""
+    def clean(self, text: str, lines: bool = True) -> str:
+        """The answer's text; a placeholder left in the cell is no answer, beside typed text too (``lines``)."""
         stripped = text.strip()
         if stripped in self.placeholders:
             return ""
-        return without_placeholders(stripped, self.placeholders) if self.placeholders and "\n" in stripped \
+        return without_placeholders(stripped, self.placeholders) if lines and self.placeholders and "\n" in stripped \
             else stripped
 
     def report(self, code: str, message: str, **where: object) -> None:
@@ -262,7 +262,7 @@ def _text_of(ctx: _Context, item: str, key: str, loc: _Located) -> str:
     answer whose column it starts in, none to the others.
     """
     if loc.cell.span == 1 and len(loc.cell.controls) < 2:
-        return ctx.clean(loc.cell.text)  # the usual cell: one answer, at most one control
+        return _answer_text(ctx, item, key, loc)  # the usual cell: one answer, at most one control
     if loc.control is not None and text_controls(loc.cell) > 1:
         return ctx.clean(loc.control.text)
     columns = ctx.index.columns.get(loc.table, {})
@@ -277,6 +277,23 @@ def _text_of(ctx: _Context, item: str, key: str, loc: _Located) -> str:
     if loc.control is not None and len(fields) > 1:
         return ctx.clean(loc.control.text)
     return ctx.clean(loc.cell.text)
+
+
+def _answer_text(ctx: _Context, item: str, key: str, loc: _Located) -> str:
+    """An answer cell's text, without a prompt of the blank form left beside what was typed.
+
+    Found by its tag, the control is intact and the reader already left out a prompt it still shows, so
+    every typed line is kept (a heading that reads "Date" or "Name" too). Otherwise a line reading like a
+    prompt above or below the answer is taken for the blank form's leftover: dropped, with a notice.
+    """
+    if loc.how == "tag":
+        return ctx.clean(loc.cell.text, lines=False)
+    kept = ctx.clean(loc.cell.text)
+    if kept and kept != ctx.clean(loc.cell.text, lines=False):
+        ctx.report("prompt-dropped", f"a line of the {key} of {item} reads like the blank form's prompt, left above "
+                   "or below the answer; it was left out", item=item, field=key, severity="info",
+                   table=loc.table + 1, row=loc.row + 1, cell=loc.cell.col + 1)
+    return kept
 
 
 def _continued(ctx: _Context, item: str, key: str) -> list[str]:

@@ -27,6 +27,12 @@ Actions (1-based table/row/cell, counted as docxform's Problem locations are):
   side; ``text`` goes into the new right half (cell C+1 of that row).
 - ``{"op": "paragraph_after_table", "table": T, "text": "..."}``: a new paragraph right below table T.
 - ``{"op": "paragraph_at_end", "text": "..."}``: a paragraph typed after everything else.
+- ``{"op": "nested_table", "table": T, "row": R, "cell": C, "rows": [["a", "b"], ...]}``: a table
+  inserted at the end of the cell, its cells filled.
+- ``{"op": "bullets", "table": T, "row": R, "cell": C, "items": ["...", ...]}``: a bulleted list
+  ("List Bullet" paragraphs) typed at the end of the cell.
+- ``{"op": "line_breaks", "table": T, "row": R, "cell": C, "text": "a\\nb"}``: typed at the end of the
+  cell, each newline a line break (Shift+Enter).
 - ``{"op": "type_header", "text": "..."}``: the page header switched on and ``text`` typed in it.
 - ``{"op": "comment", "table": T, "row": R, "cell": C, "author": "...", "text": "..."}``: a comment at the
   end of the cell's text.

@@ -44,7 +44,7 @@ from typing import Any
 
 import uno
 from com.sun.star.beans import PropertyValue
-from com.sun.star.text.ControlCharacter import PARAGRAPH_BREAK
+from com.sun.star.text.ControlCharacter import LINE_BREAK, PARAGRAPH_BREAK
 
 FILTERS = {"docx": "MS Word 2007 XML", "doc": "MS Word 97", "odt": "writer8"}
 #: Seconds for the whole run: start, every job, shut-down.
@@ -362,6 +362,46 @@ def do_paragraph_at_end(doc: Any, action: dict) -> None:
     type_text(text, cursor, action["text"])
 
 
+def do_nested_table(doc: Any, action: dict) -> None:
+    """Paste a small table into a cell (Table > Insert Table with the cursor in the cell), then fill it.
+
+    ``rows`` is a list of rows, each a list of cell texts; the table goes at the end of the cell.
+    """
+    target = cell(doc, action["table"], action["row"], action["cell"])
+    rows = action["rows"]
+    inner = doc.createInstance("com.sun.star.text.TextTable")
+    inner.initialize(len(rows), len(rows[0]))
+    cursor = target.createTextCursor()
+    cursor.gotoEnd(False)
+    target.insertTextContent(cursor, inner, False)
+    for r, texts in enumerate(rows, start=1):
+        for c, words in enumerate(texts, start=1):
+            inner.getCellByName(cell_name(r, c)).setString(words)
+
+
+def do_bullets(doc: Any, action: dict) -> None:
+    """Type a bulleted list at the end of a cell: one paragraph per entry, in the "List Bullet" style."""
+    target = cell(doc, action["table"], action["row"], action["cell"])
+    cursor = target.createTextCursor()
+    cursor.gotoEnd(False)
+    for words in action["items"]:
+        if target.getString():
+            target.insertControlCharacter(cursor, PARAGRAPH_BREAK, False)
+        cursor.setPropertyValue("NumberingStyleName", "List Bullet")
+        target.insertString(cursor, words, False)
+
+
+def do_line_breaks(doc: Any, action: dict) -> None:
+    """Type at the end of a cell, each newline a line break (Shift+Enter), not a new paragraph."""
+    target = cell(doc, action["table"], action["row"], action["cell"])
+    cursor = target.createTextCursor()
+    cursor.gotoEnd(False)
+    for i, line in enumerate(action["text"].split("\n")):
+        if i:
+            target.insertControlCharacter(cursor, LINE_BREAK, False)
+        target.insertString(cursor, line, False)
+
+
 def do_type_header(doc: Any, action: dict) -> None:
     """The page header switched on (Insert > Header and Footer) and ``text`` typed in it, in the page style the
     document uses (the default one where the text's start names none: a document loaded without a view)."""
@@ -403,7 +443,8 @@ ACTIONS = {
     "delete_control": do_delete_control, "insert_column": do_insert_column,
     "delete_column": do_delete_column, "merge_cells": do_merge_cells, "insert_row": do_insert_row,
     "type_symbol": do_type_symbol, "split_cell": do_split_cell, "paragraph_after_table": do_paragraph_after_table,
-    "paragraph_at_end": do_paragraph_at_end,
+    "paragraph_at_end": do_paragraph_at_end, "nested_table": do_nested_table, "bullets": do_bullets,
+    "line_breaks": do_line_breaks,
 }
 
 

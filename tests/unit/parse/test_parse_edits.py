@@ -242,18 +242,32 @@ def problem_fields(result: dict[str, Any], code: str) -> list[tuple[str | None, 
 
 # --- a column inserted or deleted
 
-def rag_unclaimed(f: Filled) -> list[tuple[str, str | None, str]]:
-    """The inserted column's Green/Amber/Red, one per item row: text no answer of the form holds."""
-    return [("row", item.id, RAG[n % 3]) for n, item in enumerate(f.framework.items)]
+def rag_unclaimed(f: Filled, header: str | None = None) -> list[tuple[str, str | None, str]]:
+    """The inserted column's Green/Amber/Red, one per item row: text no answer of the form holds.
+
+    With ``header``: the column's header, typed over each item table, comes first in each table (a header
+    the blank form does not print is the respondent's text too).
+    """
+    out: list[tuple[str, str | None, str]] = []
+    for n, item in enumerate(f.framework.items):
+        if header is not None and item.id == f.framework.items_in(item.theme_id)[0].id:
+            out.append(("table", None, header))
+        out.append(("row", item.id, RAG[n % 3]))
+    return out
+
+
+def header_codes(f: Filled) -> list[tuple[str, None]]:
+    """One text-unclaimed per item table for a header cell typed by the respondent."""
+    return [("text-unclaimed", None)] * len(f.framework.themes)
 
 
 def test_rag_column_inserted_after_the_ratings(sa2003: Filled, tmp_path: Path, mode: str) -> None:
     f = sa2003
     result = parse_edited(f, tmp_path, mode, insert_rag_column)
     assert items_of(result) == f.expected()  # no comment reads "Green", no evidence holds the comments
-    assert unclaimed(result) == rag_unclaimed(f)  # nor is the RAG status lost: it is reported
+    assert unclaimed(result) == rag_unclaimed(f, "RAG status")  # nor is the RAG status lost: it is reported
     assert codes(result) == by_code([*rating_missing(f), *document_codes(mode),
-                                     *(("text-unclaimed", i) for _, i, _ in rag_unclaimed(f))])
+                                     *(("text-unclaimed", i) for _, i, _ in rag_unclaimed(f, "RAG status"))])
     if mode == "no-controls":
         answer = result["items"]["1.1"]
         assert answer["provenance"]["comments"] == "anchor"  # the header's column, not the mapping's position
@@ -266,9 +280,9 @@ def test_inserted_column_headed_like_its_neighbour_does_not_take_its_answers(sa2
     f = sa2003
     result = parse_edited(f, tmp_path, mode, lambda body: insert_rag_column(body, "Comments on rating"))
     assert items_of(result) == f.expected()  # no comment reads "Amber"
-    assert unclaimed(result) == rag_unclaimed(f)
+    assert unclaimed(result) == rag_unclaimed(f, "Comments on rating")
     assert codes(result) == by_code([*rating_missing(f), *document_codes(mode),
-                                     *(("text-unclaimed", i) for _, i, _ in rag_unclaimed(f))])
+                                     *(("text-unclaimed", i) for _, i, _ in rag_unclaimed(f, "Comments on rating"))])
 
 
 def test_comments_column_deleted(sa2003: Filled, tmp_path: Path, mode: str) -> None:
@@ -298,9 +312,9 @@ def test_rag_column_inserted_and_saved_as_doc(sa2003: Filled, columns_as_doc: di
     f = sa2003
     result = parse_form(columns_as_doc["rag"]).to_dict()
     assert items_of(result) == f.expected()
-    assert unclaimed(result) == rag_unclaimed(f)  # the RAG status is reported after the .doc round trip too
+    assert unclaimed(result) == rag_unclaimed(f, "RAG status")  # reported after the .doc round trip too
     assert codes(result) == by_code([*rating_missing(f), ("controls-lost", None),
-                                     *(("text-unclaimed", i) for _, i, _ in rag_unclaimed(f))])
+                                     *(("text-unclaimed", i) for _, i, _ in rag_unclaimed(f, "RAG status"))])
     assert result["items"]["2.1"]["provenance"]["evidence"] == "anchor"
 
 
@@ -410,7 +424,8 @@ def test_stray_text_in_one_header_cell(sa2003: Filled, tmp_path: Path, mode: str
     f = sa2003
     result = parse_edited(f, tmp_path, mode, retype_header(index, "see note 3 below"))
     assert items_of(result) == f.expected()
-    assert codes(result) == sorted([*rating_missing(f), *document_codes(mode)])
+    assert codes(result) == sorted([*rating_missing(f), *document_codes(mode), *header_codes(f)])
+    assert set(unclaimed(result)) == {("table", None, "see note 3 below")}  # the note typed: reported, not dropped
     if mode == "no-controls":
         assert result["items"]["1.1"]["provenance"][field] == "position"  # checked against its neighbours
 
@@ -422,7 +437,7 @@ def test_stray_header_with_rows_moved_reads_by_neighbours(sa2003: Filled, tmp_pa
     result = parse_edited(f, tmp_path, "no-controls", change)
     assert items_of(result) == f.expected()
     assert result["items"]["1.2"]["provenance"]["evidence"] == "anchor"
-    assert codes(result) == sorted([*rating_missing(f), ("tags-lost", None)])
+    assert codes(result) == sorted([*rating_missing(f), ("tags-lost", None), *header_codes(f)])
 
 
 def test_stray_header_next_to_a_deleted_column_is_flagged(sa2003: Filled, tmp_path: Path) -> None:
