@@ -83,6 +83,9 @@ CODES: dict[str, Code] = _codes(
     Code("prompt-dropped", "info",
          "A line reading like the blank form's prompt, above or below a typed answer in a cell without its "
          "control, was taken for the prompt left behind and left out of the answer."),
+    Code("prompt-in-answer", "info",
+         "An answer in a cell without its control begins or ends with the blank form's prompt on the same line "
+         "(\"Comments typed after it\"); it was read as it stands, prompt and all."),
     Code("symbol-not-read", "warning",
          "A text answer holds symbol-font characters (a Wingdings smiley) with no text equivalent; the answer was "
          "read without them."),

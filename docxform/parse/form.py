@@ -289,11 +289,40 @@ def _answer_text(ctx: _Context, item: str, key: str, loc: _Located) -> str:
     if loc.how == "tag":
         return ctx.clean(loc.cell.text, lines=False)
     kept = ctx.clean(loc.cell.text)
+    where = {"item": item, "field": key, "severity": "info", "table": loc.table + 1, "row": loc.row + 1,
+             "cell": loc.cell.col + 1}
     if kept and kept != ctx.clean(loc.cell.text, lines=False):
         ctx.report("prompt-dropped", f"a line of the {key} of {item} reads like the blank form's prompt, left above "
-                   "or below the answer; it was left out", item=item, field=key, severity="info",
-                   table=loc.table + 1, row=loc.row + 1, cell=loc.cell.col + 1)
+                   "or below the answer; it was left out", **where)
+    prompt = _prompt_on_a_line_of(kept, _printed_prompts(ctx))
+    if prompt is not None:
+        ctx.report("prompt-in-answer", f"the {key} of {item} has the blank form's prompt \"{prompt}\" on the same "
+                   "line as the typed text; it was read as it stands (remove the prompt if it was not typed)", **where)
     return kept
+
+
+def _printed_prompts(ctx: _Context) -> set[str]:
+    """The prompts the return's form printed in its answer cells: its mapping's, and the framework's on a form
+    docxform made (a layout docxform did not make never printed them: "Comments on 2.1" there is all typed)."""
+    made_here = bool(ctx.source.properties.get("docxform.mapping"))
+    return ctx.placeholders if made_here else set(ctx.mapping.placeholders)
+
+
+def _prompt_on_a_line_of(text: str, placeholders: set[str]) -> str | None:
+    """The prompt a placeholder left at the start or end of the answer's first or last line, typed text beside it.
+
+    A control lost in a re-save leaves its prompt as plain text, and typing next to it joins the two on one
+    line ("Comments the partnership met twice"). Which words are the prompt is not for the parser to decide
+    (an answer may well start "Comments on 2.1 ..."): the text is kept, and this says so.
+    """
+    if not text or not placeholders:
+        return None
+    first, _, rest = text.partition("\n")
+    last = rest.rpartition("\n")[2] if rest else first
+    for prompt in sorted(placeholders, key=len, reverse=True):
+        if prompt and (first.startswith(prompt + " ") or last.endswith(" " + prompt)):
+            return prompt
+    return None
 
 
 def _continued(ctx: _Context, item: str, key: str) -> list[str]:
