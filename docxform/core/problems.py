@@ -86,6 +86,9 @@ CODES: dict[str, Code] = _codes(
     Code("prompt-in-answer", "info",
          "An answer in a cell without its control begins or ends with the blank form's prompt on the same line "
          "(\"Comments typed after it\"); it was read as it stands, prompt and all."),
+    Code("part-unreadable", "warning",
+         "A page header or footer, the notes or the comments of the return are damaged XML; the answers were read, "
+         "but any text in that part is not in the parse."),
     Code("symbol-not-read", "warning",
          "A text answer holds symbol-font characters (a Wingdings smiley) with no text equivalent; the answer was "
          "read without them."),

@@ -26,6 +26,7 @@ import re
 from collections.abc import Mapping as MappingType
 from functools import lru_cache
 
+from docxform.core.errors import DocxformError, UnsafeInputError
 from docxform.core.problems import Problem
 from docxform.framework.mapping import ColumnAnchor, Mapping
 from docxform.framework.model import Framework
@@ -54,6 +55,7 @@ _OWN: dict[tuple[tuple[str, ...], bytes], bool] = {}
 _KNOWN: dict[tuple[str, ...], frozenset[str]] = {}
 MEMO_SIZE = 256
 _NAMES = {"header": "the page header", "footer": "the page footer"}
+_PART_NAMES = {**_NAMES, "footnote": "the footnotes", "endnote": "the endnotes", "comment": "the comments"}
 
 Columns = MappingType[int, MappingType[int, ColumnAnchor]]
 ItemRows = MappingType[tuple[int, int], str]
@@ -80,7 +82,14 @@ def account_parts(source: Source, framework: Framework, mapping: Mapping, report
     for part in source.parts:
         if _OWN.get((key, part.data)):
             continue
-        pieces = _unclaimed_pieces(part, source.path, known)
+        try:
+            pieces = _unclaimed_pieces(part, source.path, known)
+        except UnsafeInputError:
+            raise  # hostile (nested past any real document): the whole return is refused, as for the body
+        except DocxformError as exc:  # damaged: the answers are in the body, so the return is still read
+            report("part-unreadable", f"{_PART_NAMES.get(part.kind, part.kind)} ({part.name}) is damaged and could "
+                   f"not be read ({exc.cause}); any text in it is not in this parse")
+            continue
         if pieces:
             found.extend(_placed(pieces, source, columns, item_rows, framework.item_name))
         elif len(_OWN) < MEMO_SIZE:

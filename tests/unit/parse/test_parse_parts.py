@@ -303,3 +303,35 @@ def test_unclaimed_text_outside_the_body_goes_through_json(sa2003: Filled, tmp_p
     jsonschema.validate(data, schema)
     assert [u["where"] for u in data["unclaimed"]] == ["footer", "header", "footnote", "endnote", "comment"]
     assert Response.from_dict(data).unclaimed == result.unclaimed
+
+
+def test_a_damaged_comments_part_is_reported_and_the_answers_are_still_read(sa2003: Filled, tmp_path: Path) -> None:
+    """Before the parts were read, a damaged comments.xml went unnoticed; it must not now cost the whole return."""
+    typed = Typed(comments=[("2.1", "comments", "Jane Smith", "See the minutes of 4 May.")])
+    good = with_parts(sa2003.path, tmp_path / "good.docx", typed)
+    damaged = tmp_path / "damaged.docx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in zin.namelist():
+            data = zin.read(name)
+            zout.writestr(name, data[:-30] if name == "word/comments.xml" else data)  # its end tags cut off
+    result = parse_form(damaged)
+    assert {item: answer.texts for item, answer in result.items.items()} == \
+        {item: answer.texts for item, answer in parse_form(sa2003.path).items.items()}
+    [found] = [p for p in result.problems if p.code == "part-unreadable"]
+    assert found.severity == "warning" and "the comments (word/comments.xml) is damaged" in found.message
+    assert result.unclaimed == []
+
+
+def test_a_header_nested_past_the_parsers_limit_refuses_the_return(sa2003: Filled, tmp_path: Path) -> None:
+    """Damage is reported and the return read; a hostile part (nesting no document has) refuses it, as the body does."""
+    path = with_parts(sa2003.path, tmp_path / "header.docx", Typed(header=["x"]))
+    deep = tmp_path / "deep.docx"
+    nested = b'<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' + \
+        b"<w:p>" * 300 + b"<w:r><w:t>x</w:t></w:r>" + b"</w:p>" * 300 + b"</w:hdr>"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(deep, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in zin.namelist():
+            zout.writestr(name, nested if name == "word/header1.xml" else zin.read(name))
+    from docxform.core.errors import UnsafeInputError
+
+    with pytest.raises(UnsafeInputError, match=r"word/header1\.xml is nested more than 256 levels"):
+        parse_form(deep)
