@@ -78,7 +78,12 @@ class TextPart:
 
     @property
     def has_text(self) -> bool:
-        """Whether the part holds any text element at all (a scan of its bytes in C, no parse)."""
+        """Whether the part holds any text element at all (a scan of its bytes in C, no parse).
+
+        Only a part plainly in UTF-8 (or ASCII) can be judged by its bytes; any other (UTF-16, say) is parsed.
+        """
+        if not self.data.lstrip()[:4].startswith((b"<", b"\xef\xbb\xbf<")):
+            return True
         return _HAS_TEXT.search(self.data) is not None
 
 

@@ -335,3 +335,17 @@ def test_a_header_nested_past_the_parsers_limit_refuses_the_return(sa2003: Fille
 
     with pytest.raises(UnsafeInputError, match=r"word/header1\.xml is nested more than 256 levels"):
         parse_form(deep)
+
+
+def test_a_header_in_utf16_is_read_not_skipped_by_its_bytes(sa2003: Filled, tmp_path: Path) -> None:
+    """The quick look for text elements reads UTF-8 bytes; a part in another encoding is parsed instead."""
+    path = with_parts(sa2003.path, tmp_path / "header.docx", Typed(header=["Draft 3, UTF-16"]))
+    wide = tmp_path / "utf16.docx"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(wide, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in zin.namelist():
+            data = zin.read(name)
+            if name == "word/header1.xml":
+                data = ('<?xml version="1.0" encoding="UTF-16"?>' + data.decode()).encode("utf-16")
+            zout.writestr(name, data)
+    result = parse_form(wide)
+    assert result.unclaimed == [UnclaimedText("Draft 3, UTF-16", "header", "in the page header")]
