@@ -36,6 +36,12 @@ def _fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
+def _say(text: object, *, err: bool = False) -> None:
+    """Print a line (or lines) for people: a control character from a file (a name typed on a return, a
+    comment's author) is shown as its escape, never acted on by the terminal; line ends and tabs lay out."""
+    click.echo(shown(str(text), keep="\n\t"), err=err)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="docxform")
 @click.option("--debug", is_flag=True, help="On an internal error (a bug), show its traceback (as DOCXFORM_DEBUG=1).")
@@ -67,9 +73,9 @@ def frameworks(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    click.echo(f"{'id':<15} {'version':<8} {'themes':>6} {'items':>5} {'prompts':>7}  title")
+    _say(f"{'id':<15} {'version':<8} {'themes':>6} {'items':>5} {'prompts':>7}  title")
     for r in rows:
-        click.echo(f"{r['id']:<15} {r['version']:<8} {r['themes']:>6} {r['items']:>5} {r['prompts']:>7}  {r['title']}")
+        _say(f"{r['id']:<15} {r['version']:<8} {r['themes']:>6} {r['items']:>5} {r['prompts']:>7}  {r['title']}")
 
 
 @cli.command()
@@ -84,7 +90,7 @@ def show(framework: str) -> None:
     Example:
       docxform show sa2003
     """
-    click.echo(api.show(framework))
+    _say(api.show(framework))
 
 
 @cli.command("check-framework")
@@ -100,12 +106,12 @@ def check_framework(files: tuple[str, ...], as_json: bool) -> None:
     checks = api.check_frameworks(files)
     for check in checks:
         if check.error is not None:
-            click.echo(check.error, err=True)
+            _say(check.error, err=True)
         for p in check.problems:
-            click.echo(p.describe(), err=True)
+            _say(p.describe(), err=True)
         if check.ok and not as_json and check.framework is not None:
             fw = check.framework
-            click.echo(f"{check.file}: ok ({fw.id} {fw.version}: {len(fw.themes)} themes, {len(fw.items)} items)")
+            _say(f"{check.file}: ok ({fw.id} {fw.version}: {len(fw.themes)} themes, {len(fw.items)} items)")
     if as_json:
         click.echo(shown_json(json.dumps([c.to_dict() for c in checks if c.error is None], indent=2, ensure_ascii=False)))
     sys.exit(0 if all(c.ok for c in checks) else 1)
@@ -138,7 +144,7 @@ def generate_form(framework: str, output: str, layout: str | None, respondents: 
     forms = api.generate_form(framework, output, layout=layout, guidance=guidance, protect=protect,
                               partnership=partnership, respondents=respondents, mapping_dir=mapping_dir)
     for form in forms:
-        click.echo(f"{form.path}\t{form.form_id}")
+        _say(f"{form.path}\t{form.form_id}")
 
 
 @generate.command("plan")
@@ -155,7 +161,7 @@ def generate_plan(framework: str, output: str, source: str | None, partnership: 
       docxform generate plan sa2003 --from merged.json -o plan.xlsx
     """
     api.generate_plan(framework, output, source=source, partnership=partnership)
-    click.echo(str(output))
+    _say(str(output))
 
 
 @cli.command()
@@ -189,11 +195,11 @@ def parse(files: tuple[str, ...], mapping: str | None, framework: str | None, ou
         for outcome in bar:
             if outcome.result is None:
                 failed += 1
-                click.echo(outcome.error.describe() if outcome.error else outcome.path, err=True)
+                _say(outcome.error.describe() if outcome.error else outcome.path, err=True)
             elif output is None:
                 click.echo(shown_json(api.to_json(outcome.result, compact=len(batch) > 1).rstrip("\n")))
     if failed:
-        click.echo(f"docxform: {failed} of {len(batch)} file(s) could not be read", err=True)
+        _say(f"docxform: {failed} of {len(batch)} file(s) could not be read", err=True)
     sys.exit(1 if failed else 0)
 
 
@@ -233,7 +239,10 @@ def validate(files: tuple[str, ...], framework: str | None, as_json: bool, xlsx:
       docxform validate agreed.docx --as partnership
     """
     report = api.validate(list(files), framework=framework, xlsx=xlsx, stage=stage)
-    click.echo(shown_json(json.dumps(report.to_dict(), indent=2, ensure_ascii=False)) if as_json else report.to_text())
+    if as_json:
+        click.echo(shown_json(json.dumps(report.to_dict(), indent=2, ensure_ascii=False)))
+    else:
+        _say(report.to_text())
     sys.exit(1 if report.has_errors else 0)
 
 
@@ -256,7 +265,7 @@ def feedback(files: tuple[str, ...], output: str, framework: str | None, author:
     """
     outcomes = api.feedback(list(files), output, framework=framework, author=author)
     for outcome in outcomes:
-        click.echo(outcome.line(), err=outcome.error is not None)
+        _say(outcome.line(), err=outcome.error is not None)
     sys.exit(1 if any(o.error for o in outcomes) else 0)
 
 
@@ -280,9 +289,9 @@ def merge(files: tuple[str, ...], output: str, framework: str | None, anonymise:
     result = api.merge(list(files), output, framework=framework, anonymise=anonymise, consensus=consensus,
                        threshold=threshold)
     for e in result.errors:
-        click.echo(e.describe(), err=True)
-    click.echo(f"{output}: {result.respondents} respondents, {result.items} items")
-    click.echo(merge_summary(result.dataset))
+        _say(e.describe(), err=True)
+    _say(f"{output}: {result.respondents} respondents, {result.items} items")
+    _say(merge_summary(result.dataset))
     sys.exit(1 if result.errors else 0)
 
 
@@ -305,8 +314,8 @@ def summarise(files: tuple[str, ...], output: str, html: str | None, plans: tupl
     result = api.summarise(list(files), output, html=html, plans=list(plans), framework=framework,
                            consensus=consensus, threshold=threshold)
     for e in result.errors:
-        click.echo(e.describe(), err=True)
-    click.echo(f"workbook: {output}" + (f"\nreport: {html}" if html else ""))
+        _say(e.describe(), err=True)
+    _say(f"workbook: {output}" + (f"\nreport: {html}" if html else ""))
     sys.exit(1 if result.errors else 0)
 
 
@@ -330,7 +339,7 @@ def consolidate(merged: str, output: str, partnership: str | None, consensus: st
       docxform consolidate merged.json -o agreed.docx --consensus strict
     """
     form = api.consolidate(merged, output, partnership=partnership, consensus=consensus, threshold=threshold)
-    click.echo(f"{form.path}\t{form.form_id}")
+    _say(f"{form.path}\t{form.form_id}")
 
 
 @cli.command()
@@ -353,9 +362,9 @@ def collate(inputs: tuple[str, ...], output: str, framework: str | None, jobs: i
     result = api.collate(list(inputs), output, framework=framework, jobs=jobs, consensus=consensus,
                          threshold=threshold)
     for e in result.errors:
-        click.echo(e.describe(), err=True)
+        _say(e.describe(), err=True)
     for line in result.lines():
-        click.echo(line)
+        _say(line)
     sys.exit(1 if result.errors or result.stopped else 0)
 
 
@@ -395,10 +404,10 @@ def compare(inputs: tuple[str, ...], output: str | None, html: str | None, as_js
     if as_json:
         click.echo(shown_json(json.dumps(result.to_json(), indent=2, ensure_ascii=False)))
         return
-    click.echo(result.headline(decided=arrangement == "auto"))
+    _say(result.headline(decided=arrangement == "auto"))
     for path in (output, html):
         if path:
-            click.echo(path)
+            _say(path)
 
 
 from docxform.cli.round import round_group, serve_options  # noqa: E402  (the round's commands live in their own module)
@@ -455,11 +464,11 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except FrameworkError as exc:
         for p in exc.problems:
-            click.echo(p.describe(), err=True)
+            _say(p.describe(), err=True)
         _fail(f"{exc.file}: unusable framework definition ({len(exc.problems)} problem(s))")
     except BatchStopped as exc:  # each unreadable file's line, then why the batch stopped
         for unread in exc.unread:
-            click.echo(unread.describe(), err=True)
+            _say(unread.describe(), err=True)
         _fail(exc.describe())
     except DocxformError as exc:
         _fail(exc.describe())

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from docxform.oxml.model import Cell, Control, Document, Row, Table, clamp_span, parse_int
+from docxform.oxml.model import Cell, Control, Document, Row, Table, clamp_grid_before, clamp_span
 from docxform.oxml.ns import qn
 from docxform.oxml.symbols import MARK_FONTS
 
@@ -130,7 +130,7 @@ def _decode(text: str) -> Document:
         elif kind == "R":
             cells = []
             rows.append(Row(cells))
-            col = parse_int(record[2:], 0)
+            col = clamp_grid_before(record[2:])
         elif kind == "T":
             rows = []
             doc.tables.append(Table(len(doc.tables), rows))

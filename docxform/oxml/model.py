@@ -33,6 +33,11 @@ def clamp_span(text: str | None) -> int:
     return max(1, min(parse_int(text, 1), MAX_SPAN))
 
 
+def clamp_grid_before(text: str | None) -> int:
+    """A ``w:gridBefore`` value (grid columns a row skips before its first cell), kept between 0 and MAX_SPAN."""
+    return min(max(parse_int(text, 0), 0), MAX_SPAN)
+
+
 @dataclass(slots=True)
 class SymbolMark:
     """A character from a symbol font (or ``w:sym``): meaning depends on the font."""

@@ -24,7 +24,17 @@ from lxml import etree
 
 from docxform.core.errors import UnsafeInputError
 from docxform.oxml import fastread
-from docxform.oxml.model import MAX_SPAN, Cell, Control, Document, Row, SymbolMark, Table, clamp_span, parse_int
+from docxform.oxml.model import (
+    Cell,
+    Control,
+    Document,
+    Row,
+    SymbolMark,
+    Table,
+    clamp_grid_before,
+    clamp_span,
+    parse_int,
+)
 from docxform.oxml.ns import qn
 from docxform.oxml.symbols import MARK_FONTS, symbol_char
 
@@ -175,7 +185,7 @@ def _read_table(tbl: etree._Element, index: int, doc: Document) -> Table:
             doc.tracked_changes = True
             continue  # a deleted row, read as if the deletion were accepted
         before = tr.find(_GRID_BEFORE)
-        col = min(max(parse_int(before.get(W_VAL), 0), 0), MAX_SPAN) if before is not None else 0
+        col = clamp_grid_before(before.get(W_VAL)) if before is not None else 0
         cells: list[Cell] = []
         for tc in _row_cells(tr):
             span, merged = _cell_props(tc)

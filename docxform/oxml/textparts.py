@@ -23,9 +23,10 @@ from functools import lru_cache
 
 from lxml import etree
 
+from docxform.oxml.model import clamp_grid_before
 from docxform.oxml.ns import qn
 from docxform.oxml.package import Package, parse_xml
-from docxform.oxml.reader import _cell_props, _row_cells, _table_rows, outer_boxes
+from docxform.oxml.reader import _GRID_BEFORE, _ROW_DELETED, _cell_props, _row_cells, _table_rows, outer_boxes
 
 #: The relationship types of the parts read here (the end of their URI) and what each part is.
 KINDS = {"header": "header", "footer": "footer", "footnotes": "footnote", "endnotes": "endnote", "comments": "comment"}
@@ -284,6 +285,7 @@ def anchor_places(body: etree._Element | None, kind: str) -> dict[str, Place]:
         return {}
     tables = body_tables(body)
     index = {id(t): n for n, t in enumerate(tables)}
+    rows = _RowIndex()
     out: dict[str, Place] = {}
     before = 0
     for node in body.iter(W_TBL, *ANCHORS[kind]):
@@ -293,11 +295,43 @@ def anchor_places(body: etree._Element | None, kind: str) -> dict[str, Place]:
         ident = node.get(W_ID, "")
         if ident in out:
             continue  # the range's start came first: it says where the comment begins
-        out[ident] = _cell_place(node, index) or Place(tables_before=before)
+        out[ident] = _cell_place(node, index, rows) or Place(tables_before=before)
     return out
 
 
-def _cell_place(node: etree._Element, index: dict[int, int]) -> Place | None:
+class _RowIndex:
+    """Each body table's rows as the reader counts them, and each row's cells' grid columns: worked out once
+    per table and row, so placing a comment on every row of a long table stays linear."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, dict[int, int]] = {}  # id(tbl) -> id(tr) -> row number (deleted rows not counted)
+        self.columns: dict[int, dict[int, int]] = {}  # id(tr) -> id(tc) -> grid column
+        # The elements keyed by id() are held here: lxml makes a new Python object for an element no longer
+        # referenced, and a freed object's id may be given to another.
+        self.held: list[object] = []
+
+    def row(self, tbl: etree._Element, tr: etree._Element) -> int | None:
+        if id(tbl) not in self.rows:
+            kept = [r for r in _table_rows(tbl) if r.find(_ROW_DELETED) is None]
+            self.held += (tbl, kept)
+            self.rows[id(tbl)] = {id(r): n for n, r in enumerate(kept)}
+        return self.rows[id(tbl)].get(id(tr))
+
+    def column(self, tr: etree._Element, tc: etree._Element) -> int | None:
+        if id(tr) not in self.columns:
+            before = tr.find(_GRID_BEFORE)
+            col = clamp_grid_before(before.get(W_VAL)) if before is not None else 0  # as the reader reads it
+            cells = _row_cells(tr)
+            self.held += (tr, cells)
+            found: dict[int, int] = {}
+            for cell in cells:
+                found[id(cell)] = col
+                col += _cell_props(cell)[0]
+            self.columns[id(tr)] = found
+        return self.columns[id(tr)].get(id(tc))
+
+
+def _cell_place(node: etree._Element, index: dict[int, int], rows: _RowIndex) -> Place | None:
     """The table, row and grid column of the body table cell holding ``node`` (the outermost one), if any."""
     cells = [a for a in node.iterancestors(W_TC)]
     for tc in reversed(cells):  # outermost first: a nested table is read as part of its outer cell
@@ -307,17 +341,13 @@ def _cell_place(node: etree._Element, index: dict[int, int]) -> Place | None:
         tbl = tr.getparent() if tr is not None else None
         while tbl is not None and tbl.tag != W_TBL:
             tbl = tbl.getparent()
-        if tbl is None or id(tbl) not in index:
+        if tbl is None or tr is None or id(tbl) not in index:
             continue
-        rows = [r for r in _table_rows(tbl) if r.find(f"{qn('w:trPr')}/{qn('w:del')}") is None]
-        if tr not in rows:
+        row = rows.row(tbl, tr)
+        if row is None:
             return None
-        before = tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}")
-        col = int(before.get(W_VAL, "0")) if before is not None and (before.get(W_VAL) or "").isdigit() else 0
-        for cell in _row_cells(tr):
-            if cell is tc:
-                return Place(index[id(tbl)], rows.index(tr), col)
-            col += _cell_props(cell)[0]
+        col = rows.column(tr, tc)
+        return Place(index[id(tbl)], row, col) if col is not None else None
     return None
 
 
