@@ -118,18 +118,40 @@ def text_parts(pkg: Package) -> tuple[TextPart, ...]:
     """The headers, footers, notes and comments the document's relationships name and the package holds."""
     if not pkg.has(RELS):
         return ()
-    return tuple(TextPart(name, kind, pkg.read(name)) for name, kind in _named(pkg.read(RELS)) if pkg.has(name))
+    named = _named(pkg.read(RELS))
+    if not named:
+        return ()
+    stored = {n.lower(): n for n in pkg.zip.NameToInfo}  # part names are case-insensitive (OPC), zip names not
+    found = ((stored.get(name.lower()), kind) for name, kind in named)
+    return tuple(TextPart(name, kind, pkg.read(name)) for name, kind in found if name is not None)
 
 
-@lru_cache(maxsize=64)
 def _named(rels: bytes) -> tuple[tuple[str, str], ...]:
+    """:func:`_read_named`, remembered for a relationships part of a usual size (a batch's returns repeat it)."""
+    return _remembered_named(rels) if len(rels) <= 64 * 1024 else _read_named(rels)
+
+
+def _read_named(rels: bytes) -> tuple[tuple[str, str], ...]:
     """(part name, kind) of each text part a relationships part names (a batch's returns repeat theirs)."""
     out: dict[str, str] = {}
     for tag in _RELATIONSHIP.findall(rels):
         kind, target = _TYPE.search(tag), _TARGET.search(tag)
         if kind is not None and target is not None and not _EXTERNAL.search(tag):
-            out.setdefault(_part_name(target.group(1).decode("utf-8", "replace")), KINDS[kind.group(1).decode()])
+            out.setdefault(_part_name(_unescaped(target.group(1).decode("utf-8", "replace"))),
+                           KINDS[kind.group(1).decode()])
     return tuple(out.items())
+
+
+_remembered_named = lru_cache(maxsize=64)(_read_named)
+
+
+def _unescaped(value: str) -> str:
+    """An attribute's value as the XML parser gives it (``a&amp;b.xml`` is ``a&b.xml``)."""
+    if "&" not in value:
+        return value
+    import html  # only for a target that needs it
+
+    return html.unescape(value)
 
 
 def _part_name(target: str) -> str:

@@ -51,7 +51,12 @@ OWN_AUTHOR = "docxform"
 #: A page number as a word processor prints it with its field results kept as text ("3", "Page 3 of 7", "3/7").
 _PAGE_NUMBER = re.compile(r"(?:page )?\d+(?: (?:of|/) \d+)?")
 #: Parts found to hold only the form's own text, by form and bytes (a batch's returns repeat them).
-_OWN: dict[tuple[tuple[str, ...], bytes], bool] = {}
+_OWN: dict[tuple[tuple[str, ...], str, bytes], bool] = {}
+#: Only parts up to this size are remembered (a form's footer is a few KB; a huge one is not kept in memory).
+MEMO_PART_BYTES = 64 * 1024
+#: Lines of one part checked against the form's text; any beyond are reported unclaimed unchecked (no real
+#: header or note has so many, and each check costs a pass over the form's texts).
+MAX_PART_LINES = 2_000
 _KNOWN: dict[tuple[str, ...], frozenset[str]] = {}
 MEMO_SIZE = 256
 _NAMES = {"header": "the page header", "footer": "the page footer"}
@@ -80,7 +85,7 @@ def account_parts(source: Source, framework: Framework, mapping: Mapping, report
     known = known_text(framework, mapping, key)
     found: list[UnclaimedText] = []
     for part in source.parts:
-        if _OWN.get((key, part.data)):
+        if _OWN.get((key, part.kind, part.data)):
             continue
         try:
             pieces = _unclaimed_pieces(part, source.path, known)
@@ -92,8 +97,8 @@ def account_parts(source: Source, framework: Framework, mapping: Mapping, report
             continue
         if pieces:
             found.extend(_placed(pieces, source, columns, item_rows, framework.item_name))
-        elif len(_OWN) < MEMO_SIZE:
-            _OWN[(key, part.data)] = True
+        elif len(_OWN) < MEMO_SIZE and len(part.data) <= MEMO_PART_BYTES and part.has_text:
+            _OWN[(key, part.kind, part.data)] = True  # a textless part is as quickly seen again: not kept
     # A header or footer typed once shows on every page, yet may be stored twice (the first page's and the
     # others'): the same text in the same kind of part is one piece of unclaimed text.
     found = _once(found) if len(found) > 1 else found
@@ -163,22 +168,32 @@ def _unclaimed_pieces(part: TextPart, path: str, known: frozenset[str]) -> list[
                 continue
             lines = piece.lines  # a blank form has no comments: all of a comment's text is the respondent's
         else:
-            lines = tuple(line for line in piece.lines if not form_line(known, line)
-                          and not (piece.kind == "footer" and line.startswith(CONSOLIDATED_FOOTER)))
+            page = piece.kind in _NAMES  # a bare number is a page number only in a header or footer
+            checked, rest = piece.lines[:MAX_PART_LINES], piece.lines[MAX_PART_LINES:]
+            lines = tuple(line for line in checked if not form_line(known, line, page=page)
+                          and not (piece.kind == "footer" and line.startswith(CONSOLIDATED_FOOTER))) + rest
         if lines:
             out.append((piece, lines))
     return out
 
 
-def form_line(known: frozenset[str], line: str) -> bool:
-    """The line is the form's own text: whole, without its bullet or number, or made only of the form's texts."""
+def form_line(known: frozenset[str], line: str, *, page: bool = True) -> bool:
+    """The line is the form's own text: whole, without its bullet or number, or made only of the form's texts.
+
+    ``page``: a header's or footer's line, where a bare number ("3", "Page 3 of 7") is a page number; in a
+    note it is what the respondent wrote ("2005").
+    """
     normed = norm(line)
-    if not normed or normed in known or _PAGE_NUMBER.fullmatch(normed):
+    if not normed or normed in known or (page and _PAGE_NUMBER.fullmatch(normed)):
         return True
     bare = norm(_LEAD.sub("", line, count=1))
     if not bare or bare in known:
         return True
-    return not _form_residue(known, normed) or _glued(known, normed)
+    return not _form_residue(known, normed) or (len(normed) <= _GLUED_LENGTH and _glued(known, normed))
+
+
+#: The longest line tried as the form's texts run together (a footer's line; an answer-length line is not one).
+_GLUED_LENGTH = 300
 
 
 def _glued(known: frozenset[str], normed: str) -> bool:

@@ -409,3 +409,37 @@ def test_a_comments_author_and_text_reach_the_terminal_as_escapes_never_acted_on
     printed = done.stdout + done.stderr
     assert "Bob\\x9b2J\\u202e" in printed and "See\\x9b31m the minutes" in printed, printed
     assert "\x9b" not in printed and "\u202e" not in printed
+
+
+def test_a_footnote_that_is_only_a_number_is_reported(sa2003: Filled, tmp_path: Path) -> None:
+    """A bare number is a page number in a header or footer; in a footnote it is what the respondent wrote."""
+    typed = Typed(footnotes=[("1.1", "evidence", "2005"), ("1.1", "evidence", "Source: police figures")])
+    result = parse_form(with_parts(sa2003.path, tmp_path / "numbers.docx", typed))
+    assert [u.text for u in result.unclaimed] == ["2005", "Source: police figures"]
+
+
+def test_a_header_of_thousands_of_lines_is_reported_whole_and_quickly(sa2003: Filled, tmp_path: Path) -> None:
+    """Lines past the checked ones are reported unchecked: nothing dropped, no minute spent on a hostile part."""
+    import time
+
+    lines = [f"Line {n} of a pasted register" for n in range(6000)]
+    path = with_parts(sa2003.path, tmp_path / "long.docx", Typed(header=lines))
+    started = time.process_time()
+    result = parse_form(path)
+    assert time.process_time() - started < 20
+    [found] = result.unclaimed
+    assert found.where == "header" and found.text.split("\n") == lines
+
+
+def test_a_part_named_with_an_escaped_or_differently_cased_target_is_still_checked(sa2003: Filled,
+                                                                                  tmp_path: Path) -> None:
+    """Relationship targets are XML attribute values (``&amp;``) and part names are case-insensitive."""
+    path = with_parts(sa2003.path, tmp_path / "header.docx", Typed(header=["Typed in the header"]))
+    renamed = tmp_path / "renamed.docx"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(renamed, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in zin.namelist():
+            data = zin.read(name)
+            if name == "word/_rels/document.xml.rels":
+                data = data.replace(b'Target="header1.xml"', b'Target="Header&amp;1.XML"')
+            zout.writestr("word/header&1.xml" if name == "word/header1.xml" else name, data)
+    assert [u.text for u in parse_form(renamed).unclaimed] == ["Typed in the header"]
