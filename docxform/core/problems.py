@@ -84,8 +84,8 @@ CODES: dict[str, Code] = _codes(
          "A line reading like the blank form's prompt, above or below a typed answer in a cell without its "
          "control, was taken for the prompt left behind and left out of the answer."),
     Code("prompt-in-answer", "info",
-         "An answer in a cell without its control begins or ends with the blank form's prompt on the same line "
-         "(\"Comments typed after it\"); it was read as it stands, prompt and all."),
+         "An answer begins or ends with the blank form's prompt beside the typed text (\"Comments typed after "
+         "it\", or the prompt on a line of its own above it); it was read as it stands, prompt and all."),
     Code("part-unreadable", "warning",
          "A page header or footer, the notes or the comments of the return are damaged XML; the answers were read, "
          "but any text in that part is not in the parse."),

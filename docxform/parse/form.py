@@ -60,6 +60,7 @@ class _Context:
         # The mapping's, and the framework's own prompts in empty answers (a generated form read through
         # another layout's mapping, its controls gone, still shows "Comments" where nothing was typed).
         self.placeholders = set(mapping.placeholders) | {f.placeholder for f in framework.fields if f.placeholder}
+        self.printed_prompts = _printed_prompts(source, mapping, self.placeholders)
         self.problems: list[Problem] = []
         self.unconfirmed: dict[tuple[str, str], tuple[int, int]] = {}  # (item, field) read by an unchecked position
         answered = {a.field for a in mapping.columns}
@@ -284,43 +285,49 @@ def _answer_text(ctx: _Context, item: str, key: str, loc: _Located) -> str:
 
     Found by its tag, the control is intact and the reader already left out a prompt it still shows, so
     every typed line is kept (a heading that reads "Date" or "Name" too). Otherwise a line reading like a
-    prompt above or below the answer is taken for the blank form's leftover: dropped, with a notice.
+    prompt above or below the answer is taken for the blank form's leftover: dropped, with a notice. A
+    prompt still beside the typed text after that (on its line, or on a line of its own in a tagged cell)
+    is kept, with a notice: which words were typed is not for the parser to guess.
     """
-    if loc.how == "tag":
-        return ctx.clean(loc.cell.text, lines=False)
-    kept = ctx.clean(loc.cell.text)
     where = {"item": item, "field": key, "severity": "info", "table": loc.table + 1, "row": loc.row + 1,
              "cell": loc.cell.col + 1}
-    if kept and kept != ctx.clean(loc.cell.text, lines=False):
-        ctx.report("prompt-dropped", f"a line of the {key} of {item} reads like the blank form's prompt, left above "
-                   "or below the answer; it was left out", **where)
-    prompt = _prompt_on_a_line_of(kept, _printed_prompts(ctx))
+    if loc.how == "tag":
+        kept = ctx.clean(loc.cell.text, lines=False)
+    else:
+        kept = ctx.clean(loc.cell.text)
+        if kept and kept != ctx.clean(loc.cell.text, lines=False):
+            ctx.report("prompt-dropped", f"a line of the {key} of {item} reads like the blank form's prompt, left "
+                       "above or below the answer; it was left out", **where)
+    prompt = _prompt_beside(kept, ctx.printed_prompts)
     if prompt is not None:
-        ctx.report("prompt-in-answer", f"the {key} of {item} has the blank form's prompt \"{prompt}\" on the same "
-                   "line as the typed text; it was read as it stands (remove the prompt if it was not typed)", **where)
+        ctx.report("prompt-in-answer", f"the {key} of {item} begins or ends with the blank form's prompt "
+                   f"\"{prompt}\" beside the typed text; it was read as it stands (remove the prompt if it was not "
+                   "typed)", **where)
     return kept
 
 
-def _printed_prompts(ctx: _Context) -> set[str]:
-    """The prompts the return's form printed in its answer cells: its mapping's, and the framework's on a form
-    docxform made (a layout docxform did not make never printed them: "Comments on 2.1" there is all typed)."""
-    made_here = bool(ctx.source.properties.get("docxform.mapping"))
-    return ctx.placeholders if made_here else set(ctx.mapping.placeholders)
+def _printed_prompts(source: Source, mapping: Mapping, placeholders: set[str]) -> tuple[str, ...]:
+    """The prompts the return's form printed in its answer cells, longest first: its mapping's, and the
+    framework's on a form docxform made (a layout docxform did not make never printed them: "Comments on
+    2.1" there is all typed)."""
+    chosen = placeholders if source.properties.get("docxform.mapping") else set(mapping.placeholders)
+    return tuple(sorted((p for p in chosen if p), key=len, reverse=True))
 
 
-def _prompt_on_a_line_of(text: str, placeholders: set[str]) -> str | None:
-    """The prompt a placeholder left at the start or end of the answer's first or last line, typed text beside it.
+def _prompt_beside(text: str, prompts: tuple[str, ...]) -> str | None:
+    """The prompt at the start or end of the answer, typed text beside it, or None.
 
     A control lost in a re-save leaves its prompt as plain text, and typing next to it joins the two on one
-    line ("Comments the partnership met twice"). Which words are the prompt is not for the parser to decide
-    (an answer may well start "Comments on 2.1 ..."): the text is kept, and this says so.
+    line ("Comments the partnership met twice"); a control whose placeholder mark was removed keeps its
+    prompt as a line above the typed one. Either way the prompt is the first or last line's start or end.
     """
-    if not text or not placeholders:
+    if not text or not prompts:
         return None
     first, _, rest = text.partition("\n")
     last = rest.rpartition("\n")[2] if rest else first
-    for prompt in sorted(placeholders, key=len, reverse=True):
-        if prompt and (first.startswith(prompt + " ") or last.endswith(" " + prompt)):
+    for prompt in prompts:
+        if first.startswith(prompt + " ") or last.endswith(" " + prompt) or \
+                (rest and (first.strip() == prompt or last.strip() == prompt)):
             return prompt
     return None
 
