@@ -293,8 +293,10 @@ class Accountant:
         A rating cell's marks are the tick reader's; marks elsewhere may be the form's own print.
         """
         anchor = columns.get(cell.col)
+        if anchor is not None and anchor.level is not None:
+            return  # a rating cell: its marks are the tick reader's (read, or reported as unclear)
         item = self.layout.item_rows.get((table.index, r))
-        if anchor is not None and anchor.level is None and item is not None:
+        if anchor is not None and item is not None:
             fld, what = anchor.field, f"the {anchor.field} answer of {item}"
         elif (key := self._field_cell(table.index, r, cell.col)) is not None:
             item, fld, what = None, key, f"the field {key!r}"
@@ -612,9 +614,9 @@ def without_placeholders(text: str, placeholders: set[str]) -> str:
     """
     lines = text.split("\n")
     start, end = 0, len(lines)
-    while start < end and lines[start].strip() in placeholders | {""}:
+    while start < end and (not lines[start].strip() or lines[start].strip() in placeholders):
         start += 1
-    while end > start and lines[end - 1].strip() in placeholders | {""}:
+    while end > start and (not lines[end - 1].strip() or lines[end - 1].strip() in placeholders):
         end -= 1
     return "\n".join(lines[start:end]).strip() if (start, end) != (0, len(lines)) else text
 

@@ -43,8 +43,8 @@ from docxform.parse.textmatch import MARGIN, THRESHOLD, Candidate, Match, Prompt
 from docxform.records.response import ItemAnswer
 
 Reporter = Callable[..., None]
-#: A weak match at most this many points under the threshold is placed when the sure matches on both sides
-#: of it are prompts of its item (see _resolve_by_neighbours).
+#: A weak match at most this many points under the threshold, clear of every other prompt by the margin, is
+#: placed when the nearest sure match before or after it is a prompt of its item (see _resolve_by_neighbours).
 NEAR = 10.0
 _TICK = re.compile(r"^\s*[✓✔☑√]")
 _BULLET = re.compile(r"^\s*[•·▪◦○●\-–]\s")
@@ -388,13 +388,14 @@ def _groups(units: list[Unit]) -> list[list[Unit]]:
 
 def _resolve_by_neighbours(units: list[Unit], threshold: float) -> None:
     """An ambiguous match is kept when its nearest sure neighbours belong to its item and not the rival's;
-    a weak one just under the threshold when both of them belong to its item and it is clear of any rival.
+    a weak one just under the threshold when one of them belongs to its item and it is clear of any rival.
 
     Ambiguous: the best is over the threshold; only its margin over a rival of *another item* was short,
     and the rows around it say which item this part of the form is about. Weak (at most ``NEAR`` points
-    under the threshold, the margin over every other prompt held): the sure matches just before *and*
-    just after it are prompts of its item, so it sits among its item's own prompts (a form lists an item's
-    requirements and questions together). The runner-up is never taken in place of the best (it scored
+    under the threshold, the margin over every other prompt held): the sure match just before *or* just
+    after it is a prompt of its item, so it sits beside its item's own prompts (a form lists an item's
+    requirements and questions together; requiring both sides placed one prompt fewer on each form and
+    no wrong one less, docs/mappings.md). The runner-up is never taken in place of the best (it scored
     lower: that would be a guess). Resolved in document order, so a resolved match is a sure neighbour for
     the next one.
     """
