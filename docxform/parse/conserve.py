@@ -41,6 +41,7 @@ from docxform.framework.mapping import ColumnAnchor, Mapping
 from docxform.framework.model import Framework
 from docxform.oxml.model import Cell, Document, Table
 from docxform.oxml.ns import qn
+from docxform.oxml.textparts import box_lines
 from docxform.parse.anchors import header_map, norm
 from docxform.parse.textanchors import is_question
 from docxform.parse.ticks import EMPTY_TEXT, TICK_TEXT
@@ -248,6 +249,7 @@ class Accountant:
         self.claims = claims_of(response)
         self.placeholders = set(mapping.placeholders) | {f.placeholder for f in framework.fields if f.placeholder}
         self.found: list[UnclaimedText] = []
+        self._boxes: frozenset[str] | None = None  # the body's text boxes' lines, read when a line may be one
         #: Rows read as a continuation of the item above ("Comments (cont.): ..."; 1-based): their answer
         #: cells' text was appended to that item's answers, label and all, so it is not unclaimed.
         self.continued = {(p.table, p.row) for p in response.problems if p.code == "row-continued"}
@@ -457,22 +459,32 @@ class Accountant:
             if places is None:
                 places = _paragraph_places(self.body)
             before = _tables_before(places, norm(paragraph))
-            self._paragraph(lines, before)
+            self._paragraph(lines, before, "text box" if self._in_text_boxes(lines) else "paragraph")
 
-    def _paragraph(self, lines: list[str], before: int | None) -> None:
+    def _in_text_boxes(self, lines: list[str]) -> bool:
+        """Every line is a text box's (the reader reads a box as lines of the paragraph holding it)."""
+        if self.body is None or not self.xml or b"txbxContent" not in self.xml:
+            return False  # a byte scan: the usual return has no text box
+        if self._boxes is None:
+            self._boxes = box_lines(self.body)
+        return all(line in self._boxes for line in lines)
+
+    def _paragraph(self, lines: list[str], before: int | None, holder: str) -> None:
+        """Unclaimed lines of a paragraph outside the tables (or of a text box in one), placed by the tables
+        before it: "in a paragraph below table 2", "in a text box after the form"."""
         items = self.layout.item_rows
         tables_with_items = sorted({t for t, _ in items})
         if before is None:
-            self._add(lines, "paragraph", "in a paragraph outside the tables", None, None, None, None, None)
+            self._add(lines, "paragraph", f"in a {holder} outside the tables", None, None, None, None, None)
         elif before == 0:
-            self._add(lines, "before-form", "in a paragraph before the first table", None, None, None, None, None)
+            self._add(lines, "before-form", f"in a {holder} before the first table", None, None, None, None, None)
         elif tables_with_items and before > tables_with_items[-1]:
             last = self._last_item(tables_with_items[-1])
-            self._add(lines, "after-form", f"in a paragraph after the form (below table {before})", last, None,
+            self._add(lines, "after-form", f"in a {holder} after the form (below table {before})", last, None,
                       None, None, None)
         else:
             near = self._last_item(before - 1) or self._item_above_table(before - 1)
-            self._add(lines, "below-table", f"in a paragraph below table {before}", near, None, before - 1, None,
+            self._add(lines, "below-table", f"in a {holder} below table {before}", near, None, before - 1, None,
                       None)
 
     def _last_item(self, table: int) -> str | None:

@@ -140,7 +140,7 @@ def _account(ctx: _Context, response: Response) -> None:
     response.unclaimed = account(ctx.doc, response, ctx.framework, ctx.mapping, ctx.report, columns=columns,
                                  item_rows=item_rows, body=ctx.source.body, xml=ctx.source.xml)
     response.unclaimed += account_parts(ctx.source, ctx.framework, ctx.mapping, ctx.report, columns=columns,
-                                        item_rows=item_rows, body=response.unclaimed, problems=ctx.problems)
+                                        item_rows=item_rows)
 
 
 def _unconfirmed(ctx: _Context) -> None:

@@ -21,13 +21,11 @@ author "docxform") are its text, not the respondent's.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping as MappingType
 from functools import lru_cache
 
 from docxform.core.errors import DocxformError, UnsafeInputError
-from docxform.core.problems import Problem
 from docxform.framework.mapping import ColumnAnchor, Mapping
 from docxform.framework.model import Framework
 from docxform.oxml.textparts import (
@@ -37,7 +35,6 @@ from docxform.oxml.textparts import (
     Place,
     TextPart,
     anchor_places,
-    box_lines,
     form_footer,
     read_pieces,
 )
@@ -67,17 +64,12 @@ ItemRows = MappingType[tuple[int, int], str]
 
 
 def account_parts(source: Source, framework: Framework, mapping: Mapping, report: Reporter, *, columns: Columns,
-                  item_rows: ItemRows, body: list[UnclaimedText] | None = None,
-                  problems: list[Problem] | None = None) -> list[UnclaimedText]:
+                  item_rows: ItemRows) -> list[UnclaimedText]:
     """Every piece of text in the headers, footers, notes and comments: the form's own, or reported.
 
     ``columns`` and ``item_rows`` are what the parse found of the body's tables (as for conserve.py's
-    ``account``): they say which item and answer a comment's or note's anchor lies in. ``body`` and
-    ``problems``, what conserve.py found in the body and reported, are given so that a paragraph's
-    unclaimed text that is a text box's is said to be in one (:func:`_in_text_boxes`).
+    ``account``): they say which item and answer a comment's or note's anchor lies in.
     """
-    if body and problems is not None:
-        _in_text_boxes(source, body, problems)
     # No answer is checked: no reader reads these parts, so their text is never an answer's.
     if not source.parts:
         return []
@@ -105,31 +97,6 @@ def account_parts(source: Source, framework: Framework, mapping: Mapping, report
     if found:
         report_unclaimed(found, framework.item_name, report, unsure="" if mapping.cells or mapping.printed else mapping.id)
     return found
-
-
-#: Where conserve.py places a paragraph's text, and what it says of it.
-_PARAGRAPH_PLACES = frozenset({"below-table", "after-form", "before-form", "paragraph"})
-
-
-def _in_text_boxes(source: Source, body: list[UnclaimedText], problems: list[Problem]) -> None:
-    """A paragraph's unclaimed text that is all a text box's: "in a text box below table 2", not "in a paragraph".
-
-    The body's walk reads a box as lines of the paragraph holding it (once, of the two copies Word writes);
-    only the words are changed here, in the entry and in its problem. Costs a byte scan where the body
-    holds no text box.
-    """
-    if source.body is None or not source.xml or b"txbxContent" not in source.xml:
-        return
-    boxes = box_lines(source.body)
-    for n, piece in enumerate(body):
-        if piece.where in _PARAGRAPH_PLACES and piece.description.startswith("in a paragraph") and all(
-                line.strip() in boxes for line in piece.text.split("\n")):
-            said = "in a text box" + piece.description[len("in a paragraph"):]
-            body[n] = dataclasses.replace(piece, description=said)
-            for i, p in enumerate(problems):
-                if p.code == "text-unclaimed" and p.extra.get("text") == piece.text[:200] and \
-                        piece.description in p.message:
-                    problems[i] = dataclasses.replace(p, message=p.message.replace(piece.description, said, 1))
 
 
 def _once(found: list[UnclaimedText]) -> list[UnclaimedText]:
