@@ -306,15 +306,20 @@ def test_unclaimed_text_outside_the_body_goes_through_json(sa2003: Filled, tmp_p
     assert Response.from_dict(data).unclaimed == result.unclaimed
 
 
+def _rewritten(src: Path, dst: Path, change: Callable[[str, bytes], tuple[str, bytes]]) -> Path:
+    """``src`` copied part by part to ``dst``, each part's name and bytes as ``change`` gives them back."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in zin.namelist():
+            zout.writestr(*change(name, zin.read(name)))
+    return dst
+
+
 def test_a_damaged_comments_part_is_reported_and_the_answers_are_still_read(sa2003: Filled, tmp_path: Path) -> None:
     """Before the parts were read, a damaged comments.xml went unnoticed; it must not now cost the whole return."""
     typed = Typed(comments=[("2.1", "comments", "Jane Smith", "See the minutes of 4 May.")])
     good = with_parts(sa2003.path, tmp_path / "good.docx", typed)
     damaged = tmp_path / "damaged.docx"
-    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name in zin.namelist():
-            data = zin.read(name)
-            zout.writestr(name, data[:-30] if name == "word/comments.xml" else data)  # its end tags cut off
+    _rewritten(good, damaged, lambda name, data: (name, data[:-30] if name == "word/comments.xml" else data))
     result = parse_form(damaged)
     assert {item: answer.texts for item, answer in result.items.items()} == \
         {item: answer.texts for item, answer in parse_form(sa2003.path).items.items()}
@@ -329,9 +334,7 @@ def test_a_header_nested_past_the_parsers_limit_refuses_the_return(sa2003: Fille
     deep = tmp_path / "deep.docx"
     nested = b'<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' + \
         b"<w:p>" * 300 + b"<w:r><w:t>x</w:t></w:r>" + b"</w:p>" * 300 + b"</w:hdr>"
-    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(deep, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name in zin.namelist():
-            zout.writestr(name, nested if name == "word/header1.xml" else zin.read(name))
+    _rewritten(path, deep, lambda name, data: (name, nested if name == "word/header1.xml" else data))
     from docxform.core.errors import UnsafeInputError
 
     with pytest.raises(UnsafeInputError, match=r"word/header1\.xml is nested more than 256 levels"):
@@ -342,12 +345,8 @@ def test_a_header_in_utf16_is_read_not_skipped_by_its_bytes(sa2003: Filled, tmp_
     """The quick look for text elements reads UTF-8 bytes; a part in another encoding is parsed instead."""
     path = with_parts(sa2003.path, tmp_path / "header.docx", Typed(header=["Draft 3, UTF-16"]))
     wide = tmp_path / "utf16.docx"
-    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(wide, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name in zin.namelist():
-            data = zin.read(name)
-            if name == "word/header1.xml":
-                data = ('<?xml version="1.0" encoding="UTF-16"?>' + data.decode()).encode("utf-16")
-            zout.writestr(name, data)
+    _rewritten(path, wide, lambda name, data: (name, ('<?xml version="1.0" encoding="UTF-16"?>' + data.decode())
+                                               .encode("utf-16") if name == "word/header1.xml" else data))
     result = parse_form(wide)
     assert result.unclaimed == [UnclaimedText("Draft 3, UTF-16", "header", "in the page header")]
 
@@ -436,10 +435,7 @@ def test_a_part_named_with_an_escaped_or_differently_cased_target_is_still_check
     """Relationship targets are XML attribute values (``&amp;``) and part names are case-insensitive."""
     path = with_parts(sa2003.path, tmp_path / "header.docx", Typed(header=["Typed in the header"]))
     renamed = tmp_path / "renamed.docx"
-    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(renamed, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name in zin.namelist():
-            data = zin.read(name)
-            if name == "word/_rels/document.xml.rels":
-                data = data.replace(b'Target="header1.xml"', b'Target="Header&amp;1.XML"')
-            zout.writestr("word/header&1.xml" if name == "word/header1.xml" else name, data)
+    _rewritten(path, renamed, lambda name, data: (
+        "word/header&1.xml" if name == "word/header1.xml" else name,
+        data.replace(b'Target="header1.xml"', b'Target="Header&amp;1.XML"') if name.endswith(".rels") else data))
     assert [u.text for u in parse_form(renamed).unclaimed] == ["Typed in the header"]
