@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from docxform.core.errors import DocxformError
 from docxform.core.problems import Problem, problem
@@ -306,28 +307,41 @@ def _answer_text(ctx: _Context, item: str, key: str, loc: _Located) -> str:
     return kept
 
 
-def _printed_prompts(source: Source, mapping: Mapping, placeholders: set[str]) -> tuple[str, ...]:
-    """The prompts the return's form printed in its answer cells, longest first: its mapping's, and the
-    framework's on a form docxform made (a layout docxform did not make never printed them: "Comments on
-    2.1" there is all typed)."""
+class _Prompts(NamedTuple):
+    """The prompts a return's form printed in its answer cells, longest first, and the same as the ends of a
+    line they can start or end (so that most answers are cleared by two calls in C)."""
+
+    longest_first: tuple[str, ...]
+    starts: tuple[str, ...]
+    ends: tuple[str, ...]
+    whole: frozenset[str]
+
+
+def _printed_prompts(source: Source, mapping: Mapping, placeholders: set[str]) -> _Prompts:
+    """The prompts the return's form printed in its answer cells: its mapping's, and the framework's on a form
+    docxform made (a layout docxform did not make never printed them: "Comments on 2.1" there is all typed)."""
     chosen = placeholders if source.properties.get("docxform.mapping") else set(mapping.placeholders)
-    return tuple(sorted((p for p in chosen if p), key=len, reverse=True))
+    prompts = tuple(sorted((p for p in chosen if p), key=len, reverse=True))
+    return _Prompts(prompts, tuple(p + " " for p in prompts), tuple(" " + p for p in prompts), frozenset(prompts))
 
 
-def _prompt_beside(text: str, prompts: tuple[str, ...]) -> str | None:
+def _prompt_beside(text: str, prompts: _Prompts) -> str | None:
     """The prompt at the start or end of the answer, typed text beside it, or None.
 
     A control lost in a re-save leaves its prompt as plain text, and typing next to it joins the two on one
     line ("Comments the partnership met twice"); a control whose placeholder mark was removed keeps its
     prompt as a line above the typed one. Either way the prompt is the first or last line's start or end.
     """
-    if not text or not prompts:
+    if not text or not prompts.whole:
         return None
     first, _, rest = text.partition("\n")
     last = rest.rpartition("\n")[2] if rest else first
-    for prompt in prompts:
+    on_its_line = bool(rest) and (first.strip() in prompts.whole or last.strip() in prompts.whole)
+    if not (on_its_line or first.startswith(prompts.starts) or last.endswith(prompts.ends)):
+        return None  # the usual answer
+    for prompt in prompts.longest_first:
         if first.startswith(prompt + " ") or last.endswith(" " + prompt) or \
-                (rest and (first.strip() == prompt or last.strip() == prompt)):
+                (rest and prompt in (first.strip(), last.strip())):
             return prompt
     return None
 
