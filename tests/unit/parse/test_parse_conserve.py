@@ -37,6 +37,7 @@ from tests.unit.parse.test_parse_robust import (
     Filled,
     answers,
     edit,
+    filled_sa2003,
     item_row,
     strip_controls,
     w,
@@ -71,11 +72,7 @@ EDITS = st.lists(st.tuples(st.sampled_from(PLACES), st.sampled_from(ITEMS), st.s
 
 @pytest.fixture(scope="module")
 def sa2003(tmp_path_factory: pytest.TempPathFactory) -> Filled:
-    folder = tmp_path_factory.mktemp("conserve")
-    generate_form(FW, folder / "blank.docx", FormOptions(), partnership=PARTNERSHIP)
-    ratings, texts = answers(FW, None)
-    fill(folder / "blank.docx", folder / "filled.docx", ratings, texts, {})
-    return Filled("sa2003", FW, folder / "filled.docx", ratings, texts, {"partnership": PARTNERSHIP})
+    return filled_sa2003(tmp_path_factory.mktemp("conserve"))
 
 
 def paragraph(text: str) -> etree._Element:

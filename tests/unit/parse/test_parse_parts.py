@@ -30,18 +30,14 @@ from docxform.parse import parse_form
 from docxform.parse import parts as parse_parts
 from docxform.records.response import Response, UnclaimedText
 from tests.support.docparts import REL, Typed, text_box, with_parts, xml_fragment
-from tests.unit.parse.test_parse_robust import CASES, EXTRA_FIELDS, PARTNERSHIP, Filled, answers, item_row, w
+from tests.unit.parse.test_parse_robust import CASES, EXTRA_FIELDS, PARTNERSHIP, Filled, answers, filled_sa2003, item_row, w
 
 FW = load_framework("sa2003")
 
 
 @pytest.fixture(scope="module")
 def sa2003(tmp_path_factory: pytest.TempPathFactory) -> Filled:
-    folder = tmp_path_factory.mktemp("parts")
-    generate_form(FW, folder / "blank.docx", FormOptions(), partnership=PARTNERSHIP)
-    ratings, texts = answers(FW, None)
-    fill(folder / "blank.docx", folder / "filled.docx", ratings, texts, {})
-    return Filled("sa2003", FW, folder / "filled.docx", ratings, texts, {"partnership": PARTNERSHIP})
+    return filled_sa2003(tmp_path_factory.mktemp("parts"))
 
 
 def unclaimed_problems(result: Response) -> list[tuple[str | None, str | None, str, str]]:

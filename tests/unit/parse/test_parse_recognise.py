@@ -20,26 +20,20 @@ from lxml import etree
 from docxform.core.errors import DocxformError
 from docxform.framework import load_framework
 from docxform.framework.mapping import load_mapping
-from docxform.generate.form import FormOptions
-from docxform.generate.output import generate_form
-from docxform.oxml.fill import edit_document, fill
+from docxform.oxml.fill import edit_document
 from docxform.parse import parse_form
 from docxform.parse.anchors import header_map, header_rows_map
 from docxform.parse.fields import LabelIndex
 from docxform.parse.recognise import FRAMEWORK_MARGIN, LAYOUT_MARGIN, _rival, form_mappings, score
 from docxform.parse.source import load_source
-from tests.unit.parse.test_parse_robust import PARTNERSHIP, Filled, answers, cell_text, items_of, strip_controls, w
+from tests.unit.parse.test_parse_robust import PARTNERSHIP, Filled, cell_text, filled_sa2003, items_of, strip_controls, w
 
 FW = load_framework("sa2003")
 
 
 @pytest.fixture(scope="module")
 def sa2003(tmp_path_factory: pytest.TempPathFactory) -> Filled:
-    folder = tmp_path_factory.mktemp("recognise")
-    generate_form(FW, folder / "blank.docx", FormOptions(), partnership=PARTNERSHIP)
-    ratings, texts = answers(FW, None)
-    fill(folder / "blank.docx", folder / "filled.docx", ratings, texts, {})
-    return Filled("sa2003", FW, folder / "filled.docx", ratings, texts, {"partnership": PARTNERSHIP})
+    return filled_sa2003(tmp_path_factory.mktemp("recognise"))
 
 
 def _vmerge(tc: etree._Element, value: str | None) -> None:

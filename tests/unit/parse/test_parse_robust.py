@@ -25,6 +25,7 @@ from docxform.generate.output import generate_form
 from docxform.oxml.fill import edit_document, fill
 from docxform.parse import parse_form
 from tests.support.lo import convert, soffice_or_skip
+from tests.support.trialcorpus import unwrap
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PARTNERSHIP = "Salford Crime and Disorder Partnership"
@@ -88,6 +89,15 @@ def answers(fw: Framework, layout: str | None) -> tuple[dict[str, str], dict[tup
                 texts[(item.id, column)] = (f"{column} for {item.id}: the first paragraph & <more>\n"
                                             f"Second paragraph, about “{item.id}”.")
     return ratings, texts
+
+
+def filled_sa2003(folder: Path) -> Filled:
+    """A generated sa2003 form filled with :func:`answers` (the partnership named): the return many tests edit."""
+    fw = load_framework("sa2003")
+    generate_form(fw, folder / "blank.docx", FormOptions(), partnership=PARTNERSHIP)
+    ratings, texts = answers(fw, None)
+    fill(folder / "blank.docx", folder / "filled.docx", ratings, texts, {})
+    return Filled("sa2003", fw, folder / "filled.docx", ratings, texts, {"partnership": PARTNERSHIP})
 
 
 @pytest.fixture(scope="module")
@@ -203,12 +213,7 @@ def edit(src: Path, dst: Path, change: Callable[[etree._Element], None]) -> Path
 def strip_controls(body: etree._Element) -> None:
     """Replace every content control by its content: what a program without controls leaves behind."""
     for sdt in reversed(list(body.iter(w("sdt")))):
-        parent = sdt.getparent()
-        content = sdt.find(w("sdtContent"))
-        index = parent.index(sdt)
-        for offset, child in enumerate(list(content) if content is not None else []):
-            parent.insert(index + offset, child)
-        parent.remove(sdt)
+        unwrap(sdt)
 
 
 def cell_text(tc: etree._Element) -> str:
