@@ -46,8 +46,10 @@ def returns(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("uno-conserve")
     fill, _, _ = answers()
     jobs = [(BLANK, folder / f"{name}.docx", fill + edit, "docx") for name, edit in EDITS.items()]
+    # The same typed under a prompt, saved as .doc: its controls are lost, the prompt stays as plain text.
+    jobs.append((BLANK, folder / "placeholder.doc", fill + EDITS["placeholder"], "doc"))
     fill_many_in_libreoffice(jobs)
-    return {name: folder / f"{name}.docx" for name in EDITS}
+    return {**{name: folder / f"{name}.docx" for name in EDITS}, "placeholder-doc": folder / "placeholder.doc"}
 
 
 def retyped(src: Path, dst: Path) -> Path:
@@ -100,3 +102,17 @@ def test_placeholder_above_a_typed_answer_keeps_the_answer(returns: dict[str, Pa
     assert result["items"]["2.1"]["comments"] == PLACEHOLDER_ANSWER
     assert "unclaimed" not in result
     assert FIELDS  # the fields theme one is filled with, untouched
+
+
+def test_a_prompt_left_above_a_typed_answer_in_a_doc_is_dropped_or_kept_but_always_said(
+        returns: dict[str, Path]) -> None:
+    """Saved as .doc the control is gone and its prompt ("Comments") is plain text beside the typed answer:
+    the answer is read with a notice naming 2.1's comments, whichever way the prompt went; never silently."""
+    result = parse_form(returns["placeholder-doc"]).to_dict()
+    comments = result["items"]["2.1"]["comments"]
+    said = {p["code"] for p in result["problems"] if (p["item"], p["field"]) == ("2.1", "comments")}
+    assert PLACEHOLDER_ANSWER in comments
+    if comments == PLACEHOLDER_ANSWER:
+        assert "prompt-dropped" in said, (comments, said)  # the prompt line was taken out, and that is said
+    else:
+        assert "prompt-in-answer" in said, (comments, said)  # kept beside the answer, and that is said
