@@ -76,24 +76,30 @@ def account_parts(source: Source, framework: Framework, mapping: Mapping, report
     key = _form_key(framework, mapping)
     known = known_text(framework, mapping, key)
     found: list[UnclaimedText] = []
+    feedback = 0
     for part in source.parts:
         if _OWN.get((key, part.kind, part.data)):
             continue
         try:
-            pieces = _unclaimed_pieces(part, source.path, known)
+            pieces, own = _unclaimed_pieces(part, source.path, known)
         except UnsafeInputError:
             raise  # hostile (nested past any real document): the whole return is refused, as for the body
         except DocxformError as exc:  # damaged: the answers are in the body, so the return is still read
             report("part-unreadable", f"{_PART_NAMES.get(part.kind, part.kind)} ({part.name}) is damaged and could "
                    f"not be read ({exc.cause}); any text in it is not in this parse")
             continue
+        feedback += own
         if pieces:
             found.extend(_placed(pieces, source, columns, item_rows, framework.item_name))
-        elif len(_OWN) < MEMO_SIZE and len(part.data) <= MEMO_PART_BYTES and part.has_text:
+        elif not own and len(_OWN) < MEMO_SIZE and len(part.data) <= MEMO_PART_BYTES and part.has_text:
             _OWN[(key, part.kind, part.data)] = True  # a textless part is as quickly seen again: not kept
     # A header or footer typed once shows on every page, yet may be stored twice (the first page's and the
     # others'): the same text in the same kind of part is one piece of unclaimed text.
     found = _once(found) if len(found) > 1 else found
+    if feedback:  # taken on the author's word: said, so a person can look if it matters
+        report("feedback-comments", f"{feedback} comment(s) by {OWN_AUTHOR} (a feedback copy sent back) were taken as "
+               "docxform's own by their author and not checked as the respondent's text; a reply by anyone else is "
+               "checked", severity="info")
     if found:
         report_unclaimed(found, framework.item_name, report, unsure="" if mapping.cells or mapping.printed else mapping.id)
     return found
@@ -126,12 +132,16 @@ def known_text(framework: Framework, mapping: Mapping, key: tuple[str, ...] | No
     return _KNOWN[key]
 
 
-def _unclaimed_pieces(part: TextPart, path: str, known: frozenset[str]) -> list[tuple[Piece, tuple[str, ...]]]:
-    """Each piece of the part with its lines that are not the form's own (pieces with none left out)."""
+def _unclaimed_pieces(part: TextPart, path: str, known: frozenset[str]
+                      ) -> tuple[list[tuple[Piece, tuple[str, ...]]], int]:
+    """Each piece of the part with its lines that are not the form's own (pieces with none left out), and how
+    many comments were left out as docxform's own (by their author: said in a notice, see account_parts)."""
     out = []
+    own = 0
     for piece in read_pieces(part, path):
         if piece.kind == "comment":
             if piece.author == OWN_AUTHOR:
+                own += 1
                 continue
             lines = piece.lines  # a blank form has no comments: all of a comment's text is the respondent's
         else:
@@ -141,7 +151,7 @@ def _unclaimed_pieces(part: TextPart, path: str, known: frozenset[str]) -> list[
                           and not (piece.kind == "footer" and line.startswith(CONSOLIDATED_FOOTER))) + rest
         if lines:
             out.append((piece, lines))
-    return out
+    return out, own
 
 
 def form_line(known: frozenset[str], line: str, *, page: bool = True) -> bool:

@@ -141,7 +141,11 @@ def test_docxforms_own_feedback_comments_are_not_the_respondents(sa2003: Filled,
     feedback = tmp_path / "feedback.docx"
     add_comments(sa2003.path, [Note(Anchor(table=table, row=row, cell=cell),
                                     "evidence-vague: the evidence is too vague")], feedback)
-    assert parse_form(feedback).unclaimed == []
+    sent_back = parse_form(feedback)
+    assert sent_back.unclaimed == []
+    assert [(p.code, p.severity) for p in sent_back.problems if p.code == "feedback-comments"] == [
+        ("feedback-comments", "info")]  # left out on the author's word, and that is said
+    assert "1 comment(s) by docxform" in next(p.message for p in sent_back.problems if p.code == "feedback-comments")
     replied = tmp_path / "replied.docx"
     add_comments(feedback, [Note(Anchor(table=table, row=row, cell=cell), "It is the 2003 audit, page 4.")], replied,
                  author="Brian Wroe", initials="BW")
