@@ -66,6 +66,9 @@ CODES: dict[str, Code] = _codes(
          "A requirement or question (form read by its wording) matches no prompt well enough; its answers were not read."),
     Code("text-match-ambiguous", "warning",
          "A requirement or question (form read by its wording) matches two prompts almost equally; its answers were not read."),
+    Code("text-match-by-neighbours", "info",
+         "A requirement or question (form read by its wording) matched its prompt only weakly or as closely as "
+         "another item's, and was read there because the prompts around it are its item's."),
     Code("answer-shared", "info",
          "A question asking two prompts of one item at once (9a and 9b, form read by its wording) was answered "
          "once; the answer was given to both."),

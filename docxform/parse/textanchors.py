@@ -61,6 +61,7 @@ class Unit:
     status: str = "weak"  # ok | weak | ambiguous
     note: str = ""
     also: Candidate | None = None  # a second prompt of the same item the unit asks together with the first
+    by_neighbours: str = ""  # why a match that was not sure on its own was taken beside its item's prompts
 
 
 @dataclass
@@ -251,9 +252,20 @@ class TextReader:
             for unit, text in pairs:
                 if unit.status == "ok" and unit.match is not None:
                     self.placed.add(unit.match.key, fld, text, where, unit.match.score)
+                    if unit.by_neighbours:
+                        self._by_neighbours(unit, fld, where)
                     if unit.also is not None:
                         self._shared(unit, fld, text, where)
         return item or previous
+
+    def _by_neighbours(self, unit: Unit, fld: str, where: dict[str, int]) -> None:
+        """An answer placed at a match that was sure only beside its item's other prompts: said, so a reader checks."""
+        assert unit.match is not None
+        m = unit.match
+        self.report("text-match-by-neighbours", f"{_quote(unit.text)} was read as {m.candidate.prompt or m.candidate.item}"
+                    f" because the prompts around it are {m.candidate.item}'s, though {unit.by_neighbours}; "
+                    f"check its {fld}", item=m.candidate.item, field=fld, severity="info",
+                    extra={"score": round(m.score, 1), "prompt": m.candidate.prompt, "text": unit.text[:120]}, **where)
 
     def _shared(self, unit: Unit, fld: str, text: str, where: dict[str, int]) -> None:
         """One answer to a question asking two prompts: given to the second too, with a notice."""
@@ -407,9 +419,11 @@ def _resolve_by_neighbours(units: list[Unit], threshold: float) -> None:
             near = {previous, following[i]} - {None}
             if m.candidate.item in near and not near & m.rivals():
                 unit.status = "ok"
+                unit.by_neighbours = f"another item's prompt ({', '.join(sorted(m.rivals()))}) scores as close"
         elif (unit.status == "weak" and m is not None and m.score >= threshold - NEAR
               and m.status(m.score, MARGIN) == "ok" and m.candidate.item in (previous, following[i])):
             unit.status = "ok"
+            unit.by_neighbours = f"its score {m.score:.0f} is under the threshold {threshold:.0f}"
         if unit.status == "ok" and unit.match is not None:
             previous = unit.match.candidate.item
 
