@@ -90,8 +90,8 @@ CODES: dict[str, Code] = _codes(
          "An answer begins or ends with the blank form's prompt beside the typed text (\"Comments typed after "
          "it\", or the prompt on a line of its own above it); it was read as it stands, prompt and all."),
     Code("feedback-comments", "info",
-         "The return still holds comments by docxform (a feedback copy sent back): taken as docxform's own by their "
-         "author, they are not checked as the respondent's text."),
+         "The return still holds comments by docxform (a feedback copy sent back) but does not list their "
+         "fingerprints: taken as docxform's own by their author, they are not checked as the respondent's text."),
     Code("part-unreadable", "warning",
          "A page header or footer, the notes or the comments of the return are damaged XML; the answers were read, "
          "but any text in that part is not in the parse."),

@@ -6,7 +6,10 @@ byte; ``word/document.xml`` gets only the anchors, spliced in at byte
 offsets found by expat (a re-serialised tree would change quoting, empty
 elements and declarations); the relationships and content types get one
 entry each, inserted as text; the comments part is new (or, when the
-respondent's file already has comments, extended with ours).
+respondent's file already has comments, extended with ours). The custom
+properties get one more, listing a fingerprint of each comment's text, by
+which a parse of the copy sent back knows docxform's comments (made, with
+its relationship and content type, when the file has none).
 
 An anchor is a comment range around the content of one paragraph (the last
 paragraph directly in the cell concerned, so it sits outside any content
@@ -29,9 +32,10 @@ from xml.parsers import expat
 from lxml import etree
 
 from docxform.core.errors import DocxformError
-from docxform.oxml.package import open_package, parse_xml
+from docxform.oxml.package import custom_properties_xml, open_package, parse_xml
 from docxform.oxml.reader import _cell_props, _row_cells, _table_rows
-from docxform.oxml.writer import xml_attr, xml_text
+from docxform.oxml.textparts import OWN_COMMENTS_PROPERTY, comment_fingerprint
+from docxform.oxml.writer import xml_attr, xml_safe, xml_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
@@ -39,6 +43,13 @@ COMMENTS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 DOCUMENT = "word/document.xml"
 RELS = "word/_rels/document.xml.rels"
 TYPES = "[Content_Types].xml"
+ROOT_RELS = "_rels/.rels"
+CUSTOM = "docProps/custom.xml"
+CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 
 
 def _q(name: str) -> str:
@@ -89,6 +100,7 @@ def add_comments(source: Path, notes: Sequence[Note], dest: Path, *, author: str
     parts[DOCUMENT] = _splice(parts[DOCUMENT], root, targets)
     _check_anchors(parts[DOCUMENT], source, [i for _, i in targets])
     comments = b"".join(_comment_xml(first_id + n, note.text, author, initials) for n, note in enumerate(notes))
+    _record_own_comments(parts, names, [comment_fingerprint([xml_safe(note.text)]) for note in notes], source)
     if existing is None:
         parts["word/comments.xml"] = _COMMENTS_HEAD + comments + b"</w:comments>"
         if RELS not in parts:
@@ -102,6 +114,38 @@ def add_comments(source: Path, notes: Sequence[Note], dest: Path, *, author: str
         parts["word/comments.xml"] = _insert_before(parts["word/comments.xml"], b"</w:comments>", comments)
     _write(dest, names, infos, parts)
     return len(notes)
+
+
+def _record_own_comments(parts: dict[str, bytes], names: list[str], prints: list[str], source: Path) -> None:
+    """The comments' fingerprints added to the copy's custom property ``OWN_COMMENTS_PROPERTY`` (kept by Word and
+    by LibreOffice's re-saves), so that a parse of the copy sent back tells docxform's comments from a
+    respondent's edit of one. The property part is made when the file has none; its other properties are kept."""
+    if CUSTOM not in parts:
+        if ROOT_RELS not in parts:
+            return  # not a package Word opens: no property; the parse then goes by the comments' author, and says so
+        parts[CUSTOM] = custom_properties_xml({OWN_COMMENTS_PROPERTY: " ".join(dict.fromkeys(prints))})
+        names.append(CUSTOM)
+        parts[TYPES] = _insert_before(parts[TYPES], b"</Types>", (
+            f'<Override PartName="/{CUSTOM}" ContentType="{CUSTOM_TYPE}"/>').encode())
+        parts[ROOT_RELS] = _insert_before(parts[ROOT_RELS], b"</Relationships>", _custom_relationship(parts[ROOT_RELS]))
+        return
+    root = parse_xml(parts[CUSTOM], str(source), CUSTOM)
+    prop = next((p for p in root if p.get("name") == OWN_COMMENTS_PROPERTY), None)
+    if prop is None:
+        pids = [int(p.get("pid") or "") for p in root if (p.get("pid") or "").isdigit()]
+        prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property", fmtid=CUSTOM_FMTID,
+                                pid=str(max(pids, default=1) + 1), name=OWN_COMMENTS_PROPERTY)
+    value = prop[0] if len(prop) else etree.SubElement(prop, f"{{{VT}}}lpwstr", nsmap={"vt": VT})
+    value.text = " ".join(dict.fromkeys((value.text or "").split() + prints))
+    parts[CUSTOM] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _custom_relationship(rels: bytes) -> bytes:
+    taken = set(re.findall(rb'Id="([^"]*)"', rels))
+    n = 1
+    while f"rIdCustom{n}".encode() in taken:
+        n += 1
+    return f'<Relationship Id="rIdCustom{n}" Type="{CUSTOM_REL}" Target="{CUSTOM}"/>'.encode()
 
 
 # --- finding the paragraph ------------------------------------------------------------------------

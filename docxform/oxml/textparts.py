@@ -17,7 +17,9 @@ left out. A text box is read once: Word writes it twice, as DrawingML in
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -166,6 +168,20 @@ def _part_name(target: str) -> str:
         elif step and step != ".":
             parts.append(step)
     return "/".join(parts)
+
+
+#: The custom property in which a feedback copy lists a fingerprint of each comment docxform wrote into it
+#: (:func:`docxform.oxml.comments.add_comments`), so that the copy sent back is known to hold docxform's comments
+#: by what they say, not by the author's name on them, which anyone can type.
+OWN_COMMENTS_PROPERTY = "docxform.feedback_comments"
+
+
+def comment_fingerprint(lines: Iterable[str]) -> str:
+    """A comment's text as 16 hex digits of its SHA-256, its words only: where lines break and how words are
+    spaced is left aside, since a reader and a word processor may break them otherwise than they were
+    written (a carriage return, a line separator, a tab)."""
+    words = " ".join(" ".join(lines).split())
+    return hashlib.sha256(words.encode("utf-8")).hexdigest()[:16]
 
 
 def read_pieces(part: TextPart, path: str) -> list[Piece]:

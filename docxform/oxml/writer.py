@@ -23,7 +23,12 @@ BOX_FONT = "MS Gothic"
 
 def xml_text(text: str) -> str:
     """Escape text for element content, dropping characters XML cannot hold."""
-    return escape(_INVALID_XML.sub("", text))
+    return escape(xml_safe(text))
+
+
+def xml_safe(text: str) -> str:
+    """The text as a part can hold it: characters XML cannot hold dropped (what a reader gets back)."""
+    return _INVALID_XML.sub("", text)
 
 
 def xml_attr(text: str) -> str:

@@ -15,8 +15,9 @@ The usual return costs nothing measurable here: it has no comments and no
 notes (a notes part with only Word's separators holds no text and is never
 parsed), and its footer is the generated form's own, whose bytes are
 remembered once found to be all form text, so the next return's identical
-footer is one dictionary lookup. docxform's own comments (feedback copies,
-author "docxform") are its text, not the respondent's.
+footer is one dictionary lookup. docxform's own comments (feedback copies)
+are its text, not the respondent's: known by their text, which the copy's
+custom properties list by fingerprint, and not only by the author's name.
 """
 
 from __future__ import annotations
@@ -31,10 +32,12 @@ from docxform.framework.model import Framework
 from docxform.oxml.textparts import (
     CONSOLIDATED_FOOTER,
     FOOTER_WORDS,
+    OWN_COMMENTS_PROPERTY,
     Piece,
     Place,
     TextPart,
     anchor_places,
+    comment_fingerprint,
     form_footer,
     read_pieces,
 )
@@ -77,11 +80,12 @@ def account_parts(source: Source, framework: Framework, mapping: Mapping, report
     known = known_text(framework, mapping, key)
     found: list[UnclaimedText] = []
     feedback = 0
+    listed = frozenset(source.properties.get(OWN_COMMENTS_PROPERTY, "").split())
     for part in source.parts:
         if _OWN.get((key, part.kind, part.data)):
             continue
         try:
-            pieces, own = _unclaimed_pieces(part, source.path, known)
+            pieces, own = _unclaimed_pieces(part, source.path, known, listed)
         except UnsafeInputError:
             raise  # hostile (nested past any real document): the whole return is refused, as for the body
         except DocxformError as exc:  # damaged: the answers are in the body, so the return is still read
@@ -91,15 +95,18 @@ def account_parts(source: Source, framework: Framework, mapping: Mapping, report
         feedback += own
         if pieces:
             found.extend(_placed(pieces, source, columns, item_rows, framework.item_name))
-        elif not own and len(_OWN) < MEMO_SIZE and len(part.data) <= MEMO_PART_BYTES and part.has_text:
-            _OWN[(key, part.kind, part.data)] = True  # a textless part is as quickly seen again: not kept
+        elif part.kind != "comment" and len(_OWN) < MEMO_SIZE and len(part.data) <= MEMO_PART_BYTES and part.has_text:
+            # A textless part is as quickly seen again: not kept. Comments are never the form's own: whether a
+            # comment is docxform's depends on the return's properties too, not on the part's bytes alone.
+            _OWN[(key, part.kind, part.data)] = True
     # A header or footer typed once shows on every page, yet may be stored twice (the first page's and the
     # others'): the same text in the same kind of part is one piece of unclaimed text.
     found = _once(found) if len(found) > 1 else found
     if feedback:  # taken on the author's word: said, so a person can look if it matters
         report("feedback-comments", f"{feedback} comment(s) by {OWN_AUTHOR} (a feedback copy sent back) were taken as "
-               "docxform's own by their author and not checked as the respondent's text; a reply by anyone else is "
-               "checked", severity="info")
+               "docxform's own by their author, the copy listing no fingerprints of its comments (written before "
+               "docxform listed them, or lost in a conversion), and not checked as the respondent's text; a reply "
+               "by anyone else is checked", severity="info")
     if found:
         report_unclaimed(found, framework.item_name, report, unsure="" if mapping.cells or mapping.printed else mapping.id)
     return found
@@ -132,15 +139,25 @@ def known_text(framework: Framework, mapping: Mapping, key: tuple[str, ...] | No
     return _KNOWN[key]
 
 
-def _unclaimed_pieces(part: TextPart, path: str, known: frozenset[str]
+def _unclaimed_pieces(part: TextPart, path: str, known: frozenset[str], listed: frozenset[str]
                       ) -> tuple[list[tuple[Piece, tuple[str, ...]]], int]:
     """Each piece of the part with its lines that are not the form's own (pieces with none left out), and how
-    many comments were left out as docxform's own (by their author: said in a notice, see account_parts)."""
+    many comments were left out as docxform's own on their author's word alone (said in a notice, see
+    account_parts).
+
+    A comment is docxform's own when its text is one the copy's custom property lists (``listed``:
+    fingerprints of the comments docxform wrote into it, under whatever author name the coordinator chose). A
+    comment whose text is not listed there was edited, or typed, by the respondent, whatever name it bears.
+    Only a copy that lists none (older, or its properties lost in a conversion) is taken on the author's
+    word (``OWN_AUTHOR``).
+    """
     out = []
     own = 0
     for piece in read_pieces(part, path):
         if piece.kind == "comment":
-            if piece.author == OWN_AUTHOR:
+            if listed and comment_fingerprint(piece.lines) in listed:
+                continue  # docxform's, under whatever author the coordinator wrote it
+            if piece.author == OWN_AUTHOR and not listed:
                 own += 1
                 continue
             lines = piece.lines  # a blank form has no comments: all of a comment's text is the respondent's

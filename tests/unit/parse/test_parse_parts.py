@@ -11,12 +11,15 @@ is reported.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from docxform.framework import load_framework
@@ -24,8 +27,8 @@ from docxform.generate.form import FormOptions
 from docxform.generate.output import generate_form
 from docxform.oxml.comments import Anchor, Note, add_comments
 from docxform.oxml.fill import fill
-from docxform.oxml.package import open_package
-from docxform.oxml.textparts import TextPart, read_pieces, text_parts
+from docxform.oxml.package import open_package, read_custom_properties
+from docxform.oxml.textparts import OWN_COMMENTS_PROPERTY, TextPart, read_pieces, text_parts
 from docxform.parse import parse_form
 from docxform.parse import parts as parse_parts
 from docxform.records.response import Response, UnclaimedText
@@ -135,23 +138,124 @@ def test_everything_at_once_is_each_reported_once(sa2003: Filled, tmp_path: Path
     assert len(unclaimed_problems(result)) == 5
 
 
-def test_docxforms_own_feedback_comments_are_not_the_respondents(sa2003: Filled, tmp_path: Path) -> None:
-    """A feedback copy (docxform's comments, author "docxform") sent back is not unclaimed text; a reply is."""
+def _feedback(sa2003: Filled, tmp_path: Path, text: str = "evidence-vague: the evidence is too vague"
+              ) -> tuple[Path, tuple[int, int, int]]:
+    """A feedback copy of the return: one comment by docxform on the evidence cell of 1.1."""
     table, row, cell = cell_of(parse_form(sa2003.path), "1.1", "evidence")
     feedback = tmp_path / "feedback.docx"
-    add_comments(sa2003.path, [Note(Anchor(table=table, row=row, cell=cell),
-                                    "evidence-vague: the evidence is too vague")], feedback)
+    add_comments(sa2003.path, [Note(Anchor(table=table, row=row, cell=cell), text)], feedback)
+    return feedback, (table, row, cell)
+
+
+def _with_part_changed(path: Path, dest: Path, part: str, change: Callable[[bytes], bytes]) -> Path:
+    """A copy of the package with one part's bytes changed (as a respondent's word processor would save it)."""
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            out.writestr(info, change(data) if info.filename == part else data)
+    return dest
+
+
+def _respondents_comment(path: Path, dest: Path, anchor: Anchor, text: str, author: str) -> Path:
+    """The file with a comment added as a respondent's word processor adds one: not listed as docxform's."""
+    with open_package(path) as pkg:
+        listed = read_custom_properties(pkg).get(OWN_COMMENTS_PROPERTY, "")
+    added = dest.with_name("added-" + dest.name)
+    add_comments(path, [Note(anchor, text)], added, author=author)
+    return _with_part_changed(added, dest, "docProps/custom.xml", lambda data: re.sub(
+        rb'(name="docxform.feedback_comments"><vt:lpwstr>)[^<]*', lambda m: m.group(1) + listed.encode(), data))
+
+
+def test_docxforms_own_feedback_comments_are_known_by_their_text(sa2003: Filled, tmp_path: Path) -> None:
+    """A feedback copy sent back lists its comments' fingerprints: docxform's comments are left out, with no
+    notice of anything taken on trust; a reply by the respondent is theirs."""
+    feedback, (table, row, cell) = _feedback(sa2003, tmp_path)
     sent_back = parse_form(feedback)
     assert sent_back.unclaimed == []
-    assert [(p.code, p.severity) for p in sent_back.problems if p.code == "feedback-comments"] == [
-        ("feedback-comments", "info")]  # left out on the author's word, and that is said
-    assert "1 comment(s) by docxform" in next(p.message for p in sent_back.problems if p.code == "feedback-comments")
-    replied = tmp_path / "replied.docx"
-    add_comments(feedback, [Note(Anchor(table=table, row=row, cell=cell), "It is the 2003 audit, page 4.")], replied,
-                 author="Brian Wroe", initials="BW")
+    assert [p.code for p in sent_back.problems if p.code in ("feedback-comments", "text-unclaimed")] == []
+    replied = _respondents_comment(feedback, tmp_path / "replied.docx", Anchor(table=table, row=row, cell=cell),
+                                   "It is the 2003 audit, page 4.", "Brian Wroe")
     assert parse_form(replied).unclaimed == [UnclaimedText(
         "It is the 2003 audit, page 4.", "comment", "in a comment by Brian Wroe on the evidence cell of 1.1", "1.1",
         "evidence", table, row, cell)]
+
+
+def test_feedback_under_the_coordinators_name_is_known_by_its_text(sa2003: Filled, tmp_path: Path) -> None:
+    """The author is the coordinator's choice ("Community Safety Team"): docxform's comments are still its own."""
+    table, row, cell = cell_of(parse_form(sa2003.path), "1.1", "evidence")
+    copy = tmp_path / "named.docx"
+    add_comments(sa2003.path, [Note(Anchor(table=table, row=row, cell=cell), "evidence-vague: too vague")], copy,
+                 author="Community Safety Team", initials="CST")
+    result = parse_form(copy)
+    assert result.unclaimed == [] and not [p for p in result.problems if p.code == "feedback-comments"]
+
+
+def test_a_feedback_comment_the_respondent_edited_is_their_text(sa2003: Filled, tmp_path: Path) -> None:
+    """The author's name is not the evidence: docxform's comment with words typed into it is the respondent's."""
+    feedback, (table, row, cell) = _feedback(sa2003, tmp_path)
+    edited = _with_part_changed(feedback, tmp_path / "edited.docx", "word/comments.xml", lambda data: data.replace(
+        b"too vague</w:t>", b"too vague - no: the 2003 audit is attached</w:t>"))
+    result = parse_form(edited)
+    assert result.unclaimed == [UnclaimedText(
+        "evidence-vague: the evidence is too vague - no: the 2003 audit is attached", "comment",
+        "in a comment by docxform on the evidence cell of 1.1", "1.1", "evidence", table, row, cell)]
+    assert [p.code for p in result.problems if p.code == "feedback-comments"] == []
+
+
+def test_a_comment_typed_under_docxforms_name_is_the_respondents(sa2003: Filled, tmp_path: Path) -> None:
+    """A copy listing its own comments: another comment whose author reads "docxform" is not among them."""
+    feedback, (table, row, cell) = _feedback(sa2003, tmp_path)
+    listed = _respondents_comment(feedback, tmp_path / "typed.docx", Anchor(table=table, row=row, cell=cell),
+                                  "My own note", "docxform")
+    with open_package(listed) as pkg:
+        assert len(read_custom_properties(pkg)[OWN_COMMENTS_PROPERTY].split()) == 1  # docxform's one comment
+    assert [(u.text, u.description) for u in parse_form(listed).unclaimed] == [
+        ("My own note", "in a comment by docxform on the evidence cell of 1.1")]
+
+
+def test_a_copy_that_lists_no_fingerprints_is_taken_on_the_authors_word_and_says_so(sa2003: Filled,
+                                                                                     tmp_path: Path) -> None:
+    """Written before copies listed their comments (or its properties lost): the author's name decides, and a
+    notice says so, naming how many comments were left out that way."""
+    feedback, _ = _feedback(sa2003, tmp_path)
+    unlisted = _with_part_changed(feedback, tmp_path / "unlisted.docx", "docProps/custom.xml", lambda data: re.sub(
+        rb'<property [^>]*name="docxform.feedback_comments".*?</property>', b"", data))
+    with open_package(unlisted) as pkg:
+        assert OWN_COMMENTS_PROPERTY not in read_custom_properties(pkg)
+    result = parse_form(unlisted)
+    assert result.unclaimed == []
+    [notice] = [p for p in result.problems if p.code == "feedback-comments"]
+    assert notice.severity == "info" and notice.message.startswith("1 comment(s) by docxform")
+    assert "listing no fingerprints" in notice.message
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40).filter(str.strip),
+       typed=st.text(st.characters(whitelist_categories=("L", "N")), min_size=1, max_size=8))
+def test_any_comment_text_is_known_as_written_and_any_word_typed_into_it_is_the_respondents(
+        sa2003: Filled, tmp_path_factory: pytest.TempPathFactory, text: str, typed: str) -> None:
+    """Whatever docxform writes in a comment (control characters dropped, carriage returns, tabs, line
+    separators), the copy's parse knows it; the same comment with a word added is the respondent's text."""
+    folder = tmp_path_factory.mktemp("fingerprint")
+    feedback, _ = _feedback(sa2003, folder, text)
+    assert parse_form(feedback).unclaimed == []
+    assume("<" not in text and "&" not in text)  # the edit below works on the comment's escaped bytes
+    edited = _with_part_changed(feedback, folder / "edited.docx", "word/comments.xml", lambda data: data.replace(
+        b"</w:t></w:r></w:p></w:comment>", f" {typed}</w:t></w:r></w:p></w:comment>".encode(), 1))
+    [piece] = parse_form(edited).unclaimed
+    assert piece.where == "comment" and typed in piece.text and piece.item == "1.1"
+
+
+def test_comments_part_bytes_are_never_remembered_as_the_forms_own(sa2003: Filled, tmp_path: Path) -> None:
+    """Two returns with the same comments part: whether its comments are docxform's depends on each return's
+    properties, so the first return's verdict is not taken for the second's by the part's bytes."""
+    feedback, _ = _feedback(sa2003, tmp_path)
+    unlisted = _with_part_changed(feedback, tmp_path / "unlisted.docx", "docProps/custom.xml", lambda data: re.sub(
+        rb'(name="docxform.feedback_comments"><vt:lpwstr>)[^<]*', rb"\g<1>0000000000000000", data))
+    with open_package(unlisted) as pkg:
+        assert read_custom_properties(pkg)[OWN_COMMENTS_PROPERTY] == "0000000000000000"
+    assert parse_form(feedback).unclaimed == []
+    assert [u.text for u in parse_form(unlisted).unclaimed] == ["evidence-vague: the evidence is too vague"]
 
 
 def test_notes_part_with_only_separators_is_never_parsed(sa2003: Filled, tmp_path: Path) -> None:

@@ -19,6 +19,8 @@ from lxml import etree
 from docxform import api
 from docxform.framework import load_framework
 from docxform.oxml.fill import fill
+from docxform.oxml.package import open_package, read_custom_properties
+from docxform.oxml.textparts import OWN_COMMENTS_PROPERTY
 from docxform.parse import parse_form
 from docxform.reports.feedback import feedback_copy
 from docxform.validate.rules import validate_return
@@ -102,7 +104,12 @@ def test_nothing_else_changes(copy: dict[str, Any]) -> None:
     before, after = _parts(copy["original"]), _parts(copy["copy"])
     assert list(after) == [*before, "word/comments.xml"]  # same parts, same order, one new
     changed = {n for n in before if before[n] != after[n]}
-    assert changed == {"word/document.xml", "word/_rels/document.xml.rels", "[Content_Types].xml"}
+    assert changed == {"word/document.xml", "word/_rels/document.xml.rels", "[Content_Types].xml",
+                       "docProps/custom.xml"}
+    # The custom properties: the original's, as they were, and the comments' fingerprints (one for each).
+    props_before, props_after = _properties(copy["original"]), _properties(copy["copy"])
+    listed = props_after.pop(OWN_COMMENTS_PROPERTY).split()
+    assert props_after == props_before and len(listed) == copy["count"]
     rels = after["word/_rels/document.xml.rels"].decode()
     added = rels.replace(before["word/_rels/document.xml.rels"].decode().replace("</Relationships>", ""), "")
     assert re.fullmatch(r'<Relationship Id="rIdComments1" Type="[^"]+/comments" Target="comments.xml"/>'
@@ -117,12 +124,16 @@ def test_nothing_else_changes(copy: dict[str, Any]) -> None:
     assert stripped != after["word/document.xml"]
 
 
+def _properties(path: Path) -> dict[str, str]:
+    with open_package(path) as pkg:
+        return read_custom_properties(pkg)
+
+
 def _without_the_feedback_notice(copy: dict[str, Any], comments: int) -> None:
-    """The copy's parse says it holds docxform's own comments (one notice, naming how many): taken out, the
-    rest must be the original's parse."""
-    [notice] = [p for p in copy["problems"] if p["code"] == "feedback-comments"]
-    assert notice["severity"] == "info" and notice["message"].startswith(f"{comments} comment(s) by docxform")
-    copy["problems"].remove(notice)
+    """The copy lists its comments' fingerprints, so its parse knows them by their text: no notice of comments
+    taken on their author's word, none reported as the respondent's; the parse must be the original's."""
+    assert [p for p in copy["problems"] if p["code"] in ("feedback-comments", "text-unclaimed")] == []
+    assert copy.get("unclaimed", []) == [] and comments > 0
 
 
 def test_copy_parses_as_the_original(copy: dict[str, Any]) -> None:
@@ -169,6 +180,19 @@ def test_libreoffice_shows_the_comments_in_their_cells(copy: dict[str, Any]) -> 
             assert first == item.group(1), text
         else:
             assert "Chair" in text and first == "* Signature"
+
+
+@pytest.mark.libreoffice
+def test_a_copy_saved_by_libreoffice_still_knows_docxforms_comments_by_their_text(copy: dict[str, Any]) -> None:
+    """Sent back re-saved as .docx, .odt or .doc: LibreOffice keeps the comments' text and the copy's list of
+    their fingerprints, so none is the respondent's and none is taken on the author's word alone."""
+    root = copy["root"] / "resaved"
+    files = [convert([copy["copy"]], target, root / name)[0]
+             for name, target in (("docx", "docx:MS Word 2007 XML"), ("odt", "odt"), ("doc", "doc:MS Word 97"))]
+    for path in files:
+        result = parse_form(path).to_dict()
+        assert result.get("unclaimed", []) == [], path.suffix
+        assert [p for p in result["problems"] if p["code"] in ("feedback-comments", "text-unclaimed")] == [], path.suffix
 
 
 def test_batch_writes_the_rest_when_one_cannot_be_read(tmp_path: Path) -> None:
