@@ -22,16 +22,20 @@ from lxml import etree
 
 from docxform.oxml.model import Cell, Control, Document, Row, Table, clamp_grid_before, clamp_span
 from docxform.oxml.ns import qn
+from docxform.oxml.objects import OMATH, OMATH_PARA
 from docxform.oxml.symbols import MARK_FONTS
 
 RECORD, FIELD, OPEN, CLOSE, PROPERTY = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3", "\ufdd4"
 _TRUE = {"1", "true", "on"}
 _KINDS = {"c": "checkbox", "d": "dropdown", "e": "date"}
 
-#: Elements whose reading needs the Python walk: fields, symbols and every kind of tracked change.
-PYTHON_ONLY = tuple(qn(f"w:{name}") for name in ("fldChar", "sym", "delText", "ins", "del", "moveFrom", "moveTo",
-                                                 "rPrChange", "pPrChange", "cellIns", "cellDel",
-                                                 "txbxContent"))
+#: Elements whose reading needs the Python walk: fields, symbols, every kind of tracked change, text boxes,
+#: and what the walk notes for the parse to mention (docxform.oxml.objects: equations, pictures, objects,
+#: phonetic guides, hidden text, imported content).
+PYTHON_ONLY = (*(qn(f"w:{name}") for name in ("fldChar", "sym", "delText", "ins", "del", "moveFrom", "moveTo",
+                                              "rPrChange", "pPrChange", "cellIns", "cellDel", "txbxContent",
+                                              "drawing", "pict", "object", "ruby", "vanish", "altChunk")),
+               OMATH, OMATH_PARA)
 #: Every ``rFonts`` start tag's attributes, in the part's bytes (any prefix; a quoted value may hold ">").
 _FONT_TAGS = re.compile(rb"""rFonts\b([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)""")
 #: An attribute's value in such a tag, double- or single-quoted.

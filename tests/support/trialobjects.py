@@ -43,7 +43,7 @@ PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 DGM = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
 CHART = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 V = "urn:schemas-microsoft-com:vml"
-O = "urn:schemas-microsoft-com:office:office"
+OFFICE = "urn:schemas-microsoft-com:office:office"
 REL_TYPES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 #: Package changes: part name -> new bytes (None removes the part).
@@ -218,8 +218,8 @@ def ole_object(item: str, fld: str) -> Callable[[etree._Element], Typed]:
         obj = etree.SubElement(r, w("object"), {w("dxaOrig"): "4320", w("dyaOrig"): "1440"})
         shape = etree.SubElement(obj, f"{{{V}}}shape", id="_x0000_i1025", type="#_x0000_t75",
                                  style="width:216pt;height:72pt")
-        etree.SubElement(shape, f"{{{V}}}imagedata", {f"{{{R}}}id": "rIdTrialEmf", f"{{{O}}}title": ""})
-        etree.SubElement(obj, f"{{{O}}}OLEObject", {"Type": "Embed", "ProgID": "Excel.Sheet.12",
+        etree.SubElement(shape, f"{{{V}}}imagedata", {f"{{{R}}}id": "rIdTrialEmf", f"{{{OFFICE}}}title": ""})
+        etree.SubElement(obj, f"{{{OFFICE}}}OLEObject", {"Type": "Embed", "ProgID": "Excel.Sheet.12",
                                                     "ShapeID": "_x0000_i1025", "DrawAspect": "Content",
                                                     "ObjectID": "_1790000001", f"{{{R}}}id": "rIdTrialOle"})
         _typed_in(body, item, fld, paragraph(r))

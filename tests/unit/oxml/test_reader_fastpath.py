@@ -258,7 +258,9 @@ class RandomBody:
                 out.append(self.pick(
                     "<w:customXml>" + self.paragraph() + "</w:customXml>",
                     "<w:r><w:t>stray run</w:t></w:r>",
-                    "<w:p><w:r><w:drawing><w:inline/></w:drawing><w:t>a picture</w:t></w:r></w:p>",
+                    # A picture is noted by the walk (docxform/oxml/objects.py), so only the walk reads one.
+                    "<w:p><w:r><w:drawing><w:inline/></w:drawing><w:t>a picture</w:t></w:r></w:p>"
+                    if self.python_only else "<w:p><w:r><w:lastRenderedPageBreak/><w:t>a page</w:t></w:r></w:p>",
                     "<w:bookmarkStart w:id='1' w:name='x'/>"))
         return "".join(out)
 
