@@ -116,11 +116,17 @@ class Place:
     tables_before: int = 0
 
 
-def text_parts(pkg: Package) -> tuple[TextPart, ...]:
-    """The headers, footers, notes and comments the document's relationships name and the package holds."""
-    if not pkg.has(RELS):
+def text_parts(pkg: Package, main: str = "word/document.xml") -> tuple[TextPart, ...]:
+    """The headers, footers, notes and comments the document's relationships name and the package holds.
+
+    ``main``: the main document part's name (:func:`docxform.oxml.package.main_document`); its relationships
+    are in ``_rels/`` beside it, and their targets relative to its folder.
+    """
+    folder, _, base = main.rpartition("/")
+    rels = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+    if not pkg.has(rels):
         return ()
-    named = _named(pkg.read(RELS))
+    named = _named(pkg.read(rels), folder)
     if not named:
         return ()
     stored = {n.lower(): n for n in pkg.zip.NameToInfo}  # part names are case-insensitive (OPC), zip names not
@@ -128,18 +134,18 @@ def text_parts(pkg: Package) -> tuple[TextPart, ...]:
     return tuple(TextPart(name, kind, pkg.read(name)) for name, kind in found if name is not None)
 
 
-def _named(rels: bytes) -> tuple[tuple[str, str], ...]:
+def _named(rels: bytes, folder: str = "word") -> tuple[tuple[str, str], ...]:
     """:func:`_read_named`, remembered for a relationships part of a usual size (a batch's returns repeat it)."""
-    return _remembered_named(rels) if len(rels) <= 64 * 1024 else _read_named(rels)
+    return _remembered_named(rels, folder) if len(rels) <= 64 * 1024 else _read_named(rels, folder)
 
 
-def _read_named(rels: bytes) -> tuple[tuple[str, str], ...]:
+def _read_named(rels: bytes, folder: str = "word") -> tuple[tuple[str, str], ...]:
     """(part name, kind) of each text part a relationships part names (a batch's returns repeat theirs)."""
     out: dict[str, str] = {}
     for tag in _RELATIONSHIP.findall(rels):
         kind, target = _TYPE.search(tag), _TARGET.search(tag)
         if kind is not None and target is not None and not _EXTERNAL.search(tag):
-            out.setdefault(_part_name(_unescaped(target.group(1).decode("utf-8", "replace"))),
+            out.setdefault(_part_name(_unescaped(target.group(1).decode("utf-8", "replace")), folder),
                            KINDS[kind.group(1).decode()])
     return tuple(out.items())
 
@@ -156,11 +162,11 @@ def _unescaped(value: str) -> str:
     return html.unescape(value)
 
 
-def _part_name(target: str) -> str:
-    """A relationship's target as a part name: relative to ``word/``, or absolute from the package's root."""
+def _part_name(target: str, folder: str = "word") -> str:
+    """A relationship's target as a part name: relative to ``folder`` (``word/``), or absolute from the package's root."""
     if target.startswith("/"):
         return target.lstrip("/")
-    parts: list[str] = ["word"]
+    parts: list[str] = [step for step in folder.split("/") if step]
     for step in target.replace("\\", "/").split("/"):
         if step == "..":
             if parts:

@@ -23,7 +23,7 @@ from docxform.io import office, ole
 from docxform.io.files import read_head, read_input
 from docxform.oxml.coreprops import saved_time
 from docxform.oxml.ns import qn
-from docxform.oxml.package import check_parts, open_package, parse_xml, read_custom_properties
+from docxform.oxml.package import DOCUMENT, check_parts, main_document, open_package, parse_xml, read_custom_properties
 from docxform.oxml.reader import Document, read_document
 from docxform.oxml.textparts import TextPart, text_parts
 
@@ -74,12 +74,15 @@ def load_source(path: Path) -> Source:
         converted = None
     with open_package(path, kind="docx", data=data) as pkg:
         check_parts(pkg, skip_media=True)
-        xml = pkg.read("word/document.xml")
-        root = parse_xml(xml, str(path), "word/document.xml")
+        main = main_document(pkg)  # the part Word opens, by the package's relationship
+        xml = pkg.read(main)
+        root = parse_xml(xml, str(path), main)
+        if main != DOCUMENT and root.tag != qn("w:document"):
+            raise DocxformError(path, f"not a Word document: its main part {main!r} is not a Word document's body")
         document = read_document(root, str(path), xml)
         props = read_custom_properties(pkg)
         saved = saved_time(pkg) if converted is None and suffix == ".docx" else None
-        parts = text_parts(pkg)
+        parts = text_parts(pkg, main)
     return Source(str(path), digest, document, props, converted, saved, root.find(qn("w:body")), xml, parts)
 
 
