@@ -106,6 +106,10 @@ CODES: dict[str, Code] = _codes(
     Code("equation-read", "warning",
          "An answer holds an equation with a fraction, power, root or other layout; its characters were read in a "
          "line as UnicodeMath writes them (\"a/b\", \"x^2\"). An equation of plain characters is read as it is."),
+    Code("bound-value-differs", "warning",
+         "An answer's control is bound to custom XML whose stored value differs from the text the document shows "
+         "(Word shows the stored one when it opens the file); the document's text was read. Info where the stored "
+         "value could not be checked."),
     Code("text-hidden", "warning",
          "An answer holds text formatted hidden, which Word does not show unless formatting marks are on; it was "
          "read as part of the answer."),

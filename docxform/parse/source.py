@@ -21,6 +21,7 @@ from lxml import etree
 from docxform.core.errors import DocxformError
 from docxform.io import office, ole
 from docxform.io.files import read_head, read_input
+from docxform.oxml.bindings import Binding, bindings
 from docxform.oxml.coreprops import saved_time
 from docxform.oxml.ns import qn
 from docxform.oxml.package import DOCUMENT, check_parts, main_document, open_package, parse_xml, read_custom_properties
@@ -52,6 +53,7 @@ class Source:
     body: etree._Element | None = None  # w:body, for where a paragraph sits among the tables (parse/conserve.py)
     xml: bytes | None = None  # word/document.xml as read: controls still marked as showing their prompt (conserve.py)
     parts: tuple[TextPart, ...] = ()  # headers, footers, notes, comments: their text checked too (parse/parts.py)
+    bindings: tuple[Binding, ...] = ()  # controls bound to custom XML, with their stored values (parse/bound.py)
 
 
 def load_source(path: Path) -> Source:
@@ -83,7 +85,9 @@ def load_source(path: Path) -> Source:
         props = read_custom_properties(pkg)
         saved = saved_time(pkg) if converted is None and suffix == ".docx" else None
         parts = text_parts(pkg, main)
-    return Source(str(path), digest, document, props, converted, saved, root.find(qn("w:body")), xml, parts)
+        body = root.find(qn("w:body"))
+        bound = bindings(pkg, body) if body is not None and b"dataBinding" in xml else ()  # a byte search first
+    return Source(str(path), digest, document, props, converted, saved, body, xml, parts, bound)
 
 
 def _not_word(path: Path, data: bytes) -> Source:
