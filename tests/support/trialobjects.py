@@ -480,3 +480,33 @@ def cases() -> list[Case]:
 
 
 __all__ = ["Case", "cases", "make"]
+
+
+# --- the same, done inside LibreOffice (tests/support/uno_driver.py), saved as .docx, .doc and .odt
+
+def uno_cases() -> list[tc.UnoTrial]:
+    """sa2003 theme 1 filled through UNO (table 2: items 1.1-1.5 in rows 2-6; comments 7, evidence 8, goals 9),
+    then one edit each. A value no text can hold as typed (a picture, hidden words)
+    is expected as a description in brackets: only a problem naming its item and field passes."""
+    fill, values = tc._sa_fill(("1.1", "1.2", "1.3", "1.4", "1.5"))
+
+    def cell(row: int, col: int) -> dict[str, int]:
+        return {"table": 2, "row": row, "cell": col}
+    return [
+        # No formula object: inserting one needs LibreOffice Math (libreoffice-math), not installed here.
+        tc.UnoTrial("lo-symbol", "sa2003", "Insert > Special Character, Symbol font: a ≥ sign after 1.1's comments",
+                    [*fill, {"op": "type_symbol", **cell(2, 7), "font": "Symbol", "char": "\uf0b3"}],
+                    {**values, ("1.1", "comments"): "comments for 1.1: 50% done\n≥"}, []),
+        tc.UnoTrial("lo-picture", "sa2003", "Insert > Image under 1.2's evidence, with a description",
+                    [*fill, {"op": "picture", **cell(3, 8), "alt": "Signed minutes"}],
+                    {**values, ("1.2", "evidence"): "evidence for 1.2: 50% done\n[a picture: Signed minutes]"}, []),
+        tc.UnoTrial("lo-hidden", "sa2003", "words typed under 1.3's comments and formatted hidden",
+                    [*fill, {"op": "hidden_text", **cell(4, 7), "text": "not for the panel"}],
+                    {**values, ("1.3", "comments"): "comments for 1.3: 50% done\n[hidden: not for the panel]"}, []),
+        tc.UnoTrial("lo-tracked", "sa2003", "words typed under 1.4's goals with Track Changes on, left unaccepted",
+                    [*fill, {"op": "tracked_text", **cell(5, 9), "text": "and one more goal"}],
+                    {**values, ("1.4", "goals"): "goals for 1.4: 50% done\nand one more goal"}, []),
+        tc.UnoTrial("lo-special", "sa2003", "special characters typed under 1.5's evidence",
+                    [*fill, {"op": "type_cell", **cell(6, 8), "text": "≥ 3 of 4 ½ done ✓ → €20", "append": True}],
+                    {**values, ("1.5", "evidence"): "evidence for 1.5: 50% done\n≥ 3 of 4 ½ done ✓ → €20"}, []),
+    ]
