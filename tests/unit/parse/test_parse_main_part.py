@@ -18,6 +18,7 @@ import pytest
 
 from docxform.core.errors import DocxformError
 from docxform.io.sniff import sniff_file
+from docxform.oxml.comments import Anchor, Note, add_comments
 from docxform.parse import parse_form
 from tests.support import trialcorpus as tc
 from tests.support import trialobjects as to
@@ -77,3 +78,17 @@ def test_a_bad_target_refuses_the_file_in_one_line(base: tc.Base, tmp_path: Path
     with pytest.raises(DocxformError) as caught:
         parse_form(path)
     assert says in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_feedback_comments_go_into_the_part_word_opens(base: tc.Base, tmp_path: Path) -> None:
+    """A feedback copy of such a return: before, the comment's anchor went into the stale word/document.xml,
+    which Word never shows; now into the part the relationship names, and the copy's parse finds it."""
+    path = renamed(base, tmp_path, "word/document2.xml", stale=True)
+    copy = tmp_path / "feedback.docx"
+    assert add_comments(path, [Note(Anchor(table=2, row=2, cell=7), "evidence-vague: say which report")], copy) == 1
+    with zipfile.ZipFile(copy) as z:
+        assert b"commentReference" in z.read("word/document2.xml")
+        assert b"commentReference" not in z.read("word/document.xml")
+        assert b"comments.xml" in z.read("word/_rels/document2.xml.rels")
+    found = tc.verdicts(parse_form(copy).to_dict(), base.values, [])
+    assert found["wrong"] == found["lost"] == [], found
