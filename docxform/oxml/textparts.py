@@ -50,6 +50,7 @@ _SEPARATORS = frozenset({"separator", "continuationSeparator", "continuationNoti
 W_P, W_T, W_TAB, W_BR, W_CR = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
 W_FLDCHAR, W_INSTR, W_FLDSIMPLE, W_R = qn("w:fldChar"), qn("w:instrText"), qn("w:fldSimple"), qn("w:r")
 W_TXBX, W_DRAWING, W_PICT = qn("w:txbxContent"), qn("w:drawing"), qn("w:pict")
+M_T = "{http://schemas.openxmlformats.org/officeDocument/2006/math}t"
 MC_ALT, MC_CHOICE, MC_FALLBACK = qn("mc:AlternateContent"), qn("mc:Choice"), qn("mc:Fallback")
 W_ID, W_TYPE, W_AUTHOR, W_VAL = qn("w:id"), qn("w:type"), qn("w:author"), qn("w:val")
 W_TBL, W_TC, W_TR, W_BODY = qn("w:tbl"), qn("w:tc"), qn("w:tr"), qn("w:body")
@@ -254,7 +255,7 @@ def _lines(element: etree._Element) -> tuple[str, ...]:
             continue  # a paragraph inside a paragraph (in something not taken out): read with its outer one
         parts: list[str] = []
         stages: list[list[str]] = []  # per open field: [stage, instruction]
-        for node in p.iter(W_T, W_TAB, W_BR, W_CR, W_FLDCHAR, W_INSTR):
+        for node in p.iter(W_T, W_TAB, W_BR, W_CR, W_FLDCHAR, W_INSTR, M_T):  # an equation's characters too
             tag = node.tag
             if tag == W_FLDCHAR:
                 _field_char(node.get(qn("w:fldCharType")), stages)
@@ -263,7 +264,7 @@ def _lines(element: etree._Element) -> tuple[str, ...]:
                     stages[-1][1] += node.text or ""
             elif stages and stages[-1][0] == "result" and _computed(stages[-1][1]):
                 continue
-            elif tag == W_T:
+            elif tag in (W_T, M_T):
                 if not _in_computed_simple(node):
                     parts.append(node.text or "")
             else:

@@ -71,6 +71,8 @@ def make(base: tc.Base, case: Case, folder: Path) -> tuple[Path, dict[tuple[str,
         typed = case.edit(root.find(w("body")))
 
     path = edit_document(base.path, folder / f"{case.name}.docx", change)
+    if typed.footnotes:
+        tc.add_footnotes(path, typed.footnotes)
     if case.package is not None:
         edit_package(path, case.package)
     expected = dict(base.values)

@@ -74,3 +74,14 @@ def test_plain_equation_and_wordart_are_read_without_a_problem(bases: dict[str, 
     for name in ("eq-flat", "wordart"):
         (tmp_path / name).mkdir()
         assert not [c for c in codes(bases, name, tmp_path / name) if c[0] in ("equation-read", "content-not-read")]
+
+
+def test_an_equation_in_a_footnote_is_unclaimed_not_dropped(bases: dict[str, tc.Base], tmp_path: Path) -> None:
+    """A footnote holding an equation: before, its characters (m:t, not w:t) were dropped from the note's text."""
+    case = to.Case("eq-footnote", "sa2003", "", tc.footnote("1.1", "comments", "Source: "))
+    path, _, _ = to.make(bases["sa2003"], case, tmp_path)
+    math = f'<m:oMath xmlns:m="{to.M}"><m:r><m:t>n=42</m:t></m:r></m:oMath>'.encode()
+    to.edit_package(path, lambda parts: parts.update(
+        {"word/footnotes.xml": parts["word/footnotes.xml"].replace(b"</w:p></w:footnote>", math + b"</w:p></w:footnote>")}))
+    unclaimed = [u.text for u in parse_form(path).unclaimed if u.where == "footnote"]
+    assert any("n=42" in text for text in unclaimed), unclaimed
