@@ -77,6 +77,11 @@ class Embedded:
     kind: str
     detail: str = ""
     flat: bool = False
+    #: The relationship naming the part that holds it (a diagram's data, an imported file), if any.
+    ref: str = ""
+    #: That part's name and its words, once looked up (:func:`docxform.oxml.objects.resolve_parts`).
+    part: str = ""
+    words: str = ""
 
 
 @dataclass(slots=True)

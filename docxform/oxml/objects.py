@@ -19,11 +19,16 @@ Only the Python walk reads documents holding any of these
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 
+import lxml.html
 from lxml import etree
 
+from docxform.core.errors import DocxformError
 from docxform.oxml.model import Embedded
+from docxform.oxml.package import Package, parse_xml
 
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -42,6 +47,13 @@ def _m(name: str) -> str:
 OMATH, OMATH_PARA = _m("oMath"), _m("oMathPara")
 _T, _R = _m("t"), _m("r")
 _DOC_PR, _GRAPHIC_DATA = f"{{{_WP}}}docPr", f"{{{_A}}}graphicData"
+_DGM_RELIDS = "{http://schemas.openxmlformats.org/drawingml/2006/diagram}relIds"
+_R_DM = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}dm"
+_A_P, _A_T = f"{{{_A}}}p", f"{{{_A}}}t"
+#: Imported content (altChunk) whose words are read, by the part's extension: HTML and plain text.
+_HTML, _TEXT = (".htm", ".html", ".xhtml", ".xht"), (".txt",)
+#: Words kept of one part: a diagram or an imported file is a few lines; more is cut, and said.
+MAX_WORDS = 4_000
 TEXTPATH, _IMAGEDATA, _OLE = f"{{{_V}}}textpath", f"{{{_V}}}imagedata", f"{{{_O}}}OLEObject"
 #: Structures written with a character of their own: element -> (property holding it, its default).
 _CHARS = {"nary": ("chr", "\u222b"), "acc": ("chr", "\u0302"), "groupChr": ("chr", "\u23df")}
@@ -165,7 +177,8 @@ def drawing_kind(element: etree._Element) -> Embedded:
         uri = data.get("uri") or ""
         kind = _GRAPHICS.get(uri.rsplit("/", 1)[-1], "drawing") if uri.startswith(_DRAWINGML) or "/" in uri \
             else "drawing"
-        return Embedded(kind, alt)
+        relations = next(data.iter(_DGM_RELIDS), None) if kind == "diagram" else None
+        return Embedded(kind, alt, ref=relations.get(_R_DM, "") if relations is not None else "")
     if next(element.iter(_IMAGEDATA), None) is not None:
         return Embedded("picture", alt)
     return Embedded("drawing", alt)
@@ -176,4 +189,89 @@ def textpath_lines(element: etree._Element) -> list[str]:
     return [" ".join(s.split()) for s in (t.get("string") or "" for t in element.iter(TEXTPATH)) if s.strip()]
 
 
-__all__ = ["OMATH", "OMATH_PARA", "TEXTPATH", "drawing_kind", "math_text", "textpath_lines"]
+def resolve_parts(pkg: Package, main: str, found: list[Embedded]) -> None:
+    """For each diagram and imported content, the part holding it and its words (``part``, ``words``).
+
+    The relationship ids are data from the file: each is looked up in the main part's relationships, its
+    target resolved inside the package (never above its root); a part that is missing, damaged or of a
+    kind not read (an imported .docx, .rtf or .mht) leaves the words empty.
+    """
+    folder, _, base = main.rpartition("/")
+    rels_name = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+    if not any(e.ref for e in found) or not pkg.has(rels_name):
+        return
+    targets = _targets(pkg.read(rels_name))
+    stored = {n.lower(): n for n in pkg.zip.NameToInfo}
+    for item in found:
+        target = targets.get(item.ref)
+        name = stored.get(_inside(folder, target).lower()) if target else None
+        if name is None:
+            continue
+        item.part = name
+        try:
+            item.words = _words(pkg, name, item.kind)[:MAX_WORDS]
+        except DocxformError:
+            item.words = ""  # a damaged part: named, its words not read
+
+
+def _targets(rels: bytes) -> dict[str, str]:
+    out = {}
+    for tag in _RELATIONSHIP.findall(rels):
+        ident, target = _ID.search(tag), _TARGET.search(tag)
+        if ident and target and not _EXTERNAL.search(tag):
+            out[html.unescape(ident.group(1).decode("utf-8", "replace"))] = html.unescape(
+                target.group(1).decode("utf-8", "replace"))
+    return out
+
+
+def _inside(folder: str, target: str) -> str:
+    """A target as a part name, relative to the main part's folder (or from the root), never above the root."""
+    steps = [] if target.startswith("/") else [s for s in folder.split("/") if s]
+    for step in target.replace("\\", "/").split("/"):
+        if step == "..":
+            if not steps:
+                return ""
+            steps.pop()
+        elif step and step != ".":
+            steps.append(step)
+    return "/".join(steps)
+
+
+def _words(pkg: Package, name: str, kind: str) -> str:
+    """A diagram data part's words (each of its paragraphs a line), or an imported HTML or text file's."""
+    data = pkg.read(name)
+    if kind == "diagram":
+        root = parse_xml(data, pkg.path, name)
+        lines = ("".join(t.text or "" for t in p.iter(_A_T)) for p in root.iter(_A_P))
+        return "\n".join(line.strip() for line in lines if line.strip())
+    lower = name.lower()
+    if lower.endswith(_TEXT):
+        return "\n".join(line.strip() for line in data.decode("utf-8", "replace").splitlines() if line.strip())
+    if lower.endswith(_HTML):
+        return _html_words(data)
+    return ""
+
+
+def _html_words(data: bytes) -> str:
+    """An HTML file's words, each block on a line (no script or style; no entity or network access)."""
+    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, recover=True)
+    try:
+        root = lxml.html.document_fromstring(data, parser=parser)
+    except (etree.ParserError, ValueError):
+        return ""
+    for junk in list(root.iter("script", "style", "head")):
+        if junk.getparent() is not None:
+            junk.drop_tree()
+    for block in root.iter("p", "div", "li", "tr", "br", "h1", "h2", "h3", "h4", "h5", "h6"):
+        block.tail = "\n" + (block.tail or "")
+    text = root.text_content()
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+
+
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_ID = re.compile(rb"""\bId\s*=\s*["']([^"']*)["']""")
+_TARGET = re.compile(rb"""\bTarget\s*=\s*["']([^"']*)["']""")
+_EXTERNAL = re.compile(rb"""\bTargetMode\s*=\s*["']External["']""")
+
+
+__all__ = ["OMATH", "OMATH_PARA", "TEXTPATH", "drawing_kind", "math_text", "resolve_parts", "textpath_lines"]

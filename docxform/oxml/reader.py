@@ -396,7 +396,7 @@ def _ruby(ruby: etree._Element, out: _Collector) -> None:
 
 def _alt_chunk(chunk: etree._Element) -> Embedded:
     """Content imported from another file (``w:altChunk``): it lives in the part its relationship names."""
-    return Embedded("imported", chunk.get(qn("r:id")) or "")
+    return Embedded("imported", ref=chunk.get(qn("r:id")) or "")
 
 
 def _symbol(font: str, code: int, out: _Collector) -> None:

@@ -31,7 +31,7 @@ from docxform.oxml.model import Document, Embedded
 Reporter = Callable[..., None]
 #: What a kind is called in a message.
 NAMES = {"picture": "a picture", "chart": "a chart", "diagram": "a SmartArt diagram", "drawing": "a drawn shape",
-         "object": "an embedded object", "imported": "content imported from another file (altChunk)"}
+         "object": "an embedded object", "imported": "content imported from another file"}
 #: An embedded object's program, by the start of its ProgID.
 PROGRAMS = (("Excel.", "an Excel worksheet"), ("Word.", "a Word document"), ("PowerPoint.", "a PowerPoint slide"),
             ("Equation.", "an old Equation Editor equation"), ("Package", "a packaged file"),
@@ -68,8 +68,10 @@ def _report(found: list[Embedded], what: str, report: Reporter, **where: object)
     unread = [e for e in found if e.kind in NAMES]
     if unread:
         things = _listed([describe(e) for e in unread])
-        report("content-not-read", f"{what} holds {things}, which docxform does not read; it was read without "
-               f"{'it' if len(unread) == 1 else 'them'}: look at the return", **where)
+        words = "\n".join(e.words for e in unread if e.words)
+        report("content-not-read", f"{what} holds {things}, which docxform does not read as an answer; it was "
+               f"read without {'it' if len(unread) == 1 else 'them'}: look at the return", **where,
+               **({"extra": {"text": words[:2000]}} if words else {}))
     guides = [e.detail for e in found if e.kind == "ruby"]
     if guides:
         report("content-not-read", f"{what} has a phonetic guide ({_listed(guides)}); the words under it were read, "
@@ -90,11 +92,13 @@ def describe(found: Embedded) -> str:
     if found.kind == "object":
         program = next((words for start, words in PROGRAMS if found.detail.startswith(start)), None)
         return f"{name} ({program or found.detail or 'of an unknown program'})"
-    if found.kind in ("picture", "chart", "diagram", "drawing") and found.detail:
-        return f"{name} (alt text {_quoted(found.detail)})"
-    if found.kind == "imported" and found.detail:
-        return f"{name}: {found.detail}"
-    return name
+    said = [f"alt text {_quoted(found.detail)}"] if found.kind in ("picture", "chart", "diagram", "drawing") \
+        and found.detail else ["w:altChunk"] if found.kind == "imported" else []
+    if found.part:
+        said.append(f"in {found.part}")
+    if found.words:
+        said.append(f"its words: {_quoted(found.words)}")
+    return f"{name} ({'; '.join(said)})" if said else name
 
 
 def _cell_words(item: str | None, fld: str | None, table: int, row: int, col: int) -> str:

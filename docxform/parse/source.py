@@ -24,7 +24,8 @@ from docxform.io.files import read_head, read_input
 from docxform.oxml.bindings import Binding, bindings
 from docxform.oxml.coreprops import saved_time
 from docxform.oxml.ns import qn
-from docxform.oxml.package import DOCUMENT, check_parts, main_document, open_package, parse_xml, read_custom_properties
+from docxform.oxml.objects import resolve_parts
+from docxform.oxml.package import DOCUMENT, Package, check_parts, main_document, open_package, parse_xml, read_custom_properties
 from docxform.oxml.reader import Document, read_document
 from docxform.oxml.textparts import TextPart, text_parts
 
@@ -82,12 +83,23 @@ def load_source(path: Path) -> Source:
         if main != DOCUMENT and root.tag != qn("w:document"):
             raise DocxformError(path, f"not a Word document: its main part {main!r} is not a Word document's body")
         document = read_document(root, str(path), xml)
+        _look_up_parts(pkg, main, xml, document)
         props = read_custom_properties(pkg)
         saved = saved_time(pkg) if converted is None and suffix == ".docx" else None
         parts = text_parts(pkg, main)
         body = root.find(qn("w:body"))
         bound = bindings(pkg, body) if body is not None and b"dataBinding" in xml else ()  # a byte search first
     return Source(str(path), digest, document, props, converted, saved, body, xml, parts, bound)
+
+
+def _look_up_parts(pkg: Package, main: str, xml: bytes, document: Document) -> None:
+    """The words of diagrams and imported content, kept in parts of their own, for the parse to quote."""
+    if b"altChunk" not in xml and b"relIds" not in xml:
+        return  # the usual return (a byte search): no diagram, nothing imported
+    found = [e for _, e in document.embedded if e.ref]
+    found += [e for t in document.tables for r in t.rows for c in r.cells for e in c.embedded if e.ref]
+    if found:
+        resolve_parts(pkg, main, found)
 
 
 def _not_word(path: Path, data: bytes) -> Source:

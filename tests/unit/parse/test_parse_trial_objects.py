@@ -85,3 +85,36 @@ def test_an_equation_in_a_footnote_is_unclaimed_not_dropped(bases: dict[str, tc.
         {"word/footnotes.xml": parts["word/footnotes.xml"].replace(b"</w:p></w:footnote>", math + b"</w:p></w:footnote>")}))
     unclaimed = [u.text for u in parse_form(path).unclaimed if u.where == "footnote"]
     assert any("n=42" in text for text in unclaimed), unclaimed
+
+
+@pytest.mark.parametrize(("name", "words"), [("smartart", "Plan the audit\nConsult partners\nAgree priorities"),
+                                             ("altchunk", "Imported from the audit\nSecond imported line")])
+def test_the_words_kept_in_another_part_are_quoted(bases: dict[str, tc.Base], tmp_path: Path, name: str,
+                                                   words: str) -> None:
+    """A diagram's words (word/diagrams/data1.xml) and an imported HTML file's are in the problem, for the
+    coordinator to read without opening the return."""
+    path, _, _ = to.make(bases["sa2003"], CASES[name], tmp_path)
+    [found] = [p for p in parse_form(path).problems if p.code == "content-not-read"]
+    assert found.extra["text"] == words
+    assert words.split("\n")[0] in found.message
+
+
+@pytest.mark.parametrize("target", ["../../outside.htm", "afchunk-missing.htm", "http://example.org/a.htm"])
+def test_an_imported_part_out_of_reach_is_named_without_words(bases: dict[str, tc.Base], tmp_path: Path,
+                                                              target: str) -> None:
+    path, _, _ = to.make(bases["sa2003"], CASES["altchunk"], tmp_path)
+    mode = b' TargetMode="External"' if target.startswith("http") else b""
+    to.edit_package(path, lambda parts: parts.update({"word/_rels/document.xml.rels": parts[
+        "word/_rels/document.xml.rels"].replace(b'Target="afchunk1.htm"', b'Target="' + target.encode() + b'"' + mode)}))
+    [found] = [p for p in parse_form(path).problems if p.code == "content-not-read"]
+    assert (found.item, found.field) == ("5.1", "evidence") and "text" not in found.extra
+
+
+def test_an_imported_html_file_gives_its_words_only(bases: dict[str, tc.Base], tmp_path: Path) -> None:
+    """Script, style and the head are no words; markup never reaches the message."""
+    path, _, _ = to.make(bases["sa2003"], CASES["altchunk"], tmp_path)
+    page = (b"<html><head><title>T</title><style>p{}</style></head><body><script>alert(1)</script>"
+            b"<p>One &amp; two</p><ul><li>three</li></ul></body></html>")
+    to.edit_package(path, lambda parts: parts.update({"word/afchunk1.htm": page}))
+    [found] = [p for p in parse_form(path).problems if p.code == "content-not-read"]
+    assert found.extra["text"] == "One & two\nthree"
