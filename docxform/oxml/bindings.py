@@ -8,7 +8,7 @@ control, the value its part holds; the parse compares it with the text it
 read (:mod:`docxform.parse.bound`).
 
 Only what a binding needs is read, and only when the body holds a binding
-(a byte search). Its XPath is data from the file: only the plain form Word
+(lxml answers that without a walk when no binding was ever parsed). Its XPath is data from the file: only the plain form Word
 writes is evaluated (``/ns0:root[1]/ns0:field[1]``, optionally ending in an
 attribute), step by step, never by an XPath engine; any other is left
 unevaluated and said.

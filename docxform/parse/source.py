@@ -37,6 +37,8 @@ CONVERTED_SUFFIXES = (".doc", ".odt", ".rtf")
 WORD_2003_NAMESPACE = b"http://schemas.microsoft.com/office/word/2003/wordml"
 _SNIFF_BYTES = 4096
 
+#: Elements whose content is kept in another part: an imported file, a SmartArt diagram's data.
+_REFERRING = (qn("w:altChunk"), "{http://schemas.openxmlformats.org/drawingml/2006/diagram}relIds")
 # Conversions made for the batch under way (see batch_conversions): input path -> its .docx (None: failed).
 _BATCH: dict[Path, Path | None] = {}
 
@@ -83,19 +85,23 @@ def load_source(path: Path) -> Source:
         if main != DOCUMENT and root.tag != qn("w:document"):
             raise DocxformError(path, f"not a Word document: its main part {main!r} is not a Word document's body")
         document = read_document(root, str(path), xml)
-        _look_up_parts(pkg, main, xml, document)
+        _look_up_parts(pkg, main, root.find(qn("w:body")), document)
         props = read_custom_properties(pkg)
         saved = saved_time(pkg) if converted is None and suffix == ".docx" else None
         parts = text_parts(pkg, main)
         body = root.find(qn("w:body"))
-        bound = bindings(pkg, body) if body is not None and b"dataBinding" in xml else ()  # a byte search first
+        bound = bindings(pkg, body) if body is not None else ()  # lxml skips the walk when no binding was parsed
     return Source(str(path), digest, document, props, converted, saved, body, xml, parts, bound)
 
 
-def _look_up_parts(pkg: Package, main: str, xml: bytes, document: Document) -> None:
-    """The words of diagrams and imported content, kept in parts of their own, for the parse to quote."""
-    if b"altChunk" not in xml and b"relIds" not in xml:
-        return  # the usual return (a byte search): no diagram, nothing imported
+def _look_up_parts(pkg: Package, main: str, body: etree._Element | None, document: Document) -> None:
+    """The words of diagrams and imported content, kept in parts of their own, for the parse to quote.
+
+    The usual return holds neither: lxml answers that without walking the tree when no element of
+    those names was ever parsed (a byte search of the part costs a hundred times more).
+    """
+    if body is None or next(body.iter(*_REFERRING), None) is None:
+        return
     found = [e for _, e in document.embedded if e.ref]
     found += [e for t in document.tables for r in t.rows for c in r.cells for e in c.embedded if e.ref]
     if found:
