@@ -52,6 +52,8 @@ def report_embedded(doc: Document, mapping: Mapping, item_name: str, report: Rep
                     if fld is None and item is None:
                         fld = _field_at(doc, mapping, table.index, r, cell.col)
                     what = _cell_words(item, fld, table.index, r, cell.col)
+                    if anchor is not None and anchor.level is not None and item is not None:
+                        what = f"the {anchor.level} cell of {item}'s rating"  # a picture of a tick, say
                     _report(cell.embedded, what, report, item=item, field=fld, table=table.index + 1, row=r + 1,
                             cell=cell.col + 1)
     for before, found in doc.embedded:

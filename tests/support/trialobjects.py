@@ -432,6 +432,29 @@ def main_renamed(name: str, *, stale: bool) -> PackageEdit:
     return change
 
 
+def picture_tick(item: str, level: str) -> Callable[[etree._Element], Typed]:
+    """The rating's boxes deleted and a picture of a tick pasted into one level's cell."""
+    def edit(body: etree._Element) -> Typed:
+        cells = []
+        for other in tc.LEVELS:
+            box = tc.level_control(body, item, other)
+            cells.append(tc.cell_of(box))
+            box.getparent().remove(box)
+        cells[tc.LEVELS.index(level)].append(paragraph(picture_run("Tick")))
+        return Typed({(item, "rating"): f"[a picture of a tick under {level}]"})
+    return edit
+
+
+def stripped(case: Case) -> Case:
+    """The same return with every content control unwrapped, as a program without them leaves it."""
+    def edit(body: etree._Element) -> Typed:
+        typed = case.edit(body)
+        for sdt in reversed(list(body.iter(w("sdt")))):
+            tc.unwrap(sdt)
+        return typed
+    return Case(f"{case.name}-stripped", case.base, case.how, edit, case.package, case.exact)
+
+
 def nothing(body: etree._Element) -> Typed:
     """No change to the body (the case is in the package)."""
     return Typed()
@@ -471,6 +494,8 @@ def cases() -> list[Case]:
              exact=False),
         Case("altchunk", sa, "5.1 evidence inserted from an HTML file (altChunk)", alt_chunk("5.1", "evidence"),
              chunk_part, exact=False),
+        Case("pic-tick", sa, "1.3's boxes deleted, a picture of a tick pasted under Doing well",
+             picture_tick("1.3", "doing_well"), exact=False),
         Case("hb-picture", hb, "a picture pasted as item 3's owner", picture_answer("3", "owner", "Org chart"),
              exact=False),
         Case("hb-equation", hb, "an equation in item 4's position", equation_flat("4", "position")),

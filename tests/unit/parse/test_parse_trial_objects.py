@@ -36,10 +36,15 @@ def verdicts(bases: dict[str, tc.Base], case: to.Case, folder: Path) -> dict[str
     return tc.verdicts(result, expected, stray)
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="open"))
-                                  if n in OPEN else n for n in CASES])
-def test_nothing_silently_wrong_or_lost(bases: dict[str, tc.Base], tmp_path: Path, name: str) -> None:
-    case = CASES[name]
+#: Each case also read with every control unwrapped (a bound control is no control then: left out).
+RUNS = [(n, strip) for n in CASES for strip in (False, True) if not (strip and n == "bound")]
+
+
+@pytest.mark.parametrize(("name", "strip"), [pytest.param(n, s, marks=pytest.mark.xfail(strict=True, reason="open"))
+                                             if n in OPEN else (n, s) for n, s in RUNS],
+                         ids=[f"{n}-{'no-controls' if s else 'controls'}" for n, s in RUNS])
+def test_nothing_silently_wrong_or_lost(bases: dict[str, tc.Base], tmp_path: Path, name: str, strip: bool) -> None:
+    case = to.stripped(CASES[name]) if strip else CASES[name]
     found = verdicts(bases, case, tmp_path)
     assert found["wrong"] == [], case.how
     assert found["lost"] == [], case.how
@@ -63,6 +68,7 @@ def codes(bases: dict[str, tc.Base], name: str, folder: Path) -> list[tuple[str,
     ("ruby", "content-not-read", "3.2", "goals", "info"),
     ("eq-built", "equation-read", "1.2", "evidence", "warning"),
     ("hidden", "text-hidden", "3.1", "comments", "warning"),
+    ("pic-tick", "content-not-read", "1.3", "rating", "warning"),
 ])
 def test_each_is_said_with_its_item_and_field(bases: dict[str, tc.Base], tmp_path: Path, name: str, code: str,
                                               item: str, fld: str, severity: str) -> None:
