@@ -116,7 +116,7 @@
   <xsl:template match="w:t" mode="run">
     <xsl:value-of select="node()[1][self::text()]"/>
   </xsl:template>
-  <xsl:template match="w:tab" mode="run">
+  <xsl:template match="w:tab | w:ptab" mode="run">
     <xsl:text>&#9;</xsl:text>
   </xsl:template>
   <xsl:template match="w:br | w:cr" mode="run">

@@ -45,7 +45,7 @@ MAX_PARAGRAPHS = 500_000  # above MAX_CELLS (every cell holds one); a 500-page r
 
 W_P, W_R, W_T, W_TBL, W_TR, W_TC = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 W_SDT, W_SDTPR, W_SDTCONTENT = qn("w:sdt"), qn("w:sdtPr"), qn("w:sdtContent")
-W_SYM, W_TAB, W_BR, W_CR = qn("w:sym"), qn("w:tab"), qn("w:br"), qn("w:cr")
+W_SYM, W_TAB, W_BR, W_CR, W_PTAB = qn("w:sym"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:ptab")
 W_DEL, W_INS, W_MOVEFROM, W_MOVETO = qn("w:del"), qn("w:ins"), qn("w:moveFrom"), qn("w:moveTo")
 W_DELTEXT, W_INSTR, W_FLDCHAR, W_FFDATA = qn("w:delText"), qn("w:instrText"), qn("w:fldChar"), qn("w:ffData")
 W_RPR, W_RFONTS, W_VAL = qn("w:rPr"), qn("w:rFonts"), qn("w:val")
@@ -71,7 +71,7 @@ _SKIP = {W_DRAWING, W_PICT, W_PPR, W_RPR, W_TCPR, W_TRPR, W_SDTPR, qn("w:tblPr")
 _TRACKED = {W_DEL, W_INS, W_MOVEFROM, W_MOVETO, W_RPRCHANGE, W_PPRCHANGE}
 _INLINE = (W_R, W_SDT, W_INS, W_MOVETO, W_DEL, W_MOVEFROM, qn("w:hyperlink"), qn("w:smartTag"), qn("w:fldSimple"),
            qn("w:customXml"), qn("w:dir"), qn("w:bdo"), OMATH, OMATH_PARA)
-_RUN_CONTENT = (W_T, W_TAB, W_BR, W_CR, W_SYM, W_FLDCHAR, W_INSTR, W_NOBREAKHYPHEN, W_DELTEXT, W_DRAWING, W_PICT,
+_RUN_CONTENT = (W_T, W_TAB, W_PTAB, W_BR, W_CR, W_SYM, W_FLDCHAR, W_INSTR, W_NOBREAKHYPHEN, W_DELTEXT, W_DRAWING, W_PICT,
                 MC_ALT, W_OBJECT, W_RUBY)
 _FALSE = {"0", "false", "off"}
 _TRACKED_TAGS = (W_INS, W_DEL, W_MOVEFROM, W_MOVETO, W_RPRCHANGE, W_PPRCHANGE, W_CELLINS, W_CELLDEL)
@@ -344,7 +344,7 @@ def _run_other(child: etree._Element, out: _Collector) -> None:
     form field's instruction is read only between its begin and separate.
     """
     tag = child.tag
-    if tag == W_TAB:
+    if tag in (W_TAB, W_PTAB):  # an alignment tab (w:ptab) separates words as a tab does
         out.parts.append("\t")
     elif tag in (W_BR, W_CR):
         out.parts.append("\n")

@@ -47,7 +47,7 @@ COMPUTED_FIELDS = frozenset({
 #: Notes Word writes for itself in the footnotes and endnotes parts (the rules above the notes).
 _SEPARATORS = frozenset({"separator", "continuationSeparator", "continuationNotice"})
 
-W_P, W_T, W_TAB, W_BR, W_CR = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
+W_P, W_T, W_TAB, W_BR, W_CR, W_PTAB = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:ptab")
 W_FLDCHAR, W_INSTR, W_FLDSIMPLE, W_R = qn("w:fldChar"), qn("w:instrText"), qn("w:fldSimple"), qn("w:r")
 W_TXBX, W_DRAWING, W_PICT = qn("w:txbxContent"), qn("w:drawing"), qn("w:pict")
 M_T = "{http://schemas.openxmlformats.org/officeDocument/2006/math}t"
@@ -255,7 +255,7 @@ def _lines(element: etree._Element) -> tuple[str, ...]:
             continue  # a paragraph inside a paragraph (in something not taken out): read with its outer one
         parts: list[str] = []
         stages: list[list[str]] = []  # per open field: [stage, instruction]
-        for node in p.iter(W_T, W_TAB, W_BR, W_CR, W_FLDCHAR, W_INSTR, M_T):  # an equation's characters too
+        for node in p.iter(W_T, W_TAB, W_PTAB, W_BR, W_CR, W_FLDCHAR, W_INSTR, M_T):  # an equation's characters too
             tag = node.tag
             if tag == W_FLDCHAR:
                 _field_char(node.get(qn("w:fldCharType")), stages)

@@ -455,6 +455,18 @@ def stripped(case: Case) -> Case:
     return Case(f"{case.name}-stripped", case.base, case.how, edit, case.package, case.exact)
 
 
+def alignment_tab(item: str, fld: str) -> Callable[[etree._Element], Typed]:
+    """Two columns of words lined up with an alignment tab (Insert Alignment Tab: w:ptab) between them."""
+    def edit(body: etree._Element) -> Typed:
+        r = etree.Element(w("r"))
+        etree.SubElement(r, w("t")).text = "Police"
+        etree.SubElement(r, w("ptab"), {w("relativeTo"): "margin", w("alignment"): "center", w("leader"): "none"})
+        etree.SubElement(r, w("t")).text = "Council"
+        _typed_in(body, item, fld, paragraph(r))
+        return Typed({(item, fld): "Police\tCouncil"})
+    return edit
+
+
 def nothing(body: etree._Element) -> Typed:
     """No change to the body (the case is in the package)."""
     return Typed()
@@ -496,6 +508,7 @@ def cases() -> list[Case]:
              chunk_part, exact=False),
         Case("pic-tick", sa, "1.3's boxes deleted, a picture of a tick pasted under Doing well",
              picture_tick("1.3", "doing_well"), exact=False),
+        Case("ptab", sa, "words lined up with an alignment tab in 5.3 goals", alignment_tab("5.3", "goals")),
         Case("hb-picture", hb, "a picture pasted as item 3's owner", picture_answer("3", "owner", "Org chart"),
              exact=False),
         Case("hb-equation", hb, "an equation in item 4's position", equation_flat("4", "position")),

@@ -174,6 +174,7 @@ class RandomBody:
         for _ in range(self.rng.randint(0, 3)):
             pieces.append(self.pick(
                 f"<w:t xml:space='preserve'>{self.text()}</w:t>", "<w:t/>", "<w:tab/>", "<w:br/>", "<w:cr/>",
+                "<w:ptab w:relativeTo='margin' w:alignment='center' w:leader='none'/>",
                 "<w:noBreakHyphen/>", "<w:lastRenderedPageBreak/>", f"<w:instrText>{self.text()}</w:instrText>",
                 f"<w:t>{self.text()}</w:t>", f"<w:t>{self.text()}<!-- note -->{self.text()}</w:t>"))
         if self.python_only and self.rng.random() < 0.15:
