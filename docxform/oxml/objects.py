@@ -47,6 +47,8 @@ def _m(name: str) -> str:
 OMATH, OMATH_PARA = _m("oMath"), _m("oMathPara")
 _T, _R = _m("t"), _m("r")
 _DOC_PR, _GRAPHIC_DATA = f"{{{_WP}}}docPr", f"{{{_A}}}graphicData"
+_W_CONTROL = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}control"
+_W_NAME = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}name"
 _DGM_RELIDS = "{http://schemas.openxmlformats.org/drawingml/2006/diagram}relIds"
 _R_DM = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}dm"
 _A_P, _A_T = f"{{{_A}}}p", f"{{{_A}}}t"
@@ -167,6 +169,9 @@ def _char(props: etree._Element | None, name: str, default: str) -> str:
 
 def drawing_kind(element: etree._Element) -> Embedded:
     """A drawing, VML picture or embedded object with no text box: what it is and what can be said of it."""
+    control = next(element.iter(_W_CONTROL), None)
+    if control is not None:  # an ActiveX control of an old form (its value is in word/activeX/, in binary)
+        return Embedded("object", f"ActiveX {control.get(_W_NAME) or 'control'}")
     ole = next(element.iter(_OLE), None)
     if ole is not None:
         return Embedded("object", ole.get("ProgID") or "")

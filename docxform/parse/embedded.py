@@ -35,7 +35,8 @@ NAMES = {"picture": "a picture", "chart": "a chart", "diagram": "a SmartArt diag
 #: An embedded object's program, by the start of its ProgID.
 PROGRAMS = (("Excel.", "an Excel worksheet"), ("Word.", "a Word document"), ("PowerPoint.", "a PowerPoint slide"),
             ("Equation.", "an old Equation Editor equation"), ("Package", "a packaged file"),
-            ("AcroExch.", "a PDF document"), ("Visio.", "a Visio drawing"))
+            ("AcroExch.", "a PDF document"), ("Visio.", "a Visio drawing"),
+            ("ActiveX ", "an ActiveX form control, whose value docxform cannot read"))
 
 
 def report_embedded(doc: Document, mapping: Mapping, item_name: str, report: Reporter, *,
@@ -93,7 +94,9 @@ def describe(found: Embedded) -> str:
     name = NAMES[found.kind]
     if found.kind == "object":
         program = next((words for start, words in PROGRAMS if found.detail.startswith(start)), None)
-        return f"{name} ({program or found.detail or 'of an unknown program'})"
+        named = f"{program}: {found.detail.removeprefix('ActiveX ')}" if found.detail.startswith("ActiveX ") \
+            else program
+        return f"{name} ({named or found.detail or 'of an unknown program'})"
     said = [f"alt text {_quoted(found.detail)}"] if found.kind in ("picture", "chart", "diagram", "drawing") \
         and found.detail else ["w:altChunk"] if found.kind == "imported" else []
     if found.part:

@@ -467,6 +467,22 @@ def alignment_tab(item: str, fld: str) -> Callable[[etree._Element], Typed]:
     return edit
 
 
+def activex_box(item: str, fld: str) -> Callable[[etree._Element], Typed]:
+    """An old form's ActiveX text box pasted in as the answer (Developer > Legacy Tools > ActiveX Text Box):
+    what was typed in it lives in word/activeX/activeX1.bin, not in the body."""
+    def edit(body: etree._Element) -> Typed:
+        r = etree.Element(w("r"))
+        obj = etree.SubElement(r, w("object"), {w("dxaOrig"): "1440", w("dyaOrig"): "360"})
+        shape = etree.SubElement(obj, f"{{{V}}}shape", id="_x0000_i1030", type="#_x0000_t75",
+                                 style="width:72pt;height:18pt")
+        etree.SubElement(shape, f"{{{V}}}imagedata", {f"{{{R}}}id": "rIdTrialAxImg", f"{{{OFFICE}}}title": ""})
+        etree.SubElement(obj, w("control"), {f"{{{R}}}id": "rIdTrialAx", w("name"): "TextBox1",
+                                             w("shapeid"): "_x0000_i1030"})
+        _typed_in(body, item, fld, paragraph(r))
+        return Typed({(item, fld): "[an ActiveX text box]"})
+    return edit
+
+
 def nothing(body: etree._Element) -> Typed:
     """No change to the body (the case is in the package)."""
     return Typed()
@@ -509,6 +525,7 @@ def cases() -> list[Case]:
         Case("pic-tick", sa, "1.3's boxes deleted, a picture of a tick pasted under Doing well",
              picture_tick("1.3", "doing_well"), exact=False),
         Case("ptab", sa, "words lined up with an alignment tab in 5.3 goals", alignment_tab("5.3", "goals")),
+        Case("activex", sa, "an ActiveX text box as 5.4's comments", activex_box("5.4", "comments"), exact=False),
         Case("hb-picture", hb, "a picture pasted as item 3's owner", picture_answer("3", "owner", "Org chart"),
              exact=False),
         Case("hb-equation", hb, "an equation in item 4's position", equation_flat("4", "position")),

@@ -69,6 +69,7 @@ def codes(bases: dict[str, tc.Base], name: str, folder: Path) -> list[tuple[str,
     ("eq-built", "equation-read", "1.2", "evidence", "warning"),
     ("hidden", "text-hidden", "3.1", "comments", "warning"),
     ("pic-tick", "content-not-read", "1.3", "rating", "warning"),
+    ("activex", "content-not-read", "5.4", "comments", "warning"),
 ])
 def test_each_is_said_with_its_item_and_field(bases: dict[str, tc.Base], tmp_path: Path, name: str, code: str,
                                               item: str, fld: str, severity: str) -> None:
