@@ -5,8 +5,10 @@ most of a parse. ``fastread.xsl`` does the same walk in libxslt and writes
 compact text that is split here into the same :class:`Document`. It covers
 what returned forms are made of (tables, paragraphs, runs, content controls,
 LibreOffice's wrapper around checkboxes) and nothing else: a document with
-tracked changes, fields, ``w:sym``, symbol-font runs, text boxes or other nested content
-controls is left to the Python walk, which is the reference. Every form the
+tracked changes, fields, ``w:sym``, symbol-font runs, text boxes, other nested content
+controls, or anything the walk notes for the parse to mention (equations, pictures, embedded objects,
+phonetic guides, hidden text, imported content: :mod:`docxform.oxml.objects`) is left to the Python
+walk, which is the reference. Every form the
 test suite parses is read both ways and must come out the same
 (``tests/conftest.py``); ``tests/unit/oxml/test_reader_fastpath.py`` adds the guards and
 randomly built documents.
