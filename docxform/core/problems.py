@@ -101,8 +101,9 @@ CODES: dict[str, Code] = _codes(
     Code("content-not-read", "warning",
          "An answer (or a paragraph outside the tables) holds a picture, chart, SmartArt diagram, drawn shape, "
          "embedded object (an Excel range pasted as an object) or content imported from another file (altChunk), "
-         "which docxform does not read; the answer was read without it. A phonetic guide over words is a notice "
-         "(info): the words were read, the guide was not."),
+         "which docxform does not read; the answer was read without it. A notice (info) outside the answers, unless "
+         "it holds words (a diagram, imported text), and for a phonetic guide over words (the words were read, "
+         "the guide was not)."),
     Code("equation-read", "warning",
          "An answer holds an equation with a fraction, power, root or other layout; its characters were read in a "
          "line as UnicodeMath writes them (\"a/b\", \"x^2\"). An equation of plain characters is read as it is."),

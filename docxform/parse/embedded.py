@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 
 from docxform.framework.mapping import ColumnAnchor, Mapping
 from docxform.oxml.model import Document, Embedded
+from docxform.records.response import UnclaimedText
 
 Reporter = Callable[..., None]
 #: What a kind is called in a message.
@@ -40,8 +41,15 @@ PROGRAMS = (("Excel.", "an Excel worksheet"), ("Word.", "a Word document"), ("Po
 
 
 def report_embedded(doc: Document, mapping: Mapping, item_name: str, report: Reporter, *,
-                    columns: dict[int, dict[int, ColumnAnchor]], item_rows: dict[tuple[int, int], str]) -> None:
-    """Report every noted picture, object, equation and hidden text (see the module's docstring)."""
+                    columns: dict[int, dict[int, ColumnAnchor]],
+                    item_rows: dict[tuple[int, int], str]) -> list[UnclaimedText]:
+    """Report every noted picture, object, equation and hidden text (see the module's docstring).
+
+    Returns the words of diagrams and imported content outside the tables, for the parse output's
+    ``unclaimed`` (reported here as ``content-not-read``, not again as ``text-unclaimed``); the words of
+    one in an answer are reported with that answer's item and field.
+    """
+    unclaimed: list[UnclaimedText] = []
     for table in doc.tables:
         anchors = columns.get(table.index, {})
         for r, row in enumerate(table.rows):
@@ -64,6 +72,11 @@ def report_embedded(doc: Document, mapping: Mapping, item_name: str, report: Rep
         where = f"a paragraph below table {before}" if before else "a paragraph before the first table"
         tail = f" (the nearest {item_name} is {near})" if near else ""
         _report([found], f"{where}{tail}", report, item=near, field=None, table=before or None, row=None, cell=None)
+        if found.words:
+            unclaimed.append(UnclaimedText(text=found.words, where="below-table" if before else "before-form",
+                                           description=f"in {NAMES[found.kind]} in {where}", item=near,
+                                           table=before or None))
+    return unclaimed
 
 
 def _report(found: list[Embedded], what: str, report: Reporter, **where: object) -> None:
@@ -72,9 +85,13 @@ def _report(found: list[Embedded], what: str, report: Reporter, **where: object)
     if unread:
         things = _listed([describe(e) for e in unread])
         words = "\n".join(e.words for e in unread if e.words)
-        report("content-not-read", f"{what} holds {things}, which docxform does not read as an answer; it was "
-               f"read without {'it' if len(unread) == 1 else 'them'}: look at the return", **where,
-               **({"extra": {"text": words[:2000]}} if words else {}))
+        it = "it" if len(unread) == 1 else "them"
+        if where.get("field") is not None:  # in an answer: the answer was read without it
+            tail, severity = f"which docxform does not read as an answer; it was read without {it}", None
+        else:  # in no answer (a logo above the form, a picture below a table): a notice, unless words are lost
+            tail, severity = f"which docxform does not read; no answer holds {it}", None if words else "info"
+        report("content-not-read", f"{what} holds {things}, {tail}: look at the return", severity=severity,
+               **where, **({"extra": {"text": words[:2000]}} if words else {}))
     guides = [e.detail for e in found if e.kind == "ruby"]
     if guides:
         report("content-not-read", f"{what} has a phonetic guide ({_listed(guides)}); the words under it were read, "

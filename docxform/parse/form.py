@@ -144,7 +144,8 @@ def _account(ctx: _Context, response: Response) -> None:
                                  item_rows=item_rows, body=ctx.source.body, xml=ctx.source.xml)
     response.unclaimed += account_parts(ctx.source, ctx.framework, ctx.mapping, ctx.report, columns=columns,
                                         item_rows=item_rows)
-    report_embedded(ctx.doc, ctx.mapping, ctx.framework.item_name, ctx.report, columns=columns, item_rows=item_rows)
+    response.unclaimed += report_embedded(ctx.doc, ctx.mapping, ctx.framework.item_name, ctx.report, columns=columns,
+                                          item_rows=item_rows)
     if ctx.source.bindings:
         placeholders = set(ctx.mapping.placeholders) | {f.placeholder for f in ctx.framework.fields if f.placeholder}
         report_bindings(ctx.source.bindings, ctx.mapping, placeholders, ctx.report)

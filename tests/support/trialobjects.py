@@ -483,6 +483,14 @@ def activex_box(item: str, fld: str) -> Callable[[etree._Element], Typed]:
     return edit
 
 
+def below_table(run_: Callable[[], etree._Element], stray: list[str]) -> Callable[[etree._Element], Typed]:
+    """Something pasted in a paragraph of its own below the second table (a logo, a chart, a diagram)."""
+    def edit(body: etree._Element) -> Typed:
+        body.findall(w("tbl"))[1].addnext(paragraph(run_()))
+        return Typed(stray=stray)
+    return edit
+
+
 def nothing(body: etree._Element) -> Typed:
     """No change to the body (the case is in the package)."""
     return Typed()
@@ -526,6 +534,11 @@ def cases() -> list[Case]:
              picture_tick("1.3", "doing_well"), exact=False),
         Case("ptab", sa, "words lined up with an alignment tab in 5.3 goals", alignment_tab("5.3", "goals")),
         Case("activex", sa, "an ActiveX text box as 5.4's comments", activex_box("5.4", "comments"), exact=False),
+        Case("pic-below", sa, "a picture pasted below table 2", below_table(lambda: picture_run("Logo"), []),
+             exact=False),
+        Case("smartart-below", sa, "a SmartArt diagram pasted below table 2",
+             below_table(lambda: _inline({"name": "Diagram 8"}, DGM, etree.Element(
+                 f"{{{DGM}}}relIds", {f"{{{R}}}dm": "rIdTrialDm"})), list(DIAGRAM_WORDS)), diagram_parts, exact=False),
         Case("hb-picture", hb, "a picture pasted as item 3's owner", picture_answer("3", "owner", "Org chart"),
              exact=False),
         Case("hb-equation", hb, "an equation in item 4's position", equation_flat("4", "position")),

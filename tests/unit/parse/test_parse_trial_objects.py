@@ -125,3 +125,18 @@ def test_an_imported_html_file_gives_its_words_only(bases: dict[str, tc.Base], t
     to.edit_package(path, lambda parts: parts.update({"word/afchunk1.htm": page}))
     [found] = [p for p in parse_form(path).problems if p.code == "content-not-read"]
     assert found.extra["text"] == "One & two\nthree"
+
+
+def test_outside_the_answers_a_picture_is_a_notice_and_a_diagrams_words_are_unclaimed(
+        bases: dict[str, tc.Base], tmp_path: Path) -> None:
+    """A logo below a table is in no answer: a notice. A diagram's words there are typed text no answer holds:
+    a warning, and listed in ``unclaimed`` as text below a table is."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert ("content-not-read", "1.5", None, "info") in codes(bases, "pic-below", tmp_path / "a")
+    path, _, _ = to.make(bases["sa2003"], CASES["smartart-below"], tmp_path / "b")
+    response = parse_form(path)
+    assert [(p.code, p.severity) for p in response.problems if p.code == "content-not-read"] == [
+        ("content-not-read", "warning")]
+    [piece] = [u for u in response.unclaimed if u.where == "below-table"]
+    assert piece.text == "\n".join(to.DIAGRAM_WORDS) and piece.item == "1.5" and piece.table == 2
