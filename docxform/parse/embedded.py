@@ -83,15 +83,7 @@ def _report(found: list[Embedded], what: str, report: Reporter, **where: object)
     """One problem per code for one cell: its pictures and objects together, its equations, its hidden text."""
     unread = [e for e in found if e.kind in NAMES]
     if unread:
-        things = _listed([describe(e) for e in unread])
-        words = "\n".join(e.words for e in unread if e.words)
-        it = "it" if len(unread) == 1 else "them"
-        if where.get("field") is not None:  # in an answer: the answer was read without it
-            tail, severity = f"which docxform does not read as an answer; it was read without {it}", None
-        else:  # in no answer (a logo above the form, a picture below a table): a notice, unless words are lost
-            tail, severity = f"which docxform does not read; no answer holds {it}", None if words else "info"
-        report("content-not-read", f"{what} holds {things}, {tail}: look at the return", severity=severity,
-               **where, **({"extra": {"text": words[:2000]}} if words else {}))
+        _unread(unread, what, report, where)
     guides = [e.detail for e in found if e.kind == "ruby"]
     if guides:
         report("content-not-read", f"{what} has a phonetic guide ({_listed(guides)}); the words under it were read, "
@@ -104,6 +96,19 @@ def _report(found: list[Embedded], what: str, report: Reporter, **where: object)
     if hidden:
         report("text-hidden", f"{what} holds text formatted hidden, which Word does not show "
                f"({_quoted(' '.join(hidden))}); it was read as part of the text", **where)
+
+
+def _unread(unread: list[Embedded], what: str, report: Reporter, where: dict[str, object]) -> None:
+    """Pictures, objects, diagrams...: a warning in an answer; outside the answers a notice, unless words are lost."""
+    things = _listed([describe(e) for e in unread])
+    words = "\n".join(e.words for e in unread if e.words)
+    it = "it" if len(unread) == 1 else "them"
+    if where.get("field") is not None:  # in an answer: the answer was read without it
+        tail, severity = f"which docxform does not read as an answer; it was read without {it}", None
+    else:  # in no answer (a logo above the form, a picture below a table)
+        tail, severity = f"which docxform does not read; no answer holds {it}", None if words else "info"
+    report("content-not-read", f"{what} holds {things}, {tail}: look at the return", severity=severity,
+           **where, **({"extra": {"text": words[:2000]}} if words else {}))
 
 
 def describe(found: Embedded) -> str:
