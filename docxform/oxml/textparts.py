@@ -114,6 +114,9 @@ class Place:
     row: int | None = None
     col: int | None = None
     tables_before: int = 0
+    #: In a row deleted with tracked changes (which the reader leaves out): ``table`` is its table and ``row``
+    #: the number of rows the reader counts above it, ``col`` None.
+    deleted_row: bool = False
 
 
 def text_parts(pkg: Package) -> tuple[TextPart, ...]:
@@ -343,6 +346,7 @@ class _RowIndex:
 
     def __init__(self) -> None:
         self.rows: dict[int, dict[int, int]] = {}  # id(tbl) -> id(tr) -> row number (deleted rows not counted)
+        self.deleted: dict[int, dict[int, int]] = {}  # id(tbl) -> id(tr) of a deleted row -> rows counted above it
         self.columns: dict[int, dict[int, int]] = {}  # id(tr) -> id(tc) -> grid column
         # The elements keyed by id() are held here: lxml makes a new Python object for an element no longer
         # referenced, and a freed object's id may be given to another.
@@ -350,10 +354,26 @@ class _RowIndex:
 
     def row(self, tbl: etree._Element, tr: etree._Element) -> int | None:
         if id(tbl) not in self.rows:
-            kept = [r for r in _table_rows(tbl) if r.find(_ROW_DELETED) is None]
-            self.held += (tbl, kept)
-            self.rows[id(tbl)] = {id(r): n for n, r in enumerate(kept)}
+            self._index(tbl)
         return self.rows[id(tbl)].get(id(tr))
+
+    def kept_above(self, tbl: etree._Element, tr: etree._Element) -> int | None:
+        """For a row the reader leaves out (deleted with tracked changes): how many rows it counts above it."""
+        if id(tbl) not in self.rows:
+            self._index(tbl)
+        return self.deleted[id(tbl)].get(id(tr))
+
+    def _index(self, tbl: etree._Element) -> None:
+        every = _table_rows(tbl)
+        self.held += (tbl, every)
+        kept: dict[int, int] = {}
+        deleted: dict[int, int] = {}
+        for r in every:
+            if r.find(_ROW_DELETED) is None:
+                kept[id(r)] = len(kept)
+            else:
+                deleted[id(r)] = len(kept)
+        self.rows[id(tbl)], self.deleted[id(tbl)] = kept, deleted
 
     def column(self, tr: etree._Element, tc: etree._Element) -> int | None:
         if id(tr) not in self.columns:
@@ -383,7 +403,8 @@ def _cell_place(node: etree._Element, index: dict[int, int], rows: _RowIndex) ->
             continue
         row = rows.row(tbl, tr)
         if row is None:
-            return None
+            above = rows.kept_above(tbl, tr)
+            return Place(index[id(tbl)], above, None, deleted_row=True) if above is not None else None
         col = rows.column(tr, tc)
         return Place(index[id(tbl)], row, col) if col is not None else None
     return None

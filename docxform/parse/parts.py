@@ -240,6 +240,8 @@ def _where(place: Place | None, columns: Columns, item_rows: ItemRows,
     """What an anchor is on, in words; its item and answer; its table, row and cell (from 1)."""
     if place is None:
         return "", None, None, (None, None, None)
+    if place.deleted_row and place.table is not None and place.row is not None:
+        return (*_deleted_row(place.table, place.row, item_rows), (place.table + 1, None, None))
     if place.table is None or place.row is None or place.col is None:
         return (*_between_tables(place.tables_before, item_rows), (None, None, None))
     table, row, col = place.table, place.row, place.col
@@ -257,6 +259,14 @@ def _where(place: Place | None, columns: Columns, item_rows: ItemRows,
         near = max(above)[1]
         return f"a row of table {table + 1} below {near}", near, anchor.field if anchor else None, at
     return f"table {table + 1}", None, None, at
+
+
+def _deleted_row(table: int, above: int, item_rows: ItemRows) -> tuple[str, str | None, str | None]:
+    """A row deleted with tracked changes (the reader leaves it out): its table, and the item it is below."""
+    items = [(r, i) for (t, r), i in item_rows.items() if t == table and r < above]
+    near = max(items)[1] if items else None
+    where = f"a row of table {table + 1} deleted with tracked changes"
+    return (f"{where}, below {near}" if near else where), near, None
 
 
 def _between_tables(before: int, item_rows: ItemRows) -> tuple[str, str | None, str | None]:

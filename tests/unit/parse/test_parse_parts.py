@@ -418,6 +418,37 @@ def _rewritten(src: Path, dst: Path, change: Callable[[str, bytes], tuple[str, b
     return dst
 
 
+def test_a_comment_in_a_row_deleted_with_tracked_changes_says_so_and_the_item_above(sa2003: Filled,
+                                                                                     tmp_path: Path) -> None:
+    """The reader leaves a deleted row out; a comment in it is still the respondent's text, placed by the row:
+    not "a paragraph below the table" (where its anchor is not)."""
+    commented = with_parts(sa2003.path, tmp_path / "commented.docx",
+                           Typed(comments=[("1.3", "evidence", "Jane Smith", "Dropped: see 1.2")]))
+    before = parse_form(commented)
+    table, row = row_of(before, "1.3")
+    above = max((row_of(before, i)[1], i) for i, a in before.items.items()
+                if "rating" in a.cells and row_of(before, i)[0] == table and row_of(before, i)[1] < row)[1]
+
+    def delete_row(name: str, data: bytes) -> tuple[str, bytes]:
+        if name != "word/document.xml":
+            return name, data
+        root = etree.fromstring(data)
+        tr = root.find(f".//{w('commentRangeStart')}").iterancestors(w("tr")).__next__()
+        props = tr.find(w("trPr"))
+        if props is None:
+            props = etree.Element(w("trPr"))
+            tr.insert(0, props)
+        props.append(xml_fragment('<w:del w:id="901" w:author="Jane Smith" w:date="2004-03-01T10:00:00Z"/>'))
+        return name, etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    deleted = parse_form(_rewritten(commented, tmp_path / "deleted.docx", delete_row))
+    [piece] = deleted.unclaimed
+    assert piece.text == "Dropped: see 1.2" and piece.item == above and piece.field is None
+    assert piece.description == (f"in a comment by Jane Smith on a row of table {table} deleted with tracked "
+                                 f"changes, below {above}")
+    assert (piece.table, piece.row, piece.cell) == (table, None, None)
+
+
 def test_a_damaged_comments_part_is_reported_and_the_answers_are_still_read(sa2003: Filled, tmp_path: Path) -> None:
     """Before the parts were read, a damaged comments.xml went unnoticed; it must not now cost the whole return."""
     typed = Typed(comments=[("2.1", "comments", "Jane Smith", "See the minutes of 4 May.")])
