@@ -135,8 +135,11 @@ def _record_own_comments(parts: dict[str, bytes], names: list[str], prints: list
         pids = [int(p.get("pid") or "") for p in root if (p.get("pid") or "").isdigit()]
         prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property", fmtid=CUSTOM_FMTID,
                                 pid=str(max(pids, default=1) + 1), name=OWN_COMMENTS_PROPERTY)
-    value = prop[0] if len(prop) else etree.SubElement(prop, f"{{{VT}}}lpwstr", nsmap={"vt": VT})
-    value.text = " ".join(dict.fromkeys((value.text or "").split() + prints))
+    before = prop[0].text or "" if len(prop) and prop[0].tag == f"{{{VT}}}lpwstr" else ""
+    for child in list(prop):  # a value of another type (a number, a date) would not hold the list: replaced
+        prop.remove(child)
+    value = etree.SubElement(prop, f"{{{VT}}}lpwstr", nsmap={"vt": VT})
+    value.text = " ".join(dict.fromkeys(before.split() + prints))
     parts[CUSTOM] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 

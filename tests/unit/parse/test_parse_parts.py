@@ -190,6 +190,25 @@ def test_feedback_under_the_coordinators_name_is_known_by_its_text(sa2003: Fille
     assert result.unclaimed == [] and not [p for p in result.problems if p.code == "feedback-comments"]
 
 
+def test_a_second_feedback_round_keeps_the_first_rounds_list_and_mends_a_list_of_the_wrong_type(
+        sa2003: Filled, tmp_path: Path) -> None:
+    """Feedback on a copy already commented: both rounds' comments are listed, so both are known. A property of
+    that name holding a number (not a list docxform wrote) is replaced by a list, not written into as text."""
+    odd = _with_part_changed(sa2003.path, tmp_path / "odd.docx", "docProps/custom.xml", lambda data: data.replace(
+        b"</Properties>", b'<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="99" '
+                          b'name="docxform.feedback_comments"><vt:i4>5</vt:i4></property></Properties>'))
+    table, row, cell = cell_of(parse_form(sa2003.path), "1.1", "evidence")
+    first, second = tmp_path / "first.docx", tmp_path / "second.docx"
+    add_comments(odd, [Note(Anchor(table=table, row=row, cell=cell), "First round's comment")], first)
+    add_comments(first, [Note(Anchor(table=table, row=row, cell=cell), "Second round's comment")], second)
+    with zipfile.ZipFile(second) as z:
+        custom = z.read("docProps/custom.xml")
+    assert b"<vt:i4>" not in custom and custom.count(b'name="docxform.feedback_comments"') == 1
+    with open_package(second) as pkg:
+        assert len(read_custom_properties(pkg)[OWN_COMMENTS_PROPERTY].split()) == 2
+    assert parse_form(second).unclaimed == []
+
+
 def test_a_feedback_comment_the_respondent_edited_is_their_text(sa2003: Filled, tmp_path: Path) -> None:
     """The author's name is not the evidence: docxform's comment with words typed into it is the respondent's."""
     feedback, (table, row, cell) = _feedback(sa2003, tmp_path)
