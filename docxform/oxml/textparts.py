@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -180,11 +180,27 @@ OWN_COMMENTS_PROPERTY = "docxform.feedback_comments"
 
 
 def comment_fingerprint(lines: Iterable[str]) -> str:
-    """A comment's text as 16 hex digits of its SHA-256, its words only: where lines break and how words are
-    spaced is left aside, since a reader and a word processor may break them otherwise than they were
-    written (a carriage return, a line separator, a tab)."""
-    words = " ".join(" ".join(lines).split())
-    return hashlib.sha256(words.encode("utf-8")).hexdigest()[:16]
+    """A comment's text as 16 hex digits of its SHA-256, its characters other than spaces only: where lines
+    break and what spaces words is left aside, since a word processor may write them otherwise than they
+    were written (a carriage return, a line separator; LibreOffice saves a tab as an empty run)."""
+    printed = "".join("".join(lines).split())
+    return hashlib.sha256(printed.encode("utf-8")).hexdigest()[:16]
+
+
+def is_own_comments_property(name: str) -> bool:
+    """``docxform.feedback_comments`` or one of its continuations (``docxform.feedback_comments.2`` ...)."""
+    rest = name.removeprefix(OWN_COMMENTS_PROPERTY)
+    return rest == "" or (rest[:1] == "." and rest[1:].isascii() and rest[1:].isdigit())
+
+
+def own_comment_fingerprints(properties: Mapping[str, str]) -> frozenset[str]:
+    """The fingerprints of the comments docxform wrote into a feedback copy, from its custom properties."""
+    return frozenset(print_ for name, value in properties.items() if is_own_comments_property(name)
+                     for print_ in FINGERPRINT.findall(value))
+
+
+#: A fingerprint as :func:`comment_fingerprint` writes it.
+FINGERPRINT = re.compile(r"\b[0-9a-f]{16}\b")
 
 
 def read_pieces(part: TextPart, path: str) -> list[Piece]:

@@ -32,13 +32,13 @@ from docxform.framework.model import Framework
 from docxform.oxml.textparts import (
     CONSOLIDATED_FOOTER,
     FOOTER_WORDS,
-    OWN_COMMENTS_PROPERTY,
     Piece,
     Place,
     TextPart,
     anchor_places,
     comment_fingerprint,
     form_footer,
+    own_comment_fingerprints,
     read_pieces,
 )
 from docxform.parse.anchors import norm
@@ -80,7 +80,7 @@ def account_parts(source: Source, framework: Framework, mapping: Mapping, report
     known = known_text(framework, mapping, key)
     found: list[UnclaimedText] = []
     feedback = 0
-    listed = frozenset(source.properties.get(OWN_COMMENTS_PROPERTY, "").split())
+    listed = own_comment_fingerprints(source.properties)
     for part in source.parts:
         if _OWN.get((key, part.kind, part.data)):
             continue
