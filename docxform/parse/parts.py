@@ -94,7 +94,7 @@ def account_parts(source: Source, framework: Framework, mapping: Mapping, report
             continue
         feedback += own
         if pieces:
-            found.extend(_placed(pieces, source, columns, item_rows, framework.item_name))
+            found.extend(_placed(pieces, source, columns, item_rows, framework.item_name, listing=bool(listed)))
         elif part.kind != "comment" and len(_OWN) < MEMO_SIZE and len(part.data) <= MEMO_PART_BYTES and part.has_text:
             # A textless part is as quickly seen again: not kept. Comments are never the form's own: whether a
             # comment is docxform's depends on the return's properties too, not on the part's bytes alone.
@@ -211,8 +211,11 @@ def _squeezed(known: frozenset[str]) -> tuple[str, ...]:
 
 
 def _placed(pieces: list[tuple[Piece, tuple[str, ...]]], source: Source, columns: Columns, item_rows: ItemRows,
-            item_name: str) -> list[UnclaimedText]:
-    """Each piece as unclaimed text, with where it is; a note or comment where its anchor lies in the body."""
+            item_name: str, *, listing: bool = False) -> list[UnclaimedText]:
+    """Each piece as unclaimed text, with where it is; a note or comment where its anchor lies in the body.
+
+    ``listing``: the return lists docxform's own comments, so one under docxform's name that is not listed
+    is said to be so (edited by the respondent, or left from a copy made before docxform listed them)."""
     places: dict[str, dict[str, Place]] = {}
     out = []
     for piece, lines in pieces:
@@ -227,6 +230,8 @@ def _placed(pieces: list[tuple[Piece, tuple[str, ...]]], source: Source, columns
         on, item, fld, at = _where(place, columns, item_rows, item_name)
         if piece.kind == "comment":
             by = f" by {piece.author}" if piece.author else ""
+            if listing and piece.author == OWN_AUTHOR:
+                by += " not among the comments docxform wrote into this copy (edited, or from an older copy)"
             description = f"in a comment{by} on {on}" if place else f"in a comment{by}, anchored nowhere in the text"
         else:
             description = (f"in {piece.kind} {piece.number}, whose mark is in {on}" if place

@@ -217,7 +217,8 @@ def test_a_feedback_comment_the_respondent_edited_is_their_text(sa2003: Filled, 
     result = parse_form(edited)
     assert result.unclaimed == [UnclaimedText(
         "evidence-vague: the evidence is too vague - no: the 2003 audit is attached", "comment",
-        "in a comment by docxform on the evidence cell of 1.1", "1.1", "evidence", table, row, cell)]
+        "in a comment by docxform not among the comments docxform wrote into this copy (edited, or from an older "
+        "copy) on the evidence cell of 1.1", "1.1", "evidence", table, row, cell)]
     assert [p.code for p in result.problems if p.code == "feedback-comments"] == []
 
 
@@ -229,7 +230,8 @@ def test_a_comment_typed_under_docxforms_name_is_the_respondents(sa2003: Filled,
     with open_package(listed) as pkg:
         assert len(read_custom_properties(pkg)[OWN_COMMENTS_PROPERTY].split()) == 1  # docxform's one comment
     assert [(u.text, u.description) for u in parse_form(listed).unclaimed] == [
-        ("My own note", "in a comment by docxform on the evidence cell of 1.1")]
+        ("My own note", "in a comment by docxform not among the comments docxform wrote into this copy (edited, "
+                        "or from an older copy) on the evidence cell of 1.1")]
 
 
 def test_a_copy_that_lists_no_fingerprints_is_taken_on_the_authors_word_and_says_so(sa2003: Filled,
