@@ -48,6 +48,7 @@ COMPUTED_FIELDS = frozenset({
 _SEPARATORS = frozenset({"separator", "continuationSeparator", "continuationNotice"})
 
 W_P, W_T, W_TAB, W_BR, W_CR = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
+W_NOBREAKHYPHEN = qn("w:noBreakHyphen")
 W_FLDCHAR, W_INSTR, W_FLDSIMPLE, W_R = qn("w:fldChar"), qn("w:instrText"), qn("w:fldSimple"), qn("w:r")
 W_TXBX, W_DRAWING, W_PICT = qn("w:txbxContent"), qn("w:drawing"), qn("w:pict")
 MC_ALT, MC_CHOICE, MC_FALLBACK = qn("mc:AlternateContent"), qn("mc:Choice"), qn("mc:Fallback")
@@ -114,9 +115,10 @@ class Place:
     row: int | None = None
     col: int | None = None
     tables_before: int = 0
-    #: In a row deleted with tracked changes (which the reader leaves out): ``table`` is its table and ``row``
-    #: the number of rows the reader counts above it, ``col`` None.
-    deleted_row: bool = False
+    #: In a row deleted with tracked changes, which the reader leaves out (``row`` and ``col`` None): how many
+    #: rows of ``table`` the reader counts above it, and the text of its first two cells (it may name its item).
+    rows_above: int | None = None
+    deleted_row_text: str = ""
 
 
 def text_parts(pkg: Package) -> tuple[TextPart, ...]:
@@ -267,7 +269,7 @@ def _lines(element: etree._Element) -> tuple[str, ...]:
             continue  # a paragraph inside a paragraph (in something not taken out): read with its outer one
         parts: list[str] = []
         stages: list[list[str]] = []  # per open field: [stage, instruction]
-        for node in p.iter(W_T, W_TAB, W_BR, W_CR, W_FLDCHAR, W_INSTR):
+        for node in p.iter(W_T, W_TAB, W_BR, W_CR, W_FLDCHAR, W_INSTR, W_NOBREAKHYPHEN):
             tag = node.tag
             if tag == W_FLDCHAR:
                 _field_char(node.get(qn("w:fldCharType")), stages)
@@ -279,6 +281,8 @@ def _lines(element: etree._Element) -> tuple[str, ...]:
             elif tag == W_T:
                 if not _in_computed_simple(node):
                     parts.append(node.text or "")
+            elif tag == W_NOBREAKHYPHEN:
+                parts.append("-")  # as the body's reader reads it ("2003-04")
             else:
                 parts.append("\n")
         out.extend(line.strip() for line in "".join(parts).split("\n"))
@@ -420,7 +424,10 @@ def _cell_place(node: etree._Element, index: dict[int, int], rows: _RowIndex) ->
         row = rows.row(tbl, tr)
         if row is None:
             above = rows.kept_above(tbl, tr)
-            return Place(index[id(tbl)], above, None, deleted_row=True) if above is not None else None
+            if above is None:
+                return None
+            text = " ".join("".join(t.text or "" for t in cell.iter(W_T)) for cell in _row_cells(tr)[:2])
+            return Place(index[id(tbl)], rows_above=above, deleted_row_text=text)
         col = rows.column(tr, tc)
         return Place(index[id(tbl)], row, col) if col is not None else None
     return None

@@ -167,3 +167,24 @@ def test_a_tab_and_forty_comments_survive_libreoffice_in_every_format(sa2003: Fi
         result = parse_form(saved)
         assert result.unclaimed == [], (name, [u.text for u in result.unclaimed])
         assert not [p for p in result.problems if p.code == "feedback-comments"], name
+
+
+def test_a_lone_surrogate_in_a_comment_is_dropped_as_xml_cannot_hold_it_and_the_comment_still_known(
+        sa2003: Filled, tmp_path: Path) -> None:
+    """A problem message quoting a respondent's broken text: the copy is written, and its comment is docxform's."""
+    copy = tmp_path / "surrogate.docx"
+    add_comments(sa2003.path, [Note(Anchor(table=2, row=2, cell=8), "quoted \ud800 text")], copy)
+    assert b"quoted  text" in _parts(copy)["word/comments.xml"]
+    assert parse_form(copy).unclaimed == []
+
+
+def test_a_non_breaking_hyphen_in_a_respondents_comment_is_read_as_the_body_reads_it(
+        sa2003: Filled, tmp_path: Path) -> None:
+    """"2003-04" typed with Word's non-breaking hyphen (Ctrl+Shift+-) is not reported as "200304"."""
+    from tests.support.docparts import Typed, with_parts
+
+    typed = with_parts(sa2003.path, tmp_path / "typed.docx",
+                       Typed(comments=[("1.1", "evidence", "Jane Smith", "See the 2003HYPHEN04 audit")]))
+    hyphened = _changed(typed, tmp_path / "hyphen.docx", lambda parts: {**parts, "word/comments.xml": parts[
+        "word/comments.xml"].replace(b"2003HYPHEN04", b'2003</w:t></w:r><w:r><w:noBreakHyphen/></w:r><w:r><w:t>04')})
+    assert [u.text for u in parse_form(hyphened).unclaimed] == ["See the 2003-04 audit"]

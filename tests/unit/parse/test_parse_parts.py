@@ -439,35 +439,58 @@ def _rewritten(src: Path, dst: Path, change: Callable[[str, bytes], tuple[str, b
     return dst
 
 
-def test_a_comment_in_a_row_deleted_with_tracked_changes_says_so_and_the_item_above(sa2003: Filled,
-                                                                                     tmp_path: Path) -> None:
-    """The reader leaves a deleted row out; a comment in it is still the respondent's text, placed by the row:
-    not "a paragraph below the table" (where its anchor is not)."""
-    commented = with_parts(sa2003.path, tmp_path / "commented.docx",
-                           Typed(comments=[("1.3", "evidence", "Jane Smith", "Dropped: see 1.2")]))
-    before = parse_form(commented)
-    table, row = row_of(before, "1.3")
-    above = max((row_of(before, i)[1], i) for i, a in before.items.items()
-                if "rating" in a.cells and row_of(before, i)[0] == table and row_of(before, i)[1] < row)[1]
-
+def _with_row_deleted(src: Path, dst: Path, row_of_anchor: Callable[[etree._Element], etree._Element]) -> Path:
+    """``src`` with one table row marked deleted with tracked changes (Word's w:trPr/w:del)."""
     def delete_row(name: str, data: bytes) -> tuple[str, bytes]:
         if name != "word/document.xml":
             return name, data
         root = etree.fromstring(data)
-        tr = root.find(f".//{w('commentRangeStart')}").iterancestors(w("tr")).__next__()
+        tr = row_of_anchor(root)
         props = tr.find(w("trPr"))
         if props is None:
             props = etree.Element(w("trPr"))
             tr.insert(0, props)
         props.append(xml_fragment('<w:del w:id="901" w:author="Jane Smith" w:date="2004-03-01T10:00:00Z"/>'))
         return name, etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return _rewritten(src, dst, delete_row)
 
-    deleted = parse_form(_rewritten(commented, tmp_path / "deleted.docx", delete_row))
+
+def test_a_comment_in_a_row_deleted_with_tracked_changes_names_the_rows_item(sa2003: Filled, tmp_path: Path) -> None:
+    """The reader leaves a deleted row out; a comment in it is still the respondent's text, placed by the row
+    and the item it names: not "a paragraph below the table" (which named the table's last item)."""
+    commented = with_parts(sa2003.path, tmp_path / "commented.docx",
+                           Typed(comments=[("1.3", "evidence", "Jane Smith", "Dropped: see 1.2")]))
+    table, _ = row_of(parse_form(commented), "1.3")
+    deleted = parse_form(_with_row_deleted(commented, tmp_path / "deleted.docx", lambda root: next(
+        root.find(f".//{w('commentRangeStart')}").iterancestors(w("tr")))))
     [piece] = deleted.unclaimed
-    assert piece.text == "Dropped: see 1.2" and piece.item == above and piece.field is None
+    assert piece.text == "Dropped: see 1.2" and piece.item == "1.3" and piece.field is None
     assert piece.description == (f"in a comment by Jane Smith on a row of table {table} deleted with tracked "
-                                 f"changes, below {above}")
+                                 "changes, the row of 1.3")
     assert (piece.table, piece.row, piece.cell) == (table, None, None)
+
+
+def test_a_comment_in_a_deleted_header_row_names_the_item_below(sa2003: Filled, tmp_path: Path) -> None:
+    """A deleted row that names no item and has none above it (the table's header): the first item below."""
+    table, row = row_of(parse_form(sa2003.path), "1.1")
+    path = with_parts(sa2003.path, tmp_path / "c.docx", Typed(comments=[("1.1", "evidence", "Jane Smith", "Why?")]))
+
+    def header_row(root: etree._Element) -> etree._Element:
+        tr = next(root.find(f".//{w('commentRangeStart')}").iterancestors(w("tr")))
+        header = tr.getparent().findall(w("tr"))[0]
+        start, end = root.find(f".//{w('commentRangeStart')}"), root.find(f".//{w('commentRangeEnd')}")
+        reference = root.find(f".//{w('commentReference')}").getparent()
+        paragraph = header.find(f".//{w('p')}")
+        for node in (start, end, reference):  # the comment moved into the header row's first paragraph
+            node.getparent().remove(node)
+            paragraph.append(node)
+        return header
+
+    deleted = parse_form(_with_row_deleted(path, tmp_path / "deleted.docx", header_row))
+    [piece] = deleted.unclaimed
+    assert row > 1 and piece.item == "1.1"
+    assert piece.description == (f"in a comment by Jane Smith on a row of table {table} deleted with tracked "
+                                 "changes, above 1.1")
 
 
 def test_a_damaged_comments_part_is_reported_and_the_answers_are_still_read(sa2003: Filled, tmp_path: Path) -> None:
