@@ -31,10 +31,15 @@ from xml.parsers import expat
 
 from lxml import etree
 
-from docxform.core.errors import DocxformError
+from docxform.core.errors import DocxformError, UnsafeInputError
 from docxform.oxml.package import custom_properties_xml, main_document, open_package, parse_xml
 from docxform.oxml.reader import _cell_props, _row_cells, _table_rows
-from docxform.oxml.textparts import OWN_COMMENTS_PROPERTY, comment_fingerprint
+from docxform.oxml.textparts import (
+    FINGERPRINT,
+    OWN_COMMENTS_PROPERTY,
+    comment_fingerprint,
+    is_own_comments_property,
+)
 from docxform.oxml.writer import xml_attr, xml_safe, xml_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -126,28 +131,74 @@ def _main_rels(main: str, source: Path) -> str:
     return f"word/_rels/{base}.rels"
 
 
+#: Fingerprints one property holds at most: 15 of 17 characters make 254, within the 255 characters Word's
+#: binary format (.doc) keeps of a custom property's value (MS-OI29500, LongProperties); more go on in
+#: ``docxform.feedback_comments.2`` and so on.
+PER_PROPERTY = 15
+
+
 def _record_own_comments(parts: dict[str, bytes], names: list[str], prints: list[str], source: Path) -> None:
-    """The comments' fingerprints added to the copy's custom property ``OWN_COMMENTS_PROPERTY`` (kept by Word and
-    by LibreOffice's re-saves), so that a parse of the copy sent back tells docxform's comments from a
-    respondent's edit of one. The property part is made when the file has none; its other properties are kept."""
-    if CUSTOM not in parts:
-        if ROOT_RELS not in parts:
-            return  # not a package Word opens: no property; the parse then goes by the comments' author, and says so
-        parts[CUSTOM] = custom_properties_xml({OWN_COMMENTS_PROPERTY: " ".join(dict.fromkeys(prints))})
-        names.append(CUSTOM)
-        parts[TYPES] = _insert_before(parts[TYPES], b"</Types>", (
-            f'<Override PartName="/{CUSTOM}" ContentType="{CUSTOM_TYPE}"/>').encode())
-        parts[ROOT_RELS] = _insert_before(parts[ROOT_RELS], b"</Relationships>", _custom_relationship(parts[ROOT_RELS]))
+    """The comments' fingerprints added to the copy's custom properties (``OWN_COMMENTS_PROPERTY``; Word and
+    LibreOffice keep them), so that a parse of the copy sent back tells docxform's comments from a
+    respondent's edit of one. The respondent's own properties are kept. The part is made when the package
+    has none; in a package whose custom properties are laid out otherwise (another part name, a part with no
+    relationship) nothing is recorded, rather than a second part: the parse then goes by the comments'
+    author, and says so (``feedback-comments``)."""
+    if not prints:
         return
-    root = parse_xml(parts[CUSTOM], str(source), CUSTOM)
-    prop = next((p for p in root if p.get("name") == OWN_COMMENTS_PROPERTY), None)
-    if prop is None:
-        pids = [int(p.get("pid") or "") for p in root if (p.get("pid") or "").isdigit()]
-        prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property", fmtid=CUSTOM_FMTID,
-                                pid=str(max(pids, default=1) + 1), name=OWN_COMMENTS_PROPERTY)
-    value = prop[0] if len(prop) else etree.SubElement(prop, f"{{{VT}}}lpwstr", nsmap={"vt": VT})
-    value.text = " ".join(dict.fromkeys((value.text or "").split() + prints))
-    parts[CUSTOM] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    layout = _custom_layout(parts, names, source)
+    if layout == "new":
+        chunks = _chunks(list(dict.fromkeys(prints)))
+        parts[CUSTOM] = custom_properties_xml(dict(chunks))
+        names.append(CUSTOM)
+        if f'partname="/{CUSTOM.lower()}"'.encode() not in parts[TYPES].lower():
+            parts[TYPES] = _insert_before(parts[TYPES], b"</Types>", (
+                f'<Override PartName="/{CUSTOM}" ContentType="{CUSTOM_TYPE}"/>').encode())
+        parts[ROOT_RELS] = _insert_before(parts[ROOT_RELS], b"</Relationships>",
+                                          _custom_relationship(parts[ROOT_RELS]))
+    elif layout == "ours":
+        root = parse_xml(parts[CUSTOM], str(source), CUSTOM)
+        parts[CUSTOM] = _with_fingerprints(root, prints)
+
+
+def _custom_layout(parts: dict[str, bytes], names: list[str], source: Path) -> str | None:
+    """``"ours"``: the custom properties are ``docProps/custom.xml``, related from ``_rels/.rels``; ``"new"``:
+    there are none, and the relationships part can take one; None: anything else (left as it is)."""
+    rels = parts.get(ROOT_RELS)
+    if rels is None or b"</Relationships>" not in rels:
+        return None  # not plain UTF-8 relationships (or none): not edited as text
+    try:
+        related = [(r.get("Target") or "").lstrip("/").lower() for r in parse_xml(rels, str(source), ROOT_RELS)
+                   if r.get("Type") == CUSTOM_REL]
+    except UnsafeInputError:
+        raise
+    except DocxformError:
+        return None  # damaged: left as it is (the copy is the respondent's file plus comments)
+    stored = [n for n in names if n.lower() == CUSTOM.lower()]
+    if not related and not stored:
+        return "new"
+    return "ours" if related == [CUSTOM.lower()] and stored == [CUSTOM] else None
+
+
+def _with_fingerprints(root: etree._Element, prints: list[str]) -> bytes:
+    """The custom properties with every fingerprint already listed (in one property or several, of any type)
+    and ``prints``, in properties of at most ``PER_PROPERTY``; the other properties as they were."""
+    own = [p for p in root if is_own_comments_property(p.get("name") or "")]
+    listed = [found for p in own for found in FINGERPRINT.findall(" ".join(p.itertext()))]
+    for prop in own:
+        root.remove(prop)
+    pids = [int(pid) for p in root if re.fullmatch(r"[0-9]{1,9}", pid := p.get("pid") or "")]
+    first = max(pids, default=1) + 1
+    for n, (name, value) in enumerate(_chunks(list(dict.fromkeys(listed + prints)))):
+        prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property", fmtid=CUSTOM_FMTID, pid=str(first + n), name=name)
+        etree.SubElement(prop, f"{{{VT}}}lpwstr", nsmap={"vt": VT}).text = value
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _chunks(prints: list[str]) -> list[tuple[str, str]]:
+    """(property name, value) for the fingerprints, ``PER_PROPERTY`` to a property."""
+    return [(OWN_COMMENTS_PROPERTY if n == 0 else f"{OWN_COMMENTS_PROPERTY}.{n + 1}",
+             " ".join(prints[start:start + PER_PROPERTY])) for n, start in enumerate(range(0, len(prints), PER_PROPERTY))]
 
 
 def _custom_relationship(rels: bytes) -> bytes:

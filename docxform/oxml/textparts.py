@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -48,6 +48,7 @@ COMPUTED_FIELDS = frozenset({
 _SEPARATORS = frozenset({"separator", "continuationSeparator", "continuationNotice"})
 
 W_P, W_T, W_TAB, W_BR, W_CR, W_PTAB = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:ptab")
+W_NOBREAKHYPHEN = qn("w:noBreakHyphen")
 W_FLDCHAR, W_INSTR, W_FLDSIMPLE, W_R = qn("w:fldChar"), qn("w:instrText"), qn("w:fldSimple"), qn("w:r")
 W_TXBX, W_DRAWING, W_PICT = qn("w:txbxContent"), qn("w:drawing"), qn("w:pict")
 M_T = "{http://schemas.openxmlformats.org/officeDocument/2006/math}t"
@@ -115,6 +116,10 @@ class Place:
     row: int | None = None
     col: int | None = None
     tables_before: int = 0
+    #: In a row deleted with tracked changes, which the reader leaves out (``row`` and ``col`` None): how many
+    #: rows of ``table`` the reader counts above it, and the text of its first two cells (it may name its item).
+    rows_above: int | None = None
+    deleted_row_text: str = ""
 
 
 def text_parts(pkg: Package, main: str = "word/document.xml") -> tuple[TextPart, ...]:
@@ -184,11 +189,27 @@ OWN_COMMENTS_PROPERTY = "docxform.feedback_comments"
 
 
 def comment_fingerprint(lines: Iterable[str]) -> str:
-    """A comment's text as 16 hex digits of its SHA-256, its words only: where lines break and how words are
-    spaced is left aside, since a reader and a word processor may break them otherwise than they were
-    written (a carriage return, a line separator, a tab)."""
-    words = " ".join(" ".join(lines).split())
-    return hashlib.sha256(words.encode("utf-8")).hexdigest()[:16]
+    """A comment's text as 16 hex digits of its SHA-256, its characters other than spaces only: where lines
+    break and what spaces words is left aside, since a word processor may write them otherwise than they
+    were written (a carriage return, a line separator; LibreOffice saves a tab as an empty run)."""
+    printed = "".join("".join(lines).split())
+    return hashlib.sha256(printed.encode("utf-8")).hexdigest()[:16]
+
+
+def is_own_comments_property(name: str) -> bool:
+    """``docxform.feedback_comments`` or one of its continuations (``docxform.feedback_comments.2`` ...)."""
+    rest = name.removeprefix(OWN_COMMENTS_PROPERTY)
+    return rest == "" or (rest[:1] == "." and rest[1:].isascii() and rest[1:].isdigit())
+
+
+def own_comment_fingerprints(properties: Mapping[str, str]) -> frozenset[str]:
+    """The fingerprints of the comments docxform wrote into a feedback copy, from its custom properties."""
+    return frozenset(print_ for name, value in properties.items() if is_own_comments_property(name)
+                     for print_ in FINGERPRINT.findall(value))
+
+
+#: A fingerprint as :func:`comment_fingerprint` writes it.
+FINGERPRINT = re.compile(r"\b[0-9a-f]{16}\b")
 
 
 def read_pieces(part: TextPart, path: str) -> list[Piece]:
@@ -255,7 +276,8 @@ def _lines(element: etree._Element) -> tuple[str, ...]:
             continue  # a paragraph inside a paragraph (in something not taken out): read with its outer one
         parts: list[str] = []
         stages: list[list[str]] = []  # per open field: [stage, instruction]
-        for node in p.iter(W_T, W_TAB, W_PTAB, W_BR, W_CR, W_FLDCHAR, W_INSTR, M_T):  # an equation's characters too
+        # an equation's characters (m:t) too; an alignment tab (w:ptab) breaks the line as a tab does
+        for node in p.iter(W_T, W_TAB, W_PTAB, W_BR, W_CR, W_FLDCHAR, W_INSTR, W_NOBREAKHYPHEN, M_T):
             tag = node.tag
             if tag == W_FLDCHAR:
                 _field_char(node.get(qn("w:fldCharType")), stages)
@@ -267,6 +289,8 @@ def _lines(element: etree._Element) -> tuple[str, ...]:
             elif tag in (W_T, M_T):
                 if not _in_computed_simple(node):
                     parts.append(node.text or "")
+            elif tag == W_NOBREAKHYPHEN:
+                parts.append("-")  # as the body's reader reads it ("2003-04")
             else:
                 parts.append("\n")
         out.extend(line.strip() for line in "".join(parts).split("\n"))
@@ -350,6 +374,7 @@ class _RowIndex:
 
     def __init__(self) -> None:
         self.rows: dict[int, dict[int, int]] = {}  # id(tbl) -> id(tr) -> row number (deleted rows not counted)
+        self.deleted: dict[int, dict[int, int]] = {}  # id(tbl) -> id(tr) of a deleted row -> rows counted above it
         self.columns: dict[int, dict[int, int]] = {}  # id(tr) -> id(tc) -> grid column
         # The elements keyed by id() are held here: lxml makes a new Python object for an element no longer
         # referenced, and a freed object's id may be given to another.
@@ -357,10 +382,26 @@ class _RowIndex:
 
     def row(self, tbl: etree._Element, tr: etree._Element) -> int | None:
         if id(tbl) not in self.rows:
-            kept = [r for r in _table_rows(tbl) if r.find(_ROW_DELETED) is None]
-            self.held += (tbl, kept)
-            self.rows[id(tbl)] = {id(r): n for n, r in enumerate(kept)}
+            self._index(tbl)
         return self.rows[id(tbl)].get(id(tr))
+
+    def kept_above(self, tbl: etree._Element, tr: etree._Element) -> int | None:
+        """For a row the reader leaves out (deleted with tracked changes): how many rows it counts above it."""
+        if id(tbl) not in self.rows:
+            self._index(tbl)
+        return self.deleted[id(tbl)].get(id(tr))
+
+    def _index(self, tbl: etree._Element) -> None:
+        every = _table_rows(tbl)
+        self.held += (tbl, every)
+        kept: dict[int, int] = {}
+        deleted: dict[int, int] = {}
+        for r in every:
+            if r.find(_ROW_DELETED) is None:
+                kept[id(r)] = len(kept)
+            else:
+                deleted[id(r)] = len(kept)
+        self.rows[id(tbl)], self.deleted[id(tbl)] = kept, deleted
 
     def column(self, tr: etree._Element, tc: etree._Element) -> int | None:
         if id(tr) not in self.columns:
@@ -390,7 +431,11 @@ def _cell_place(node: etree._Element, index: dict[int, int], rows: _RowIndex) ->
             continue
         row = rows.row(tbl, tr)
         if row is None:
-            return None
+            above = rows.kept_above(tbl, tr)
+            if above is None:
+                return None
+            text = " ".join("".join(t.text or "" for t in cell.iter(W_T)) for cell in _row_cells(tr)[:2])
+            return Place(index[id(tbl)], rows_above=above, deleted_row_text=text)
         col = rows.column(tr, tc)
         return Place(index[id(tbl)], row, col) if col is not None else None
     return None

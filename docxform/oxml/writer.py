@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 
 from docxform.oxml.package import custom_properties_xml
 
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # surrogates: not in UTF-8 either
 CHECKED_CHAR, UNCHECKED_CHAR = "\u2612", "\u2610"  # ☒ ☐
 BOX_FONT = "MS Gothic"
 

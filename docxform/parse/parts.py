@@ -32,13 +32,13 @@ from docxform.framework.model import Framework
 from docxform.oxml.textparts import (
     CONSOLIDATED_FOOTER,
     FOOTER_WORDS,
-    OWN_COMMENTS_PROPERTY,
     Piece,
     Place,
     TextPart,
     anchor_places,
     comment_fingerprint,
     form_footer,
+    own_comment_fingerprints,
     read_pieces,
 )
 from docxform.parse.anchors import norm
@@ -80,7 +80,7 @@ def account_parts(source: Source, framework: Framework, mapping: Mapping, report
     known = known_text(framework, mapping, key)
     found: list[UnclaimedText] = []
     feedback = 0
-    listed = frozenset(source.properties.get(OWN_COMMENTS_PROPERTY, "").split())
+    listed = own_comment_fingerprints(source.properties)
     for part in source.parts:
         if _OWN.get((key, part.kind, part.data)):
             continue
@@ -94,7 +94,8 @@ def account_parts(source: Source, framework: Framework, mapping: Mapping, report
             continue
         feedback += own
         if pieces:
-            found.extend(_placed(pieces, source, columns, item_rows, framework.item_name))
+            found.extend(_placed(pieces, source, columns, item_rows, framework.item_name,
+                                 ids=frozenset(framework.item_id_set), listing=bool(listed)))
         elif part.kind != "comment" and len(_OWN) < MEMO_SIZE and len(part.data) <= MEMO_PART_BYTES and part.has_text:
             # A textless part is as quickly seen again: not kept. Comments are never the form's own: whether a
             # comment is docxform's depends on the return's properties too, not on the part's bytes alone.
@@ -211,8 +212,11 @@ def _squeezed(known: frozenset[str]) -> tuple[str, ...]:
 
 
 def _placed(pieces: list[tuple[Piece, tuple[str, ...]]], source: Source, columns: Columns, item_rows: ItemRows,
-            item_name: str) -> list[UnclaimedText]:
-    """Each piece as unclaimed text, with where it is; a note or comment where its anchor lies in the body."""
+            item_name: str, *, ids: frozenset[str] = frozenset(), listing: bool = False) -> list[UnclaimedText]:
+    """Each piece as unclaimed text, with where it is; a note or comment where its anchor lies in the body.
+
+    ``listing``: the return lists docxform's own comments, so one under docxform's name that is not listed
+    is said to be so (edited by the respondent, or left from a copy made before docxform listed them)."""
     places: dict[str, dict[str, Place]] = {}
     out = []
     for piece, lines in pieces:
@@ -224,9 +228,11 @@ def _placed(pieces: list[tuple[Piece, tuple[str, ...]]], source: Source, columns
         if piece.kind not in places:
             places[piece.kind] = anchor_places(source.body, piece.kind)
         place = places[piece.kind].get(piece.ident)
-        on, item, fld, at = _where(place, columns, item_rows, item_name)
+        on, item, fld, at = _where(place, columns, item_rows, item_name, ids)
         if piece.kind == "comment":
             by = f" by {piece.author}" if piece.author else ""
+            if listing and piece.author == OWN_AUTHOR:
+                by += " not among the comments docxform wrote into this copy (edited, or from an older copy)"
             description = f"in a comment{by} on {on}" if place else f"in a comment{by}, anchored nowhere in the text"
         else:
             description = (f"in {piece.kind} {piece.number}, whose mark is in {on}" if place
@@ -235,11 +241,13 @@ def _placed(pieces: list[tuple[Piece, tuple[str, ...]]], source: Source, columns
     return out
 
 
-def _where(place: Place | None, columns: Columns, item_rows: ItemRows,
-           item_name: str) -> tuple[str, str | None, str | None, tuple[int | None, int | None, int | None]]:
+def _where(place: Place | None, columns: Columns, item_rows: ItemRows, item_name: str,
+           ids: frozenset[str] = frozenset()) -> tuple[str, str | None, str | None, tuple[int | None, int | None, int | None]]:
     """What an anchor is on, in words; its item and answer; its table, row and cell (from 1)."""
     if place is None:
         return "", None, None, (None, None, None)
+    if place.rows_above is not None and place.table is not None:
+        return (*_deleted_row(place, item_rows, ids), (place.table + 1, None, None))
     if place.table is None or place.row is None or place.col is None:
         return (*_between_tables(place.tables_before, item_rows), (None, None, None))
     table, row, col = place.table, place.row, place.col
@@ -257,6 +265,23 @@ def _where(place: Place | None, columns: Columns, item_rows: ItemRows,
         near = max(above)[1]
         return f"a row of table {table + 1} below {near}", near, anchor.field if anchor else None, at
     return f"table {table + 1}", None, None, at
+
+
+def _deleted_row(place: Place, item_rows: ItemRows, ids: frozenset[str]) -> tuple[str, str | None, str | None]:
+    """A row deleted with tracked changes (the reader leaves it out): the item it names, else the item above it,
+    else the item below it."""
+    assert place.table is not None and place.rows_above is not None
+    table, above = place.table, place.rows_above
+    where = f"a row of table {table + 1} deleted with tracked changes"
+    tokens = (token.rstrip(".):").lstrip("(") for token in place.deleted_row_text.split()[:2])
+    own = next((token for token in tokens if token in ids), None)
+    if own is not None:
+        return f"{where}, the row of {own}", own, None
+    before = [(r, i) for (t, r), i in item_rows.items() if t == table and r < above]
+    if before:
+        return f"{where}, below {max(before)[1]}", max(before)[1], None
+    after = [(r, i) for (t, r), i in item_rows.items() if t == table and r >= above]
+    return (f"{where}, above {min(after)[1]}", min(after)[1], None) if after else (where, None, None)
 
 
 def _between_tables(before: int, item_rows: ItemRows) -> tuple[str, str | None, str | None]:

@@ -214,12 +214,7 @@ class TextReader:
             if unit.status == "ok" or unit.match is None:
                 continue
             m = unit.match
-            extra = {"score": round(m.score, 1), "prompt": m.candidate.prompt, "text": unit.text[:120]}
-            if m.runner_up is not None:
-                extra.update(runner_up=m.runner_up.prompt or m.runner_up.item,
-                             runner_up_score=round(m.runner_up_score, 1))
-            if m.dissent is not None:
-                extra["dissent"] = m.dissent.prompt or m.dissent.item
+            extra = _match_extra(unit)
             if unit.status == "weak":
                 self.report("text-match-weak", f"no prompt matches {_quote(unit.text)} well enough (best "
                             f"{m.candidate.prompt or m.candidate.item}, score {m.score:.0f} < {self.threshold:.0f}); "
@@ -264,8 +259,8 @@ class TextReader:
         m = unit.match
         self.report("text-match-by-neighbours", f"{_quote(unit.text)} was read as {m.candidate.prompt or m.candidate.item}"
                     f" because the prompts around it are {m.candidate.item}'s, though {unit.by_neighbours}; "
-                    f"check its {fld}", item=m.candidate.item, field=fld, severity="info",
-                    extra={"score": round(m.score, 1), "prompt": m.candidate.prompt, "text": unit.text[:120]}, **where)
+                    f"check its {fld}", item=m.candidate.item, field=fld, severity="info", extra=_match_extra(unit),
+                    **where)
 
     def _shared(self, unit: Unit, fld: str, text: str, where: dict[str, int]) -> None:
         """One answer to a question asking two prompts: given to the second too, with a notice."""
@@ -419,13 +414,33 @@ def _resolve_by_neighbours(units: list[Unit], threshold: float) -> None:
             near = {previous, following[i]} - {None}
             if m.candidate.item in near and not near & m.rivals():
                 unit.status = "ok"
-                unit.by_neighbours = f"another item's prompt ({', '.join(sorted(m.rivals()))}) scores as close"
+                unit.by_neighbours = _rival(m)
         elif (unit.status == "weak" and m is not None and m.score >= threshold - NEAR
               and m.status(m.score, MARGIN) == "ok" and m.candidate.item in (previous, following[i])):
             unit.status = "ok"
             unit.by_neighbours = f"its score {m.score:.0f} is under the threshold {threshold:.0f}"
         if unit.status == "ok" and unit.match is not None:
             previous = unit.match.candidate.item
+
+
+def _rival(m: Match) -> str:
+    """What stood against an ambiguous match, in words: the prompt sharing more of its words, or the one as close."""
+    if m.dissent is not None:
+        return f"{m.dissent.prompt or m.dissent.item} shares more of its words"
+    rival = m.runner_up.prompt or m.runner_up.item if m.runner_up is not None else "another prompt"
+    return f"{rival} scores {m.runner_up_score:.0f} against its {m.score:.0f}"
+
+
+def _match_extra(unit: Unit) -> dict[str, object]:
+    """A match's figures for a problem's ``extra``: score, prompt, the paragraph, the runner-up and the dissent."""
+    assert unit.match is not None
+    m = unit.match
+    extra: dict[str, object] = {"score": round(m.score, 1), "prompt": m.candidate.prompt, "text": unit.text[:120]}
+    if m.runner_up is not None:
+        extra.update(runner_up=m.runner_up.prompt or m.runner_up.item, runner_up_score=round(m.runner_up_score, 1))
+    if m.dissent is not None:
+        extra["dissent"] = m.dissent.prompt or m.dissent.item
+    return extra
 
 
 def _next_sure(units: list[Unit]) -> list[str | None]:

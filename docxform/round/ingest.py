@@ -96,8 +96,8 @@ class IngestLine:
 
     def text(self) -> str:
         """The line, control characters from names and e-mail headers shown escaped (docxform.io.safety.shown)."""
-        same = PurePath(self.origin).name == self.name
-        where = self.origin if same else f"{self.origin} ({self.name})"
+        origin = self.origin.removeprefix(UPLOADED)  # the console's own lines: its uploads by their names
+        where = origin if PurePath(origin).name == self.name else f"{origin} ({self.name})"
         if self.outcome in ("unreadable", "skipped", "not received"):
             return shown(f"{where}: {self.outcome} ({self.cause})")
         line = f"{where}: {self.who or 'unknown'}: {self.outcome}"
@@ -215,12 +215,23 @@ def _walk(folder: Path) -> tuple[list[Path], list[IngestLine]]:
     return sorted(files), errors
 
 
+#: How the origin of a file uploaded through the console (docxform.serve) begins: its path was the server's
+#: temporary copy, gone once received, so the origin says how it came and the name it came under.
+UPLOADED = "uploaded through the console: "
+
+
+def _origin(path: Path, label: str | None) -> tuple[str, str]:
+    """(where a file came from, the name it is shown by): its path and file name, or for an upload ``UPLOADED``
+    and the name it was uploaded under."""
+    return (UPLOADED + label, label) if label is not None else (str(path), path.name)
+
+
 def _from_file(path: Path, *, explicit: bool, label: str | None = None) -> Iterator[Incoming | IngestLine]:
     """One file, read as what its bytes are (docxform.io.sniff); a name that says otherwise gets a notice.
 
     ``label``: the name it was received under, shown instead of its path (an upload's).
     """
-    name, short = (label, label) if label is not None else (str(path), path.name)
+    name, short = _origin(path, label)
     try:
         sniffed = sniff_file(path, "return")
     except DocxformError as exc:
@@ -282,7 +293,7 @@ def _streamed(path: Path, items: Iterator[Incoming | IngestLine],
     One message is in memory at a time (a 500 MB mailbox is not held whole);
     a failure part-way is the file's line, and what came before it stands.
     """
-    name, short = (label, label) if label is not None else (str(path), path.name)
+    name, short = _origin(path, label)
     got_any = False
     while True:
         item, error = guarded(path, lambda: next(items, None))
@@ -303,7 +314,7 @@ def _from_mail(path: Path, notices: list[str], label: str | None = None) -> Iter
     An attachment is read by its content too: a return whose name says otherwise is read, with a notice.
     ``label``: the name the mail file was received under (an upload's), shown instead of its path.
     """
-    name, short = (label, label) if label is not None else (str(path), path.name)
+    name, short = _origin(path, label)
     for part in read_mail(path):
         label = f"{short} {part.label}" if part.label else short
         if part.error is not None:

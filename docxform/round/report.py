@@ -14,7 +14,7 @@ import os
 import shlex
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from docxform.records.imprint import Imprint, imprint_of
 from docxform.records.merged import MergedDataset
 from docxform.records.plan import MergedPlans
 from docxform.records.response import Response
-from docxform.records.round import Person, Version
+from docxform.records.round import Person, Receipt, Version
 from docxform.round.status import RoundRecords, RoundStatus, current_of, read_round, status_of
 from docxform.round.store import open_store
 from docxform.survey.merge import merge_returns
@@ -67,9 +67,19 @@ def current_returns(records: RoundRecords, framework: Framework) -> list[Current
     out = []
     for version in current_of(records):
         record = Response.from_dict(version.parsed)  # the store keeps each return's parse JSON
+        _name_the_version(record, records.receipts[version.receipt_id])
         out.append(CurrentReturn(version, record,
                                  validate_return(record, framework, expected=framework, stage="survey")))
     return out
+
+
+def _name_the_version(record: Response, receipt: Receipt) -> None:
+    """The file a current return and its findings are named by in every output: the name it was received
+    under, with its receipt number and date, so a sheet says which of a person's versions the answers and
+    problems are from (two versions, or two people's returns, are often both "form.docx")."""
+    label = f"{receipt.name} (receipt {receipt.id}, {receipt.when[:10]})"
+    record.problems = [replace(p, file=label) if p.file == record.source_path else p for p in record.problems]
+    record.source_path = label
 
 
 def current_merged(folder: str | Path) -> MergedDataset:

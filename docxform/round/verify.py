@@ -18,7 +18,7 @@ from pathlib import Path
 from docxform.core.errors import DocxformError
 from docxform.io.safety import shown
 from docxform.records.round import Receipt
-from docxform.round.ingest import RECEIVED
+from docxform.round.ingest import RECEIVED, UPLOADED
 from docxform.round.store import DB_NAME, StoreError, open_store
 
 
@@ -82,9 +82,14 @@ def _check_copy(folder: Path, receipt: Receipt) -> str | None:
         if digest == receipt.sha256:
             return None
         what = "altered (its content no longer matches the hash it was received with)"
+    said = f"{path}: {what}; it is '{receipt.name}' received {receipt.received_at[:19]}"
+    command = f"docxform round ingest {shlex.quote(str(folder))}"
+    if receipt.origin.startswith(UPLOADED):  # the server's copy it came in is gone: only its name is known
+        uploaded = receipt.origin.removeprefix(UPLOADED)
+        return (f"{said}, uploaded through the console as '{uploaded}'. Restore it: upload that file again under "
+                f"'Receive returns' (docxform round serve), or: {command} followed by that file's path")
     # The command is quoted for the shell: a file saved from e-mail is often "My return (2).eml".
-    return (f"{path}: {what}; it is '{receipt.name}' received {receipt.received_at[:19]} from {receipt.origin}. "
-            f"Restore it: docxform round ingest {shlex.quote(str(folder))} {shlex.quote(receipt.origin)}")
+    return f"{said} from {receipt.origin}. Restore it: {command} {shlex.quote(receipt.origin)}"
 
 
 def _sha256(path: Path) -> str:

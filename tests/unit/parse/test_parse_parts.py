@@ -190,6 +190,25 @@ def test_feedback_under_the_coordinators_name_is_known_by_its_text(sa2003: Fille
     assert result.unclaimed == [] and not [p for p in result.problems if p.code == "feedback-comments"]
 
 
+def test_a_second_feedback_round_keeps_the_first_rounds_list_and_mends_a_list_of_the_wrong_type(
+        sa2003: Filled, tmp_path: Path) -> None:
+    """Feedback on a copy already commented: both rounds' comments are listed, so both are known. A property of
+    that name holding a number (not a list docxform wrote) is replaced by a list, not written into as text."""
+    odd = _with_part_changed(sa2003.path, tmp_path / "odd.docx", "docProps/custom.xml", lambda data: data.replace(
+        b"</Properties>", b'<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="99" '
+                          b'name="docxform.feedback_comments"><vt:i4>5</vt:i4></property></Properties>'))
+    table, row, cell = cell_of(parse_form(sa2003.path), "1.1", "evidence")
+    first, second = tmp_path / "first.docx", tmp_path / "second.docx"
+    add_comments(odd, [Note(Anchor(table=table, row=row, cell=cell), "First round's comment")], first)
+    add_comments(first, [Note(Anchor(table=table, row=row, cell=cell), "Second round's comment")], second)
+    with zipfile.ZipFile(second) as z:
+        custom = z.read("docProps/custom.xml")
+    assert b"<vt:i4>" not in custom and custom.count(b'name="docxform.feedback_comments"') == 1
+    with open_package(second) as pkg:
+        assert len(read_custom_properties(pkg)[OWN_COMMENTS_PROPERTY].split()) == 2
+    assert parse_form(second).unclaimed == []
+
+
 def test_a_feedback_comment_the_respondent_edited_is_their_text(sa2003: Filled, tmp_path: Path) -> None:
     """The author's name is not the evidence: docxform's comment with words typed into it is the respondent's."""
     feedback, (table, row, cell) = _feedback(sa2003, tmp_path)
@@ -198,7 +217,8 @@ def test_a_feedback_comment_the_respondent_edited_is_their_text(sa2003: Filled, 
     result = parse_form(edited)
     assert result.unclaimed == [UnclaimedText(
         "evidence-vague: the evidence is too vague - no: the 2003 audit is attached", "comment",
-        "in a comment by docxform on the evidence cell of 1.1", "1.1", "evidence", table, row, cell)]
+        "in a comment by docxform not among the comments docxform wrote into this copy (edited, or from an older "
+        "copy) on the evidence cell of 1.1", "1.1", "evidence", table, row, cell)]
     assert [p.code for p in result.problems if p.code == "feedback-comments"] == []
 
 
@@ -210,7 +230,8 @@ def test_a_comment_typed_under_docxforms_name_is_the_respondents(sa2003: Filled,
     with open_package(listed) as pkg:
         assert len(read_custom_properties(pkg)[OWN_COMMENTS_PROPERTY].split()) == 1  # docxform's one comment
     assert [(u.text, u.description) for u in parse_form(listed).unclaimed] == [
-        ("My own note", "in a comment by docxform on the evidence cell of 1.1")]
+        ("My own note", "in a comment by docxform not among the comments docxform wrote into this copy (edited, "
+                        "or from an older copy) on the evidence cell of 1.1")]
 
 
 def test_a_copy_that_lists_no_fingerprints_is_taken_on_the_authors_word_and_says_so(sa2003: Filled,
@@ -416,6 +437,60 @@ def _rewritten(src: Path, dst: Path, change: Callable[[str, bytes], tuple[str, b
         for name in zin.namelist():
             zout.writestr(*change(name, zin.read(name)))
     return dst
+
+
+def _with_row_deleted(src: Path, dst: Path, row_of_anchor: Callable[[etree._Element], etree._Element]) -> Path:
+    """``src`` with one table row marked deleted with tracked changes (Word's w:trPr/w:del)."""
+    def delete_row(name: str, data: bytes) -> tuple[str, bytes]:
+        if name != "word/document.xml":
+            return name, data
+        root = etree.fromstring(data)
+        tr = row_of_anchor(root)
+        props = tr.find(w("trPr"))
+        if props is None:
+            props = etree.Element(w("trPr"))
+            tr.insert(0, props)
+        props.append(xml_fragment('<w:del w:id="901" w:author="Jane Smith" w:date="2004-03-01T10:00:00Z"/>'))
+        return name, etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return _rewritten(src, dst, delete_row)
+
+
+def test_a_comment_in_a_row_deleted_with_tracked_changes_names_the_rows_item(sa2003: Filled, tmp_path: Path) -> None:
+    """The reader leaves a deleted row out; a comment in it is still the respondent's text, placed by the row
+    and the item it names: not "a paragraph below the table" (which named the table's last item)."""
+    commented = with_parts(sa2003.path, tmp_path / "commented.docx",
+                           Typed(comments=[("1.3", "evidence", "Jane Smith", "Dropped: see 1.2")]))
+    table, _ = row_of(parse_form(commented), "1.3")
+    deleted = parse_form(_with_row_deleted(commented, tmp_path / "deleted.docx", lambda root: next(
+        root.find(f".//{w('commentRangeStart')}").iterancestors(w("tr")))))
+    [piece] = deleted.unclaimed
+    assert piece.text == "Dropped: see 1.2" and piece.item == "1.3" and piece.field is None
+    assert piece.description == (f"in a comment by Jane Smith on a row of table {table} deleted with tracked "
+                                 "changes, the row of 1.3")
+    assert (piece.table, piece.row, piece.cell) == (table, None, None)
+
+
+def test_a_comment_in_a_deleted_header_row_names_the_item_below(sa2003: Filled, tmp_path: Path) -> None:
+    """A deleted row that names no item and has none above it (the table's header): the first item below."""
+    table, row = row_of(parse_form(sa2003.path), "1.1")
+    path = with_parts(sa2003.path, tmp_path / "c.docx", Typed(comments=[("1.1", "evidence", "Jane Smith", "Why?")]))
+
+    def header_row(root: etree._Element) -> etree._Element:
+        tr = next(root.find(f".//{w('commentRangeStart')}").iterancestors(w("tr")))
+        header = tr.getparent().findall(w("tr"))[0]
+        start, end = root.find(f".//{w('commentRangeStart')}"), root.find(f".//{w('commentRangeEnd')}")
+        reference = root.find(f".//{w('commentReference')}").getparent()
+        paragraph = header.find(f".//{w('p')}")
+        for node in (start, end, reference):  # the comment moved into the header row's first paragraph
+            node.getparent().remove(node)
+            paragraph.append(node)
+        return header
+
+    deleted = parse_form(_with_row_deleted(path, tmp_path / "deleted.docx", header_row))
+    [piece] = deleted.unclaimed
+    assert row > 1 and piece.item == "1.1"
+    assert piece.description == (f"in a comment by Jane Smith on a row of table {table} deleted with tracked "
+                                 "changes, above 1.1")
 
 
 def test_a_damaged_comments_part_is_reported_and_the_answers_are_still_read(sa2003: Filled, tmp_path: Path) -> None:

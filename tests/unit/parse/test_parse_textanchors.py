@@ -375,7 +375,9 @@ def test_seed003_a_match_taken_by_its_neighbours_is_said_for_each_answer_read_th
     assert weak_12c["location"] == {"file": str(SAMPLE), "table": 3, "row": 1, "cell": 3}
     assert seed003["items"]["12"]["prompts"]["12c"]["developments"]  # and the answer is read there
     [close_2a] = [p for p in notices if p["extra"]["prompt"] == "2a" and p["field"] == "action"]
-    assert "scores as close" in close_2a["message"]
+    rival = close_2a["extra"]["runner_up"]
+    assert rival == "4a" and close_2a["extra"]["score"] - close_2a["extra"]["runner_up_score"] < 5
+    assert f"though {rival} scores {close_2a['extra']['runner_up_score']:.0f} against its" in close_2a["message"]
 
 
 # -- recognition, and what happens downstream ----------------------------------------------------------

@@ -89,7 +89,47 @@ def test_no_problems_sheet_lists_a_row_twice_and_the_stranger_is_listed_once(rou
     twice = [key for key, n in Counter((r[0], r[2], r[3], r[4]) for r in rows).items() if n > 1]
     assert twice == []
     mismatch = [row for row in rows if row[4] == "framework-mismatch"]
-    assert len(mismatch) == 1 and mismatch[0][0] == "stocktake-return.docx"
+    assert len(mismatch) == 1 and mismatch[0][0].startswith("stocktake-return.docx (receipt ")
     page = (out / "report.html").read_text("utf-8")
     assert page.count("framework-mismatch") == 1
     assert '<p id="returned"><b>4 returns</b></p>' in page
+
+
+def test_the_sheets_say_which_version_and_whose_file_each_row_is_from(tmp_path: Path) -> None:
+    """Two people each send "form.docx"; one of them sends it again a day later. The Problems and Respondents
+    sheets name each row's file with its receipt number and date: the current version, and each person's own."""
+    from tests.support.roundkit import set_last_saved, stamp
+
+    rnd, blank = start_generic_round(tmp_path)
+    ids, levels = [i.id for i in SA.items], SA.rating_scale.keys
+    first, second, again = (tmp_path / d for d in ("ann", "bill", "ann-again"))
+    for folder, name, seed, day in ((first, "Asha Patel", 1, 2), (second, "Bill Moss", 2, 2), (again, "Asha Patel", 3, 3)):
+        folder.mkdir()
+        fill_return(blank, folder / "form.docx", known_ratings(ids, levels, seed), name=name)
+        set_last_saved(folder / "form.docx", stamp(day))
+    for folder in (first, second, again):
+        assert api.round_ingest(rnd, [folder / "form.docx"]).lines[0].outcome in ("new", "resubmission")
+    api.round_report(rnd)
+    with open_store_readonly(rnd) as receipts:
+        asha_now = next(r for r in receipts if r.origin == str(again / "form.docx"))
+        bill = next(r for r in receipts if r.origin == str(second / "form.docx"))
+    book = load_workbook(rnd / "report" / "summary.xlsx", read_only=True)
+    problems = list(book["Problems"].iter_rows(values_only=True))[1:]
+    files = {(row[0], row[1]) for row in problems}
+    assert (f"form.docx (receipt {asha_now.id}, {asha_now.when[:10]})", "Asha Patel") in files
+    assert (f"form.docx (receipt {bill.id}, {bill.when[:10]})", "Bill Moss") in files
+    assert not any(str(row[1]).startswith("one of") for row in problems)  # each file is one person's
+    assert len({row[0] for row in problems if row[0]}) == 2  # Asha's first version is not current: none of its rows
+
+
+def open_store_readonly(folder: Path) -> Any:
+    """The round's receipts, read from its store."""
+    from contextlib import contextmanager
+
+    from docxform.round.store import open_store
+
+    @contextmanager
+    def receipts() -> Any:
+        with open_store(folder, readonly=True) as store:
+            yield store.receipts()
+    return receipts()

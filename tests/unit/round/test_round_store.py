@@ -168,6 +168,29 @@ def test_verify_gives_a_restore_command_the_shell_can_run_for_a_name_with_spaces
     assert f"it is '{saved.name}' received" in done.stdout
 
 
+def test_verify_of_a_copy_uploaded_through_the_console_names_the_file_as_uploaded(rnd: Path, base: dict) -> None:
+    """An upload's path was the server's temporary copy, gone once received: the advice names the file by the
+    name it was uploaded under and says how to send it again, never a path that does not exist."""
+    from docxform import api
+
+    [made] = _returns(base["blank"], rnd.parent / "staged", 1, first=60)
+    staged = made.with_name("upload-1")  # the server keeps an upload under a name of its own (docxform.serve)
+    made.rename(staged)
+    [line] = api.round_ingest(rnd, [staged], names={staged: "Person 60 final.docx"}).lines
+    assert line.outcome == "new" and line.text().startswith("Person 60 final.docx: ")  # shown by its name alone
+    staged.unlink()
+    with open_store(rnd, readonly=True) as store:
+        receipt = next(r for r in store.receipts() if r.name == "Person 60 final.docx")
+    assert receipt.origin == "uploaded through the console: Person 60 final.docx"
+    (rnd / receipt.stored).unlink()
+    done = run("round", "verify", str(rnd))
+    assert done.returncode == 1
+    [said] = [line for line in done.stdout.splitlines() if "Restore it: " in line]
+    assert "uploaded through the console as 'Person 60 final.docx'" in said and "upload-1" not in said
+    assert said.endswith(f"Restore it: upload that file again under 'Receive returns' (docxform round serve), or: "
+                         f"docxform round ingest {shlex.quote(str(rnd))} followed by that file's path")
+
+
 def _enospc(*args: object, **kwargs: object) -> None:
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
