@@ -98,6 +98,22 @@ CODES: dict[str, Code] = _codes(
     Code("symbol-not-read", "warning",
          "A text answer holds symbol-font characters (a Wingdings smiley) with no text equivalent; the answer was "
          "read without them."),
+    Code("content-not-read", "warning",
+         "An answer (or a paragraph outside the tables) holds a picture, chart, SmartArt diagram, drawn shape, "
+         "embedded object (an Excel range pasted as an object) or content imported from another file (altChunk), "
+         "which docxform does not read; the answer was read without it. A notice (info) outside the answers, unless "
+         "it holds words (a diagram, imported text), and for a phonetic guide over words (the words were read, "
+         "the guide was not)."),
+    Code("equation-read", "warning",
+         "An answer holds an equation with a fraction, power, root or other layout; its characters were read in a "
+         "line as UnicodeMath writes them (\"a/b\", \"x^2\"). An equation of plain characters is read as it is."),
+    Code("bound-value-differs", "warning",
+         "An answer's control is bound to custom XML whose stored value differs from the text the document shows "
+         "(Word shows the stored one when it opens the file); the document's text was read. Info where the stored "
+         "value could not be checked."),
+    Code("text-hidden", "warning",
+         "An answer holds text formatted hidden, which Word does not show unless formatting marks are on; it was "
+         "read as part of the answer."),
     # validation rules
     Code("evidence-missing", "error", "The rating needs supporting evidence and none is given."),
     Code("evidence-vague", "warning", "The evidence is too vague to check (no document, date, page or paragraph)."),

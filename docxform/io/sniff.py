@@ -99,7 +99,8 @@ def _zip_kind(zip_names: Callable[[], list[str]] | None) -> Sniffed:
         names = set(zip_names()) if zip_names else set()
     except (OSError, zipfile.BadZipFile, DocxformError, ValueError, EOFError):
         names = set()
-    if "word/document.xml" in names:
+    if "word/document.xml" in names or ("_rels/.rels" in names and "xl/workbook.xml" not in names and any(
+            n.startswith("word/") and n.endswith(".xml") for n in names)):  # its main part may be named otherwise
         return Sniffed(RETURN, ".docx", "a Word document (.docx)")
     if "xl/workbook.xml" in names:
         return Sniffed(RETURN, ".xlsx", "an Excel workbook (.xlsx)")

@@ -32,7 +32,7 @@ from xml.parsers import expat
 from lxml import etree
 
 from docxform.core.errors import DocxformError, UnsafeInputError
-from docxform.oxml.package import custom_properties_xml, open_package, parse_xml
+from docxform.oxml.package import custom_properties_xml, main_document, open_package, parse_xml
 from docxform.oxml.reader import _cell_props, _row_cells, _table_rows
 from docxform.oxml.textparts import (
     FINGERPRINT,
@@ -46,7 +46,6 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
 COMMENTS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 DOCUMENT = "word/document.xml"
-RELS = "word/_rels/document.xml.rels"
 TYPES = "[Content_Types].xml"
 ROOT_RELS = "_rels/.rels"
 CUSTOM = "docProps/custom.xml"
@@ -94,24 +93,26 @@ def add_comments(source: Path, notes: Sequence[Note], dest: Path, *, author: str
         names = [i.filename for i in pkg.zip.infolist()]
         infos = {i.filename: i for i in pkg.zip.infolist()}
         parts = {name: pkg.read(name) for name in names}
-    if DOCUMENT not in parts or TYPES not in parts:
-        raise DocxformError(source, "not a Word document (no word/document.xml or [Content_Types].xml)")
-    if parts[DOCUMENT][:2] in (b"\xff\xfe", b"\xfe\xff") or not parts[DOCUMENT].lstrip()[:1] == b"<":
-        raise DocxformError(source, "word/document.xml is not in UTF-8; comments can only be added to UTF-8 documents")
-    root = parse_xml(parts[DOCUMENT], str(source), DOCUMENT)
+        main = main_document(pkg)  # the part Word opens (the parse reads the same one)
+    rels = _main_rels(main, source)
+    if TYPES not in parts:
+        raise DocxformError(source, "not a Word document (no [Content_Types].xml)")
+    if parts[main][:2] in (b"\xff\xfe", b"\xfe\xff") or not parts[main].lstrip()[:1] == b"<":
+        raise DocxformError(source, f"{main} is not in UTF-8; comments can only be added to UTF-8 documents")
+    root = parse_xml(parts[main], str(source), main)
     existing = _existing_comments(parts, str(source))
     first_id = max(existing or (), default=-1) + 1
     targets = [(_paragraph_for(root, note.anchor), first_id + n) for n, note in enumerate(notes)]
-    parts[DOCUMENT] = _splice(parts[DOCUMENT], root, targets)
-    _check_anchors(parts[DOCUMENT], source, [i for _, i in targets])
+    parts[main] = _splice(parts[main], root, targets)
+    _check_anchors(parts[main], source, [i for _, i in targets])
     comments = b"".join(_comment_xml(first_id + n, note.text, author, initials) for n, note in enumerate(notes))
     _record_own_comments(parts, names, [comment_fingerprint([xml_safe(note.text)]) for note in notes], source)
     if existing is None:
         parts["word/comments.xml"] = _COMMENTS_HEAD + comments + b"</w:comments>"
-        if RELS not in parts:
-            parts[RELS] = _EMPTY_RELS
-            names.append(RELS)
-        parts[RELS] = _insert_before(parts[RELS], b"</Relationships>", _relationship(parts[RELS]))
+        if rels not in parts:
+            parts[rels] = _EMPTY_RELS
+            names.append(rels)
+        parts[rels] = _insert_before(parts[rels], b"</Relationships>", _relationship(parts[rels]))
         parts[TYPES] = _insert_before(parts[TYPES], b"</Types>", (
             f'<Override PartName="/word/comments.xml" ContentType="{COMMENTS_TYPE}"/>').encode())
         names.append("word/comments.xml")
@@ -119,6 +120,15 @@ def add_comments(source: Path, notes: Sequence[Note], dest: Path, *, author: str
         parts["word/comments.xml"] = _insert_before(parts["word/comments.xml"], b"</w:comments>", comments)
     _write(dest, names, infos, parts)
     return len(notes)
+
+
+def _main_rels(main: str, source: Path) -> str:
+    """The relationships part of the main document, which must be in ``word/`` (where the comments part goes)."""
+    folder, _, base = main.rpartition("/")
+    if folder != "word":
+        raise DocxformError(source, f"the main document is {main}, not in word/; comments are added only to a "
+                            "document in word/")
+    return f"word/_rels/{base}.rels"
 
 
 #: Fingerprints one property holds at most: 15 of 17 characters make 254, within the 255 characters Word's

@@ -5,8 +5,10 @@ most of a parse. ``fastread.xsl`` does the same walk in libxslt and writes
 compact text that is split here into the same :class:`Document`. It covers
 what returned forms are made of (tables, paragraphs, runs, content controls,
 LibreOffice's wrapper around checkboxes) and nothing else: a document with
-tracked changes, fields, ``w:sym``, symbol-font runs, text boxes or other nested content
-controls is left to the Python walk, which is the reference. Every form the
+tracked changes, fields, ``w:sym``, symbol-font runs, text boxes, other nested content
+controls, or anything the walk notes for the parse to mention (equations, pictures, embedded objects,
+phonetic guides, hidden text, imported content: :mod:`docxform.oxml.objects`) is left to the Python
+walk, which is the reference. Every form the
 test suite parses is read both ways and must come out the same
 (``tests/conftest.py``); ``tests/unit/oxml/test_reader_fastpath.py`` adds the guards and
 randomly built documents.
@@ -22,16 +24,20 @@ from lxml import etree
 
 from docxform.oxml.model import Cell, Control, Document, Row, Table, clamp_grid_before, clamp_span
 from docxform.oxml.ns import qn
+from docxform.oxml.objects import OMATH, OMATH_PARA
 from docxform.oxml.symbols import MARK_FONTS
 
 RECORD, FIELD, OPEN, CLOSE, PROPERTY = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3", "\ufdd4"
 _TRUE = {"1", "true", "on"}
 _KINDS = {"c": "checkbox", "d": "dropdown", "e": "date"}
 
-#: Elements whose reading needs the Python walk: fields, symbols and every kind of tracked change.
-PYTHON_ONLY = tuple(qn(f"w:{name}") for name in ("fldChar", "sym", "delText", "ins", "del", "moveFrom", "moveTo",
-                                                 "rPrChange", "pPrChange", "cellIns", "cellDel",
-                                                 "txbxContent"))
+#: Elements whose reading needs the Python walk: fields, symbols, every kind of tracked change, text boxes,
+#: and what the walk notes for the parse to mention (docxform.oxml.objects: equations, pictures, objects,
+#: phonetic guides, hidden text, imported content).
+PYTHON_ONLY = (*(qn(f"w:{name}") for name in ("fldChar", "sym", "delText", "ins", "del", "moveFrom", "moveTo",
+                                              "rPrChange", "pPrChange", "cellIns", "cellDel", "txbxContent",
+                                              "drawing", "pict", "object", "ruby", "vanish", "altChunk")),
+               OMATH, OMATH_PARA)
 #: Every ``rFonts`` start tag's attributes, in the part's bytes (any prefix; a quoted value may hold ">").
 _FONT_TAGS = re.compile(rb"""rFonts\b([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)""")
 #: An attribute's value in such a tag, double- or single-quoted.

@@ -2,8 +2,9 @@
 <!--
   The fast path of docxform.oxml.reader: the same walk as its Python functions,
   run in C by libxslt, for documents with none of the things only the Python
-  walk handles. Documents with tracked changes, fields, w:sym or symbol fonts
-  never come here (fastread.py checks first). Where the walk meets a content
+  walk handles. Documents with tracked changes, fields, w:sym, symbol fonts, text
+  boxes, equations, pictures, objects, ruby, hidden text or altChunks never come
+  here (fastread.py checks first: PYTHON_ONLY). Where the walk meets a content
   control nested in another (other than LibreOffice's checkbox wrapper), it
   writes the record "!" and the document is read by the Python walk instead.
 
@@ -116,7 +117,7 @@
   <xsl:template match="w:t" mode="run">
     <xsl:value-of select="node()[1][self::text()]"/>
   </xsl:template>
-  <xsl:template match="w:tab" mode="run">
+  <xsl:template match="w:tab | w:ptab" mode="run">
     <xsl:text>&#9;</xsl:text>
   </xsl:template>
   <xsl:template match="w:br | w:cr" mode="run">

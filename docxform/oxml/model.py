@@ -62,6 +62,29 @@ class Control:
 
 
 @dataclass(slots=True)
+class Embedded:
+    """Something in a cell or paragraph that is not plain text, which the parse must mention.
+
+    ``kind``: "equation" (its characters were read into the text; ``flat``: it
+    was plain characters only, read exactly), "picture", "chart", "diagram",
+    "drawing" (a shape with no text), "object" (an embedded OLE object),
+    "imported" (``w:altChunk``: content kept in another part), "ruby" (a
+    phonetic guide: the base text was read, the guide was not) or "hidden"
+    (text formatted hidden, read into the text). ``detail``: what can be said of
+    it (alt text, the object's program, the equation's text, the guide).
+    """
+
+    kind: str
+    detail: str = ""
+    flat: bool = False
+    #: The relationship naming the part that holds it (a diagram's data, an imported file), if any.
+    ref: str = ""
+    #: That part's name and its words, once looked up (:func:`docxform.oxml.objects.resolve_parts`).
+    part: str = ""
+    words: str = ""
+
+
+@dataclass(slots=True)
 class Cell:
     """One table cell: its grid column and span, text (paragraphs on lines), marks and controls."""
 
@@ -71,6 +94,8 @@ class Cell:
     marks: list[SymbolMark] = field(default_factory=list)
     controls: list[Control] = field(default_factory=list)
     merged_continue: bool = False
+    #: Pictures, objects, equations... in the cell (only the Python walk reads documents holding them).
+    embedded: list[Embedded] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -101,3 +126,5 @@ class Document:
     paragraphs: list[str] = field(default_factory=list)
     controls: list[Control] = field(default_factory=list)
     tracked_changes: bool = False
+    #: Pictures, objects, equations... in paragraphs outside the tables: (how many tables come before, what).
+    embedded: list[tuple[int, Embedded]] = field(default_factory=list)

@@ -8,6 +8,7 @@ entity expansion). Input files are only ever opened for reading.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import struct
@@ -178,10 +179,59 @@ def _check_members(archive: zipfile.ZipFile, path: Path, kind: str) -> None:
         raise DocxformError(path, "contains macros (a macro-enabled file); docxform never runs macros",
                             hint="save it in Word as a plain .docx/.xlsx and send that")
     main = "word/document.xml" if kind == "docx" else "xl/workbook.xml"
+    if kind == "docx" and main not in names and "_rels/.rels" in names and "xl/workbook.xml" not in names:
+        return  # its main part may be named otherwise: main_document reads the package's relationship
     if main not in names:
         other = "an Excel workbook" if "xl/workbook.xml" in names else (
             "a Word document" if "word/document.xml" in names else "a zip, but not an Office document")
         raise DocxformError(path, f"not a {'Word document' if kind == 'docx' else 'workbook'}: this is {other}")
+
+
+#: The package relationship naming the main document (transitional and strict OOXML), and its target.
+_OFFICE_DOCUMENT = re.compile(rb"""<(?:\w+:)?Relationship\b[^>]*\bType\s*=\s*["'][^"']*/officeDocument["'][^>]*>""")
+_REL_TARGET = re.compile(rb"""\bTarget\s*=\s*["']([^"']*)["']""")
+_REL_EXTERNAL = re.compile(rb"""\bTargetMode\s*=\s*["']External["']""")
+DOCUMENT = "word/document.xml"
+
+
+def main_document(pkg: Package) -> str:
+    """The name of the part Word opens as the document: what the package's ``_rels/.rels`` names.
+
+    Word follows the officeDocument relationship, not the name ``word/document.xml``: some generators
+    store the document as ``word/document2.xml``, and a package may keep an old ``word/document.xml``
+    beside the one Word shows. Without ``_rels/.rels`` (or a relationship in it), the usual name. The
+    target is data: resolved from the package's root, never above it; a target that is external, outside
+    the package or missing refuses the file in one line.
+    """
+    if not pkg.has("_rels/.rels"):
+        return _must_have(pkg, DOCUMENT)
+    rels = pkg.read("_rels/.rels")
+    tag = _OFFICE_DOCUMENT.search(rels)
+    target = _REL_TARGET.search(tag.group(0)) if tag is not None else None
+    if tag is None or target is None:
+        return _must_have(pkg, DOCUMENT)
+    if _REL_EXTERNAL.search(tag.group(0)):
+        raise DocxformError(pkg.path, "the package's main document is an external link, not a part of the file")
+    raw = html.unescape(target.group(1).decode("utf-8", "replace"))
+    steps: list[str] = []
+    for step in raw.replace("\\", "/").split("/"):
+        if step == "..":
+            if not steps:
+                raise DocxformError(pkg.path, f"the package names its main document outside the file ({raw[:80]!r})")
+            steps.pop()
+        elif step and step != ".":
+            steps.append(step)
+    return _must_have(pkg, "/".join(steps))
+
+
+def _must_have(pkg: Package, name: str) -> str:
+    """The stored name of a part (part names are case-insensitive), or a one-line refusal."""
+    if pkg.has(name):
+        return name
+    stored = next((n for n in pkg.zip.NameToInfo if n.lower() == name.lower()), None)
+    if stored is None:
+        raise DocxformError(pkg.path, f"not a Word document: its main document part ({name[:80]!r}) is not in the file")
+    return stored
 
 
 def _ole_error(path: Path, kind: str, data: bytes) -> DocxformError:

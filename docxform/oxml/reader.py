@@ -28,6 +28,7 @@ from docxform.oxml.model import (
     Cell,
     Control,
     Document,
+    Embedded,
     Row,
     SymbolMark,
     Table,
@@ -36,6 +37,7 @@ from docxform.oxml.model import (
     parse_int,
 )
 from docxform.oxml.ns import qn
+from docxform.oxml.objects import OMATH, OMATH_PARA, drawing_kind, math_text, textpath_lines
 from docxform.oxml.symbols import MARK_FONTS, symbol_char
 
 MAX_CELLS = 250_000
@@ -43,7 +45,7 @@ MAX_PARAGRAPHS = 500_000  # above MAX_CELLS (every cell holds one); a 500-page r
 
 W_P, W_R, W_T, W_TBL, W_TR, W_TC = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 W_SDT, W_SDTPR, W_SDTCONTENT = qn("w:sdt"), qn("w:sdtPr"), qn("w:sdtContent")
-W_SYM, W_TAB, W_BR, W_CR = qn("w:sym"), qn("w:tab"), qn("w:br"), qn("w:cr")
+W_SYM, W_TAB, W_BR, W_CR, W_PTAB = qn("w:sym"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:ptab")
 W_DEL, W_INS, W_MOVEFROM, W_MOVETO = qn("w:del"), qn("w:ins"), qn("w:moveFrom"), qn("w:moveTo")
 W_DELTEXT, W_INSTR, W_FLDCHAR, W_FFDATA = qn("w:delText"), qn("w:instrText"), qn("w:fldChar"), qn("w:ffData")
 W_RPR, W_RFONTS, W_VAL = qn("w:rPr"), qn("w:rFonts"), qn("w:val")
@@ -59,6 +61,8 @@ W_DRAWING, W_PICT, W_PPR, W_RPRCHANGE, W_PPRCHANGE = (qn("w:drawing"), qn("w:pic
                                                       qn("w:pPrChange"))
 W_CELLINS, W_CELLDEL, W_TRPR_DEL = qn("w:cellIns"), qn("w:cellDel"), qn("w:del")
 W_CUSTOMXML = qn("w:customXml")
+W_OBJECT, W_RUBY, W_RUBYBASE, W_RT, W_VANISH, W_ALTCHUNK = (qn("w:object"), qn("w:ruby"), qn("w:rubyBase"),
+                                                           qn("w:rt"), qn("w:vanish"), qn("w:altChunk"))
 W_TXBX, MC_ALT, MC_CHOICE, MC_FALLBACK = (qn("w:txbxContent"), qn("mc:AlternateContent"), qn("mc:Choice"),
                                           qn("mc:Fallback"))
 _SKIP = {W_DRAWING, W_PICT, W_PPR, W_RPR, W_TCPR, W_TRPR, W_SDTPR, qn("w:tblPr"), qn("w:tblGrid"),
@@ -66,9 +70,10 @@ _SKIP = {W_DRAWING, W_PICT, W_PPR, W_RPR, W_TCPR, W_TRPR, W_SDTPR, qn("w:tblPr")
          qn("w:commentRangeEnd"), qn("w:sectPr")}
 _TRACKED = {W_DEL, W_INS, W_MOVEFROM, W_MOVETO, W_RPRCHANGE, W_PPRCHANGE}
 _INLINE = (W_R, W_SDT, W_INS, W_MOVETO, W_DEL, W_MOVEFROM, qn("w:hyperlink"), qn("w:smartTag"), qn("w:fldSimple"),
-           qn("w:customXml"), qn("w:dir"), qn("w:bdo"))
-_RUN_CONTENT = (W_T, W_TAB, W_BR, W_CR, W_SYM, W_FLDCHAR, W_INSTR, W_NOBREAKHYPHEN, W_DELTEXT, W_DRAWING, W_PICT,
-                MC_ALT)
+           qn("w:customXml"), qn("w:dir"), qn("w:bdo"), OMATH, OMATH_PARA)
+_RUN_CONTENT = (W_T, W_TAB, W_PTAB, W_BR, W_CR, W_SYM, W_FLDCHAR, W_INSTR, W_NOBREAKHYPHEN, W_DELTEXT, W_DRAWING, W_PICT,
+                MC_ALT, W_OBJECT, W_RUBY)
+_FALSE = {"0", "false", "off"}
 _TRACKED_TAGS = (W_INS, W_DEL, W_MOVEFROM, W_MOVETO, W_RPRCHANGE, W_PPRCHANGE, W_CELLINS, W_CELLDEL)
 _TRUE = {"1", "true", "on"}
 _FLDCHAR_PATH = f"{W_R}/{W_FLDCHAR}"
@@ -80,7 +85,7 @@ _CONTROL_KINDS = {W14_CHECKBOX: "checkbox", W_DROPDOWN: "dropdown", W_COMBO: "dr
 class _Collector:
     """Accumulates text, marks and controls of one cell or paragraph run of content."""
 
-    __slots__ = ("all_controls", "controls", "ffdata", "field_stage", "marks", "parts", "tracked")
+    __slots__ = ("all_controls", "controls", "embedded", "ffdata", "field_stage", "marks", "parts", "tracked")
 
     def __init__(self, all_controls: list[Control]) -> None:
         self.parts: list[str] = []
@@ -90,6 +95,7 @@ class _Collector:
         self.ffdata: list[etree._Element | None] = []
         self.tracked = False
         self.all_controls = all_controls
+        self.embedded: list[Embedded] = []  # pictures, objects, equations... (see docxform.oxml.objects)
 
     def text(self) -> str:
         return "".join(self.parts).strip("\n")
@@ -168,6 +174,7 @@ def _read_blocks(parent: etree._Element, doc: Document) -> None:
             text = col.text()
             if text.strip():
                 doc.paragraphs.append(text)
+            doc.embedded.extend((len(doc.tables), e) for e in col.embedded)
         elif tag in (W_SDT, W_SDTCONTENT, W_INS, W_MOVETO, W_CUSTOMXML):
             if tag in (W_INS, W_MOVETO):
                 doc.tracked_changes = True
@@ -176,6 +183,8 @@ def _read_blocks(parent: etree._Element, doc: Document) -> None:
                 _read_blocks(inner, doc)
         elif tag in (W_DEL, W_MOVEFROM):
             doc.tracked_changes = True
+        elif tag == W_ALTCHUNK:
+            doc.embedded.append((len(doc.tables), _alt_chunk(child)))
 
 
 def _read_table(tbl: etree._Element, index: int, doc: Document) -> Table:
@@ -195,7 +204,7 @@ def _read_table(tbl: etree._Element, index: int, doc: Document) -> Table:
             for control in collector.controls:
                 control.table, control.row, control.col = index, len(rows), col
             cells.append(Cell(col=col, span=span, text=collector.text(), marks=collector.marks,
-                              controls=collector.controls, merged_continue=merged))
+                              controls=collector.controls, merged_continue=merged, embedded=collector.embedded))
             col += span
         rows.append(Row(cells))
     return Table(index, rows)
@@ -245,6 +254,8 @@ def _walk(parent: etree._Element, out: _Collector) -> None:
             _sdt(child, out)
         elif tag in (W_TBL, W_TR, W_TC):
             _walk(child, out)
+        elif tag == W_ALTCHUNK:
+            out.embedded.append(_alt_chunk(child))
         elif tag in _SKIP or not isinstance(tag, str):
             continue
         elif tag in _TRACKED:
@@ -267,45 +278,54 @@ def _walk_paragraph(p: etree._Element, out: _Collector) -> None:
             out.tracked = True
             if tag in (W_INS, W_MOVETO):
                 _walk_paragraph(child, out)
+        elif tag in (OMATH, OMATH_PARA):
+            _equation(child, out)
         else:  # hyperlink, smartTag, fldSimple, customXml, dir, bdo
             _walk_paragraph(child, out)
 
 
-def _run_font(r: etree._Element) -> str:
+def _run_font(r: etree._Element) -> tuple[str, bool]:
+    """The run's font (lower case; "" for none) and whether it is formatted hidden (``w:vanish``)."""
     rpr = r.find(W_RPR)
     if rpr is None:
-        return ""
+        return "", False
+    vanish = rpr.find(W_VANISH)
+    hidden = vanish is not None and (vanish.get(W_VAL) or "1").lower() not in _FALSE
     fonts = rpr.find(W_RFONTS)
     if fonts is None:
-        return ""
-    return (fonts.get(qn("w:ascii")) or fonts.get(qn("w:hAnsi")) or fonts.get(qn("w:cs")) or "").lower()
+        return "", hidden
+    return (fonts.get(qn("w:ascii")) or fonts.get(qn("w:hAnsi")) or fonts.get(qn("w:cs")) or "").lower(), hidden
 
 
 def _run(r: etree._Element, out: _Collector) -> None:
     """A run's content in document order: its text, then anything else a run can hold."""
-    font: str | None = None  # looked up at the first text only: most runs have none worth reading
+    props: tuple[str, bool] | None = None  # looked up at the first text only: most runs have none worth reading
     for child in r.iterchildren(*_RUN_CONTENT):
         if child.tag == W_T:
-            font = _run_text(r, child, font, out)
+            props = _run_text(r, child, props, out)
         else:
             _run_other(child, out)
 
 
-def _run_text(r: etree._Element, t: etree._Element, font: str | None, out: _Collector) -> str | None:
-    """One w:t of a run; returns the run's font once it had to be looked up.
+def _run_text(r: etree._Element, t: etree._Element, props: tuple[str, bool] | None,
+              out: _Collector) -> tuple[str, bool] | None:
+    """One w:t of a run; returns the run's font and hidden flag once they had to be looked up.
 
     A field's instruction text is not the answer, so it is skipped. Text in a
     symbol font (Wingdings, Symbol...) is a mark or a sign, not letters, except
     in fonts whose code points are real Unicode (MS Gothic, Segoe UI Symbol,
-    OpenSymbol).
+    OpenSymbol). Text formatted hidden is read (it was typed) and noted, for the parse to say so.
     """
     text = t.text or ""
     if not text:
-        return font
+        return props
     if out.field_stage and out.field_stage[-1] == "instr":
-        return font
-    if font is None:
-        font = _run_font(r)
+        return props
+    if props is None:
+        props = _run_font(r)
+    font, hidden = props
+    if hidden and text.strip():
+        out.embedded.append(Embedded("hidden", text))
     if font in MARK_FONTS:
         for ch in text:
             if ch.isspace():
@@ -314,7 +334,7 @@ def _run_text(r: etree._Element, t: etree._Element, font: str | None, out: _Coll
                 _symbol(font, ord(ch), out)
     else:
         out.parts.append(text)
-    return font
+    return props
 
 
 def _run_other(child: etree._Element, out: _Collector) -> None:
@@ -324,7 +344,7 @@ def _run_other(child: etree._Element, out: _Collector) -> None:
     form field's instruction is read only between its begin and separate.
     """
     tag = child.tag
-    if tag == W_TAB:
+    if tag in (W_TAB, W_PTAB):  # an alignment tab (w:ptab) separates words as a tab does
         out.parts.append("\t")
     elif tag in (W_BR, W_CR):
         out.parts.append("\n")
@@ -341,6 +361,42 @@ def _run_other(child: etree._Element, out: _Collector) -> None:
         out.tracked = True
     elif tag in (W_DRAWING, W_PICT, MC_ALT):
         _text_boxes(child, out)
+    elif tag == W_OBJECT:
+        out.embedded.append(drawing_kind(child))
+    elif tag == W_RUBY:
+        _ruby(child, out)
+
+
+def _equation(element: etree._Element, out: _Collector) -> None:
+    """An equation (Office Math): its characters read into the text, linear, and noted (docxform.oxml.objects)."""
+    text, flat = math_text(element)
+    out.parts.append(text)
+    if text.strip():
+        out.embedded.append(Embedded("equation", text, flat))
+
+
+def _ruby(ruby: etree._Element, out: _Collector) -> None:
+    """A phonetic guide: the base text is the text; the guide above it is noted, not read into the answer."""
+    base, guide = ruby.find(W_RUBYBASE), ruby.find(W_RT)
+    under = _Collector(out.all_controls)
+    under.field_stage, under.ffdata = out.field_stage, out.ffdata
+    if base is not None:
+        _walk_paragraph(base, under)
+    out.parts.extend(under.parts)
+    out.marks.extend(under.marks)
+    out.controls.extend(under.controls)
+    out.tracked |= under.tracked
+    out.embedded.extend(under.embedded)
+    words = _Collector([])  # the guide's own controls, if any, are no answer
+    if guide is not None:
+        _walk_paragraph(guide, words)
+    if words.text().strip():
+        out.embedded.append(Embedded("ruby", f"{words.text().strip()} over {under.text().strip()}"))
+
+
+def _alt_chunk(chunk: etree._Element) -> Embedded:
+    """Content imported from another file (``w:altChunk``): it lives in the part its relationship names."""
+    return Embedded("imported", ref=chunk.get(qn("r:id")) or "")
 
 
 def _symbol(font: str, code: int, out: _Collector) -> None:
@@ -365,13 +421,25 @@ def _text_boxes(shape: etree._Element, out: _Collector) -> None:
     if shape.tag == MC_ALT:
         branches = [b for b in shape if b.tag in (MC_CHOICE, MC_FALLBACK)]
         chosen = next((b for b in branches if next(b.iter(W_TXBX), None) is not None), None)
+        if chosen is None:  # no text box: a picture, chart, WordArt...; the first branch says what
+            chosen = branches[0] if branches else None
         if chosen is None:
             return
         shape = chosen
-    for box in outer_boxes(shape):
+    boxes = outer_boxes(shape)
+    for box in boxes:
         if out.parts and not out.parts[-1].endswith("\n"):
             out.parts.append("\n")
         _walk(box, out)
+    if boxes:
+        return
+    lines = textpath_lines(shape)  # WordArt drawn as a VML text path: its text is an attribute
+    for line in lines:
+        if out.parts and not out.parts[-1].endswith("\n"):
+            out.parts.append("\n")
+        out.parts.append(line)
+    if not lines:
+        out.embedded.append(drawing_kind(shape))
 
 
 def outer_boxes(element: etree._Element) -> list[etree._Element]:
@@ -468,6 +536,7 @@ def _sdt(sdt: etree._Element, out: _Collector, inherited: tuple[str, str] = ("",
                       placeholder_showing=showing)
     out.add_control(control)
     out.controls.extend(c for c in inner.controls)
+    out.embedded.extend(inner.embedded)
     if kind != "checkbox":
         if not showing:
             out.parts.append("".join(inner.parts))
@@ -508,7 +577,7 @@ def _nested_checkboxes(content: etree._Element) -> bool:
 
 
 def _has_blocks(content: etree._Element) -> bool:
-    return any(child.tag in (W_P, W_TBL) for child in content)
+    return any(child.tag in (W_P, W_TBL, W_ALTCHUNK) for child in content)
 
 
 __all__ = ["Cell", "Control", "Document", "Row", "SymbolMark", "Table", "read_document", "walk_document"]

@@ -47,10 +47,11 @@ COMPUTED_FIELDS = frozenset({
 #: Notes Word writes for itself in the footnotes and endnotes parts (the rules above the notes).
 _SEPARATORS = frozenset({"separator", "continuationSeparator", "continuationNotice"})
 
-W_P, W_T, W_TAB, W_BR, W_CR = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
+W_P, W_T, W_TAB, W_BR, W_CR, W_PTAB = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:ptab")
 W_NOBREAKHYPHEN = qn("w:noBreakHyphen")
 W_FLDCHAR, W_INSTR, W_FLDSIMPLE, W_R = qn("w:fldChar"), qn("w:instrText"), qn("w:fldSimple"), qn("w:r")
 W_TXBX, W_DRAWING, W_PICT = qn("w:txbxContent"), qn("w:drawing"), qn("w:pict")
+M_T = "{http://schemas.openxmlformats.org/officeDocument/2006/math}t"
 MC_ALT, MC_CHOICE, MC_FALLBACK = qn("mc:AlternateContent"), qn("mc:Choice"), qn("mc:Fallback")
 W_ID, W_TYPE, W_AUTHOR, W_VAL = qn("w:id"), qn("w:type"), qn("w:author"), qn("w:val")
 W_TBL, W_TC, W_TR, W_BODY = qn("w:tbl"), qn("w:tc"), qn("w:tr"), qn("w:body")
@@ -121,11 +122,17 @@ class Place:
     deleted_row_text: str = ""
 
 
-def text_parts(pkg: Package) -> tuple[TextPart, ...]:
-    """The headers, footers, notes and comments the document's relationships name and the package holds."""
-    if not pkg.has(RELS):
+def text_parts(pkg: Package, main: str = "word/document.xml") -> tuple[TextPart, ...]:
+    """The headers, footers, notes and comments the document's relationships name and the package holds.
+
+    ``main``: the main document part's name (:func:`docxform.oxml.package.main_document`); its relationships
+    are in ``_rels/`` beside it, and their targets relative to its folder.
+    """
+    folder, _, base = main.rpartition("/")
+    rels = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+    if not pkg.has(rels):
         return ()
-    named = _named(pkg.read(RELS))
+    named = _named(pkg.read(rels), folder)
     if not named:
         return ()
     stored = {n.lower(): n for n in pkg.zip.NameToInfo}  # part names are case-insensitive (OPC), zip names not
@@ -133,18 +140,18 @@ def text_parts(pkg: Package) -> tuple[TextPart, ...]:
     return tuple(TextPart(name, kind, pkg.read(name)) for name, kind in found if name is not None)
 
 
-def _named(rels: bytes) -> tuple[tuple[str, str], ...]:
+def _named(rels: bytes, folder: str = "word") -> tuple[tuple[str, str], ...]:
     """:func:`_read_named`, remembered for a relationships part of a usual size (a batch's returns repeat it)."""
-    return _remembered_named(rels) if len(rels) <= 64 * 1024 else _read_named(rels)
+    return _remembered_named(rels, folder) if len(rels) <= 64 * 1024 else _read_named(rels, folder)
 
 
-def _read_named(rels: bytes) -> tuple[tuple[str, str], ...]:
+def _read_named(rels: bytes, folder: str = "word") -> tuple[tuple[str, str], ...]:
     """(part name, kind) of each text part a relationships part names (a batch's returns repeat theirs)."""
     out: dict[str, str] = {}
     for tag in _RELATIONSHIP.findall(rels):
         kind, target = _TYPE.search(tag), _TARGET.search(tag)
         if kind is not None and target is not None and not _EXTERNAL.search(tag):
-            out.setdefault(_part_name(_unescaped(target.group(1).decode("utf-8", "replace"))),
+            out.setdefault(_part_name(_unescaped(target.group(1).decode("utf-8", "replace")), folder),
                            KINDS[kind.group(1).decode()])
     return tuple(out.items())
 
@@ -161,11 +168,11 @@ def _unescaped(value: str) -> str:
     return html.unescape(value)
 
 
-def _part_name(target: str) -> str:
-    """A relationship's target as a part name: relative to ``word/``, or absolute from the package's root."""
+def _part_name(target: str, folder: str = "word") -> str:
+    """A relationship's target as a part name: relative to ``folder`` (``word/``), or absolute from the package's root."""
     if target.startswith("/"):
         return target.lstrip("/")
-    parts: list[str] = ["word"]
+    parts: list[str] = [step for step in folder.split("/") if step]
     for step in target.replace("\\", "/").split("/"):
         if step == "..":
             if parts:
@@ -269,7 +276,8 @@ def _lines(element: etree._Element) -> tuple[str, ...]:
             continue  # a paragraph inside a paragraph (in something not taken out): read with its outer one
         parts: list[str] = []
         stages: list[list[str]] = []  # per open field: [stage, instruction]
-        for node in p.iter(W_T, W_TAB, W_BR, W_CR, W_FLDCHAR, W_INSTR, W_NOBREAKHYPHEN):
+        # an equation's characters (m:t) too; an alignment tab (w:ptab) breaks the line as a tab does
+        for node in p.iter(W_T, W_TAB, W_PTAB, W_BR, W_CR, W_FLDCHAR, W_INSTR, W_NOBREAKHYPHEN, M_T):
             tag = node.tag
             if tag == W_FLDCHAR:
                 _field_char(node.get(qn("w:fldCharType")), stages)
@@ -278,7 +286,7 @@ def _lines(element: etree._Element) -> tuple[str, ...]:
                     stages[-1][1] += node.text or ""
             elif stages and stages[-1][0] == "result" and _computed(stages[-1][1]):
                 continue
-            elif tag == W_T:
+            elif tag in (W_T, M_T):
                 if not _in_computed_simple(node):
                     parts.append(node.text or "")
             elif tag == W_NOBREAKHYPHEN:

@@ -60,6 +60,7 @@ UNSURE = frozenset({"table", "before-form", "after-form", "below-table", "paragr
 #: Problems that already report one cell's text (a mark that is no tick): that cell's text is listed only.
 COVERED_CELL = frozenset({"rating-unclear", "cells-merged"})
 _W_T, _W_P, _W_TBL = qn("w:t"), qn("w:p"), qn("w:tbl")
+_M_T = "{http://schemas.openxmlformats.org/officeDocument/2006/math}t"
 _BLOCKS = frozenset({qn("w:sdt"), qn("w:sdtContent"), qn("w:ins"), qn("w:moveTo"), qn("w:customXml")})
 
 
@@ -598,7 +599,7 @@ def _paragraph_places(body: etree._Element | None) -> list[tuple[str, int]]:
             if child.tag == _W_TBL:
                 tables += 1
             elif child.tag == _W_P:
-                text = norm("".join(t.text or "" for t in child.iter(_W_T)))
+                text = norm("".join(t.text or "" for t in child.iter(_W_T, _M_T)))  # an equation's too
                 if text:
                     out.append((text, tables))
             elif child.tag in _BLOCKS:

@@ -23,8 +23,10 @@ from docxform.framework.model import Framework
 from docxform.oxml.reader import Cell, Control, Document
 from docxform.parse import fields as form_fields
 from docxform.parse.anchors import AnchorIndex, build_index, row_item_id
+from docxform.parse.bound import report_bindings
 from docxform.parse.columns import merged_fields, position_verdict, text_controls
 from docxform.parse.conserve import account, item_rows_of, without_placeholders
+from docxform.parse.embedded import report_embedded
 from docxform.parse.parts import account_parts
 from docxform.parse.recognise import choose_mapping
 from docxform.parse.source import Source, load_source
@@ -142,6 +144,11 @@ def _account(ctx: _Context, response: Response) -> None:
                                  item_rows=item_rows, body=ctx.source.body, xml=ctx.source.xml)
     response.unclaimed += account_parts(ctx.source, ctx.framework, ctx.mapping, ctx.report, columns=columns,
                                         item_rows=item_rows)
+    response.unclaimed += report_embedded(ctx.doc, ctx.mapping, ctx.framework.item_name, ctx.report, columns=columns,
+                                          item_rows=item_rows)
+    if ctx.source.bindings:
+        placeholders = set(ctx.mapping.placeholders) | {f.placeholder for f in ctx.framework.fields if f.placeholder}
+        report_bindings(ctx.source.bindings, ctx.mapping, placeholders, ctx.report)
 
 
 def _unconfirmed(ctx: _Context) -> None:

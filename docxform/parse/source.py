@@ -21,9 +21,11 @@ from lxml import etree
 from docxform.core.errors import DocxformError
 from docxform.io import office, ole
 from docxform.io.files import read_head, read_input
+from docxform.oxml.bindings import Binding, bindings
 from docxform.oxml.coreprops import saved_time
 from docxform.oxml.ns import qn
-from docxform.oxml.package import check_parts, open_package, parse_xml, read_custom_properties
+from docxform.oxml.objects import resolve_parts
+from docxform.oxml.package import DOCUMENT, Package, check_parts, main_document, open_package, parse_xml, read_custom_properties
 from docxform.oxml.reader import Document, read_document
 from docxform.oxml.textparts import TextPart, text_parts
 
@@ -35,6 +37,8 @@ CONVERTED_SUFFIXES = (".doc", ".odt", ".rtf")
 WORD_2003_NAMESPACE = b"http://schemas.microsoft.com/office/word/2003/wordml"
 _SNIFF_BYTES = 4096
 
+#: Elements whose content is kept in another part: an imported file, a SmartArt diagram's data.
+_REFERRING = (qn("w:altChunk"), "{http://schemas.openxmlformats.org/drawingml/2006/diagram}relIds")
 # Conversions made for the batch under way (see batch_conversions): input path -> its .docx (None: failed).
 _BATCH: dict[Path, Path | None] = {}
 
@@ -52,6 +56,7 @@ class Source:
     body: etree._Element | None = None  # w:body, for where a paragraph sits among the tables (parse/conserve.py)
     xml: bytes | None = None  # word/document.xml as read: controls still marked as showing their prompt (conserve.py)
     parts: tuple[TextPart, ...] = ()  # headers, footers, notes, comments: their text checked too (parse/parts.py)
+    bindings: tuple[Binding, ...] = ()  # controls bound to custom XML, with their stored values (parse/bound.py)
 
 
 def load_source(path: Path) -> Source:
@@ -74,13 +79,33 @@ def load_source(path: Path) -> Source:
         converted = None
     with open_package(path, kind="docx", data=data) as pkg:
         check_parts(pkg, skip_media=True)
-        xml = pkg.read("word/document.xml")
-        root = parse_xml(xml, str(path), "word/document.xml")
+        main = main_document(pkg)  # the part Word opens, by the package's relationship
+        xml = pkg.read(main)
+        root = parse_xml(xml, str(path), main)
+        if main != DOCUMENT and root.tag != qn("w:document"):
+            raise DocxformError(path, f"not a Word document: its main part {main!r} is not a Word document's body")
         document = read_document(root, str(path), xml)
+        _look_up_parts(pkg, main, root.find(qn("w:body")), document)
         props = read_custom_properties(pkg)
         saved = saved_time(pkg) if converted is None and suffix == ".docx" else None
-        parts = text_parts(pkg)
-    return Source(str(path), digest, document, props, converted, saved, root.find(qn("w:body")), xml, parts)
+        parts = text_parts(pkg, main)
+        body = root.find(qn("w:body"))
+        bound = bindings(pkg, body) if body is not None else ()  # lxml skips the walk when no binding was parsed
+    return Source(str(path), digest, document, props, converted, saved, body, xml, parts, bound)
+
+
+def _look_up_parts(pkg: Package, main: str, body: etree._Element | None, document: Document) -> None:
+    """The words of diagrams and imported content, kept in parts of their own, for the parse to quote.
+
+    The usual return holds neither: lxml answers that without walking the tree when no element of
+    those names was ever parsed (a byte search of the part costs a hundred times more).
+    """
+    if body is None or next(body.iter(*_REFERRING), None) is None:
+        return
+    found = [e for _, e in document.embedded if e.ref]
+    found += [e for t in document.tables for r in t.rows for c in r.cells for e in c.embedded if e.ref]
+    if found:
+        resolve_parts(pkg, main, found)
 
 
 def _not_word(path: Path, data: bytes) -> Source:

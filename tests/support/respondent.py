@@ -37,6 +37,13 @@ Actions (1-based table/row/cell, counted as docxform's Problem locations are):
 - ``{"op": "comment", "table": T, "row": R, "cell": C, "author": "...", "text": "..."}``: a comment at the
   end of the cell's text.
 
+- ``{"op": "picture", "table": T, "row": R, "cell": C, "alt": "..."}``: Insert > Image (a small PNG) at the
+  end of the cell, ``alt`` its description.
+- ``{"op": "hidden_text", "table": T, "row": R, "cell": C, "text": "..."}``: words typed at the end of the
+  cell and formatted hidden.
+- ``{"op": "tracked_text", "table": T, "row": R, "cell": C, "text": "..."}``: Track Changes on, words typed
+  at the end of the cell, the change left unaccepted.
+
 An action that cannot be done fails the call with the driver's one-line reason.
 """
 

@@ -35,10 +35,12 @@ import json
 import os
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,19 @@ TIME_LIMIT = int(os.environ.get("UNO_DRIVER_TIMEOUT", "300"))
 
 #: alias -> [(kind, control)] for each loaded document, by id(document).
 INDEX: dict[int, dict[str | None, list[tuple[str, Any]]]] = {}
+
+
+#: The running LibreOffice's component context (for services an action needs: the graphic provider).
+CONTEXT: list[Any] = []
+
+
+def png() -> bytes:
+    """A 2x2 red PNG: the picture a respondent pastes."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 class ActionError(Exception):
@@ -433,6 +448,51 @@ def do_comment(doc: Any, action: dict) -> None:
     target.insertTextContent(cursor, note, True)  # over the cell's text, as a comment on a selection
 
 
+def _cell_end(doc: Any, action: dict) -> tuple[Any, Any]:
+    """The cell's text and a cursor at its end (a new paragraph begun when ``new_paragraph``)."""
+    target = cell(doc, action["table"], action["row"], action["cell"])
+    cursor = target.createTextCursor()
+    cursor.gotoEnd(False)
+    if action.get("new_paragraph", True) and target.getString():
+        target.insertControlCharacter(cursor, PARAGRAPH_BREAK, False)
+    return target, cursor
+
+
+def do_picture(doc: Any, action: dict) -> None:
+    """Insert > Image at the end of a cell (a small PNG), with ``alt`` as its description when given."""
+    if not CONTEXT:
+        raise ActionError("no LibreOffice context for the graphic provider")
+    ctx = CONTEXT[0]
+    image = Path(tempfile.mkdtemp(prefix="docxform-png-")) / "pasted.png"
+    image.write_bytes(png())
+    provider = ctx.ServiceManager.createInstanceWithContext("com.sun.star.graphic.GraphicProvider", ctx)
+    graphic = provider.queryGraphic((prop("URL", uno.systemPathToFileUrl(str(image))),))
+    target, cursor = _cell_end(doc, action)
+    shape = doc.createInstance("com.sun.star.text.TextGraphicObject")
+    shape.setPropertyValue("Graphic", graphic)
+    shape.setPropertyValue("AnchorType", uno.Enum("com.sun.star.text.TextContentAnchorType", "AS_CHARACTER"))
+    if action.get("alt"):
+        shape.setPropertyValue("Description", action["alt"])
+    target.insertTextContent(cursor, shape, False)
+
+
+def do_hidden_text(doc: Any, action: dict) -> None:
+    """Words typed at the end of a cell and formatted hidden (Format > Character > Font Effects > Hidden)."""
+    target, cursor = _cell_end(doc, action)
+    cursor.setPropertyValue("CharHidden", True)
+    target.insertString(cursor, action["text"], False)
+
+
+def do_tracked_text(doc: Any, action: dict) -> None:
+    """Edit > Track Changes > Record on, words typed at the end of a cell, the change left unaccepted."""
+    doc.setPropertyValue("RecordChanges", True)
+    try:
+        target, cursor = _cell_end(doc, action)
+        target.insertString(cursor, action["text"], False)
+    finally:
+        doc.setPropertyValue("RecordChanges", False)
+
+
 #: Actions done on the document model alone (see Office.load), and the import filters that needs.
 VIEWLESS = frozenset({"comment"})
 LOAD_FILTERS = {".docx": "MS Word 2007 XML", ".doc": "MS Word 97", ".odt": "writer8"}
@@ -444,7 +504,8 @@ ACTIONS = {
     "delete_column": do_delete_column, "merge_cells": do_merge_cells, "insert_row": do_insert_row,
     "type_symbol": do_type_symbol, "split_cell": do_split_cell, "paragraph_after_table": do_paragraph_after_table,
     "paragraph_at_end": do_paragraph_at_end, "nested_table": do_nested_table, "bullets": do_bullets,
-    "line_breaks": do_line_breaks,
+    "line_breaks": do_line_breaks, "picture": do_picture, "hidden_text": do_hidden_text,
+    "tracked_text": do_tracked_text,
 }
 
 
@@ -473,6 +534,7 @@ class Office:
             try:
                 ctx = resolver.resolve(f"uno:pipe,name={self.pipe};urp;StarOffice.ComponentContext")
                 self.context = ctx
+                CONTEXT[:] = [ctx]
                 return ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
             except TimeoutError:
                 raise

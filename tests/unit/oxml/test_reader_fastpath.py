@@ -174,6 +174,7 @@ class RandomBody:
         for _ in range(self.rng.randint(0, 3)):
             pieces.append(self.pick(
                 f"<w:t xml:space='preserve'>{self.text()}</w:t>", "<w:t/>", "<w:tab/>", "<w:br/>", "<w:cr/>",
+                "<w:ptab w:relativeTo='margin' w:alignment='center' w:leader='none'/>",
                 "<w:noBreakHyphen/>", "<w:lastRenderedPageBreak/>", f"<w:instrText>{self.text()}</w:instrText>",
                 f"<w:t>{self.text()}</w:t>", f"<w:t>{self.text()}<!-- note -->{self.text()}</w:t>"))
         if self.python_only and self.rng.random() < 0.15:
@@ -258,7 +259,9 @@ class RandomBody:
                 out.append(self.pick(
                     "<w:customXml>" + self.paragraph() + "</w:customXml>",
                     "<w:r><w:t>stray run</w:t></w:r>",
-                    "<w:p><w:r><w:drawing><w:inline/></w:drawing><w:t>a picture</w:t></w:r></w:p>",
+                    # A picture is noted by the walk (docxform/oxml/objects.py), so only the walk reads one.
+                    "<w:p><w:r><w:drawing><w:inline/></w:drawing><w:t>a picture</w:t></w:r></w:p>"
+                    if self.python_only else "<w:p><w:r><w:lastRenderedPageBreak/><w:t>a page</w:t></w:r></w:p>",
                     "<w:bookmarkStart w:id='1' w:name='x'/>"))
         return "".join(out)
 
