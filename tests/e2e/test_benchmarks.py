@@ -28,6 +28,8 @@ RUNS = {
                   r"\(\d+\.\d+x; [\d.]+ ms a form\) \| \d+ MB \|"),
     "parse-cli-other-returns": (["bench_parse_cli.py", "10", "--returns", "samples/returns"],
                                 r"^\| `docxform parse \.\.\. -o parsed/`, 10 returns \| [\d.]+ s \(\d+\.\d+x\) \|"),
+    "parse-bound": (["bench_parse_bound.py", "12"],
+                    r"^\| the parse with the judgement work free, 12 returns \| [\d.]+ ms \| [\d.]+ ms \| \d+\.\d+x \|"),
     "summarise": (["bench_summarise.py", "50"], r"^\| 50 \| \d+ \| [\d.]+ s \| [\d.]+ s \| \d+\.\d+x \|"),
     "console": (["bench_console.py", "20", "4"],
                 r"^\| 4 returns dropped .*\| [\d.]+ s vs CLI `round ingest` process [\d.]+ s \| \d+\.\d+x \(1\.2x\)"),
