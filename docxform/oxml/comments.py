@@ -155,7 +155,7 @@ def _record_own_comments(parts: dict[str, bytes], names: list[str], prints: list
             parts[TYPES] = _insert_before(parts[TYPES], b"</Types>", (
                 f'<Override PartName="/{CUSTOM}" ContentType="{CUSTOM_TYPE}"/>').encode())
         parts[ROOT_RELS] = _insert_before(parts[ROOT_RELS], b"</Relationships>",
-                                          _custom_relationship(parts[ROOT_RELS]))
+                                          _relationship(parts[ROOT_RELS], "Custom", CUSTOM_REL, CUSTOM))
     elif layout == "ours":
         root = parse_xml(parts[CUSTOM], str(source), CUSTOM)
         parts[CUSTOM] = _with_fingerprints(root, prints)
@@ -199,14 +199,6 @@ def _chunks(prints: list[str]) -> list[tuple[str, str]]:
     """(property name, value) for the fingerprints, ``PER_PROPERTY`` to a property."""
     return [(OWN_COMMENTS_PROPERTY if n == 0 else f"{OWN_COMMENTS_PROPERTY}.{n + 1}",
              " ".join(prints[start:start + PER_PROPERTY])) for n, start in enumerate(range(0, len(prints), PER_PROPERTY))]
-
-
-def _custom_relationship(rels: bytes) -> bytes:
-    taken = set(re.findall(rb'Id="([^"]*)"', rels))
-    n = 1
-    while f"rIdCustom{n}".encode() in taken:
-        n += 1
-    return f'<Relationship Id="rIdCustom{n}" Type="{CUSTOM_REL}" Target="{CUSTOM}"/>'.encode()
 
 
 # --- finding the paragraph ------------------------------------------------------------------------
@@ -397,12 +389,14 @@ def _existing_comments(parts: dict[str, bytes], path: str) -> set[int] | None:
     return {int(v) for c in root.iter(_q("comment")) if (v := c.get(_q("id")) or "").lstrip("-").isdigit()}
 
 
-def _relationship(rels: bytes) -> bytes:
+def _relationship(rels: bytes, kind: str = "Comments", rel_type: str = COMMENTS_REL,
+                  target: str = "comments.xml") -> bytes:
+    """A relationship element whose id (``rId`` + kind + a number) no relationship of ``rels`` has yet."""
     taken = set(re.findall(rb'Id="([^"]*)"', rels))
     n = 1
-    while f"rIdComments{n}".encode() in taken:
+    while f"rId{kind}{n}".encode() in taken:
         n += 1
-    return f'<Relationship Id="rIdComments{n}" Type="{COMMENTS_REL}" Target="comments.xml"/>'.encode()
+    return f'<Relationship Id="rId{kind}{n}" Type="{rel_type}" Target="{target}"/>'.encode()
 
 
 def _insert_before(xml: bytes, closing: bytes, data: bytes) -> bytes:

@@ -1032,3 +1032,29 @@ def tick_moved_tracked(item: str, old: str, new: str) -> Edit:
             cell.append(p)
         return Typed({(item, "rating"): new})
     return edit
+
+
+def parse_uno_trials(trials: list[UnoTrial], folder: Path, formats: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    """Every trial filled inside LibreOffice and saved in every format (one LibreOffice start), then parsed
+    (the .doc and .odt files converted in one more start): file name -> the parse, as JSON."""
+    from docxform.parse import parse_form
+    from docxform.parse.source import batch_conversions
+    from tests.support.respondent import fill_many_in_libreoffice, uno_or_skip
+
+    uno_or_skip()
+    jobs = [(ROOT / "blank_forms" / FORMS[t.base][2], folder / f"{t.name}.{fmt}", t.actions, fmt)
+            for t in trials for fmt in formats]
+    paths = fill_many_in_libreoffice(jobs)
+    with batch_conversions(paths):
+        return {path.name: parse_form(path).to_dict() for path in paths}
+
+
+def expected_answers(trial: UnoTrial) -> dict[tuple[str, str], str]:
+    """Every answer of the trial's form: empty where nothing was typed, else what the trial typed."""
+    framework_id, layout, _ = FORMS[trial.base]
+    fw = load_framework(framework_id)
+    block = fw.form(layout).items_block
+    assert block is not None
+    out = {(item.id, column): "" for item in fw.items for column in block.columns}
+    out.update(trial.values)
+    return out
