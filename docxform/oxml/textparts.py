@@ -117,9 +117,9 @@ class Place:
     col: int | None = None
     tables_before: int = 0
     #: In a row deleted with tracked changes, which the reader leaves out (``row`` and ``col`` None): how many
-    #: rows of ``table`` the reader counts above it, and the text of its first two cells (it may name its item).
+    #: rows of ``table`` the reader counts above it, and the text of its first two cells (they may name its item).
     rows_above: int | None = None
-    deleted_row_text: str = ""
+    deleted_row_cells: tuple[str, ...] = ()
 
 
 def text_parts(pkg: Package, main: str = "word/document.xml") -> tuple[TextPart, ...]:
@@ -434,8 +434,8 @@ def _cell_place(node: etree._Element, index: dict[int, int], rows: _RowIndex) ->
             above = rows.kept_above(tbl, tr)
             if above is None:
                 return None
-            text = " ".join("".join(t.text or "" for t in cell.iter(W_T)) for cell in _row_cells(tr)[:2])
-            return Place(index[id(tbl)], rows_above=above, deleted_row_text=text)
+            texts = tuple("\n".join(_lines(cell)) for cell in _row_cells(tr)[:2])
+            return Place(index[id(tbl)], rows_above=above, deleted_row_cells=texts)
         col = rows.column(tr, tc)
         return Place(index[id(tbl)], row, col) if col is not None else None
     return None

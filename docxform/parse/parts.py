@@ -29,6 +29,7 @@ from functools import lru_cache
 from docxform.core.errors import DocxformError, UnsafeInputError
 from docxform.framework.mapping import ColumnAnchor, Mapping
 from docxform.framework.model import Framework
+from docxform.oxml.model import Cell, Row
 from docxform.oxml.textparts import (
     CONSOLIDATED_FOOTER,
     FOOTER_WORDS,
@@ -41,7 +42,7 @@ from docxform.oxml.textparts import (
     own_comment_fingerprints,
     read_pieces,
 )
-from docxform.parse.anchors import norm
+from docxform.parse.anchors import norm, row_item_id
 from docxform.parse.conserve import _LEAD, Reporter, _form_residue, form_text, report_unclaimed
 from docxform.parse.source import Source
 from docxform.records.response import UnclaimedText
@@ -273,8 +274,7 @@ def _deleted_row(place: Place, item_rows: ItemRows, ids: frozenset[str]) -> tupl
     assert place.table is not None and place.rows_above is not None
     table, above = place.table, place.rows_above
     where = f"a row of table {table + 1} deleted with tracked changes"
-    tokens = (token.rstrip(".):").lstrip("(") for token in place.deleted_row_text.split()[:2])
-    own = next((token for token in tokens if token in ids), None)
+    own = row_item_id(Row([Cell(n, 1, text) for n, text in enumerate(place.deleted_row_cells)]), ids)
     if own is not None:
         return f"{where}, the row of {own}", own, None
     before = [(r, i) for (t, r), i in item_rows.items() if t == table and r < above]
