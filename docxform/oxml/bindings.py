@@ -24,9 +24,10 @@ from lxml import etree
 from docxform.core.errors import DocxformError
 from docxform.oxml.ns import qn
 from docxform.oxml.package import Package, parse_xml
+from docxform.oxml.reader import control_text
 
 W_DATABINDING, W_SDTPR, W_SDTCONTENT = qn("w:dataBinding"), qn("w:sdtPr"), qn("w:sdtContent")
-W_TAG, W_ALIAS, W_VAL, W_T, W_P = qn("w:tag"), qn("w:alias"), qn("w:val"), qn("w:t"), qn("w:p")
+W_TAG, W_ALIAS, W_VAL = qn("w:tag"), qn("w:alias"), qn("w:val")
 W14_CHECKBOX = qn("w14:checkbox")
 _DS_ITEM_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/customXml}itemID"
 _ITEM = re.compile(r"customXml/item\d+\.xml", re.IGNORECASE)
@@ -73,7 +74,7 @@ def bindings(pkg: Package, body: etree._Element) -> tuple[Binding, ...]:
 def _binding(pr: etree._Element, binding: etree._Element, stores: dict[str, etree._Element | None]) -> Binding:
     tag, alias = pr.find(W_TAG), pr.find(W_ALIAS)
     content = pr.getparent().find(W_SDTCONTENT) if pr.getparent() is not None else None
-    shown = _text(content) if content is not None else ""
+    shown = control_text(content) if content is not None else ""
     xpath = binding.get(qn("w:xpath")) or ""
     store = _store_key(binding.get(qn("w:storeItemID")) or "")
     common = (tag.get(W_VAL, "") if tag is not None else "", alias.get(W_VAL, "") if alias is not None else "", shown,
@@ -85,14 +86,6 @@ def _binding(pr: etree._Element, binding: etree._Element, stores: dict[str, etre
         return Binding(*common, None, xpath, "its XPath is not of the plain form docxform evaluates")
     value = _evaluate(root, xpath, _mappings(binding.get(qn("w:prefixMappings")) or ""))
     return Binding(*common, value, xpath, "" if value is not None else "no value is at its XPath")
-
-
-def _text(content: etree._Element) -> str:
-    """The control's text as the reader reads it, loosely: each paragraph's w:t on a line."""
-    paragraphs = [p for p in content.iter(W_P)]
-    if not paragraphs:
-        return "".join(t.text or "" for t in content.iter(W_T))
-    return "\n".join("".join(t.text or "" for t in p.iter(W_T)) for p in paragraphs)
 
 
 def _store_key(item_id: str) -> str:

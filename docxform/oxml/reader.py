@@ -543,6 +543,14 @@ def _sdt(sdt: etree._Element, out: _Collector, inherited: tuple[str, str] = ("",
         out.marks.extend(inner.marks)
 
 
+def control_text(content: etree._Element) -> str:
+    """The text of a control's ``w:sdtContent`` as the reader reads it (for a caller holding the element, as
+    :mod:`docxform.oxml.bindings` does): one reading of a control's text, not a second, looser one."""
+    inner = _Collector([])
+    _walk(content, inner) if _has_blocks(content) else _walk_paragraph(content, inner)
+    return inner.text()
+
+
 def _control_properties(pr: etree._Element) -> tuple[str, str, str, bool | None, bool]:
     tag = alias = kind = None
     checked, showing = None, False
