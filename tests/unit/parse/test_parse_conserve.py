@@ -23,9 +23,6 @@ from lxml import etree
 
 from docxform.framework import load_framework
 from docxform.framework.mapping import load_mapping
-from docxform.generate.form import FormOptions
-from docxform.generate.output import generate_form
-from docxform.oxml.fill import fill
 from docxform.parse import parse_form
 from docxform.parse.anchors import norm
 from docxform.parse.conserve import form_text, without_placeholders
@@ -33,9 +30,7 @@ from docxform.parse.parts import form_line, known_text
 from docxform.records.response import Response, UnclaimedText
 from tests.support.docparts import Typed, with_parts
 from tests.unit.parse.test_parse_robust import (
-    PARTNERSHIP,
     Filled,
-    answers,
     edit,
     filled_sa2003,
     item_row,
@@ -271,15 +266,9 @@ def test_placeholder_above_a_typed_answer_in_a_cell(sa2003: Filled, tmp_path: Pa
 def test_every_generated_form_is_all_form_text_or_answers(tmp_path: Path, key: str, no_controls: bool) -> None:
     """Blank and filled, with the guidance annex: nothing unclaimed (the generator prints no text docxform does
     not know; a new heading in docxform/generate/form.py fails here until conserve.py knows it)."""
-    from tests.unit.parse.test_parse_robust import CASES, EXTRA_FIELDS
+    from tests.unit.parse.test_parse_robust import annexed_blank_and_filled
 
-    framework_id, layout = CASES[key]
-    fw = load_framework(framework_id)
-    blank = tmp_path / "blank.docx"
-    generate_form(fw, blank, FormOptions(layout=layout, guidance_annex=True), partnership=PARTNERSHIP)
-    ratings, texts = answers(fw, layout)
-    fill(blank, tmp_path / "filled.docx", ratings, texts, EXTRA_FIELDS[key])
-    for path in (blank, tmp_path / "filled.docx"):
+    for path in annexed_blank_and_filled(key, tmp_path):
         source = edit(path, tmp_path / f"plain-{path.name}", strip_controls) if no_controls else path
         result = parse_form(source)
         assert result.unclaimed == [], [u.to_dict() for u in result.unclaimed]

@@ -26,14 +26,20 @@ from docxform.framework import load_framework
 from docxform.generate.form import FormOptions
 from docxform.generate.output import generate_form
 from docxform.oxml.comments import Anchor, Note, add_comments
-from docxform.oxml.fill import fill
 from docxform.oxml.package import open_package, read_custom_properties
 from docxform.oxml.textparts import OWN_COMMENTS_PROPERTY, TextPart, read_pieces, text_parts
 from docxform.parse import parse_form
 from docxform.parse import parts as parse_parts
 from docxform.records.response import Response, UnclaimedText
 from tests.support.docparts import REL, Typed, text_box, with_parts, xml_fragment
-from tests.unit.parse.test_parse_robust import CASES, EXTRA_FIELDS, PARTNERSHIP, Filled, answers, filled_sa2003, item_row, w
+from tests.unit.parse.test_parse_robust import (
+    CASES,
+    Filled,
+    annexed_blank_and_filled,
+    filled_sa2003,
+    item_row,
+    w,
+)
 
 FW = load_framework("sa2003")
 
@@ -317,15 +323,10 @@ def test_footer_lines_of_the_generated_form_are_form_text(sa2003: Filled) -> Non
 def test_blank_and_filled_forms_of_every_layout_leave_nothing_in_their_parts(tmp_path: Path, key: str) -> None:
     """Every shipped framework and layout, blank and filled, also re-saved by python-docx (its footer
     re-serialised, so read again, not matched by its bytes): nothing unclaimed, in the parts or anywhere."""
-    framework_id, layout = CASES[key]
-    fw = load_framework(framework_id)
-    blank = tmp_path / "blank.docx"
-    generate_form(fw, blank, FormOptions(layout=layout, guidance_annex=True), partnership=PARTNERSHIP)
-    ratings, texts = answers(fw, layout)
-    fill(blank, tmp_path / "filled.docx", ratings, texts, EXTRA_FIELDS[key])
+    blank, filled = annexed_blank_and_filled(key, tmp_path)
     resaved = tmp_path / "resaved.docx"
-    docx.Document(str(tmp_path / "filled.docx")).save(str(resaved))
-    for path in (blank, tmp_path / "filled.docx", resaved):
+    docx.Document(str(filled)).save(str(resaved))
+    for path in (blank, filled, resaved):
         with open_package(path) as pkg:
             assert [p.kind for p in text_parts(pkg)] == ["footer"]
         result = parse_form(path)

@@ -91,6 +91,17 @@ def answers(fw: Framework, layout: str | None) -> tuple[dict[str, str], dict[tup
     return ratings, texts
 
 
+def annexed_blank_and_filled(key: str, folder: Path) -> tuple[Path, Path]:
+    """A shipped layout (``CASES[key]``) generated with its guidance annex, blank and filled with :func:`answers`."""
+    framework_id, layout = CASES[key]
+    fw = load_framework(framework_id)
+    blank, filled = folder / "blank.docx", folder / "filled.docx"
+    generate_form(fw, blank, FormOptions(layout=layout, guidance_annex=True), partnership=PARTNERSHIP)
+    ratings, texts = answers(fw, layout)
+    fill(blank, filled, ratings, texts, EXTRA_FIELDS[key])
+    return blank, filled
+
+
 def filled_sa2003(folder: Path) -> Filled:
     """A generated sa2003 form filled with :func:`answers` (the partnership named): the return many tests edit."""
     fw = load_framework("sa2003")
