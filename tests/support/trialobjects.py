@@ -213,14 +213,22 @@ def picture_after_words(item: str, fld: str) -> Callable[[etree._Element], Typed
     return edit
 
 
+def _vml_object(shape_id: str, size_pt: tuple[int, int], image: str) -> tuple[etree._Element, etree._Element]:
+    """A run holding a ``w:object`` as Word writes one (its picture a VML shape), and the object, for the OLE
+    object or ActiveX control that goes in it."""
+    width, height = size_pt
+    r = etree.Element(w("r"))
+    obj = etree.SubElement(r, w("object"), {w("dxaOrig"): str(width * 20), w("dyaOrig"): str(height * 20)})
+    shape = etree.SubElement(obj, f"{{{V}}}shape", id=shape_id, type="#_x0000_t75",
+                             style=f"width:{width}pt;height:{height}pt")
+    etree.SubElement(shape, f"{{{V}}}imagedata", {f"{{{R}}}id": image, f"{{{OFFICE}}}title": ""})
+    return r, obj
+
+
 def ole_object(item: str, fld: str) -> Callable[[etree._Element], Typed]:
     """An Excel range pasted as an embedded object (Paste Special > Microsoft Excel Worksheet Object)."""
     def edit(body: etree._Element) -> Typed:
-        r = etree.Element(w("r"))
-        obj = etree.SubElement(r, w("object"), {w("dxaOrig"): "4320", w("dyaOrig"): "1440"})
-        shape = etree.SubElement(obj, f"{{{V}}}shape", id="_x0000_i1025", type="#_x0000_t75",
-                                 style="width:216pt;height:72pt")
-        etree.SubElement(shape, f"{{{V}}}imagedata", {f"{{{R}}}id": "rIdTrialEmf", f"{{{OFFICE}}}title": ""})
+        r, obj = _vml_object("_x0000_i1025", (216, 72), "rIdTrialEmf")
         etree.SubElement(obj, f"{{{OFFICE}}}OLEObject", {"Type": "Embed", "ProgID": "Excel.Sheet.12",
                                                     "ShapeID": "_x0000_i1025", "DrawAspect": "Content",
                                                     "ObjectID": "_1790000001", f"{{{R}}}id": "rIdTrialOle"})
@@ -471,11 +479,7 @@ def activex_box(item: str, fld: str) -> Callable[[etree._Element], Typed]:
     """An old form's ActiveX text box pasted in as the answer (Developer > Legacy Tools > ActiveX Text Box):
     what was typed in it lives in word/activeX/activeX1.bin, not in the body."""
     def edit(body: etree._Element) -> Typed:
-        r = etree.Element(w("r"))
-        obj = etree.SubElement(r, w("object"), {w("dxaOrig"): "1440", w("dyaOrig"): "360"})
-        shape = etree.SubElement(obj, f"{{{V}}}shape", id="_x0000_i1030", type="#_x0000_t75",
-                                 style="width:72pt;height:18pt")
-        etree.SubElement(shape, f"{{{V}}}imagedata", {f"{{{R}}}id": "rIdTrialAxImg", f"{{{OFFICE}}}title": ""})
+        r, obj = _vml_object("_x0000_i1030", (72, 18), "rIdTrialAxImg")
         etree.SubElement(obj, w("control"), {f"{{{R}}}id": "rIdTrialAx", w("name"): "TextBox1",
                                              w("shapeid"): "_x0000_i1030"})
         _typed_in(body, item, fld, paragraph(r))
